@@ -1,0 +1,5 @@
+package auth0
+
+import "github.com/patchbay-dev/patchbay/providers"
+
+var signatures = providers.Signatures{}

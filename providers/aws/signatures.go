@@ -1,0 +1,5 @@
+package aws
+
+import "github.com/patchbay-dev/patchbay/providers"
+
+var signatures = providers.Signatures{}

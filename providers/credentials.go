@@ -1,0 +1,4 @@
+package providers
+
+// CredentialSpec describes a provider's credential form and validation.
+type CredentialSpec struct{}

@@ -1,0 +1,5 @@
+package digitalocean
+
+import "github.com/patchbay-dev/patchbay/providers"
+
+var signatures = providers.Signatures{}

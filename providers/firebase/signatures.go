@@ -1,0 +1,5 @@
+package firebase
+
+import "github.com/patchbay-dev/patchbay/providers"
+
+var signatures = providers.Signatures{}

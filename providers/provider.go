@@ -1,0 +1,38 @@
+// Package providers declares what Patchbay knows about each third-party
+// provider. Every provider lives in its own package below this one and
+// declares, as data where it can:
+//
+//   - its code signatures (imports per ecosystem, constructor calls, env-var
+//     names, webhook verification calls) that the analyzer matches;
+//   - its credential form, how-to steps, minimal permissions and live
+//     validation;
+//   - later, its resource types, actions and triggers.
+//
+// The catalog package lists them all. This package holds only the shared
+// types so that provider packages and their consumers agree on one shape.
+package providers
+
+// Category groups providers in the editor's credential views.
+type Category int
+
+const (
+	// Service is an application service (Stripe, Auth0, SendGrid, ...).
+	Service Category = iota + 1
+	// Cloud is a cloud platform (AWS, GCP, Azure, DigitalOcean).
+	Cloud
+)
+
+// Provider is everything Patchbay knows about one provider.
+type Provider struct {
+	// ID is the stable lower-case identifier used in findings, the API and
+	// the CLI ("stripe", "auth0", "aws").
+	ID string
+	// DisplayName is how the editor names the provider ("Stripe").
+	DisplayName string
+	Category    Category
+	// Signatures tell the analyzer how the provider's SDKs look in code.
+	Signatures Signatures
+	// Credentials describes the credential form and its live validation; nil
+	// when Patchbay cannot hold credentials for the provider.
+	Credentials *CredentialSpec
+}

@@ -1,0 +1,15 @@
+// Package sendgrid declares what Patchbay knows about SendGrid.
+package sendgrid
+
+import "github.com/patchbay-dev/patchbay/providers"
+
+// Provider returns SendGrid's declaration.
+func Provider() providers.Provider {
+	return providers.Provider{
+		ID:          "sendgrid",
+		DisplayName: "SendGrid",
+		Category:    providers.Service,
+		Signatures:  signatures,
+		Credentials: credentials,
+	}
+}

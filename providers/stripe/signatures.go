@@ -1,0 +1,5 @@
+package stripe
+
+import "github.com/patchbay-dev/patchbay/providers"
+
+var signatures = providers.Signatures{}

@@ -1,0 +1,15 @@
+// Package twilio declares what Patchbay knows about Twilio.
+package twilio
+
+import "github.com/patchbay-dev/patchbay/providers"
+
+// Provider returns Twilio's declaration.
+func Provider() providers.Provider {
+	return providers.Provider{
+		ID:          "twilio",
+		DisplayName: "Twilio",
+		Category:    providers.Service,
+		Signatures:  signatures,
+		Credentials: credentials,
+	}
+}
