@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"connectrpc.com/connect"
+	"github.com/spf13/cobra"
+
+	"github.com/patchbay-dev/patchbay/analyzer"
+	"github.com/patchbay-dev/patchbay/daemon"
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+)
+
+func newDaemonCmd() *cobra.Command {
+	var (
+		port     int
+		socket   string
+		logLevel string
+		logJSON  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "daemon",
+		Short: "Run the Patchbay daemon in the foreground",
+		Long: `Run the daemon that backs the editor and the CLI.
+
+It serves Connect, gRPC and gRPC-Web on a Unix socket (0600) and on
+127.0.0.1 (requests there need "Authorization: Bearer <token>"), and writes
+daemon.json (address, socket, token, pid; 0600) to the state directory.
+Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home, err := homeDir()
+			if err != nil {
+				return err
+			}
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+				return fmt.Errorf("--log-level: %w", err)
+			}
+			hopts := &slog.HandlerOptions{Level: level}
+			var h slog.Handler = slog.NewTextHandler(os.Stderr, hopts)
+			if logJSON {
+				h = slog.NewJSONHandler(os.Stderr, hopts)
+			}
+			log := slog.New(h)
+			srv, err := daemon.New(daemon.Config{
+				Home:     home,
+				Port:     port,
+				Socket:   socket,
+				Logger:   log,
+				Analyzer: analyzer.New(analyzer.Options{Logger: log}),
+			})
+			if err != nil {
+				return err
+			}
+			return srv.Run(cmd.Context(), func(info *daemon.Info) {
+				fmt.Fprintf(cmd.OutOrStdout(), "patchbay daemon %s listening on %s and %s\n", info.Version, info.Address, info.Socket)
+			})
+		},
+	}
+	cmd.Flags().IntVar(&port, "port", 0, "loopback TCP port (0 picks a free one)")
+	cmd.Flags().StringVar(&socket, "socket", "", "Unix socket path (default <home>/daemon.sock)")
+	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	cmd.Flags().BoolVar(&logJSON, "log-json", false, "log as JSON lines")
+	cmd.AddCommand(newDaemonStatusCmd(), newDaemonStopCmd())
+	return cmd
+}
+
+func newDaemonStatusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show whether the daemon is running and where",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home, err := homeDir()
+			if err != nil {
+				return err
+			}
+			c, err := connectRunning(cmd.Context(), home)
+			if err != nil {
+				return &exitError{code: 3, err: err}
+			}
+			v, err := c.Daemon.Version(cmd.Context(), connect.NewRequest(&patchbayv1.VersionRequest{}))
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "running: patchbay daemon %s (pid %d)\n", v.Msg.GetVersion(), v.Msg.GetPid())
+			fmt.Fprintf(out, "address: %s\nsocket:  %s\ninfo:    %s\n", c.Info.Address, c.Info.Socket, daemon.InfoFile(home))
+			return nil
+		},
+	}
+}
+
+func newDaemonStopCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "stop",
+		Short: "Stop the running daemon",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home, err := homeDir()
+			if err != nil {
+				return err
+			}
+			c, err := connectRunning(cmd.Context(), home)
+			if errors.Is(err, errNotRunning) {
+				fmt.Fprintln(cmd.OutOrStdout(), "the daemon is not running")
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := c.Daemon.Shutdown(cmd.Context(), connect.NewRequest(&patchbayv1.ShutdownRequest{})); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "stopped the daemon (pid %d)\n", c.Info.PID)
+			return nil
+		},
+	}
+}
+
+// oneLine shortens multi-line messages for terminal output.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

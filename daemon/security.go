@@ -1,0 +1,124 @@
+package daemon
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+
+	"connectrpc.com/connect"
+)
+
+// guard is the local-security middleware in front of every handler
+// (tailscale's localapi shape). It refuses:
+//   - requests a browser could have made: any Origin, Referer or
+//     Sec-Fetch-* header (a web page must never drive the daemon);
+//   - on TCP, requests whose Host is not a loopback name (DNS rebinding);
+//   - on TCP, requests without the daemon's bearer token, except for the
+//     paths listed in apiKeyPrefixes, which authenticate with API keys in
+//     their own handlers.
+//
+// The Unix socket (0600) is protected by file permissions, so it needs no
+// token.
+type guard struct {
+	token          string
+	requireToken   bool
+	checkHost      bool
+	apiKeyPrefixes []string
+	errw           *connect.ErrorWriter
+}
+
+var (
+	errBrowser      = errors.New("requests from web browsers are not allowed: the daemon refuses any request with an Origin, Referer or Sec-Fetch-* header")
+	errMissingToken = errors.New("missing bearer token: send \"Authorization: Bearer <token>\" with the token from daemon.json")
+	errWrongToken   = errors.New("invalid bearer token: read the current token from daemon.json (it changes every time the daemon starts)")
+)
+
+func (g *guard) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := g.check(r); err != nil {
+			g.refuse(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (g *guard) check(r *http.Request) *connect.Error {
+	if r.Header.Get("Origin") != "" || r.Header.Get("Referer") != "" || hasSecFetch(r.Header) {
+		return connect.NewError(connect.CodePermissionDenied, errBrowser)
+	}
+	if g.checkHost && !isLoopbackHost(r.Host) {
+		return connect.NewError(connect.CodePermissionDenied,
+			errors.New("host "+quote(r.Host)+" is not a loopback address; the daemon only answers to localhost, 127.0.0.1 and [::1]"))
+	}
+	if !g.requireToken || g.usesAPIKeys(r.URL.Path) {
+		return nil
+	}
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		return connect.NewError(connect.CodeUnauthenticated, errMissingToken)
+	}
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(tok), []byte(g.token)) != 1 {
+		return connect.NewError(connect.CodeUnauthenticated, errWrongToken)
+	}
+	return nil
+}
+
+func (g *guard) usesAPIKeys(path string) bool {
+	for _, p := range g.apiKeyPrefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// refuse answers in the protocol the client speaks (Connect, gRPC or
+// gRPC-Web) so every client gets a proper status code; anything else gets a
+// plain HTTP status.
+func (g *guard) refuse(w http.ResponseWriter, r *http.Request, err *connect.Error) {
+	if g.errw.IsSupported(r) {
+		_ = g.errw.Write(w, r, err)
+		return
+	}
+	status := http.StatusForbidden
+	if err.Code() == connect.CodeUnauthenticated {
+		status = http.StatusUnauthorized
+	}
+	http.Error(w, err.Message(), status)
+}
+
+func hasSecFetch(h http.Header) bool {
+	for k := range h {
+		if strings.HasPrefix(k, "Sec-Fetch-") {
+			return true
+		}
+	}
+	return false
+}
+
+// isLoopbackHost reports whether a Host header names this machine's loopback
+// interface. Names other than "localhost" are refused even when they resolve
+// to 127.0.0.1: that is exactly what a DNS-rebinding attack looks like.
+func isLoopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func quote(s string) string {
+	if len(s) > 100 {
+		s = s[:100] + "…"
+	}
+	return "\"" + s + "\""
+}

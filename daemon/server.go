@@ -1,0 +1,178 @@
+// Package daemon is Patchbay's transport: Connect, gRPC and gRPC-Web on one
+// handler, local security, reflection and health, and the one event stream.
+// Handlers are thin: decode, call one domain function, encode; errors are
+// mapped to connect codes in one place (errors.go).
+package daemon
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"connectrpc.com/connect"
+	"connectrpc.com/grpchealth"
+	"connectrpc.com/grpcreflect"
+
+	"github.com/patchbay-dev/patchbay/analyzer"
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	"github.com/patchbay-dev/patchbay/internal/buildinfo"
+)
+
+// Config holds what the daemon serves. Domain objects are built by the
+// caller (cmd/patchbay) and injected here.
+type Config struct {
+	// Home is the state directory (PATCHBAY_HOME): daemon.json, the socket,
+	// the state database and the file keyring live here.
+	Home string
+	// Port is the loopback TCP port; 0 picks a free one.
+	Port int
+	// Socket is the Unix socket path; empty means Home/daemon.sock.
+	Socket string
+	Logger *slog.Logger
+	// EventQueue bounds each event subscriber's queue.
+	EventQueue int
+
+	Analyzer *analyzer.Analyzer
+}
+
+// Server is a configured daemon; Run serves it.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	token   string
+	started time.Time
+	build   buildinfo.Info
+	bus     *bus
+
+	analyzer *analyzer.Analyzer
+
+	mu         sync.Mutex
+	workspaces map[string]*patchbayv1.WorkspaceSummary
+
+	stopOnce sync.Once
+	stop     chan struct{} // closed by the Shutdown RPC
+}
+
+// New returns a Server with a fresh random token.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.EventQueue <= 0 {
+		cfg.EventQueue = 256
+	}
+	if cfg.Analyzer == nil {
+		cfg.Analyzer = analyzer.New(analyzer.Options{Logger: cfg.Logger})
+	}
+	tok, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:        cfg,
+		log:        cfg.Logger,
+		token:      tok,
+		started:    time.Now(),
+		build:      buildinfo.Get(),
+		analyzer:   cfg.Analyzer,
+		workspaces: map[string]*patchbayv1.WorkspaceSummary{},
+		stop:       make(chan struct{}),
+	}
+	s.bus = newBus(cfg.EventQueue, s.snapshot)
+	return s, nil
+}
+
+// Token returns the bearer token TCP clients must send.
+func (s *Server) Token() string { return s.token }
+
+// serviceNames lists every service the daemon mounts, for reflection and
+// health.
+var serviceNames = []string{
+	patchbayv1connect.DaemonServiceName,
+	patchbayv1connect.WorkspaceServiceName,
+	patchbayv1connect.CredentialServiceName,
+	patchbayv1connect.EnvironmentServiceName,
+	patchbayv1connect.ProvisionServiceName,
+	patchbayv1connect.ApiKeyServiceName,
+	patchbayv1connect.ActionServiceName,
+	patchbayv1connect.AssistantServiceName,
+}
+
+// routes mounts one handler per service. Services whose issues have not
+// landed answer CodeUnimplemented through the generated Unimplemented types.
+func (s *Server) routes(opts ...connect.HandlerOption) map[string]http.Handler {
+	m := map[string]http.Handler{}
+	add := func(path string, h http.Handler) { m[path] = h }
+	add(patchbayv1connect.NewDaemonServiceHandler(&daemonServer{s}, opts...))
+	add(patchbayv1connect.NewWorkspaceServiceHandler(&workspaceServer{s}, opts...))
+	add(patchbayv1connect.NewCredentialServiceHandler(patchbayv1connect.UnimplementedCredentialServiceHandler{}, opts...))
+	add(patchbayv1connect.NewEnvironmentServiceHandler(patchbayv1connect.UnimplementedEnvironmentServiceHandler{}, opts...))
+	add(patchbayv1connect.NewProvisionServiceHandler(patchbayv1connect.UnimplementedProvisionServiceHandler{}, opts...))
+	add(patchbayv1connect.NewApiKeyServiceHandler(patchbayv1connect.UnimplementedApiKeyServiceHandler{}, opts...))
+	add(patchbayv1connect.NewActionServiceHandler(patchbayv1connect.UnimplementedActionServiceHandler{}, opts...))
+	add(patchbayv1connect.NewAssistantServiceHandler(patchbayv1connect.UnimplementedAssistantServiceHandler{}, opts...))
+	return m
+}
+
+// Handler returns the daemon's full HTTP handler: every service plus gRPC
+// reflection (v1 and v1alpha) and health, behind the local-security guard.
+// tcp selects the TCP rules (token and Host checks).
+func (s *Server) Handler(tcp bool) http.Handler {
+	mux := http.NewServeMux()
+	opts := []connect.HandlerOption{
+		connect.WithInterceptors(errorInterceptor(s.log)),
+		connect.WithRecover(func(_ context.Context, spec connect.Spec, _ http.Header, p any) error {
+			s.log.Error("panic in handler", "procedure", spec.Procedure, "panic", p)
+			return connect.NewError(connect.CodeInternal, errors.New("internal error; see the daemon log"))
+		}),
+	}
+	for path, h := range s.routes(opts...) {
+		mux.Handle(path, h)
+	}
+	reflector := grpcreflect.NewStaticReflector(serviceNames...)
+	mux.Handle(grpcreflect.NewHandlerV1(reflector))
+	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
+	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(serviceNames...)))
+	g := &guard{
+		token:          s.token,
+		requireToken:   tcp,
+		checkHost:      tcp,
+		apiKeyPrefixes: []string{"/" + patchbayv1connect.ActionServiceName + "/"},
+		errw:           connect.NewErrorWriter(),
+	}
+	return g.wrap(mux)
+}
+
+// publish hands an event to every subscriber. Callers must not hold any
+// lock that snapshot() takes.
+func (s *Server) publish(ev *patchbayv1.Event) { s.bus.publish(ev) }
+
+// recordAnalysis remembers a workspace's latest summary for snapshots and
+// publishes AnalysisUpdated.
+func (s *Server) recordAnalysis(sum *patchbayv1.WorkspaceSummary, changed []string) {
+	s.mu.Lock()
+	s.workspaces[sum.GetRoot()] = sum
+	s.mu.Unlock()
+	s.publish(&patchbayv1.Event{Payload: &patchbayv1.Event_AnalysisUpdated{
+		AnalysisUpdated: &patchbayv1.AnalysisUpdated{Workspace: sum, ChangedPaths: changed},
+	}})
+}
+
+func (s *Server) snapshot() *patchbayv1.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := &patchbayv1.Snapshot{Version: s.build.Version}
+	for _, w := range s.workspaces {
+		snap.Workspaces = append(snap.Workspaces, w)
+	}
+	sort.Slice(snap.Workspaces, func(i, j int) bool { return snap.Workspaces[i].Root < snap.Workspaces[j].Root })
+	return snap
+}
+
+// requestStop asks Run to shut down.
+func (s *Server) requestStop() { s.stopOnce.Do(func() { close(s.stop) }) }
