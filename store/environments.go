@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Environment is one deployment target of a workspace (local, staging, ...).
+type Environment struct {
+	ID            string
+	WorkspaceRoot string
+	Name          string
+	FrontendURL   string
+	APIURL        string
+	ExtraOrigins  []string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// NewID returns a random id with a readable prefix ("env_3f9a...").
+func NewID(prefix string) string {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("store: crypto/rand failed: " + err.Error())
+	}
+	return prefix + "_" + hex.EncodeToString(b[:])
+}
+
+func marshalJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only maps and slices of strings reach here; failing is a bug.
+		panic("store: marshal: " + err.Error())
+	}
+	return string(b)
+}
+
+// CreateEnvironment records a new environment; ErrExists when the workspace
+// already has one with that name.
+func (s *Store) CreateEnvironment(ctx context.Context, e Environment) (Environment, error) {
+	if e.WorkspaceRoot == "" || e.Name == "" {
+		return Environment{}, fmt.Errorf("store: environment needs a workspace root and a name")
+	}
+	if e.ID == "" {
+		e.ID = NewID("env")
+	}
+	if e.ExtraOrigins == nil {
+		e.ExtraOrigins = []string{}
+	}
+	now := s.stamp()
+	_, err := s.q.ExecContext(ctx, `INSERT INTO environments
+		(id, workspace_root, name, frontend_url, api_url, extra_origins, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.WorkspaceRoot, e.Name, e.FrontendURL, e.APIURL, marshalJSON(e.ExtraOrigins), now, now)
+	if isUniqueViolation(err) {
+		return Environment{}, fmt.Errorf("store: environment %q: %w", e.Name, ErrExists)
+	}
+	if err != nil {
+		return Environment{}, fmt.Errorf("store: create environment %q: %w", e.Name, err)
+	}
+	e.CreatedAt, e.UpdatedAt = parseStamp(now), parseStamp(now)
+	return e, nil
+}
+
+const envColumns = `id, workspace_root, name, frontend_url, api_url, extra_origins, created_at, updated_at`
+
+func scanEnvironment(row interface{ Scan(...any) error }) (Environment, error) {
+	var e Environment
+	var origins, created, updated string
+	if err := row.Scan(&e.ID, &e.WorkspaceRoot, &e.Name, &e.FrontendURL, &e.APIURL, &origins, &created, &updated); err != nil {
+		return Environment{}, err
+	}
+	if err := json.Unmarshal([]byte(origins), &e.ExtraOrigins); err != nil {
+		return Environment{}, fmt.Errorf("store: environment %s: extra origins: %w", e.Name, err)
+	}
+	e.CreatedAt, e.UpdatedAt = parseStamp(created), parseStamp(updated)
+	return e, nil
+}
+
+// GetEnvironment returns the named environment of a workspace.
+func (s *Store) GetEnvironment(ctx context.Context, workspaceRoot, name string) (Environment, error) {
+	e, err := scanEnvironment(s.q.QueryRowContext(ctx,
+		`SELECT `+envColumns+` FROM environments WHERE workspace_root = ? AND name = ?`, workspaceRoot, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Environment{}, fmt.Errorf("store: environment %q: %w", name, ErrNotFound)
+	}
+	return e, err
+}
+
+// GetEnvironmentByID returns an environment by id.
+func (s *Store) GetEnvironmentByID(ctx context.Context, id string) (Environment, error) {
+	e, err := scanEnvironment(s.q.QueryRowContext(ctx, `SELECT `+envColumns+` FROM environments WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Environment{}, fmt.Errorf("store: environment %s: %w", id, ErrNotFound)
+	}
+	return e, err
+}
+
+// ListEnvironments returns a workspace's environments by name; all
+// workspaces' when workspaceRoot is empty.
+func (s *Store) ListEnvironments(ctx context.Context, workspaceRoot string) ([]Environment, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT `+envColumns+` FROM environments
+		WHERE ? = '' OR workspace_root = ? ORDER BY workspace_root, name`, workspaceRoot, workspaceRoot)
+	if err != nil {
+		return nil, fmt.Errorf("store: list environments: %w", err)
+	}
+	defer rows.Close()
+	var out []Environment
+	for rows.Next() {
+		e, err := scanEnvironment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// UpdateEnvironment replaces the URLs and origins of an existing environment
+// (found by workspace root and name).
+func (s *Store) UpdateEnvironment(ctx context.Context, e Environment) (Environment, error) {
+	if e.ExtraOrigins == nil {
+		e.ExtraOrigins = []string{}
+	}
+	res, err := s.q.ExecContext(ctx, `UPDATE environments SET frontend_url = ?, api_url = ?, extra_origins = ?, updated_at = ?
+		WHERE workspace_root = ? AND name = ?`,
+		e.FrontendURL, e.APIURL, marshalJSON(e.ExtraOrigins), s.stamp(), e.WorkspaceRoot, e.Name)
+	if err != nil {
+		return Environment{}, fmt.Errorf("store: update environment %q: %w", e.Name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Environment{}, fmt.Errorf("store: environment %q: %w", e.Name, ErrNotFound)
+	}
+	return s.GetEnvironment(ctx, e.WorkspaceRoot, e.Name)
+}
+
+// DeleteEnvironment removes an environment. It refuses (ErrInUse) while the
+// environment still records resources: destroy them first, so nothing at a
+// provider is orphaned silently.
+func (s *Store) DeleteEnvironment(ctx context.Context, workspaceRoot, name string) error {
+	e, err := s.GetEnvironment(ctx, workspaceRoot, name)
+	if err != nil {
+		return err
+	}
+	_, err = s.q.ExecContext(ctx, `DELETE FROM environments WHERE id = ?`, e.ID)
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("store: environment %q still has resources; destroy them first: %w", name, ErrInUse)
+	}
+	if err != nil {
+		return fmt.Errorf("store: delete environment %q: %w", name, err)
+	}
+	return nil
+}
