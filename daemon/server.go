@@ -134,7 +134,8 @@ func (s *Server) Handler(tcp bool) http.Handler {
 	for path, h := range s.routes(opts...) {
 		mux.Handle(path, h)
 	}
-	reflector := grpcreflect.NewStaticReflector(serviceNames...)
+	reflector := grpcreflect.NewStaticReflector(append(serviceNames[:len(serviceNames):len(serviceNames)],
+		grpchealth.HealthV1ServiceName, grpcreflect.ReflectV1ServiceName)...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(serviceNames...)))

@@ -14,9 +14,9 @@ import (
 
 	"connectrpc.com/connect"
 
+	"github.com/patchbay-dev/patchbay/daemon"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
-	"github.com/patchbay-dev/patchbay/daemon"
 )
 
 // client holds one Connect client per daemon service, talking over the

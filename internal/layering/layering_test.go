@@ -1,0 +1,94 @@
+// Package layering holds the test that enforces the dependency direction of
+// ARCHITECTURE.md: cmd → daemon → {analyzer, engine, gateway} →
+// {providers, vault, store}.
+package layering
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const mod = "github.com/patchbay-dev/patchbay/"
+
+type pkg struct {
+	ImportPath string
+	Deps       []string
+}
+
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps", "./...")
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 5 {
+		t.Fatalf("go list found only %d packages; is the module root right?", len(pkgs))
+	}
+	return pkgs
+}
+
+// forbidden lists, per layer (a package path prefix inside the module),
+// the imports it must never reach, directly or transitively.
+var forbidden = []struct {
+	layer string
+	deny  []string
+}{
+	{"analyzer", []string{mod + "daemon", mod + "cmd", mod + "engine", mod + "gateway", mod + "vault", mod + "store", "connectrpc.com/connect", "github.com/99designs/keyring", mod + "gen/patchbay/v1/patchbayv1connect"}},
+	{"providers", []string{mod + "daemon", mod + "cmd", mod + "analyzer", mod + "engine", mod + "gateway", mod + "vault", mod + "store", "connectrpc.com/connect"}},
+	{"vault", []string{mod + "daemon", mod + "cmd", mod + "analyzer", mod + "engine", mod + "gateway", "connectrpc.com/connect"}},
+	{"store", []string{mod + "daemon", mod + "cmd", mod + "analyzer", mod + "engine", mod + "gateway", mod + "vault", "connectrpc.com/connect"}},
+	{"engine", []string{mod + "daemon", mod + "cmd", mod + "gateway", "connectrpc.com/connect"}},
+	{"gateway", []string{mod + "daemon", mod + "cmd", mod + "engine"}},
+	{"daemon", []string{mod + "cmd"}},
+}
+
+func TestDependencyDirection(t *testing.T) {
+	for _, p := range listPackages(t) {
+		rel := strings.TrimPrefix(p.ImportPath, mod)
+		for _, rule := range forbidden {
+			if rel != rule.layer && !strings.HasPrefix(rel, rule.layer+"/") {
+				continue
+			}
+			for _, dep := range p.Deps {
+				for _, d := range rule.deny {
+					if dep == d || strings.HasPrefix(dep, d+"/") {
+						t.Errorf("%s imports %s (directly or through a dependency); %s must not depend on it", p.ImportPath, dep, rule.layer)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestRulesBite proves the check can fail: the daemon does reach the
+// analyzer, so a rule forbidding that must fire.
+func TestRulesBite(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.ImportPath != mod+"daemon" {
+			continue
+		}
+		for _, dep := range p.Deps {
+			if dep == mod+"analyzer" {
+				return
+			}
+		}
+		t.Fatal("daemon does not depend on analyzer; the layering check would not notice a violation")
+	}
+	t.Fatal("daemon package not listed")
+}
