@@ -32,6 +32,8 @@ const (
 	StepAction_STEP_ACTION_NOOP        StepAction = 4
 	StepAction_STEP_ACTION_ROTATE      StepAction = 5
 	StepAction_STEP_ACTION_ADOPT       StepAction = 6
+	// Stop tracking an adopted resource without deleting it at the provider.
+	StepAction_STEP_ACTION_FORGET StepAction = 7
 )
 
 // Enum value maps for StepAction.
@@ -44,6 +46,7 @@ var (
 		4: "STEP_ACTION_NOOP",
 		5: "STEP_ACTION_ROTATE",
 		6: "STEP_ACTION_ADOPT",
+		7: "STEP_ACTION_FORGET",
 	}
 	StepAction_value = map[string]int32{
 		"STEP_ACTION_UNSPECIFIED": 0,
@@ -53,6 +56,7 @@ var (
 		"STEP_ACTION_NOOP":        4,
 		"STEP_ACTION_ROTATE":      5,
 		"STEP_ACTION_ADOPT":       6,
+		"STEP_ACTION_FORGET":      7,
 	}
 )
 
@@ -266,7 +270,9 @@ type PlanStep struct {
 	Changes      []*FieldChange         `protobuf:"bytes,6,rep,name=changes,proto3" json:"changes,omitempty"`
 	DependsOn    []string               `protobuf:"bytes,7,rep,name=depends_on,json=dependsOn,proto3" json:"depends_on,omitempty"`
 	// Why the step is there ("webhook handler at api/webhooks.ts:12").
-	Reason        string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The provider's id of the object, when it exists already.
+	ProviderId    string `protobuf:"bytes,9,opt,name=provider_id,json=providerId,proto3" json:"provider_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -357,6 +363,13 @@ func (x *PlanStep) GetReason() string {
 	return ""
 }
 
+func (x *PlanStep) GetProviderId() string {
+	if x != nil {
+		return x.ProviderId
+	}
+	return ""
+}
+
 type Plan struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -365,8 +378,10 @@ type Plan struct {
 	Steps         []*PlanStep            `protobuf:"bytes,4,rep,name=steps,proto3" json:"steps,omitempty"`
 	Warnings      []string               `protobuf:"bytes,5,rep,name=warnings,proto3" json:"warnings,omitempty"`
 	// Human-readable diff, as `patchbay plan` prints it.
-	Summary       string                 `protobuf:"bytes,6,opt,name=summary,proto3" json:"summary,omitempty"`
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	Summary   string                 `protobuf:"bytes,6,opt,name=summary,proto3" json:"summary,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// True for a plan that destroys everything the environment created.
+	Destroy       bool `protobuf:"varint,8,opt,name=destroy,proto3" json:"destroy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -448,6 +463,13 @@ func (x *Plan) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *Plan) GetDestroy() bool {
+	if x != nil {
+		return x.Destroy
+	}
+	return false
 }
 
 type PlanRequest struct {
@@ -1092,7 +1114,7 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\vFieldChange\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x16\n" +
 	"\x06before\x18\x02 \x01(\tR\x06before\x12\x14\n" +
-	"\x05after\x18\x03 \x01(\tR\x05after\"\x8b\x02\n" +
+	"\x05after\x18\x03 \x01(\tR\x05after\"\xac\x02\n" +
 	"\bPlanStep\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12/\n" +
 	"\x06action\x18\x02 \x01(\x0e2\x17.patchbay.v1.StepActionR\x06action\x12\x1a\n" +
@@ -1102,7 +1124,9 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\achanges\x18\x06 \x03(\v2\x18.patchbay.v1.FieldChangeR\achanges\x12\x1d\n" +
 	"\n" +
 	"depends_on\x18\a \x03(\tR\tdependsOn\x12\x16\n" +
-	"\x06reason\x18\b \x01(\tR\x06reason\"\xfd\x01\n" +
+	"\x06reason\x18\b \x01(\tR\x06reason\x12\x1f\n" +
+	"\vprovider_id\x18\t \x01(\tR\n" +
+	"providerId\"\x97\x02\n" +
 	"\x04Plan\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12%\n" +
 	"\x0eworkspace_root\x18\x02 \x01(\tR\rworkspaceRoot\x12 \n" +
@@ -1111,7 +1135,8 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\bwarnings\x18\x05 \x03(\tR\bwarnings\x12\x18\n" +
 	"\asummary\x18\x06 \x01(\tR\asummary\x129\n" +
 	"\n" +
-	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"p\n" +
+	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x18\n" +
+	"\adestroy\x18\b \x01(\bR\adestroy\"p\n" +
 	"\vPlanRequest\x12%\n" +
 	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12 \n" +
 	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x18\n" +
@@ -1157,7 +1182,7 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\venvironment\x18\x02 \x01(\tR\venvironment\"n\n" +
 	"\x14GetSystemMapResponse\x12*\n" +
 	"\x05nodes\x18\x01 \x03(\v2\x14.patchbay.v1.MapNodeR\x05nodes\x12*\n" +
-	"\x05edges\x18\x02 \x03(\v2\x14.patchbay.v1.MapEdgeR\x05edges*\xb6\x01\n" +
+	"\x05edges\x18\x02 \x03(\v2\x14.patchbay.v1.MapEdgeR\x05edges*\xce\x01\n" +
 	"\n" +
 	"StepAction\x12\x1b\n" +
 	"\x17STEP_ACTION_UNSPECIFIED\x10\x00\x12\x16\n" +
@@ -1166,7 +1191,8 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\x12STEP_ACTION_DELETE\x10\x03\x12\x14\n" +
 	"\x10STEP_ACTION_NOOP\x10\x04\x12\x16\n" +
 	"\x12STEP_ACTION_ROTATE\x10\x05\x12\x15\n" +
-	"\x11STEP_ACTION_ADOPT\x10\x06*\x9b\x01\n" +
+	"\x11STEP_ACTION_ADOPT\x10\x06\x12\x16\n" +
+	"\x12STEP_ACTION_FORGET\x10\a*\x9b\x01\n" +
 	"\tStepState\x12\x1a\n" +
 	"\x16STEP_STATE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12STEP_STATE_PENDING\x10\x01\x12\x16\n" +
