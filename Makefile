@@ -1,0 +1,89 @@
+# Patchbay — every task a newcomer needs. `make demo` runs the main job,
+# `make test` runs every test; both install what they need first.
+
+GO        ?= go
+BIN       := $(CURDIR)/.bin
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS   := -X github.com/patchbay-dev/patchbay/internal/buildinfo.Version=$(VERSION) \
+             -X github.com/patchbay-dev/patchbay/internal/buildinfo.Commit=$(COMMIT)
+VSCODE    := ide/vscode
+DEMO_HOME := $(CURDIR)/.demo-home
+
+# Pinned tool versions, installed from the Go module proxy into .bin/.
+BUF_VERSION                  := v1.75.0
+PROTOC_GEN_GO_VERSION        := v1.36.12
+PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
+GRPCURL_VERSION              := v1.9.4
+STRIPE_MOCK_VERSION          := v0.203.0
+
+export PATH := $(BIN):$(PATH)
+
+.PHONY: all build generate lint test test-go test-vscode demo tools system-deps bench clean
+
+all: build
+
+## tools: pinned Go tools into .bin/ and the extension's npm packages
+tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(VSCODE)/node_modules/.package-lock.json
+
+$(BIN)/buf:
+	GOBIN=$(BIN) $(GO) install github.com/bufbuild/buf/cmd/buf@$(BUF_VERSION)
+$(BIN)/protoc-gen-go:
+	GOBIN=$(BIN) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+$(BIN)/protoc-gen-connect-go:
+	GOBIN=$(BIN) $(GO) install connectrpc.com/connect/cmd/protoc-gen-connect-go@$(PROTOC_GEN_CONNECT_GO_VERSION)
+$(BIN)/grpcurl:
+	GOBIN=$(BIN) $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+$(BIN)/stripe-mock:
+	GOBIN=$(BIN) $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
+$(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package-lock.json
+	cd $(VSCODE) && npm ci --no-audit --no-fund
+
+## system-deps: Debian packages some tests drive (Chromium, Secret Service)
+system-deps:
+	scripts/system-deps.sh
+
+## build: the patchbay binary and the extension bundle
+build: $(VSCODE)/node_modules/.package-lock.json
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/patchbay ./cmd/patchbay
+	cd $(VSCODE) && npm run --silent build
+
+## generate: regenerate Go and TypeScript code from proto/
+generate: tools
+	buf format -w
+	buf generate
+
+## lint: fails when generated code is stale or buf/gofmt/vet complain
+lint: tools
+	buf lint
+	buf format --diff --exit-code
+	buf generate
+	@git diff --exit-code -- gen $(VSCODE)/src/gen || (echo "generated code is stale: run 'make generate' and commit" >&2; exit 1)
+	@test -z "$$(git status --porcelain -- gen $(VSCODE)/src/gen)" || (echo "generated code is stale: run 'make generate' and commit" >&2; git status --porcelain -- gen $(VSCODE)/src/gen >&2; exit 1)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'))" || (echo "gofmt needed:" >&2; gofmt -l $$(git ls-files '*.go' | grep -v '^gen/') >&2; exit 1)
+	$(GO) vet ./...
+	cd $(VSCODE) && npm run --silent typecheck
+
+## test: every test (Go, extension); installs what it needs first
+test: tools system-deps build
+	$(MAKE) lint
+	$(MAKE) test-go test-vscode
+
+test-go:
+	PATCHBAY_REQUIRE_TOOLS=1 PATCHBAY_BIN=$(CURDIR)/bin/patchbay $(GO) test -count=1 -timeout 15m ./...
+
+test-vscode:
+	cd $(VSCODE) && PATCHBAY_BIN=$(CURDIR)/bin/patchbay npm test
+
+## bench: Go benchmarks (see docs/benchmarks.md for the corpus script)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./analyzer/... ./engine/...
+
+## demo: the main job on embedded defaults: a daemon in .demo-home, the
+## bundled example workspace analyzed through it, grpcurl listing the API
+demo: tools
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/patchbay ./cmd/patchbay
+	scripts/demo.sh
+
+clean:
+	rm -rf bin .bin $(DEMO_HOME) $(VSCODE)/dist $(VSCODE)/node_modules
