@@ -2,5 +2,41 @@ package github
 
 import "github.com/patchbay-dev/patchbay/providers"
 
-// credentials is nil until the provider's credential form is declared.
-var credentials *providers.CredentialSpec
+var credentials = &providers.CredentialSpec{
+	Endpoint: "GITHUB",
+	DocsURL:  "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens",
+	Fields: []providers.Field{
+		{
+			Name:           "token",
+			Label:          "Fine-grained personal access token",
+			Kind:           providers.FieldSecret,
+			Required:       true,
+			Pattern:        `^(github_pat_|ghp_)[A-Za-z0-9_]{20,}$`,
+			PatternMessage: "A fine-grained personal access token starts with github_pat_ (classic tokens start with ghp_ and grant far more than Patchbay needs).",
+			Placeholder:    "github_pat_…",
+			Help:           "Limit it to the repositories Patchbay manages and give it an expiration.",
+		},
+		{
+			Name:           "repository",
+			Label:          "Repository to check",
+			Kind:           providers.FieldText,
+			Pattern:        `^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`,
+			PatternMessage: "Write the repository as owner/name.",
+			Placeholder:    "owner/repo",
+			Help:           "Optional: Patchbay checks that the token can manage this repository's secrets and webhooks.",
+		},
+	},
+	Steps: []string{
+		"Open GitHub → Settings → Developer settings → Personal access tokens → Fine-grained tokens (https://github.com/settings/personal-access-tokens/new).",
+		"Name it \"patchbay\", set an expiration, and choose the resource owner (you or your organization).",
+		"Under Repository access choose \"Only select repositories\" and pick the repositories Patchbay manages.",
+		"Under Repository permissions set Secrets and Webhooks to \"Read and write\" (Metadata becomes read-only automatically).",
+		"Generate the token and paste it here; GitHub shows it only once. Organizations may need to approve it.",
+	},
+	Permissions: []string{
+		"Repository permissions: Secrets — Read and write",
+		"Repository permissions: Webhooks — Read and write",
+		"Repository permissions: Metadata — Read-only",
+	},
+	Validator: providers.ValidatorFunc(validate),
+}

@@ -2,4 +2,36 @@ package github
 
 import "github.com/patchbay-dev/patchbay/providers"
 
-var signatures = providers.Signatures{}
+var signatures = providers.Signatures{
+	Packages: []providers.Package{
+		{Ecosystem: providers.NPM, Name: "octokit"},
+		{Ecosystem: providers.NPM, Name: "@octokit/*"},
+		{Ecosystem: providers.PyPI, Name: "PyGithub", Imports: []string{"github"}},
+		{Ecosystem: providers.PyPI, Name: "githubkit"},
+		{Ecosystem: providers.Go, Name: "github.com/google/go-github*"},
+		{Ecosystem: providers.RubyGems, Name: "octokit"},
+		{Ecosystem: providers.Maven, Name: "org.kohsuke:github-api", Imports: []string{"org.kohsuke.github"}},
+		{Ecosystem: providers.NuGet, Name: "Octokit", Imports: []string{"Octokit"}},
+		{Ecosystem: providers.Composer, Name: "knplabs/github-api", Imports: []string{"Github"}},
+	},
+	Constructors: []providers.Constructor{
+		{Ecosystem: providers.NPM, Symbol: "Octokit"},
+		{Ecosystem: providers.NPM, Symbol: "App"},
+		{Ecosystem: providers.NPM, Symbol: "Webhooks"},
+		{Ecosystem: providers.PyPI, Symbol: "Github"},
+		{Ecosystem: providers.PyPI, Symbol: "GitHub"},
+		{Ecosystem: providers.Go, Symbol: "github.NewClient"},
+		{Ecosystem: providers.RubyGems, Symbol: "Octokit::Client.new"},
+		{Ecosystem: providers.Maven, Symbol: "GitHubBuilder"},
+		{Ecosystem: providers.NuGet, Symbol: "GitHubClient"},
+		{Ecosystem: providers.Composer, Symbol: "Client"},
+	},
+	EnvVars:     []string{"GITHUB_TOKEN", "GH_TOKEN", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "GITHUB_WEBHOOK_SECRET"},
+	EnvPrefixes: []string{"GITHUB_"},
+	Webhooks: []providers.WebhookCheck{
+		{Ecosystem: providers.NPM, Symbol: "webhooks.verify"},
+		{Ecosystem: providers.NPM, Symbol: "webhooks.verifyAndReceive"},
+		{Ecosystem: providers.Go, Symbol: "github.ValidatePayload"},
+		{Ecosystem: providers.Go, Symbol: "github.ValidateSignature"},
+	},
+}

@@ -2,5 +2,29 @@ package stripe
 
 import "github.com/patchbay-dev/patchbay/providers"
 
-// credentials is nil until the provider's credential form is declared.
-var credentials *providers.CredentialSpec
+var credentials = &providers.CredentialSpec{
+	Endpoint: "STRIPE",
+	DocsURL:  "https://docs.stripe.com/keys",
+	Fields: []providers.Field{{
+		Name:           "secret_key",
+		Label:          "Secret or restricted key",
+		Kind:           providers.FieldSecret,
+		Required:       true,
+		Pattern:        `^(sk|rk)_(test|live)_[A-Za-z0-9]{10,}$`,
+		PatternMessage: "A Stripe server key starts with sk_test_, sk_live_, rk_test_ or rk_live_ (a pk_ publishable key cannot call the API).",
+		Placeholder:    "rk_test_…",
+		Help:           "A restricted key (rk_) with only the permissions below is safest. Use a test-mode key while developing.",
+	}},
+	Steps: []string{
+		"Open the Stripe Dashboard → Developers → API keys (https://dashboard.stripe.com/test/apikeys for test mode).",
+		"Click \"Create restricted key\", name it \"patchbay\".",
+		"Set Products, Prices and Webhook Endpoints to Write; leave everything else at None.",
+		"Create the key and paste the rk_test_… value here. Stripe shows it only once.",
+	},
+	Permissions: []string{
+		"Products: Write (rak_product_write)",
+		"Prices: Write (rak_price_write)",
+		"Webhook Endpoints: Write (rak_webhook_write)",
+	},
+	Validator: providers.ValidatorFunc(validate),
+}

@@ -1,0 +1,61 @@
+package digitalocean
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/patchbay-dev/patchbay/providers"
+)
+
+// DefaultBaseURL is DigitalOcean's API; PATCHBAY_ENDPOINT_DIGITALOCEAN overrides it.
+const DefaultBaseURL = "https://api.digitalocean.com"
+
+func validate(ctx context.Context, v providers.Values, env *providers.Env) providers.CheckResult {
+	c := providers.Caller{Env: env, Name: "DigitalOcean", StatusPage: "https://status.digitalocean.com"}
+	req, bad := c.NewRequest(ctx, http.MethodGet, env.BaseURL("DIGITALOCEAN", DefaultBaseURL)+"/v2/account", nil)
+	if bad != nil {
+		return *bad
+	}
+	req.Header.Set("Authorization", "Bearer "+v["token"])
+	resp, bad := c.Do(req)
+	if bad != nil {
+		return *bad
+	}
+	switch resp.Status {
+	case http.StatusOK:
+		var a struct {
+			Account struct {
+				Email  string `json:"email"`
+				Status string `json:"status"`
+				Team   struct {
+					Name string `json:"name"`
+				} `json:"team"`
+			} `json:"account"`
+		}
+		_ = json.Unmarshal(resp.Body, &a)
+		who := a.Account.Email
+		if a.Account.Team.Name != "" {
+			who += " (team " + a.Account.Team.Name + ")"
+		}
+		if a.Account.Status != "" && a.Account.Status != "active" {
+			return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, Field: "token",
+				Summary: fmt.Sprintf("The token works but the account is %s.", a.Account.Status),
+				Fix:     "Resolve the account's status in the DigitalOcean control panel (billing or verification)."}
+		}
+		return providers.CheckResult{Status: providers.StatusOK, Account: who,
+			Summary: "The token works for DigitalOcean account " + who + "."}
+	case http.StatusUnauthorized:
+		// DigitalOcean answers the same for unknown, expired and revoked tokens.
+		return providers.CheckResult{Status: providers.StatusInvalid, Field: "token",
+			Summary: "DigitalOcean says the token is invalid, expired or revoked.",
+			Fix:     "Generate a new token under API → Tokens and save it here."}
+	case http.StatusForbidden:
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "token",
+			MissingPermissions: []string{"account:read"},
+			Summary:            "The token works but lacks the account:read scope.",
+			Fix:                "Regenerate the token with the custom scopes Patchbay lists (account:read, project:read, project:create)."}
+	}
+	return c.Unexpected(resp.Status)
+}
