@@ -1,0 +1,251 @@
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { resolveDaemonBinary } from "./client/binary";
+import { defaultHome } from "./client/home";
+import { DaemonSupervisor, errorMessage, type Logger, type SupervisorOptions } from "./client/supervisor";
+import type { CredentialProfile } from "./gen/patchbay/v1/credential_pb";
+import { describeCheck, displayName } from "./model/providers";
+import { DaemonStore } from "./model/store";
+import { SdkCodeLensProvider } from "./ui/codeLens";
+import { CredentialPanels } from "./ui/credentialPanel";
+import { statusView } from "./ui/status";
+import { CredentialsTreeProvider, ServicesTreeProvider, type CredentialNode } from "./ui/trees";
+
+/** Seams for tests; VS Code calls activate(context) only. */
+export interface ActivationDeps {
+  createSupervisor?: (opts: SupervisorOptions) => DaemonSupervisor;
+}
+
+/** What activate returns, for tests and other extensions. */
+export interface PatchbayApi {
+  supervisor: DaemonSupervisor;
+  store: DaemonStore;
+  lenses: SdkCodeLensProvider;
+  services: ServicesTreeProvider;
+  credentials: CredentialsTreeProvider;
+  panels: CredentialPanels;
+  /** Resolves when the analyses started by the last refresh are done. */
+  refreshing: () => Promise<void>;
+}
+
+let active: PatchbayApi | undefined;
+
+function outputLogger(channel: vscode.OutputChannel): Logger {
+  const line = (level: string, m: string) => channel.appendLine(`${new Date().toISOString()} [${level}] ${m}`);
+  return { info: (m) => line("info", m), warn: (m) => line("warn", m), error: (m) => line("error", m) };
+}
+
+export function activate(context: vscode.ExtensionContext, deps: ActivationDeps = {}): PatchbayApi {
+  const output = vscode.window.createOutputChannel("Patchbay");
+  context.subscriptions.push(output);
+  const log = outputLogger(output);
+  const config = vscode.workspace.getConfiguration("patchbay");
+  const home = config.get<string>("home")?.trim() || defaultHome();
+
+  const supervisorOptions: SupervisorOptions = {
+    home,
+    logger: log,
+    resolveBinary: () =>
+      resolveDaemonBinary({ setting: vscode.workspace.getConfiguration("patchbay").get<string>("daemonPath") ?? "", extensionPath: context.extensionPath }),
+  };
+  const supervisor = (deps.createSupervisor ?? ((o) => new DaemonSupervisor(o)))(supervisorOptions);
+  const store = new DaemonStore(() => supervisor.clients, log);
+  const lenses = new SdkCodeLensProvider(store);
+  const services = new ServicesTreeProvider(store);
+  const credentials = new CredentialsTreeProvider(store);
+  const panels = new CredentialPanels(() => supervisor.clients, store, log);
+
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  status.name = "Patchbay";
+  status.command = "patchbay.showOutput";
+  const render = () => {
+    const v = statusView(supervisor.state, store.pendingRequests().length);
+    status.text = v.text;
+    status.tooltip = v.tooltip;
+    status.backgroundColor = v.error ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+  };
+  render();
+  status.show();
+
+  let inflight: Promise<void> = Promise.resolve();
+  const analyzeFolder = async (root: string, changed: string[] = []) => {
+    try {
+      await store.analyze(root, changed);
+    } catch (err) {
+      log.error(`Analyze ${root} failed: ${errorMessage(err)}`);
+    }
+  };
+  const refreshAll = () => {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file");
+    inflight = Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Patchbay: analyzing" }, async () => {
+        await Promise.all([store.refreshCatalog(), ...folders.map((f) => analyzeFolder(f.uri.fsPath))]);
+      }),
+    );
+    return inflight;
+  };
+
+  context.subscriptions.push(
+    status,
+    vscode.languages.registerCodeLensProvider({ scheme: "file" }, lenses),
+    vscode.window.registerTreeDataProvider("patchbay.services", services),
+    vscode.window.registerTreeDataProvider("patchbay.credentials", credentials),
+    lenses,
+    { dispose: () => panels.dispose() },
+    store.onAnalysis.on(() => {
+      lenses.refresh();
+      services.refresh();
+    }),
+    store.onCatalog.on(() => {
+      lenses.refresh();
+      services.refresh();
+      credentials.refresh();
+    }),
+    store.onPending.on(render),
+    store.onNewRequest.on((req) => {
+      const provider = store.catalog.providers.find((p) => p.id === req.provider);
+      if (!provider) {
+        log.warn(`credential request ${req.id} for unknown provider ${req.provider}`);
+        return;
+      }
+      panels.open({ provider, profile: req.profile || "default", request: req });
+    }),
+    store.onRequestClosed.on(({ id, outcome }) => panels.requestClosed(id, outcome)),
+    supervisor.onState.on((s) => {
+      render();
+      if (s.kind === "ready") void refreshAll();
+      if (s.kind === "failed") {
+        void vscode.window.showErrorMessage(`Patchbay daemon failed: ${s.reason}`, "Show details", "Restart").then((choice) => {
+          if (choice === "Show details") output.show(true);
+          if (choice === "Restart") void supervisor.restart();
+        });
+      }
+    }),
+    supervisor.onEvent.on((ev) => {
+      const r = store.handleEvent(ev);
+      if (r.reanalyze) void analyzeFolder(r.reanalyze);
+      if (r.refreshCatalog) void store.refreshCatalog();
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme !== "file") return;
+      const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+      if (!folder) return;
+      const rel = path.relative(folder.uri.fsPath, doc.uri.fsPath).split(path.sep).join("/");
+      inflight = analyzeFolder(folder.uri.fsPath, [rel]);
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const f of e.removed) store.forget(f.uri.fsPath);
+      for (const f of e.added) if (f.uri.scheme === "file") void analyzeFolder(f.uri.fsPath);
+    }),
+    vscode.commands.registerCommand("patchbay.showOutput", () => output.show(true)),
+    vscode.commands.registerCommand("patchbay.restartDaemon", () => supervisor.restart()),
+    vscode.commands.registerCommand("patchbay.refresh", () => refreshAll()),
+    vscode.commands.registerCommand("patchbay.connectProvider", (arg?: { provider?: string } | CredentialNode) =>
+      connectProvider(providerOf(arg), "default"),
+    ),
+    vscode.commands.registerCommand("patchbay.updateCredentials", (arg?: CredentialNode) => {
+      const p = profileOf(arg);
+      return connectProvider(p?.provider ?? providerOf(arg), p?.profile || "default");
+    }),
+    vscode.commands.registerCommand("patchbay.checkCredentials", (arg?: { provider?: string } | CredentialNode) => checkCredentials(arg)),
+    vscode.commands.registerCommand("patchbay.deleteCredentials", (arg?: CredentialNode) => deleteCredentials(arg)),
+  );
+
+  async function pickProvider(): Promise<string | undefined> {
+    const items = store.catalog.providers.map((p) => ({ label: p.displayName || p.id, id: p.id }));
+    if (!items.length) {
+      void vscode.window.showErrorMessage("Patchbay: the daemon has not served a provider catalogue (CredentialService.ListProviders).", "Show details").then((c) => {
+        if (c) output.show(true);
+      });
+      return undefined;
+    }
+    return (await vscode.window.showQuickPick(items, { placeHolder: "Provider" }))?.id;
+  }
+
+  async function connectProvider(providerId: string | undefined, profile: string): Promise<void> {
+    if (!store.catalog.providers.length) await store.refreshCatalog();
+    const id = providerId ?? (await pickProvider());
+    if (!id) return;
+    const provider = store.catalog.providers.find((p) => p.id === id);
+    if (!provider) {
+      void vscode.window.showErrorMessage(`Patchbay: no credential form for ${displayName(store.catalog, id)}: the daemon's provider catalogue does not list "${id}".`, "Show details").then((c) => {
+        if (c) output.show(true);
+      });
+      return;
+    }
+    panels.open({ provider, profile });
+  }
+
+  async function checkCredentials(arg: unknown): Promise<void> {
+    const c = supervisor.clients;
+    const prof = profileOf(arg as CredentialNode);
+    const provider = prof?.provider ?? providerOf(arg as CredentialNode) ?? (await pickProvider());
+    if (!provider || !c) return;
+    const profile = prof?.profile || "default";
+    try {
+      const res = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Checking ${displayName(store.catalog, provider)} credentials…`, cancellable: true },
+        (_p, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          return c.credential.checkCredentials({ provider, profile }, { signal: ac.signal });
+        },
+      );
+      const text = `${displayName(store.catalog, provider)} (${profile}): ${describeCheck(res.result)}${res.result?.fix ? ` — ${res.result.fix}` : ""}`;
+      if (res.result?.status === 1) void vscode.window.showInformationMessage(text);
+      else void vscode.window.showWarningMessage(text, "Update credentials").then((ch) => ch && connectProvider(provider, profile));
+      await store.refreshCatalog();
+    } catch (err) {
+      showError(`checking ${provider} credentials`, err);
+    }
+  }
+
+  async function deleteCredentials(arg?: CredentialNode): Promise<void> {
+    const c = supervisor.clients;
+    const p = profileOf(arg);
+    if (!p || !c) return;
+    const name = `${displayName(store.catalog, p.provider)} profile “${p.profile}”`;
+    const ok = await vscode.window.showWarningMessage(`Delete ${name} from the keyring?`, { modal: true }, "Delete");
+    if (ok !== "Delete") return;
+    try {
+      await c.credential.deleteCredentials({ provider: p.provider, profile: p.profile });
+      await store.refreshCatalog();
+    } catch (err) {
+      showError(`deleting ${name}`, err);
+    }
+  }
+
+  function showError(what: string, err: unknown): void {
+    const msg = errorMessage(err);
+    log.error(`${what}: ${msg}`);
+    void vscode.window.showErrorMessage(`Patchbay: ${what} failed: ${msg}`, "Show details").then((c) => {
+      if (c) output.show(true);
+    });
+  }
+
+  log.info(`activating; PATCHBAY_HOME=${home}`);
+  supervisor.start();
+  context.subscriptions.push({ dispose: () => void supervisor.stop() });
+
+  active = { supervisor, store, lenses, services, credentials, panels, refreshing: () => inflight };
+  return active;
+}
+
+function providerOf(arg: unknown): string | undefined {
+  if (!arg || typeof arg !== "object") return undefined;
+  const a = arg as { provider?: unknown };
+  return typeof a.provider === "string" ? a.provider : undefined;
+}
+
+function profileOf(arg: unknown): { provider: string; profile: string } | undefined {
+  if (!arg || typeof arg !== "object") return undefined;
+  const a = arg as { type?: string; provider?: string; profile?: CredentialProfile };
+  if (a.type === "profile" && a.profile && a.provider) return { provider: a.provider, profile: a.profile.profile };
+  return undefined;
+}
+
+export async function deactivate(): Promise<void> {
+  // Terminate a daemon this window spawned; others keep theirs.
+  await active?.supervisor.stop();
+  active = undefined;
+}

@@ -1,0 +1,131 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { DaemonClients } from "../client/connection";
+import { Emitter } from "../client/emitter";
+import { errorMessage, type Logger } from "../client/supervisor";
+import type { CredentialRequest } from "../gen/patchbay/v1/credential_pb";
+import type { Event } from "../gen/patchbay/v1/daemon_pb";
+import type { AnalyzeResponse } from "../gen/patchbay/v1/workspace_pb";
+import { emptyCatalog, type ProviderCatalog } from "./providers";
+
+/**
+ * The extension's copy of daemon data: one analysis per workspace root, the
+ * provider catalogue and pending credential requests. It only caches what the
+ * daemon returns and decides nothing itself.
+ */
+export class DaemonStore {
+  private analyses = new Map<string, AnalyzeResponse>();
+  private catalogValue: ProviderCatalog = emptyCatalog;
+  private pending = new Map<string, CredentialRequest>();
+  private warnedUnimplemented = new Set<string>();
+
+  readonly onAnalysis = new Emitter<string>();
+  readonly onCatalog = new Emitter<ProviderCatalog>();
+  readonly onPending = new Emitter<CredentialRequest[]>();
+  /** A credential request that arrived live (not from a snapshot). */
+  readonly onNewRequest = new Emitter<CredentialRequest>();
+  readonly onRequestClosed = new Emitter<{ id: string; outcome: string }>();
+
+  constructor(
+    private readonly clients: () => DaemonClients | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  analysis(root: string): AnalyzeResponse | undefined {
+    return this.analyses.get(root);
+  }
+
+  roots(): string[] {
+    return [...this.analyses.keys()];
+  }
+
+  get catalog(): ProviderCatalog {
+    return this.catalogValue;
+  }
+
+  pendingRequests(): CredentialRequest[] {
+    return [...this.pending.values()];
+  }
+
+  forget(root: string): void {
+    if (this.analyses.delete(root)) this.onAnalysis.fire(root);
+  }
+
+  async analyze(root: string, changedPaths: string[] = []): Promise<AnalyzeResponse | undefined> {
+    const c = this.clients();
+    if (!c) return undefined;
+    const started = Date.now();
+    const res = await c.workspace.analyze({ root, changedPaths });
+    const sdk = res.findings.filter((f) => f.kind === 1).length;
+    this.log.info(
+      `analyzed ${root}: ${res.services.length} services, ${res.findings.length} findings (${sdk} SDK), ${res.diagnostics.length} diagnostics in ${Date.now() - started} ms`,
+    );
+    this.analyses.set(root, res);
+    this.onAnalysis.fire(root);
+    return res;
+  }
+
+  /** Reloads the provider catalogue and saved profiles. */
+  async refreshCatalog(): Promise<void> {
+    const c = this.clients();
+    if (!c) return;
+    const [providers, profiles] = await Promise.all([
+      this.optional("ListProviders", () => c.credential.listProviders({}).then((r) => r.providers)),
+      this.optional("ListCredentials", () => c.credential.listCredentials({}).then((r) => r.profiles)),
+    ]);
+    this.catalogValue = { providers: providers ?? [], profiles: profiles ?? [] };
+    this.onCatalog.fire(this.catalogValue);
+  }
+
+  /** Applies one event from DaemonService.WatchEvents. */
+  handleEvent(ev: Event): { reanalyze?: string; refreshCatalog?: boolean } {
+    switch (ev.payload.case) {
+      case "snapshot": {
+        // A snapshot starts every subscription, including resubscriptions
+        // after a drop: it replaces whatever we believed before.
+        this.pending = new Map(ev.payload.value.pendingCredentialRequests.map((r) => [r.id, r]));
+        this.onPending.fire(this.pendingRequests());
+        return { refreshCatalog: true };
+      }
+      case "analysisUpdated": {
+        const ws = ev.payload.value.workspace;
+        const mine = ws && this.analyses.get(ws.root);
+        // Our own Analyze calls publish this event too; refetch only when
+        // someone else's analysis changed what we show, so we never loop.
+        if (mine && (mine.findings.length !== ws.findings || mine.services.length !== ws.services)) {
+          return { reanalyze: ws.root };
+        }
+        return {};
+      }
+      case "credentialRequest":
+        this.pending.set(ev.payload.value.id, ev.payload.value);
+        this.onPending.fire(this.pendingRequests());
+        this.onNewRequest.fire(ev.payload.value);
+        return {};
+      case "credentialRequestClosed":
+        this.pending.delete(ev.payload.value.id);
+        this.onPending.fire(this.pendingRequests());
+        this.onRequestClosed.fire({ id: ev.payload.value.id, outcome: ev.payload.value.outcome });
+        return {};
+      case "credentialsChanged":
+        return { refreshCatalog: true };
+      default:
+        return {};
+    }
+  }
+
+  private async optional<T>(name: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      if (ConnectError.from(err).code === Code.Unimplemented) {
+        if (!this.warnedUnimplemented.has(name)) {
+          this.warnedUnimplemented.add(name);
+          this.log.warn(`daemon does not implement CredentialService.${name} yet; provider names and credential status are unavailable`);
+        }
+        return undefined;
+      }
+      this.log.warn(`CredentialService.${name} failed: ${errorMessage(err)}`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,251 @@
+import { FieldKind, type CheckResult, type ProviderInfo } from "../gen/patchbay/v1/credential_pb";
+import { statusLabel } from "../model/providers";
+
+/** Data needed to render a credential form; nothing secret is in here. */
+export interface CredentialFormInput {
+  provider: ProviderInfo;
+  profile: string;
+  /** The webview's CSP source (webview.cspSource). */
+  cspSource: string;
+  /** A fresh random nonce per render. */
+  nonce: string;
+  /** Set when the form answers a daemon CredentialRequest. */
+  request?: { id: string; reason: string; problem?: CheckResult };
+  /** Masked hints of an existing profile (field -> "sk_test_…abcd"). */
+  hints?: Record<string, string>;
+}
+
+/** Messages the page posts to the extension. */
+export type FormMessage =
+  | { type: "submit"; values: Record<string, string>; force: boolean }
+  | { type: "cancel" }
+  | { type: "oauth" }
+  | { type: "ready" };
+
+/** Messages the extension posts to the page. */
+export type PanelMessage =
+  | { type: "busy"; busy: boolean; text?: string }
+  | { type: "result"; ok: boolean; saved: boolean; status: string; summary: string; fix: string; field: string };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export function checkToMessage(check: CheckResult | undefined, saved: boolean): PanelMessage {
+  return {
+    type: "result",
+    ok: check?.status === 1,
+    saved,
+    status: check ? statusLabel(check.status) : "not checked",
+    summary: check?.summary ?? "",
+    fix: check?.fix ?? "",
+    field: check?.field ?? "",
+  };
+}
+
+/**
+ * Keeps only the values of fields the schema declares, so a tampered page
+ * cannot smuggle extra keys to the daemon.
+ */
+export function sanitizeValues(provider: ProviderInfo, values: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof values !== "object" || values === null) return out;
+  const v = values as Record<string, unknown>;
+  for (const f of provider.fields) {
+    const x = v[f.name];
+    if (typeof x === "string" && x !== "") out[f.name] = x;
+  }
+  return out;
+}
+
+function fieldHtml(f: ProviderInfo["fields"][number], hint: string | undefined): string {
+  const id = `f-${f.name}`;
+  const name = escapeHtml(f.name);
+  const common = `id="${escapeHtml(id)}" name="${name}" data-field="${name}" data-kind="${f.kind}"${
+    f.required && !hint ? " required" : ""
+  }${f.pattern ? ` data-pattern="${escapeHtml(f.pattern)}"` : ""}${
+    f.patternMessage ? ` data-pattern-message="${escapeHtml(f.patternMessage)}"` : ""
+  } aria-describedby="${escapeHtml(id)}-help ${escapeHtml(id)}-error"`;
+  const placeholder = hint ? `saved: ${hint} (leave empty to keep)` : f.placeholder;
+  const ph = placeholder ? ` placeholder="${escapeHtml(placeholder)}"` : "";
+  let control: string;
+  switch (f.kind) {
+    case FieldKind.SECRET:
+      // Secret inputs never get a value attribute: the extension has no
+      // secret to put there, and must not be made to hold one.
+      control = `<input type="password" autocomplete="off" spellcheck="false" ${common}${ph}>`;
+      break;
+    case FieldKind.SELECT:
+      control = `<select ${common}>${f.options
+        .map((o) => `<option value="${escapeHtml(o)}"${o === f.defaultValue ? " selected" : ""}>${escapeHtml(o)}</option>`)
+        .join("")}</select>`;
+      break;
+    case FieldKind.FILE:
+      control = `<textarea rows="5" spellcheck="false" ${common}${ph}></textarea>
+        <input type="file" class="file-picker" data-target="${escapeHtml(id)}" aria-label="Load ${escapeHtml(f.label || f.name)} from a file">`;
+      break;
+    case FieldKind.OAUTH:
+      control = `<button type="button" class="oauth" data-oauth="${name}">Sign in with the browser</button>`;
+      break;
+    default:
+      control = `<input type="text" spellcheck="false" ${common}${ph}${
+        f.defaultValue ? ` value="${escapeHtml(f.defaultValue)}"` : ""
+      }>`;
+  }
+  return `<div class="field">
+      <label for="${escapeHtml(id)}">${escapeHtml(f.label || f.name)}${f.required ? ' <span class="req" aria-hidden="true">*</span>' : ""}</label>
+      ${control}
+      <div class="help" id="${escapeHtml(id)}-help">${escapeHtml(f.help)}</div>
+      <div class="error" id="${escapeHtml(id)}-error" role="alert"></div>
+    </div>`;
+}
+
+/** Renders the whole page. Pure, so it can be tested in a browser directly. */
+export function renderCredentialForm(input: CredentialFormInput): string {
+  const { provider, nonce, cspSource } = input;
+  const title = `${provider.displayName || provider.id} credentials`;
+  const csp = [
+    "default-src 'none'",
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `img-src ${cspSource} https: data:`,
+    `font-src ${cspSource}`,
+    "form-action 'none'",
+  ].join("; ");
+  const problem = input.request?.problem;
+  const steps = provider.steps.length
+    ? `<details open><summary>How to get them</summary><ol>${provider.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join("")}</ol></details>`
+    : "";
+  const perms = provider.permissions.length
+    ? `<details><summary>Permissions Patchbay needs</summary><ul>${provider.permissions.map((p) => `<li><code>${escapeHtml(p)}</code></li>`).join("")}</ul></details>`
+    : "";
+  const docs = /^https:\/\//.test(provider.docsUrl) ? `<p><a href="${escapeHtml(provider.docsUrl)}">Provider documentation</a></p>` : "";
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, "&quot;")}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">
+  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 20px 20px; max-width: 46em; }
+  h1 { font-size: 1.4em; font-weight: 600; }
+  .reason { color: var(--vscode-descriptionForeground); }
+  .problem { border-left: 3px solid var(--vscode-inputValidation-errorBorder, #be1100); padding: 4px 10px; margin: 10px 0; background: var(--vscode-inputValidation-errorBackground, transparent); }
+  .field { margin: 14px 0; display: flex; flex-direction: column; gap: 4px; }
+  label { font-weight: 600; }
+  .req { color: var(--vscode-errorForeground); }
+  input[type=text], input[type=password], select, textarea { color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 4px 6px; font-family: inherit; font-size: inherit; }
+  textarea { font-family: var(--vscode-editor-font-family); }
+  input:focus, select:focus, textarea:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+  input[aria-invalid=true], textarea[aria-invalid=true] { border-color: var(--vscode-inputValidation-errorBorder, #be1100); }
+  .help { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+  .error { color: var(--vscode-errorForeground); font-size: 0.9em; min-height: 0; }
+  .actions { display: flex; gap: 8px; margin-top: 18px; }
+  button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 6px 14px; cursor: pointer; font-family: inherit; }
+  button:hover { background: var(--vscode-button-hoverBackground); }
+  button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
+  button:disabled { opacity: 0.6; cursor: default; }
+  #result { margin-top: 14px; padding: 6px 10px; }
+  #result.ok { border-left: 3px solid var(--vscode-testing-iconPassed, #388a34); }
+  #result.bad { border-left: 3px solid var(--vscode-inputValidation-errorBorder, #be1100); }
+  a { color: var(--vscode-textLink-foreground); }
+  code { font-family: var(--vscode-editor-font-family); }
+</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p class="reason">${escapeHtml(input.request?.reason || `Profile “${input.profile}”. Secrets go to the OS keyring through the Patchbay daemon; the editor never stores them.`)}</p>
+${problem ? `<div class="problem" id="problem"><strong>${escapeHtml(statusLabel(problem.status))}</strong>: ${escapeHtml(problem.summary)}${problem.fix ? `<br>${escapeHtml(problem.fix)}` : ""}</div>` : ""}
+${steps}${perms}${docs}
+<form id="form" novalidate>
+${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
+<div class="actions">
+  <button type="submit" id="save">${input.request ? "Connect" : "Save"}</button>
+  <button type="button" id="force" class="secondary" hidden>Save anyway</button>
+  <button type="button" id="cancel" class="secondary">Cancel</button>
+</div>
+</form>
+<div id="result" role="status" aria-live="polite" hidden></div>
+<script nonce="${nonce}">
+(function () {
+  const vscode = acquireVsCodeApi();
+  const form = document.getElementById("form");
+  const result = document.getElementById("result");
+  const save = document.getElementById("save");
+  const force = document.getElementById("force");
+  const fields = Array.from(form.querySelectorAll("[data-field]"));
+
+  function setError(el, msg) {
+    const err = document.getElementById(el.id + "-error");
+    err.textContent = msg;
+    if (msg) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
+  }
+  function validate() {
+    let first = null;
+    for (const el of fields) {
+      const v = el.value;
+      let msg = "";
+      if (el.required && !v) msg = "Required.";
+      else if (v && el.dataset.pattern) {
+        let re = null;
+        // The schema's pattern is RE2; the few constructs JS lacks are
+        // left to the daemon, which validates again.
+        try { re = new RegExp("^(?:" + el.dataset.pattern + ")$"); } catch (e) { re = null; }
+        if (re && !re.test(v)) msg = el.dataset.patternMessage || "Does not have the expected format.";
+      }
+      setError(el, msg);
+      if (msg && !first) first = el;
+    }
+    if (first) first.focus();
+    return !first;
+  }
+  function values() {
+    const out = {};
+    for (const el of fields) if (el.value) out[el.name] = el.value;
+    return out;
+  }
+  function submit(forceSave) {
+    if (!validate()) return;
+    result.hidden = true;
+    vscode.postMessage({ type: "submit", values: values(), force: forceSave });
+  }
+  form.addEventListener("submit", function (e) { e.preventDefault(); submit(false); });
+  force.addEventListener("click", function () { submit(true); });
+  document.getElementById("cancel").addEventListener("click", function () { vscode.postMessage({ type: "cancel" }); });
+  for (const b of document.querySelectorAll("button.oauth")) b.addEventListener("click", function () { vscode.postMessage({ type: "oauth" }); });
+  for (const picker of document.querySelectorAll("input.file-picker")) {
+    picker.addEventListener("change", function () {
+      const file = picker.files && picker.files[0];
+      if (!file) return;
+      file.text().then(function (t) { document.getElementById(picker.dataset.target).value = t; });
+    });
+  }
+  window.addEventListener("message", function (ev) {
+    const m = ev.data;
+    if (!m || typeof m !== "object") return;
+    if (m.type === "busy") {
+      save.disabled = m.busy; force.disabled = m.busy;
+      if (m.busy) { result.hidden = false; result.className = ""; result.textContent = m.text || "Checking…"; }
+    } else if (m.type === "result") {
+      save.disabled = false; force.disabled = false;
+      result.hidden = false;
+      result.className = m.ok ? "ok" : "bad";
+      result.textContent = (m.ok ? "✓ " : "✗ ") + m.status + (m.summary ? ": " + m.summary : "") + (m.fix ? " — " + m.fix : "") + (m.saved ? " (saved)" : " (not saved)");
+      force.hidden = m.ok || m.saved;
+      if (m.field) {
+        const el = fields.find(function (f) { return f.name === m.field; });
+        if (el) { setError(el, m.summary); el.focus(); }
+      }
+      if (m.saved) {
+        // Typed secrets have done their job; do not keep them in the page.
+        for (const el of fields) if (el.dataset.kind === "${FieldKind.SECRET}") el.value = "";
+      }
+    }
+  });
+  vscode.postMessage({ type: "ready" });
+})();
+</script>
+</body>
+</html>`;
+}

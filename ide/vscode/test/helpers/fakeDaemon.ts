@@ -1,0 +1,197 @@
+// An in-memory daemon for unit tests: real generated service descriptors and
+// a real Connect router, just no Go process. Integration tests use the real
+// daemon instead.
+import { EventEmitter } from "node:events";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createRouterTransport, type Transport } from "@connectrpc/connect";
+import { clientsFor, type DaemonClients } from "../../src/client/connection";
+import type { DaemonInfo } from "../../src/client/home";
+import {
+  CredentialService,
+  type AnswerCredentialRequestRequest,
+  type CredentialProfile,
+  type ProviderInfo,
+  type SaveCredentialsRequest,
+} from "../../src/gen/patchbay/v1/credential_pb";
+import { DaemonService, EventSchema, type Event } from "../../src/gen/patchbay/v1/daemon_pb";
+import { AnalyzeResponseSchema, WorkspaceService, type AnalyzeRequest, type AnalyzeResponse } from "../../src/gen/patchbay/v1/workspace_pb";
+
+class Queue<T> {
+  private items: T[] = [];
+  private waiter: ((v: T | undefined) => void) | undefined;
+  closed: ConnectError | undefined;
+  push(v: T) {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(v);
+    } else this.items.push(v);
+  }
+  close(err: ConnectError) {
+    this.closed = err;
+    this.waiter?.(undefined);
+  }
+  next(signal: AbortSignal): Promise<T | undefined> {
+    if (this.items.length) return Promise.resolve(this.items.shift());
+    if (this.closed || signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+      signal.addEventListener("abort", () => resolve(undefined), { once: true });
+    });
+  }
+}
+
+export class FakeDaemon {
+  alive = true;
+  version = "1.2.3-test";
+  pid = 4242;
+  seq = 0n;
+  analyses = new Map<string, MessageInitShape<typeof AnalyzeResponseSchema>>();
+  analyzeCalls: AnalyzeRequest[] = [];
+  providers: MessageInitShape<typeof CredentialService.method.listProviders.output>["providers"] = [];
+  profiles: MessageInitShape<typeof CredentialService.method.listCredentials.output>["profiles"] = [];
+  /** When set, ListProviders/ListCredentials answer Unimplemented. */
+  credentialsUnimplemented = false;
+  saveCalls: SaveCredentialsRequest[] = [];
+  answerCalls: AnswerCredentialRequestRequest[] = [];
+  subscriptions = 0;
+  private queues = new Set<Queue<Event>>();
+
+  private checkAlive() {
+    if (!this.alive) throw new ConnectError("connection refused", Code.Unavailable);
+  }
+
+  transport(): Transport {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const d = this;
+    return createRouterTransport((router) => {
+      router.service(DaemonService, {
+        version() {
+          d.checkAlive();
+          return { version: d.version, api: "patchbay.v1", pid: BigInt(d.pid) };
+        },
+        async *watchEvents(_req, ctx) {
+          d.checkAlive();
+          d.subscriptions++;
+          const q = new Queue<Event>();
+          d.queues.add(q);
+          try {
+            yield { event: create(EventSchema, { seq: ++d.seq, payload: { case: "snapshot", value: { version: d.version } } }) };
+            for (;;) {
+              const ev = await q.next(ctx.signal);
+              if (!ev) {
+                if (q.closed) throw q.closed;
+                return;
+              }
+              yield { event: ev };
+            }
+          } finally {
+            d.queues.delete(q);
+          }
+        },
+        shutdown() {
+          return {};
+        },
+      });
+      router.service(WorkspaceService, {
+        analyze(req) {
+          d.checkAlive();
+          d.analyzeCalls.push(req);
+          const a = d.analyses.get(req.root);
+          return a ?? { root: req.root };
+        },
+      });
+      router.service(CredentialService, {
+        listProviders() {
+          d.checkAlive();
+          if (d.credentialsUnimplemented) throw new ConnectError("not implemented", Code.Unimplemented);
+          return { providers: d.providers };
+        },
+        listCredentials() {
+          d.checkAlive();
+          if (d.credentialsUnimplemented) throw new ConnectError("not implemented", Code.Unimplemented);
+          return { profiles: d.profiles, backend: "file" };
+        },
+        saveCredentials(req) {
+          d.saveCalls.push(req);
+          return { saved: true, check: { status: 1, summary: "acct_1 (test mode)" } };
+        },
+        answerCredentialRequest(req) {
+          d.answerCalls.push(req);
+          return { saved: !req.cancel, check: { status: 1, summary: "ok" } };
+        },
+      });
+    });
+  }
+
+  clients(): DaemonClients {
+    return clientsFor(this.transport());
+  }
+
+  publish(payload: MessageInitShape<typeof EventSchema>["payload"]): void {
+    const ev = create(EventSchema, { seq: ++this.seq, payload });
+    for (const q of this.queues) q.push(ev);
+  }
+
+  /** Ends every open stream with an error, as a daemon dropping a slow subscriber does. */
+  dropStreams(code = Code.ResourceExhausted): void {
+    for (const q of this.queues) q.close(new ConnectError("subscriber too slow", code));
+  }
+
+  /** Makes the daemon unreachable and breaks open streams. */
+  crash(): void {
+    this.alive = false;
+    this.dropStreams(Code.Unavailable);
+  }
+
+  get openStreams(): number {
+    return this.queues.size;
+  }
+}
+
+export function writeDaemonJson(home: string, info: Partial<DaemonInfo> = {}): DaemonInfo {
+  const full: DaemonInfo = { address: "127.0.0.1:1", token: "t0ken", pid: 4242, version: "1.2.3-test", ...info };
+  fs.mkdirSync(home, { recursive: true });
+  fs.writeFileSync(path.join(home, "daemon.json"), JSON.stringify(full), { mode: 0o600 });
+  return full;
+}
+
+/** A ChildProcess look-alike for the supervisor's injectable spawn. */
+export class FakeChild extends EventEmitter {
+  stdout = new PassThrough();
+  stderr = new PassThrough();
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  constructor(readonly pid: number) {
+    super();
+  }
+  kill(signal: NodeJS.Signals = "SIGTERM"): boolean {
+    if (this.exitCode !== null || this.signalCode !== null) return false;
+    this.signalCode = signal;
+    setImmediate(() => this.emit("exit", null, signal));
+    return true;
+  }
+  /** Simulates a crash. */
+  die(code = 2): void {
+    this.exitCode = code;
+    this.emit("exit", code, null);
+  }
+}
+
+
+export type { AnalyzeResponse, CredentialProfile, ProviderInfo };
+
+export function waitFor(cond: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (cond()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}

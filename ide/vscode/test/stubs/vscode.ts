@@ -1,0 +1,320 @@
+// A small, recording stand-in for the `vscode` module, aliased in by
+// esbuild.mjs for unit tests. It implements just what the extension uses and
+// records UI calls so tests can assert on them.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import * as path from "node:path";
+
+type Listener<T> = (e: T) => any;
+
+export class Disposable {
+  constructor(private readonly fn: () => void = () => {}) {}
+  static from(...ds: { dispose(): any }[]): Disposable {
+    return new Disposable(() => ds.forEach((d) => d.dispose()));
+  }
+  dispose(): void {
+    this.fn();
+  }
+}
+
+export class EventEmitter<T> {
+  private listeners = new Set<Listener<T>>();
+  event = (l: Listener<T>) => {
+    this.listeners.add(l);
+    return new Disposable(() => this.listeners.delete(l));
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+    readonly raw?: string,
+  ) {}
+  static file(p: string): Uri {
+    return new Uri("file", path.resolve(p));
+  }
+  static parse(s: string): Uri {
+    const scheme = s.split(":")[0];
+    return new Uri(scheme, "", s);
+  }
+  get path(): string {
+    return this.fsPath;
+  }
+  toString(): string {
+    return this.raw ?? `file://${this.fsPath}`;
+  }
+}
+
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(a: number | Position, b: number | Position, c?: number, d?: number) {
+    if (typeof a === "number") {
+      this.start = new Position(a, b as number);
+      this.end = new Position(c!, d!);
+    } else {
+      this.start = a;
+      this.end = b as Position;
+    }
+  }
+}
+
+export class CodeLens {
+  constructor(
+    readonly range: Range,
+    readonly command?: { title: string; command: string; arguments?: any[] },
+  ) {}
+}
+
+export class ThemeIcon {
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: string;
+  iconPath?: ThemeIcon;
+  contextValue?: string;
+  resourceUri?: Uri;
+  command?: any;
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None,
+  ) {}
+}
+
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
+export enum ViewColumn {
+  Active = -1,
+  One = 1,
+}
+
+// ---- recorded state -------------------------------------------------------
+
+export interface RecordedMessage {
+  level: "info" | "warning" | "error";
+  message: string;
+  items: string[];
+  /** Resolves the notification as if the user clicked `item`. */
+  choose(item: string | undefined): void;
+}
+
+export class FakeOutputChannel {
+  lines: string[] = [];
+  shown = 0;
+  constructor(readonly name: string) {}
+  appendLine(s: string): void {
+    this.lines.push(s);
+  }
+  append(s: string): void {
+    this.lines.push(s);
+  }
+  show(): void {
+    this.shown++;
+  }
+  dispose(): void {}
+}
+
+export class FakeStatusBarItem {
+  text = "";
+  tooltip: string | undefined;
+  command: string | undefined;
+  name: string | undefined;
+  backgroundColor: ThemeColor | undefined;
+  visible = false;
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {}
+}
+
+export class FakeWebview {
+  html = "";
+  cspSource = "vscode-webview://test";
+  posted: any[] = [];
+  private receive = new EventEmitter<any>();
+  onDidReceiveMessage = this.receive.event;
+  postMessage(m: any): Promise<boolean> {
+    this.posted.push(m);
+    return Promise.resolve(true);
+  }
+  /** Test helper: deliver a message as if the page posted it. */
+  simulate(m: any): void {
+    this.receive.fire(m);
+  }
+}
+
+export class FakeWebviewPanel {
+  webview = new FakeWebview();
+  disposed = false;
+  private disposeEmitter = new EventEmitter<void>();
+  onDidDispose = this.disposeEmitter.event;
+  constructor(
+    readonly viewType: string,
+    readonly title: string,
+    readonly options: any,
+  ) {}
+  reveal(): void {}
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposeEmitter.fire();
+  }
+}
+
+export const recorded = {
+  outputChannels: [] as FakeOutputChannel[],
+  statusItems: [] as FakeStatusBarItem[],
+  messages: [] as RecordedMessage[],
+  panels: [] as FakeWebviewPanel[],
+  codeLensProviders: [] as any[],
+  treeProviders: new Map<string, any>(),
+  commands: new Map<string, (...args: any[]) => any>(),
+  configuration: new Map<string, any>(),
+  workspaceFolders: [] as { uri: Uri; name: string; index: number }[],
+  saveListeners: new EventEmitter<any>(),
+  openedExternal: [] as Uri[],
+  reset(): void {
+    this.outputChannels = [];
+    this.statusItems = [];
+    this.messages = [];
+    this.panels = [];
+    this.codeLensProviders = [];
+    this.treeProviders = new Map();
+    this.commands = new Map();
+    this.configuration = new Map();
+    this.workspaceFolders = [];
+    this.saveListeners = new EventEmitter<any>();
+    this.openedExternal = [];
+  },
+};
+
+function message(level: RecordedMessage["level"]) {
+  return (msg: string, ...rest: any[]): Promise<string | undefined> => {
+    const items = rest.filter((x) => typeof x === "string");
+    return new Promise((resolve) => {
+      recorded.messages.push({ level, message: msg, items, choose: resolve });
+    });
+  };
+}
+
+export const window = {
+  createOutputChannel(name: string) {
+    const c = new FakeOutputChannel(name);
+    recorded.outputChannels.push(c);
+    return c;
+  },
+  createStatusBarItem() {
+    const s = new FakeStatusBarItem();
+    recorded.statusItems.push(s);
+    return s;
+  },
+  showInformationMessage: message("info"),
+  showWarningMessage: message("warning"),
+  showErrorMessage: message("error"),
+  showQuickPick: async () => undefined,
+  registerTreeDataProvider(id: string, p: any) {
+    recorded.treeProviders.set(id, p);
+    return new Disposable();
+  },
+  createWebviewPanel(viewType: string, title: string, _column: any, options: any) {
+    const p = new FakeWebviewPanel(viewType, title, options);
+    recorded.panels.push(p);
+    return p;
+  },
+  withProgress<T>(_opts: any, task: (p: any, token: any) => Promise<T>): Promise<T> {
+    return task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => new Disposable() });
+  },
+};
+
+export const workspace = {
+  get workspaceFolders() {
+    return recorded.workspaceFolders;
+  },
+  getConfiguration(section: string) {
+    return {
+      get<T>(key: string, def?: T): T | undefined {
+        const k = `${section}.${key}`;
+        return recorded.configuration.has(k) ? recorded.configuration.get(k) : def;
+      },
+    };
+  },
+  getWorkspaceFolder(uri: Uri) {
+    return recorded.workspaceFolders.find((f) => {
+      const rel = path.relative(f.uri.fsPath, uri.fsPath);
+      return rel && !rel.startsWith("..") && !path.isAbsolute(rel);
+    });
+  },
+  onDidSaveTextDocument(l: Listener<any>) {
+    return recorded.saveListeners.event(l);
+  },
+  onDidChangeWorkspaceFolders(_l: Listener<any>) {
+    return new Disposable();
+  },
+};
+
+export const languages = {
+  registerCodeLensProvider(_selector: any, p: any) {
+    recorded.codeLensProviders.push(p);
+    return new Disposable();
+  },
+};
+
+export const commands = {
+  registerCommand(id: string, fn: (...args: any[]) => any) {
+    recorded.commands.set(id, fn);
+    return new Disposable(() => recorded.commands.delete(id));
+  },
+  executeCommand(id: string, ...args: any[]) {
+    const fn = recorded.commands.get(id);
+    if (!fn) return Promise.reject(new Error(`command ${id} not registered`));
+    return Promise.resolve(fn(...args));
+  },
+};
+
+export const env = {
+  openExternal(uri: Uri) {
+    recorded.openedExternal.push(uri);
+    return Promise.resolve(true);
+  },
+};

@@ -1,0 +1,238 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import { BinaryNotFoundError, resolveDaemonBinary } from "../../src/client/binary";
+import { defaultHome, isLoopbackAddress, parseDaemonInfo, readDaemonInfo, DaemonInfoError } from "../../src/client/home";
+import { RestartPolicy } from "../../src/client/restartPolicy";
+import { FindingKind, FindingSchema } from "../../src/gen/patchbay/v1/common_pb";
+import { CheckStatus, CredentialProfileSchema, FieldKind, ProviderInfoSchema } from "../../src/gen/patchbay/v1/credential_pb";
+import { AnalyzeResponseSchema } from "../../src/gen/patchbay/v1/workspace_pb";
+import { sdkLenses } from "../../src/model/lenses";
+import { emptyCatalog, type ProviderCatalog } from "../../src/model/providers";
+import { servicesTree } from "../../src/model/services";
+import { escapeHtml, renderCredentialForm, sanitizeValues } from "../../src/ui/credentialForm";
+import { statusView } from "../../src/ui/status";
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "patchbay-unit-"));
+}
+
+describe("defaultHome", () => {
+  const cases: { name: string; env: NodeJS.ProcessEnv; platform: NodeJS.Platform; want: string }[] = [
+    { name: "PATCHBAY_HOME wins", env: { PATCHBAY_HOME: "/srv/pb", XDG_CONFIG_HOME: "/x" }, platform: "linux", want: "/srv/pb" },
+    { name: "XDG_CONFIG_HOME", env: { XDG_CONFIG_HOME: "/x/cfg" }, platform: "linux", want: "/x/cfg/patchbay" },
+    { name: "relative XDG ignored like Go", env: { XDG_CONFIG_HOME: "cfg" }, platform: "linux", want: "/home/u/.config/patchbay" },
+    { name: "linux default", env: {}, platform: "linux", want: "/home/u/.config/patchbay" },
+    { name: "darwin", env: {}, platform: "darwin", want: "/home/u/Library/Application Support/patchbay" },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.equal(defaultHome(c.env, c.platform, "/home/u"), c.want));
+  }
+});
+
+describe("daemon.json", () => {
+  const ok = { address: "127.0.0.1:4000", token: "tok", pid: 12, socket: "/s", version: "v1" };
+  const bad: { name: string; data: unknown; want: RegExp }[] = [
+    { name: "not an object", data: 3, want: /expected a JSON object/ },
+    { name: "no address", data: { ...ok, address: "" }, want: /missing "address"/ },
+    { name: "non-loopback address", data: { ...ok, address: "10.0.0.2:4000" }, want: /not a loopback/ },
+    { name: "no token", data: { ...ok, token: undefined }, want: /missing "token"/ },
+    { name: "bad pid", data: { ...ok, pid: -1 }, want: /pid/ },
+  ];
+  it("parses a valid file", () => assert.deepEqual(parseDaemonInfo(ok), ok));
+  for (const c of bad) {
+    it(`rejects ${c.name}`, () => assert.throws(() => parseDaemonInfo(c.data), c.want));
+  }
+  it("returns undefined when absent and explains a corrupt file", () => {
+    const home = tmp();
+    assert.equal(readDaemonInfo(home), undefined);
+    fs.writeFileSync(path.join(home, "daemon.json"), "{not json");
+    assert.throws(() => readDaemonInfo(home), (e: unknown) => e instanceof DaemonInfoError && /not valid JSON/.test(e.message));
+  });
+  const addrs: [string, boolean][] = [
+    ["127.0.0.1:1", true],
+    ["127.3.4.5:65535", true],
+    ["[::1]:80", true],
+    ["localhost:9", true],
+    ["0.0.0.0:80", false],
+    ["example.com:80", false],
+    ["127.0.0.1:0", false],
+    ["127.0.0.1", false],
+  ];
+  for (const [a, want] of addrs) it(`isLoopbackAddress(${a}) = ${want}`, () => assert.equal(isLoopbackAddress(a), want));
+});
+
+describe("RestartPolicy", () => {
+  it("allows maxRestarts losses with exponential backoff, then refuses", () => {
+    const p = new RestartPolicy({ maxRestarts: 3, windowMs: 180_000, baseDelayMs: 1000, maxDelayMs: 3000 });
+    const got = [0, 1, 2, 3].map((i) => p.recordLoss(1000 * i));
+    assert.deepEqual(
+      got.map((d) => [d.allowed, d.delayMs]),
+      [
+        [true, 1000],
+        [true, 2000],
+        [true, 3000],
+        [false, 0],
+      ],
+    );
+  });
+  it("forgets losses outside the window", () => {
+    const p = new RestartPolicy({ maxRestarts: 1, windowMs: 1000 });
+    assert.equal(p.recordLoss(0).allowed, true);
+    assert.equal(p.recordLoss(500).allowed, false);
+    assert.equal(p.recordLoss(2000).allowed, true);
+  });
+  it("reset clears the count", () => {
+    const p = new RestartPolicy({ maxRestarts: 1 });
+    p.recordLoss(0);
+    p.reset();
+    assert.equal(p.recordLoss(1).allowed, true);
+  });
+});
+
+describe("resolveDaemonBinary", () => {
+  const dir = tmp();
+  const ext = path.join(dir, "ext");
+  const onPath = path.join(dir, "path");
+  fs.mkdirSync(path.join(ext, "bin"), { recursive: true });
+  fs.mkdirSync(onPath);
+  const exe = (p: string) => fs.writeFileSync(p, "#!/bin/sh\n", { mode: 0o755 });
+  exe(path.join(onPath, "patchbay"));
+  const explicit = path.join(dir, "custom-patchbay");
+  exe(explicit);
+
+  it("prefers the setting", () => {
+    assert.deepEqual(resolveDaemonBinary({ setting: explicit, extensionPath: ext, env: { PATH: onPath }, platform: "linux" }), { path: explicit, source: "setting" });
+  });
+  it("reports a setting that points nowhere instead of falling back", () => {
+    assert.throws(() => resolveDaemonBinary({ setting: path.join(dir, "nope"), env: { PATH: onPath }, platform: "linux" }), /patchbay.daemonPath is set to/);
+  });
+  it("falls back to PATH when nothing is bundled", () => {
+    assert.deepEqual(resolveDaemonBinary({ extensionPath: ext, env: { PATH: `/nonexistent:${onPath}` }, platform: "linux" }), {
+      path: path.join(onPath, "patchbay"),
+      source: "PATH",
+    });
+  });
+  it("prefers the bundled binary over PATH", () => {
+    exe(path.join(ext, "bin", "patchbay"));
+    assert.equal(resolveDaemonBinary({ extensionPath: ext, env: { PATH: onPath }, platform: "linux" }).source, "bundled");
+  });
+  it("ignores non-executable files and explains what to do", () => {
+    fs.writeFileSync(path.join(dir, "patchbay"), "", { mode: 0o644 });
+    assert.throws(
+      () => resolveDaemonBinary({ env: { PATH: dir }, platform: "linux" }),
+      (e: unknown) => e instanceof BinaryNotFoundError && /set patchbay.daemonPath/.test(e.message),
+    );
+  });
+});
+
+function finding(id: string, kind: FindingKind, provider: string, file: string, line: number, service = ".") {
+  return create(FindingSchema, {
+    id,
+    kind,
+    provider,
+    service,
+    location: { path: file, startLine: line, startColumn: 1, endLine: line, endColumn: 10 },
+    evidence: `import ${provider}`,
+    detail: kind === FindingKind.SDK_USAGE ? { case: "sdk", value: { ecosystem: "npm", package: provider } } : { case: "envVar", value: { name: "X_KEY" } },
+  });
+}
+
+const catalog: ProviderCatalog = {
+  providers: [create(ProviderInfoSchema, { id: "stripe", displayName: "Stripe" }), create(ProviderInfoSchema, { id: "auth0", displayName: "Auth0" })],
+  profiles: [
+    create(CredentialProfileSchema, { provider: "auth0", profile: "default", lastCheck: { status: CheckStatus.OK } }),
+    create(CredentialProfileSchema, { provider: "twilio", profile: "default", lastCheck: { status: CheckStatus.EXPIRED } }),
+  ],
+};
+
+describe("sdkLenses", () => {
+  const findings = [
+    finding("a", FindingKind.SDK_USAGE, "stripe", "src/pay.ts", 3),
+    finding("b", FindingKind.ENV_REFERENCE, "stripe", "src/pay.ts", 4),
+    finding("c", FindingKind.SDK_USAGE, "auth0", "src/pay.ts", 1),
+    finding("d", FindingKind.SDK_USAGE, "twilio", "src/pay.ts", 9),
+    finding("e", FindingKind.SDK_USAGE, "stripe", "src/other.ts", 2),
+  ];
+  it("makes one lens per SDK finding in the file, titled from daemon data", () => {
+    assert.deepEqual(
+      sdkLenses(findings, "src/pay.ts", catalog).map((l) => [l.line, l.title, l.command, l.findingId]),
+      [
+        [0, "Auth0 · Credentials OK ✓", "patchbay.checkCredentials", "c"],
+        [2, "Stripe · Connect", "patchbay.connectProvider", "a"],
+        [8, "Twilio · Credentials invalid ✗", "patchbay.connectProvider", "d"],
+      ],
+    );
+  });
+  it("works without a catalogue", () => {
+    assert.deepEqual(
+      sdkLenses(findings, "src/other.ts", emptyCatalog).map((l) => l.title),
+      ["Stripe · Connect"],
+    );
+  });
+});
+
+describe("servicesTree", () => {
+  it("groups findings by service and provider and keeps orphans", () => {
+    const a = create(AnalyzeResponseSchema, {
+      root: "/w",
+      services: [{ path: "api", name: "api", language: "go", frameworks: ["chi"] }, { path: "web", name: "web", language: "typescript" }],
+      findings: [
+        finding("1", FindingKind.SDK_USAGE, "stripe", "api/main.go", 5, "api"),
+        finding("2", FindingKind.ENV_REFERENCE, "", "api/main.go", 7, "api"),
+        finding("3", FindingKind.SDK_USAGE, "auth0", "tools/x.js", 1, "tools"),
+      ],
+    });
+    const tree = servicesTree(a, catalog);
+    const shape = tree.map((s) => [s.label, s.description, s.children.map((p) => [p.label, p.children.map((f) => f.description)])]);
+    assert.deepEqual(shape, [
+      ["api", "go · chi", [["Stripe", ["SDK · api/main.go:5"]], ["Unattributed", ["env · api/main.go:7"]]]],
+      ["tools", "tools", [["Auth0", ["SDK · tools/x.js:1"]]]],
+      ["web", "typescript", [["No provider usage found", []]]],
+    ]);
+    assert.deepEqual(tree[0].children[0].children[0].location, { path: "api/main.go", line: 5, column: 1 });
+  });
+});
+
+describe("statusView", () => {
+  const cases = [
+    { state: { kind: "starting" as const }, want: /starting/, error: false },
+    { state: { kind: "ready" as const, version: "v1.2", pid: 3, address: "127.0.0.1:1", owned: true }, want: /^\$\(plug\) Patchbay v1\.2 \$\(key\) 2$/, error: false },
+    { state: { kind: "reconnecting" as const, reason: "boom", attempt: 1, delayMs: 1000 }, want: /reconnecting/, error: false },
+    { state: { kind: "failed" as const, reason: "boom" }, want: /failed/, error: true },
+  ];
+  for (const c of cases) {
+    it(c.state.kind, () => {
+      const v = statusView(c.state, 2);
+      assert.match(v.text, c.want);
+      assert.equal(v.error, c.error);
+    });
+  }
+});
+
+describe("credential form", () => {
+  const provider = create(ProviderInfoSchema, {
+    id: "stripe",
+    displayName: "Stripe <b>",
+    fields: [
+      { name: "secret_key", label: "Secret key", kind: FieldKind.SECRET, required: true, pattern: "sk_(test|live)_[A-Za-z0-9]+" },
+      { name: "account", label: "Account", kind: FieldKind.TEXT },
+    ],
+  });
+  it("escapes text and never puts a secret hint into a value attribute", () => {
+    const html = renderCredentialForm({ provider, profile: "default", cspSource: "vscode-webview://x", nonce: "abc", hints: { secret_key: "sk_test_…wxyz" } });
+    assert.ok(html.includes("Stripe &lt;b&gt; credentials"));
+    assert.ok(!html.includes("Stripe <b>"));
+    assert.match(html, /script-src 'nonce-abc'/);
+    assert.doesNotMatch(html, /type="password"[^>]*value=/);
+    assert.match(html, /placeholder="saved: sk_test_…wxyz \(leave empty to keep\)"/);
+  });
+  it("drops values of fields the schema does not declare", () => {
+    assert.deepEqual(sanitizeValues(provider, { secret_key: "sk_test_1", evil: "x", account: "" }), { secret_key: "sk_test_1" });
+    assert.deepEqual(sanitizeValues(provider, "nope"), {});
+  });
+  it("escapeHtml", () => assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"));
+});
