@@ -349,7 +349,12 @@ export class DaemonSupervisor {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     child.kill("SIGTERM");
-    const timedOut = await Promise.race([exited.then(() => false), sleep(5000).then(() => true)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      exited.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 5000))),
+    ]);
+    clearTimeout(timer);
     if (timedOut) {
       this.opts.logger.warn(`daemon pid ${child.pid} ignored SIGTERM; killing it`);
       child.kill("SIGKILL");

@@ -1,0 +1,163 @@
+// Drives the extension's client module (no vscode) against a real
+// `patchbay daemon` built from this repository.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { clientsFor, transportFor } from "../../src/client/connection";
+import { readDaemonInfo } from "../../src/client/home";
+import { RestartPolicy } from "../../src/client/restartPolicy";
+import { DaemonSupervisor, type DaemonState, type Logger } from "../../src/client/supervisor";
+import { FindingKind } from "../../src/gen/patchbay/v1/common_pb";
+import type { Event } from "../../src/gen/patchbay/v1/daemon_pb";
+import { sdkLenses } from "../../src/model/lenses";
+import { emptyCatalog } from "../../src/model/providers";
+
+// out/test/integration/client.test.js -> ide/vscode
+const extensionRoot = path.resolve(__dirname, "..", "..", "..");
+const bin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay"));
+const skip = fs.existsSync(bin)
+  ? false
+  : `no daemon binary at ${bin}: build it with "go build -o bin/patchbay ./cmd/patchbay" at the repo root, or set PATCHBAY_BIN`;
+
+class MemLogger implements Logger {
+  lines: string[] = [];
+  info = (m: string) => void this.lines.push(m);
+  warn = (m: string) => void this.lines.push(`WARN ${m}`);
+  error = (m: string) => void this.lines.push(`ERROR ${m}`);
+}
+
+function waitFor(cond: () => boolean, timeoutMs: number, what: string, log?: MemLogger): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (cond()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}${log ? `\nlog:\n${log.lines.join("\n")}` : ""}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("client module against a real daemon", { skip }, () => {
+  let home: string;
+  let workspace: string;
+  let log: MemLogger;
+  let sup: DaemonSupervisor;
+  const states: DaemonState[] = [];
+  const events: Event[] = [];
+
+  before(async () => {
+    // A short path: the daemon's Unix socket lives in home, and socket paths are length-limited.
+    home = fs.mkdtempSync(path.join(os.tmpdir(), "pbx-"));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), "pbws-"));
+    fs.cpSync(path.join(extensionRoot, "test", "fixtures", "shop"), workspace, { recursive: true });
+    log = new MemLogger();
+    sup = new DaemonSupervisor({
+      home,
+      logger: log,
+      resolveBinary: () => ({ path: bin, source: "setting" }),
+      policy: new RestartPolicy({ maxRestarts: 3, windowMs: 60_000, baseDelayMs: 200, maxDelayMs: 1000 }),
+      readyTimeoutMs: 20_000,
+    });
+    sup.onState.on((s) => states.push(s));
+    sup.onEvent.on((e) => events.push(e));
+    sup.start();
+    await sup.waitReady(25_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nlog:\n${log.lines.join("\n")}`);
+    });
+  });
+
+  after(async () => {
+    const pid = sup?.ownedPid;
+    await sup?.stop();
+    if (pid) assert.equal(pidAlive(pid), false, "stop must terminate the spawned daemon");
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it("spawns the daemon, which writes a private daemon.json naming it", () => {
+    assert.equal(sup.state.kind, "ready");
+    const s = sup.state as Extract<DaemonState, { kind: "ready" }>;
+    assert.equal(s.owned, true);
+    const info = readDaemonInfo(home)!;
+    assert.equal(info.pid, sup.ownedPid);
+    assert.equal(s.pid, info.pid);
+    assert.equal(fs.statSync(path.join(home, "daemon.json")).mode & 0o777, 0o600);
+    assert.ok(!log.lines.some((l) => l.includes(info.token)), "the token must never be logged");
+  });
+
+  it("answers Version with the bearer token and refuses a wrong one", async () => {
+    const info = readDaemonInfo(home)!;
+    const v = await sup.clients!.daemon.version({});
+    assert.equal(v.api, "patchbay.v1");
+    assert.equal(Number(v.pid), info.pid);
+    const bad = clientsFor(transportFor({ ...info, token: "wrong" }));
+    await assert.rejects(bad.daemon.version({}), (e: unknown) => ConnectError.from(e).code === Code.Unauthenticated);
+  });
+
+  it("analyzes a workspace and publishes the analysis on WatchEvents", async () => {
+    await waitFor(() => events.some((e) => e.payload.case === "snapshot"), 5000, "snapshot event", log);
+    const res = await sup.clients!.workspace.analyze({ root: workspace });
+    assert.equal(res.root, workspace);
+    // Every SDK finding the daemon reports in a file must turn into exactly one lens there.
+    const sdk = res.findings.filter((f) => f.kind === FindingKind.SDK_USAGE);
+    for (const file of new Set(sdk.map((f) => f.location!.path))) {
+      assert.equal(sdkLenses(res.findings, file, emptyCatalog).length, sdk.filter((f) => f.location!.path === file).length);
+    }
+    if (sdk.length === 0) console.log(`# note: the daemon's analyzer reported no SDK findings for the fixture (${res.findings.length} findings total)`);
+    await waitFor(
+      () => events.some((e) => e.payload.case === "analysisUpdated" && e.payload.value.workspace?.root === workspace),
+      5000,
+      "analysisUpdated event",
+      log,
+    );
+    await assert.rejects(sup.clients!.workspace.analyze({ root: "relative/path" }), (e: unknown) => ConnectError.from(e).code === Code.InvalidArgument);
+  });
+
+  it("lets a second client find the same daemon through daemon.json", async () => {
+    const other = new DaemonSupervisor({
+      home,
+      logger: new MemLogger(),
+      resolveBinary: () => {
+        throw new Error("must not spawn");
+      },
+    });
+    other.start();
+    try {
+      const s = await other.waitReady(5000);
+      assert.equal(s.owned, false);
+      assert.equal(s.pid, sup.ownedPid);
+    } finally {
+      await other.stop();
+    }
+    assert.ok(sup.ownedPid && pidAlive(sup.ownedPid), "stopping a non-owning client must leave the daemon running");
+  });
+
+  it("restarts the daemon after it is killed and resubscribes to events", async () => {
+    const oldPid = sup.ownedPid!;
+    const snapshots = events.filter((e) => e.payload.case === "snapshot").length;
+    states.length = 0;
+    process.kill(oldPid, "SIGKILL");
+    await waitFor(() => sup.state.kind === "ready" && sup.ownedPid !== undefined && sup.ownedPid !== oldPid, 20_000, "restarted daemon", log);
+    assert.deepEqual(
+      states.map((s) => s.kind),
+      ["reconnecting", "ready"],
+    );
+    assert.match((states[0] as { reason: string }).reason, /signal SIGKILL|unreachable/);
+    const v = await sup.clients!.daemon.version({});
+    assert.equal(Number(v.pid), sup.ownedPid);
+    await waitFor(() => events.filter((e) => e.payload.case === "snapshot").length > snapshots, 5000, "new snapshot", log);
+  });
+});
