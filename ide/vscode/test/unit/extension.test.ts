@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { BinaryNotFoundError } from "../../src/client/binary";
+import { RestartPolicy } from "../../src/client/restartPolicy";
+import { DaemonSupervisor } from "../../src/client/supervisor";
+import { activate, deactivate, type PatchbayApi } from "../../src/extension";
+import { FindingKind } from "../../src/gen/patchbay/v1/common_pb";
+import { FieldKind } from "../../src/gen/patchbay/v1/credential_pb";
+import { FakeDaemon, waitFor, writeDaemonJson } from "../helpers/fakeDaemon";
+import * as vscode from "../stubs/vscode";
+
+const { recorded } = vscode;
+
+function sdkFinding(id: string, provider: string, file: string, line: number) {
+  return {
+    id,
+    kind: FindingKind.SDK_USAGE,
+    provider,
+    service: ".",
+    location: { path: file, startLine: line, startColumn: 1, endLine: line, endColumn: 20 },
+    evidence: `import ${provider}`,
+    detail: { case: "sdk" as const, value: { ecosystem: "npm", package: provider } },
+  };
+}
+
+interface Setup {
+  api: PatchbayApi;
+  daemon: FakeDaemon;
+  root: string;
+  home: string;
+}
+
+function setup(opts: { daemon?: FakeDaemon; noBinary?: boolean } = {}): Setup {
+  recorded.reset();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "pb-ext-home-"));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pb-ext-ws-"));
+  const daemon = opts.daemon ?? new FakeDaemon();
+  writeDaemonJson(home, { pid: daemon.pid });
+  recorded.configuration.set("patchbay.home", home);
+  recorded.workspaceFolders.push({ uri: vscode.Uri.file(root), name: "ws", index: 0 });
+  const context = { subscriptions: [] as { dispose(): unknown }[], extensionPath: "/nonexistent-ext" };
+  const api = activate(context as never, {
+    createSupervisor: (o) =>
+      new DaemonSupervisor({
+        ...o,
+        resolveBinary: () => {
+          throw new BinaryNotFoundError("cannot find the patchbay daemon (test)");
+        },
+        connect: () => daemon.clients(),
+        policy: new RestartPolicy({ maxRestarts: 1, baseDelayMs: 10 }),
+        probeTimeoutMs: 300,
+        eventRetryMs: 10,
+      }),
+  });
+  return { api, daemon, root, home };
+}
+
+function doc(root: string, rel: string) {
+  return { uri: vscode.Uri.file(path.join(root, rel)) } as never;
+}
+
+describe("extension with a stubbed vscode", () => {
+  let s: Setup;
+  beforeEach(() => {
+    const daemon = new FakeDaemon();
+    daemon.providers = [
+      {
+        id: "stripe",
+        displayName: "Stripe",
+        fields: [{ name: "secret_key", label: "Secret key", kind: FieldKind.SECRET, required: true }],
+      },
+    ];
+    s = setup({ daemon });
+    s.daemon.analyses.set(s.root, { root: s.root, findings: [sdkFinding("f1", "stripe", "src/pay.ts", 3)], services: [{ path: ".", name: "shop", language: "typescript" }] });
+  });
+  afterEach(async () => {
+    await deactivate();
+  });
+
+  it("shows the daemon state in the status bar and logs to the Patchbay channel", async () => {
+    await s.api.supervisor.waitReady(2000);
+    const item = recorded.statusItems[0];
+    assert.equal(item.text, "$(plug) Patchbay 1.2.3-test");
+    assert.equal(item.command, "patchbay.showOutput");
+    assert.equal(item.visible, true);
+    assert.equal(recorded.outputChannels[0].name, "Patchbay");
+    assert.ok(recorded.outputChannels[0].lines.some((l) => l.includes("connected to running daemon 1.2.3-test")));
+  });
+
+  it("analyzes each folder and shows one lens per SDK finding, refreshing on save", async () => {
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.analysis(s.root) !== undefined, 2000, "analysis");
+    const lensProvider = recorded.codeLensProviders[0];
+    let lenses = lensProvider.provideCodeLenses(doc(s.root, "src/pay.ts"));
+    assert.deepEqual(
+      lenses.map((l: vscode.CodeLens) => [l.range.start.line, l.command!.title, l.command!.command]),
+      [[2, "Stripe · Connect", "patchbay.connectProvider"]],
+    );
+    assert.deepEqual(lensProvider.provideCodeLenses(doc(s.root, "src/other.ts")), []);
+
+    let changes = 0;
+    lensProvider.onDidChangeCodeLenses(() => changes++);
+    s.daemon.analyses.set(s.root, {
+      root: s.root,
+      findings: [sdkFinding("f1", "stripe", "src/pay.ts", 3), sdkFinding("f2", "auth0", "src/pay.ts", 10)],
+      services: [{ path: ".", name: "shop", language: "typescript" }],
+    });
+    recorded.saveListeners.fire(doc(s.root, "src/pay.ts"));
+    await s.api.refreshing();
+    assert.deepEqual(s.daemon.analyzeCalls.at(-1)?.changedPaths, ["src/pay.ts"]);
+    assert.ok(changes > 0, "lenses must be refreshed after a save");
+    lenses = lensProvider.provideCodeLenses(doc(s.root, "src/pay.ts"));
+    assert.deepEqual(
+      lenses.map((l: vscode.CodeLens) => l.command!.title),
+      ["Stripe · Connect", "Auth0 · Connect"],
+    );
+    const tree = recorded.treeProviders.get("patchbay.services");
+    const top = tree.getChildren();
+    assert.deepEqual(top.map((n: { label: string }) => n.label), ["shop"]);
+  });
+
+  it("opens the credential form for a daemon credential request and answers it", async () => {
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.catalog.providers.length === 1, 2000, "catalogue");
+    s.daemon.publish({ case: "credentialRequest", value: { id: "req-1", provider: "stripe", profile: "default", reason: "Provisioning the Stripe webhook needs a secret key" } });
+    await waitFor(() => recorded.panels.length === 1, 2000, "panel");
+    const panel = recorded.panels[0];
+    assert.match(panel.webview.html, /Provisioning the Stripe webhook needs a secret key/);
+    assert.equal(recorded.statusItems[0].text, "$(plug) Patchbay 1.2.3-test $(key) 1");
+    panel.webview.simulate({ type: "submit", values: { secret_key: "sk_test_SECRET123", injected: "x" }, force: false });
+    await waitFor(() => panel.webview.posted.some((m) => m.type === "result"), 2000, "result");
+    assert.deepEqual(s.daemon.answerCalls.map((c) => [c.requestId, { ...c.values }, c.cancel]), [["req-1", { secret_key: "sk_test_SECRET123" }, false]]);
+    assert.ok(!JSON.stringify(panel.webview.posted).includes("SECRET123"), "secrets are never posted back to the page");
+    assert.ok(!recorded.outputChannels[0].lines.join("\n").includes("SECRET123"), "secrets are never logged");
+    s.daemon.publish({ case: "credentialRequestClosed", value: { id: "req-1", outcome: "answered" } });
+    await waitFor(() => panel.disposed, 2000, "panel closed");
+    assert.equal(recorded.statusItems[0].text, "$(plug) Patchbay 1.2.3-test");
+  });
+
+  it("saves credentials from the Connect lens command", async () => {
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.catalog.providers.length === 1, 2000, "catalogue");
+    await vscode.commands.executeCommand("patchbay.connectProvider", { provider: "stripe", findingId: "f1" });
+    const panel = recorded.panels[0];
+    assert.equal(panel.title, "Stripe credentials");
+    assert.deepEqual(panel.options.localResourceRoots, []);
+    panel.webview.simulate({ type: "submit", values: { secret_key: "sk_test_abc" }, force: true });
+    await waitFor(() => s.daemon.saveCalls.length === 1, 2000, "save");
+    assert.equal(s.daemon.saveCalls[0].provider, "stripe");
+    assert.equal(s.daemon.saveCalls[0].force, true);
+    await waitFor(() => panel.webview.posted.some((m) => m.type === "result" && m.saved), 2000, "saved result");
+  });
+});
+
+describe("extension when the daemon fails", () => {
+  afterEach(async () => {
+    await deactivate();
+  });
+
+  it("reports failure with Show details that opens the output channel", async () => {
+    const s = setup();
+    await s.api.supervisor.waitReady(2000);
+    s.daemon.crash();
+    await waitFor(() => recorded.messages.some((m) => m.level === "error"), 3000, "error notification");
+    const msg = recorded.messages.find((m) => m.level === "error")!;
+    assert.match(msg.message, /^Patchbay daemon failed: cannot find the patchbay daemon \(test\)/);
+    assert.deepEqual(msg.items, ["Show details", "Restart"]);
+    assert.equal(recorded.statusItems[0].text, "$(error) Patchbay: failed");
+    assert.ok(recorded.statusItems[0].backgroundColor);
+    msg.choose("Show details");
+    await waitFor(() => recorded.outputChannels[0].shown > 0, 1000, "output shown");
+  });
+});
