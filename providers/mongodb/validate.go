@@ -1,0 +1,124 @@
+package mongodb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/patchbay-dev/patchbay/providers"
+)
+
+// DefaultBaseURL is the Atlas Admin API host; PATCHBAY_ENDPOINT_MONGODB overrides it.
+const DefaultBaseURL = "https://cloud.mongodb.com"
+
+// APIVersion is the versioned media type Patchbay speaks.
+const APIVersion = "application/vnd.atlas.2023-01-01+json"
+
+type apiError struct {
+	Detail     string   `json:"detail"`
+	ErrorCode  string   `json:"errorCode"`
+	Parameters []string `json:"parameters"`
+}
+
+func validate(ctx context.Context, v providers.Values, env *providers.Env) providers.CheckResult {
+	c := providers.Caller{Env: env, Name: "MongoDB Atlas", StatusPage: "https://status.mongodb.com"}
+	base := env.BaseURL("MONGODB", DefaultBaseURL)
+
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, bad := c.NewRequest(ctx, http.MethodPost, base+"/api/oauth/token", strings.NewReader(form.Encode()))
+	if bad != nil {
+		return *bad
+	}
+	req.SetBasicAuth(v["client_id"], v["client_secret"])
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, bad := c.Do(req)
+	if bad != nil {
+		return *bad
+	}
+	switch resp.Status {
+	case http.StatusOK:
+	case http.StatusBadRequest, http.StatusUnauthorized:
+		// Atlas does not tell an unknown client from an expired secret.
+		return providers.CheckResult{Status: providers.StatusInvalid, Field: "client_secret",
+			Summary: "Atlas rejected the service account: the client ID or secret is wrong, or the secret has expired.",
+			Fix:     "Open the service account in Access Manager, check its secret's expiry, generate a new secret and save it here."}
+	case http.StatusForbidden:
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
+			Summary: "Atlas refused to issue a token for this service account.",
+			Fix:     "Check in Access Manager that the service account is active and has an organization role."}
+	default:
+		return c.Unexpected(resp.Status)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(resp.Body, &tok); err != nil || tok.AccessToken == "" {
+		return c.Unexpected(resp.Status)
+	}
+
+	req, bad = c.NewRequest(ctx, http.MethodGet, base+"/api/atlas/v2/orgs", nil)
+	if bad != nil {
+		return *bad
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Accept", APIVersion)
+	resp, bad = c.Do(req)
+	if bad != nil {
+		return *bad
+	}
+	var e apiError
+	_ = json.Unmarshal(resp.Body, &e)
+	switch {
+	case resp.Status == http.StatusOK:
+	case resp.Status == http.StatusForbidden && e.ErrorCode == "IP_ADDRESS_NOT_ON_ACCESS_LIST":
+		ip := ""
+		if len(e.Parameters) > 0 {
+			ip = " (" + e.Parameters[0] + ")"
+		}
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
+			Summary: "The credentials work but this machine's IP address" + ip + " is not on the service account's API access list.",
+			Fix:     "Add this IP address to the service account's API Access List in Access Manager."}
+	case resp.Status == http.StatusUnauthorized && e.ErrorCode != "":
+		// Atlas answers weak roles with 401 and an error code.
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
+			Summary: fmt.Sprintf("The service account's role is too weak (%s).", e.ErrorCode),
+			Fix:     "Give the service account the Organization Project Creator role in Access Manager."}
+	case resp.Status == http.StatusUnauthorized:
+		return providers.CheckResult{Status: providers.StatusExpired, Field: "client_secret",
+			Summary: "Atlas issued a token but then rejected it; the secret may have just expired or been revoked.",
+			Fix:     "Generate a new secret for the service account and save it here."}
+	case resp.Status == http.StatusForbidden:
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
+			Summary: "Atlas refused the request: " + e.Detail,
+			Fix:     "Give the service account the Organization Project Creator role in Access Manager."}
+	default:
+		return c.Unexpected(resp.Status)
+	}
+	var orgs struct {
+		Results []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"results"`
+	}
+	_ = json.Unmarshal(resp.Body, &orgs)
+	if len(orgs.Results) == 0 {
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
+			Summary: "The service account works but sees no organization.",
+			Fix:     "Give the service account an organization role (Organization Project Creator)."}
+	}
+	want := v["org_id"]
+	for _, o := range orgs.Results {
+		if want == "" || o.ID == want {
+			who := fmt.Sprintf("%s (%s)", o.Name, o.ID)
+			return providers.CheckResult{Status: providers.StatusOK, Account: who,
+				Summary: "The service account works for Atlas organization " + who + "."}
+		}
+	}
+	return providers.CheckResult{Status: providers.StatusWrongTarget, Field: "org_id",
+		Summary: "The service account works but does not belong to this organization.",
+		Fix:     "Use the organization ID from Organization Settings of the organization that owns the service account."}
+}

@@ -1,0 +1,39 @@
+package mongodb_test
+
+import (
+	"testing"
+
+	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/mongodb"
+	"github.com/patchbay-dev/patchbay/providers/mongodb/mongodbtest"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
+)
+
+const (
+	weakID    = "mdb_sa_id_111111111111111111111111"
+	blockedID = "mdb_sa_id_222222222222222222222222"
+	secret2   = "mdb_sa_sk_otherFakeSecret0000000000"
+)
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	fixture := func(t *testing.T) (*providertest.Server, *providers.Env) {
+		s := mongodbtest.New(t)
+		s.AddAccount(weakID, mongodbtest.Account{Secret: secret2, Orgs: []string{mongodbtest.OrgID}, Role: "weak"})
+		s.AddAccount(blockedID, mongodbtest.Account{Secret: secret2, Orgs: []string{mongodbtest.OrgID}, BlockedIP: "198.51.100.7"})
+		return s.Server, s.Env(0, "MONGODB")
+	}
+	valid := providers.Values{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret}
+	cases := []providertest.Case{
+		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: mongodbtest.OrgID},
+		{Name: "ok with org", Values: providers.Values{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret, "org_id": mongodbtest.OrgID}, Want: providers.StatusOK},
+		{Name: "other org", Values: providers.Values{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret, "org_id": "000000000000000000000000"}, Want: providers.StatusWrongTarget, WantField: "org_id"},
+		{Name: "wrong secret", Values: providers.Values{"client_id": mongodbtest.ClientID, "client_secret": secret2}, Want: providers.StatusInvalid, WantField: "client_secret"},
+		{Name: "weak role", Values: providers.Values{"client_id": weakID, "client_secret": secret2}, Want: providers.StatusInsufficientPermissions},
+		{Name: "ip not on access list", Values: providers.Values{"client_id": blockedID, "client_secret": secret2}, Want: providers.StatusInsufficientPermissions, WantSummary: "198.51.100.7"},
+		{Name: "token revoked after issue", Values: valid, Fault: &providertest.Fault{Kind: providertest.Expired, Path: "/api/atlas"}, Want: providers.StatusExpired},
+		{Name: "api key instead of client id", Values: providers.Values{"client_id": "abcdefgh", "client_secret": mongodbtest.ClientSecret}, Want: providers.StatusMalformed, WantField: "client_id"},
+	}
+	cases = append(cases, providertest.StandardFaults(valid, providers.StatusInvalid)...)
+	providertest.RunChecks(t, mongodb.Provider().Credentials, fixture, cases)
+}
