@@ -261,3 +261,18 @@ func (s *Store) ListAudit(ctx context.Context, limit int) ([]AuditEntry, error) 
 	}
 	return out, rows.Err()
 }
+
+// MarkInterrupted fails the plans and operations a previous process left
+// running: after a crash nothing is applying them any more, and the next
+// plan of their environment picks up from the recorded resource states.
+func (s *Store) MarkInterrupted(ctx context.Context) error {
+	now := s.stamp()
+	if _, err := s.q.ExecContext(ctx, `UPDATE plans SET state = ?, updated_at = ? WHERE state = ?`, PlanFailed, now, PlanApplying); err != nil {
+		return fmt.Errorf("store: mark interrupted plans: %w", err)
+	}
+	if _, err := s.q.ExecContext(ctx, `UPDATE operations SET state = 'failed', error = 'interrupted: the daemon stopped during the operation', finished_at = ?
+		WHERE state = 'running'`, now); err != nil {
+		return fmt.Errorf("store: mark interrupted operations: %w", err)
+	}
+	return nil
+}

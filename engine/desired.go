@@ -1,0 +1,252 @@
+package engine
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/store"
+)
+
+// Desired is one resource an environment should have.
+type Desired struct {
+	Key     Key
+	Props   Props
+	Profile string
+	// DependsOn orders creation (and, reversed, deletion).
+	DependsOn []Key
+	// Reason points at the code that asks for the resource.
+	Reason string
+	// Service is the path of the service the resource serves.
+	Service  string
+	Bindings []Binding
+}
+
+// Binding says how a resource's value reaches the app as an env var.
+type Binding struct {
+	// Names are the variable names this value is conventionally read under,
+	// the canonical one first. Injection uses the ones the code reads.
+	Names []string
+	// Match, when set, also accepts any name the code reads that the
+	// provider's findings attribute to it and that contains one of these
+	// fragments ("WEBHOOK" for a Stripe signing secret read as MY_WEBHOOK_KEY).
+	Match []string
+	// Output names a non-secret output, or a secret when Secret is set.
+	Output string
+	Secret bool
+	// Value is a literal (an environment URL) used when Output is empty.
+	Value string
+}
+
+// DesiredInput is everything desired state is computed from.
+type DesiredInput struct {
+	Environment store.Environment
+	// Workspace names the workspace in provider-side names.
+	Workspace string
+	Services  []*patchbayv1.Service
+	Findings  []*patchbayv1.Finding
+	// Profiles picks the credential profile per provider ("default" when
+	// absent).
+	Profiles map[string]string
+}
+
+// DesireFunc computes an environment's desired resources and warnings.
+type DesireFunc func(in DesiredInput) ([]Desired, []string)
+
+func (in DesiredInput) profile(provider string) string {
+	if p := in.Profiles[provider]; p != "" {
+		return p
+	}
+	return "default"
+}
+
+func (in DesiredInput) serviceName(p string) string {
+	for _, s := range in.Services {
+		if s.GetPath() == p && s.GetName() != "" {
+			return s.GetName()
+		}
+	}
+	if p == "." || p == "" {
+		return in.Workspace
+	}
+	return path.Base(p)
+}
+
+func where(f *patchbayv1.Finding) string {
+	if l := f.GetLocation(); l != nil {
+		return fmt.Sprintf("%s:%d", l.GetPath(), l.GetStartLine())
+	}
+	return f.GetService()
+}
+
+// origin returns scheme://host[:port] of u, or "" when u is not absolute.
+func origin(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme == "" || p.Host == "" {
+		return ""
+	}
+	return p.Scheme + "://" + p.Host
+}
+
+func joinURL(base, route string) string {
+	if route == "" || route == "/" {
+		return strings.TrimRight(base, "/")
+	}
+	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(route, "/")
+}
+
+// DefaultDesired derives resources from findings: an Auth0 application per
+// service with OAuth callbacks, and a Stripe webhook endpoint per Stripe
+// webhook handler.
+func DefaultDesired(in DesiredInput) ([]Desired, []string) {
+	var out []Desired
+	var warnings []string
+	a, w := desiredAuth0(in)
+	out, warnings = append(out, a...), append(warnings, w...)
+	s, w := desiredStripe(in)
+	out, warnings = append(out, s...), append(warnings, w...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Key.String() < out[j].Key.String() })
+	return out, warnings
+}
+
+func desiredAuth0(in DesiredInput) ([]Desired, []string) {
+	type acc struct {
+		callbacks, logouts []string
+		reasons            []string
+	}
+	bySvc := map[string]*acc{}
+	var order []string
+	for _, f := range in.Findings {
+		if f.GetKind() != patchbayv1.FindingKind_OAUTH_CALLBACK || f.GetProvider() != "auth0" {
+			continue
+		}
+		a := bySvc[f.GetService()]
+		if a == nil {
+			a = &acc{}
+			bySvc[f.GetService()] = a
+			order = append(order, f.GetService())
+		}
+		cb := f.GetCallback()
+		a.callbacks = append(a.callbacks, cb.GetRoute())
+		a.logouts = append(a.logouts, cb.GetLogoutRoutes()...)
+		a.reasons = append(a.reasons, "OAuth callback "+cb.GetRoute()+" at "+where(f))
+	}
+	env := in.Environment
+	var out []Desired
+	var warnings []string
+	sort.Strings(order)
+	for _, svc := range order {
+		a := bySvc[svc]
+		name := in.serviceName(svc)
+		if env.FrontendURL == "" {
+			warnings = append(warnings, fmt.Sprintf("auth0: service %s has OAuth callbacks but environment %q has no frontend URL; set one with `patchbay env set-url`", name, env.Name))
+			continue
+		}
+		front := strings.TrimRight(env.FrontendURL, "/")
+		var callbacks, logouts []string
+		for _, r := range a.callbacks {
+			callbacks = append(callbacks, joinURL(front, r))
+		}
+		// Returning to the app's root after logout is what every Auth0 SDK
+		// does by default, so it is always allowed.
+		logouts = append(logouts, front)
+		for _, r := range a.logouts {
+			logouts = append(logouts, joinURL(front, r))
+		}
+		origins := []string{origin(front)}
+		for _, o := range env.ExtraOrigins {
+			origins = append(origins, origin(o))
+		}
+		out = append(out, Desired{
+			Key: Key{Provider: "auth0", Type: "client", Name: name},
+			Props: Props{
+				"name":                {fmt.Sprintf("%s-%s-%s", in.Workspace, name, env.Name)},
+				"app_type":            {"regular_web"},
+				"callbacks":           normList(callbacks),
+				"allowed_logout_urls": normList(logouts),
+				"web_origins":         normList(origins),
+				"allowed_origins":     normList(origins),
+			},
+			Profile: in.profile("auth0"),
+			Reason:  strings.Join(normList(a.reasons), "; "),
+			Service: svc,
+			Bindings: []Binding{
+				{Names: []string{"AUTH0_CLIENT_ID", "AUTH_AUTH0_ID", "NEXT_PUBLIC_AUTH0_CLIENT_ID", "VITE_AUTH0_CLIENT_ID", "REACT_APP_AUTH0_CLIENT_ID"}, Output: "client_id"},
+				{Names: []string{"AUTH0_CLIENT_SECRET", "AUTH_AUTH0_SECRET"}, Output: "client_secret", Secret: true},
+				{Names: []string{"AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN", "VITE_AUTH0_DOMAIN", "REACT_APP_AUTH0_DOMAIN"}, Output: "domain"},
+				{Names: []string{"AUTH0_ISSUER_BASE_URL", "AUTH_AUTH0_ISSUER"}, Output: "issuer"},
+				{Names: []string{"APP_BASE_URL", "AUTH0_BASE_URL"}, Value: front},
+			},
+		})
+	}
+	return out, warnings
+}
+
+func desiredStripe(in DesiredInput) ([]Desired, []string) {
+	env := in.Environment
+	base := env.APIURL
+	if base == "" {
+		// Full-stack apps (Next.js) serve their API from the frontend URL.
+		base = env.FrontendURL
+	}
+	type handler struct {
+		svc, route string
+		events     []string
+		reasons    []string
+	}
+	byKey := map[string]*handler{}
+	for _, f := range in.Findings {
+		if f.GetKind() != patchbayv1.FindingKind_WEBHOOK_HANDLER || f.GetProvider() != "stripe" {
+			continue
+		}
+		wh := f.GetWebhook()
+		k := f.GetService() + "\x00" + wh.GetRoute()
+		h := byKey[k]
+		if h == nil {
+			h = &handler{svc: f.GetService(), route: wh.GetRoute()}
+			byKey[k] = h
+		}
+		h.events = append(h.events, wh.GetEvents()...)
+		h.reasons = append(h.reasons, "Stripe webhook handler "+wh.GetRoute()+" at "+where(f))
+	}
+	var keys []string
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []Desired
+	var warnings []string
+	for _, k := range keys {
+		h := byKey[k]
+		name := in.serviceName(h.svc) + h.route
+		if base == "" {
+			warnings = append(warnings, fmt.Sprintf("stripe: webhook handler %s needs an API URL but environment %q has none; set one with `patchbay env set-url`", h.route, env.Name))
+			continue
+		}
+		events := normList(h.events)
+		if len(events) == 0 {
+			warnings = append(warnings, fmt.Sprintf("stripe: no event types found in the handler at %s; subscribing it to all events (*)", h.route))
+			events = []string{"*"}
+		}
+		out = append(out, Desired{
+			Key: Key{Provider: "stripe", Type: "webhook_endpoint", Name: name},
+			Props: Props{
+				"url":            {joinURL(base, h.route)},
+				"enabled_events": events,
+				"description":    {fmt.Sprintf("patchbay %s/%s (%s)", in.Workspace, in.serviceName(h.svc), env.Name)},
+			},
+			Profile: in.profile("stripe"),
+			Reason:  strings.Join(normList(h.reasons), "; "),
+			Service: h.svc,
+			Bindings: []Binding{{
+				Names:  []string{"STRIPE_WEBHOOK_SECRET", "STRIPE_ENDPOINT_SECRET", "STRIPE_SIGNING_SECRET", "STRIPE_WEBHOOK_SIGNING_SECRET"},
+				Match:  []string{"WEBHOOK", "WHSEC", "ENDPOINT_SECRET", "SIGNING_SECRET"},
+				Output: "webhook_secret", Secret: true,
+			}},
+		})
+	}
+	return out, warnings
+}

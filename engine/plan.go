@@ -1,0 +1,477 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/store"
+)
+
+// Action is what a plan step does.
+type Action string
+
+const (
+	ActionCreate Action = "create"
+	ActionUpdate Action = "update"
+	ActionDelete Action = "delete"
+	ActionNoop   Action = "noop"
+	// ActionRotate replaces a lost secret: in place where the provider can,
+	// else create new, re-inject, delete old.
+	ActionRotate Action = "rotate"
+	// ActionAdopt starts tracking an object Patchbay did not create; it is
+	// never deleted by Patchbay.
+	ActionAdopt Action = "adopt"
+	// ActionForget stops tracking an adopted object without deleting it.
+	ActionForget Action = "forget"
+)
+
+// Change is one field a step changes. Values are never secrets.
+type Change struct {
+	Field  string `json:"field"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}
+
+// Step is one node of the plan's DAG.
+type Step struct {
+	ID         string   `json:"id"`
+	Action     Action   `json:"action"`
+	Key        Key      `json:"key"`
+	ResourceID string   `json:"resource_id,omitempty"`
+	ProviderID string   `json:"provider_id,omitempty"`
+	Profile    string   `json:"profile,omitempty"`
+	Props      Props    `json:"props,omitempty"`
+	Changes    []Change `json:"changes,omitempty"`
+	DependsOn  []string `json:"depends_on,omitempty"`
+	Reason     string   `json:"reason,omitempty"`
+	Service    string   `json:"service,omitempty"`
+	// Resume marks a step that finishes a create or rotation a previous run
+	// started and did not record the end of.
+	Resume bool `json:"resume,omitempty"`
+	// DependsOnKeys are the desired dependencies, recorded as relationships
+	// after apply so that destroy can delete in reverse order.
+	DependsOnKeys []Key `json:"depends_on_keys,omitempty"`
+}
+
+// Plan is a reviewed set of steps for one environment.
+type Plan struct {
+	ID            string    `json:"id"`
+	EnvironmentID string    `json:"environment_id"`
+	WorkspaceRoot string    `json:"workspace_root"`
+	Environment   string    `json:"environment"`
+	Destroy       bool      `json:"destroy"`
+	Steps         []Step    `json:"steps"`
+	Warnings      []string  `json:"warnings,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// HasChanges reports whether applying the plan would do anything.
+func (p *Plan) HasChanges() bool {
+	for _, s := range p.Steps {
+		if s.Action != ActionNoop {
+			return true
+		}
+	}
+	return false
+}
+
+// credCache fetches each provider profile's credentials once per plan or
+// apply.
+type credCache struct {
+	src CredentialSource
+	m   map[string]Credentials
+	mu  chan struct{}
+}
+
+func newCredCache(src CredentialSource) *credCache {
+	return &credCache{src: src, m: map[string]Credentials{}, mu: make(chan struct{}, 1)}
+}
+
+func (c *credCache) get(ctx context.Context, provider, profile string) (Credentials, error) {
+	c.mu <- struct{}{}
+	defer func() { <-c.mu }()
+	k := provider + "/" + profile
+	if v, ok := c.m[k]; ok {
+		return v, nil
+	}
+	v, err := c.src.Credentials(ctx, provider, profile)
+	if err != nil {
+		return nil, fmt.Errorf("credentials for %s (profile %q): %w", provider, profile, err)
+	}
+	c.m[k] = v
+	return v, nil
+}
+
+// Plan computes what applying the code's desired state to the environment
+// would do, or, with destroy, what removing everything it created would do.
+// It reads from providers but changes nothing there.
+func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (*Plan, error) {
+	env, err := e.st.GetEnvironment(ctx, root, envName)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := e.st.ListResources(ctx, env.ID)
+	if err != nil {
+		return nil, err
+	}
+	plan := &Plan{EnvironmentID: env.ID, WorkspaceRoot: root, Environment: envName, Destroy: destroy, CreatedAt: time.Now().UTC()}
+	var desired []Desired
+	if !destroy {
+		svcs, findings, err := e.opts.Source.Analysis(ctx, root)
+		if err != nil {
+			return nil, fmt.Errorf("engine: analyze %s: %w", root, err)
+		}
+		desired, plan.Warnings = e.opts.Desire(DesiredInput{
+			Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles,
+		})
+	}
+	creds := newCredCache(e.opts.Credentials)
+	byKey := map[Key]store.Resource{}
+	for _, r := range rows {
+		byKey[Key{r.Provider, r.Type, r.Name}] = r
+	}
+	wanted := map[Key]bool{}
+	for _, d := range desired {
+		if wanted[d.Key] {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s is wanted twice; using the first", d.Key))
+			continue
+		}
+		wanted[d.Key] = true
+		step, warns, err := e.planDesired(ctx, env, creds, d, byKey)
+		if err != nil {
+			return nil, err
+		}
+		plan.Warnings = append(plan.Warnings, warns...)
+		plan.Steps = append(plan.Steps, step)
+	}
+	for _, r := range rows {
+		k := Key{r.Provider, r.Type, r.Name}
+		if wanted[k] {
+			continue
+		}
+		s := Step{ID: k.String(), Key: k, ResourceID: r.ID, ProviderID: r.ProviderID, Profile: r.Profile}
+		if r.CreatedByPatchbay {
+			s.Action = ActionDelete
+			s.Resume = r.Status == store.StatusCreating
+			s.Reason = "no longer needed by the code"
+			if destroy {
+				s.Reason = "destroying the environment"
+			}
+		} else {
+			s.Action = ActionForget
+			s.Reason = "adopted, not created by Patchbay: it stays at the provider"
+		}
+		plan.Steps = append(plan.Steps, s)
+	}
+	if err := e.linkSteps(ctx, plan); err != nil {
+		return nil, err
+	}
+	plan.ID = store.NewID("plan")
+	body, err := json.Marshal(plan)
+	if err != nil {
+		return nil, fmt.Errorf("engine: encode plan: %w", err)
+	}
+	if _, err := e.st.SavePlan(ctx, store.Plan{ID: plan.ID, EnvironmentID: env.ID, Destroy: destroy, Body: body}); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+func (e *Engine) planDesired(ctx context.Context, env store.Environment, creds *credCache, d Desired, byKey map[Key]store.Resource) (Step, []string, error) {
+	s := Step{ID: d.Key.String(), Key: d.Key, Profile: d.Profile, Props: d.Props, Reason: d.Reason, Service: d.Service,
+		DependsOnKeys: d.DependsOn}
+	t, err := e.typeOf(d.Key)
+	if err != nil {
+		return s, nil, err
+	}
+	info := t.Info()
+	c, err := creds.get(ctx, d.Key.Provider, d.Profile)
+	if err != nil {
+		return s, nil, err
+	}
+	row, recorded := byKey[d.Key]
+	if recorded {
+		s.ResourceID, s.ProviderID = row.ID, row.ProviderID
+	}
+	switch {
+	case recorded && row.Status == store.StatusCreating:
+		s.Resume = true
+		if row.RetiringProviderID != "" {
+			s.Action, s.ProviderID = ActionRotate, row.RetiringProviderID
+			s.Reason = "finish the secret rotation an earlier run started"
+			return s, nil, nil
+		}
+		s.Action = ActionCreate
+		s.Changes = diff(nil, d.Props)
+		s.Reason = "finish the create an earlier run started (it may already exist at the provider)"
+		return s, nil, nil
+	case recorded:
+		var st State
+		err := e.call(ctx, "read "+d.Key.String(), func(ctx context.Context) error {
+			var err error
+			st, err = t.Read(ctx, c, row.ProviderID)
+			return err
+		})
+		if errors.Is(err, ErrGone) {
+			s.Action = ActionCreate
+			s.Changes = diff(nil, d.Props)
+			s.Reason = fmt.Sprintf("%s was deleted outside Patchbay; creating it again", row.ProviderID)
+			return s, nil, nil
+		}
+		if err != nil {
+			return s, nil, fmt.Errorf("engine: read %s (%s): %w", d.Key, row.ProviderID, err)
+		}
+		s.Changes = diff(st.Props, d.Props)
+		s.Action = ActionNoop
+		if len(s.Changes) > 0 {
+			s.Action = ActionUpdate
+		}
+		lost := e.lostSecrets(ctx, env.ID, d.Key, info)
+		var warns []string
+		switch {
+		case len(lost) == 0:
+		case info.SecretsReadable:
+			for _, name := range lost {
+				s.Changes = append(s.Changes, Change{Field: "secret " + name, Before: "missing from the secret store", After: "read back from the provider"})
+			}
+			s.Action = ActionUpdate
+		case row.CreatedByPatchbay:
+			for _, name := range lost {
+				s.Changes = append(s.Changes, Change{Field: "secret " + name, Before: "lost (shown only at creation)", After: "rotated: new object, re-injected, old one deleted"})
+			}
+			s.Action = ActionRotate
+		default:
+			warns = append(warns, fmt.Sprintf("%s (%s) was adopted and its %s was shown only when it was created; Patchbay cannot inject it. Rotate it at %s yourself, or let Patchbay create its own.",
+				d.Key, row.ProviderID, strings.Join(lost, ", "), d.Key.Provider))
+		}
+		if row.RetiringProviderID != "" {
+			s.Action = ActionRotate
+			s.Resume = true
+			s.Changes = append(s.Changes, Change{Field: "retired object", Before: row.RetiringProviderID, After: "deleted"})
+		}
+		return s, warns, nil
+	default:
+		var st State
+		var found bool
+		err := e.call(ctx, "lookup "+d.Key.String(), func(ctx context.Context) error {
+			var err error
+			st, found, err = lookupOne(ctx, t, c, d.Props)
+			return err
+		})
+		if err != nil {
+			return s, nil, fmt.Errorf("engine: look up %s: %w", d.Key, err)
+		}
+		if !found {
+			s.Action = ActionCreate
+			s.Changes = diff(nil, d.Props)
+			return s, nil, nil
+		}
+		s.Action, s.ProviderID = ActionAdopt, st.ID
+		s.Changes = diff(st.Props, d.Props)
+		var warns []string
+		if len(info.Secrets) > 0 && !info.SecretsReadable {
+			warns = append(warns, fmt.Sprintf("%s: adopting existing %s; its %s was shown only when it was created, so Patchbay cannot inject it",
+				d.Key, st.ID, strings.Join(info.Secrets, ", ")))
+		}
+		return s, warns, nil
+	}
+}
+
+// lostSecrets lists the type's secrets missing from the secret store.
+func (e *Engine) lostSecrets(ctx context.Context, envID string, k Key, info TypeInfo) []string {
+	var lost []string
+	for _, name := range info.Secrets {
+		if _, err := e.opts.Secrets.Get(ctx, secretKey(envID, k, name)); err != nil {
+			if !errors.Is(err, ErrSecretNotFound) {
+				e.log.Warn("secret store read failed; treating the secret as lost", "resource", k.String(), "secret", name, "err", err)
+			}
+			lost = append(lost, name)
+		}
+	}
+	return lost
+}
+
+// linkSteps fills DependsOn: creations and updates after what they depend
+// on, deletions before what they depended on.
+func (e *Engine) linkSteps(ctx context.Context, p *Plan) error {
+	active := map[Key]*Step{}
+	for i := range p.Steps {
+		if p.Steps[i].Action != ActionNoop {
+			active[p.Steps[i].Key] = &p.Steps[i]
+		}
+	}
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		for _, dk := range s.DependsOnKeys {
+			if dep, ok := active[dk]; ok && dep.Action != ActionDelete && dep.Action != ActionForget {
+				s.DependsOn = append(s.DependsOn, dep.ID)
+			}
+		}
+	}
+	rels, err := e.st.ListRelationships(ctx, p.EnvironmentID)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		if r.Kind != "depends_on" {
+			continue
+		}
+		from, ok1 := active[parseNodeKey(r.From)]
+		to, ok2 := active[parseNodeKey(r.To)]
+		if ok1 && ok2 && from.Action == ActionDelete && to.Action == ActionDelete {
+			// from depended on to: delete from first.
+			to.DependsOn = append(to.DependsOn, from.ID)
+		}
+	}
+	for i := range p.Steps {
+		p.Steps[i].DependsOn = normList(p.Steps[i].DependsOn)
+	}
+	return nil
+}
+
+func resourceNode(k Key) string { return "resource:" + k.String() }
+
+func parseNodeKey(node string) Key {
+	rest, ok := strings.CutPrefix(node, "resource:")
+	if !ok {
+		return Key{}
+	}
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) != 3 {
+		return Key{}
+	}
+	return Key{parts[0], parts[1], parts[2]}
+}
+
+func render(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	if len(v) == 1 {
+		return v[0]
+	}
+	return "[" + strings.Join(v, ", ") + "]"
+}
+
+// diff lists the fields of desired that observed does not match. Fields the
+// provider reports but Patchbay does not manage are ignored.
+func diff(observed, desired Props) []Change {
+	keys := make([]string, 0, len(desired))
+	for k := range desired {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []Change
+	for _, k := range keys {
+		want, have := normList(desired[k]), normList(observed[k])
+		if slices.Equal(want, have) {
+			continue
+		}
+		out = append(out, Change{Field: k, Before: render(have), After: render(want)})
+	}
+	return out
+}
+
+var actionSymbols = map[Action]string{
+	ActionCreate: "+", ActionUpdate: "~", ActionDelete: "-", ActionRotate: "±", ActionAdopt: "<", ActionForget: ">", ActionNoop: "=",
+}
+
+// Summary renders the plan the way `patchbay plan` prints it.
+func (p *Plan) Summary() string {
+	var b strings.Builder
+	counts := map[Action]int{}
+	for _, s := range p.Steps {
+		counts[s.Action]++
+	}
+	verb := "apply"
+	if p.Destroy {
+		verb = "destroy"
+	}
+	fmt.Fprintf(&b, "Plan to %s environment %q: %d to create, %d to update, %d to delete, %d to rotate, %d to adopt, %d to forget, %d unchanged.\n",
+		verb, p.Environment, counts[ActionCreate], counts[ActionUpdate], counts[ActionDelete], counts[ActionRotate],
+		counts[ActionAdopt], counts[ActionForget], counts[ActionNoop])
+	for _, s := range p.Steps {
+		if s.Action == ActionNoop {
+			continue
+		}
+		id := ""
+		if s.ProviderID != "" {
+			id = " (" + s.ProviderID + ")"
+		}
+		fmt.Fprintf(&b, "\n  %s %s %s %q%s\n", actionSymbols[s.Action], s.Action, s.Key.Provider+" "+s.Key.Type, s.Key.Name, id)
+		if s.Reason != "" {
+			fmt.Fprintf(&b, "      because: %s\n", s.Reason)
+		}
+		for _, c := range s.Changes {
+			switch {
+			case c.Before == "":
+				fmt.Fprintf(&b, "      %s: %s\n", c.Field, c.After)
+			default:
+				fmt.Fprintf(&b, "      %s: %s → %s\n", c.Field, c.Before, orNone(c.After))
+			}
+		}
+	}
+	if !p.HasChanges() {
+		b.WriteString("\nNothing to do: the providers match the code.\n")
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(&b, "\nwarning: %s\n", w)
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+var actionProto = map[Action]patchbayv1.StepAction{
+	ActionCreate: patchbayv1.StepAction_STEP_ACTION_CREATE, ActionUpdate: patchbayv1.StepAction_STEP_ACTION_UPDATE,
+	ActionDelete: patchbayv1.StepAction_STEP_ACTION_DELETE, ActionNoop: patchbayv1.StepAction_STEP_ACTION_NOOP,
+	ActionRotate: patchbayv1.StepAction_STEP_ACTION_ROTATE, ActionAdopt: patchbayv1.StepAction_STEP_ACTION_ADOPT,
+	ActionForget: patchbayv1.StepAction_STEP_ACTION_FORGET,
+}
+
+// Proto converts the plan for the API.
+func (p *Plan) Proto() *patchbayv1.Plan {
+	out := &patchbayv1.Plan{
+		Id: p.ID, WorkspaceRoot: p.WorkspaceRoot, Environment: p.Environment, Warnings: p.Warnings,
+		Summary: p.Summary(), CreatedAt: timestamppb.New(p.CreatedAt), Destroy: p.Destroy,
+	}
+	for _, s := range p.Steps {
+		ps := &patchbayv1.PlanStep{
+			Id: s.ID, Action: actionProto[s.Action], Provider: s.Key.Provider, ResourceType: s.Key.Type, Name: s.Key.Name,
+			DependsOn: s.DependsOn, Reason: s.Reason, ProviderId: s.ProviderID,
+		}
+		for _, c := range s.Changes {
+			ps.Changes = append(ps.Changes, &patchbayv1.FieldChange{Field: c.Field, Before: c.Before, After: c.After})
+		}
+		out.Steps = append(out.Steps, ps)
+	}
+	return out
+}
+
+// LoadPlan returns a stored plan.
+func (e *Engine) LoadPlan(ctx context.Context, id string) (*Plan, string, error) {
+	sp, err := e.st.GetPlan(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	var p Plan
+	if err := json.Unmarshal(sp.Body, &p); err != nil {
+		return nil, "", fmt.Errorf("engine: plan %s is unreadable: %w", id, err)
+	}
+	p.ID = sp.ID
+	return &p, sp.State, nil
+}
