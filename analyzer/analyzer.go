@@ -3,23 +3,48 @@
 // The findings are the API's own messages (gen/patchbay/v1): the analyzer is
 // the producer of that model, so it does not keep a copy of it. It imports
 // neither the daemon nor connect nor the keyring (see layering_test.go).
+//
+// Shape (gopls's cache.Snapshot): the Analyzer keeps one immutable snapshot
+// per workspace root. Analyze builds the next snapshot from the previous one,
+// re-extracting only files whose size, mtime or overlay changed (or the
+// paths the caller names), and assembles findings from per-file facts with
+// the providers' signature tables (providers/<name>/signatures.go).
 package analyzer
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/catalog"
 )
 
 // Options configure an Analyzer.
 type Options struct {
 	Logger *slog.Logger
+	// Providers to detect; nil means catalog.All().
+	Providers []providers.Provider
+	// MaxFileSize: larger files are skipped with a diagnostic (default 1 MiB).
+	MaxFileSize int64
+	// FileTimeout bounds the analysis of one file (default 5s).
+	FileTimeout time.Duration
+	// Workers is the number of files analyzed in parallel (default GOMAXPROCS).
+	Workers int
+	// NoGoPackages skips the go/packages load of Go modules (fixture tests
+	// and benchmarks whose modules are not in the module cache).
+	NoGoPackages bool
 }
 
 // Request says what to analyze in one call.
 type Request struct {
 	// Changed lists paths (relative to the root) known to have changed.
+	// With a previous snapshot, only these are looked at again.
 	Changed []string
 	// Full discards any cached snapshot.
 	Full bool
@@ -37,17 +62,109 @@ type Result struct {
 // Analyzer analyzes workspaces, keeping a snapshot per root.
 type Analyzer struct {
 	opts Options
+	ix   *index
+
+	mu         sync.Mutex
+	workspaces map[string]*workspace
 }
+
+// workspace is the per-root state: the current snapshot and the overlays.
+// Its mutex serialises analyses of one root; different roots run in parallel.
+type workspace struct {
+	mu       sync.Mutex
+	snap     *snapshot
+	overlays map[string][]byte
+}
+
+// ErrInvalidRoot is returned for a root that is not an absolute path to a
+// directory.
+var ErrInvalidRoot = errors.New("workspace root must be an absolute path to a directory")
 
 // New returns an Analyzer.
 func New(opts Options) *Analyzer {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Analyzer{opts: opts}
+	if opts.Providers == nil {
+		opts.Providers = catalog.All()
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = 1 << 20
+	}
+	if opts.FileTimeout <= 0 {
+		opts.FileTimeout = 5 * time.Second
+	}
+	return &Analyzer{opts: opts, ix: newIndex(opts.Providers), workspaces: map[string]*workspace{}}
+}
+
+func (a *Analyzer) workspace(root string) *workspace {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ws := a.workspaces[root]
+	if ws == nil {
+		ws = &workspace{overlays: map[string][]byte{}}
+		a.workspaces[root] = ws
+	}
+	return ws
 }
 
 // Analyze analyzes the workspace at root (an absolute path).
 func (a *Analyzer) Analyze(ctx context.Context, root string, req Request) (*Result, error) {
-	return &Result{Root: root, Stats: &patchbayv1.AnalysisStats{}}, ctx.Err()
+	if !filepath.IsAbs(root) {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidRoot, root)
+	}
+	root = filepath.Clean(root)
+	ws := a.workspace(root)
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	prev := ws.snap
+	if req.Full {
+		prev = nil
+	}
+	next, err := a.build(ctx, root, prev, req.Changed, ws.overlays)
+	if err != nil {
+		return nil, err
+	}
+	ws.snap = next
+	return next.result, nil
+}
+
+// SetOverlay records unsaved editor content for rel (relative to root), or
+// clears it when content is nil, and re-analyzes that file. It returns the
+// file's findings after the change.
+func (a *Analyzer) SetOverlay(ctx context.Context, root, rel string, content []byte) ([]*patchbayv1.Finding, error) {
+	if !filepath.IsAbs(root) {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidRoot, root)
+	}
+	root = filepath.Clean(root)
+	rel = filepath.ToSlash(filepath.Clean(rel))
+	if rel == "." || filepath.IsAbs(rel) || len(rel) >= 2 && rel[:2] == ".." {
+		return nil, fmt.Errorf("%w: overlay path %q must be relative to the root", ErrInvalidRoot, rel)
+	}
+	ws := a.workspace(root)
+	ws.mu.Lock()
+	if content == nil {
+		delete(ws.overlays, rel)
+	} else {
+		ws.overlays[rel] = append([]byte(nil), content...)
+	}
+	ws.mu.Unlock()
+	res, err := a.Analyze(ctx, root, Request{Changed: []string{rel}})
+	if err != nil {
+		return nil, err
+	}
+	var out []*patchbayv1.Finding
+	for _, f := range res.Findings {
+		if f.GetLocation().GetPath() == rel {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// Forget drops the snapshot and overlays of root.
+func (a *Analyzer) Forget(root string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.workspaces, filepath.Clean(root))
 }

@@ -1,5 +1,86 @@
 package providers
 
-// Signatures is how a provider shows up in code. The analyzer consumes it;
-// the provider packages declare it as plain data.
-type Signatures struct{}
+// Signatures is how a provider shows up in code and configuration. The
+// analyzer consumes it; the provider packages declare it as plain data, so
+// teaching Patchbay a new SDK is a table edit, not analyzer code.
+type Signatures struct {
+	// Packages are the provider's SDKs, per ecosystem.
+	Packages []Package
+	// Constructors are calls that create a client (or set the key) of one
+	// of the provider's SDKs. They are only matched in files that import one
+	// of the provider's packages of the same ecosystem.
+	Constructors []Constructor
+	// EnvVars are environment-variable names that belong to the provider.
+	EnvVars []string
+	// EnvPrefixes attribute every variable starting with one of them
+	// ("STRIPE_"). Framework prefixes (NEXT_PUBLIC_, VITE_, REACT_APP_) are
+	// stripped before matching.
+	EnvPrefixes []string
+	// Webhooks are the calls that verify the provider's webhook signatures
+	// (used to recognise webhook handlers).
+	Webhooks []WebhookCheck
+}
+
+// Ecosystem is a package ecosystem.
+type Ecosystem string
+
+// The ecosystems the analyzer knows.
+const (
+	NPM      Ecosystem = "npm"
+	PyPI     Ecosystem = "pypi"
+	Go       Ecosystem = "go"
+	RubyGems Ecosystem = "rubygems"
+	Composer Ecosystem = "composer"
+	Maven    Ecosystem = "maven"
+	NuGet    Ecosystem = "nuget"
+)
+
+// Package is one SDK package of a provider in one ecosystem.
+//
+// Names are matched exactly, or as a prefix when they end in "*". An import
+// also matches when it is a sub-path of a name: "stripe/lib/x" for npm
+// "stripe", "github.com/stripe/stripe-go/v82/webhook" for the Go module,
+// "com.stripe.model" for the Java package "com.stripe".
+type Package struct {
+	Ecosystem Ecosystem
+	// Name is the name a manifest declares ("stripe", "@sendgrid/mail",
+	// "github.com/stripe/stripe-go/v*", "com.stripe:stripe-java", "Stripe.net").
+	Name string
+	// Imports are the names code uses when they differ from Name: the Python
+	// module ("auth0" for "auth0-python"), the Java package ("com.stripe"),
+	// the C# namespace ("Stripe"), the PHP namespace ("Stripe") or the Ruby
+	// require path.
+	Imports []string
+}
+
+// ImportNames returns the names that code imports the package by.
+func (p Package) ImportNames() []string {
+	if len(p.Imports) > 0 {
+		return p.Imports
+	}
+	return []string{p.Name}
+}
+
+// Constructor is a call that makes a client of the provider's SDK.
+type Constructor struct {
+	Ecosystem Ecosystem
+	// Symbol is matched against the end of the callee as written, dot
+	// separated: "Stripe" matches `new Stripe(...)` and `new stripe.Stripe(...)`,
+	// "sgMail.setApiKey" matches `sgMail.setApiKey(...)`. In Go the callee is
+	// the imported package's name and the function: "stripe.NewClient".
+	// In PHP and Ruby namespaces use "\" and "::" as written.
+	Symbol string
+}
+
+// WebhookCheck is a call that verifies one of the provider's webhooks.
+type WebhookCheck struct {
+	Ecosystem Ecosystem
+	// Symbol is matched like Constructor.Symbol ("webhooks.constructEvent").
+	Symbol string
+}
+
+// Empty reports whether the provider declares no signatures at all.
+func (s Signatures) Empty() bool {
+	return len(s.Packages) == 0 && len(s.Constructors) == 0 && len(s.EnvVars) == 0 &&
+		len(s.EnvPrefixes) == 0 && len(s.Webhooks) == 0
+}

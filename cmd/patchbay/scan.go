@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -14,20 +19,34 @@ import (
 )
 
 func newScanCmd() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON       bool
+		noGoPackages bool
+	)
 	cmd := &cobra.Command{
 		Use:   "scan [--json] DIR",
 		Short: "Analyze a workspace once, without the daemon",
-		Args:  cobra.ExactArgs(1),
+		Long: `Analyze a workspace once, without the daemon, and print its services and
+findings: SDK usage, manifest dependencies, env-var reads, webhook handlers and
+OAuth callbacks. --json prints {"services": [...], "findings": [...],
+"diagnostics": [...]} in protojson (camelCase) form.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, err := filepath.Abs(args[0])
 			if err != nil {
 				return err
 			}
-			if st, err := os.Stat(root); err != nil || !st.IsDir() {
-				return fmt.Errorf("%s is not a directory", args[0])
+			st, err := os.Stat(root)
+			switch {
+			case errors.Is(err, os.ErrNotExist):
+				return fmt.Errorf("scan: %s does not exist", args[0])
+			case err != nil:
+				return fmt.Errorf("scan: %w", err)
+			case !st.IsDir():
+				return fmt.Errorf("scan: %s is not a directory", args[0])
 			}
-			res, err := analyzer.New(analyzer.Options{}).Analyze(cmd.Context(), root, analyzer.Request{Full: true})
+			a := analyzer.New(analyzer.Options{NoGoPackages: noGoPackages})
+			res, err := a.Analyze(cmd.Context(), root, analyzer.Request{Full: true})
 			if err != nil {
 				return err
 			}
@@ -37,6 +56,7 @@ func newScanCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (protojson, camelCase)")
+	cmd.Flags().BoolVar(&noGoPackages, "no-go-packages", false, "parse Go files without loading modules through go/packages")
 	return cmd
 }
 
@@ -44,17 +64,151 @@ func newScanCmd() *cobra.Command {
 // (local) and analyze (through the daemon).
 func printAnalysis(w io.Writer, res *patchbayv1.AnalyzeResponse, asJSON bool) error {
 	if asJSON {
-		b, err := protojson.MarshalOptions{Multiline: true, EmitUnpopulated: false}.Marshal(res)
+		b, err := analysisJSON(res)
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintln(w, string(b))
+		_, err = w.Write(b)
 		return err
 	}
-	fmt.Fprintf(w, "%d services, %d findings\n", len(res.GetServices()), len(res.GetFindings()))
-	for _, f := range res.GetFindings() {
-		l := f.GetLocation()
-		fmt.Fprintf(w, "  %s:%d  %s  %s  %s\n", l.GetPath(), l.GetStartLine(), f.GetKind(), f.GetProvider(), f.GetEvidence())
+	return printHuman(w, res)
+}
+
+// analysisJSON renders the response with protojson's field names and enum
+// names, and always has the services, findings and diagnostics arrays (even
+// when empty) so scripts can index them.
+func analysisJSON(res *patchbayv1.AnalyzeResponse) ([]byte, error) {
+	raw, err := protojson.Marshal(res)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("{")
+	first := true
+	for _, k := range []string{"root", "services", "findings", "diagnostics", "stats"} {
+		v, ok := fields[k]
+		if !ok {
+			if k == "root" || k == "stats" {
+				continue
+			}
+			v = json.RawMessage("[]")
+		}
+		if !first {
+			buf.WriteString(",")
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteString(":")
+		buf.Write(v)
+	}
+	buf.WriteString("}")
+	var out bytes.Buffer
+	if err := json.Indent(&out, buf.Bytes(), "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteString("\n")
+	return out.Bytes(), nil
+}
+
+func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
+	bw := &errWriter{w: w}
+	stats := res.GetStats()
+	bw.printf("%s\n", res.GetRoot())
+	bw.printf("%d services · %d findings · %d diagnostics · %d files analyzed in %d ms\n",
+		len(res.GetServices()), len(res.GetFindings()), len(res.GetDiagnostics()), stats.GetFilesAnalyzed(), stats.GetDurationMs())
+
+	byService := map[string][]*patchbayv1.Finding{}
+	for _, f := range res.GetFindings() {
+		byService[f.GetService()] = append(byService[f.GetService()], f)
+	}
+	services := append([]*patchbayv1.Service(nil), res.GetServices()...)
+	if _, ok := byService[""]; ok {
+		services = append(services, &patchbayv1.Service{Path: "", Name: "(outside any service)"})
+	}
+	for _, svc := range services {
+		bw.printf("\n%s", svc.GetName())
+		var about []string
+		if svc.GetLanguage() != "" {
+			about = append(about, svc.GetLanguage())
+		}
+		about = append(about, svc.GetFrameworks()...)
+		if len(about) > 0 {
+			bw.printf("  (%s)", strings.Join(about, ", "))
+		}
+		if svc.GetPath() != "" {
+			bw.printf("  %s/", strings.TrimSuffix(svc.GetPath(), "/"))
+		}
+		bw.printf("\n")
+		byProvider := map[string][]*patchbayv1.Finding{}
+		for _, f := range byService[svc.GetPath()] {
+			byProvider[f.GetProvider()] = append(byProvider[f.GetProvider()], f)
+		}
+		provs := make([]string, 0, len(byProvider))
+		for p := range byProvider {
+			provs = append(provs, p)
+		}
+		sort.Slice(provs, func(i, j int) bool {
+			if (provs[i] == "") != (provs[j] == "") {
+				return provs[j] == ""
+			}
+			return provs[i] < provs[j]
+		})
+		for _, p := range provs {
+			name := p
+			if name == "" {
+				name = "unattributed"
+			}
+			bw.printf("  %s\n", name)
+			for _, f := range byProvider[p] {
+				l := f.GetLocation()
+				bw.printf("    %-28s %-44s %s\n", kindLabel(f), fmt.Sprintf("%s:%d:%d", l.GetPath(), l.GetStartLine(), l.GetStartColumn()), f.GetEvidence())
+			}
+		}
+	}
+	if len(res.GetDiagnostics()) > 0 {
+		bw.printf("\ndiagnostics\n")
+		for _, d := range res.GetDiagnostics() {
+			bw.printf("  %-8s %s: %s\n", d.GetSeverity(), d.GetPath(), d.GetMessage())
+		}
+	}
+	return bw.err
+}
+
+func kindLabel(f *patchbayv1.Finding) string {
+	switch d := f.GetDetail().(type) {
+	case *patchbayv1.Finding_EnvVar:
+		return "env " + d.EnvVar.GetName()
+	case *patchbayv1.Finding_Sdk:
+		if d.Sdk.GetForm() == "constructor" {
+			return "sdk client"
+		}
+		return "sdk " + d.Sdk.GetForm()
+	case *patchbayv1.Finding_Dependency:
+		return "dependency"
+	case *patchbayv1.Finding_Webhook:
+		label := "webhook " + d.Webhook.GetMethod() + " " + d.Webhook.GetRoute()
+		if n := len(d.Webhook.GetEvents()); n > 0 {
+			label += fmt.Sprintf(" · %d events", n)
+		}
+		return label
+	case *patchbayv1.Finding_Callback:
+		return "oauth callback " + d.Callback.GetRoute()
+	}
+	return f.GetKind().String()
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
 }

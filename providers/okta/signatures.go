@@ -2,4 +2,27 @@ package okta
 
 import "github.com/patchbay-dev/patchbay/providers"
 
-var signatures = providers.Signatures{}
+var signatures = providers.Signatures{
+	Packages: []providers.Package{
+		{Ecosystem: providers.NPM, Name: "@okta/*"},
+		{Ecosystem: providers.PyPI, Name: "okta"},
+		{Ecosystem: providers.Go, Name: "github.com/okta/*"},
+		{Ecosystem: providers.RubyGems, Name: "omniauth-okta", Imports: []string{"omniauth-okta", "omniauth/okta"}},
+		{Ecosystem: providers.Maven, Name: "com.okta.*", Imports: []string{"com.okta"}},
+		{Ecosystem: providers.NuGet, Name: "Okta.*", Imports: []string{"Okta"}},
+		{Ecosystem: providers.Composer, Name: "okta/*", Imports: []string{"Okta"}},
+	},
+	Constructors: []providers.Constructor{
+		{Ecosystem: providers.NPM, Symbol: "OktaAuth"},
+		{Ecosystem: providers.NPM, Symbol: "okta.Client"},
+		{Ecosystem: providers.NPM, Symbol: "OktaJwtVerifier"},
+		{Ecosystem: providers.PyPI, Symbol: "OktaClient"},
+		{Ecosystem: providers.Go, Symbol: "okta.NewClient"},
+		{Ecosystem: providers.Go, Symbol: "okta.NewConfiguration"},
+		{Ecosystem: providers.Maven, Symbol: "Clients.builder"},
+		{Ecosystem: providers.NuGet, Symbol: "OktaClient"},
+	},
+	EnvVars: []string{"OKTA_DOMAIN", "OKTA_ORG_URL", "OKTA_CLIENT_ID", "OKTA_CLIENT_SECRET", "OKTA_ISSUER",
+		"OKTA_API_TOKEN", "OKTA_CLIENT_ORGURL", "OKTA_CLIENT_TOKEN"},
+	EnvPrefixes: []string{"OKTA_"},
+}

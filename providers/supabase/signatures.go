@@ -2,4 +2,23 @@ package supabase
 
 import "github.com/patchbay-dev/patchbay/providers"
 
-var signatures = providers.Signatures{}
+var signatures = providers.Signatures{
+	Packages: []providers.Package{
+		{Ecosystem: providers.NPM, Name: "@supabase/*"},
+		{Ecosystem: providers.PyPI, Name: "supabase"},
+		{Ecosystem: providers.Go, Name: "github.com/supabase-community/*"},
+		{Ecosystem: providers.RubyGems, Name: "supabase"},
+		{Ecosystem: providers.NuGet, Name: "Supabase", Imports: []string{"Supabase"}},
+	},
+	Constructors: []providers.Constructor{
+		{Ecosystem: providers.NPM, Symbol: "createClient"},
+		{Ecosystem: providers.NPM, Symbol: "createBrowserClient"},
+		{Ecosystem: providers.NPM, Symbol: "createServerClient"},
+		{Ecosystem: providers.PyPI, Symbol: "create_client"},
+		{Ecosystem: providers.Go, Symbol: "supabase.NewClient"},
+		{Ecosystem: providers.NuGet, Symbol: "Client"},
+	},
+	EnvVars: []string{"SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_KEY",
+		"SUPABASE_JWT_SECRET", "SUPABASE_ACCESS_TOKEN"},
+	EnvPrefixes: []string{"SUPABASE_"},
+}

@@ -1,0 +1,419 @@
+package analyzer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+	"github.com/patchbay-dev/patchbay/analyzer/manifests"
+	"github.com/patchbay-dev/patchbay/providers"
+)
+
+// manifestPriority picks a service's primary manifest when a directory has
+// several (a Go service with a package.json for tooling is a Go service).
+var manifestPriority = []string{"go.mod", "pom.xml", "build.gradle.kts", "build.gradle", ".csproj", "composer.json",
+	"Gemfile", "pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "package.json"}
+
+func priority(base string) int {
+	for i, p := range manifestPriority {
+		if base == p || (strings.HasPrefix(p, ".") && strings.HasSuffix(base, p)) {
+			return i
+		}
+	}
+	if strings.HasPrefix(base, "requirements") {
+		return 8
+	}
+	return len(manifestPriority)
+}
+
+// depFrameworks maps a dependency (ecosystem:name, "*" suffix = prefix) to
+// the framework it implies.
+var depFrameworks = []struct{ dep, framework string }{
+	{"npm:express", "express"},
+	{"npm:@nestjs/core", "nestjs"},
+	{"npm:fastify", "fastify"},
+	{"npm:koa", "koa"},
+	{"npm:@remix-run/*", "remix"},
+	{"npm:@sveltejs/kit", "sveltekit"},
+	{"npm:hono", "hono"},
+	{"pypi:flask", "flask"},
+	{"pypi:django", "django"},
+	{"pypi:fastapi", "fastapi"},
+	{"go:github.com/gin-gonic/gin", "gin"},
+	{"go:github.com/go-chi/chi*", "chi"},
+	{"go:github.com/labstack/echo*", "echo"},
+	{"go:github.com/gofiber/fiber*", "fiber"},
+	{"rubygems:sinatra", "sinatra"},
+	{"rubygems:rails", "rails"},
+	{"composer:laravel/framework", "laravel"},
+	{"composer:symfony/framework-bundle", "symfony"},
+	{"maven:org.springframework.boot:*", "spring"},
+	{"nuget:Microsoft.AspNetCore*", "aspnet"},
+}
+
+type serviceInfo struct {
+	svc   *patchbayv1.Service
+	stamp string
+	deps  []facts.Dep // all deps of the service's manifests (Go versions)
+	prov  map[string]bool
+}
+
+func (a *Analyzer) assemble(s *snapshot) *Result {
+	res := &Result{Root: s.root, Stats: &patchbayv1.AnalysisStats{FilesSeen: uint32(s.seen)}}
+	rels := make([]string, 0, len(s.files))
+	for rel := range s.files {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+
+	// Services: every directory with a manifest.
+	services := map[string]*serviceInfo{}
+	var dirs []string
+	for _, rel := range rels {
+		f := s.files[rel]
+		if f.kind != kindManifest {
+			continue
+		}
+		dir := path.Dir(rel)
+		si := services[dir]
+		if si == nil {
+			si = &serviceInfo{svc: &patchbayv1.Service{Path: dir}, prov: map[string]bool{}}
+			services[dir] = si
+			dirs = append(dirs, dir)
+		}
+		si.svc.Manifests = append(si.svc.Manifests, rel)
+		si.stamp += fmt.Sprintf("%s:%d:%d:%d;", rel, f.size, f.mtime, f.overlay)
+		if f.manifest != nil {
+			si.deps = append(si.deps, f.manifest.Deps...)
+		}
+	}
+	for _, dir := range dirs {
+		a.describeService(s, services[dir])
+	}
+	serviceOf := func(rel string) string {
+		dir := path.Dir(rel)
+		for {
+			if _, ok := services[dir]; ok {
+				return dir
+			}
+			if dir == "." || dir == "/" || dir == "" {
+				return ""
+			}
+			dir = path.Dir(dir)
+		}
+	}
+
+	for _, rel := range rels {
+		f := s.files[rel]
+		if f.diag != nil {
+			res.Diagnostics = append(res.Diagnostics, f.diag)
+			if f.facts == nil {
+				res.Stats.FilesSkipped++
+				continue
+			}
+		}
+		if f.kind == "tsconfig" {
+			continue
+		}
+		res.Stats.FilesAnalyzed++
+		if f.facts == nil {
+			continue
+		}
+		svc := serviceOf(rel)
+		var goDeps []facts.Dep
+		if si := services[svc]; si != nil {
+			goDeps = si.deps
+		}
+		fs := a.fileFindings(f, svc, goDeps)
+		for _, x := range fs {
+			if si := services[svc]; si != nil && x.Provider != "" {
+				si.prov[x.Provider] = true
+			}
+		}
+		res.Findings = append(res.Findings, fs...)
+	}
+	for dir, gm := range s.goMods {
+		rel := path.Join(dir, "go.mod")
+		switch {
+		case gm.err != nil:
+			res.Diagnostics = append(res.Diagnostics, diag(rel, "error", gm.err.Error()+"; Go files were parsed with go/parser"))
+		case gm.mod != nil && len(gm.mod.Problems) > 0:
+			msg := gm.mod.Problems[0]
+			if n := len(gm.mod.Problems) - 1; n > 0 {
+				msg += fmt.Sprintf(" (and %d more)", n)
+			}
+			res.Diagnostics = append(res.Diagnostics, diag(rel, "error", "go/packages: "+msg))
+		}
+	}
+	res.Diagnostics = append(res.Diagnostics, s.walkDiag...)
+	sort.SliceStable(res.Diagnostics, func(i, j int) bool { return res.Diagnostics[i].Path < res.Diagnostics[j].Path })
+	sortFindings(res.Findings)
+	for _, dir := range dirs {
+		si := services[dir]
+		for p := range si.prov {
+			si.svc.Providers = append(si.svc.Providers, p)
+		}
+		sort.Strings(si.svc.Providers)
+		res.Services = append(res.Services, si.svc)
+	}
+	return res
+}
+
+func (a *Analyzer) describeService(s *snapshot, si *serviceInfo) {
+	svc := si.svc
+	sort.Slice(svc.Manifests, func(i, j int) bool {
+		pi, pj := priority(path.Base(svc.Manifests[i])), priority(path.Base(svc.Manifests[j]))
+		if pi != pj {
+			return pi < pj
+		}
+		return svc.Manifests[i] < svc.Manifests[j]
+	})
+	primary := s.files[svc.Manifests[0]].manifest
+	fw := map[string]bool{}
+	for _, rel := range svc.Manifests {
+		m := s.files[rel].manifest
+		if m == nil {
+			continue
+		}
+		if svc.Name == "" && m.Name != "" {
+			svc.Name = m.Name
+		}
+		for _, f := range m.Frameworks {
+			fw[f] = true
+		}
+		for _, d := range m.Deps {
+			for _, df := range depFrameworks {
+				eco, name, _ := strings.Cut(df.dep, ":")
+				if eco != d.Ecosystem {
+					continue
+				}
+				if d.Name == name || (strings.HasSuffix(name, "*") && strings.HasPrefix(d.Name, name[:len(name)-1])) {
+					fw[df.framework] = true
+				}
+			}
+			if d.Ecosystem == "npm" && d.Name == "next" {
+				fw[a.nextRouter(s, svc.Path)] = true
+			}
+		}
+	}
+	if primary != nil {
+		svc.Language = primary.Language
+	}
+	if svc.Language == "javascript" {
+		if _, ok := s.files[path.Join(svc.Path, "tsconfig.json")]; ok {
+			svc.Language = "typescript"
+		}
+		for _, d := range si.deps {
+			if d.Name == "typescript" {
+				svc.Language = "typescript"
+			}
+		}
+	}
+	if svc.Language == "go" && a.serviceImports(s, svc.Path, "net/http") {
+		fw["net/http"] = true
+	}
+	if svc.Name == "" {
+		svc.Name = path.Base(svc.Path)
+		if svc.Path == "." {
+			svc.Name = filepath.Base(s.root)
+		}
+	}
+	if i := strings.LastIndex(svc.Name, "/"); i >= 0 && svc.Language == "go" {
+		svc.Name = svc.Name[i+1:]
+	}
+	delete(fw, "")
+	for f := range fw {
+		svc.Frameworks = append(svc.Frameworks, f)
+	}
+	sort.Strings(svc.Frameworks)
+}
+
+// nextRouter tells the Next.js app router from the pages router by the
+// directories present.
+func (a *Analyzer) nextRouter(s *snapshot, dir string) string {
+	app, pages := false, false
+	prefix := dir + "/"
+	if dir == "." {
+		prefix = ""
+	}
+	for rel := range s.files {
+		if !strings.HasPrefix(rel, prefix) {
+			continue
+		}
+		r := strings.TrimPrefix(strings.TrimPrefix(rel, prefix), "src/")
+		if strings.HasPrefix(r, "app/") {
+			app = true
+		}
+		if strings.HasPrefix(r, "pages/") {
+			pages = true
+		}
+	}
+	switch {
+	case app:
+		return "nextjs-app"
+	case pages:
+		return "nextjs-pages"
+	}
+	return "nextjs"
+}
+
+func (a *Analyzer) serviceImports(s *snapshot, dir, imp string) bool {
+	prefix := dir + "/"
+	if dir == "." {
+		prefix = ""
+	}
+	for rel, f := range s.files {
+		if f.facts == nil || !strings.HasPrefix(rel, prefix) || f.fe == nil || f.fe.language != "go" {
+			continue
+		}
+		for _, i := range f.facts.Imports {
+			if i.Path == imp {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fileFindings matches one file's facts against the signature tables.
+func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*patchbayv1.Finding {
+	var out []*patchbayv1.Finding
+	ix := a.ix
+	lang := f.kind
+	if f.fe != nil {
+		lang = f.fe.language
+	}
+	evidence := func(sp facts.Span) string {
+		if int(sp.StartLine) >= 1 && int(sp.StartLine) <= len(f.lines) {
+			return f.lines[sp.StartLine-1]
+		}
+		return ""
+	}
+	mk := func(kind patchbayv1.FindingKind, provider string, sp facts.Span, ev string) *patchbayv1.Finding {
+		return &patchbayv1.Finding{
+			Kind:     kind,
+			Provider: provider,
+			Service:  svc,
+			Location: &patchbayv1.Location{Path: f.rel, StartLine: sp.StartLine, StartColumn: sp.StartCol, EndLine: sp.EndLine, EndColumn: sp.EndCol},
+			Evidence: ev,
+			Language: lang,
+		}
+	}
+	switch f.kind {
+	case kindManifest:
+		for _, d := range f.facts.Deps {
+			p := ix.matchDep(providers.Ecosystem(d.Ecosystem), d.Name)
+			if p == "" {
+				continue
+			}
+			x := mk(patchbayv1.FindingKind_MANIFEST_DEPENDENCY, p, d.Span, evidence(d.Span))
+			x.Language = f.manifest.Language
+			x.Detail = &patchbayv1.Finding_Dependency{Dependency: &patchbayv1.ManifestDependency{Ecosystem: d.Ecosystem, Package: d.Name, Version: d.Version}}
+			out = append(out, withID(x, d.Name))
+		}
+		return out
+	case kindDotenv, kindCompose, kindDocker:
+		source := map[string]string{kindDotenv: "dotenv", kindCompose: "compose", kindDocker: "dockerfile"}[f.kind]
+		for _, e := range f.facts.Env {
+			// Evidence is the name only: values in env files are secrets.
+			x := mk(patchbayv1.FindingKind_ENV_REFERENCE, ix.envProvider(e.Name), e.Span, e.Name)
+			x.Detail = &patchbayv1.Finding_EnvVar{EnvVar: &patchbayv1.EnvVar{Name: e.Name, Source: source, HasDefault: e.HasDefault}}
+			out = append(out, withID(x, e.Name))
+		}
+		return out
+	}
+	if f.fe == nil {
+		return nil
+	}
+	eco := f.fe.ecosystem
+	imported := map[string]bool{}
+	importCallee := map[string]string{} // require('stripe') text -> provider (JS data flow)
+	for _, im := range f.facts.Imports {
+		p, pkg := ix.matchImport(eco, im.Path)
+		if p == "" {
+			continue
+		}
+		imported[p] = true
+		importCallee["require('"+im.Path+"')"] = p
+		importCallee[`require("`+im.Path+`")`] = p
+		x := mk(patchbayv1.FindingKind_SDK_USAGE, p, im.Span, evidence(im.Span))
+		sdk := &patchbayv1.SdkUsage{Ecosystem: string(eco), Package: im.Path, Symbol: im.Alias, Form: im.Form}
+		if eco == providers.Go {
+			sdk.Version = moduleVersion(deps, im.Path)
+		}
+		_ = pkg
+		x.Detail = &patchbayv1.Finding_Sdk{Sdk: sdk}
+		out = append(out, withID(x, im.Path))
+	}
+	if len(imported) > 0 || eco == providers.Go {
+		for _, c := range f.facts.Calls {
+			p, sym := ix.matchCall(ix.constructors, eco, c.Callee, imported)
+			if p == "" {
+				continue
+			}
+			symbol := c.Callee
+			if eco == providers.Go {
+				_, symbol = goCallee(c.Callee)
+			}
+			if c.New {
+				symbol = "new " + symbol
+			}
+			x := mk(patchbayv1.FindingKind_SDK_USAGE, p, c.Span, evidence(c.Span))
+			sdk := &patchbayv1.SdkUsage{Ecosystem: string(eco), Symbol: symbol, Form: "constructor"}
+			if eco == providers.Go {
+				sdk.Package, _ = goCallee(c.Callee)
+				sdk.Version = moduleVersion(deps, sdk.Package)
+			}
+			_ = sym
+			x.Detail = &patchbayv1.Finding_Sdk{Sdk: sdk}
+			out = append(out, withID(x, symbol))
+		}
+	}
+	for _, e := range f.facts.Env {
+		p := ""
+		if e.Callee != "" {
+			p, _ = ix.matchCall(ix.constructors, eco, e.Callee, imported)
+			if p == "" {
+				p = importCallee[e.Callee]
+			}
+		}
+		if p == "" {
+			p = ix.envProvider(e.Name)
+		}
+		x := mk(patchbayv1.FindingKind_ENV_REFERENCE, p, e.Span, evidence(e.Span))
+		x.Detail = &patchbayv1.Finding_EnvVar{EnvVar: &patchbayv1.EnvVar{Name: e.Name, Source: "code", HasDefault: e.HasDefault}}
+		out = append(out, withID(x, e.Name))
+	}
+	return out
+}
+
+// moduleVersion finds the version of the go.mod requirement that provides
+// an import path (longest module-path prefix).
+func moduleVersion(deps []facts.Dep, importPath string) string {
+	best, version := "", ""
+	for _, d := range deps {
+		if d.Ecosystem != "go" {
+			continue
+		}
+		if (importPath == d.Name || strings.HasPrefix(importPath, d.Name+"/")) && len(d.Name) > len(best) {
+			best, version = d.Name, d.Version
+		}
+	}
+	return version
+}
+
+func withID(f *patchbayv1.Finding, key string) *patchbayv1.Finding {
+	l := f.Location
+	h := sha256.Sum256([]byte(fmt.Sprintf("%d|%s|%s|%d:%d-%d:%d|%s", f.Kind, f.Provider, l.Path, l.StartLine, l.StartColumn, l.EndLine, l.EndColumn, key)))
+	f.Id = hex.EncodeToString(h[:8])
+	return f
+}
+
+var _ = manifests.IsManifest

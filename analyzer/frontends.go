@@ -1,0 +1,77 @@
+package analyzer
+
+import (
+	"context"
+	"path"
+	"strings"
+
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+	"github.com/patchbay-dev/patchbay/analyzer/golang"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/javascript"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/typescript"
+	"github.com/patchbay-dev/patchbay/providers"
+)
+
+// A language front end turns one file into facts.
+type frontEnd struct {
+	language  string
+	ecosystem providers.Ecosystem
+	// ts is the tree-sitter front end; nil for Go.
+	ts *treesitter.Lang
+	// envNeedles are substrings that show a file may read env vars.
+	envNeedles [][]byte
+}
+
+func (fe *frontEnd) extract(ctx context.Context, rel string, src []byte) (*facts.File, error) {
+	if fe.ts == nil {
+		return golang.Extract(ctx, rel, src)
+	}
+	return fe.ts.Extract(ctx, src)
+}
+
+func needles(s ...string) [][]byte {
+	out := make([][]byte, len(s))
+	for i, x := range s {
+		out[i] = []byte(x)
+	}
+	return out
+}
+
+var (
+	jsEnv = needles("env", "Env", "config")
+	feGo  = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "env", "Env", "net/http")}
+	feJS  = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv}
+	feTS  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv}
+	feTSX = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv}
+)
+
+// extFrontEnds maps file extensions to front ends; languages register
+// themselves here (see languages.go).
+var extFrontEnds = map[string]*frontEnd{
+	".go":  feGo,
+	".js":  feJS,
+	".jsx": feJS,
+	".mjs": feJS,
+	".cjs": feJS,
+	".ts":  feTS,
+	".mts": feTS,
+	".cts": feTS,
+	".tsx": feTSX,
+}
+
+// File kinds besides source code.
+const (
+	kindManifest = "manifest"
+	kindDotenv   = "dotenv"
+	kindCompose  = "compose"
+	kindDocker   = "dockerfile"
+)
+
+func frontEndFor(rel string) *frontEnd {
+	base := path.Base(rel)
+	if strings.HasSuffix(base, ".d.ts") {
+		return nil
+	}
+	return extFrontEnds[strings.ToLower(path.Ext(base))]
+}

@@ -1,0 +1,224 @@
+// Package golang is the Go front end. Files are parsed one at a time with
+// go/parser (cheap, incremental, works on unsaved overlays); each module is
+// also loaded once through golang.org/x/tools/go/packages to learn what the
+// build system says about it (see load.go).
+package golang
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+)
+
+// Extract parses one Go file and returns its facts. Parse errors are
+// reported in File.Errors; whatever parsed is still used.
+func Extract(ctx context.Context, filename string, src []byte) (*facts.File, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
+	out := &facts.File{}
+	if err != nil {
+		out.Errors = append(out.Errors, firstLine(err.Error()))
+	}
+	if f == nil {
+		return out, nil
+	}
+	span := func(n ast.Node) facts.Span {
+		s, e := fset.Position(n.Pos()), fset.Position(n.End())
+		return facts.Span{StartLine: uint32(s.Line), StartCol: uint32(s.Column), EndLine: uint32(e.Line), EndCol: uint32(e.Column)}
+	}
+	local := map[string]string{} // local package name -> import path
+	for _, is := range f.Imports {
+		p, err := strconv.Unquote(is.Path.Value)
+		if err != nil {
+			continue
+		}
+		alias := ""
+		name := PackageName(p)
+		if is.Name != nil {
+			alias = is.Name.Name
+			name = alias
+		}
+		local[name] = p
+		out.Imports = append(out.Imports, facts.Import{Path: p, Form: "import", Alias: alias, Span: span(is)})
+	}
+	callee := func(fun ast.Expr) string {
+		switch fn := fun.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := fn.X.(*ast.Ident); ok {
+				if p, ok := local[id.Name]; ok {
+					return p + "." + fn.Sel.Name
+				}
+				return id.Name + "." + fn.Sel.Name
+			}
+			if inner, ok := fn.X.(*ast.SelectorExpr); ok {
+				if id, ok := inner.X.(*ast.Ident); ok {
+					return id.Name + "." + inner.Sel.Name + "." + fn.Sel.Name
+				}
+			}
+		case *ast.Ident:
+			return fn.Name
+		case *ast.IndexExpr: // generic instantiation f[T](...)
+			if id, ok := fn.X.(*ast.Ident); ok {
+				return id.Name
+			}
+		}
+		return ""
+	}
+	osName := ""
+	for name, p := range local {
+		if p == "os" || p == "syscall" {
+			osName = name
+		}
+	}
+	var stack []ast.Node
+	steps := 0
+	ast.Inspect(f, func(n ast.Node) bool {
+		steps++
+		if steps&1023 == 0 && ctx.Err() != nil {
+			return false
+		}
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		stack = append(stack, n)
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		c := callee(call.Fun)
+		if c != "" {
+			out.Calls = append(out.Calls, facts.Call{Callee: c, Span: span(call)})
+		}
+		name, isEnv := envRead(call, c, osName != "")
+		if !isEnv {
+			return true
+		}
+		ev := facts.Env{Name: name, Span: span(call)}
+		if strings.HasSuffix(c, "Or") || strings.HasSuffix(c, "Default") || (len(call.Args) >= 2 && !strings.HasSuffix(c, "Getenv") && !strings.HasSuffix(c, "LookupEnv")) {
+			ev.HasDefault = true
+		}
+		// The enclosing call it is an argument of (cmp.Or(os.Getenv(..), "d")
+		// is a default; stripe.NewClient(os.Getenv(..)) attributes it).
+		if len(stack) >= 2 {
+			if parent, ok := stack[len(stack)-2].(*ast.CallExpr); ok {
+				pc := callee(parent.Fun)
+				if pc == "cmp.Or" && len(parent.Args) > 1 {
+					ev.HasDefault = true
+				} else {
+					ev.Callee = pc
+				}
+			} else if kv, ok := stack[len(stack)-2].(*ast.KeyValueExpr); ok && kv.Value == call && len(stack) >= 4 {
+				// Options struct: stripe.NewClient(..., &Config{Key: os.Getenv(..)})
+				for i := len(stack) - 3; i >= 0 && i >= len(stack)-5; i-- {
+					if parent, ok := stack[i].(*ast.CallExpr); ok {
+						ev.Callee = callee(parent.Fun)
+						break
+					}
+				}
+			}
+		}
+		out.Env = append(out.Env, ev)
+		return true
+	})
+	if ctx.Err() != nil {
+		return out, ctx.Err()
+	}
+	return out, nil
+}
+
+// envRead recognises os.Getenv("X"), os.LookupEnv("X"), syscall.Getenv and
+// config helpers called with a literal ALL_CAPS name (getenv("X", "d"),
+// envOr("X", ...), viper.GetString("X")).
+func envRead(call *ast.CallExpr, callee string, hasOS bool) (string, bool) {
+	if len(call.Args) == 0 {
+		return "", false
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	name, err := strconv.Unquote(lit.Value)
+	if err != nil || name == "" {
+		return "", false
+	}
+	switch callee {
+	case "os.Getenv", "os.LookupEnv", "syscall.Getenv", "os.ExpandEnv":
+		if callee == "os.ExpandEnv" {
+			return "", false
+		}
+		return name, validName(name)
+	}
+	fn := callee
+	if i := strings.LastIndex(fn, "."); i >= 0 {
+		fn = fn[i+1:]
+	}
+	switch strings.ToLower(fn) {
+	case "getenv", "getenvor", "getenvdefault", "envor", "env", "mustgetenv", "mustenv", "requireenv", "lookupenv", "envordefault", "getenvordefault":
+		return name, isUpperName(name)
+	}
+	return "", false
+}
+
+func validName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') || (i > 0 && r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isUpperName(s string) bool {
+	if s == "" || !(s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// PackageName guesses the package name an import path declares, the way
+// goimports does: the last element, skipping a major-version suffix and
+// dropping "go-" / "-go" decorations.
+func PackageName(importPath string) string {
+	base := path.Base(importPath)
+	if len(base) >= 2 && base[0] == 'v' && isDigits(base[1:]) {
+		base = path.Base(path.Dir(importPath))
+	}
+	base = strings.TrimPrefix(base, "go-")
+	base = strings.TrimSuffix(base, "-go")
+	base = strings.TrimSuffix(base, ".go")
+	if i := strings.IndexAny(base, ".-"); i >= 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

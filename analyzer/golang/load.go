@@ -1,0 +1,75 @@
+package golang
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// Module is what go/packages says about one Go module of the workspace.
+type Module struct {
+	// Path and GoVersion come from the main module.
+	Path      string
+	GoVersion string
+	// Files maps absolute file names to the package name they declare,
+	// for the files the build includes.
+	Files map[string]string
+	// Problems are package errors, one line each (missing modules, type
+	// errors are not loaded here).
+	Problems []string
+}
+
+// LoadTimeout bounds one go/packages load.
+const LoadTimeout = 30 * time.Second
+
+// Load asks go/packages about the module rooted at dir, with the smallest
+// mode that answers "which packages and files, which module": no syntax, no
+// types, no dependencies. It never touches the network (GOPROXY=off) and
+// never edits go.mod (-mod=mod only resolves from the module cache). A
+// failed load returns an error; callers fall back to go/parser.
+func Load(ctx context.Context, dir string) (*Module, error) {
+	ctx, cancel := context.WithTimeout(ctx, LoadTimeout)
+	defer cancel()
+	cfg := &packages.Config{
+		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedModule,
+		Context: ctx,
+		Dir:     dir,
+		Env:     append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local"),
+		Tests:   true,
+	}
+	pkgs, err := packages.Load(cfg, "./...")
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if errors.Is(ctxErr, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("go/packages load timed out after %s", LoadTimeout)
+		}
+		return nil, ctxErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("go/packages: %s", firstLine(err.Error()))
+	}
+	m := &Module{Files: map[string]string{}}
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		if p.Module != nil && p.Module.Main && m.Path == "" {
+			m.Path, m.GoVersion = p.Module.Path, p.Module.GoVersion
+		}
+		for _, f := range p.GoFiles {
+			m.Files[filepath.Clean(f)] = p.Name
+		}
+		for _, e := range p.Errors {
+			msg := firstLine(e.Msg)
+			if !seen[msg] {
+				seen[msg] = true
+				m.Problems = append(m.Problems, msg)
+			}
+		}
+	}
+	sort.Strings(m.Problems)
+	return m, nil
+}

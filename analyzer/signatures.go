@@ -1,0 +1,210 @@
+package analyzer
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/patchbay-dev/patchbay/analyzer/golang"
+	"github.com/patchbay-dev/patchbay/providers"
+)
+
+// index is the providers' signature tables arranged for lookup. It is
+// built once per Analyzer and never changes.
+type index struct {
+	byEco        map[providers.Ecosystem][]pkgEntry
+	constructors map[providers.Ecosystem][]symEntry
+	webhooks     map[providers.Ecosystem][]symEntry
+	envExact     map[string]string
+	envPrefixes  []prefixEntry
+	// needles per ecosystem: cheap substrings a file must contain to be
+	// worth parsing (import names); env tokens are added per language.
+	needles map[providers.Ecosystem][][]byte
+}
+
+type pkgEntry struct {
+	provider string
+	name     string   // manifest name pattern
+	imports  []string // import name patterns
+}
+
+type symEntry struct {
+	provider string
+	symbol   string
+}
+
+type prefixEntry struct {
+	provider, prefix string
+}
+
+func newIndex(all []providers.Provider) *index {
+	ix := &index{
+		byEco:        map[providers.Ecosystem][]pkgEntry{},
+		constructors: map[providers.Ecosystem][]symEntry{},
+		webhooks:     map[providers.Ecosystem][]symEntry{},
+		envExact:     map[string]string{},
+		needles:      map[providers.Ecosystem][][]byte{},
+	}
+	seenNeedle := map[string]bool{}
+	for _, p := range all {
+		s := p.Signatures
+		for _, pkg := range s.Packages {
+			ix.byEco[pkg.Ecosystem] = append(ix.byEco[pkg.Ecosystem], pkgEntry{provider: p.ID, name: pkg.Name, imports: pkg.ImportNames()})
+			for _, imp := range pkg.ImportNames() {
+				n := strings.TrimSuffix(imp, "*")
+				if pkg.Ecosystem == providers.Composer {
+					// PHP namespaces appear with either separator in use statements.
+					n = strings.SplitN(n, `\`, 2)[0]
+				}
+				k := string(pkg.Ecosystem) + "\x00" + n
+				if n != "" && !seenNeedle[k] {
+					seenNeedle[k] = true
+					ix.needles[pkg.Ecosystem] = append(ix.needles[pkg.Ecosystem], []byte(n))
+				}
+			}
+		}
+		for _, c := range s.Constructors {
+			ix.constructors[c.Ecosystem] = append(ix.constructors[c.Ecosystem], symEntry{p.ID, c.Symbol})
+		}
+		for _, w := range s.Webhooks {
+			ix.webhooks[w.Ecosystem] = append(ix.webhooks[w.Ecosystem], symEntry{p.ID, w.Symbol})
+		}
+		for _, e := range s.EnvVars {
+			if _, dup := ix.envExact[e]; !dup {
+				ix.envExact[e] = p.ID
+			}
+		}
+		for _, pre := range s.EnvPrefixes {
+			ix.envPrefixes = append(ix.envPrefixes, prefixEntry{p.ID, pre})
+		}
+	}
+	sort.SliceStable(ix.envPrefixes, func(i, j int) bool { return len(ix.envPrefixes[i].prefix) > len(ix.envPrefixes[j].prefix) })
+	return ix
+}
+
+// importSep is the separator between a package and its sub-paths.
+func importSep(eco providers.Ecosystem) string {
+	switch eco {
+	case providers.PyPI, providers.Maven, providers.NuGet:
+		return "."
+	case providers.Composer:
+		return `\`
+	}
+	return "/"
+}
+
+func matchName(pattern, name, sep string) bool {
+	if strings.HasSuffix(pattern, "*") {
+		return strings.HasPrefix(name, pattern[:len(pattern)-1])
+	}
+	return name == pattern || strings.HasPrefix(name, pattern+sep)
+}
+
+// matchImport returns the provider whose package code imports by path.
+func (ix *index) matchImport(eco providers.Ecosystem, path string) (provider, pkg string) {
+	if eco == providers.Composer {
+		path = strings.TrimPrefix(path, `\`)
+	}
+	sep := importSep(eco)
+	for _, e := range ix.byEco[eco] {
+		for _, imp := range e.imports {
+			if matchName(imp, path, sep) {
+				return e.provider, e.name
+			}
+		}
+	}
+	return "", ""
+}
+
+// matchDep returns the provider of a manifest dependency.
+func (ix *index) matchDep(eco providers.Ecosystem, name string) string {
+	sep := importSep(eco)
+	if eco == providers.NPM || eco == providers.Go {
+		sep = "/"
+	}
+	for _, e := range ix.byEco[eco] {
+		if matchName(e.name, name, sep) {
+			return e.provider
+		}
+	}
+	return ""
+}
+
+// frameworkPrefixes are stripped from env names before attribution:
+// NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY is Stripe's.
+var frameworkPrefixes = []string{"NEXT_PUBLIC_", "VITE_", "REACT_APP_", "NUXT_PUBLIC_", "NUXT_", "PUBLIC_", "EXPO_PUBLIC_", "GATSBY_", "VUE_APP_"}
+
+// envProvider attributes an env-var name by the providers' tables.
+func (ix *index) envProvider(name string) string {
+	if p, ok := ix.envExact[name]; ok {
+		return p
+	}
+	candidates := []string{name}
+	for _, fp := range frameworkPrefixes {
+		if strings.HasPrefix(name, fp) {
+			candidates = append(candidates, name[len(fp):])
+		}
+	}
+	for _, n := range candidates[1:] {
+		if p, ok := ix.envExact[n]; ok {
+			return p
+		}
+	}
+	for _, n := range candidates {
+		for _, pe := range ix.envPrefixes {
+			if strings.HasPrefix(n, pe.prefix) {
+				return pe.provider
+			}
+		}
+	}
+	return ""
+}
+
+// calleeMatches reports whether a callee as written ends with symbol.
+func calleeMatches(callee, symbol string) bool {
+	if callee == symbol {
+		return true
+	}
+	if !strings.HasSuffix(callee, symbol) {
+		return false
+	}
+	before := callee[:len(callee)-len(symbol)]
+	return strings.HasSuffix(before, ".") || strings.HasSuffix(before, `\`) || strings.HasSuffix(before, "::") || strings.HasSuffix(before, "->")
+}
+
+// goCallee turns a resolved Go callee "github.com/x/y/v2.Func" into the
+// (import path, "y.Func") pair that signatures are written against.
+func goCallee(callee string) (importPath, short string) {
+	i := strings.LastIndex(callee, ".")
+	if i <= 0 || !strings.Contains(callee[:i], "/") && !strings.Contains(callee[:i], ".") {
+		return "", callee
+	}
+	importPath = callee[:i]
+	return importPath, golang.PackageName(importPath) + "." + callee[i+1:]
+}
+
+// matchCall returns the provider whose constructor (or, with webhooks, whose
+// webhook check) the callee is, among the providers the file imports.
+func (ix *index) matchCall(table map[providers.Ecosystem][]symEntry, eco providers.Ecosystem, callee string, imported map[string]bool) (provider, symbol string) {
+	if eco == providers.Go {
+		ip, short := goCallee(callee)
+		if ip == "" {
+			return "", ""
+		}
+		p, _ := ix.matchImport(eco, ip)
+		if p == "" {
+			return "", ""
+		}
+		for _, c := range table[eco] {
+			if c.provider == p && short == c.symbol {
+				return p, c.symbol
+			}
+		}
+		return "", ""
+	}
+	for _, c := range table[eco] {
+		if imported[c.provider] && calleeMatches(callee, c.symbol) {
+			return c.provider, c.symbol
+		}
+	}
+	return "", ""
+}

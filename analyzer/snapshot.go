@@ -1,0 +1,605 @@
+package analyzer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+
+	"github.com/patchbay-dev/patchbay/analyzer/envfiles"
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+	"github.com/patchbay-dev/patchbay/analyzer/golang"
+	"github.com/patchbay-dev/patchbay/analyzer/manifests"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter"
+)
+
+// snapshot is one immutable analysis of a workspace. Files are shared
+// between snapshots: a fileState never changes after it is built.
+type snapshot struct {
+	root     string
+	files    map[string]*fileState // analyzable files by relative path
+	walkDiag []*patchbayv1.Diagnostic
+	seen     int
+	goMods   map[string]*goModState // by service dir
+	result   *Result
+}
+
+// fileState is what one file contributed: its stamp and its facts.
+type fileState struct {
+	rel      string
+	kind     string    // kindManifest, kindDotenv, ... or "code"
+	fe       *frontEnd // for code
+	size     int64
+	mtime    int64
+	overlay  uint64 // hash of overlay content, 0 when read from disk
+	facts    *facts.File
+	manifest *manifests.Manifest
+	diag     *patchbayv1.Diagnostic
+	src      []byte // kept only while assembling evidence; nil afterwards
+	lines    []string
+}
+
+type goModState struct {
+	stamp string
+	mod   *golang.Module
+	err   error
+}
+
+type walkEntry struct {
+	rel   string
+	abs   string
+	size  int64
+	mtime int64
+}
+
+func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, changed []string, overlays map[string][]byte) (*snapshot, error) {
+	start := time.Now()
+	st, err := os.Stat(root)
+	if err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%w: %s", ErrInvalidRoot, root)
+	}
+	next := &snapshot{root: root, files: map[string]*fileState{}, goMods: map[string]*goModState{}}
+	var todo []walkEntry
+	incremental := prev != nil && len(changed) > 0 && !needsWalk(changed)
+	if incremental {
+		// Only the named paths: everything else is shared with prev.
+		for k, v := range prev.files {
+			next.files[k] = v
+		}
+		next.walkDiag, next.seen = prev.walkDiag, prev.seen
+		for _, c := range changed {
+			rel := filepath.ToSlash(filepath.Clean(c))
+			abs := filepath.Join(root, filepath.FromSlash(rel))
+			fi, err := os.Stat(abs)
+			_, hasOverlay := overlays[rel]
+			if (err != nil || !fi.Mode().IsRegular()) && !hasOverlay {
+				delete(next.files, rel)
+				continue
+			}
+			if a.ignoredPath(root, rel) || (!isCandidate(rel)) {
+				delete(next.files, rel)
+				continue
+			}
+			e := walkEntry{rel: rel, abs: abs}
+			if err == nil {
+				e.size, e.mtime = fi.Size(), fi.ModTime().UnixNano()
+			}
+			todo = append(todo, e)
+		}
+	} else {
+		entries, diags, seen := a.walk(ctx, root)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		next.walkDiag, next.seen = diags, seen
+		for _, e := range entries {
+			todo = append(todo, e)
+		}
+		// Overlays for files not on disk yet.
+		for rel := range overlays {
+			if !containsRel(entries, rel) && isCandidate(rel) {
+				todo = append(todo, walkEntry{rel: rel, abs: filepath.Join(root, filepath.FromSlash(rel))})
+			}
+		}
+	}
+
+	// Reuse unchanged files; analyze the rest in parallel.
+	var work []walkEntry
+	for _, e := range todo {
+		ov, hasOverlay := overlays[e.rel]
+		var oh uint64
+		if hasOverlay {
+			oh = hashBytes(ov)
+		}
+		if prev != nil {
+			if old, ok := prev.files[e.rel]; ok && old.size == e.size && old.mtime == e.mtime && old.overlay == oh && !(incremental && e.size == 0 && oh == 0 && old.mtime == 0) {
+				next.files[e.rel] = old
+				continue
+			}
+		}
+		work = append(work, e)
+	}
+	analyzed := a.analyzeFiles(ctx, root, work, overlays)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, fsx := range analyzed {
+		next.files[fsx.rel] = fsx
+	}
+	a.loadGoModules(ctx, root, prev, next)
+	res := a.assemble(next)
+	res.Stats.FilesReanalyzed = uint32(len(work))
+	res.Stats.DurationMs = uint32(time.Since(start).Milliseconds())
+	next.result = res
+	return next, nil
+}
+
+// needsWalk: a changed .gitignore or directory can change which files exist.
+func needsWalk(changed []string) bool {
+	for _, c := range changed {
+		if path.Base(filepath.ToSlash(c)) == ".gitignore" || strings.HasSuffix(c, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+func containsRel(entries []walkEntry, rel string) bool {
+	for _, e := range entries {
+		if e.rel == rel {
+			return true
+		}
+	}
+	return false
+}
+
+func hashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64() | 1
+}
+
+// isCandidate reports whether a file name is one the analyzer reads.
+func isCandidate(rel string) bool {
+	base := path.Base(rel)
+	return manifests.IsManifest(base) || envfiles.Kind(base) != "" || frontEndFor(rel) != nil ||
+		base == "tsconfig.json"
+}
+
+// ignoredPath checks a single path against skipDirs and the .gitignore
+// files on the way down to it (used for incremental updates).
+func (a *Analyzer) ignoredPath(root, rel string) bool {
+	ig := &ignorer{}
+	parts := strings.Split(rel, "/")
+	dir := ""
+	for i, p := range parts {
+		if b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), ".gitignore")); err == nil {
+			ig = ig.with(dir, b)
+		}
+		isDir := i < len(parts)-1
+		if isDir {
+			if _, skip := skipDirs[p]; skip || silentDirs[p] {
+				return true
+			}
+		}
+		dir = joinRel(dir, p)
+		if ig.ignored(dir, isDir) {
+			return true
+		}
+	}
+	return false
+}
+
+// walk lists the analyzable files under root, honouring .gitignore and the
+// skip lists, following symlinked directories once (loops are reported).
+func (a *Analyzer) walk(ctx context.Context, root string) ([]walkEntry, []*patchbayv1.Diagnostic, int) {
+	type dirItem struct {
+		rel string
+		ig  *ignorer
+	}
+	var (
+		out   []walkEntry
+		diags []*patchbayv1.Diagnostic
+		seen  int
+	)
+	visited := map[[2]uint64]bool{}
+	markVisited := func(abs string) bool {
+		fi, err := os.Stat(abs)
+		if err != nil {
+			return false
+		}
+		if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+			k := [2]uint64{uint64(sys.Dev), uint64(sys.Ino)}
+			if visited[k] {
+				return false
+			}
+			visited[k] = true
+		}
+		return true
+	}
+	markVisited(root)
+	stack := []dirItem{{rel: "", ig: &ignorer{}}}
+	for len(stack) > 0 {
+		if ctx.Err() != nil {
+			return nil, nil, 0
+		}
+		d := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		absDir := filepath.Join(root, filepath.FromSlash(d.rel))
+		ents, err := os.ReadDir(absDir)
+		if err != nil {
+			diags = append(diags, diag(relOrDot(d.rel), "error", "cannot read directory: "+errText(err)))
+			continue
+		}
+		ig := d.ig
+		if b, err := os.ReadFile(filepath.Join(absDir, ".gitignore")); err == nil {
+			ig = ig.with(d.rel, b)
+		}
+		var subdirs []dirItem
+		for _, de := range ents {
+			name := de.Name()
+			rel := joinRel(d.rel, name)
+			abs := filepath.Join(absDir, name)
+			typ := de.Type()
+			isDir := de.IsDir()
+			if typ&fs.ModeSymlink != 0 {
+				fi, err := os.Stat(abs)
+				if err != nil {
+					diags = append(diags, diag(rel, "skipped", "broken symlink"))
+					continue
+				}
+				isDir = fi.IsDir()
+				if !isDir && !fi.Mode().IsRegular() {
+					continue
+				}
+			} else if !isDir && !typ.IsRegular() {
+				continue // sockets, devices, fifos
+			}
+			if isDir {
+				if silentDirs[name] {
+					continue
+				}
+				if ig.ignored(rel, true) {
+					continue
+				}
+				if why, skip := skipDirs[name]; skip {
+					diags = append(diags, diag(rel, "skipped", "skipped "+why))
+					continue
+				}
+				if !markVisited(abs) {
+					diags = append(diags, diag(rel, "skipped", "symlink loop or directory already visited"))
+					continue
+				}
+				subdirs = append(subdirs, dirItem{rel: rel, ig: ig})
+				continue
+			}
+			seen++
+			if !isCandidate(rel) || ig.ignored(rel, false) {
+				continue
+			}
+			fi, err := os.Stat(abs)
+			if err != nil {
+				diags = append(diags, diag(rel, "error", "cannot stat: "+errText(err)))
+				continue
+			}
+			out = append(out, walkEntry{rel: rel, abs: abs, size: fi.Size(), mtime: fi.ModTime().UnixNano()})
+		}
+		// Depth-first in name order: push in reverse.
+		for i := len(subdirs) - 1; i >= 0; i-- {
+			stack = append(stack, subdirs[i])
+		}
+	}
+	return out, diags, seen
+}
+
+func relOrDot(rel string) string {
+	if rel == "" {
+		return "."
+	}
+	return rel
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func diag(path, severity, msg string) *patchbayv1.Diagnostic {
+	return &patchbayv1.Diagnostic{Path: path, Severity: severity, Message: msg}
+}
+
+// analyzeFiles extracts facts from files with a bounded worker pool.
+func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEntry, overlays map[string][]byte) []*fileState {
+	out := make([]*fileState, len(work))
+	workers := a.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > len(work) {
+		workers = len(work)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = a.analyzeFile(ctx, work[i], overlays[work[i].rel])
+			}
+		}()
+	}
+	for i := range work {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	res := out[:0]
+	for _, f := range out {
+		if f != nil {
+			res = append(res, f)
+		}
+	}
+	return res
+}
+
+// analyzeFile reads and extracts one file. It never panics: a bug in a
+// front end becomes a diagnostic for that file.
+func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte) (st *fileState) {
+	st = &fileState{rel: e.rel, size: e.size, mtime: e.mtime}
+	defer func() {
+		if r := recover(); r != nil {
+			a.opts.Logger.Error("analyzer panic", "path", e.rel, "panic", r, "stack", string(debug.Stack()))
+			st.facts = nil
+			st.diag = diag(e.rel, "error", fmt.Sprintf("internal error while analyzing: %v", r))
+		}
+	}()
+	base := path.Base(e.rel)
+	switch {
+	case manifests.IsManifest(base):
+		st.kind = kindManifest
+	case base == "tsconfig.json":
+		st.kind = "tsconfig"
+		return st
+	case envfiles.Kind(base) != "":
+		st.kind = envfiles.Kind(base)
+	default:
+		st.kind = "code"
+		st.fe = frontEndFor(e.rel)
+	}
+	var src []byte
+	if overlay != nil {
+		src = overlay
+		st.overlay = hashBytes(overlay)
+		st.size = e.size
+	} else {
+		if e.size > a.opts.MaxFileSize {
+			st.diag = diag(e.rel, "skipped", fmt.Sprintf("file is larger than %d bytes", a.opts.MaxFileSize))
+			return st
+		}
+		b, err := os.ReadFile(e.abs)
+		if err != nil {
+			st.diag = diag(e.rel, "error", "cannot read: "+errText(err))
+			return st
+		}
+		src = b
+	}
+	if int64(len(src)) > a.opts.MaxFileSize {
+		st.diag = diag(e.rel, "skipped", fmt.Sprintf("file is larger than %d bytes", a.opts.MaxFileSize))
+		return st
+	}
+	if isBinary(src) {
+		st.diag = diag(e.rel, "skipped", "binary file")
+		return st
+	}
+	if st.kind == "code" && isMinified(base, src) {
+		st.diag = diag(e.rel, "skipped", "minified or generated file")
+		return st
+	}
+	if !utf8.Valid(src) {
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
+	fctx, cancel := context.WithTimeout(ctx, a.opts.FileTimeout)
+	defer cancel()
+	switch st.kind {
+	case kindManifest:
+		m, err := manifests.Parse(base, src)
+		if err != nil {
+			st.diag = diag(e.rel, "error", "cannot parse manifest: "+err.Error())
+			return st
+		}
+		st.manifest = m
+		st.facts = &facts.File{Deps: m.Deps}
+	case kindDotenv:
+		st.facts = &facts.File{Env: envfiles.Dotenv(src)}
+	case kindCompose:
+		env, err := envfiles.Compose(src)
+		if err != nil {
+			st.diag = diag(e.rel, "error", "cannot parse compose file: "+firstLine(err.Error()))
+			return st
+		}
+		st.facts = &facts.File{Env: env}
+	case kindDocker:
+		st.facts = &facts.File{Env: envfiles.Dockerfile(src)}
+	default:
+		if !a.worthParsing(st.fe, src) {
+			st.facts = &facts.File{}
+			return st
+		}
+		f, err := st.fe.extract(fctx, e.rel, src)
+		switch {
+		case errors.Is(err, treesitter.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+			st.diag = diag(e.rel, "timeout", fmt.Sprintf("analysis took longer than %s; file skipped", a.opts.FileTimeout))
+			return st
+		case err != nil:
+			st.diag = diag(e.rel, "error", "cannot parse: "+firstLine(err.Error()))
+			return st
+		}
+		st.facts = f
+		if len(f.Errors) > 0 {
+			st.diag = diag(e.rel, "error", firstLine(f.Errors[0]))
+		}
+	}
+	st.src = src
+	st.lines = evidenceLines(st.facts, src)
+	st.src = nil
+	return st
+}
+
+// worthParsing is the cheap prefilter: a file that names no provider
+// package and no env-reading token cannot produce findings.
+func (a *Analyzer) worthParsing(fe *frontEnd, src []byte) bool {
+	for _, n := range fe.envNeedles {
+		if bytes.Contains(src, n) {
+			return true
+		}
+	}
+	for _, n := range a.ix.needles[fe.ecosystem] {
+		if bytes.Contains(src, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBinary(src []byte) bool {
+	n := len(src)
+	if n > 8000 {
+		n = 8000
+	}
+	return bytes.IndexByte(src[:n], 0) >= 0
+}
+
+func isMinified(base string, src []byte) bool {
+	if strings.Contains(base, ".min.") || strings.HasSuffix(base, ".bundle.js") {
+		return true
+	}
+	if len(src) < 4096 {
+		return false
+	}
+	lines := bytes.Count(src, []byte("\n")) + 1
+	return len(src)/lines > 500
+}
+
+// evidenceLines keeps the source lines that findings will quote, so the
+// file's bytes need not stay in memory.
+func evidenceLines(f *facts.File, src []byte) []string {
+	if f == nil {
+		return nil
+	}
+	want := map[uint32]bool{}
+	for _, x := range f.Imports {
+		want[x.Span.StartLine] = true
+	}
+	for _, x := range f.Env {
+		want[x.Span.StartLine] = true
+	}
+	for _, x := range f.Calls {
+		want[x.Span.StartLine] = true
+	}
+	for _, x := range f.Deps {
+		want[x.Span.StartLine] = true
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	var lines []string
+	line := uint32(1)
+	startOff := 0
+	for i := 0; i <= len(src); i++ {
+		if i == len(src) || src[i] == '\n' {
+			if want[line] {
+				for uint32(len(lines)) < line {
+					lines = append(lines, "")
+				}
+				lines[line-1] = trimEvidence(string(src[startOff:i]))
+			}
+			line++
+			startOff = i + 1
+		}
+	}
+	return lines
+}
+
+func trimEvidence(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 200 {
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// loadGoModules runs go/packages once per Go module whose go.mod changed,
+// reporting a failed or partial load as a diagnostic on the go.mod.
+func (a *Analyzer) loadGoModules(ctx context.Context, root string, prev, next *snapshot) {
+	if a.opts.NoGoPackages {
+		return
+	}
+	for rel, f := range next.files {
+		if path.Base(rel) != "go.mod" || f.manifest == nil {
+			continue
+		}
+		dir := path.Dir(rel)
+		stamp := fmt.Sprintf("%d/%d/%d", f.size, f.mtime, f.overlay)
+		if prev != nil {
+			if old, ok := prev.goMods[dir]; ok && old.stamp == stamp {
+				next.goMods[dir] = old
+				continue
+			}
+		}
+		mod, err := golang.Load(ctx, filepath.Join(root, filepath.FromSlash(dir)))
+		next.goMods[dir] = &goModState{stamp: stamp, mod: mod, err: err}
+	}
+}
+
+// sortFindings orders findings by path, position, kind and provider.
+func sortFindings(fs []*patchbayv1.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i].GetLocation(), fs[j].GetLocation()
+		if a.GetPath() != b.GetPath() {
+			return a.GetPath() < b.GetPath()
+		}
+		if a.GetStartLine() != b.GetStartLine() {
+			return a.GetStartLine() < b.GetStartLine()
+		}
+		if a.GetStartColumn() != b.GetStartColumn() {
+			return a.GetStartColumn() < b.GetStartColumn()
+		}
+		if fs[i].GetKind() != fs[j].GetKind() {
+			return fs[i].GetKind() < fs[j].GetKind()
+		}
+		return fs[i].GetProvider() < fs[j].GetProvider()
+	})
+}

@@ -1,0 +1,396 @@
+// Package treesitter is the shared half of the tree-sitter front ends: one
+// compiled query per language, one query pass per file, and the capture
+// conventions that turn matches into facts. Each language lives in its own
+// package below this one (Bearer's and klotho's layout) and contributes only
+// its grammar, its embedded .scm query and a few syntax hooks.
+//
+// Capture names the front ends use:
+//
+//	@import.<form>   the module path (string or name); <form> is import,
+//	                 require, dynamic_import, use, using, include
+//	@import.alias    the local name bound by the import (optional)
+//	@import.span     the range to report (optional; default the path node)
+//	@env             the whole env read (its range is reported)
+//	@env.name        the variable name (string literal or identifier)
+//	@env.default     present when the read has a fallback
+//	@call            a call expression (callee = text before its arguments)
+//	@new             a constructor expression
+//
+// Captures starting with "_" are only there for predicates.
+package treesitter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+)
+
+// Lang is one compiled language front end. It is safe for concurrent use.
+type Lang struct {
+	Name     string
+	language *sitter.Language
+	query    *sitter.Query
+	hooks    Hooks
+	parsers  sync.Pool
+}
+
+// Hooks are the language-specific bits the generic extractor needs.
+type Hooks struct {
+	// CallTypes are node types of calls and constructor expressions; an env
+	// read directly inside one of their argument lists is attributed to it.
+	CallTypes []string
+	// ArgsField is the field name of a call's argument list (default
+	// "arguments"); ArgsTypes are node types that are argument lists when no
+	// field is set (Ruby's argument_list, PHP's arguments).
+	ArgsField string
+	ArgsTypes []string
+	// HasDefault reports whether the env-read node n has a fallback value
+	// (e.g. `process.env.X || "d"`).
+	HasDefault func(n *sitter.Node, src []byte) bool
+	// ImportPath post-processes an import path (e.g. Java drops the class name).
+	ImportPath func(form, path string) string
+}
+
+// New compiles the language's query. It returns an error, never panics, so
+// a broken query shows up in tests and at start-up, not mid-scan.
+func New(name string, language *sitter.Language, query []byte, hooks Hooks) (*Lang, error) {
+	q, err := sitter.NewQuery(query, language)
+	if err != nil {
+		return nil, fmt.Errorf("%s query: %w", name, err)
+	}
+	if hooks.ArgsField == "" {
+		hooks.ArgsField = "arguments"
+	}
+	l := &Lang{Name: name, language: language, query: q, hooks: hooks}
+	l.parsers.New = func() any {
+		p := sitter.NewParser()
+		p.SetLanguage(language)
+		return p
+	}
+	return l, nil
+}
+
+// MustNew is New for package-level variables whose queries are covered by
+// the package's compile test.
+func MustNew(name string, language *sitter.Language, query []byte, hooks Hooks) *Lang {
+	l, err := New(name, language, query, hooks)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// Query returns the compiled query (for tests).
+func (l *Lang) Query() *sitter.Query { return l.query }
+
+// Language returns the grammar.
+func (l *Lang) Language() *sitter.Language { return l.language }
+
+// ErrTimeout is returned when parsing a file took longer than its budget.
+var ErrTimeout = errors.New("parse timed out")
+
+// Parse parses src, honouring ctx (the per-file timeout). The caller must
+// Close the tree.
+func (l *Lang) Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
+	p := l.parsers.Get().(*sitter.Parser)
+	tree, err := p.ParseCtx(ctx, nil, src)
+	if err != nil {
+		// A cancelled parser keeps internal state; drop it rather than reuse.
+		p.Close()
+		if ctx.Err() != nil {
+			return nil, ErrTimeout
+		}
+		return nil, err
+	}
+	p.Reset()
+	l.parsers.Put(p)
+	return tree, nil
+}
+
+// Matches runs q over root once and calls fn for every match that survives
+// the query's #eq?/#match? predicates. smacker's NextMatch does not apply
+// predicates itself; this is the one place that does.
+func Matches(q *sitter.Query, root *sitter.Node, src []byte, fn func(m *sitter.QueryMatch) bool) {
+	qc := sitter.NewQueryCursor()
+	defer qc.Close()
+	qc.Exec(q, root)
+	for {
+		m, ok := qc.NextMatch()
+		if !ok {
+			return
+		}
+		m = qc.FilterPredicates(m, src)
+		if len(m.Captures) == 0 {
+			continue
+		}
+		if !fn(m) {
+			return
+		}
+	}
+}
+
+// Extract parses src and returns its facts.
+func (l *Lang) Extract(ctx context.Context, src []byte) (*facts.File, error) {
+	tree, err := l.Parse(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	defer tree.Close()
+	root := tree.RootNode()
+	out := &facts.File{}
+	if root.HasError() {
+		out.Errors = append(out.Errors, fmt.Sprintf("syntax error near line %d; findings may be incomplete", firstErrorLine(root)))
+	}
+	envAt := map[uint32]int{} // start byte of @env -> index in out.Env
+	seenCall := map[uint32]bool{}
+	Matches(l.query, root, src, func(m *sitter.QueryMatch) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		l.collect(m, src, out, envAt, seenCall)
+		return true
+	})
+	if err := ctx.Err(); err != nil {
+		return out, ErrTimeout
+	}
+	return out, nil
+}
+
+func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt map[uint32]int, seenCall map[uint32]bool) {
+	var (
+		imp                     *facts.Import
+		impNode, impSpan        *sitter.Node
+		alias                   string
+		envNode, envName        *sitter.Node
+		envDefault              bool
+	)
+	for _, c := range m.Captures {
+		name := l.query.CaptureNameForId(c.Index)
+		n := c.Node
+		switch {
+		case strings.HasPrefix(name, "_"):
+		case name == "import.alias":
+			alias = n.Content(src)
+		case name == "import.span":
+			impSpan = n
+		case strings.HasPrefix(name, "import."):
+			path, ok := Unquote(n.Content(src))
+			if !ok || path == "" {
+				return
+			}
+			form := strings.TrimPrefix(name, "import.")
+			if l.hooks.ImportPath != nil {
+				path = l.hooks.ImportPath(form, path)
+			}
+			imp = &facts.Import{Path: path, Form: form}
+			impNode = n
+		case name == "env":
+			envNode = n
+		case name == "env.name":
+			envName = n
+		case name == "env.default":
+			envDefault = true
+		case name == "call" || name == "new":
+			if seenCall[n.StartByte()] && name == "call" {
+				continue
+			}
+			seenCall[n.StartByte()] = true
+			if callee := l.callee(n, src); callee != "" {
+				out.Calls = append(out.Calls, facts.Call{Callee: callee, New: name == "new", Span: spanOf(n)})
+			}
+		}
+	}
+	if imp != nil {
+		imp.Alias = alias
+		if impSpan == nil {
+			impSpan = impNode
+		}
+		imp.Span = spanOf(impSpan)
+		out.Imports = append(out.Imports, *imp)
+	}
+	if envName != nil {
+		if envNode == nil {
+			envNode = envName
+		}
+		name, ok := Unquote(envName.Content(src))
+		if !ok || !validEnvName(name) {
+			return
+		}
+		def := envDefault || (l.hooks.HasDefault != nil && l.hooks.HasDefault(envNode, src))
+		if i, ok := envAt[envNode.StartByte()]; ok && out.Env[i].Name == name {
+			out.Env[i].HasDefault = out.Env[i].HasDefault || def
+			return
+		}
+		envAt[envNode.StartByte()] = len(out.Env)
+		out.Env = append(out.Env, facts.Env{Name: name, HasDefault: def, Callee: l.enclosingCallee(envNode, src), Span: spanOf(envNode)})
+	}
+}
+
+// callee returns the text of a call before its argument list, normalised.
+func (l *Lang) callee(n *sitter.Node, src []byte) string {
+	args := n.ChildByFieldName(l.hooks.ArgsField)
+	if args == nil {
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			for _, t := range l.hooks.ArgsTypes {
+				if c.Type() == t {
+					args = c
+					break
+				}
+			}
+			if args != nil {
+				break
+			}
+		}
+	}
+	end := n.EndByte()
+	if args != nil {
+		end = args.StartByte()
+	}
+	start := n.StartByte()
+	if end <= start || int(end) > len(src) {
+		return ""
+	}
+	return NormalizeCallee(string(src[start:end]))
+}
+
+// NormalizeCallee drops "new", whitespace, optional chaining and generic
+// arguments from a callee as written.
+func NormalizeCallee(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "new ") || strings.HasPrefix(s, "new\t") || strings.HasPrefix(s, "new\n") {
+		s = s[4:]
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '<':
+			depth++
+		case r == '>' && depth > 0:
+			depth--
+		case depth > 0:
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '?':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if len(out) > 200 {
+		return ""
+	}
+	return out
+}
+
+// enclosingCallee returns the callee of the call whose argument list holds n
+// (directly, or as a property value of an options object).
+func (l *Lang) enclosingCallee(n *sitter.Node, src []byte) string {
+	cur := n
+	for depth := 0; depth < 5; depth++ {
+		p := cur.Parent()
+		if p == nil {
+			return ""
+		}
+		for _, t := range l.hooks.CallTypes {
+			if p.Type() == t {
+				if cur.Type() == "arguments" || cur.Type() == "argument_list" || cur.Type() == l.hooks.ArgsField || isArgs(cur, l.hooks.ArgsTypes) {
+					return l.callee(p, src)
+				}
+				return ""
+			}
+		}
+		cur = p
+	}
+	return ""
+}
+
+func isArgs(n *sitter.Node, types []string) bool {
+	for _, t := range types {
+		if n.Type() == t {
+			return true
+		}
+	}
+	return false
+}
+
+func spanOf(n *sitter.Node) facts.Span {
+	s, e := n.StartPoint(), n.EndPoint()
+	return facts.PointSpan(s.Row, s.Column, e.Row, e.Column)
+}
+
+func firstErrorLine(root *sitter.Node) uint32 {
+	c := sitter.NewTreeCursor(root)
+	defer c.Close()
+	// Descend towards the first error without recursion (deep trees).
+	for steps := 0; steps < 1_000_000; steps++ {
+		n := c.CurrentNode()
+		if n.IsError() || n.IsMissing() {
+			return n.StartPoint().Row + 1
+		}
+		if n.HasError() && c.GoToFirstChild() {
+			continue
+		}
+		for !c.GoToNextSibling() {
+			if !c.GoToParent() {
+				return root.StartPoint().Row + 1
+			}
+		}
+	}
+	return 1
+}
+
+// Unquote strips string-literal quotes (and Python/C#/PHP prefixes) from a
+// literal. It reports false for interpolated strings, whose value is not
+// known statically. Bare identifiers and names come back unchanged.
+func Unquote(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	if !utf8.ValidString(s) {
+		return "", false
+	}
+	t := strings.TrimLeft(s, "rRbBuUfF@$")
+	if t == "" {
+		return s, true
+	}
+	switch t[0] {
+	case '"', '\'', '`':
+	case ':': // Ruby symbol
+		return strings.TrimPrefix(t, ":"), true
+	default:
+		return s, true
+	}
+	for _, q := range []string{`"""`, `'''`, `"`, `'`, "`"} {
+		if strings.HasPrefix(t, q) && strings.HasSuffix(t, q) && len(t) >= 2*len(q) {
+			inner := t[len(q) : len(t)-len(q)]
+			if strings.Contains(inner, "${") || strings.Contains(inner, "#{") ||
+				(strings.ContainsAny(inner, "{") && strings.ContainsAny(s[:len(s)-len(t)], "fF$")) {
+				return "", false
+			}
+			return inner, true
+		}
+	}
+	return "", false
+}
+
+func validEnvName(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_' || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z'):
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,2 @@
+import Redis from "ioredis";
+const redis = new Redis(process.env.QUEUE_URL);
