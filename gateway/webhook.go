@@ -1,0 +1,96 @@
+package gateway
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// maxWebhookBody caps inbound provider deliveries (Stripe and GitHub
+// events are well under this).
+const maxWebhookBody = 1 << 20
+
+// WebhookHandler receives provider deliveries for triggers at
+// WebhookPathPrefix + <trigger id>, verifies the provider's signature over
+// the raw body, and queues matching events for delivery to the target.
+// It must be mounted without the daemon token (providers cannot send it);
+// the signature is the authentication.
+func (g *Gateway) WebhookHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		id := strings.TrimPrefix(r.URL.Path, WebhookPathPrefix)
+		ctx := r.Context()
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
+		if err != nil || len(body) > maxWebhookBody {
+			http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+			return
+		}
+		t, err := g.st.GetAPIKeyTrigger(ctx, id)
+		if err != nil {
+			http.Error(w, "unknown trigger", http.StatusNotFound)
+			return
+		}
+		comp := lookupComponent(t.Provider, t.Trigger)
+		if comp == nil || comp.trigger == nil {
+			http.Error(w, "unknown trigger", http.StatusNotFound)
+			return
+		}
+		provSecret, err := g.cfg.Secrets.Get(ctx, providerSecretName(t.ID))
+		if err != nil {
+			g.log.Error("gateway: trigger has no provider secret; deliveries cannot be verified", "trigger", t.ID, "err", err)
+			http.Error(w, "trigger secret unavailable", http.StatusInternalServerError)
+			return
+		}
+		typ, evID, err := comp.trigger.verify(r.Header, body, provSecret, g.now())
+		if err != nil {
+			g.log.Warn("gateway: rejected webhook", "trigger", t.ID, "provider", t.Provider, "reason", err.Error())
+			http.Error(w, "signature verification failed", http.StatusBadRequest)
+			return
+		}
+		if typ == "ping" || !matches(t.Config, typ) {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		signing, err := g.cfg.Secrets.Get(ctx, signingSecretName(t.ID))
+		if err != nil {
+			g.log.Error("gateway: trigger has no signing secret", "trigger", t.ID, "err", err)
+			http.Error(w, "trigger secret unavailable", http.StatusInternalServerError)
+			return
+		}
+		dl := delivery{id: deliveryID(t.ID, evID, body), trigger: t.ID, event: typ, target: t.TargetURL, secret: signing}
+		dl.body, err = json.Marshal(map[string]any{
+			"id": dl.id, "trigger_id": t.ID, "provider": t.Provider, "type": typ,
+			"received_at": g.now().UTC().Format(time.RFC3339Nano), "data": json.RawMessage(body),
+		})
+		if err != nil {
+			http.Error(w, "event body is not JSON", http.StatusBadRequest)
+			return
+		}
+		if !g.deliver.enqueue(dl) {
+			// The provider retries on 5xx, which is what we want when full.
+			w.Header().Set("Retry-After", "60")
+			http.Error(w, "delivery queue full", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// deliveryID is stable for one provider event, so a provider's retry of an
+// event gives receivers the same id to deduplicate on.
+func deliveryID(trigger, eventID string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(trigger + "\x00" + eventID + "\x00"))
+	if eventID == "" {
+		h.Write(body)
+	}
+	return "dlv_" + hex.EncodeToString(h.Sum(nil))[:24]
+}
