@@ -53,10 +53,12 @@ func NewThings() *Things {
 // ThrottleError is a 429 with Retry-After.
 type ThrottleError struct{ After time.Duration }
 
-func (e *ThrottleError) Error() string              { return fmt.Sprintf("429 too many requests (retry after %s)", e.After) }
-func (e *ThrottleError) Retryable() bool            { return true }
-func (e *ThrottleError) RetryAfter() time.Duration  { return e.After }
-func (e *ThrottleError) Definitive() bool           { return false }
+func (e *ThrottleError) Error() string {
+	return fmt.Sprintf("429 too many requests (retry after %s)", e.After)
+}
+func (e *ThrottleError) Retryable() bool             { return true }
+func (e *ThrottleError) RetryAfter() time.Duration   { return e.After }
+func (e *ThrottleError) Definitive() bool            { return false }
 func (*Things) errorf(format string, a ...any) error { return &refusal{fmt.Sprintf(format, a...)} }
 
 type refusal struct{ msg string }
