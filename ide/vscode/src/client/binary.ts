@@ -41,6 +41,7 @@ export function resolveDaemonBinary(opts: ResolveOptions): ResolvedBinary {
   }
   if (opts.extensionPath) {
     const bundled = path.join(opts.extensionPath, "bin", exe);
+    if (platform !== "win32") restoreExecBit(bundled);
     if (isExecutableFile(bundled)) return { path: bundled, source: "bundled" };
   }
   const sep = platform === "win32" ? ";" : ":";
@@ -63,5 +64,16 @@ function isExecutableFile(p: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+// Some unzip paths drop the executable bit of files inside a .vsix; the
+// bundled binary is ours, so put it back rather than fall through to PATH.
+function restoreExecBit(p: string): void {
+  try {
+    const st = fs.statSync(p);
+    if (st.isFile() && (st.mode & 0o111) === 0) fs.chmodSync(p, st.mode | 0o755);
+  } catch {
+    // Absent or not ours to change: resolution simply moves on.
   }
 }

@@ -116,8 +116,8 @@ describe("resolveDaemonBinary", () => {
       source: "PATH",
     });
   });
-  it("prefers the bundled binary over PATH", () => {
-    exe(path.join(ext, "bin", "patchbay"));
+  it("prefers the bundled binary over PATH, restoring a lost exec bit", () => {
+    fs.writeFileSync(path.join(ext, "bin", "patchbay"), "#!/bin/sh\n", { mode: 0o644 });
     assert.equal(resolveDaemonBinary({ extensionPath: ext, env: { PATH: onPath }, platform: "linux" }).source, "bundled");
   });
   it("ignores non-executable files and explains what to do", () => {
