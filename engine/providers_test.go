@@ -25,7 +25,7 @@ func shopFindings() ([]*patchbayv1.Service, []*patchbayv1.Finding) {
 	fs := []*patchbayv1.Finding{
 		{Kind: patchbayv1.FindingKind_OAUTH_CALLBACK, Provider: "auth0", Service: "web",
 			Location: &patchbayv1.Location{Path: "web/app/api/auth/[auth0]/route.ts", StartLine: 3},
-			Detail: &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: "/api/auth/callback", LogoutRoutes: []string{"/logged-out"}}}},
+			Detail:   &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: "/api/auth/callback", LogoutRoutes: []string{"/logged-out"}}}},
 		{Kind: patchbayv1.FindingKind_WEBHOOK_HANDLER, Provider: "stripe", Service: "web",
 			Location: &patchbayv1.Location{Path: "web/app/api/webhooks/stripe/route.ts", StartLine: 12},
 			Detail: &patchbayv1.Finding_Webhook{Webhook: &patchbayv1.WebhookHandler{Route: "/api/webhooks/stripe", Method: "POST",
