@@ -352,6 +352,15 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 		x.Detail = &patchbayv1.Finding_Sdk{Sdk: sdk}
 		out = append(out, withID(x, im.Path))
 	}
+	if eco == providers.RubyGems || eco == providers.Composer {
+		// Bundler and Composer autoload what the manifest declares: a
+		// constant like Stripe::StripeClient needs no require/use.
+		for _, d := range deps {
+			if p := ix.matchDep(providers.Ecosystem(d.Ecosystem), d.Name); p != "" && d.Ecosystem == string(eco) {
+				imported[p] = true
+			}
+		}
+	}
 	if len(imported) > 0 || eco == providers.Go {
 		for _, c := range f.facts.Calls {
 			p, sym := ix.matchCall(ix.constructors, eco, c.Callee, imported)

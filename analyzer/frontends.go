@@ -8,7 +8,12 @@ import (
 	"github.com/patchbay-dev/patchbay/analyzer/facts"
 	"github.com/patchbay-dev/patchbay/analyzer/golang"
 	"github.com/patchbay-dev/patchbay/analyzer/treesitter"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/csharp"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/java"
 	"github.com/patchbay-dev/patchbay/analyzer/treesitter/javascript"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/php"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/python"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/ruby"
 	"github.com/patchbay-dev/patchbay/analyzer/treesitter/typescript"
 	"github.com/patchbay-dev/patchbay/providers"
 )
@@ -39,25 +44,36 @@ func needles(s ...string) [][]byte {
 }
 
 var (
-	jsEnv = needles("env", "Env", "config")
-	feGo  = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "env", "Env", "net/http")}
-	feJS  = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv}
-	feTS  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv}
-	feTSX = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv}
+	jsEnv  = needles("env", "Env", "config")
+	feGo   = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "env", "Env", "net/http")}
+	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv}
+	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv}
+	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv}
+	fePy   = &frontEnd{language: "python", ecosystem: providers.PyPI, ts: python.Lang, envNeedles: needles("environ", "getenv", "config(", "env")}
+	feRb   = &frontEnd{language: "ruby", ecosystem: providers.RubyGems, ts: ruby.Lang, envNeedles: needles("ENV")}
+	fePHP  = &frontEnd{language: "php", ecosystem: providers.Composer, ts: php.Lang, envNeedles: needles("getenv", "env(", "$_ENV", "$_SERVER")}
+	feJava = &frontEnd{language: "java", ecosystem: providers.Maven, ts: java.Lang, envNeedles: needles("getenv", "getProperty", "@Value")}
+	feCS   = &frontEnd{language: "csharp", ecosystem: providers.NuGet, ts: csharp.Lang, envNeedles: needles("GetEnvironmentVariable", "onfig")}
 )
 
 // extFrontEnds maps file extensions to front ends; languages register
 // themselves here (see languages.go).
 var extFrontEnds = map[string]*frontEnd{
-	".go":  feGo,
-	".js":  feJS,
-	".jsx": feJS,
-	".mjs": feJS,
-	".cjs": feJS,
-	".ts":  feTS,
-	".mts": feTS,
-	".cts": feTS,
-	".tsx": feTSX,
+	".go":   feGo,
+	".js":   feJS,
+	".jsx":  feJS,
+	".mjs":  feJS,
+	".cjs":  feJS,
+	".ts":   feTS,
+	".mts":  feTS,
+	".cts":  feTS,
+	".tsx":  feTSX,
+	".py":   fePy,
+	".rb":   feRb,
+	".rake": feRb,
+	".php":  fePHP,
+	".java": feJava,
+	".cs":   feCS,
 }
 
 // File kinds besides source code.

@@ -102,7 +102,7 @@ func matchName(pattern, name, sep string) bool {
 // matchImport returns the provider whose package code imports by path.
 func (ix *index) matchImport(eco providers.Ecosystem, path string) (provider, pkg string) {
 	if eco == providers.Composer {
-		path = strings.TrimPrefix(path, `\`)
+		path = strings.TrimPrefix(strings.ReplaceAll(path, "/", `\`), `\`)
 	}
 	sep := importSep(eco)
 	for _, e := range ix.byEco[eco] {

@@ -23,14 +23,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/patchbay-dev/patchbay/analyzer/facts"
 )
+
+var placeholder = regexp.MustCompile(`^\$\{([A-Z_][A-Z0-9_]*)(:[^}]*)?\}`)
 
 // Lang is one compiled language front end. It is safe for concurrent use.
 type Lang struct {
@@ -96,15 +100,31 @@ func (l *Lang) Language() *sitter.Language { return l.language }
 // ErrTimeout is returned when parsing a file took longer than its budget.
 var ErrTimeout = errors.New("parse timed out")
 
-// Parse parses src, honouring ctx (the per-file timeout). The caller must
-// Close the tree.
+// Parse parses src within ctx's deadline (the per-file timeout). The caller
+// must Close the tree.
+//
+// The deadline is handed to tree-sitter as its own time budget instead of
+// through ParseCtx's cancellation flag: that flag is set asynchronously and
+// can stay set on a pooled parser after a parse that finished in time,
+// failing the parser's next, unrelated parse.
 func (l *Lang) Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, ErrTimeout
+	}
 	p := l.parsers.Get().(*sitter.Parser)
-	tree, err := p.ParseCtx(ctx, nil, src)
+	budget := 0
+	if dl, ok := ctx.Deadline(); ok {
+		budget = int(time.Until(dl).Microseconds())
+		if budget <= 0 {
+			l.parsers.Put(p)
+			return nil, ErrTimeout
+		}
+	}
+	p.SetOperationLimit(budget)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil {
-		// A cancelled parser keeps internal state; drop it rather than reuse.
 		p.Close()
-		if ctx.Err() != nil {
+		if errors.Is(err, sitter.ErrOperationLimit) {
 			return nil, ErrTimeout
 		}
 		return nil, err
@@ -165,11 +185,12 @@ func (l *Lang) Extract(ctx context.Context, src []byte) (*facts.File, error) {
 
 func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt map[uint32]int, seenCall map[uint32]bool) {
 	var (
-		imp                     *facts.Import
-		impNode, impSpan        *sitter.Node
-		alias                   string
-		envNode, envName        *sitter.Node
-		envDefault              bool
+		imp              *facts.Import
+		impNode, impSpan *sitter.Node
+		alias            string
+		envNode, envName *sitter.Node
+		envDefault       bool
+		placeholderName  string
 	)
 	for _, c := range m.Captures {
 		name := l.query.CaptureNameForId(c.Index)
@@ -195,6 +216,15 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 			envNode = n
 		case name == "env.name":
 			envName = n
+		case name == "env.placeholder":
+			// Spring-style "${NAME:default}"
+			text := strings.Trim(n.Content(src), `"'`)
+			mm := placeholder.FindStringSubmatch(text)
+			if mm == nil {
+				return
+			}
+			envName, placeholderName = n, mm[1]
+			envDefault = envDefault || mm[2] != ""
 		case name == "env.default":
 			envDefault = true
 		case name == "call" || name == "new":
@@ -220,6 +250,9 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 			envNode = envName
 		}
 		name, ok := Unquote(envName.Content(src))
+		if placeholderName != "" {
+			name, ok = placeholderName, true
+		}
 		if !ok || !validEnvName(name) {
 			return
 		}
@@ -393,4 +426,49 @@ func validEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// DefaultByOperator returns a HasDefault hook: the env read is the left
+// operand of a binary expression with one of ops (`X || "d"`, `X ?? "d"`).
+// Wrapping nodes (parentheses, casts, non-null assertions) are skipped.
+func DefaultByOperator(wrappers []string, ops ...string) func(n *sitter.Node, src []byte) bool {
+	return func(n *sitter.Node, src []byte) bool {
+		p := n.Parent()
+		for p != nil && isType(p, wrappers) {
+			n, p = p, p.Parent()
+		}
+		if p == nil || !(strings.Contains(p.Type(), "binary") || p.Type() == "boolean_operator") {
+			return false
+		}
+		left := p.ChildByFieldName("left")
+		if left == nil {
+			left = p.NamedChild(0)
+		}
+		if left == nil || left.StartByte() != n.StartByte() || left.EndByte() != n.EndByte() {
+			return false
+		}
+		right := p.ChildByFieldName("right")
+		if right == nil {
+			right = p.NamedChild(int(p.NamedChildCount()) - 1)
+		}
+		if right == nil || right.StartByte() < left.EndByte() || int(right.StartByte()) > len(src) {
+			return false
+		}
+		op := strings.TrimSpace(string(src[left.EndByte():right.StartByte()]))
+		for _, o := range ops {
+			if op == o {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func isType(n *sitter.Node, types []string) bool {
+	for _, t := range types {
+		if n.Type() == t {
+			return true
+		}
+	}
+	return false
 }

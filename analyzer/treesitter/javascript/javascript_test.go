@@ -9,13 +9,6 @@ import (
 	"github.com/patchbay-dev/patchbay/analyzer/facts"
 )
 
-func TestQueryCompiles(t *testing.T) {
-	t.Parallel()
-	if Lang.Query().PatternCount() == 0 {
-		t.Fatal("no patterns")
-	}
-}
-
 func TestExtract(t *testing.T) {
 	t.Parallel()
 	src := []byte(`import Stripe from 'stripe';

@@ -1,0 +1,96 @@
+package golang
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPackageName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"github.com/stripe/stripe-go/v82":        "stripe",
+		"github.com/stripe/stripe-go/v82/client": "client",
+		"github.com/google/go-github/v75/github": "github",
+		"github.com/digitalocean/godo":           "godo",
+		"gopkg.in/yaml.v3":                       "yaml",
+		"github.com/sendgrid/sendgrid-go":        "sendgrid",
+	} {
+		if got := PackageName(in); got != want {
+			t.Errorf("PackageName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestExtract(t *testing.T) {
+	t.Parallel()
+	src := []byte(`package x
+
+import (
+	"os"
+	sc "github.com/stripe/stripe-go/v82"
+	_ "github.com/lib/pq"
+)
+
+func f() {
+	c := sc.NewClient(os.Getenv("PAY_KEY"))
+	v, _ := os.LookupEnv("B")
+	w := getenv("C_NAME", "d")
+	_, _, _ = c, v, w
+}
+`)
+	f, err := Extract(context.Background(), "x.go", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imports, env []string
+	for _, i := range f.Imports {
+		imports = append(imports, i.Path+"="+i.Alias)
+	}
+	for _, e := range f.Env {
+		env = append(env, e.Name+"<"+e.Callee)
+	}
+	if d := cmp.Diff([]string{"os=", "github.com/stripe/stripe-go/v82=sc", "github.com/lib/pq=_"}, imports); d != "" {
+		t.Error(d)
+	}
+	if d := cmp.Diff([]string{"PAY_KEY<github.com/stripe/stripe-go/v82.NewClient", "B<", "C_NAME<"}, env); d != "" {
+		t.Error(d)
+	}
+	if !f.Env[2].HasDefault {
+		t.Error("getenv with a second argument has a default")
+	}
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/m\n\ngo 1.22\n")
+	write("main.go", "package main\n\nimport \"os\"\n\nfunc main() { _ = os.Getenv(\"X\") }\n")
+	m, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Path != "example.com/m" || len(m.Files) != 1 || len(m.Problems) != 0 {
+		t.Fatalf("got %+v", m)
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add([]byte("package x\nimport \"os\"\nvar _ = os.Getenv(\"A\")\n"))
+	f.Add([]byte("package x\nfunc f() { g(((((((((((("))
+	f.Add([]byte("\xff\x00package"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, _ = Extract(ctx, "f.go", src)
+	})
+}
