@@ -116,7 +116,12 @@ describe("client module against a real daemon", { skip }, () => {
     for (const file of new Set(sdk.map((f) => f.location!.path))) {
       assert.equal(sdkLenses(res.findings, file, emptyCatalog).length, sdk.filter((f) => f.location!.path === file).length);
     }
-    if (sdk.length === 0) console.log(`# note: the daemon's analyzer reported no SDK findings for the fixture (${res.findings.length} findings total)`);
+    // The fixture imports Stripe on line 1 of src/pay.ts.
+    const lenses = sdkLenses(res.findings, "src/pay.ts", emptyCatalog);
+    assert.ok(
+      lenses.some((l) => l.line === 0 && l.title === "Stripe · Connect" && l.provider === "stripe"),
+      `want a "Stripe · Connect" lens on the import, got ${JSON.stringify(lenses)}`,
+    );
     await waitFor(
       () => events.some((e) => e.payload.case === "analysisUpdated" && e.payload.value.workspace?.root === workspace),
       5000,
