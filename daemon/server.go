@@ -18,6 +18,8 @@ import (
 	"connectrpc.com/grpcreflect"
 
 	"github.com/patchbay-dev/patchbay/analyzer"
+	"github.com/patchbay-dev/patchbay/gateway"
+	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/internal/buildinfo"
@@ -38,6 +40,12 @@ type Config struct {
 	EventQueue int
 
 	Analyzer *analyzer.Analyzer
+	// Gateway serves ApiKeyService, ActionService and trigger webhooks; nil
+	// leaves them unimplemented.
+	Gateway *gateway.Gateway
+	// Engine serves EnvironmentService and ProvisionService; nil leaves
+	// them unimplemented.
+	Engine *engine.Engine
 }
 
 // Server is a configured daemon; Run serves it.
@@ -111,10 +119,14 @@ func (s *Server) routes(opts ...connect.HandlerOption) map[string]http.Handler {
 	add(patchbayv1connect.NewDaemonServiceHandler(&daemonServer{s}, opts...))
 	add(patchbayv1connect.NewWorkspaceServiceHandler(&workspaceServer{s}, opts...))
 	add(patchbayv1connect.NewCredentialServiceHandler(patchbayv1connect.UnimplementedCredentialServiceHandler{}, opts...))
-	add(patchbayv1connect.NewEnvironmentServiceHandler(patchbayv1connect.UnimplementedEnvironmentServiceHandler{}, opts...))
-	add(patchbayv1connect.NewProvisionServiceHandler(patchbayv1connect.UnimplementedProvisionServiceHandler{}, opts...))
-	add(patchbayv1connect.NewApiKeyServiceHandler(patchbayv1connect.UnimplementedApiKeyServiceHandler{}, opts...))
-	add(patchbayv1connect.NewActionServiceHandler(patchbayv1connect.UnimplementedActionServiceHandler{}, opts...))
+	if s.cfg.Engine != nil {
+		add(patchbayv1connect.NewEnvironmentServiceHandler(&environmentServer{s}, opts...))
+		add(patchbayv1connect.NewProvisionServiceHandler(&provisionServer{s}, opts...))
+	} else {
+		add(patchbayv1connect.NewEnvironmentServiceHandler(patchbayv1connect.UnimplementedEnvironmentServiceHandler{}, opts...))
+		add(patchbayv1connect.NewProvisionServiceHandler(patchbayv1connect.UnimplementedProvisionServiceHandler{}, opts...))
+	}
+	s.addGatewayRoutes(add, opts...)
 	add(patchbayv1connect.NewAssistantServiceHandler(patchbayv1connect.UnimplementedAssistantServiceHandler{}, opts...))
 	return m
 }
@@ -143,7 +155,7 @@ func (s *Server) Handler(tcp bool) http.Handler {
 		token:          s.token,
 		requireToken:   tcp,
 		checkHost:      tcp,
-		apiKeyPrefixes: []string{"/" + patchbayv1connect.ActionServiceName + "/"},
+		apiKeyPrefixes: []string{"/" + patchbayv1connect.ActionServiceName + "/", gateway.WebhookPathPrefix},
 		errw:           connect.NewErrorWriter(),
 	}
 	return g.wrap(mux)

@@ -1,0 +1,76 @@
+package daemon
+
+import (
+	"context"
+
+	"connectrpc.com/connect"
+
+	"github.com/patchbay-dev/patchbay/engine"
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/store"
+)
+
+func init() {
+	registerErrorClass(engine.ErrInvalid, connect.CodeInvalidArgument)
+	registerErrorClass(engine.ErrConflict, connect.CodeFailedPrecondition)
+	registerErrorClass(engine.ErrNotIgnored, connect.CodeFailedPrecondition)
+	registerErrorClass(store.ErrNotFound, connect.CodeNotFound)
+	registerErrorClass(store.ErrExists, connect.CodeAlreadyExists)
+	registerErrorClass(store.ErrInUse, connect.CodeFailedPrecondition)
+}
+
+// environmentServer implements patchbayv1connect.EnvironmentServiceHandler.
+type environmentServer struct{ s *Server }
+
+func envToProto(e store.Environment) *patchbayv1.Environment {
+	return &patchbayv1.Environment{WorkspaceRoot: e.WorkspaceRoot, Name: e.Name, FrontendUrl: e.FrontendURL, ApiUrl: e.APIURL,
+		ExtraOrigins: e.ExtraOrigins}
+}
+
+func envFromProto(e *patchbayv1.Environment) store.Environment {
+	return store.Environment{WorkspaceRoot: e.GetWorkspaceRoot(), Name: e.GetName(), FrontendURL: e.GetFrontendUrl(), APIURL: e.GetApiUrl(),
+		ExtraOrigins: e.GetExtraOrigins()}
+}
+
+func (h *environmentServer) ListEnvironments(ctx context.Context, req *connect.Request[patchbayv1.ListEnvironmentsRequest]) (*connect.Response[patchbayv1.ListEnvironmentsResponse], error) {
+	envs, err := h.s.cfg.Engine.ListEnvironments(ctx, req.Msg.GetWorkspaceRoot())
+	if err != nil {
+		return nil, err
+	}
+	out := &patchbayv1.ListEnvironmentsResponse{}
+	for _, e := range envs {
+		out.Environments = append(out.Environments, envToProto(e))
+	}
+	return connect.NewResponse(out), nil
+}
+
+func (h *environmentServer) CreateEnvironment(ctx context.Context, req *connect.Request[patchbayv1.CreateEnvironmentRequest]) (*connect.Response[patchbayv1.CreateEnvironmentResponse], error) {
+	e, err := h.s.cfg.Engine.CreateEnvironment(ctx, envFromProto(req.Msg.GetEnvironment()))
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&patchbayv1.CreateEnvironmentResponse{Environment: envToProto(e)}), nil
+}
+
+func (h *environmentServer) UpdateEnvironment(ctx context.Context, req *connect.Request[patchbayv1.UpdateEnvironmentRequest]) (*connect.Response[patchbayv1.UpdateEnvironmentResponse], error) {
+	e, err := h.s.cfg.Engine.UpdateEnvironment(ctx, envFromProto(req.Msg.GetEnvironment()))
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&patchbayv1.UpdateEnvironmentResponse{Environment: envToProto(e)}), nil
+}
+
+func (h *environmentServer) DeleteEnvironment(ctx context.Context, req *connect.Request[patchbayv1.DeleteEnvironmentRequest]) (*connect.Response[patchbayv1.DeleteEnvironmentResponse], error) {
+	if err := h.s.cfg.Engine.DeleteEnvironment(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetName()); err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&patchbayv1.DeleteEnvironmentResponse{}), nil
+}
+
+func (h *environmentServer) GetEnvironmentVariables(ctx context.Context, req *connect.Request[patchbayv1.GetEnvironmentVariablesRequest]) (*connect.Response[patchbayv1.GetEnvironmentVariablesResponse], error) {
+	vars, err := h.s.cfg.Engine.Variables(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), req.Msg.GetIncludeValues())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&patchbayv1.GetEnvironmentVariablesResponse{Variables: engine.ProtoVariables(vars)}), nil
+}

@@ -1,0 +1,66 @@
+package daemon
+
+import (
+	"context"
+
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/patchbay-dev/patchbay/analyzer"
+	"github.com/patchbay-dev/patchbay/engine"
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+)
+
+// provisionServer implements patchbayv1connect.ProvisionServiceHandler.
+type provisionServer struct{ s *Server }
+
+func (h *provisionServer) Plan(ctx context.Context, req *connect.Request[patchbayv1.PlanRequest]) (*connect.Response[patchbayv1.PlanResponse], error) {
+	p, err := h.s.cfg.Engine.Plan(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), req.Msg.GetDestroy())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&patchbayv1.PlanResponse{Plan: p.Proto()}), nil
+}
+
+// progress streams each progress message to the caller and publishes it on
+// the event bus, so the editor sees operations the CLI started. A caller
+// that went away does not stop the bus copy.
+func (h *provisionServer) progress(send func(*patchbayv1.OperationProgress) error) engine.Hook {
+	return engine.ProgressHook(func(p *patchbayv1.OperationProgress) {
+		h.s.publish(&patchbayv1.Event{Time: timestamppb.Now(), Payload: &patchbayv1.Event_Operation{Operation: p}})
+		_ = send(p)
+	})
+}
+
+func (h *provisionServer) Apply(ctx context.Context, req *connect.Request[patchbayv1.ApplyRequest], stream *connect.ServerStream[patchbayv1.ApplyResponse]) error {
+	hook := h.progress(func(p *patchbayv1.OperationProgress) error { return stream.Send(&patchbayv1.ApplyResponse{Progress: p}) })
+	_, err := h.s.cfg.Engine.Apply(ctx, req.Msg.GetPlanId(), hook)
+	return err
+}
+
+func (h *provisionServer) Destroy(ctx context.Context, req *connect.Request[patchbayv1.DestroyRequest], stream *connect.ServerStream[patchbayv1.DestroyResponse]) error {
+	hook := h.progress(func(p *patchbayv1.OperationProgress) error { return stream.Send(&patchbayv1.DestroyResponse{Progress: p}) })
+	_, err := h.s.cfg.Engine.Destroy(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), hook)
+	return err
+}
+
+func (h *provisionServer) GetSystemMap(ctx context.Context, req *connect.Request[patchbayv1.GetSystemMapRequest]) (*connect.Response[patchbayv1.GetSystemMapResponse], error) {
+	m, err := h.s.cfg.Engine.SystemMap(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(m), nil
+}
+
+// AnalyzerSource lets the engine read findings from the daemon's analyzer
+// (its snapshot makes repeated reads cheap).
+type AnalyzerSource struct{ Analyzer *analyzer.Analyzer }
+
+// Analysis implements engine.Source.
+func (a AnalyzerSource) Analysis(ctx context.Context, root string) ([]*patchbayv1.Service, []*patchbayv1.Finding, error) {
+	res, err := a.Analyzer.Analyze(ctx, root, analyzer.Request{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return res.Services, res.Findings, nil
+}
