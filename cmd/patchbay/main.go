@@ -51,6 +51,7 @@ Most commands talk to the local daemon and start it when it is not running.`,
 		newScanCmd(),
 		newAnalyzeCmd(),
 		newEventsCmd(),
+		newKeysCmd(),
 	)
 	return root
 }
