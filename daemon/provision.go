@@ -33,13 +33,17 @@ func (h *provisionServer) progress(send func(*patchbayv1.OperationProgress) erro
 }
 
 func (h *provisionServer) Apply(ctx context.Context, req *connect.Request[patchbayv1.ApplyRequest], stream *connect.ServerStream[patchbayv1.ApplyResponse]) error {
-	hook := h.progress(func(p *patchbayv1.OperationProgress) error { return stream.Send(&patchbayv1.ApplyResponse{Progress: p}) })
+	hook := h.progress(func(p *patchbayv1.OperationProgress) error {
+		return stream.Send(&patchbayv1.ApplyResponse{Progress: p})
+	})
 	_, err := h.s.cfg.Engine.Apply(ctx, req.Msg.GetPlanId(), hook)
 	return err
 }
 
 func (h *provisionServer) Destroy(ctx context.Context, req *connect.Request[patchbayv1.DestroyRequest], stream *connect.ServerStream[patchbayv1.DestroyResponse]) error {
-	hook := h.progress(func(p *patchbayv1.OperationProgress) error { return stream.Send(&patchbayv1.DestroyResponse{Progress: p}) })
+	hook := h.progress(func(p *patchbayv1.OperationProgress) error {
+		return stream.Send(&patchbayv1.DestroyResponse{Progress: p})
+	})
 	_, err := h.s.cfg.Engine.Destroy(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), hook)
 	return err
 }

@@ -18,8 +18,8 @@ import (
 	"connectrpc.com/grpcreflect"
 
 	"github.com/patchbay-dev/patchbay/analyzer"
-	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/engine"
+	"github.com/patchbay-dev/patchbay/gateway"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/internal/buildinfo"
