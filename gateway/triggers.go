@@ -202,8 +202,8 @@ func randomHex(prefix string, n int) (string, error) {
 	return prefix + hex.EncodeToString(b), nil
 }
 
-func signingSecretName(id string) string  { return "gateway/trigger/" + id + "/signing" }
-func providerSecretName(id string) string { return "gateway/trigger/" + id + "/provider" }
+func signingSecretName(id string) string  { return "gateway.trigger." + id + ".signing" }
+func providerSecretName(id string) string { return "gateway.trigger." + id + ".provider" }
 
 // CreateTrigger registers the provider webhook and returns the trigger with
 // the secret deliveries are signed with, shown once.

@@ -116,7 +116,7 @@ func TestStripeTrigger(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ID != tr.ID {
 		t.Fatalf("ListTriggers = %v, %v", list, err)
 	}
-	whsec, err := e.secrets.Get(ctx, "gateway/trigger/"+tr.ID+"/provider")
+	whsec, err := e.secrets.Get(ctx, "gateway.trigger."+tr.ID+".provider")
 	if err != nil || !strings.HasPrefix(whsec, "whsec_") {
 		t.Fatalf("provider secret %q, %v", whsec, err)
 	}
@@ -182,7 +182,7 @@ func TestStripeTrigger(t *testing.T) {
 	if code := post(t, h, path, event, map[string]string{"Stripe-Signature": stripeSig(whsec, event, e.clock.Now())}); code != http.StatusNotFound {
 		t.Fatalf("event for a deleted trigger: %d", code)
 	}
-	if _, err := e.secrets.Get(ctx, "gateway/trigger/"+tr.ID+"/provider"); err == nil {
+	if _, err := e.secrets.Get(ctx, "gateway.trigger."+tr.ID+".provider"); err == nil {
 		t.Fatal("trigger secrets outlived the trigger")
 	}
 }
