@@ -94,13 +94,13 @@ func (s *syncBuffer) String() string {
 // env is a gateway wired to provider fakes, an in-memory vault and a
 // captured debug log.
 type env struct {
-	gw      *gateway.Gateway
-	st      *store.Store
-	creds   *fakeCreds
-	checker *fakeChecker
-	secrets *gateway.MemorySecrets
-	clock   *clock
-	log     *syncBuffer
+	gw                                               *gateway.Gateway
+	st                                               *store.Store
+	creds                                            *fakeCreds
+	checker                                          *fakeChecker
+	secrets                                          *gateway.MemorySecrets
+	clock                                            *clock
+	log                                              *syncBuffer
 	stripe, sendgrid, twilio, slack, github, mailgun *gatewaytest.Server
 }
 

@@ -78,7 +78,9 @@ type vaultSecretStore struct {
 	notFound error
 }
 
-func (v vaultSecretStore) Put(_ context.Context, name, value string) error { return v.s.PutSecret(name, value) }
+func (v vaultSecretStore) Put(_ context.Context, name, value string) error {
+	return v.s.PutSecret(name, value)
+}
 
 func (v vaultSecretStore) Get(_ context.Context, name string) (string, error) {
 	s, err := v.s.GetSecret(name)
