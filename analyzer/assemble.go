@@ -67,11 +67,7 @@ type serviceInfo struct {
 
 func (a *Analyzer) assemble(s *snapshot) *Result {
 	res := &Result{Root: s.root, Stats: &patchbayv1.AnalysisStats{FilesSeen: uint32(s.seen)}}
-	rels := make([]string, 0, len(s.files))
-	for rel := range s.files {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
+	rels := s.sortedRels()
 
 	// Services: every directory with a manifest.
 	services := map[string]*serviceInfo{}
@@ -97,18 +93,17 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 	for _, dir := range dirs {
 		a.describeService(s, services[dir])
 	}
+	dirService := map[string]string{}
 	serviceOf := func(rel string) string {
-		dir := path.Dir(rel)
-		for {
-			if _, ok := services[dir]; ok {
-				return dir
-			}
-			if dir == "." || dir == "/" || dir == "" {
-				return ""
-			}
-			dir = path.Dir(dir)
+		start := path.Dir(rel)
+		if svc, ok := dirService[start]; ok {
+			return svc
 		}
+		svc := serviceOfDir(services, start)
+		dirService[start] = svc
+		return svc
 	}
+	res.Findings = make([]*patchbayv1.Finding, 0, s.findingHint)
 
 	for _, rel := range rels {
 		f := s.files[rel]
@@ -128,10 +123,16 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 		}
 		svc := serviceOf(rel)
 		var goDeps []facts.Dep
+		key := svc
 		if si := services[svc]; si != nil {
 			goDeps = si.deps
+			key += "\x00" + si.stamp
 		}
-		fs := a.fileFindings(f, svc, goDeps)
+		fs := f.cachedFinding
+		if f.cacheKey != key || (fs == nil && f.cacheKey == "") {
+			fs = a.fileFindings(f, svc, goDeps)
+			f.cacheKey, f.cachedFinding = key, fs
+		}
 		for _, x := range fs {
 			if si := services[svc]; si != nil && x.Provider != "" {
 				si.prov[x.Provider] = true
@@ -152,9 +153,11 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 			res.Diagnostics = append(res.Diagnostics, diag(rel, "error", "go/packages: "+msg))
 		}
 	}
+	s.findingHint = len(res.Findings)
 	res.Diagnostics = append(res.Diagnostics, s.walkDiag...)
 	sort.SliceStable(res.Diagnostics, func(i, j int) bool { return res.Diagnostics[i].Path < res.Diagnostics[j].Path })
-	sortFindings(res.Findings)
+	// Files are visited in path order and each file's findings are sorted,
+	// so the whole list is already in order.
 	for _, dir := range dirs {
 		si := services[dir]
 		for p := range si.prov {
@@ -164,6 +167,18 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 		res.Services = append(res.Services, si.svc)
 	}
 	return res
+}
+
+func serviceOfDir(services map[string]*serviceInfo, dir string) string {
+	for {
+		if _, ok := services[dir]; ok {
+			return dir
+		}
+		if dir == "." || dir == "/" || dir == "" {
+			return ""
+		}
+		dir = path.Dir(dir)
+	}
 }
 
 func (a *Analyzer) describeService(s *snapshot, si *serviceInfo) {
@@ -327,6 +342,7 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 			x.Detail = &patchbayv1.Finding_EnvVar{EnvVar: &patchbayv1.EnvVar{Name: e.Name, Source: source, HasDefault: e.HasDefault}}
 			out = append(out, withID(x, e.Name))
 		}
+		sortFindings(out)
 		return out
 	}
 	if f.fe == nil {
@@ -400,6 +416,7 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 		x.Detail = &patchbayv1.Finding_EnvVar{EnvVar: &patchbayv1.EnvVar{Name: e.Name, Source: "code", HasDefault: e.HasDefault}}
 		out = append(out, withID(x, e.Name))
 	}
+	sortFindings(out)
 	return out
 }
 

@@ -37,6 +37,21 @@ type snapshot struct {
 	seen     int
 	goMods   map[string]*goModState // by service dir
 	result   *Result
+	// rels is files' keys, sorted; shared with the previous snapshot when
+	// no file was added or removed.
+	rels        []string
+	findingHint int
+}
+
+func (s *snapshot) sortedRels() []string {
+	if s.rels == nil {
+		s.rels = make([]string, 0, len(s.files))
+		for rel := range s.files {
+			s.rels = append(s.rels, rel)
+		}
+		sort.Strings(s.rels)
+	}
+	return s.rels
 }
 
 // fileState is what one file contributed: its stamp and its facts.
@@ -52,6 +67,12 @@ type fileState struct {
 	diag     *patchbayv1.Diagnostic
 	src      []byte // kept only while assembling evidence; nil afterwards
 	lines    []string
+
+	// Findings are cached per (service, service manifests) so that an
+	// incremental analysis only rebuilds the changed files' findings.
+	// Written under the workspace lock only.
+	cacheKey      string
+	cachedFinding []*patchbayv1.Finding
 }
 
 type goModState struct {
@@ -140,6 +161,21 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	}
 	for _, fsx := range analyzed {
 		next.files[fsx.rel] = fsx
+	}
+	if prev != nil && len(prev.files) == len(next.files) && prev.rels != nil {
+		same := true
+		for _, fsx := range analyzed {
+			if _, ok := prev.files[fsx.rel]; !ok {
+				same = false
+				break
+			}
+		}
+		if same {
+			next.rels = prev.rels
+		}
+	}
+	if prev != nil {
+		next.findingHint = prev.findingHint
 	}
 	a.loadGoModules(ctx, root, prev, next)
 	res := a.assemble(next)

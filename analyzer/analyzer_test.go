@@ -1,0 +1,280 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+)
+
+func writeFiles(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func envNames(res *Result, path string) []string {
+	var out []string
+	for _, f := range res.Findings {
+		if f.GetLocation().GetPath() == path && f.GetEnvVar() != nil {
+			out = append(out, f.GetEnvVar().GetName())
+		}
+	}
+	return out
+}
+
+func diagFor(res *Result, path string) *patchbayv1.Diagnostic {
+	for _, d := range res.Diagnostics {
+		if d.Path == path {
+			return d
+		}
+	}
+	return nil
+}
+
+func TestIncrementalAndOverlay(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"package.json": `{"dependencies": {"stripe": "1"}}`,
+		"a.js":         "const k = process.env.A;\n",
+		"b.js":         "const k = process.env.B;\n",
+	})
+	a := New(Options{})
+	ctx := context.Background()
+	res, err := a.Analyze(ctx, root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Stats.FilesReanalyzed; got != 3 {
+		t.Fatalf("first analysis parsed %d files, want 3", got)
+	}
+	// Nothing changed: the snapshot is reused.
+	res, _ = a.Analyze(ctx, root, Request{})
+	if got := res.Stats.FilesReanalyzed; got != 0 {
+		t.Fatalf("unchanged workspace re-parsed %d files", got)
+	}
+	// A saved file (named by the caller) is the only one re-parsed.
+	writeFiles(t, root, map[string]string{"a.js": "const k = process.env.A2 || 'x';\n"})
+	res, _ = a.Analyze(ctx, root, Request{Changed: []string{"a.js"}})
+	if got := res.Stats.FilesReanalyzed; got != 1 {
+		t.Fatalf("re-parsed %d files, want 1", got)
+	}
+	if got := envNames(res, "a.js"); len(got) != 1 || got[0] != "A2" {
+		t.Fatalf("a.js env = %v", got)
+	}
+	if got := envNames(res, "b.js"); len(got) != 1 || got[0] != "B" {
+		t.Fatalf("b.js env = %v (lost unchanged file)", got)
+	}
+	// An unsaved editor buffer overrides the disk.
+	fs, err := a.SetOverlay(ctx, root, "b.js", []byte("const s = process.env.STRIPE_SECRET_KEY;\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].GetEnvVar().GetName() != "STRIPE_SECRET_KEY" || fs[0].GetProvider() != "stripe" {
+		t.Fatalf("overlay findings = %v", fs)
+	}
+	// A new file that exists only in the editor.
+	fs, _ = a.SetOverlay(ctx, root, "new.ts", []byte("const t = process.env.NEW;\n"))
+	if len(fs) != 1 {
+		t.Fatalf("overlay-only file findings = %v", fs)
+	}
+	// Clearing the overlay goes back to the disk content.
+	fs, _ = a.SetOverlay(ctx, root, "b.js", nil)
+	if len(fs) != 1 || fs[0].GetEnvVar().GetName() != "B" {
+		t.Fatalf("after clearing overlay = %v", fs)
+	}
+	// A deleted file disappears.
+	os.Remove(filepath.Join(root, "a.js"))
+	res, _ = a.Analyze(ctx, root, Request{Changed: []string{"a.js"}})
+	if got := envNames(res, "a.js"); len(got) != 0 {
+		t.Fatalf("deleted file still has findings %v", got)
+	}
+	// A relative root is refused.
+	if _, err := a.Analyze(ctx, "relative/dir", Request{}); err == nil {
+		t.Fatal("relative root accepted")
+	}
+}
+
+func TestRobustness(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	big := strings.Repeat("// padding\n", 200_000)
+	writeFiles(t, root, map[string]string{
+		"package.json":            `{"name": "r"}`,
+		".gitignore":              "ignored/\n*.gen.js\n!keep.gen.js\n",
+		"ignored/a.js":            "process.env.IGNORED\n",
+		"x.gen.js":                "process.env.GENERATED\n",
+		"keep.gen.js":             "process.env.KEPT\n",
+		"node_modules/m/index.js": "process.env.DEP\n",
+		"big.js":                  big + "process.env.BIG\n",
+		"bin.js":                  "process.env.X\x00\x01",
+		"bad-utf8.py":             "import os\nx = os.environ['GOOD']\ny = '\xff\xfe'\n",
+		"broken.ts":               "const a = process.env.PARTIAL;\nconst = = ; {{{{",
+		"deep.js":                 strings.Repeat("[", 100_000) + "process.env.DEEP" + strings.Repeat("]", 100_000),
+		"bad.json/package.json":   "{not json",
+		"lib/app.min.js":          "process.env.MIN",
+	})
+	// A symlink loop and a dangling link.
+	if err := os.Symlink(root, filepath.Join(root, "loop")); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink(filepath.Join(root, "missing"), filepath.Join(root, "dangling.js"))
+	// An unreadable file (ignored when running as root, which can read it).
+	writeFiles(t, root, map[string]string{"secret.js": "process.env.UNREADABLE\n"})
+	os.Chmod(filepath.Join(root, "secret.js"), 0o000)
+
+	a := New(Options{})
+	done := make(chan struct{})
+	var res *Result
+	var err error
+	go func() {
+		defer close(done)
+		res, err = a.Analyze(context.Background(), root, Request{})
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("analysis hung")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := map[string]bool{}
+	for _, f := range res.Findings {
+		if e := f.GetEnvVar(); e != nil {
+			all[e.GetName()] = true
+		}
+	}
+	for _, name := range []string{"IGNORED", "GENERATED", "DEP", "BIG", "X", "MIN"} {
+		if all[name] {
+			t.Errorf("%s should have been skipped", name)
+		}
+	}
+	for _, name := range []string{"KEPT", "GOOD", "PARTIAL"} {
+		if !all[name] {
+			t.Errorf("%s missing from findings", name)
+		}
+	}
+	for path, want := range map[string]string{
+		"node_modules":          "skipped",
+		"big.js":                "skipped",
+		"bin.js":                "skipped",
+		"broken.ts":             "error",
+		"bad.json/package.json": "error",
+		"lib/app.min.js":        "skipped",
+		"loop":                  "skipped",
+		"dangling.js":           "skipped",
+	} {
+		d := diagFor(res, path)
+		if d == nil || d.Severity != want {
+			t.Errorf("diagnostic for %s = %v, want severity %s", path, d, want)
+		}
+	}
+}
+
+func TestFileTimeout(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	var b strings.Builder
+	for b.Len() < 900_000 {
+		b.WriteString("a(b(c(d(e(f(g(h(process.env.X))))))));\n")
+	}
+	writeFiles(t, root, map[string]string{"slow.js": b.String()})
+	a := New(Options{FileTimeout: time.Millisecond})
+	res, err := a.Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diagFor(res, "slow.js"); d == nil || d.Severity != "timeout" {
+		t.Fatalf("diagnostic = %v, want a timeout", d)
+	}
+}
+
+func TestWatch(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"a.js": "process.env.A\n"})
+	a := New(Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := a.Watch(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := <-ch
+	if got := envNames(first.Result, "a.js"); len(got) != 1 {
+		t.Fatalf("initial = %v", got)
+	}
+	writeFiles(t, root, map[string]string{"sub/b.py": "import os\nos.getenv('B')\n"})
+	writeFiles(t, root, map[string]string{"a.js": "process.env.A2\n"})
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case ev := <-ch:
+			if ev.Err != nil {
+				t.Fatal(ev.Err)
+			}
+			if a2, b := envNames(ev.Result, "a.js"), envNames(ev.Result, "sub/b.py"); len(a2) == 1 && a2[0] == "A2" && len(b) == 1 {
+				return
+			}
+		case <-deadline:
+			t.Fatal("watch did not report the change")
+		}
+	}
+}
+
+// TestSavedFileUnder50ms: on a 10,000-file workspace, re-analyzing one saved
+// file (the editor names it) stays well under 50 ms.
+func TestSavedFileUnder50ms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 10,000-file workspace")
+	}
+	root := t.TempDir()
+	files := map[string]string{"package.json": `{"dependencies": {"stripe": "1"}}`}
+	for i := 0; i < 10_000; i++ {
+		files[fmt.Sprintf("src/m%03d/f%05d.js", i%100, i)] = fmt.Sprintf("import Stripe from 'stripe';\nconst v%d = process.env.VAR_%d;\n", i, i)
+	}
+	writeFiles(t, root, files)
+	a := New(Options{})
+	ctx := context.Background()
+	if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+		t.Fatal(err)
+	}
+	best := time.Hour
+	for i := 0; i < 10; i++ {
+		writeFiles(t, root, map[string]string{"src/m007/f00007.js": fmt.Sprintf("const x = process.env.CHANGED_%d;\n", i)})
+		start := time.Now()
+		res, err := a.Analyze(ctx, root, Request{Changed: []string{"src/m007/f00007.js"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d < best {
+			best = d
+		}
+		if res.Stats.FilesReanalyzed != 1 {
+			t.Fatalf("re-parsed %d files", res.Stats.FilesReanalyzed)
+		}
+	}
+	limit := 50 * time.Millisecond
+	if raceEnabled || runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		limit *= 4
+	}
+	t.Logf("incremental re-analysis of one file in a 10,000-file workspace: %s", best)
+	if best > limit {
+		t.Fatalf("incremental analysis took %s, want < %s", best, limit)
+	}
+}

@@ -1,0 +1,47 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+func benchWorkspace(b *testing.B, n int) string {
+	root := b.TempDir()
+	files := map[string]string{"package.json": `{"dependencies": {"stripe": "1"}}`}
+	for i := 0; i < n; i++ {
+		files[fmt.Sprintf("src/m%03d/f%05d.js", i%100, i)] = fmt.Sprintf("import Stripe from 'stripe';\nconst v%d = process.env.VAR_%d;\n", i, i)
+	}
+	writeFiles(b, root, files)
+	return root
+}
+
+// BenchmarkIncremental: one saved file in a 10,000-file workspace.
+func BenchmarkIncremental(b *testing.B) {
+	root := benchWorkspace(b, 10_000)
+	a := New(Options{})
+	ctx := context.Background()
+	if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		writeFiles(b, root, map[string]string{"src/m007/f00007.js": fmt.Sprintf("const x = process.env.CHANGED_%d;\n", i)})
+		if _, err := a.Analyze(ctx, root, Request{Changed: []string{"src/m007/f00007.js"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkColdScan: a full analysis of a 2,000-file workspace.
+func BenchmarkColdScan(b *testing.B) {
+	root := benchWorkspace(b, 2_000)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a := New(Options{})
+		if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// WatchEvent is one analysis produced by Watch.
+type WatchEvent struct {
+	Result *Result
+	// Changed are the paths (relative to the root) whose change triggered
+	// this analysis; empty for the initial one.
+	Changed []string
+	Err     error
+}
+
+// WatchDebounce is how long Watch waits for a burst of file events to settle.
+const WatchDebounce = 25 * time.Millisecond
+
+// Watch analyzes root, then re-analyzes it incrementally every time files
+// under it change, until ctx is done. Each analysis is sent on the returned
+// channel; if the receiver is slower than the file system, intermediate
+// results are dropped and only the newest is kept (the daemon never waits
+// for the editor). The channel is closed when ctx is done.
+func (a *Analyzer) Watch(ctx context.Context, root string) (<-chan WatchEvent, error) {
+	if !filepath.IsAbs(root) {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidRoot, root)
+	}
+	root = filepath.Clean(root)
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch %s: %w", root, err)
+	}
+	first, err := a.Analyze(ctx, root, Request{})
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	a.addWatches(w, root, "")
+	out := make(chan WatchEvent, 1)
+	out <- WatchEvent{Result: first}
+	go a.watchLoop(ctx, w, root, out)
+	return out, nil
+}
+
+func (a *Analyzer) watchLoop(ctx context.Context, w *fsnotify.Watcher, root string, out chan WatchEvent) {
+	defer close(out)
+	defer w.Close()
+	pending := map[string]bool{}
+	var timer <-chan time.Time
+	send := func(ev WatchEvent) {
+		for {
+			select {
+			case out <- ev:
+				return
+			case <-ctx.Done():
+				return
+			default:
+				// Drop the stale result the receiver has not taken yet.
+				select {
+				case <-out:
+				default:
+				}
+			}
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			send(WatchEvent{Err: err})
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			rel, err := filepath.Rel(root, ev.Name)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			rel = filepath.ToSlash(rel)
+			if ev.Has(fsnotify.Create) {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					if !a.ignoredPath(root, rel+"/x") {
+						a.addWatches(w, root, rel)
+					}
+					rel += "/" // a new directory: walk again
+				}
+			}
+			if (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) && !isCandidate(rel) && !strings.HasSuffix(rel, "/") {
+				rel += "/" // maybe a directory went away: walk again
+			}
+			if isCandidate(strings.TrimSuffix(rel, "/")) || strings.HasSuffix(rel, "/") || strings.HasSuffix(rel, ".gitignore") {
+				pending[rel] = true
+				if timer == nil {
+					timer = time.After(WatchDebounce)
+				}
+			}
+		case <-timer:
+			timer = nil
+			changed := make([]string, 0, len(pending))
+			for p := range pending {
+				changed = append(changed, p)
+			}
+			sort.Strings(changed)
+			clear(pending)
+			res, err := a.Analyze(ctx, root, Request{Changed: changed})
+			if ctx.Err() != nil {
+				return
+			}
+			for i, c := range changed {
+				changed[i] = strings.TrimSuffix(c, "/")
+			}
+			send(WatchEvent{Result: res, Changed: changed, Err: err})
+		}
+	}
+}
+
+// addWatches watches dir (relative) and every directory below it that the
+// analyzer would walk.
+func (a *Analyzer) addWatches(w *fsnotify.Watcher, root, dir string) {
+	stack := []string{dir}
+	for len(stack) > 0 {
+		d := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		abs := filepath.Join(root, filepath.FromSlash(d))
+		if err := w.Add(abs); err != nil {
+			a.opts.Logger.Warn("cannot watch directory", "dir", abs, "err", err)
+			continue
+		}
+		ents, err := os.ReadDir(abs)
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if !e.IsDir() {
+				continue
+			}
+			name := e.Name()
+			if _, skip := skipDirs[name]; skip || silentDirs[name] {
+				continue
+			}
+			rel := joinRel(d, name)
+			if a.ignoredPath(root, rel+"/x") {
+				continue
+			}
+			stack = append(stack, rel)
+		}
+	}
+}
