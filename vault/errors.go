@@ -1,0 +1,31 @@
+package vault
+
+import "errors"
+
+// Sentinel errors of the credential domain. The daemon maps them to
+// connect codes (daemon/credential.go); messages never contain secrets.
+var (
+	// ErrNotFound: no such credential profile or secret.
+	ErrNotFound = errors.New("not found")
+	// ErrUnknownProvider: the provider id is not in the catalogue, or
+	// Patchbay holds no credentials for it.
+	ErrUnknownProvider = errors.New("unknown provider")
+	// ErrLocked: the encrypted file keyring needs its passphrase
+	// (PATCHBAY_KEYRING_PASSPHRASE or the editor's unlock form).
+	ErrLocked = errors.New("the keyring is locked: set PATCHBAY_KEYRING_PASSPHRASE or unlock it from the editor")
+	// ErrBadPassphrase: the passphrase does not open the file keyring.
+	ErrBadPassphrase = errors.New("the keyring passphrase is wrong")
+	// ErrInvalidArgument: a malformed request (bad profile name, ...).
+	ErrInvalidArgument = errors.New("invalid argument")
+	// ErrRequestNotFound: no open credential request has this id.
+	ErrRequestNotFound = errors.New("no open credential request with this id")
+	// ErrRequestCanceled: the user canceled a credential request.
+	ErrRequestCanceled = errors.New("the credential request was canceled")
+	// ErrRequestTimeout: nobody answered a credential request in time.
+	ErrRequestTimeout = errors.New("the credential request timed out")
+	// ErrNotValid: the credentials failed their live check and were not
+	// saved; the CheckResult says why.
+	ErrNotValid = errors.New("the credentials did not pass their check")
+	// ErrOAuthInProgress: a browser sign-in for this provider is running.
+	ErrOAuthInProgress = errors.New("a browser sign-in for this provider is already in progress")
+)
