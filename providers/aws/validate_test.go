@@ -10,12 +10,12 @@ import (
 )
 
 const (
-	tempID   = "ASIAPATCHBAYFAKEBBBB"
-	limited  = "AKIAPATCHBAYFAKECCCC"
-	nosim    = "AKIAPATCHBAYFAKEDDDD"
-	rootKey  = "AKIAPATCHBAYFAKEEEEE"
-	session  = "FwoGZXIvYXdzEFakeSessionToken000000000000"
-	secretB  = "bBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbB"
+	tempID  = "ASIAPATCHBAYFAKEBBBB"
+	limited = "AKIAPATCHBAYFAKECCCC"
+	nosim   = "AKIAPATCHBAYFAKEDDDD"
+	rootKey = "AKIAPATCHBAYFAKEEEEE"
+	session = "FwoGZXIvYXdzEFakeSessionToken000000000000"
+	secretB = "bBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbB"
 )
 
 func TestValidate(t *testing.T) {

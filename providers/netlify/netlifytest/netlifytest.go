@@ -33,10 +33,10 @@ type grant struct {
 // Server is the fake (API and app host in one).
 type Server struct {
 	*providertest.Server
-	mu     sync.Mutex
-	tokens map[string]bool
-	codes  map[string]grant
-	deny bool
+	mu         sync.Mutex
+	tokens     map[string]bool
+	codes      map[string]grant
+	deny       bool
 	challenges []string
 }
 
