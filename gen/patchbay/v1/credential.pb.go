@@ -216,8 +216,11 @@ type FormField struct {
 	Placeholder    string `protobuf:"bytes,7,opt,name=placeholder,proto3" json:"placeholder,omitempty"`
 	Help           string `protobuf:"bytes,8,opt,name=help,proto3" json:"help,omitempty"`
 	// Choices for FIELD_KIND_SELECT.
-	Options       []string `protobuf:"bytes,9,rep,name=options,proto3" json:"options,omitempty"`
-	DefaultValue  string   `protobuf:"bytes,10,opt,name=default_value,json=defaultValue,proto3" json:"default_value,omitempty"`
+	Options      []string `protobuf:"bytes,9,rep,name=options,proto3" json:"options,omitempty"`
+	DefaultValue string   `protobuf:"bytes,10,opt,name=default_value,json=defaultValue,proto3" json:"default_value,omitempty"`
+	// True for values that are write-only: never shown again, masked in
+	// listings (kinds SECRET, FILE and OAUTH).
+	Secret        bool `protobuf:"varint,11,opt,name=secret,proto3" json:"secret,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -322,6 +325,13 @@ func (x *FormField) GetDefaultValue() string {
 	return ""
 }
 
+func (x *FormField) GetSecret() bool {
+	if x != nil {
+		return x.Secret
+	}
+	return false
+}
+
 // ProviderInfo is one entry of the provider catalogue.
 type ProviderInfo struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -335,7 +345,10 @@ type ProviderInfo struct {
 	Permissions []string `protobuf:"bytes,6,rep,name=permissions,proto3" json:"permissions,omitempty"`
 	DocsUrl     string   `protobuf:"bytes,7,opt,name=docs_url,json=docsUrl,proto3" json:"docs_url,omitempty"`
 	// True when credentials come from a browser OAuth flow.
-	Oauth         bool `protobuf:"varint,8,opt,name=oauth,proto3" json:"oauth,omitempty"`
+	Oauth bool `protobuf:"varint,8,opt,name=oauth,proto3" json:"oauth,omitempty"`
+	// The environment variable that overrides the provider's base URL
+	// ("PATCHBAY_ENDPOINT_STRIPE").
+	EndpointEnv   string `protobuf:"bytes,9,opt,name=endpoint_env,json=endpointEnv,proto3" json:"endpoint_env,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -424,6 +437,13 @@ func (x *ProviderInfo) GetOauth() bool {
 		return x.Oauth
 	}
 	return false
+}
+
+func (x *ProviderInfo) GetEndpointEnv() string {
+	if x != nil {
+		return x.EndpointEnv
+	}
+	return ""
 }
 
 type ListProvidersRequest struct {
@@ -739,7 +759,9 @@ type ListCredentialsResponse struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Profiles []*CredentialProfile   `protobuf:"bytes,1,rep,name=profiles,proto3" json:"profiles,omitempty"`
 	// The keyring backend in use ("secret-service", "file", ...).
-	Backend       string `protobuf:"bytes,2,opt,name=backend,proto3" json:"backend,omitempty"`
+	Backend string `protobuf:"bytes,2,opt,name=backend,proto3" json:"backend,omitempty"`
+	// True when the file keyring waits for its passphrase (UnlockKeyring).
+	Locked        bool `protobuf:"varint,3,opt,name=locked,proto3" json:"locked,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -786,6 +808,13 @@ func (x *ListCredentialsResponse) GetBackend() string {
 		return x.Backend
 	}
 	return ""
+}
+
+func (x *ListCredentialsResponse) GetLocked() bool {
+	if x != nil {
+		return x.Locked
+	}
+	return false
 }
 
 type SaveCredentialsRequest struct {
@@ -1122,9 +1151,12 @@ func (*DeleteCredentialsResponse) Descriptor() ([]byte, []int) {
 }
 
 type StartOAuthRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Provider      string                 `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
-	Profile       string                 `protobuf:"bytes,2,opt,name=profile,proto3" json:"profile,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Provider string                 `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	Profile  string                 `protobuf:"bytes,2,opt,name=profile,proto3" json:"profile,omitempty"`
+	// Non-token form values (the OAuth application's client id and secret,
+	// the redirect port); missing ones come from the stored profile.
+	Values        map[string]string `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1173,10 +1205,20 @@ func (x *StartOAuthRequest) GetProfile() string {
 	return ""
 }
 
+func (x *StartOAuthRequest) GetValues() map[string]string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
 type StartOAuthResponse struct {
-	state        protoimpl.MessageState `protogen:"open.v1"`
-	AuthorizeUrl string                 `protobuf:"bytes,1,opt,name=authorize_url,json=authorizeUrl,proto3" json:"authorize_url,omitempty"`
-	// The daemon finishes the flow itself; watch for CredentialsChanged.
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Open this in the system browser.
+	AuthorizeUrl string `protobuf:"bytes,1,opt,name=authorize_url,json=authorizeUrl,proto3" json:"authorize_url,omitempty"`
+	// The daemon finishes the flow itself: on success it publishes
+	// CredentialsChanged; on failure or timeout a CredentialRequestClosed
+	// whose id is this state and whose outcome is "oauth_failed".
 	State         string `protobuf:"bytes,2,opt,name=state,proto3" json:"state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1226,6 +1268,94 @@ func (x *StartOAuthResponse) GetState() string {
 	return ""
 }
 
+type UnlockKeyringRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Passphrase    string                 `protobuf:"bytes,1,opt,name=passphrase,proto3" json:"passphrase,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlockKeyringRequest) Reset() {
+	*x = UnlockKeyringRequest{}
+	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlockKeyringRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlockKeyringRequest) ProtoMessage() {}
+
+func (x *UnlockKeyringRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlockKeyringRequest.ProtoReflect.Descriptor instead.
+func (*UnlockKeyringRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *UnlockKeyringRequest) GetPassphrase() string {
+	if x != nil {
+		return x.Passphrase
+	}
+	return ""
+}
+
+type UnlockKeyringResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Backend       string                 `protobuf:"bytes,1,opt,name=backend,proto3" json:"backend,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlockKeyringResponse) Reset() {
+	*x = UnlockKeyringResponse{}
+	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlockKeyringResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlockKeyringResponse) ProtoMessage() {}
+
+func (x *UnlockKeyringResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlockKeyringResponse.ProtoReflect.Descriptor instead.
+func (*UnlockKeyringResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *UnlockKeyringResponse) GetBackend() string {
+	if x != nil {
+		return x.Backend
+	}
+	return ""
+}
+
 // CredentialRequest asks the editor for credentials a flow needs.
 type CredentialRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -1243,7 +1373,7 @@ type CredentialRequest struct {
 
 func (x *CredentialRequest) Reset() {
 	*x = CredentialRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1255,7 +1385,7 @@ func (x *CredentialRequest) String() string {
 func (*CredentialRequest) ProtoMessage() {}
 
 func (x *CredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1268,7 +1398,7 @@ func (x *CredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CredentialRequest.ProtoReflect.Descriptor instead.
 func (*CredentialRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{16}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CredentialRequest) GetId() string {
@@ -1318,7 +1448,8 @@ func (x *CredentialRequest) GetExpiresAt() *timestamppb.Timestamp {
 type CredentialRequestClosed struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// "answered", "canceled", "timeout".
+	// "answered", "canceled", "timeout" (or "oauth_failed" for a browser
+	// sign-in, see StartOAuthResponse).
 	Outcome       string `protobuf:"bytes,2,opt,name=outcome,proto3" json:"outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1326,7 +1457,7 @@ type CredentialRequestClosed struct {
 
 func (x *CredentialRequestClosed) Reset() {
 	*x = CredentialRequestClosed{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1338,7 +1469,7 @@ func (x *CredentialRequestClosed) String() string {
 func (*CredentialRequestClosed) ProtoMessage() {}
 
 func (x *CredentialRequestClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1351,7 +1482,7 @@ func (x *CredentialRequestClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CredentialRequestClosed.ProtoReflect.Descriptor instead.
 func (*CredentialRequestClosed) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{17}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CredentialRequestClosed) GetId() string {
@@ -1380,7 +1511,7 @@ type AnswerCredentialRequestRequest struct {
 
 func (x *AnswerCredentialRequestRequest) Reset() {
 	*x = AnswerCredentialRequestRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1392,7 +1523,7 @@ func (x *AnswerCredentialRequestRequest) String() string {
 func (*AnswerCredentialRequestRequest) ProtoMessage() {}
 
 func (x *AnswerCredentialRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1405,7 +1536,7 @@ func (x *AnswerCredentialRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerCredentialRequestRequest.ProtoReflect.Descriptor instead.
 func (*AnswerCredentialRequestRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{18}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AnswerCredentialRequestRequest) GetRequestId() string {
@@ -1446,7 +1577,7 @@ type AnswerCredentialRequestResponse struct {
 
 func (x *AnswerCredentialRequestResponse) Reset() {
 	*x = AnswerCredentialRequestResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1458,7 +1589,7 @@ func (x *AnswerCredentialRequestResponse) String() string {
 func (*AnswerCredentialRequestResponse) ProtoMessage() {}
 
 func (x *AnswerCredentialRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1471,7 +1602,7 @@ func (x *AnswerCredentialRequestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerCredentialRequestResponse.ProtoReflect.Descriptor instead.
 func (*AnswerCredentialRequestResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{19}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AnswerCredentialRequestResponse) GetCheck() *CheckResult {
@@ -1492,7 +1623,7 @@ var File_patchbay_v1_credential_proto protoreflect.FileDescriptor
 
 const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\n" +
-	"\x1cpatchbay/v1/credential.proto\x12\vpatchbay.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x02\n" +
+	"\x1cpatchbay/v1/credential.proto\x12\vpatchbay.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcd\x02\n" +
 	"\tFormField\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x12*\n" +
@@ -1504,7 +1635,8 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x04help\x18\b \x01(\tR\x04help\x12\x18\n" +
 	"\aoptions\x18\t \x03(\tR\aoptions\x12#\n" +
 	"\rdefault_value\x18\n" +
-	" \x01(\tR\fdefaultValue\"\x95\x02\n" +
+	" \x01(\tR\fdefaultValue\x12\x16\n" +
+	"\x06secret\x18\v \x01(\bR\x06secret\"\xb8\x02\n" +
 	"\fProviderInfo\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x129\n" +
@@ -1513,7 +1645,8 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x05steps\x18\x05 \x03(\tR\x05steps\x12 \n" +
 	"\vpermissions\x18\x06 \x03(\tR\vpermissions\x12\x19\n" +
 	"\bdocs_url\x18\a \x01(\tR\adocsUrl\x12\x14\n" +
-	"\x05oauth\x18\b \x01(\bR\x05oauth\"\x16\n" +
+	"\x05oauth\x18\b \x01(\bR\x05oauth\x12!\n" +
+	"\fendpoint_env\x18\t \x01(\tR\vendpointEnv\"\x16\n" +
 	"\x14ListProvidersRequest\"P\n" +
 	"\x15ListProvidersResponse\x127\n" +
 	"\tproviders\x18\x01 \x03(\v2\x19.patchbay.v1.ProviderInfoR\tproviders\"\xb7\x02\n" +
@@ -1540,10 +1673,11 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"4\n" +
 	"\x16ListCredentialsRequest\x12\x1a\n" +
-	"\bprovider\x18\x01 \x01(\tR\bprovider\"o\n" +
+	"\bprovider\x18\x01 \x01(\tR\bprovider\"\x87\x01\n" +
 	"\x17ListCredentialsResponse\x12:\n" +
 	"\bprofiles\x18\x01 \x03(\v2\x1e.patchbay.v1.CredentialProfileR\bprofiles\x12\x18\n" +
-	"\abackend\x18\x02 \x01(\tR\abackend\"\xfe\x01\n" +
+	"\abackend\x18\x02 \x01(\tR\abackend\x12\x16\n" +
+	"\x06locked\x18\x03 \x01(\bR\x06locked\"\xfe\x01\n" +
 	"\x16SaveCredentialsRequest\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x18\n" +
 	"\aprofile\x18\x02 \x01(\tR\aprofile\x12G\n" +
@@ -1569,13 +1703,23 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x18DeleteCredentialsRequest\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x18\n" +
 	"\aprofile\x18\x02 \x01(\tR\aprofile\"\x1b\n" +
-	"\x19DeleteCredentialsResponse\"I\n" +
+	"\x19DeleteCredentialsResponse\"\xc8\x01\n" +
 	"\x11StartOAuthRequest\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x18\n" +
-	"\aprofile\x18\x02 \x01(\tR\aprofile\"O\n" +
+	"\aprofile\x18\x02 \x01(\tR\aprofile\x12B\n" +
+	"\x06values\x18\x03 \x03(\v2*.patchbay.v1.StartOAuthRequest.ValuesEntryR\x06values\x1a9\n" +
+	"\vValuesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"O\n" +
 	"\x12StartOAuthResponse\x12#\n" +
 	"\rauthorize_url\x18\x01 \x01(\tR\fauthorizeUrl\x12\x14\n" +
-	"\x05state\x18\x02 \x01(\tR\x05state\"\xe0\x01\n" +
+	"\x05state\x18\x02 \x01(\tR\x05state\"6\n" +
+	"\x14UnlockKeyringRequest\x12\x1e\n" +
+	"\n" +
+	"passphrase\x18\x01 \x01(\tR\n" +
+	"passphrase\"1\n" +
+	"\x15UnlockKeyringResponse\x12\x18\n" +
+	"\abackend\x18\x01 \x01(\tR\abackend\"\xe0\x01\n" +
 	"\x11CredentialRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1a\n" +
 	"\bprovider\x18\x02 \x01(\tR\bprovider\x12\x18\n" +
@@ -1622,7 +1766,7 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x13CHECK_STATUS_OUTAGE\x10\b\x12\x1d\n" +
 	"\x19CHECK_STATUS_RATE_LIMITED\x10\t\x12\x18\n" +
 	"\x14CHECK_STATUS_MISSING\x10\n" +
-	"2\xbb\x05\n" +
+	"2\x93\x06\n" +
 	"\x11CredentialService\x12[\n" +
 	"\rListProviders\x12!.patchbay.v1.ListProvidersRequest\x1a\".patchbay.v1.ListProvidersResponse\"\x03\x90\x02\x01\x12a\n" +
 	"\x0fListCredentials\x12#.patchbay.v1.ListCredentialsRequest\x1a$.patchbay.v1.ListCredentialsResponse\"\x03\x90\x02\x01\x12\\\n" +
@@ -1630,7 +1774,8 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x10CheckCredentials\x12$.patchbay.v1.CheckCredentialsRequest\x1a%.patchbay.v1.CheckCredentialsResponse\x12b\n" +
 	"\x11DeleteCredentials\x12%.patchbay.v1.DeleteCredentialsRequest\x1a&.patchbay.v1.DeleteCredentialsResponse\x12M\n" +
 	"\n" +
-	"StartOAuth\x12\x1e.patchbay.v1.StartOAuthRequest\x1a\x1f.patchbay.v1.StartOAuthResponse\x12t\n" +
+	"StartOAuth\x12\x1e.patchbay.v1.StartOAuthRequest\x1a\x1f.patchbay.v1.StartOAuthResponse\x12V\n" +
+	"\rUnlockKeyring\x12!.patchbay.v1.UnlockKeyringRequest\x1a\".patchbay.v1.UnlockKeyringResponse\x12t\n" +
 	"\x17AnswerCredentialRequest\x12+.patchbay.v1.AnswerCredentialRequestRequest\x1a,.patchbay.v1.AnswerCredentialRequestResponseB\xac\x01\n" +
 	"\x0fcom.patchbay.v1B\x0fCredentialProtoP\x01Z;github.com/patchbay-dev/patchbay/gen/patchbay/v1;patchbayv1\xa2\x02\x03PXX\xaa\x02\vPatchbay.V1\xca\x02\vPatchbay\\V1\xe2\x02\x17Patchbay\\V1\\GPBMetadata\xea\x02\fPatchbay::V1b\x06proto3"
 
@@ -1647,7 +1792,7 @@ func file_patchbay_v1_credential_proto_rawDescGZIP() []byte {
 }
 
 var file_patchbay_v1_credential_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_patchbay_v1_credential_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_patchbay_v1_credential_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_patchbay_v1_credential_proto_goTypes = []any{
 	(ProviderCategory)(0),                   // 0: patchbay.v1.ProviderCategory
 	(FieldKind)(0),                          // 1: patchbay.v1.FieldKind
@@ -1668,15 +1813,18 @@ var file_patchbay_v1_credential_proto_goTypes = []any{
 	(*DeleteCredentialsResponse)(nil),       // 16: patchbay.v1.DeleteCredentialsResponse
 	(*StartOAuthRequest)(nil),               // 17: patchbay.v1.StartOAuthRequest
 	(*StartOAuthResponse)(nil),              // 18: patchbay.v1.StartOAuthResponse
-	(*CredentialRequest)(nil),               // 19: patchbay.v1.CredentialRequest
-	(*CredentialRequestClosed)(nil),         // 20: patchbay.v1.CredentialRequestClosed
-	(*AnswerCredentialRequestRequest)(nil),  // 21: patchbay.v1.AnswerCredentialRequestRequest
-	(*AnswerCredentialRequestResponse)(nil), // 22: patchbay.v1.AnswerCredentialRequestResponse
-	nil,                                     // 23: patchbay.v1.CredentialProfile.HintsEntry
-	nil,                                     // 24: patchbay.v1.SaveCredentialsRequest.ValuesEntry
-	nil,                                     // 25: patchbay.v1.CheckCredentialsRequest.ValuesEntry
-	nil,                                     // 26: patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
-	(*timestamppb.Timestamp)(nil),           // 27: google.protobuf.Timestamp
+	(*UnlockKeyringRequest)(nil),            // 19: patchbay.v1.UnlockKeyringRequest
+	(*UnlockKeyringResponse)(nil),           // 20: patchbay.v1.UnlockKeyringResponse
+	(*CredentialRequest)(nil),               // 21: patchbay.v1.CredentialRequest
+	(*CredentialRequestClosed)(nil),         // 22: patchbay.v1.CredentialRequestClosed
+	(*AnswerCredentialRequestRequest)(nil),  // 23: patchbay.v1.AnswerCredentialRequestRequest
+	(*AnswerCredentialRequestResponse)(nil), // 24: patchbay.v1.AnswerCredentialRequestResponse
+	nil,                                     // 25: patchbay.v1.CredentialProfile.HintsEntry
+	nil,                                     // 26: patchbay.v1.SaveCredentialsRequest.ValuesEntry
+	nil,                                     // 27: patchbay.v1.CheckCredentialsRequest.ValuesEntry
+	nil,                                     // 28: patchbay.v1.StartOAuthRequest.ValuesEntry
+	nil,                                     // 29: patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
+	(*timestamppb.Timestamp)(nil),           // 30: google.protobuf.Timestamp
 }
 var file_patchbay_v1_credential_proto_depIdxs = []int32{
 	1,  // 0: patchbay.v1.FormField.kind:type_name -> patchbay.v1.FieldKind
@@ -1684,39 +1832,42 @@ var file_patchbay_v1_credential_proto_depIdxs = []int32{
 	3,  // 2: patchbay.v1.ProviderInfo.fields:type_name -> patchbay.v1.FormField
 	4,  // 3: patchbay.v1.ListProvidersResponse.providers:type_name -> patchbay.v1.ProviderInfo
 	2,  // 4: patchbay.v1.CheckResult.status:type_name -> patchbay.v1.CheckStatus
-	27, // 5: patchbay.v1.CheckResult.checked_at:type_name -> google.protobuf.Timestamp
-	23, // 6: patchbay.v1.CredentialProfile.hints:type_name -> patchbay.v1.CredentialProfile.HintsEntry
+	30, // 5: patchbay.v1.CheckResult.checked_at:type_name -> google.protobuf.Timestamp
+	25, // 6: patchbay.v1.CredentialProfile.hints:type_name -> patchbay.v1.CredentialProfile.HintsEntry
 	7,  // 7: patchbay.v1.CredentialProfile.last_check:type_name -> patchbay.v1.CheckResult
-	27, // 8: patchbay.v1.CredentialProfile.updated_at:type_name -> google.protobuf.Timestamp
+	30, // 8: patchbay.v1.CredentialProfile.updated_at:type_name -> google.protobuf.Timestamp
 	8,  // 9: patchbay.v1.ListCredentialsResponse.profiles:type_name -> patchbay.v1.CredentialProfile
-	24, // 10: patchbay.v1.SaveCredentialsRequest.values:type_name -> patchbay.v1.SaveCredentialsRequest.ValuesEntry
+	26, // 10: patchbay.v1.SaveCredentialsRequest.values:type_name -> patchbay.v1.SaveCredentialsRequest.ValuesEntry
 	8,  // 11: patchbay.v1.SaveCredentialsResponse.profile:type_name -> patchbay.v1.CredentialProfile
 	7,  // 12: patchbay.v1.SaveCredentialsResponse.check:type_name -> patchbay.v1.CheckResult
-	25, // 13: patchbay.v1.CheckCredentialsRequest.values:type_name -> patchbay.v1.CheckCredentialsRequest.ValuesEntry
+	27, // 13: patchbay.v1.CheckCredentialsRequest.values:type_name -> patchbay.v1.CheckCredentialsRequest.ValuesEntry
 	7,  // 14: patchbay.v1.CheckCredentialsResponse.result:type_name -> patchbay.v1.CheckResult
-	7,  // 15: patchbay.v1.CredentialRequest.problem:type_name -> patchbay.v1.CheckResult
-	27, // 16: patchbay.v1.CredentialRequest.expires_at:type_name -> google.protobuf.Timestamp
-	26, // 17: patchbay.v1.AnswerCredentialRequestRequest.values:type_name -> patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
-	7,  // 18: patchbay.v1.AnswerCredentialRequestResponse.check:type_name -> patchbay.v1.CheckResult
-	5,  // 19: patchbay.v1.CredentialService.ListProviders:input_type -> patchbay.v1.ListProvidersRequest
-	9,  // 20: patchbay.v1.CredentialService.ListCredentials:input_type -> patchbay.v1.ListCredentialsRequest
-	11, // 21: patchbay.v1.CredentialService.SaveCredentials:input_type -> patchbay.v1.SaveCredentialsRequest
-	13, // 22: patchbay.v1.CredentialService.CheckCredentials:input_type -> patchbay.v1.CheckCredentialsRequest
-	15, // 23: patchbay.v1.CredentialService.DeleteCredentials:input_type -> patchbay.v1.DeleteCredentialsRequest
-	17, // 24: patchbay.v1.CredentialService.StartOAuth:input_type -> patchbay.v1.StartOAuthRequest
-	21, // 25: patchbay.v1.CredentialService.AnswerCredentialRequest:input_type -> patchbay.v1.AnswerCredentialRequestRequest
-	6,  // 26: patchbay.v1.CredentialService.ListProviders:output_type -> patchbay.v1.ListProvidersResponse
-	10, // 27: patchbay.v1.CredentialService.ListCredentials:output_type -> patchbay.v1.ListCredentialsResponse
-	12, // 28: patchbay.v1.CredentialService.SaveCredentials:output_type -> patchbay.v1.SaveCredentialsResponse
-	14, // 29: patchbay.v1.CredentialService.CheckCredentials:output_type -> patchbay.v1.CheckCredentialsResponse
-	16, // 30: patchbay.v1.CredentialService.DeleteCredentials:output_type -> patchbay.v1.DeleteCredentialsResponse
-	18, // 31: patchbay.v1.CredentialService.StartOAuth:output_type -> patchbay.v1.StartOAuthResponse
-	22, // 32: patchbay.v1.CredentialService.AnswerCredentialRequest:output_type -> patchbay.v1.AnswerCredentialRequestResponse
-	26, // [26:33] is the sub-list for method output_type
-	19, // [19:26] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	28, // 15: patchbay.v1.StartOAuthRequest.values:type_name -> patchbay.v1.StartOAuthRequest.ValuesEntry
+	7,  // 16: patchbay.v1.CredentialRequest.problem:type_name -> patchbay.v1.CheckResult
+	30, // 17: patchbay.v1.CredentialRequest.expires_at:type_name -> google.protobuf.Timestamp
+	29, // 18: patchbay.v1.AnswerCredentialRequestRequest.values:type_name -> patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
+	7,  // 19: patchbay.v1.AnswerCredentialRequestResponse.check:type_name -> patchbay.v1.CheckResult
+	5,  // 20: patchbay.v1.CredentialService.ListProviders:input_type -> patchbay.v1.ListProvidersRequest
+	9,  // 21: patchbay.v1.CredentialService.ListCredentials:input_type -> patchbay.v1.ListCredentialsRequest
+	11, // 22: patchbay.v1.CredentialService.SaveCredentials:input_type -> patchbay.v1.SaveCredentialsRequest
+	13, // 23: patchbay.v1.CredentialService.CheckCredentials:input_type -> patchbay.v1.CheckCredentialsRequest
+	15, // 24: patchbay.v1.CredentialService.DeleteCredentials:input_type -> patchbay.v1.DeleteCredentialsRequest
+	17, // 25: patchbay.v1.CredentialService.StartOAuth:input_type -> patchbay.v1.StartOAuthRequest
+	19, // 26: patchbay.v1.CredentialService.UnlockKeyring:input_type -> patchbay.v1.UnlockKeyringRequest
+	23, // 27: patchbay.v1.CredentialService.AnswerCredentialRequest:input_type -> patchbay.v1.AnswerCredentialRequestRequest
+	6,  // 28: patchbay.v1.CredentialService.ListProviders:output_type -> patchbay.v1.ListProvidersResponse
+	10, // 29: patchbay.v1.CredentialService.ListCredentials:output_type -> patchbay.v1.ListCredentialsResponse
+	12, // 30: patchbay.v1.CredentialService.SaveCredentials:output_type -> patchbay.v1.SaveCredentialsResponse
+	14, // 31: patchbay.v1.CredentialService.CheckCredentials:output_type -> patchbay.v1.CheckCredentialsResponse
+	16, // 32: patchbay.v1.CredentialService.DeleteCredentials:output_type -> patchbay.v1.DeleteCredentialsResponse
+	18, // 33: patchbay.v1.CredentialService.StartOAuth:output_type -> patchbay.v1.StartOAuthResponse
+	20, // 34: patchbay.v1.CredentialService.UnlockKeyring:output_type -> patchbay.v1.UnlockKeyringResponse
+	24, // 35: patchbay.v1.CredentialService.AnswerCredentialRequest:output_type -> patchbay.v1.AnswerCredentialRequestResponse
+	28, // [28:36] is the sub-list for method output_type
+	20, // [20:28] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_credential_proto_init() }
@@ -1730,7 +1881,7 @@ func file_patchbay_v1_credential_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_credential_proto_rawDesc), len(file_patchbay_v1_credential_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   24,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

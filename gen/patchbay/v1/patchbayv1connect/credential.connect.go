@@ -51,6 +51,9 @@ const (
 	// CredentialServiceStartOAuthProcedure is the fully-qualified name of the CredentialService's
 	// StartOAuth RPC.
 	CredentialServiceStartOAuthProcedure = "/patchbay.v1.CredentialService/StartOAuth"
+	// CredentialServiceUnlockKeyringProcedure is the fully-qualified name of the CredentialService's
+	// UnlockKeyring RPC.
+	CredentialServiceUnlockKeyringProcedure = "/patchbay.v1.CredentialService/UnlockKeyring"
 	// CredentialServiceAnswerCredentialRequestProcedure is the fully-qualified name of the
 	// CredentialService's AnswerCredentialRequest RPC.
 	CredentialServiceAnswerCredentialRequestProcedure = "/patchbay.v1.CredentialService/AnswerCredentialRequest"
@@ -72,6 +75,9 @@ type CredentialServiceClient interface {
 	DeleteCredentials(context.Context, *connect.Request[v1.DeleteCredentialsRequest]) (*connect.Response[v1.DeleteCredentialsResponse], error)
 	// StartOAuth begins a browser OAuth flow (Netlify) and returns the URL to open.
 	StartOAuth(context.Context, *connect.Request[v1.StartOAuthRequest]) (*connect.Response[v1.StartOAuthResponse], error)
+	// UnlockKeyring gives the encrypted file keyring its passphrase (when no
+	// OS keyring service exists and PATCHBAY_KEYRING_PASSPHRASE is not set).
+	UnlockKeyring(context.Context, *connect.Request[v1.UnlockKeyringRequest]) (*connect.Response[v1.UnlockKeyringResponse], error)
 	// AnswerCredentialRequest answers (or cancels) a credential request that a
 	// flow published on the event stream.
 	AnswerCredentialRequest(context.Context, *connect.Request[v1.AnswerCredentialRequestRequest]) (*connect.Response[v1.AnswerCredentialRequestResponse], error)
@@ -126,6 +132,12 @@ func NewCredentialServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(credentialServiceMethods.ByName("StartOAuth")),
 			connect.WithClientOptions(opts...),
 		),
+		unlockKeyring: connect.NewClient[v1.UnlockKeyringRequest, v1.UnlockKeyringResponse](
+			httpClient,
+			baseURL+CredentialServiceUnlockKeyringProcedure,
+			connect.WithSchema(credentialServiceMethods.ByName("UnlockKeyring")),
+			connect.WithClientOptions(opts...),
+		),
 		answerCredentialRequest: connect.NewClient[v1.AnswerCredentialRequestRequest, v1.AnswerCredentialRequestResponse](
 			httpClient,
 			baseURL+CredentialServiceAnswerCredentialRequestProcedure,
@@ -143,6 +155,7 @@ type credentialServiceClient struct {
 	checkCredentials        *connect.Client[v1.CheckCredentialsRequest, v1.CheckCredentialsResponse]
 	deleteCredentials       *connect.Client[v1.DeleteCredentialsRequest, v1.DeleteCredentialsResponse]
 	startOAuth              *connect.Client[v1.StartOAuthRequest, v1.StartOAuthResponse]
+	unlockKeyring           *connect.Client[v1.UnlockKeyringRequest, v1.UnlockKeyringResponse]
 	answerCredentialRequest *connect.Client[v1.AnswerCredentialRequestRequest, v1.AnswerCredentialRequestResponse]
 }
 
@@ -176,6 +189,11 @@ func (c *credentialServiceClient) StartOAuth(ctx context.Context, req *connect.R
 	return c.startOAuth.CallUnary(ctx, req)
 }
 
+// UnlockKeyring calls patchbay.v1.CredentialService.UnlockKeyring.
+func (c *credentialServiceClient) UnlockKeyring(ctx context.Context, req *connect.Request[v1.UnlockKeyringRequest]) (*connect.Response[v1.UnlockKeyringResponse], error) {
+	return c.unlockKeyring.CallUnary(ctx, req)
+}
+
 // AnswerCredentialRequest calls patchbay.v1.CredentialService.AnswerCredentialRequest.
 func (c *credentialServiceClient) AnswerCredentialRequest(ctx context.Context, req *connect.Request[v1.AnswerCredentialRequestRequest]) (*connect.Response[v1.AnswerCredentialRequestResponse], error) {
 	return c.answerCredentialRequest.CallUnary(ctx, req)
@@ -197,6 +215,9 @@ type CredentialServiceHandler interface {
 	DeleteCredentials(context.Context, *connect.Request[v1.DeleteCredentialsRequest]) (*connect.Response[v1.DeleteCredentialsResponse], error)
 	// StartOAuth begins a browser OAuth flow (Netlify) and returns the URL to open.
 	StartOAuth(context.Context, *connect.Request[v1.StartOAuthRequest]) (*connect.Response[v1.StartOAuthResponse], error)
+	// UnlockKeyring gives the encrypted file keyring its passphrase (when no
+	// OS keyring service exists and PATCHBAY_KEYRING_PASSPHRASE is not set).
+	UnlockKeyring(context.Context, *connect.Request[v1.UnlockKeyringRequest]) (*connect.Response[v1.UnlockKeyringResponse], error)
 	// AnswerCredentialRequest answers (or cancels) a credential request that a
 	// flow published on the event stream.
 	AnswerCredentialRequest(context.Context, *connect.Request[v1.AnswerCredentialRequestRequest]) (*connect.Response[v1.AnswerCredentialRequestResponse], error)
@@ -247,6 +268,12 @@ func NewCredentialServiceHandler(svc CredentialServiceHandler, opts ...connect.H
 		connect.WithSchema(credentialServiceMethods.ByName("StartOAuth")),
 		connect.WithHandlerOptions(opts...),
 	)
+	credentialServiceUnlockKeyringHandler := connect.NewUnaryHandler(
+		CredentialServiceUnlockKeyringProcedure,
+		svc.UnlockKeyring,
+		connect.WithSchema(credentialServiceMethods.ByName("UnlockKeyring")),
+		connect.WithHandlerOptions(opts...),
+	)
 	credentialServiceAnswerCredentialRequestHandler := connect.NewUnaryHandler(
 		CredentialServiceAnswerCredentialRequestProcedure,
 		svc.AnswerCredentialRequest,
@@ -267,6 +294,8 @@ func NewCredentialServiceHandler(svc CredentialServiceHandler, opts ...connect.H
 			credentialServiceDeleteCredentialsHandler.ServeHTTP(w, r)
 		case CredentialServiceStartOAuthProcedure:
 			credentialServiceStartOAuthHandler.ServeHTTP(w, r)
+		case CredentialServiceUnlockKeyringProcedure:
+			credentialServiceUnlockKeyringHandler.ServeHTTP(w, r)
 		case CredentialServiceAnswerCredentialRequestProcedure:
 			credentialServiceAnswerCredentialRequestHandler.ServeHTTP(w, r)
 		default:
@@ -300,6 +329,10 @@ func (UnimplementedCredentialServiceHandler) DeleteCredentials(context.Context, 
 
 func (UnimplementedCredentialServiceHandler) StartOAuth(context.Context, *connect.Request[v1.StartOAuthRequest]) (*connect.Response[v1.StartOAuthResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.CredentialService.StartOAuth is not implemented"))
+}
+
+func (UnimplementedCredentialServiceHandler) UnlockKeyring(context.Context, *connect.Request[v1.UnlockKeyringRequest]) (*connect.Response[v1.UnlockKeyringResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.CredentialService.UnlockKeyring is not implemented"))
 }
 
 func (UnimplementedCredentialServiceHandler) AnswerCredentialRequest(context.Context, *connect.Request[v1.AnswerCredentialRequestRequest]) (*connect.Response[v1.AnswerCredentialRequestResponse], error) {

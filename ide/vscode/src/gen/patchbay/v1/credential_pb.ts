@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file patchbay/v1/credential.proto.
  */
 export const file_patchbay_v1_credential: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYXRjaGJheS92MS9jcmVkZW50aWFsLnByb3RvEgtwYXRjaGJheS52MSLVAQoJRm9ybUZpZWxkEgwKBG5hbWUYASABKAkSDQoFbGFiZWwYAiABKAkSJAoEa2luZBgDIAEoDjIWLnBhdGNoYmF5LnYxLkZpZWxkS2luZBIQCghyZXF1aXJlZBgEIAEoCBIPCgdwYXR0ZXJuGAUgASgJEhcKD3BhdHRlcm5fbWVzc2FnZRgGIAEoCRITCgtwbGFjZWhvbGRlchgHIAEoCRIMCgRoZWxwGAggASgJEg8KB29wdGlvbnMYCSADKAkSFQoNZGVmYXVsdF92YWx1ZRgKIAEoCSLOAQoMUHJvdmlkZXJJbmZvEgoKAmlkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRIvCghjYXRlZ29yeRgDIAEoDjIdLnBhdGNoYmF5LnYxLlByb3ZpZGVyQ2F0ZWdvcnkSJgoGZmllbGRzGAQgAygLMhYucGF0Y2hiYXkudjEuRm9ybUZpZWxkEg0KBXN0ZXBzGAUgAygJEhMKC3Blcm1pc3Npb25zGAYgAygJEhAKCGRvY3NfdXJsGAcgASgJEg0KBW9hdXRoGAggASgIIhYKFExpc3RQcm92aWRlcnNSZXF1ZXN0IkUKFUxpc3RQcm92aWRlcnNSZXNwb25zZRIsCglwcm92aWRlcnMYASADKAsyGS5wYXRjaGJheS52MS5Qcm92aWRlckluZm8i3wEKC0NoZWNrUmVzdWx0EigKBnN0YXR1cxgBIAEoDjIYLnBhdGNoYmF5LnYxLkNoZWNrU3RhdHVzEg8KB3N1bW1hcnkYAiABKAkSCwoDZml4GAMgASgJEg8KB2FjY291bnQYBCABKAkSGwoTbWlzc2luZ19wZXJtaXNzaW9ucxgFIAMoCRINCgVmaWVsZBgGIAEoCRIuCgpjaGVja2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNyZXRyeV9hZnRlcl9zZWNvbmRzGAggASgNIvwBChFDcmVkZW50aWFsUHJvZmlsZRIQCghwcm92aWRlchgBIAEoCRIPCgdwcm9maWxlGAIgASgJEjgKBWhpbnRzGAMgAygLMikucGF0Y2hiYXkudjEuQ3JlZGVudGlhbFByb2ZpbGUuSGludHNFbnRyeRIsCgpsYXN0X2NoZWNrGAQgASgLMhgucGF0Y2hiYXkudjEuQ2hlY2tSZXN1bHQSLgoKdXBkYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaLAoKSGludHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIioKFkxpc3RDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkiXAoXTGlzdENyZWRlbnRpYWxzUmVzcG9uc2USMAoIcHJvZmlsZXMYASADKAsyHi5wYXRjaGJheS52MS5DcmVkZW50aWFsUHJvZmlsZRIPCgdiYWNrZW5kGAIgASgJIskBChZTYXZlQ3JlZGVudGlhbHNSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkSPwoGdmFsdWVzGAMgAygLMi8ucGF0Y2hiYXkudjEuU2F2ZUNyZWRlbnRpYWxzUmVxdWVzdC5WYWx1ZXNFbnRyeRINCgVmb3JjZRgEIAEoCBINCgVtZXJnZRgFIAEoCBotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoIBChdTYXZlQ3JlZGVudGlhbHNSZXNwb25zZRIvCgdwcm9maWxlGAEgASgLMh4ucGF0Y2hiYXkudjEuQ3JlZGVudGlhbFByb2ZpbGUSJwoFY2hlY2sYAiABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdBINCgVzYXZlZBgDIAEoCCKtAQoXQ2hlY2tDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCRJACgZ2YWx1ZXMYAyADKAsyMC5wYXRjaGJheS52MS5DaGVja0NyZWRlbnRpYWxzUmVxdWVzdC5WYWx1ZXNFbnRyeRotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkQKGENoZWNrQ3JlZGVudGlhbHNSZXNwb25zZRIoCgZyZXN1bHQYASABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdCI9ChhEZWxldGVDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCSIbChlEZWxldGVDcmVkZW50aWFsc1Jlc3BvbnNlIjYKEVN0YXJ0T0F1dGhSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkiOgoSU3RhcnRPQXV0aFJlc3BvbnNlEhUKDWF1dGhvcml6ZV91cmwYASABKAkSDQoFc3RhdGUYAiABKAkirQEKEUNyZWRlbnRpYWxSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCHByb3ZpZGVyGAIgASgJEg8KB3Byb2ZpbGUYAyABKAkSDgoGcmVhc29uGAQgASgJEikKB3Byb2JsZW0YBSABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdBIuCgpleHBpcmVzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI2ChdDcmVkZW50aWFsUmVxdWVzdENsb3NlZBIKCgJpZBgBIAEoCRIPCgdvdXRjb21lGAIgASgJIssBCh5BbnN3ZXJDcmVkZW50aWFsUmVxdWVzdFJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRJHCgZ2YWx1ZXMYAiADKAsyNy5wYXRjaGJheS52MS5BbnN3ZXJDcmVkZW50aWFsUmVxdWVzdFJlcXVlc3QuVmFsdWVzRW50cnkSDgoGY2FuY2VsGAMgASgIEg0KBWZvcmNlGAQgASgIGi0KC1ZhbHVlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiWQofQW5zd2VyQ3JlZGVudGlhbFJlcXVlc3RSZXNwb25zZRInCgVjaGVjaxgBIAEoCzIYLnBhdGNoYmF5LnYxLkNoZWNrUmVzdWx0Eg0KBXNhdmVkGAIgASgIKnEKEFByb3ZpZGVyQ2F0ZWdvcnkSIQodUFJPVklERVJfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIbChdQUk9WSURFUl9DQVRFR09SWV9DTE9VRBABEh0KGVBST1ZJREVSX0NBVEVHT1JZX1NFUlZJQ0UQAiqVAQoJRmllbGRLaW5kEhoKFkZJRUxEX0tJTkRfVU5TUEVDSUZJRUQQABITCg9GSUVMRF9LSU5EX1RFWFQQARIVChFGSUVMRF9LSU5EX1NFQ1JFVBACEhMKD0ZJRUxEX0tJTkRfRklMRRADEhUKEUZJRUxEX0tJTkRfU0VMRUNUEAQSFAoQRklFTERfS0lORF9PQVVUSBAFKsYCCgtDaGVja1N0YXR1cxIcChhDSEVDS19TVEFUVVNfVU5TUEVDSUZJRUQQABITCg9DSEVDS19TVEFUVVNfT0sQARIYChRDSEVDS19TVEFUVVNfSU5WQUxJRBACEhgKFENIRUNLX1NUQVRVU19FWFBJUkVEEAMSKQolQ0hFQ0tfU1RBVFVTX0lOU1VGRklDSUVOVF9QRVJNSVNTSU9OUxAEEh0KGUNIRUNLX1NUQVRVU19XUk9OR19UQVJHRVQQBRIaChZDSEVDS19TVEFUVVNfTUFMRk9STUVEEAYSGAoUQ0hFQ0tfU1RBVFVTX05FVFdPUksQBxIXChNDSEVDS19TVEFUVVNfT1VUQUdFEAgSHQoZQ0hFQ0tfU1RBVFVTX1JBVEVfTElNSVRFRBAJEhgKFENIRUNLX1NUQVRVU19NSVNTSU5HEAoyuwUKEUNyZWRlbnRpYWxTZXJ2aWNlElsKDUxpc3RQcm92aWRlcnMSIS5wYXRjaGJheS52MS5MaXN0UHJvdmlkZXJzUmVxdWVzdBoiLnBhdGNoYmF5LnYxLkxpc3RQcm92aWRlcnNSZXNwb25zZSIDkAIBEmEKD0xpc3RDcmVkZW50aWFscxIjLnBhdGNoYmF5LnYxLkxpc3RDcmVkZW50aWFsc1JlcXVlc3QaJC5wYXRjaGJheS52MS5MaXN0Q3JlZGVudGlhbHNSZXNwb25zZSIDkAIBElwKD1NhdmVDcmVkZW50aWFscxIjLnBhdGNoYmF5LnYxLlNhdmVDcmVkZW50aWFsc1JlcXVlc3QaJC5wYXRjaGJheS52MS5TYXZlQ3JlZGVudGlhbHNSZXNwb25zZRJfChBDaGVja0NyZWRlbnRpYWxzEiQucGF0Y2hiYXkudjEuQ2hlY2tDcmVkZW50aWFsc1JlcXVlc3QaJS5wYXRjaGJheS52MS5DaGVja0NyZWRlbnRpYWxzUmVzcG9uc2USYgoRRGVsZXRlQ3JlZGVudGlhbHMSJS5wYXRjaGJheS52MS5EZWxldGVDcmVkZW50aWFsc1JlcXVlc3QaJi5wYXRjaGJheS52MS5EZWxldGVDcmVkZW50aWFsc1Jlc3BvbnNlEk0KClN0YXJ0T0F1dGgSHi5wYXRjaGJheS52MS5TdGFydE9BdXRoUmVxdWVzdBofLnBhdGNoYmF5LnYxLlN0YXJ0T0F1dGhSZXNwb25zZRJ0ChdBbnN3ZXJDcmVkZW50aWFsUmVxdWVzdBIrLnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVxdWVzdBosLnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVzcG9uc2VCrAEKD2NvbS5wYXRjaGJheS52MUIPQ3JlZGVudGlhbFByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChxwYXRjaGJheS92MS9jcmVkZW50aWFsLnByb3RvEgtwYXRjaGJheS52MSLlAQoJRm9ybUZpZWxkEgwKBG5hbWUYASABKAkSDQoFbGFiZWwYAiABKAkSJAoEa2luZBgDIAEoDjIWLnBhdGNoYmF5LnYxLkZpZWxkS2luZBIQCghyZXF1aXJlZBgEIAEoCBIPCgdwYXR0ZXJuGAUgASgJEhcKD3BhdHRlcm5fbWVzc2FnZRgGIAEoCRITCgtwbGFjZWhvbGRlchgHIAEoCRIMCgRoZWxwGAggASgJEg8KB29wdGlvbnMYCSADKAkSFQoNZGVmYXVsdF92YWx1ZRgKIAEoCRIOCgZzZWNyZXQYCyABKAgi5AEKDFByb3ZpZGVySW5mbxIKCgJpZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSLwoIY2F0ZWdvcnkYAyABKA4yHS5wYXRjaGJheS52MS5Qcm92aWRlckNhdGVnb3J5EiYKBmZpZWxkcxgEIAMoCzIWLnBhdGNoYmF5LnYxLkZvcm1GaWVsZBINCgVzdGVwcxgFIAMoCRITCgtwZXJtaXNzaW9ucxgGIAMoCRIQCghkb2NzX3VybBgHIAEoCRINCgVvYXV0aBgIIAEoCBIUCgxlbmRwb2ludF9lbnYYCSABKAkiFgoUTGlzdFByb3ZpZGVyc1JlcXVlc3QiRQoVTGlzdFByb3ZpZGVyc1Jlc3BvbnNlEiwKCXByb3ZpZGVycxgBIAMoCzIZLnBhdGNoYmF5LnYxLlByb3ZpZGVySW5mbyLfAQoLQ2hlY2tSZXN1bHQSKAoGc3RhdHVzGAEgASgOMhgucGF0Y2hiYXkudjEuQ2hlY2tTdGF0dXMSDwoHc3VtbWFyeRgCIAEoCRILCgNmaXgYAyABKAkSDwoHYWNjb3VudBgEIAEoCRIbChNtaXNzaW5nX3Blcm1pc3Npb25zGAUgAygJEg0KBWZpZWxkGAYgASgJEi4KCmNoZWNrZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE3JldHJ5X2FmdGVyX3NlY29uZHMYCCABKA0i/AEKEUNyZWRlbnRpYWxQcm9maWxlEhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkSOAoFaGludHMYAyADKAsyKS5wYXRjaGJheS52MS5DcmVkZW50aWFsUHJvZmlsZS5IaW50c0VudHJ5EiwKCmxhc3RfY2hlY2sYBCABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdBIuCgp1cGRhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBosCgpIaW50c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiKgoWTGlzdENyZWRlbnRpYWxzUmVxdWVzdBIQCghwcm92aWRlchgBIAEoCSJsChdMaXN0Q3JlZGVudGlhbHNSZXNwb25zZRIwCghwcm9maWxlcxgBIAMoCzIeLnBhdGNoYmF5LnYxLkNyZWRlbnRpYWxQcm9maWxlEg8KB2JhY2tlbmQYAiABKAkSDgoGbG9ja2VkGAMgASgIIskBChZTYXZlQ3JlZGVudGlhbHNSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkSPwoGdmFsdWVzGAMgAygLMi8ucGF0Y2hiYXkudjEuU2F2ZUNyZWRlbnRpYWxzUmVxdWVzdC5WYWx1ZXNFbnRyeRINCgVmb3JjZRgEIAEoCBINCgVtZXJnZRgFIAEoCBotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoIBChdTYXZlQ3JlZGVudGlhbHNSZXNwb25zZRIvCgdwcm9maWxlGAEgASgLMh4ucGF0Y2hiYXkudjEuQ3JlZGVudGlhbFByb2ZpbGUSJwoFY2hlY2sYAiABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdBINCgVzYXZlZBgDIAEoCCKtAQoXQ2hlY2tDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCRJACgZ2YWx1ZXMYAyADKAsyMC5wYXRjaGJheS52MS5DaGVja0NyZWRlbnRpYWxzUmVxdWVzdC5WYWx1ZXNFbnRyeRotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkQKGENoZWNrQ3JlZGVudGlhbHNSZXNwb25zZRIoCgZyZXN1bHQYASABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdCI9ChhEZWxldGVDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCSIbChlEZWxldGVDcmVkZW50aWFsc1Jlc3BvbnNlIqEBChFTdGFydE9BdXRoUmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIPCgdwcm9maWxlGAIgASgJEjoKBnZhbHVlcxgDIAMoCzIqLnBhdGNoYmF5LnYxLlN0YXJ0T0F1dGhSZXF1ZXN0LlZhbHVlc0VudHJ5Gi0KC1ZhbHVlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiOgoSU3RhcnRPQXV0aFJlc3BvbnNlEhUKDWF1dGhvcml6ZV91cmwYASABKAkSDQoFc3RhdGUYAiABKAkiKgoUVW5sb2NrS2V5cmluZ1JlcXVlc3QSEgoKcGFzc3BocmFzZRgBIAEoCSIoChVVbmxvY2tLZXlyaW5nUmVzcG9uc2USDwoHYmFja2VuZBgBIAEoCSKtAQoRQ3JlZGVudGlhbFJlcXVlc3QSCgoCaWQYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSDwoHcHJvZmlsZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSKQoHcHJvYmxlbRgFIAEoCzIYLnBhdGNoYmF5LnYxLkNoZWNrUmVzdWx0Ei4KCmV4cGlyZXNfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjYKF0NyZWRlbnRpYWxSZXF1ZXN0Q2xvc2VkEgoKAmlkGAEgASgJEg8KB291dGNvbWUYAiABKAkiywEKHkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEkcKBnZhbHVlcxgCIAMoCzI3LnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVxdWVzdC5WYWx1ZXNFbnRyeRIOCgZjYW5jZWwYAyABKAgSDQoFZm9yY2UYBCABKAgaLQoLVmFsdWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJZCh9BbnN3ZXJDcmVkZW50aWFsUmVxdWVzdFJlc3BvbnNlEicKBWNoZWNrGAEgASgLMhgucGF0Y2hiYXkudjEuQ2hlY2tSZXN1bHQSDQoFc2F2ZWQYAiABKAgqcQoQUHJvdmlkZXJDYXRlZ29yeRIhCh1QUk9WSURFUl9DQVRFR09SWV9VTlNQRUNJRklFRBAAEhsKF1BST1ZJREVSX0NBVEVHT1JZX0NMT1VEEAESHQoZUFJPVklERVJfQ0FURUdPUllfU0VSVklDRRACKpUBCglGaWVsZEtpbmQSGgoWRklFTERfS0lORF9VTlNQRUNJRklFRBAAEhMKD0ZJRUxEX0tJTkRfVEVYVBABEhUKEUZJRUxEX0tJTkRfU0VDUkVUEAISEwoPRklFTERfS0lORF9GSUxFEAMSFQoRRklFTERfS0lORF9TRUxFQ1QQBBIUChBGSUVMRF9LSU5EX09BVVRIEAUqxgIKC0NoZWNrU3RhdHVzEhwKGENIRUNLX1NUQVRVU19VTlNQRUNJRklFRBAAEhMKD0NIRUNLX1NUQVRVU19PSxABEhgKFENIRUNLX1NUQVRVU19JTlZBTElEEAISGAoUQ0hFQ0tfU1RBVFVTX0VYUElSRUQQAxIpCiVDSEVDS19TVEFUVVNfSU5TVUZGSUNJRU5UX1BFUk1JU1NJT05TEAQSHQoZQ0hFQ0tfU1RBVFVTX1dST05HX1RBUkdFVBAFEhoKFkNIRUNLX1NUQVRVU19NQUxGT1JNRUQQBhIYChRDSEVDS19TVEFUVVNfTkVUV09SSxAHEhcKE0NIRUNLX1NUQVRVU19PVVRBR0UQCBIdChlDSEVDS19TVEFUVVNfUkFURV9MSU1JVEVEEAkSGAoUQ0hFQ0tfU1RBVFVTX01JU1NJTkcQCjKTBgoRQ3JlZGVudGlhbFNlcnZpY2USWwoNTGlzdFByb3ZpZGVycxIhLnBhdGNoYmF5LnYxLkxpc3RQcm92aWRlcnNSZXF1ZXN0GiIucGF0Y2hiYXkudjEuTGlzdFByb3ZpZGVyc1Jlc3BvbnNlIgOQAgESYQoPTGlzdENyZWRlbnRpYWxzEiMucGF0Y2hiYXkudjEuTGlzdENyZWRlbnRpYWxzUmVxdWVzdBokLnBhdGNoYmF5LnYxLkxpc3RDcmVkZW50aWFsc1Jlc3BvbnNlIgOQAgESXAoPU2F2ZUNyZWRlbnRpYWxzEiMucGF0Y2hiYXkudjEuU2F2ZUNyZWRlbnRpYWxzUmVxdWVzdBokLnBhdGNoYmF5LnYxLlNhdmVDcmVkZW50aWFsc1Jlc3BvbnNlEl8KEENoZWNrQ3JlZGVudGlhbHMSJC5wYXRjaGJheS52MS5DaGVja0NyZWRlbnRpYWxzUmVxdWVzdBolLnBhdGNoYmF5LnYxLkNoZWNrQ3JlZGVudGlhbHNSZXNwb25zZRJiChFEZWxldGVDcmVkZW50aWFscxIlLnBhdGNoYmF5LnYxLkRlbGV0ZUNyZWRlbnRpYWxzUmVxdWVzdBomLnBhdGNoYmF5LnYxLkRlbGV0ZUNyZWRlbnRpYWxzUmVzcG9uc2USTQoKU3RhcnRPQXV0aBIeLnBhdGNoYmF5LnYxLlN0YXJ0T0F1dGhSZXF1ZXN0Gh8ucGF0Y2hiYXkudjEuU3RhcnRPQXV0aFJlc3BvbnNlElYKDVVubG9ja0tleXJpbmcSIS5wYXRjaGJheS52MS5VbmxvY2tLZXlyaW5nUmVxdWVzdBoiLnBhdGNoYmF5LnYxLlVubG9ja0tleXJpbmdSZXNwb25zZRJ0ChdBbnN3ZXJDcmVkZW50aWFsUmVxdWVzdBIrLnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVxdWVzdBosLnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVzcG9uc2VCrAEKD2NvbS5wYXRjaGJheS52MUIPQ3JlZGVudGlhbFByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * FormField describes one input of a credential form.
@@ -75,6 +75,14 @@ export type FormField = Message<"patchbay.v1.FormField"> & {
    * @generated from field: string default_value = 10;
    */
   defaultValue: string;
+
+  /**
+   * True for values that are write-only: never shown again, masked in
+   * listings (kinds SECRET, FILE and OAUTH).
+   *
+   * @generated from field: bool secret = 11;
+   */
+  secret: boolean;
 };
 
 /**
@@ -135,6 +143,14 @@ export type ProviderInfo = Message<"patchbay.v1.ProviderInfo"> & {
    * @generated from field: bool oauth = 8;
    */
   oauth: boolean;
+
+  /**
+   * The environment variable that overrides the provider's base URL
+   * ("PATCHBAY_ENDPOINT_STRIPE").
+   *
+   * @generated from field: string endpoint_env = 9;
+   */
+  endpointEnv: string;
 };
 
 /**
@@ -313,6 +329,13 @@ export type ListCredentialsResponse = Message<"patchbay.v1.ListCredentialsRespon
    * @generated from field: string backend = 2;
    */
   backend: string;
+
+  /**
+   * True when the file keyring waits for its passphrase (UnlockKeyring).
+   *
+   * @generated from field: bool locked = 3;
+   */
+  locked: boolean;
 };
 
 /**
@@ -488,6 +511,14 @@ export type StartOAuthRequest = Message<"patchbay.v1.StartOAuthRequest"> & {
    * @generated from field: string profile = 2;
    */
   profile: string;
+
+  /**
+   * Non-token form values (the OAuth application's client id and secret,
+   * the redirect port); missing ones come from the stored profile.
+   *
+   * @generated from field: map<string, string> values = 3;
+   */
+  values: { [key: string]: string };
 };
 
 /**
@@ -502,12 +533,16 @@ export const StartOAuthRequestSchema: GenMessage<StartOAuthRequest> = /*@__PURE_
  */
 export type StartOAuthResponse = Message<"patchbay.v1.StartOAuthResponse"> & {
   /**
+   * Open this in the system browser.
+   *
    * @generated from field: string authorize_url = 1;
    */
   authorizeUrl: string;
 
   /**
-   * The daemon finishes the flow itself; watch for CredentialsChanged.
+   * The daemon finishes the flow itself: on success it publishes
+   * CredentialsChanged; on failure or timeout a CredentialRequestClosed
+   * whose id is this state and whose outcome is "oauth_failed".
    *
    * @generated from field: string state = 2;
    */
@@ -520,6 +555,40 @@ export type StartOAuthResponse = Message<"patchbay.v1.StartOAuthResponse"> & {
  */
 export const StartOAuthResponseSchema: GenMessage<StartOAuthResponse> = /*@__PURE__*/
   messageDesc(file_patchbay_v1_credential, 15);
+
+/**
+ * @generated from message patchbay.v1.UnlockKeyringRequest
+ */
+export type UnlockKeyringRequest = Message<"patchbay.v1.UnlockKeyringRequest"> & {
+  /**
+   * @generated from field: string passphrase = 1;
+   */
+  passphrase: string;
+};
+
+/**
+ * Describes the message patchbay.v1.UnlockKeyringRequest.
+ * Use `create(UnlockKeyringRequestSchema)` to create a new message.
+ */
+export const UnlockKeyringRequestSchema: GenMessage<UnlockKeyringRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_credential, 16);
+
+/**
+ * @generated from message patchbay.v1.UnlockKeyringResponse
+ */
+export type UnlockKeyringResponse = Message<"patchbay.v1.UnlockKeyringResponse"> & {
+  /**
+   * @generated from field: string backend = 1;
+   */
+  backend: string;
+};
+
+/**
+ * Describes the message patchbay.v1.UnlockKeyringResponse.
+ * Use `create(UnlockKeyringResponseSchema)` to create a new message.
+ */
+export const UnlockKeyringResponseSchema: GenMessage<UnlockKeyringResponse> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_credential, 17);
 
 /**
  * CredentialRequest asks the editor for credentials a flow needs.
@@ -567,7 +636,7 @@ export type CredentialRequest = Message<"patchbay.v1.CredentialRequest"> & {
  * Use `create(CredentialRequestSchema)` to create a new message.
  */
 export const CredentialRequestSchema: GenMessage<CredentialRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 16);
+  messageDesc(file_patchbay_v1_credential, 18);
 
 /**
  * CredentialRequestClosed is published when a request is answered, canceled
@@ -582,7 +651,8 @@ export type CredentialRequestClosed = Message<"patchbay.v1.CredentialRequestClos
   id: string;
 
   /**
-   * "answered", "canceled", "timeout".
+   * "answered", "canceled", "timeout" (or "oauth_failed" for a browser
+   * sign-in, see StartOAuthResponse).
    *
    * @generated from field: string outcome = 2;
    */
@@ -594,7 +664,7 @@ export type CredentialRequestClosed = Message<"patchbay.v1.CredentialRequestClos
  * Use `create(CredentialRequestClosedSchema)` to create a new message.
  */
 export const CredentialRequestClosedSchema: GenMessage<CredentialRequestClosed> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 17);
+  messageDesc(file_patchbay_v1_credential, 19);
 
 /**
  * @generated from message patchbay.v1.AnswerCredentialRequestRequest
@@ -626,7 +696,7 @@ export type AnswerCredentialRequestRequest = Message<"patchbay.v1.AnswerCredenti
  * Use `create(AnswerCredentialRequestRequestSchema)` to create a new message.
  */
 export const AnswerCredentialRequestRequestSchema: GenMessage<AnswerCredentialRequestRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 18);
+  messageDesc(file_patchbay_v1_credential, 20);
 
 /**
  * @generated from message patchbay.v1.AnswerCredentialRequestResponse
@@ -648,7 +718,7 @@ export type AnswerCredentialRequestResponse = Message<"patchbay.v1.AnswerCredent
  * Use `create(AnswerCredentialRequestResponseSchema)` to create a new message.
  */
 export const AnswerCredentialRequestResponseSchema: GenMessage<AnswerCredentialRequestResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 19);
+  messageDesc(file_patchbay_v1_credential, 21);
 
 /**
  * @generated from enum patchbay.v1.ProviderCategory
@@ -850,6 +920,17 @@ export const CredentialService: GenService<{
     methodKind: "unary";
     input: typeof StartOAuthRequestSchema;
     output: typeof StartOAuthResponseSchema;
+  },
+  /**
+   * UnlockKeyring gives the encrypted file keyring its passphrase (when no
+   * OS keyring service exists and PATCHBAY_KEYRING_PASSPHRASE is not set).
+   *
+   * @generated from rpc patchbay.v1.CredentialService.UnlockKeyring
+   */
+  unlockKeyring: {
+    methodKind: "unary";
+    input: typeof UnlockKeyringRequestSchema;
+    output: typeof UnlockKeyringResponseSchema;
   },
   /**
    * AnswerCredentialRequest answers (or cancels) a credential request that a
