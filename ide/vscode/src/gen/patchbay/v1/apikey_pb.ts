@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file patchbay/v1/apikey.proto.
  */
 export const file_patchbay_v1_apikey: GenFile = /*@__PURE__*/
-  fileDesc("ChhwYXRjaGJheS92MS9hcGlrZXkucHJvdG8SC3BhdGNoYmF5LnYxIj4KBUdyYW50EhAKCHByb3ZpZGVyGAEgASgJEhIKCmNvbXBvbmVudHMYAiADKAkSDwoHcHJvZmlsZRgDIAEoCSKZAgoGQXBpS2V5EgoKAmlkGAEgASgJEgwKBHRlYW0YAiABKAkSDAoEbmFtZRgDIAEoCRIiCgZncmFudHMYBCADKAsyEi5wYXRjaGJheS52MS5HcmFudBISCgp0b2tlbl9oaW50GAUgASgJEi4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoVcmF0ZV9saW1pdF9wZXJfbWludXRlGAkgASgNIqQBChNDcmVhdGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSDAoEbmFtZRgCIAEoCRIiCgZncmFudHMYAyADKAsyEi5wYXRjaGJheS52MS5HcmFudBIuCgpleHBpcmVzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIdChVyYXRlX2xpbWl0X3Blcl9taW51dGUYBSABKA0iRwoUQ3JlYXRlQXBpS2V5UmVzcG9uc2USIAoDa2V5GAEgASgLMhMucGF0Y2hiYXkudjEuQXBpS2V5Eg0KBXRva2VuGAIgASgJIiIKEkxpc3RBcGlLZXlzUmVxdWVzdBIMCgR0ZWFtGAEgASgJIjgKE0xpc3RBcGlLZXlzUmVzcG9uc2USIQoEa2V5cxgBIAMoCzITLnBhdGNoYmF5LnYxLkFwaUtleSIsChBHZXRBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkiNQoRR2V0QXBpS2V5UmVzcG9uc2USIAoDa2V5GAEgASgLMhMucGF0Y2hiYXkudjEuQXBpS2V5IrABChNVcGRhdGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIiCgZncmFudHMYBCADKAsyEi5wYXRjaGJheS52MS5HcmFudBIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIdChVyYXRlX2xpbWl0X3Blcl9taW51dGUYBiABKA0iOAoUVXBkYXRlQXBpS2V5UmVzcG9uc2USIAoDa2V5GAEgASgLMhMucGF0Y2hiYXkudjEuQXBpS2V5IjMKF1JlZ2VuZXJhdGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkiSwoYUmVnZW5lcmF0ZUFwaUtleVJlc3BvbnNlEiAKA2tleRgBIAEoCzITLnBhdGNoYmF5LnYxLkFwaUtleRINCgV0b2tlbhgCIAEoCSIvChNEZWxldGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkiFgoURGVsZXRlQXBpS2V5UmVzcG9uc2UylwQKDUFwaUtleVNlcnZpY2USUwoMQ3JlYXRlQXBpS2V5EiAucGF0Y2hiYXkudjEuQ3JlYXRlQXBpS2V5UmVxdWVzdBohLnBhdGNoYmF5LnYxLkNyZWF0ZUFwaUtleVJlc3BvbnNlElUKC0xpc3RBcGlLZXlzEh8ucGF0Y2hiYXkudjEuTGlzdEFwaUtleXNSZXF1ZXN0GiAucGF0Y2hiYXkudjEuTGlzdEFwaUtleXNSZXNwb25zZSIDkAIBEk8KCUdldEFwaUtleRIdLnBhdGNoYmF5LnYxLkdldEFwaUtleVJlcXVlc3QaHi5wYXRjaGJheS52MS5HZXRBcGlLZXlSZXNwb25zZSIDkAIBElMKDFVwZGF0ZUFwaUtleRIgLnBhdGNoYmF5LnYxLlVwZGF0ZUFwaUtleVJlcXVlc3QaIS5wYXRjaGJheS52MS5VcGRhdGVBcGlLZXlSZXNwb25zZRJfChBSZWdlbmVyYXRlQXBpS2V5EiQucGF0Y2hiYXkudjEuUmVnZW5lcmF0ZUFwaUtleVJlcXVlc3QaJS5wYXRjaGJheS52MS5SZWdlbmVyYXRlQXBpS2V5UmVzcG9uc2USUwoMRGVsZXRlQXBpS2V5EiAucGF0Y2hiYXkudjEuRGVsZXRlQXBpS2V5UmVxdWVzdBohLnBhdGNoYmF5LnYxLkRlbGV0ZUFwaUtleVJlc3BvbnNlQqgBCg9jb20ucGF0Y2hiYXkudjFCC0FwaWtleVByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChhwYXRjaGJheS92MS9hcGlrZXkucHJvdG8SC3BhdGNoYmF5LnYxIj4KBUdyYW50EhAKCHByb3ZpZGVyGAEgASgJEhIKCmNvbXBvbmVudHMYAiADKAkSDwoHcHJvZmlsZRgDIAEoCSKZAgoGQXBpS2V5EgoKAmlkGAEgASgJEgwKBHRlYW0YAiABKAkSDAoEbmFtZRgDIAEoCRIiCgZncmFudHMYBCADKAsyEi5wYXRjaGJheS52MS5HcmFudBISCgp0b2tlbl9oaW50GAUgASgJEi4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoVcmF0ZV9saW1pdF9wZXJfbWludXRlGAkgASgNIqQBChNDcmVhdGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSDAoEbmFtZRgCIAEoCRIiCgZncmFudHMYAyADKAsyEi5wYXRjaGJheS52MS5HcmFudBIuCgpleHBpcmVzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIdChVyYXRlX2xpbWl0X3Blcl9taW51dGUYBSABKA0iRwoUQ3JlYXRlQXBpS2V5UmVzcG9uc2USIAoDa2V5GAEgASgLMhMucGF0Y2hiYXkudjEuQXBpS2V5Eg0KBXRva2VuGAIgASgJIiIKEkxpc3RBcGlLZXlzUmVxdWVzdBIMCgR0ZWFtGAEgASgJIjgKE0xpc3RBcGlLZXlzUmVzcG9uc2USIQoEa2V5cxgBIAMoCzITLnBhdGNoYmF5LnYxLkFwaUtleSIsChBHZXRBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkiNQoRR2V0QXBpS2V5UmVzcG9uc2USIAoDa2V5GAEgASgLMhMucGF0Y2hiYXkudjEuQXBpS2V5IrABChNVcGRhdGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIiCgZncmFudHMYBCADKAsyEi5wYXRjaGJheS52MS5HcmFudBIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIdChVyYXRlX2xpbWl0X3Blcl9taW51dGUYBiABKA0iOAoUVXBkYXRlQXBpS2V5UmVzcG9uc2USIAoDa2V5GAEgASgLMhMucGF0Y2hiYXkudjEuQXBpS2V5IjMKF1JlZ2VuZXJhdGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkiSwoYUmVnZW5lcmF0ZUFwaUtleVJlc3BvbnNlEiAKA2tleRgBIAEoCzITLnBhdGNoYmF5LnYxLkFwaUtleRINCgV0b2tlbhgCIAEoCSIvChNEZWxldGVBcGlLZXlSZXF1ZXN0EgwKBHRlYW0YASABKAkSCgoCaWQYAiABKAkiFgoURGVsZXRlQXBpS2V5UmVzcG9uc2UinwEKEEFwaUtleUF1ZGl0RW50cnkSJgoCYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmtleV9pZBgCIAEoCRIMCgRjYWxsGAMgASgJEhAKCHByb3ZpZGVyGAQgASgJEhEKCWNvbXBvbmVudBgFIAEoCRIPCgdwcm9maWxlGAYgASgJEg8KB291dGNvbWUYByABKAkiQQoWTGlzdEFwaUtleUF1ZGl0UmVxdWVzdBIMCgR0ZWFtGAEgASgJEgoKAmlkGAIgASgJEg0KBWxpbWl0GAMgASgNIkkKF0xpc3RBcGlLZXlBdWRpdFJlc3BvbnNlEi4KB2VudHJpZXMYASADKAsyHS5wYXRjaGJheS52MS5BcGlLZXlBdWRpdEVudHJ5MvoECg1BcGlLZXlTZXJ2aWNlElMKDENyZWF0ZUFwaUtleRIgLnBhdGNoYmF5LnYxLkNyZWF0ZUFwaUtleVJlcXVlc3QaIS5wYXRjaGJheS52MS5DcmVhdGVBcGlLZXlSZXNwb25zZRJVCgtMaXN0QXBpS2V5cxIfLnBhdGNoYmF5LnYxLkxpc3RBcGlLZXlzUmVxdWVzdBogLnBhdGNoYmF5LnYxLkxpc3RBcGlLZXlzUmVzcG9uc2UiA5ACARJPCglHZXRBcGlLZXkSHS5wYXRjaGJheS52MS5HZXRBcGlLZXlSZXF1ZXN0Gh4ucGF0Y2hiYXkudjEuR2V0QXBpS2V5UmVzcG9uc2UiA5ACARJTCgxVcGRhdGVBcGlLZXkSIC5wYXRjaGJheS52MS5VcGRhdGVBcGlLZXlSZXF1ZXN0GiEucGF0Y2hiYXkudjEuVXBkYXRlQXBpS2V5UmVzcG9uc2USXwoQUmVnZW5lcmF0ZUFwaUtleRIkLnBhdGNoYmF5LnYxLlJlZ2VuZXJhdGVBcGlLZXlSZXF1ZXN0GiUucGF0Y2hiYXkudjEuUmVnZW5lcmF0ZUFwaUtleVJlc3BvbnNlElMKDERlbGV0ZUFwaUtleRIgLnBhdGNoYmF5LnYxLkRlbGV0ZUFwaUtleVJlcXVlc3QaIS5wYXRjaGJheS52MS5EZWxldGVBcGlLZXlSZXNwb25zZRJhCg9MaXN0QXBpS2V5QXVkaXQSIy5wYXRjaGJheS52MS5MaXN0QXBpS2V5QXVkaXRSZXF1ZXN0GiQucGF0Y2hiYXkudjEuTGlzdEFwaUtleUF1ZGl0UmVzcG9uc2UiA5ACAUKoAQoPY29tLnBhdGNoYmF5LnYxQgtBcGlrZXlQcm90b1ABWjtnaXRodWIuY29tL3BhdGNoYmF5LWRldi9wYXRjaGJheS9nZW4vcGF0Y2hiYXkvdjE7cGF0Y2hiYXl2MaICA1BYWKoCC1BhdGNoYmF5LlYxygILUGF0Y2hiYXlcVjHiAhdQYXRjaGJheVxWMVxHUEJNZXRhZGF0YeoCDFBhdGNoYmF5OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * Grant allows a key to use some of one provider's components through one
@@ -380,6 +380,109 @@ export const DeleteApiKeyResponseSchema: GenMessage<DeleteApiKeyResponse> = /*@_
   messageDesc(file_patchbay_v1_apikey, 13);
 
 /**
+ * @generated from message patchbay.v1.ApiKeyAuditEntry
+ */
+export type ApiKeyAuditEntry = Message<"patchbay.v1.ApiKeyAuditEntry"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 1;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string key_id = 2;
+   */
+  keyId: string;
+
+  /**
+   * The call: "RunAction", "CreateTrigger", "CreateApiKey", "Authenticate"...
+   *
+   * @generated from field: string call = 3;
+   */
+  call: string;
+
+  /**
+   * @generated from field: string provider = 4;
+   */
+  provider: string;
+
+  /**
+   * The action or trigger id.
+   *
+   * @generated from field: string component = 5;
+   */
+  component: string;
+
+  /**
+   * The credential profile (connection) used.
+   *
+   * @generated from field: string profile = 6;
+   */
+  profile: string;
+
+  /**
+   * "ok" or the error class ("permission_denied", "connection", ...).
+   *
+   * @generated from field: string outcome = 7;
+   */
+  outcome: string;
+};
+
+/**
+ * Describes the message patchbay.v1.ApiKeyAuditEntry.
+ * Use `create(ApiKeyAuditEntrySchema)` to create a new message.
+ */
+export const ApiKeyAuditEntrySchema: GenMessage<ApiKeyAuditEntry> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_apikey, 14);
+
+/**
+ * @generated from message patchbay.v1.ListApiKeyAuditRequest
+ */
+export type ListApiKeyAuditRequest = Message<"patchbay.v1.ListApiKeyAuditRequest"> & {
+  /**
+   * @generated from field: string team = 1;
+   */
+  team: string;
+
+  /**
+   * Only this key's entries when set.
+   *
+   * @generated from field: string id = 2;
+   */
+  id: string;
+
+  /**
+   * The newest entries to return; 0 means 100.
+   *
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message patchbay.v1.ListApiKeyAuditRequest.
+ * Use `create(ListApiKeyAuditRequestSchema)` to create a new message.
+ */
+export const ListApiKeyAuditRequestSchema: GenMessage<ListApiKeyAuditRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_apikey, 15);
+
+/**
+ * @generated from message patchbay.v1.ListApiKeyAuditResponse
+ */
+export type ListApiKeyAuditResponse = Message<"patchbay.v1.ListApiKeyAuditResponse"> & {
+  /**
+   * @generated from field: repeated patchbay.v1.ApiKeyAuditEntry entries = 1;
+   */
+  entries: ApiKeyAuditEntry[];
+};
+
+/**
+ * Describes the message patchbay.v1.ListApiKeyAuditResponse.
+ * Use `create(ListApiKeyAuditResponseSchema)` to create a new message.
+ */
+export const ListApiKeyAuditResponseSchema: GenMessage<ListApiKeyAuditResponse> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_apikey, 16);
+
+/**
  * ApiKeyService manages scoped API keys (daemon-token auth only).
  *
  * @generated from service patchbay.v1.ApiKeyService
@@ -438,6 +541,17 @@ export const ApiKeyService: GenService<{
     methodKind: "unary";
     input: typeof DeleteApiKeyRequestSchema;
     output: typeof DeleteApiKeyResponseSchema;
+  },
+  /**
+   * ListApiKeyAudit returns the audit log of calls made with (or on) a
+   * team's keys, oldest first. Entries never hold payloads or secrets.
+   *
+   * @generated from rpc patchbay.v1.ApiKeyService.ListApiKeyAudit
+   */
+  listApiKeyAudit: {
+    methodKind: "unary";
+    input: typeof ListApiKeyAuditRequestSchema;
+    output: typeof ListApiKeyAuditResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_patchbay_v1_apikey, 0);
