@@ -101,6 +101,19 @@ func (a *apiKeyServer) DeleteApiKey(ctx context.Context, req *connect.Request[pa
 	return connect.NewResponse(&patchbayv1.DeleteApiKeyResponse{}), nil
 }
 
+func (a *apiKeyServer) ListApiKeyAudit(ctx context.Context, req *connect.Request[patchbayv1.ListApiKeyAuditRequest]) (*connect.Response[patchbayv1.ListApiKeyAuditResponse], error) {
+	entries, err := a.gw.Audit(ctx, req.Msg.GetTeam(), req.Msg.GetId(), int(req.Msg.GetLimit()))
+	if err != nil {
+		return nil, err
+	}
+	out := &patchbayv1.ListApiKeyAuditResponse{}
+	for _, e := range entries {
+		out.Entries = append(out.Entries, &patchbayv1.ApiKeyAuditEntry{At: toTS(e.At), KeyId: e.KeyID, Call: e.Call,
+			Provider: e.Provider, Component: e.Target, Profile: e.Profile, Outcome: e.Outcome})
+	}
+	return connect.NewResponse(out), nil
+}
+
 func fromProtoGrants(gs []*patchbayv1.Grant) []gateway.Grant {
 	out := make([]gateway.Grant, 0, len(gs))
 	for _, g := range gs {

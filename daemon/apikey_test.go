@@ -268,6 +268,18 @@ func TestAPIKeysEndToEnd(t *testing.T) {
 		t.Fatalf("expired key: %v", err)
 	}
 
+	audit, err := mgmt.ListApiKeyAudit(ctx, connect.NewRequest(&patchbayv1.ListApiKeyAuditRequest{Team: "acme", Id: keyID}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]int{}
+	for _, e := range audit.Msg.GetEntries() {
+		outcomes[e.GetCall()+" "+e.GetOutcome()]++
+	}
+	if outcomes["RunAction ok"] < 3 || outcomes["RunAction permission_denied"] != 1 || outcomes["Authenticate unauthenticated"] != 1 {
+		t.Fatalf("audit outcomes %v", outcomes)
+	}
+	responses = append(responses, audit.Msg.String())
 	if _, err := mgmt.DeleteApiKey(ctx, connect.NewRequest(&patchbayv1.DeleteApiKeyRequest{Team: "acme", Id: keyID})); err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ credentials. A key's token is shown once, at create or regenerate.
 	cmd.PersistentFlags().StringVar(&team, "team", "", `team (namespace) of the keys (default "default")`)
 	cmd.AddCommand(
 		keysCreateCmd(&team), keysListCmd(&team), keysShowCmd(&team),
-		keysUpdateCmd(&team), keysRegenerateCmd(&team), keysDeleteCmd(&team),
+		keysUpdateCmd(&team), keysRegenerateCmd(&team), keysDeleteCmd(&team), keysAuditCmd(&team),
 	)
 	return cmd
 }
@@ -281,6 +281,52 @@ func keysDeleteCmd(team *string) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func keysAuditCmd(team *string) *cobra.Command {
+	var (
+		asJSON bool
+		limit  uint32
+	)
+	cmd := &cobra.Command{
+		Use:   "audit [ID]",
+		Short: "Show the audit log of calls made with the team's keys (or one key)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := dial(cmd.Context())
+			if err != nil {
+				return err
+			}
+			req := &patchbayv1.ListApiKeyAuditRequest{Team: *team, Limit: limit}
+			if len(args) == 1 {
+				req.Id = args[0]
+			}
+			resp, err := c.ApiKeys.ListApiKeyAudit(cmd.Context(), connect.NewRequest(req))
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printProtoJSON(cmd.OutOrStdout(), resp.Msg)
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "TIME\tKEY\tCALL\tPROVIDER\tCOMPONENT\tPROFILE\tOUTCOME")
+			for _, e := range resp.Msg.GetEntries() {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", tsText(e.GetAt(), "-"), e.GetKeyId(), e.GetCall(),
+					dash(e.GetProvider()), dash(e.GetComponent()), dash(e.GetProfile()), e.GetOutcome())
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().Uint32Var(&limit, "limit", 100, "newest entries to show")
+	return cmd
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // printSecretKey prints a key with its token. The token goes to stdout

@@ -828,6 +828,208 @@ func (*DeleteApiKeyResponse) Descriptor() ([]byte, []int) {
 	return file_patchbay_v1_apikey_proto_rawDescGZIP(), []int{13}
 }
 
+type ApiKeyAuditEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	At    *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=at,proto3" json:"at,omitempty"`
+	KeyId string                 `protobuf:"bytes,2,opt,name=key_id,json=keyId,proto3" json:"key_id,omitempty"`
+	// The call: "RunAction", "CreateTrigger", "CreateApiKey", "Authenticate"...
+	Call     string `protobuf:"bytes,3,opt,name=call,proto3" json:"call,omitempty"`
+	Provider string `protobuf:"bytes,4,opt,name=provider,proto3" json:"provider,omitempty"`
+	// The action or trigger id.
+	Component string `protobuf:"bytes,5,opt,name=component,proto3" json:"component,omitempty"`
+	// The credential profile (connection) used.
+	Profile string `protobuf:"bytes,6,opt,name=profile,proto3" json:"profile,omitempty"`
+	// "ok" or the error class ("permission_denied", "connection", ...).
+	Outcome       string `protobuf:"bytes,7,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApiKeyAuditEntry) Reset() {
+	*x = ApiKeyAuditEntry{}
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApiKeyAuditEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApiKeyAuditEntry) ProtoMessage() {}
+
+func (x *ApiKeyAuditEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApiKeyAuditEntry.ProtoReflect.Descriptor instead.
+func (*ApiKeyAuditEntry) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_apikey_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ApiKeyAuditEntry) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *ApiKeyAuditEntry) GetKeyId() string {
+	if x != nil {
+		return x.KeyId
+	}
+	return ""
+}
+
+func (x *ApiKeyAuditEntry) GetCall() string {
+	if x != nil {
+		return x.Call
+	}
+	return ""
+}
+
+func (x *ApiKeyAuditEntry) GetProvider() string {
+	if x != nil {
+		return x.Provider
+	}
+	return ""
+}
+
+func (x *ApiKeyAuditEntry) GetComponent() string {
+	if x != nil {
+		return x.Component
+	}
+	return ""
+}
+
+func (x *ApiKeyAuditEntry) GetProfile() string {
+	if x != nil {
+		return x.Profile
+	}
+	return ""
+}
+
+func (x *ApiKeyAuditEntry) GetOutcome() string {
+	if x != nil {
+		return x.Outcome
+	}
+	return ""
+}
+
+type ListApiKeyAuditRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Team  string                 `protobuf:"bytes,1,opt,name=team,proto3" json:"team,omitempty"`
+	// Only this key's entries when set.
+	Id string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	// The newest entries to return; 0 means 100.
+	Limit         uint32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApiKeyAuditRequest) Reset() {
+	*x = ListApiKeyAuditRequest{}
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApiKeyAuditRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApiKeyAuditRequest) ProtoMessage() {}
+
+func (x *ListApiKeyAuditRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApiKeyAuditRequest.ProtoReflect.Descriptor instead.
+func (*ListApiKeyAuditRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_apikey_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListApiKeyAuditRequest) GetTeam() string {
+	if x != nil {
+		return x.Team
+	}
+	return ""
+}
+
+func (x *ListApiKeyAuditRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ListApiKeyAuditRequest) GetLimit() uint32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type ListApiKeyAuditResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Entries       []*ApiKeyAuditEntry    `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApiKeyAuditResponse) Reset() {
+	*x = ListApiKeyAuditResponse{}
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApiKeyAuditResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApiKeyAuditResponse) ProtoMessage() {}
+
+func (x *ListApiKeyAuditResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApiKeyAuditResponse.ProtoReflect.Descriptor instead.
+func (*ListApiKeyAuditResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_apikey_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListApiKeyAuditResponse) GetEntries() []*ApiKeyAuditEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
 var File_patchbay_v1_apikey_proto protoreflect.FileDescriptor
 
 const file_patchbay_v1_apikey_proto_rawDesc = "" +
@@ -891,14 +1093,29 @@ const file_patchbay_v1_apikey_proto_rawDesc = "" +
 	"\x13DeleteApiKeyRequest\x12\x12\n" +
 	"\x04team\x18\x01 \x01(\tR\x04team\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\"\x16\n" +
-	"\x14DeleteApiKeyResponse2\x97\x04\n" +
+	"\x14DeleteApiKeyResponse\"\xd7\x01\n" +
+	"\x10ApiKeyAuditEntry\x12*\n" +
+	"\x02at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x15\n" +
+	"\x06key_id\x18\x02 \x01(\tR\x05keyId\x12\x12\n" +
+	"\x04call\x18\x03 \x01(\tR\x04call\x12\x1a\n" +
+	"\bprovider\x18\x04 \x01(\tR\bprovider\x12\x1c\n" +
+	"\tcomponent\x18\x05 \x01(\tR\tcomponent\x12\x18\n" +
+	"\aprofile\x18\x06 \x01(\tR\aprofile\x12\x18\n" +
+	"\aoutcome\x18\a \x01(\tR\aoutcome\"R\n" +
+	"\x16ListApiKeyAuditRequest\x12\x12\n" +
+	"\x04team\x18\x01 \x01(\tR\x04team\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12\x14\n" +
+	"\x05limit\x18\x03 \x01(\rR\x05limit\"R\n" +
+	"\x17ListApiKeyAuditResponse\x127\n" +
+	"\aentries\x18\x01 \x03(\v2\x1d.patchbay.v1.ApiKeyAuditEntryR\aentries2\xfa\x04\n" +
 	"\rApiKeyService\x12S\n" +
 	"\fCreateApiKey\x12 .patchbay.v1.CreateApiKeyRequest\x1a!.patchbay.v1.CreateApiKeyResponse\x12U\n" +
 	"\vListApiKeys\x12\x1f.patchbay.v1.ListApiKeysRequest\x1a .patchbay.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12O\n" +
 	"\tGetApiKey\x12\x1d.patchbay.v1.GetApiKeyRequest\x1a\x1e.patchbay.v1.GetApiKeyResponse\"\x03\x90\x02\x01\x12S\n" +
 	"\fUpdateApiKey\x12 .patchbay.v1.UpdateApiKeyRequest\x1a!.patchbay.v1.UpdateApiKeyResponse\x12_\n" +
 	"\x10RegenerateApiKey\x12$.patchbay.v1.RegenerateApiKeyRequest\x1a%.patchbay.v1.RegenerateApiKeyResponse\x12S\n" +
-	"\fDeleteApiKey\x12 .patchbay.v1.DeleteApiKeyRequest\x1a!.patchbay.v1.DeleteApiKeyResponseB\xa8\x01\n" +
+	"\fDeleteApiKey\x12 .patchbay.v1.DeleteApiKeyRequest\x1a!.patchbay.v1.DeleteApiKeyResponse\x12a\n" +
+	"\x0fListApiKeyAudit\x12#.patchbay.v1.ListApiKeyAuditRequest\x1a$.patchbay.v1.ListApiKeyAuditResponse\"\x03\x90\x02\x01B\xa8\x01\n" +
 	"\x0fcom.patchbay.v1B\vApikeyProtoP\x01Z;github.com/patchbay-dev/patchbay/gen/patchbay/v1;patchbayv1\xa2\x02\x03PXX\xaa\x02\vPatchbay.V1\xca\x02\vPatchbay\\V1\xe2\x02\x17Patchbay\\V1\\GPBMetadata\xea\x02\fPatchbay::V1b\x06proto3"
 
 var (
@@ -913,7 +1130,7 @@ func file_patchbay_v1_apikey_proto_rawDescGZIP() []byte {
 	return file_patchbay_v1_apikey_proto_rawDescData
 }
 
-var file_patchbay_v1_apikey_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_patchbay_v1_apikey_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_patchbay_v1_apikey_proto_goTypes = []any{
 	(*Grant)(nil),                    // 0: patchbay.v1.Grant
 	(*ApiKey)(nil),                   // 1: patchbay.v1.ApiKey
@@ -929,39 +1146,46 @@ var file_patchbay_v1_apikey_proto_goTypes = []any{
 	(*RegenerateApiKeyResponse)(nil), // 11: patchbay.v1.RegenerateApiKeyResponse
 	(*DeleteApiKeyRequest)(nil),      // 12: patchbay.v1.DeleteApiKeyRequest
 	(*DeleteApiKeyResponse)(nil),     // 13: patchbay.v1.DeleteApiKeyResponse
-	(*timestamppb.Timestamp)(nil),    // 14: google.protobuf.Timestamp
+	(*ApiKeyAuditEntry)(nil),         // 14: patchbay.v1.ApiKeyAuditEntry
+	(*ListApiKeyAuditRequest)(nil),   // 15: patchbay.v1.ListApiKeyAuditRequest
+	(*ListApiKeyAuditResponse)(nil),  // 16: patchbay.v1.ListApiKeyAuditResponse
+	(*timestamppb.Timestamp)(nil),    // 17: google.protobuf.Timestamp
 }
 var file_patchbay_v1_apikey_proto_depIdxs = []int32{
 	0,  // 0: patchbay.v1.ApiKey.grants:type_name -> patchbay.v1.Grant
-	14, // 1: patchbay.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	14, // 2: patchbay.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	14, // 3: patchbay.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
+	17, // 1: patchbay.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	17, // 2: patchbay.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	17, // 3: patchbay.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: patchbay.v1.CreateApiKeyRequest.grants:type_name -> patchbay.v1.Grant
-	14, // 5: patchbay.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	17, // 5: patchbay.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 6: patchbay.v1.CreateApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
 	1,  // 7: patchbay.v1.ListApiKeysResponse.keys:type_name -> patchbay.v1.ApiKey
 	1,  // 8: patchbay.v1.GetApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
 	0,  // 9: patchbay.v1.UpdateApiKeyRequest.grants:type_name -> patchbay.v1.Grant
-	14, // 10: patchbay.v1.UpdateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	17, // 10: patchbay.v1.UpdateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 11: patchbay.v1.UpdateApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
 	1,  // 12: patchbay.v1.RegenerateApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
-	2,  // 13: patchbay.v1.ApiKeyService.CreateApiKey:input_type -> patchbay.v1.CreateApiKeyRequest
-	4,  // 14: patchbay.v1.ApiKeyService.ListApiKeys:input_type -> patchbay.v1.ListApiKeysRequest
-	6,  // 15: patchbay.v1.ApiKeyService.GetApiKey:input_type -> patchbay.v1.GetApiKeyRequest
-	8,  // 16: patchbay.v1.ApiKeyService.UpdateApiKey:input_type -> patchbay.v1.UpdateApiKeyRequest
-	10, // 17: patchbay.v1.ApiKeyService.RegenerateApiKey:input_type -> patchbay.v1.RegenerateApiKeyRequest
-	12, // 18: patchbay.v1.ApiKeyService.DeleteApiKey:input_type -> patchbay.v1.DeleteApiKeyRequest
-	3,  // 19: patchbay.v1.ApiKeyService.CreateApiKey:output_type -> patchbay.v1.CreateApiKeyResponse
-	5,  // 20: patchbay.v1.ApiKeyService.ListApiKeys:output_type -> patchbay.v1.ListApiKeysResponse
-	7,  // 21: patchbay.v1.ApiKeyService.GetApiKey:output_type -> patchbay.v1.GetApiKeyResponse
-	9,  // 22: patchbay.v1.ApiKeyService.UpdateApiKey:output_type -> patchbay.v1.UpdateApiKeyResponse
-	11, // 23: patchbay.v1.ApiKeyService.RegenerateApiKey:output_type -> patchbay.v1.RegenerateApiKeyResponse
-	13, // 24: patchbay.v1.ApiKeyService.DeleteApiKey:output_type -> patchbay.v1.DeleteApiKeyResponse
-	19, // [19:25] is the sub-list for method output_type
-	13, // [13:19] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	17, // 13: patchbay.v1.ApiKeyAuditEntry.at:type_name -> google.protobuf.Timestamp
+	14, // 14: patchbay.v1.ListApiKeyAuditResponse.entries:type_name -> patchbay.v1.ApiKeyAuditEntry
+	2,  // 15: patchbay.v1.ApiKeyService.CreateApiKey:input_type -> patchbay.v1.CreateApiKeyRequest
+	4,  // 16: patchbay.v1.ApiKeyService.ListApiKeys:input_type -> patchbay.v1.ListApiKeysRequest
+	6,  // 17: patchbay.v1.ApiKeyService.GetApiKey:input_type -> patchbay.v1.GetApiKeyRequest
+	8,  // 18: patchbay.v1.ApiKeyService.UpdateApiKey:input_type -> patchbay.v1.UpdateApiKeyRequest
+	10, // 19: patchbay.v1.ApiKeyService.RegenerateApiKey:input_type -> patchbay.v1.RegenerateApiKeyRequest
+	12, // 20: patchbay.v1.ApiKeyService.DeleteApiKey:input_type -> patchbay.v1.DeleteApiKeyRequest
+	15, // 21: patchbay.v1.ApiKeyService.ListApiKeyAudit:input_type -> patchbay.v1.ListApiKeyAuditRequest
+	3,  // 22: patchbay.v1.ApiKeyService.CreateApiKey:output_type -> patchbay.v1.CreateApiKeyResponse
+	5,  // 23: patchbay.v1.ApiKeyService.ListApiKeys:output_type -> patchbay.v1.ListApiKeysResponse
+	7,  // 24: patchbay.v1.ApiKeyService.GetApiKey:output_type -> patchbay.v1.GetApiKeyResponse
+	9,  // 25: patchbay.v1.ApiKeyService.UpdateApiKey:output_type -> patchbay.v1.UpdateApiKeyResponse
+	11, // 26: patchbay.v1.ApiKeyService.RegenerateApiKey:output_type -> patchbay.v1.RegenerateApiKeyResponse
+	13, // 27: patchbay.v1.ApiKeyService.DeleteApiKey:output_type -> patchbay.v1.DeleteApiKeyResponse
+	16, // 28: patchbay.v1.ApiKeyService.ListApiKeyAudit:output_type -> patchbay.v1.ListApiKeyAuditResponse
+	22, // [22:29] is the sub-list for method output_type
+	15, // [15:22] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_apikey_proto_init() }
@@ -975,7 +1199,7 @@ func file_patchbay_v1_apikey_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_apikey_proto_rawDesc), len(file_patchbay_v1_apikey_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -50,6 +50,9 @@ const (
 	// ApiKeyServiceDeleteApiKeyProcedure is the fully-qualified name of the ApiKeyService's
 	// DeleteApiKey RPC.
 	ApiKeyServiceDeleteApiKeyProcedure = "/patchbay.v1.ApiKeyService/DeleteApiKey"
+	// ApiKeyServiceListApiKeyAuditProcedure is the fully-qualified name of the ApiKeyService's
+	// ListApiKeyAudit RPC.
+	ApiKeyServiceListApiKeyAuditProcedure = "/patchbay.v1.ApiKeyService/ListApiKeyAudit"
 )
 
 // ApiKeyServiceClient is a client for the patchbay.v1.ApiKeyService service.
@@ -63,6 +66,9 @@ type ApiKeyServiceClient interface {
 	RegenerateApiKey(context.Context, *connect.Request[v1.RegenerateApiKeyRequest]) (*connect.Response[v1.RegenerateApiKeyResponse], error)
 	// DeleteApiKey removes the key and its triggers, including provider webhooks.
 	DeleteApiKey(context.Context, *connect.Request[v1.DeleteApiKeyRequest]) (*connect.Response[v1.DeleteApiKeyResponse], error)
+	// ListApiKeyAudit returns the audit log of calls made with (or on) a
+	// team's keys, oldest first. Entries never hold payloads or secrets.
+	ListApiKeyAudit(context.Context, *connect.Request[v1.ListApiKeyAuditRequest]) (*connect.Response[v1.ListApiKeyAuditResponse], error)
 }
 
 // NewApiKeyServiceClient constructs a client for the patchbay.v1.ApiKeyService service. By default,
@@ -114,6 +120,13 @@ func NewApiKeyServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithSchema(apiKeyServiceMethods.ByName("DeleteApiKey")),
 			connect.WithClientOptions(opts...),
 		),
+		listApiKeyAudit: connect.NewClient[v1.ListApiKeyAuditRequest, v1.ListApiKeyAuditResponse](
+			httpClient,
+			baseURL+ApiKeyServiceListApiKeyAuditProcedure,
+			connect.WithSchema(apiKeyServiceMethods.ByName("ListApiKeyAudit")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -125,6 +138,7 @@ type apiKeyServiceClient struct {
 	updateApiKey     *connect.Client[v1.UpdateApiKeyRequest, v1.UpdateApiKeyResponse]
 	regenerateApiKey *connect.Client[v1.RegenerateApiKeyRequest, v1.RegenerateApiKeyResponse]
 	deleteApiKey     *connect.Client[v1.DeleteApiKeyRequest, v1.DeleteApiKeyResponse]
+	listApiKeyAudit  *connect.Client[v1.ListApiKeyAuditRequest, v1.ListApiKeyAuditResponse]
 }
 
 // CreateApiKey calls patchbay.v1.ApiKeyService.CreateApiKey.
@@ -157,6 +171,11 @@ func (c *apiKeyServiceClient) DeleteApiKey(ctx context.Context, req *connect.Req
 	return c.deleteApiKey.CallUnary(ctx, req)
 }
 
+// ListApiKeyAudit calls patchbay.v1.ApiKeyService.ListApiKeyAudit.
+func (c *apiKeyServiceClient) ListApiKeyAudit(ctx context.Context, req *connect.Request[v1.ListApiKeyAuditRequest]) (*connect.Response[v1.ListApiKeyAuditResponse], error) {
+	return c.listApiKeyAudit.CallUnary(ctx, req)
+}
+
 // ApiKeyServiceHandler is an implementation of the patchbay.v1.ApiKeyService service.
 type ApiKeyServiceHandler interface {
 	// CreateApiKey returns the secret token once.
@@ -168,6 +187,9 @@ type ApiKeyServiceHandler interface {
 	RegenerateApiKey(context.Context, *connect.Request[v1.RegenerateApiKeyRequest]) (*connect.Response[v1.RegenerateApiKeyResponse], error)
 	// DeleteApiKey removes the key and its triggers, including provider webhooks.
 	DeleteApiKey(context.Context, *connect.Request[v1.DeleteApiKeyRequest]) (*connect.Response[v1.DeleteApiKeyResponse], error)
+	// ListApiKeyAudit returns the audit log of calls made with (or on) a
+	// team's keys, oldest first. Entries never hold payloads or secrets.
+	ListApiKeyAudit(context.Context, *connect.Request[v1.ListApiKeyAuditRequest]) (*connect.Response[v1.ListApiKeyAuditResponse], error)
 }
 
 // NewApiKeyServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -215,6 +237,13 @@ func NewApiKeyServiceHandler(svc ApiKeyServiceHandler, opts ...connect.HandlerOp
 		connect.WithSchema(apiKeyServiceMethods.ByName("DeleteApiKey")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apiKeyServiceListApiKeyAuditHandler := connect.NewUnaryHandler(
+		ApiKeyServiceListApiKeyAuditProcedure,
+		svc.ListApiKeyAudit,
+		connect.WithSchema(apiKeyServiceMethods.ByName("ListApiKeyAudit")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/patchbay.v1.ApiKeyService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case ApiKeyServiceCreateApiKeyProcedure:
@@ -229,6 +258,8 @@ func NewApiKeyServiceHandler(svc ApiKeyServiceHandler, opts ...connect.HandlerOp
 			apiKeyServiceRegenerateApiKeyHandler.ServeHTTP(w, r)
 		case ApiKeyServiceDeleteApiKeyProcedure:
 			apiKeyServiceDeleteApiKeyHandler.ServeHTTP(w, r)
+		case ApiKeyServiceListApiKeyAuditProcedure:
+			apiKeyServiceListApiKeyAuditHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -260,4 +291,8 @@ func (UnimplementedApiKeyServiceHandler) RegenerateApiKey(context.Context, *conn
 
 func (UnimplementedApiKeyServiceHandler) DeleteApiKey(context.Context, *connect.Request[v1.DeleteApiKeyRequest]) (*connect.Response[v1.DeleteApiKeyResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ApiKeyService.DeleteApiKey is not implemented"))
+}
+
+func (UnimplementedApiKeyServiceHandler) ListApiKeyAudit(context.Context, *connect.Request[v1.ListApiKeyAuditRequest]) (*connect.Response[v1.ListApiKeyAuditResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ApiKeyService.ListApiKeyAudit is not implemented"))
 }
