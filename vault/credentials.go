@@ -57,6 +57,7 @@ type Credentials struct {
 	mu       sync.Mutex
 	requests map[string]*pending
 	oauth    map[string]bool // provider/profile with a sign-in running
+	events   Events
 }
 
 // New returns the service.
@@ -82,7 +83,24 @@ func New(cfg Config) *Credentials {
 	if cfg.Env.Logger == nil {
 		cfg.Env.Logger = cfg.Logger
 	}
-	return &Credentials{cfg: cfg, log: cfg.Logger, requests: map[string]*pending{}, oauth: map[string]bool{}}
+	return &Credentials{cfg: cfg, log: cfg.Logger, requests: map[string]*pending{}, oauth: map[string]bool{}, events: cfg.Events}
+}
+
+// SetEvents replaces the event sink; the daemon calls it once it exists,
+// since the service is built before the daemon.
+func (c *Credentials) SetEvents(e Events) {
+	if e == nil {
+		e = noEvents{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.events = e
+}
+
+func (c *Credentials) ev() Events {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.events
 }
 
 type noEvents struct{}
@@ -223,7 +241,7 @@ func (c *Credentials) Save(ctx context.Context, in SaveInput) (SaveResult, error
 		return SaveResult{}, err
 	}
 	c.log.Info("credentials saved", "provider", in.Provider, "profile", name, "forced", in.Force && !acceptable)
-	c.cfg.Events.CredentialsChanged(in.Provider, name, false)
+	c.ev().CredentialsChanged(in.Provider, name, false)
 	c.resolve(in.Provider, name, prepared)
 	return SaveResult{Summary: c.summarize(p), Check: check, Saved: true}, nil
 }
@@ -267,7 +285,7 @@ func (c *Credentials) Delete(_ context.Context, provider, profile string) error 
 		return err
 	}
 	c.log.Info("credentials deleted", "provider", provider, "profile", name)
-	c.cfg.Events.CredentialsChanged(provider, name, true)
+	c.ev().CredentialsChanged(provider, name, true)
 	return nil
 }
 

@@ -100,14 +100,14 @@ func (c *Credentials) finishOAuth(ctx context.Context, flow *netlify.Flow, provi
 	tok, err := flow.Wait(ctx, c.cfg.OAuthTimeout)
 	if err != nil {
 		c.log.Warn("oauth sign-in did not complete", "provider", provider, "profile", profile, "err", err)
-		c.cfg.Events.RequestClosed(flow.State, OAuthOutcomeFailed)
+		c.ev().RequestClosed(flow.State, OAuthOutcomeFailed)
 		return
 	}
 	v["access_token"] = tok
 	res, err := c.Save(ctx, SaveInput{Provider: provider, Profile: profile, Values: v})
 	if err != nil || !res.Saved {
 		c.log.Warn("oauth token did not pass its check", "provider", provider, "profile", profile, "status", res.Check.Status.String(), "err", err)
-		c.cfg.Events.RequestClosed(flow.State, OAuthOutcomeFailed)
+		c.ev().RequestClosed(flow.State, OAuthOutcomeFailed)
 		return
 	}
 	c.log.Info("oauth sign-in completed", "provider", provider, "profile", profile)

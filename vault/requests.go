@@ -84,7 +84,7 @@ func (c *Credentials) Request(ctx context.Context, provider, profile, reason str
 	c.requests[id] = pd
 	c.mu.Unlock()
 	c.log.Info("credential request opened", "id", id, "provider", provider, "profile", pd.req.Profile)
-	c.cfg.Events.RequestOpened(pd.req)
+	c.ev().RequestOpened(pd.req)
 
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
@@ -116,7 +116,7 @@ func (c *Credentials) close(id, outcome string) (*pending, bool) {
 		return nil, false
 	}
 	c.log.Info("credential request closed", "id", id, "outcome", outcome)
-	c.cfg.Events.RequestClosed(id, outcome)
+	c.ev().RequestClosed(id, outcome)
 	return pd, true
 }
 
