@@ -436,7 +436,9 @@ func (r *rig) converge(t *testing.T, run int, points []string) {
 func TestApplyRunsIndependentStepsInParallel(t *testing.T) {
 	t.Parallel()
 	things := enginetest.NewThings()
-	things.Latency = 20 * time.Millisecond
+	// Long enough that the journal writes around each call (slow under
+	// -race on a loaded machine) cannot keep the calls from overlapping.
+	things.Latency = 150 * time.Millisecond
 	r := newRig(t, things, func(o *engine.Options) { o.Parallelism = 5 })
 	var ds []engine.Desired
 	for i := range 10 {

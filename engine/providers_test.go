@@ -49,7 +49,7 @@ type providerRig struct {
 	dbPath  string
 	auth0   *enginetest.Auth0
 	stripe  *enginetest.Stripe
-	secrets *engine.MemorySecrets
+	secrets engine.SecretStore
 	st      *store.Store
 	eng     *engine.Engine
 }

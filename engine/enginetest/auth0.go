@@ -30,6 +30,11 @@ type Auth0 struct {
 	throttle   int // next n management calls get 429
 	retryAfter string
 	calls      []string
+	// AfterChange, when set, runs after a request changed state and before
+	// the answer is written (with the fake locked): a crash test kills the
+	// client here, so the provider has acted but the client never hears.
+	AfterChange func(n int)
+	changes     int
 }
 
 // NewAuth0 starts the fake; Close it with t.Cleanup(f.Server.Close).
@@ -51,6 +56,20 @@ func (f *Auth0) Throttle(n int, retryAfter string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.throttle, f.retryAfter = n, retryAfter
+}
+
+// SetAfterChange installs the AfterChange hook.
+func (f *Auth0) SetAfterChange(fn func(n int)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.AfterChange = fn
+}
+
+func (f *Auth0) changed() {
+	f.changes++
+	if f.AfterChange != nil {
+		f.AfterChange(f.changes)
+	}
 }
 
 // Clients returns a copy of every client by id.
@@ -188,6 +207,7 @@ func (f *Auth0) serve(w http.ResponseWriter, r *http.Request) {
 			c[k] = v
 		}
 		f.clients[id] = c
+		f.changed()
 		writeJSON(w, 201, c)
 	case action == "rotate-secret" && r.Method == http.MethodPost:
 		c, ok := f.clients[id]
@@ -197,6 +217,7 @@ func (f *Auth0) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		f.seq++
 		c["client_secret"] = fmt.Sprintf("rotated-%d-%s", f.seq, strings.Repeat("y", 24))
+		f.changed()
 		writeJSON(w, 200, c)
 	case action == "" && r.Method == http.MethodGet:
 		c, ok := f.clients[id]
@@ -224,6 +245,7 @@ func (f *Auth0) serve(w http.ResponseWriter, r *http.Request) {
 		for k, v := range in {
 			c[k] = v
 		}
+		f.changed()
 		writeJSON(w, 200, c)
 	case action == "" && r.Method == http.MethodDelete:
 		if _, ok := f.clients[id]; !ok {
@@ -231,6 +253,7 @@ func (f *Auth0) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		delete(f.clients, id)
+		f.changed()
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		mgmtErr(w, 404, "Not Found", "Not Found", "")

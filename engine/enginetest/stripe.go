@@ -31,6 +31,11 @@ type Stripe struct {
 	idem      map[string]idemEntry
 	throttle  int
 	calls     []string
+	// AfterChange, when set, runs after a request changed state and before
+	// the answer is written (with the fake locked): a crash test kills the
+	// client here, so the provider has acted but the client never hears.
+	AfterChange func(n int)
+	changes     int
 }
 
 type idemEntry struct {
@@ -174,8 +179,21 @@ func (f *Stripe) serve(w http.ResponseWriter, r *http.Request) {
 	if key != "" && r.Method == http.MethodPost && rec.Code < 500 {
 		f.idem[key] = idemEntry{params: r.URL.Path + "?" + r.PostForm.Encode(), status: rec.Code, body: rec.Body.Bytes()}
 	}
+	if rec.Code < 300 && r.Method != http.MethodGet {
+		f.changes++
+		if f.AfterChange != nil {
+			f.AfterChange(f.changes)
+		}
+	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// SetAfterChange installs the AfterChange hook.
+func (f *Stripe) SetAfterChange(fn func(n int)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.AfterChange = fn
 }
 
 func (f *Stripe) route(w http.ResponseWriter, r *http.Request) {
