@@ -42,6 +42,17 @@ func (g *Gateway) RunAction(ctx context.Context, p *Principal, provider, action 
 	if errs := comp.input.Validate(input); len(errs) > 0 {
 		return nil, fmt.Errorf("%w: input for %s/%s: %s", ErrInvalidArgument, provider, action, strings.Join(errs, "; "))
 	}
+	if idempotencyKey != "" {
+		ikey := p.KeyID + "\x00" + provider + "\x00" + action + "\x00" + idempotencyKey
+		replayed, replay, own, err := g.idem.begin(ikey, input)
+		if err != nil {
+			return nil, err
+		}
+		if replay {
+			return replayed, nil
+		}
+		defer func() { g.idem.finish(ikey, own, out, err == nil) }()
+	}
 	creds, err := g.credentials(ctx, provider, profile)
 	if err != nil {
 		return nil, err

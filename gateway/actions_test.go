@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -279,5 +281,56 @@ func TestAuditLog(t *testing.T) {
 	}
 	if other, _ := e.gw.Audit(ctx, "other", "", 10); len(other) != 0 {
 		t.Fatalf("another team sees %d audit entries", len(other))
+	}
+}
+
+func TestIdempotencyKeyForEveryProvider(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	_, tok := e.createKey(t, "", "k", allGrants())
+	p := e.auth(t, tok)
+	sms := map[string]any{"to": "+15005550006", "from": "+15005550001", "body": "code 1"}
+	first, err := e.gw.RunAction(ctx, p, "twilio", "send_sms", sms, "retry-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Concurrent and later retries replay the first message, not a new one.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			again, err := e.gw.RunAction(ctx, p, "twilio", "send_sms", sms, "retry-1")
+			if err != nil || again["sid"] != first["sid"] {
+				t.Errorf("retry = %v, %v", again, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(e.twilio.Requests()); n != 1 {
+		t.Fatalf("twilio saw %d sends for one idempotency key", n)
+	}
+	other := map[string]any{"to": "+15005550006", "from": "+15005550001", "body": "code 2"}
+	if _, err := e.gw.RunAction(ctx, p, "twilio", "send_sms", other, "retry-1"); !errors.Is(err, gateway.ErrInvalidArgument) {
+		t.Fatalf("same key, other input: %v", err)
+	}
+	// A failure is not remembered: the retry runs again and can succeed.
+	e.slack.Inject(gatewaytest.Fault{Status: 500, Body: "rollup_error"})
+	if _, err := e.gw.RunAction(ctx, p, "slack", "post_message", map[string]any{"text": "x"}, "r2"); !errors.Is(err, gateway.ErrProvider) {
+		t.Fatalf("first attempt: %v", err)
+	}
+	if _, err := e.gw.RunAction(ctx, p, "slack", "post_message", map[string]any{"text": "x"}, "r2"); err != nil {
+		t.Fatalf("retry after failure: %v", err)
+	}
+	// Keys are per API key: another key's identical idempotency key runs.
+	_, tok2 := e.createKey(t, "", "k2", allGrants())
+	if out, err := e.gw.RunAction(ctx, e.auth(t, tok2), "twilio", "send_sms", sms, "retry-1"); err != nil || out["sid"] == first["sid"] {
+		t.Fatalf("other key: %v, %v", out, err)
+	}
+	// Remembered for a day only.
+	e.clock.Add(25 * time.Hour)
+	if out, err := e.gw.RunAction(ctx, p, "twilio", "send_sms", sms, "retry-1"); err != nil || out["sid"] == first["sid"] {
+		t.Fatalf("after expiry: %v, %v", out, err)
 	}
 }

@@ -91,6 +91,7 @@ type Gateway struct {
 	http    *http.Client
 	limiter *limiter
 	deliver *deliverer
+	idem    *idemCache
 
 	touchMu sync.Mutex
 	touched map[string]time.Time // key id → last last_used_at write
@@ -136,6 +137,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		http:    cfg.HTTPClient,
 		limiter: newLimiter(cfg.Now),
 		touched: map[string]time.Time{},
+		idem:    newIdemCache(cfg.Now),
 	}
 	g.deliver = newDeliverer(cfg.Delivery, cfg.HTTPClient, cfg.Logger, cfg.Now)
 	return g, nil
