@@ -111,6 +111,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       panels.open({ provider, profile: req.profile || "default", request: req });
     }),
     store.onRequestClosed.on(({ id, outcome }) => panels.requestClosed(id, outcome)),
+    store.onCredentialsChanged.on(({ provider, profile, deleted }) => panels.credentialsChanged(provider, profile, deleted)),
     supervisor.onState.on((s) => {
       render();
       if (s.kind === "ready") void refreshAll();
@@ -149,6 +150,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     }),
     vscode.commands.registerCommand("patchbay.checkCredentials", (arg?: { provider?: string } | CredentialNode) => checkCredentials(arg)),
     vscode.commands.registerCommand("patchbay.deleteCredentials", (arg?: CredentialNode) => deleteCredentials(arg)),
+    vscode.commands.registerCommand("patchbay.unlockKeyring", () => unlockKeyring()),
   );
 
   async function pickProvider(): Promise<string | undefined> {
@@ -212,6 +214,25 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       await store.refreshCatalog();
     } catch (err) {
       showError(`deleting ${name}`, err);
+    }
+  }
+
+  async function unlockKeyring(): Promise<void> {
+    const c = supervisor.clients;
+    if (!c) return;
+    const passphrase = await vscode.window.showInputBox({
+      title: "Unlock the Patchbay keyring",
+      prompt: "Passphrase of the encrypted file keyring (used because no OS keyring service is available)",
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (!passphrase) return;
+    try {
+      const res = await c.credential.unlockKeyring({ passphrase });
+      log.info(`keyring unlocked (${res.backend})`);
+      await store.refreshCatalog();
+    } catch (err) {
+      showError("unlocking the keyring", err);
     }
   }
 

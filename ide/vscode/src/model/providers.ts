@@ -9,6 +9,10 @@ import { CheckStatus } from "../gen/patchbay/v1/credential_pb";
 export interface ProviderCatalog {
   providers: ProviderInfo[];
   profiles: CredentialProfile[];
+  /** The keyring backend ("secret-service", "file", ...), when known. */
+  backend?: string;
+  /** True while the file keyring waits for its passphrase. */
+  locked?: boolean;
 }
 
 export const emptyCatalog: ProviderCatalog = { providers: [], profiles: [] };

@@ -24,6 +24,7 @@ export class DaemonStore {
   /** A credential request that arrived live (not from a snapshot). */
   readonly onNewRequest = new Emitter<CredentialRequest>();
   readonly onRequestClosed = new Emitter<{ id: string; outcome: string }>();
+  readonly onCredentialsChanged = new Emitter<{ provider: string; profile: string; deleted: boolean }>();
 
   constructor(
     private readonly clients: () => DaemonClients | undefined,
@@ -68,11 +69,11 @@ export class DaemonStore {
   async refreshCatalog(): Promise<void> {
     const c = this.clients();
     if (!c) return;
-    const [providers, profiles] = await Promise.all([
+    const [providers, creds] = await Promise.all([
       this.optional("ListProviders", () => c.credential.listProviders({}).then((r) => r.providers)),
-      this.optional("ListCredentials", () => c.credential.listCredentials({}).then((r) => r.profiles)),
+      this.optional("ListCredentials", () => c.credential.listCredentials({})),
     ]);
-    this.catalogValue = { providers: providers ?? [], profiles: profiles ?? [] };
+    this.catalogValue = { providers: providers ?? [], profiles: creds?.profiles ?? [], backend: creds?.backend, locked: creds?.locked ?? false };
     this.onCatalog.fire(this.catalogValue);
   }
 
@@ -107,6 +108,7 @@ export class DaemonStore {
         this.onRequestClosed.fire({ id: ev.payload.value.id, outcome: ev.payload.value.outcome });
         return {};
       case "credentialsChanged":
+        this.onCredentialsChanged.fire({ provider: ev.payload.value.provider, profile: ev.payload.value.profile, deleted: ev.payload.value.deleted });
         return { refreshCatalog: true };
       default:
         return {};

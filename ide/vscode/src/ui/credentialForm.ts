@@ -19,7 +19,7 @@ export interface CredentialFormInput {
 export type FormMessage =
   | { type: "submit"; values: Record<string, string>; force: boolean }
   | { type: "cancel" }
-  | { type: "oauth" }
+  | { type: "oauth"; values: Record<string, string> }
   | { type: "ready" };
 
 /** Messages the extension posts to the page. */
@@ -58,10 +58,16 @@ export function sanitizeValues(provider: ProviderInfo, values: unknown): Record<
   return out;
 }
 
+/** Write-only fields: the daemon's flag, or a kind that is secret by nature. */
+export function isSecret(f: ProviderInfo["fields"][number]): boolean {
+  return f.secret || f.kind === FieldKind.SECRET;
+}
+
 function fieldHtml(f: ProviderInfo["fields"][number], hint: string | undefined): string {
   const id = `f-${f.name}`;
   const name = escapeHtml(f.name);
-  const common = `id="${escapeHtml(id)}" name="${name}" data-field="${name}" data-kind="${f.kind}"${
+  const secret = isSecret(f);
+  const common = `id="${escapeHtml(id)}" name="${name}" data-field="${name}" data-kind="${f.kind}"${secret ? " data-secret" : ""}${
     f.required && !hint ? " required" : ""
   }${f.pattern ? ` data-pattern="${escapeHtml(f.pattern)}"` : ""}${
     f.patternMessage ? ` data-pattern-message="${escapeHtml(f.patternMessage)}"` : ""
@@ -71,6 +77,12 @@ function fieldHtml(f: ProviderInfo["fields"][number], hint: string | undefined):
   let control: string;
   switch (f.kind) {
     case FieldKind.SECRET:
+    case FieldKind.TEXT:
+    case FieldKind.UNSPECIFIED:
+      if (!secret) {
+        control = `<input type="text" spellcheck="false" ${common}${ph}${f.defaultValue ? ` value="${escapeHtml(f.defaultValue)}"` : ""}>`;
+        break;
+      }
       // Secret inputs never get a value attribute: the extension has no
       // secret to put there, and must not be made to hold one.
       control = `<input type="password" autocomplete="off" spellcheck="false" ${common}${ph}>`;
@@ -213,7 +225,11 @@ ${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(false); });
   force.addEventListener("click", function () { submit(true); });
   document.getElementById("cancel").addEventListener("click", function () { vscode.postMessage({ type: "cancel" }); });
-  for (const b of document.querySelectorAll("button.oauth")) b.addEventListener("click", function () { vscode.postMessage({ type: "oauth" }); });
+  for (const b of document.querySelectorAll("button.oauth")) b.addEventListener("click", function () {
+    // The browser sign-in needs the OAuth app's settings typed so far, not a full form.
+    result.hidden = true;
+    vscode.postMessage({ type: "oauth", values: values() });
+  });
   for (const picker of document.querySelectorAll("input.file-picker")) {
     picker.addEventListener("change", function () {
       const file = picker.files && picker.files[0];
@@ -239,7 +255,7 @@ ${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
       }
       if (m.saved) {
         // Typed secrets have done their job; do not keep them in the page.
-        for (const el of fields) if (el.dataset.kind === "${FieldKind.SECRET}") el.value = "";
+        for (const el of fields) if (el.hasAttribute("data-secret")) el.value = "";
       }
     }
   });

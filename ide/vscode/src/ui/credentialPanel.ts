@@ -19,6 +19,8 @@ export interface FormTarget {
  */
 export class CredentialPanels {
   private panels = new Map<string, { panel: vscode.WebviewPanel; target: FormTarget }>();
+  /** Browser sign-ins in flight: OAuth state -> panel key. */
+  private oauth = new Map<string, string>();
 
   constructor(
     private readonly clients: () => DaemonClients | undefined,
@@ -52,17 +54,38 @@ export class CredentialPanels {
         : undefined,
     });
     this.panels.set(key, { panel, target });
-    panel.onDidDispose(() => this.panels.delete(key));
-    panel.webview.onDidReceiveMessage((m: FormMessage) => this.onMessage(panel, target, !!profile, m));
+    panel.onDidDispose(() => {
+      this.panels.delete(key);
+      for (const [state, k] of this.oauth) if (k === key) this.oauth.delete(state);
+    });
+    panel.webview.onDidReceiveMessage((m: FormMessage) => this.onMessage(panel, key, target, !!profile, m));
     return panel;
   }
 
   /** Closes the panel of a request the daemon closed elsewhere (timeout, another window). */
   requestClosed(id: string, outcome: string): void {
+    const oauthKey = this.oauth.get(id);
+    if (oauthKey !== undefined) {
+      // A browser sign-in that failed or timed out reports on the request channel.
+      this.oauth.delete(id);
+      const p = this.panels.get(oauthKey);
+      if (p) this.post(p.panel, { type: "result", ok: false, saved: false, status: outcome.replace(/_/g, " "), summary: "The browser sign-in did not complete.", fix: "Try again, and finish the sign-in in the browser.", field: "" });
+      return;
+    }
     const entry = this.panels.get(`req:${id}`);
     if (!entry) return;
     if (outcome !== "answered") void vscode.window.showInformationMessage(`Patchbay: the credential request for ${entry.target.provider.displayName || entry.target.provider.id} was ${outcome}.`);
     entry.panel.dispose();
+  }
+
+  /** A profile was saved: completes a browser sign-in waiting on it. */
+  credentialsChanged(provider: string, profile: string, deleted: boolean): void {
+    for (const [state, key] of this.oauth) {
+      const p = this.panels.get(key);
+      if (!p || p.target.provider.id !== provider || (p.target.profile || "default") !== (profile || "default")) continue;
+      this.oauth.delete(state);
+      this.post(p.panel, { type: "result", ok: !deleted, saved: !deleted, status: deleted ? "deleted" : "signed in", summary: "", fix: "", field: "" });
+    }
   }
 
   dispose(): void {
@@ -74,7 +97,7 @@ export class CredentialPanels {
     void panel.webview.postMessage(m);
   }
 
-  private async onMessage(panel: vscode.WebviewPanel, target: FormTarget, hasProfile: boolean, m: FormMessage): Promise<void> {
+  private async onMessage(panel: vscode.WebviewPanel, key: string, target: FormTarget, hasProfile: boolean, m: FormMessage): Promise<void> {
     const c = this.clients();
     if (!m || typeof m !== "object") return;
     if (m.type === "ready") return;
@@ -89,9 +112,13 @@ export class CredentialPanels {
           panel.dispose();
           return;
         case "oauth": {
-          const res = await c.credential.startOAuth({ provider: target.provider.id, profile: target.profile });
-          await vscode.env.openExternal(vscode.Uri.parse(res.authorizeUrl));
-          this.post(panel, { type: "busy", busy: false, text: "" });
+          const values = sanitizeValues(target.provider, m.values);
+          const res = await c.credential.startOAuth({ provider: target.provider.id, profile: target.profile, values });
+          const url = vscode.Uri.parse(res.authorizeUrl);
+          if (url.scheme !== "https" && url.scheme !== "http") throw new Error(`refusing to open authorize URL with scheme ${url.scheme}`);
+          this.oauth.set(res.state, key);
+          this.post(panel, { type: "busy", busy: true, text: "Finish signing in in the browser…" });
+          await vscode.env.openExternal(url);
           return;
         }
         case "submit": {

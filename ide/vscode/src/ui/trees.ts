@@ -59,7 +59,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<TreeNodeMod
 export type CredentialNode =
   | { type: "provider"; provider: string; label: string; profiles: CredentialProfile[] }
   | { type: "profile"; provider: string; profile: CredentialProfile }
-  | { type: "message"; label: string };
+  | { type: "message"; label: string; command?: string };
 
 /** Credentials view: providers from the catalogue, their saved profiles and status. */
 export class CredentialsTreeProvider implements vscode.TreeDataProvider<CredentialNode> {
@@ -76,10 +76,16 @@ export class CredentialsTreeProvider implements vscode.TreeDataProvider<Credenti
     const cat = this.store.catalog;
     if (!element) {
       const ids = new Set([...cat.providers.map((p) => p.id), ...cat.profiles.map((p) => p.provider)]);
-      if (ids.size === 0) return [{ type: "message", label: "No provider catalogue from the daemon yet" }];
-      return [...ids]
-        .map((id) => ({ type: "provider" as const, provider: id, label: displayName(cat, id), profiles: cat.profiles.filter((p) => p.provider === id) }))
-        .sort((a, b) => a.label.localeCompare(b.label));
+      const head: CredentialNode[] = cat.locked
+        ? [{ type: "message", label: `Keyring (${cat.backend || "file"}) is locked: click to unlock`, command: "patchbay.unlockKeyring" }]
+        : [];
+      if (ids.size === 0) return [...head, { type: "message", label: "No provider catalogue from the daemon yet" }];
+      return [
+        ...head,
+        ...[...ids]
+          .map((id) => ({ type: "provider" as const, provider: id, label: displayName(cat, id), profiles: cat.profiles.filter((p) => p.provider === id) }))
+          .sort((a, b) => a.label.localeCompare(b.label)),
+      ];
     }
     if (element.type === "provider") return element.profiles.map((profile) => ({ type: "profile", provider: element.provider, profile }));
     return [];
@@ -89,7 +95,8 @@ export class CredentialsTreeProvider implements vscode.TreeDataProvider<Credenti
     switch (n.type) {
       case "message": {
         const item = new vscode.TreeItem(n.label);
-        item.iconPath = new vscode.ThemeIcon("info");
+        item.iconPath = new vscode.ThemeIcon(n.command ? "lock" : "info");
+        if (n.command) item.command = { title: n.label, command: n.command };
         return item;
       }
       case "provider": {

@@ -15,6 +15,7 @@ import {
   type CredentialProfile,
   type ProviderInfo,
   type SaveCredentialsRequest,
+  type StartOAuthRequest,
 } from "../../src/gen/patchbay/v1/credential_pb";
 import { DaemonService, EventSchema, type Event } from "../../src/gen/patchbay/v1/daemon_pb";
 import { AnalyzeResponseSchema, WorkspaceService, type AnalyzeRequest, type AnalyzeResponse } from "../../src/gen/patchbay/v1/workspace_pb";
@@ -57,6 +58,9 @@ export class FakeDaemon {
   credentialsUnimplemented = false;
   saveCalls: SaveCredentialsRequest[] = [];
   answerCalls: AnswerCredentialRequestRequest[] = [];
+  oauthCalls: StartOAuthRequest[] = [];
+  unlockCalls: string[] = [];
+  locked = false;
   subscriptions = 0;
   private queues = new Set<Queue<Event>>();
 
@@ -113,11 +117,21 @@ export class FakeDaemon {
         listCredentials() {
           d.checkAlive();
           if (d.credentialsUnimplemented) throw new ConnectError("not implemented", Code.Unimplemented);
-          return { profiles: d.profiles, backend: "file" };
+          return { profiles: d.profiles, backend: "file", locked: d.locked };
         },
         saveCredentials(req) {
           d.saveCalls.push(req);
           return { saved: true, check: { status: 1, summary: "acct_1 (test mode)" } };
+        },
+        startOAuth(req) {
+          d.oauthCalls.push(req);
+          return { authorizeUrl: `https://auth.example.test/authorize?state=st-${d.oauthCalls.length}`, state: `st-${d.oauthCalls.length}` };
+        },
+        unlockKeyring(req) {
+          d.unlockCalls.push(req.passphrase);
+          if (req.passphrase !== "right") throw new ConnectError("wrong passphrase", Code.PermissionDenied);
+          d.locked = false;
+          return { backend: "file" };
         },
         answerCredentialRequest(req) {
           d.answerCalls.push(req);

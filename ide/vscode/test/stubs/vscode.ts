@@ -214,7 +214,12 @@ export const recorded = {
   workspaceFolders: [] as { uri: Uri; name: string; index: number }[],
   saveListeners: new EventEmitter<any>(),
   openedExternal: [] as Uri[],
+  /** Answers for showInputBox, in order; undefined when empty (user pressed Escape). */
+  inputs: [] as (string | undefined)[],
+  inputOptions: [] as any[],
   reset(): void {
+    this.inputs = [];
+    this.inputOptions = [];
     this.outputChannels = [];
     this.statusItems = [];
     this.messages = [];
@@ -253,6 +258,10 @@ export const window = {
   showWarningMessage: message("warning"),
   showErrorMessage: message("error"),
   showQuickPick: async () => undefined,
+  showInputBox: async (opts: any) => {
+    recorded.inputOptions.push(opts);
+    return recorded.inputs.shift();
+  },
   registerTreeDataProvider(id: string, p: any) {
     recorded.treeProviders.set(id, p);
     return new Disposable();

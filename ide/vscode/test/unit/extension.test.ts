@@ -155,6 +155,73 @@ describe("extension with a stubbed vscode", () => {
   });
 });
 
+describe("browser sign-in and keyring", () => {
+  let s: Setup;
+  beforeEach(() => {
+    const daemon = new FakeDaemon();
+    daemon.providers = [
+      {
+        id: "netlify",
+        displayName: "Netlify",
+        oauth: true,
+        fields: [
+          { name: "client_id", label: "OAuth client ID", kind: FieldKind.TEXT },
+          { name: "client_secret", label: "OAuth client secret", kind: FieldKind.FILE, secret: true },
+          { name: "token", label: "Token", kind: FieldKind.OAUTH, secret: true },
+        ],
+      },
+    ];
+    daemon.locked = true;
+    s = setup({ daemon });
+  });
+  afterEach(async () => {
+    await deactivate();
+  });
+
+  it("starts OAuth with the typed app settings, opens the browser, and completes on CredentialsChanged", async () => {
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.catalog.providers.length === 1, 2000, "catalogue");
+    await vscode.commands.executeCommand("patchbay.connectProvider", { provider: "netlify" });
+    const panel = recorded.panels[0];
+    assert.match(panel.webview.html, /data-field="client_secret" data-kind="3" data-secret/, "FILE fields flagged secret are write-only");
+    panel.webview.simulate({ type: "oauth", values: { client_id: "cid", client_secret: "shh", other: "x" } });
+    await waitFor(() => recorded.openedExternal.length === 1, 2000, "browser opened");
+    assert.deepEqual({ ...s.daemon.oauthCalls[0].values }, { client_id: "cid", client_secret: "shh" });
+    assert.equal(recorded.openedExternal[0].toString(), "https://auth.example.test/authorize?state=st-1");
+    s.daemon.publish({ case: "credentialsChanged", value: { provider: "netlify", profile: "default" } });
+    await waitFor(() => panel.webview.posted.some((m) => m.type === "result"), 2000, "result");
+    assert.deepEqual(panel.webview.posted.filter((m) => m.type === "result").map((m) => [m.ok, m.status]), [[true, "signed in"]]);
+
+    panel.webview.simulate({ type: "oauth", values: {} });
+    await waitFor(() => recorded.openedExternal.length === 2, 2000, "second sign-in");
+    s.daemon.publish({ case: "credentialRequestClosed", value: { id: "st-2", outcome: "oauth_failed" } });
+    await waitFor(() => panel.webview.posted.filter((m) => m.type === "result").length === 2, 2000, "failure result");
+    assert.equal(panel.webview.posted.at(-1).status, "oauth failed");
+    assert.equal(panel.disposed, false);
+  });
+
+  it("offers to unlock a locked file keyring and never logs the passphrase", async () => {
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.catalog.locked === true, 2000, "locked catalogue");
+    const tree = recorded.treeProviders.get("patchbay.credentials");
+    const first = tree.getChildren()[0];
+    const item = tree.getTreeItem(first);
+    assert.match(item.label, /Keyring \(file\) is locked/);
+    assert.equal(item.command.command, "patchbay.unlockKeyring");
+    recorded.inputs.push("wrong");
+    await vscode.commands.executeCommand("patchbay.unlockKeyring");
+    assert.equal(recorded.inputOptions[0].password, true);
+    assert.match(recorded.messages.at(-1)!.message, /unlocking the keyring failed: PermissionDenied: wrong passphrase/);
+    recorded.inputs.push("right");
+    await vscode.commands.executeCommand("patchbay.unlockKeyring");
+    assert.deepEqual(s.daemon.unlockCalls, ["wrong", "right"]);
+    assert.equal(s.api.store.catalog.locked, false);
+    assert.doesNotMatch(tree.getTreeItem(tree.getChildren()[0]).label, /locked/);
+    const log = recorded.outputChannels[0].lines.join("\n");
+    assert.ok(!/\bright\b|\bwrong\b(?! passphrase)/.test(log), "the passphrase must not be logged");
+  });
+});
+
 describe("extension when the daemon fails", () => {
   afterEach(async () => {
     await deactivate();
