@@ -3,9 +3,14 @@ package daemon_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -54,11 +59,13 @@ func (l *lockedBuf) String() string {
 }
 
 type gwDaemon struct {
-	info  *daemon.Info
-	log   *lockedBuf
-	slack *gatewaytest.Server
-	base  string
-	hc    *http.Client
+	info    *daemon.Info
+	log     *lockedBuf
+	slack   *gatewaytest.Server
+	stripe  *gatewaytest.Server
+	secrets *gateway.MemorySecrets
+	base    string
+	hc      *http.Client
 }
 
 // startGatewayDaemon runs a real daemon with a gateway wired to provider
@@ -78,8 +85,9 @@ func startGatewayDaemon(t *testing.T) *gwDaemon {
 		t.Fatal(err)
 	}
 	slack, stripe := gatewaytest.NewSlack(t), gatewaytest.NewStripe(t)
+	secrets := &gateway.MemorySecrets{}
 	gw, err := gateway.New(ctx, gateway.Config{
-		Store: st, Secrets: &gateway.MemorySecrets{}, Logger: log,
+		Store: st, Secrets: secrets, Logger: log, PublicURL: "https://tunnel.example.test",
 		Credentials: memCreds{
 			"slack/default":  {"webhook_url": gatewaytest.SlackWebhookURL()},
 			"stripe/default": {"secret_key": gatewaytest.StripeKey},
@@ -110,7 +118,8 @@ func startGatewayDaemon(t *testing.T) *gwDaemon {
 	})
 	select {
 	case info := <-ready:
-		return &gwDaemon{info: info, log: buf, slack: slack, base: "http://" + info.Address, hc: &http.Client{Timeout: 10 * time.Second}}
+		return &gwDaemon{info: info, log: buf, slack: slack, stripe: stripe, secrets: secrets, base: "http://" + info.Address,
+			hc: &http.Client{Timeout: 10 * time.Second}}
 	case err := <-done:
 		t.Fatalf("daemon exited early: %v", err)
 	case <-time.After(10 * time.Second):
@@ -409,4 +418,82 @@ func TestRunActionLoad(t *testing.T) {
 	if got := len(d.slack.Requests()); got < total {
 		t.Fatalf("provider saw %d calls, want at least %d", got, total)
 	}
+}
+
+// TestTriggerThroughDaemon registers a Stripe trigger with an API key,
+// posts a signed Stripe event to the daemon's webhook route over loopback
+// (no daemon token) and receives it at the target with Patchbay's
+// signature.
+func TestTriggerThroughDaemon(t *testing.T) {
+	d := startGatewayDaemon(t)
+	ctx := context.Background()
+	created, err := d.keys(d.info.Token).CreateApiKey(ctx, connect.NewRequest(&patchbayv1.CreateApiKeyRequest{Name: "hooks",
+		Grants: []*patchbayv1.Grant{{Provider: "stripe", Components: []string{"events"}}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	var signing string
+	var mu sync.Mutex
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		sec := signing
+		mu.Unlock()
+		if err := gateway.VerifySignature(sec, r.Header.Get("X-Patchbay-Signature"), body, time.Now(), time.Minute); err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		got <- body
+	}))
+	defer target.Close()
+	resp, err := d.actions(created.Msg.GetToken()).CreateTrigger(ctx, connect.NewRequest(&patchbayv1.CreateTriggerRequest{
+		Provider: "stripe", Trigger: "events", Config: mustStruct(t, map[string]any{"events": []any{"checkout.session.completed"}}),
+		TargetUrl: target.URL}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	signing = resp.Msg.GetSigningSecret()
+	mu.Unlock()
+	id := resp.Msg.GetTrigger().GetId()
+	whsec, err := d.secrets.Get(ctx, "gateway.trigger."+id+".provider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := d.actions(created.Msg.GetToken()).ListTriggers(ctx, connect.NewRequest(&patchbayv1.ListTriggersRequest{}))
+	if err != nil || len(list.Msg.GetTriggers()) != 1 || strings.Contains(list.Msg.String(), signing) {
+		t.Fatalf("ListTriggers = %v, %v", list, err)
+	}
+	ev := `{"id":"evt_1","type":"checkout.session.completed","data":{"object":{"id":"cs_1"}}}`
+	ts := fmt.Sprint(time.Now().Unix())
+	m := hmac.New(sha256.New, []byte(whsec))
+	m.Write([]byte(ts + "." + ev))
+	req, _ := http.NewRequest(http.MethodPost, d.base+gateway.WebhookPathPrefix+id, strings.NewReader(ev))
+	req.Header.Set("Stripe-Signature", "t="+ts+",v1="+hex.EncodeToString(m.Sum(nil)))
+	hr, err := d.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Body.Close()
+	if hr.StatusCode != 200 {
+		t.Fatalf("webhook: %d", hr.StatusCode)
+	}
+	select {
+	case b := <-got:
+		if !strings.Contains(string(b), `"cs_1"`) || !strings.Contains(string(b), `"trigger_id":"`+id+`"`) {
+			t.Fatalf("delivery %s", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no delivery")
+	}
+	if _, err := d.actions(created.Msg.GetToken()).DeleteTrigger(ctx, connect.NewRequest(&patchbayv1.DeleteTriggerRequest{Id: id})); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range d.stripe.Requests() {
+		if r.Method == http.MethodDelete {
+			return
+		}
+	}
+	t.Fatal("DeleteTrigger left the Stripe webhook endpoint")
 }
