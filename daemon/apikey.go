@@ -95,7 +95,7 @@ func (a *apiKeyServer) RegenerateApiKey(ctx context.Context, req *connect.Reques
 }
 
 func (a *apiKeyServer) DeleteApiKey(ctx context.Context, req *connect.Request[patchbayv1.DeleteApiKeyRequest]) (*connect.Response[patchbayv1.DeleteApiKeyResponse], error) {
-	if err := a.gw.DeleteKey(ctx, req.Msg.GetTeam(), req.Msg.GetId()); err != nil {
+	if err := a.gw.DeleteKey(ctx, req.Msg.GetTeam(), req.Msg.GetId(), req.Msg.GetForce()); err != nil {
 		return nil, err
 	}
 	return connect.NewResponse(&patchbayv1.DeleteApiKeyResponse{}), nil

@@ -68,7 +68,7 @@ type Config struct {
 	Getenv    func(string) string
 	// PublicURL is the base URL at which providers reach the daemon's
 	// webhook route (a tunnel to the loopback listener). Triggers that
-	// register provider webhooks need it.
+	// register provider webhooks need it; "" reads PATCHBAY_PUBLIC_URL.
 	PublicURL string
 	// DefaultRateLimit is the per-minute budget of keys that set none.
 	DefaultRateLimit int
@@ -77,6 +77,9 @@ type Config struct {
 
 // DefaultRateLimitPerMinute applies when neither the key nor Config sets one.
 const DefaultRateLimitPerMinute = 600
+
+// PublicURLEnv names the variable that supplies Config.PublicURL.
+const PublicURLEnv = "PATCHBAY_PUBLIC_URL"
 
 // WebhookPathPrefix is the daemon route providers post trigger events to:
 // WebhookPathPrefix + <trigger id>.
@@ -119,6 +122,9 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	}
 	if cfg.Getenv == nil {
 		cfg.Getenv = os.Getenv
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = cfg.Getenv(PublicURLEnv)
 	}
 	if cfg.DefaultRateLimit <= 0 {
 		cfg.DefaultRateLimit = DefaultRateLimitPerMinute

@@ -266,9 +266,11 @@ func (g *Gateway) RegenerateKey(ctx context.Context, team, id string) (Key, stri
 }
 
 // DeleteKey removes the key's provider-side webhooks, its triggers and the
-// key. A webhook the provider refuses to delete stops the deletion, so no
-// webhook is left pointing at a key that no longer exists.
-func (g *Gateway) DeleteKey(ctx context.Context, team, id string) error {
+// key. A webhook that cannot be deleted (provider down, credentials gone)
+// stops the deletion with the reason, so no webhook is silently left
+// pointing at a key that no longer exists; force deletes the key anyway
+// and logs each webhook left behind.
+func (g *Gateway) DeleteKey(ctx context.Context, team, id string, force bool) error {
 	team, err := normTeam(team)
 	if err != nil {
 		return err
@@ -283,7 +285,11 @@ func (g *Gateway) DeleteKey(ctx context.Context, team, id string) error {
 	}
 	for _, t := range trs {
 		if err := g.removeTrigger(ctx, t); err != nil {
-			return err
+			if !force {
+				return fmt.Errorf("%w (delete with force to remove the key anyway)", err)
+			}
+			g.log.Warn("gateway: provider webhook left behind by a forced key deletion", "key", id, "trigger", t.ID,
+				"provider", t.Provider, "webhook", t.ProviderWebhookID, "err", err)
 		}
 	}
 	if err := g.st.DeleteAPIKey(ctx, team, id); err != nil {

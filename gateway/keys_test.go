@@ -71,7 +71,7 @@ func TestKeyLifecycle(t *testing.T) {
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("ListKeys = %v, %v", keys, err)
 	}
-	if err := e.gw.DeleteKey(ctx, "acme", k.ID); err != nil {
+	if err := e.gw.DeleteKey(ctx, "acme", k.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.gw.Authenticate(ctx, "Bearer "+tok2); !errors.Is(err, gateway.ErrUnauthenticated) {
@@ -152,7 +152,7 @@ func TestAuthenticateRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	dk, revoked := e.createKey(t, "", "c", nil)
-	if err := e.gw.DeleteKey(ctx, "", dk.ID); err != nil {
+	if err := e.gw.DeleteKey(ctx, "", dk.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	ek, expiring, err := e.gw.CreateKey(ctx, gateway.KeySpec{Name: "d", ExpiresAt: e.clock.Now().Add(time.Hour)})
@@ -212,7 +212,7 @@ func TestTeamIsolation(t *testing.T) {
 	if _, _, err := e.gw.RegenerateKey(ctx, "team-b", ka.ID); !errors.Is(err, gateway.ErrNotFound) {
 		t.Errorf("RegenerateKey across teams: %v", err)
 	}
-	if err := e.gw.DeleteKey(ctx, "team-b", ka.ID); !errors.Is(err, gateway.ErrNotFound) {
+	if err := e.gw.DeleteKey(ctx, "team-b", ka.ID, false); !errors.Is(err, gateway.ErrNotFound) {
 		t.Errorf("DeleteKey across teams: %v", err)
 	}
 	if _, err := e.gw.GetKey(ctx, "team-a", ka.ID); err != nil {

@@ -79,7 +79,7 @@ func TestNothingSecretLeaks(t *testing.T) {
 	seen = append(seen, fmt.Sprint(trs))
 	keys, _ := e.gw.ListKeys(ctx, "")
 	seen = append(seen, fmt.Sprintf("%+v", keys))
-	if err := e.gw.DeleteKey(ctx, "", k.ID); err != nil {
+	if err := e.gw.DeleteKey(ctx, "", k.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	_, err = e.gw.Authenticate(ctx, "Bearer "+tok)

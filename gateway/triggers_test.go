@@ -164,7 +164,7 @@ func TestStripeTrigger(t *testing.T) {
 
 	// Deleting the key removes the Stripe webhook endpoint and the trigger.
 	weID := ""
-	if err := e.gw.DeleteKey(ctx, "", k.ID); err != nil {
+	if err := e.gw.DeleteKey(ctx, "", k.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	deleted := false
@@ -302,5 +302,34 @@ func TestSignatureRoundTrip(t *testing.T) {
 		if err := gateway.VerifySignature(tc.secret, h, tc.body, tc.at, 5*time.Minute); err == nil {
 			t.Errorf("%s: verified", name)
 		}
+	}
+}
+
+func TestDeleteKeyWhenWebhookCannotBeRemoved(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	k, tok := e.createKey(t, "", "k", allGrants())
+	tr, _, err := e.gw.CreateTrigger(ctx, e.auth(t, tok), "stripe", "events", map[string]any{"events": []any{"*"}}, "https://x.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.stripe.Inject(gatewaytest.Fault{Status: 500, Body: `{"error":{"type":"api_error","message":"Something went wrong"}}`})
+	err = e.gw.DeleteKey(ctx, "", k.ID, false)
+	if !errors.Is(err, gateway.ErrProvider) || !strings.Contains(err.Error(), tr.ID) || !strings.Contains(err.Error(), "force") {
+		t.Fatalf("delete with a failing provider: %v", err)
+	}
+	e.auth(t, tok) // still there
+	e.creds.mu.Lock()
+	delete(e.creds.m, "stripe/default")
+	e.creds.mu.Unlock()
+	if err := e.gw.DeleteKey(ctx, "", k.ID, true); err != nil {
+		t.Fatalf("forced delete: %v", err)
+	}
+	if _, err := e.gw.Authenticate(ctx, "Bearer "+tok); !errors.Is(err, gateway.ErrUnauthenticated) {
+		t.Fatalf("after forced delete: %v", err)
+	}
+	if !strings.Contains(e.log.String(), "left behind by a forced key deletion") {
+		t.Fatal("the webhook left behind is not logged")
 	}
 }

@@ -265,7 +265,8 @@ func keysRegenerateCmd(team *string) *cobra.Command {
 }
 
 func keysDeleteCmd(team *string) *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:   "delete ID",
 		Short: "Delete a key, its triggers and the provider webhooks they created",
 		Args:  cobra.ExactArgs(1),
@@ -274,13 +275,15 @@ func keysDeleteCmd(team *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := c.ApiKeys.DeleteApiKey(cmd.Context(), connect.NewRequest(&patchbayv1.DeleteApiKeyRequest{Team: *team, Id: args[0]})); err != nil {
+			if _, err := c.ApiKeys.DeleteApiKey(cmd.Context(), connect.NewRequest(&patchbayv1.DeleteApiKeyRequest{Team: *team, Id: args[0], Force: force})); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted key %s.\n", args[0])
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "delete even when a provider webhook cannot be removed (it is left at the provider)")
+	return cmd
 }
 
 func keysAuditCmd(team *string) *cobra.Command {

@@ -741,9 +741,13 @@ func (x *RegenerateApiKeyResponse) GetToken() string {
 }
 
 type DeleteApiKeyRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Team          string                 `protobuf:"bytes,1,opt,name=team,proto3" json:"team,omitempty"`
-	Id            string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Team  string                 `protobuf:"bytes,1,opt,name=team,proto3" json:"team,omitempty"`
+	Id    string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	// Delete the key even when a provider webhook of one of its triggers
+	// cannot be removed (provider down, credentials deleted); the webhooks
+	// left behind are named in the daemon log.
+	Force         bool `protobuf:"varint,3,opt,name=force,proto3" json:"force,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -790,6 +794,13 @@ func (x *DeleteApiKeyRequest) GetId() string {
 		return x.Id
 	}
 	return ""
+}
+
+func (x *DeleteApiKeyRequest) GetForce() bool {
+	if x != nil {
+		return x.Force
+	}
+	return false
 }
 
 type DeleteApiKeyResponse struct {
@@ -1089,10 +1100,11 @@ const file_patchbay_v1_apikey_proto_rawDesc = "" +
 	"\x02id\x18\x02 \x01(\tR\x02id\"W\n" +
 	"\x18RegenerateApiKeyResponse\x12%\n" +
 	"\x03key\x18\x01 \x01(\v2\x13.patchbay.v1.ApiKeyR\x03key\x12\x14\n" +
-	"\x05token\x18\x02 \x01(\tR\x05token\"9\n" +
+	"\x05token\x18\x02 \x01(\tR\x05token\"O\n" +
 	"\x13DeleteApiKeyRequest\x12\x12\n" +
 	"\x04team\x18\x01 \x01(\tR\x04team\x12\x0e\n" +
-	"\x02id\x18\x02 \x01(\tR\x02id\"\x16\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12\x14\n" +
+	"\x05force\x18\x03 \x01(\bR\x05force\"\x16\n" +
 	"\x14DeleteApiKeyResponse\"\xd7\x01\n" +
 	"\x10ApiKeyAuditEntry\x12*\n" +
 	"\x02at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x15\n" +
