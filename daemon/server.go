@@ -23,6 +23,7 @@ import (
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/internal/buildinfo"
+	"github.com/patchbay-dev/patchbay/vault"
 )
 
 // Config holds what the daemon serves. Domain objects are built by the
@@ -46,6 +47,9 @@ type Config struct {
 	// Engine serves EnvironmentService and ProvisionService; nil leaves
 	// them unimplemented.
 	Engine *engine.Engine
+	// Credentials serves CredentialService and AssistantService; nil leaves
+	// them unimplemented.
+	Credentials *vault.Credentials
 }
 
 // Server is a configured daemon; Run serves it.
@@ -92,6 +96,9 @@ func New(cfg Config) (*Server, error) {
 		stop:       make(chan struct{}),
 	}
 	s.bus = newBus(cfg.EventQueue, s.snapshot)
+	if cfg.Credentials != nil {
+		cfg.Credentials.SetEvents(credentialEvents{s})
+	}
 	return s, nil
 }
 
@@ -118,7 +125,7 @@ func (s *Server) routes(opts ...connect.HandlerOption) map[string]http.Handler {
 	add := func(path string, h http.Handler) { m[path] = h }
 	add(patchbayv1connect.NewDaemonServiceHandler(&daemonServer{s}, opts...))
 	add(patchbayv1connect.NewWorkspaceServiceHandler(&workspaceServer{s}, opts...))
-	add(patchbayv1connect.NewCredentialServiceHandler(patchbayv1connect.UnimplementedCredentialServiceHandler{}, opts...))
+	s.addCredentialRoutes(add, opts...)
 	if s.cfg.Engine != nil {
 		add(patchbayv1connect.NewEnvironmentServiceHandler(&environmentServer{s}, opts...))
 		add(patchbayv1connect.NewProvisionServiceHandler(&provisionServer{s}, opts...))
@@ -127,7 +134,6 @@ func (s *Server) routes(opts ...connect.HandlerOption) map[string]http.Handler {
 		add(patchbayv1connect.NewProvisionServiceHandler(patchbayv1connect.UnimplementedProvisionServiceHandler{}, opts...))
 	}
 	s.addGatewayRoutes(add, opts...)
-	add(patchbayv1connect.NewAssistantServiceHandler(patchbayv1connect.UnimplementedAssistantServiceHandler{}, opts...))
 	return m
 }
 
@@ -184,6 +190,7 @@ func (s *Server) snapshot() *patchbayv1.Snapshot {
 		snap.Workspaces = append(snap.Workspaces, w)
 	}
 	sort.Slice(snap.Workspaces, func(i, j int) bool { return snap.Workspaces[i].Root < snap.Workspaces[j].Root })
+	snap.PendingCredentialRequests = s.pendingCredentialRequests()
 	return snap
 }
 
