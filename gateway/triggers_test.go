@@ -333,3 +333,31 @@ func TestDeleteKeyWhenWebhookCannotBeRemoved(t *testing.T) {
 		t.Fatal("the webhook left behind is not logged")
 	}
 }
+
+func TestExpiredKeyStopsDeliveries(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	_, tok, err := e.gw.CreateKey(ctx, gateway.KeySpec{Name: "short", Grants: allGrants(), ExpiresAt: e.clock.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcv := newReceiver(t, e.clock.Now)
+	tr, secret, err := e.gw.CreateTrigger(ctx, e.auth(t, tok), "stripe", "events", map[string]any{"events": []any{"*"}}, rcv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcv.secret = secret
+	whsec, _ := e.secrets.Get(ctx, "gateway.trigger."+tr.ID+".provider")
+	h := e.gw.WebhookHandler()
+	e.clock.Add(2 * time.Hour)
+	ev := []byte(`{"id":"evt_x","type":"customer.created"}`)
+	if code := post(t, h, gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig(whsec, ev, e.clock.Now())}); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	select {
+	case <-rcv.ch:
+		t.Fatal("an expired key's trigger delivered")
+	case <-time.After(200 * time.Millisecond):
+	}
+}

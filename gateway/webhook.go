@@ -59,6 +59,13 @@ func (g *Gateway) WebhookHandler() http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
+		// An expired key's triggers stop delivering with it. The provider
+		// gets a 200 so it does not retry an event nobody will receive.
+		if k, err := g.st.LookupAPIKey(ctx, t.KeyID); err != nil || (!k.ExpiresAt.IsZero() && !g.now().Before(k.ExpiresAt)) {
+			g.log.Info("gateway: event dropped: the trigger's key expired", "trigger", t.ID, "key", t.KeyID)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		signing, err := g.cfg.Secrets.Get(ctx, signingSecretName(t.ID))
 		if err != nil {
 			g.log.Error("gateway: trigger has no signing secret", "trigger", t.ID, "err", err)
