@@ -45,7 +45,6 @@ type deliverer struct {
 	once   sync.Once
 	mu     sync.RWMutex
 	closed bool
-	// sleep waits between attempts; tests replace nothing, they set Backoff.
 }
 
 func newDeliverer(opt DeliveryOptions, hc *http.Client, log *slog.Logger, now func() time.Time) *deliverer {

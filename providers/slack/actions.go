@@ -90,7 +90,12 @@ func (c *ActionClient) PostMessage(ctx context.Context, text string, blocks []an
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode != http.StatusOK {
-		return &ActionError{Status: resp.StatusCode, Code: strings.TrimSpace(string(raw)), RetryAfter: resp.Header.Get("Retry-After")}
+		// Slack answers with a short code; anything long is a proxy's page.
+		code := strings.TrimSpace(string(raw))
+		if len(code) > 100 {
+			code = code[:100] + "…"
+		}
+		return &ActionError{Status: resp.StatusCode, Code: code, RetryAfter: resp.Header.Get("Retry-After")}
 	}
 	return nil
 }
