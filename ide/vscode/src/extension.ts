@@ -8,6 +8,7 @@ import { describeCheck, displayName } from "./model/providers";
 import { DaemonStore } from "./model/store";
 import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
+import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
 import { CredentialsTreeProvider, ServicesTreeProvider, type CredentialNode } from "./ui/trees";
 
@@ -24,6 +25,7 @@ export interface PatchbayApi {
   services: ServicesTreeProvider;
   credentials: CredentialsTreeProvider;
   panels: CredentialPanels;
+  provision: ProvisionFlow;
   /** Resolves when the analyses started by the last refresh are done. */
   refreshing: () => Promise<void>;
 }
@@ -54,6 +56,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const services = new ServicesTreeProvider(store);
   const credentials = new CredentialsTreeProvider(store);
   const panels = new CredentialPanels(() => supervisor.clients, store, log);
+  const provision = new ProvisionFlow({ clients: () => supervisor.clients, store, log, showError: (what, err) => showError(what, err) });
 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.name = "Patchbay";
@@ -151,6 +154,8 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     vscode.commands.registerCommand("patchbay.checkCredentials", (arg?: { provider?: string } | CredentialNode) => checkCredentials(arg)),
     vscode.commands.registerCommand("patchbay.deleteCredentials", (arg?: CredentialNode) => deleteCredentials(arg)),
     vscode.commands.registerCommand("patchbay.unlockKeyring", () => unlockKeyring()),
+    vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string }) => provision.run(typeof arg?.root === "string" ? arg.root : undefined)),
+    { dispose: () => provision.dispose() },
   );
 
   async function pickProvider(): Promise<string | undefined> {
@@ -248,7 +253,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   supervisor.start();
   context.subscriptions.push({ dispose: () => void supervisor.stop() });
 
-  active = { supervisor, store, lenses, services, credentials, panels, refreshing: () => inflight };
+  active = { supervisor, store, lenses, services, credentials, panels, provision, refreshing: () => inflight };
   return active;
 }
 

@@ -2,6 +2,8 @@ import { createClient, type Client, type Interceptor, type Transport } from "@co
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { CredentialService } from "../gen/patchbay/v1/credential_pb";
 import { DaemonService } from "../gen/patchbay/v1/daemon_pb";
+import { EnvironmentService } from "../gen/patchbay/v1/environment_pb";
+import { ProvisionService } from "../gen/patchbay/v1/provision_pb";
 import { WorkspaceService } from "../gen/patchbay/v1/workspace_pb";
 import type { DaemonInfo } from "./home";
 
@@ -10,6 +12,8 @@ export interface DaemonClients {
   daemon: Client<typeof DaemonService>;
   workspace: Client<typeof WorkspaceService>;
   credential: Client<typeof CredentialService>;
+  environment: Client<typeof EnvironmentService>;
+  provision: Client<typeof ProvisionService>;
 }
 
 export function bearerInterceptor(token: string): Interceptor {
@@ -37,5 +41,7 @@ export function clientsFor(transport: Transport): DaemonClients {
     daemon: createClient(DaemonService, transport),
     workspace: createClient(WorkspaceService, transport),
     credential: createClient(CredentialService, transport),
+    environment: createClient(EnvironmentService, transport),
+    provision: createClient(ProvisionService, transport),
   };
 }

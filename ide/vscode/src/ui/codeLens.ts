@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { sdkLenses } from "../model/lenses";
+import { provisionLenses, sdkLenses } from "../model/lenses";
 import type { DaemonStore } from "../model/store";
 
 /** Root of the analyzed workspace folder containing the document, and its relative path. */
@@ -30,9 +30,10 @@ export class SdkCodeLensProvider implements vscode.CodeLensProvider {
     if (!where) return [];
     const analysis = this.store.analysis(where.root);
     if (!analysis) return [];
-    return sdkLenses(analysis.findings, where.rel, this.store.catalog).map((l) => {
+    const models = [...sdkLenses(analysis.findings, where.rel, this.store.catalog), ...provisionLenses(analysis.findings, where.rel, this.store.catalog)];
+    return models.map((l) => {
       const range = new vscode.Range(l.line, 0, l.line, 0);
-      return new vscode.CodeLens(range, { title: l.title, command: l.command, arguments: [{ provider: l.provider, findingId: l.findingId }] });
+      return new vscode.CodeLens(range, { title: l.title, command: l.command, arguments: [{ provider: l.provider, findingId: l.findingId, root: where.root }] });
     });
   }
 

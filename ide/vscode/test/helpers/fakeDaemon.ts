@@ -18,6 +18,8 @@ import {
   type StartOAuthRequest,
 } from "../../src/gen/patchbay/v1/credential_pb";
 import { DaemonService, EventSchema, type Event } from "../../src/gen/patchbay/v1/daemon_pb";
+import { EnvironmentService } from "../../src/gen/patchbay/v1/environment_pb";
+import { OperationProgressSchema, PlanSchema, ProvisionService } from "../../src/gen/patchbay/v1/provision_pb";
 import { AnalyzeResponseSchema, WorkspaceService, type AnalyzeRequest, type AnalyzeResponse } from "../../src/gen/patchbay/v1/workspace_pb";
 
 class Queue<T> {
@@ -62,6 +64,12 @@ export class FakeDaemon {
   unlockCalls: string[] = [];
   locked = false;
   subscriptions = 0;
+  environments: { name: string; frontendUrl?: string; apiUrl?: string }[] = [];
+  plan: MessageInitShape<typeof PlanSchema> | undefined;
+  /** Progress the Apply stream sends, in order. */
+  applyProgress: MessageInitShape<typeof OperationProgressSchema>[] = [];
+  planCalls: { workspaceRoot: string; environment: string }[] = [];
+  applyCalls: string[] = [];
   private queues = new Set<Queue<Event>>();
 
   private checkAlive() {
@@ -106,6 +114,25 @@ export class FakeDaemon {
           d.analyzeCalls.push(req);
           const a = d.analyses.get(req.root);
           return a ?? { root: req.root };
+        },
+      });
+      router.service(EnvironmentService, {
+        listEnvironments(req) {
+          d.checkAlive();
+          return { environments: d.environments.map((e) => ({ workspaceRoot: req.workspaceRoot, ...e })) };
+        },
+      });
+      router.service(ProvisionService, {
+        plan(req) {
+          d.checkAlive();
+          d.planCalls.push({ workspaceRoot: req.workspaceRoot, environment: req.environment });
+          if (!d.plan) throw new ConnectError("no engine", Code.Unimplemented);
+          return { plan: { workspaceRoot: req.workspaceRoot, environment: req.environment, ...d.plan } };
+        },
+        async *apply(req) {
+          d.checkAlive();
+          d.applyCalls.push(req.planId);
+          for (const p of d.applyProgress) yield { progress: p };
         },
       });
       router.service(CredentialService, {

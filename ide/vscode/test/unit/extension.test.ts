@@ -9,6 +9,7 @@ import { DaemonSupervisor } from "../../src/client/supervisor";
 import { activate, deactivate, type PatchbayApi } from "../../src/extension";
 import { FindingKind } from "../../src/gen/patchbay/v1/common_pb";
 import { FieldKind } from "../../src/gen/patchbay/v1/credential_pb";
+import { OperationState, StepAction, StepState } from "../../src/gen/patchbay/v1/provision_pb";
 import { FakeDaemon, waitFor, writeDaemonJson } from "../helpers/fakeDaemon";
 import * as vscode from "../stubs/vscode";
 
@@ -219,6 +220,65 @@ describe("browser sign-in and keyring", () => {
     assert.doesNotMatch(tree.getTreeItem(tree.getChildren()[0]).label, /locked/);
     const log = recorded.outputChannels[0].lines.join("\n");
     assert.ok(!/\bright\b|\bwrong\b(?! passphrase)/.test(log), "the passphrase must not be logged");
+  });
+});
+
+describe("plan, approve, apply", () => {
+  let s: Setup;
+  beforeEach(() => {
+    s = setup();
+    s.daemon.environments = [{ name: "local", frontendUrl: "http://localhost:3000", apiUrl: "http://localhost:8080" }];
+    s.daemon.plan = {
+      id: "plan-1",
+      summary: "1 to create",
+      steps: [{ id: "s1", action: StepAction.CREATE, provider: "stripe", resourceType: "webhook_endpoint", name: "shop local", reason: "POST /api/webhooks/stripe handles 1 event" }],
+    };
+  });
+  afterEach(async () => {
+    await deactivate();
+  });
+
+  it("plans the only environment, shows the plan, and applies it on approval with progress", async () => {
+    await s.api.supervisor.waitReady(2000);
+    s.daemon.applyProgress = [
+      { operationId: "op", state: OperationState.RUNNING, stepId: "s1", stepState: StepState.RUNNING, message: "creating webhook", done: 0, total: 1 },
+      { operationId: "op", state: OperationState.RUNNING, stepId: "s1", stepState: StepState.DONE, message: "we_123", done: 1, total: 1 },
+      { operationId: "op", state: OperationState.COMPLETED, message: "1 created", done: 1, total: 1 },
+    ];
+    await vscode.commands.executeCommand("patchbay.provision", { root: s.root, provider: "stripe" });
+    assert.deepEqual(s.daemon.planCalls, [{ workspaceRoot: s.root, environment: "local" }]);
+    const panel = recorded.panels[0];
+    assert.equal(panel.title, "Patchbay plan · local");
+    assert.match(panel.webview.html, /data-step-id="s1"/);
+    assert.match(panel.webview.html, /Approve and apply/);
+    panel.webview.simulate({ type: "approve" });
+    panel.webview.simulate({ type: "approve" }); // double click must not apply twice
+    await waitFor(() => panel.webview.posted.some((m) => m.type === "finished"), 2000, "finished");
+    assert.deepEqual(s.daemon.applyCalls, ["plan-1"]);
+    assert.deepEqual(
+      panel.webview.posted.map((m) => (m.type === "progress" ? `${m.stepId}:${m.state}` : `${m.type}:${m.state}`)),
+      ["s1:running", "s1:done", ":pending", "finished:completed"],
+    );
+    await waitFor(() => recorded.messages.some((m) => m.message === "Patchbay: local is provisioned."), 2000, "info");
+  });
+
+  it("reports a failed apply with Show details", async () => {
+    await s.api.supervisor.waitReady(2000);
+    s.daemon.applyProgress = [{ operationId: "op", state: OperationState.FAILED, stepId: "s1", stepState: StepState.FAILED, message: "stripe: 401 invalid api key", done: 0, total: 1 }];
+    await vscode.commands.executeCommand("patchbay.provision", { root: s.root });
+    recorded.panels[0].webview.simulate({ type: "approve" });
+    await waitFor(() => recorded.messages.some((m) => m.level === "error"), 2000, "error");
+    const msg = recorded.messages.find((m) => m.level === "error")!;
+    assert.match(msg.message, /applying the local plan failed: stripe: 401 invalid api key/);
+    assert.deepEqual(msg.items, ["Show details"]);
+  });
+
+  it("explains when the workspace has no environment", async () => {
+    await s.api.supervisor.waitReady(2000);
+    s.daemon.environments = [];
+    await vscode.commands.executeCommand("patchbay.provision", { root: s.root });
+    assert.match(recorded.messages.at(-1)!.message, /has no environments yet/);
+    assert.equal(recorded.panels.length, 0);
   });
 });
 

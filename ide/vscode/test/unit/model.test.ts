@@ -10,7 +10,7 @@ import { RestartPolicy } from "../../src/client/restartPolicy";
 import { FindingKind, FindingSchema } from "../../src/gen/patchbay/v1/common_pb";
 import { CheckStatus, CredentialProfileSchema, FieldKind, ProviderInfoSchema } from "../../src/gen/patchbay/v1/credential_pb";
 import { AnalyzeResponseSchema } from "../../src/gen/patchbay/v1/workspace_pb";
-import { sdkLenses } from "../../src/model/lenses";
+import { provisionLenses, sdkLenses } from "../../src/model/lenses";
 import { emptyCatalog, type ProviderCatalog } from "../../src/model/providers";
 import { servicesTree } from "../../src/model/services";
 import { escapeHtml, renderCredentialForm, sanitizeValues } from "../../src/ui/credentialForm";
@@ -171,6 +171,23 @@ describe("sdkLenses", () => {
     assert.deepEqual(
       sdkLenses(findings, "src/other.ts", emptyCatalog).map((l) => l.title),
       ["Stripe · Connect"],
+    );
+  });
+});
+
+describe("provisionLenses", () => {
+  it("names webhook events and callback routes", () => {
+    const findings = [
+      create(FindingSchema, { id: "w", kind: FindingKind.WEBHOOK_HANDLER, provider: "stripe", location: { path: "api.ts", startLine: 8 }, detail: { case: "webhook", value: { route: "/api/webhooks/stripe", events: ["a", "b", "c", "d"] } } }),
+      create(FindingSchema, { id: "c", kind: FindingKind.OAUTH_CALLBACK, provider: "auth0", location: { path: "api.ts", startLine: 2 }, detail: { case: "callback", value: { route: "/api/auth/callback" } } }),
+      create(FindingSchema, { id: "x", kind: FindingKind.WEBHOOK_HANDLER, provider: "", location: { path: "api.ts", startLine: 9 }, detail: { case: "webhook", value: { route: "/hook" } } }),
+    ];
+    assert.deepEqual(
+      provisionLenses(findings, "api.ts", catalog).map((l) => [l.line, l.title, l.command]),
+      [
+        [7, "Provision Stripe webhook · 4 events", "patchbay.provision"],
+        [1, "Connect Auth0 · callback /api/auth/callback", "patchbay.provision"],
+      ],
     );
   });
 });

@@ -1,19 +1,16 @@
 /// <reference lib="dom" />
-// Loads the credential form page in headless Chromium (Debian's chromium
-// driven by playwright-core) the way a VS Code webview would show it.
+// Loads the credential form page in headless Chromium the way a VS Code
+// webview would show it.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { CheckStatus, FieldKind, ProviderInfoSchema } from "../../src/gen/patchbay/v1/credential_pb";
 import { checkToMessage, renderCredentialForm, type CredentialFormInput } from "../../src/ui/credentialForm";
+import { artifactsDir, chromiumSkip, darkTheme, launch, lightTheme, openWebview, type Browser } from "../helpers/browser";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const skip = fs.existsSync(executablePath) ? false : `no Chromium at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH`;
-const artifacts = path.resolve(__dirname, "..", "..", "..", "test-results", "webview");
+const artifacts = artifactsDir("webview");
 
 const provider = create(ProviderInfoSchema, {
   id: "auth0",
@@ -33,59 +30,20 @@ function page(input: Partial<CredentialFormInput> = {}): string {
   return renderCredentialForm({ provider, profile: "default", cspSource: "vscode-webview://test", nonce: "bm9uY2Utdjk4", ...input });
 }
 
-const darkTheme = `--vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e; --vscode-input-background: #3c3c3c; --vscode-input-foreground: #cccccc; --vscode-button-background: #0e639c; --vscode-button-foreground: #ffffff; --vscode-errorForeground: #f48771; --vscode-font-family: sans-serif; --vscode-font-size: 13px;`;
-const lightTheme = `--vscode-foreground: #616161; --vscode-editor-background: #ffffff; --vscode-input-background: #ffffff; --vscode-input-foreground: #616161; --vscode-button-background: #007acc; --vscode-button-foreground: #ffffff; --vscode-errorForeground: #a1260d; --vscode-font-family: sans-serif; --vscode-font-size: 13px;`;
 
-describe("credential form webview in headless Chromium", { skip }, () => {
-  let context: BrowserContext;
-  let userDataDir: string;
+describe("credential form webview in headless Chromium", { skip: chromiumSkip }, () => {
+  let browser: Browser;
 
   before(async () => {
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pb-chromium-"));
     fs.mkdirSync(artifacts, { recursive: true });
-    // A persistent context on a fresh, throw-away profile directory: nothing
-    // from earlier runs (or the machine's user) leaks into the test.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      headless: true,
-      viewport: { width: 800, height: 900 },
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launch();
   });
 
   after(async () => {
-    await context?.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
-  /** Opens the page with a fake acquireVsCodeApi and VS Code's theme variables, as the webview host injects them. */
-  async function open(html: string, theme = darkTheme): Promise<{ p: Page; posted: () => Promise<unknown[]>; violations: string[]; errors: string[] }> {
-    const p = await context.newPage();
-    const violations: string[] = [];
-    const errors: string[] = [];
-    p.on("console", (m) => {
-      if (/Content Security Policy/.test(m.text())) violations.push(m.text());
-    });
-    p.on("pageerror", (e) => errors.push(e.message));
-    await p.addInitScript((style: string) => {
-      const w = window as unknown as { __posted: unknown[]; acquireVsCodeApi: () => unknown };
-      w.__posted = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => undefined, setState: () => undefined });
-      // VS Code sets its theme variables through the CSSOM, which the page's
-      // CSP allows (a style attribute would be blocked).
-      document.addEventListener("DOMContentLoaded", () => {
-        for (const decl of style.split(";")) {
-          const i = decl.indexOf(":");
-          if (i > 0) document.documentElement.style.setProperty(decl.slice(0, i).trim(), decl.slice(i + 1).trim());
-        }
-      });
-    }, theme);
-    // A real navigation (not setContent) so init scripts and the page's CSP
-    // apply as they do when VS Code loads a webview document.
-    await p.route("http://webview.test/", (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
-    await p.goto("http://webview.test/", { waitUntil: "load" });
-    return { p, posted: () => p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), violations, errors };
-  }
+  const open = (html: string, theme = darkTheme) => openWebview(browser.context, html, theme);
 
   it("renders the schema: labels, secret inputs without values, select defaults, steps", async () => {
     const { p, posted, errors } = await open(page({ hints: { client_secret: "a1b2…wxyz", domain: "acme.eu.auth0.com" } }));

@@ -1,0 +1,81 @@
+/// <reference lib="dom" />
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import { PlanSchema, StepAction } from "../../src/gen/patchbay/v1/provision_pb";
+import { renderPlan } from "../../src/ui/planView";
+import { artifactsDir, chromiumSkip, launch, openWebview, type Browser } from "../helpers/browser";
+
+const artifacts = artifactsDir("webview");
+
+const plan = create(PlanSchema, {
+  id: "plan-7",
+  workspaceRoot: "/w/shop",
+  environment: "staging",
+  summary: "2 to create, 1 to update",
+  warnings: ["Auth0 logout URL <script>x</script> is not https"],
+  steps: [
+    { id: "a0", action: StepAction.CREATE, provider: "auth0", resourceType: "client", name: "shop staging", reason: "callback /api/auth/callback", changes: [{ field: "callbacks", after: "https://staging.shop.test/api/auth/callback" }] },
+    { id: "st", action: StepAction.UPDATE, provider: "stripe", resourceType: "webhook_endpoint", name: "shop staging", providerId: "we_1", reason: "handler switches on 2 events", changes: [{ field: "enabled_events", before: "checkout.session.completed", after: "checkout.session.completed,invoice.paid" }], dependsOn: ["a0"] },
+    { id: "nn", action: StepAction.NOOP, provider: "sendgrid", resourceType: "api_key", name: "mailer", reason: "unchanged" },
+  ],
+});
+
+const names: Record<string, string> = { auth0: "Auth0", stripe: "Stripe", sendgrid: "SendGrid" };
+
+describe("plan webview in headless Chromium", { skip: chromiumSkip }, () => {
+  let browser: Browser;
+  before(async () => {
+    fs.mkdirSync(artifacts, { recursive: true });
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  const html = () => renderPlan({ plan, cspSource: "vscode-webview://test", nonce: "cGxhbi1ub25jZQ", providerName: (id) => names[id] ?? id });
+
+  it("renders the diff, escapes daemon text, and posts approve once", async () => {
+    const { p, posted, errors } = await openWebview(browser.context, html());
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      await p.locator("tr[data-step-id]").evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.stepId, r.querySelector(".badge")!.textContent, r.querySelector(".state")!.textContent])),
+      [
+        ["a0", "create", "pending"],
+        ["st", "update", "pending"],
+        ["nn", "no change", "—"],
+      ],
+    );
+    assert.equal(await p.textContent("tr[data-step-id=st] .changes"), "enabled_events: checkout.session.completed → checkout.session.completed,invoice.paid");
+    assert.equal(await p.textContent(".warnings li"), "Auth0 logout URL <script>x</script> is not https");
+    await p.screenshot({ path: path.join(artifacts, "plan.png"), fullPage: true });
+    await p.click("#approve");
+    assert.equal(await p.isDisabled("#approve"), true);
+    assert.deepEqual(await posted(), [{ type: "ready" }, { type: "approve" }]);
+    await p.close();
+  });
+
+  it("shows apply progress per step and the outcome", async () => {
+    const { p, send } = await openWebview(browser.context, html());
+    await p.click("#approve");
+    await send({ type: "progress", stepId: "a0", state: "done", message: "client abc", done: 1, total: 2 });
+    await send({ type: "progress", stepId: "st", state: "failed", message: "stripe: 401", done: 1, total: 2 });
+    await send({ type: "finished", state: "failed", message: "1 of 2 steps failed" });
+    assert.equal(await p.textContent("tr[data-step-id=a0] .state"), "done: client abc");
+    assert.match((await p.getAttribute("tr[data-step-id=st]", "class"))!, /state-failed/);
+    assert.equal(await p.textContent("#outcome"), "failed: 1 of 2 steps failed");
+    assert.equal(await p.evaluate(() => (document.getElementById("progress") as HTMLProgressElement).value), 1);
+    await p.screenshot({ path: path.join(artifacts, "plan-failed.png"), fullPage: true });
+    await p.close();
+  });
+
+  it("cannot be approved when nothing changes", async () => {
+    const empty = create(PlanSchema, { id: "p", environment: "local", steps: [{ id: "n", action: StepAction.NOOP, provider: "stripe", name: "x" }] });
+    const { p } = await openWebview(browser.context, renderPlan({ plan: empty, cspSource: "x", nonce: "bm9uY2U", providerName: (id) => id }));
+    assert.equal(await p.isDisabled("#approve"), true);
+    assert.equal(await p.textContent("#approve"), "Nothing to change");
+    await p.close();
+  });
+});
