@@ -120,12 +120,14 @@ func (e *Engine) applyPlan(ctx context.Context, planID, kind string, hook Hook) 
 	if err := e.checkpoint("plan:approve"); err != nil {
 		return Result{}, err
 	}
-	ok, err := e.st.SetPlanState(ctx, planID, store.PlanApplying, store.PlanPending)
-	if err != nil {
+	if err := e.st.BeginApply(ctx, planID); err != nil {
+		switch {
+		case errors.Is(err, store.ErrNotPending):
+			return Result{}, fmt.Errorf("plan %s is no longer pending; make a new plan: %w", planID, ErrConflict)
+		case errors.Is(err, store.ErrInUse):
+			return Result{}, fmt.Errorf("another apply of environment %q is running; wait for it, then plan again: %w", plan.Environment, ErrConflict)
+		}
 		return Result{}, err
-	}
-	if !ok {
-		return Result{}, fmt.Errorf("plan %s is no longer pending; make a new plan: %w", planID, ErrConflict)
 	}
 	dbOp, err := e.st.StartOperation(ctx, store.Operation{Kind: kind, PlanID: planID})
 	if err != nil {

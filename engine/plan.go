@@ -43,17 +43,20 @@ type Change struct {
 
 // Step is one node of the plan's DAG.
 type Step struct {
-	ID         string   `json:"id"`
-	Action     Action   `json:"action"`
-	Key        Key      `json:"key"`
-	ResourceID string   `json:"resource_id,omitempty"`
-	ProviderID string   `json:"provider_id,omitempty"`
-	Profile    string   `json:"profile,omitempty"`
-	Props      Props    `json:"props,omitempty"`
-	Changes    []Change `json:"changes,omitempty"`
-	DependsOn  []string `json:"depends_on,omitempty"`
-	Reason     string   `json:"reason,omitempty"`
-	Service    string   `json:"service,omitempty"`
+	ID         string `json:"id"`
+	Action     Action `json:"action"`
+	Key        Key    `json:"key"`
+	ResourceID string `json:"resource_id,omitempty"`
+	ProviderID string `json:"provider_id,omitempty"`
+	Profile    string `json:"profile,omitempty"`
+	Props      Props  `json:"props,omitempty"`
+	// Managed is the desired state alone, without entries kept for others;
+	// it is recorded as what Patchbay manages.
+	Managed   Props    `json:"managed,omitempty"`
+	Changes   []Change `json:"changes,omitempty"`
+	DependsOn []string `json:"depends_on,omitempty"`
+	Reason    string   `json:"reason,omitempty"`
+	Service   string   `json:"service,omitempty"`
 	// Resume marks a step that finishes a create or rotation a previous run
 	// started and did not record the end of.
 	Resume bool `json:"resume,omitempty"`
@@ -130,6 +133,7 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (
 		if err != nil {
 			return nil, fmt.Errorf("engine: analyze %s: %w", root, err)
 		}
+		e.recordServices(ctx, root, svcs)
 		desired, plan.Warnings = e.opts.Desire(DesiredInput{
 			Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles,
 		})
@@ -147,6 +151,16 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (
 		}
 		wanted[d.Key] = true
 		step, warns, err := e.planDesired(ctx, env, creds, d, byKey)
+		if errors.Is(err, ErrNoCredentials) {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s is needed (%s) but %v; connect %s first", d.Key, d.Reason, err, d.Key.Provider))
+			if _, recorded := byKey[d.Key]; recorded {
+				// Keep what exists: without credentials it can be neither
+				// checked nor changed, and it must not be planned for deletion.
+				s := Step{ID: d.Key.String(), Key: d.Key, Action: ActionNoop, Reason: "not checked: no credentials"}
+				plan.Steps = append(plan.Steps, s)
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -187,7 +201,7 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (
 }
 
 func (e *Engine) planDesired(ctx context.Context, env store.Environment, creds *credCache, d Desired, byKey map[Key]store.Resource) (Step, []string, error) {
-	s := Step{ID: d.Key.String(), Key: d.Key, Profile: d.Profile, Props: d.Props, Reason: d.Reason, Service: d.Service,
+	s := Step{ID: d.Key.String(), Key: d.Key, Profile: d.Profile, Props: d.Props, Managed: d.Props, Reason: d.Reason, Service: d.Service,
 		DependsOnKeys: d.DependsOn}
 	t, err := e.typeOf(d.Key)
 	if err != nil {
@@ -230,7 +244,8 @@ func (e *Engine) planDesired(ctx context.Context, env store.Environment, creds *
 		if err != nil {
 			return s, nil, fmt.Errorf("engine: read %s (%s): %w", d.Key, row.ProviderID, err)
 		}
-		s.Changes = diff(st.Props, d.Props)
+		s.Props = effectiveProps(info, d.Props, st.Props, row.ManagedProps)
+		s.Changes = diff(st.Props, s.Props)
 		s.Action = ActionNoop
 		if len(s.Changes) > 0 {
 			s.Action = ActionUpdate
@@ -276,13 +291,26 @@ func (e *Engine) planDesired(ctx context.Context, env store.Environment, creds *
 			return s, nil, nil
 		}
 		s.Action, s.ProviderID = ActionAdopt, st.ID
-		s.Changes = diff(st.Props, d.Props)
+		s.Props = effectiveProps(info, d.Props, st.Props, nil)
+		s.Changes = diff(st.Props, s.Props)
 		var warns []string
 		if len(info.Secrets) > 0 && !info.SecretsReadable {
 			warns = append(warns, fmt.Sprintf("%s: adopting existing %s; its %s was shown only when it was created, so Patchbay cannot inject it",
 				d.Key, st.ID, strings.Join(info.Secrets, ", ")))
 		}
 		return s, warns, nil
+	}
+}
+
+// recordServices keeps the services table in step with the analysis; the
+// system map and later tools read it without re-analyzing.
+func (e *Engine) recordServices(ctx context.Context, root string, svcs []*patchbayv1.Service) {
+	rows := make([]store.Service, 0, len(svcs))
+	for _, s := range svcs {
+		rows = append(rows, store.Service{WorkspaceRoot: root, Path: s.GetPath(), Name: s.GetName(), Language: s.GetLanguage(), Providers: s.GetProviders()})
+	}
+	if err := e.st.ReplaceServices(ctx, root, rows); err != nil {
+		e.log.Warn("record services", "root", root, "err", err)
 	}
 }
 

@@ -39,7 +39,8 @@ func NewAuth0Clients(o HTTPOptions) *Auth0Clients {
 func (a *Auth0Clients) Provider() string { return "auth0" }
 func (a *Auth0Clients) Type() string     { return "client" }
 func (a *Auth0Clients) Info() TypeInfo {
-	return TypeInfo{Secrets: []string{"client_secret"}, SecretsReadable: true}
+	return TypeInfo{Secrets: []string{"client_secret"}, SecretsReadable: true,
+		SharedLists: []string{"callbacks", "allowed_logout_urls", "web_origins", "allowed_origins"}}
 }
 
 func (a *Auth0Clients) client(c Credentials) (*auth0.Management, error) {
@@ -171,7 +172,7 @@ func NewStripeWebhooks(o HTTPOptions) *StripeWebhooks { return &StripeWebhooks{o
 func (s *StripeWebhooks) Provider() string { return "stripe" }
 func (s *StripeWebhooks) Type() string     { return "webhook_endpoint" }
 func (s *StripeWebhooks) Info() TypeInfo {
-	return TypeInfo{Idempotent: true, Secrets: []string{"webhook_secret"}}
+	return TypeInfo{Idempotent: true, Secrets: []string{"webhook_secret"}, SharedLists: []string{"enabled_events"}}
 }
 
 func (s *StripeWebhooks) client(c Credentials) (*stripe.Webhooks, error) {

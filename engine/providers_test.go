@@ -52,6 +52,9 @@ type providerRig struct {
 	secrets engine.SecretStore
 	st      *store.Store
 	eng     *engine.Engine
+	noAuth0 bool
+	// retryMax caps waits between retries (short by default, for speed).
+	retryMax time.Duration
 }
 
 func newProviderRig(t *testing.T) *providerRig {
@@ -86,13 +89,16 @@ func (r *providerRig) open(kill func(string) bool) {
 			}
 			switch provider {
 			case "auth0":
+				if r.noAuth0 {
+					return nil, fmt.Errorf("auth0 profile %q: %w", profile, engine.ErrNoCredentials)
+				}
 				return r.auth0.Credentials(), nil
 			case "stripe":
 				return r.stripe.Credentials(), nil
 			}
 			return nil, fmt.Errorf("no credentials for %s", provider)
 		}),
-		RetryBase: time.Millisecond, RetryMax: 50 * time.Millisecond, KillSwitch: kill,
+		RetryBase: time.Millisecond, RetryMax: max(r.retryMax, 50*time.Millisecond), KillSwitch: kill,
 	})
 	if err != nil {
 		r.t.Fatal(err)
@@ -225,12 +231,28 @@ func TestProvidersPlanApplyURLChangeDestroy(t *testing.T) {
 func TestProvidersAdoptionNeverDeletes(t *testing.T) {
 	t.Parallel()
 	r := newProviderRig(t)
-	existing := r.auth0.Seed("shop-web-local", []string{"http://localhost:3000/old"})
+	// Someone's existing application, with a callback of their own.
+	existing := r.auth0.Seed("shop-web-local", []string{"http://localhost:3000/theirs"})
 	p := r.planApply()
 	if !strings.Contains(p.Summary(), "< adopt auth0 client") {
 		t.Fatalf("not adopted:\n%s", p.Summary())
 	}
-	r.checkProviders("http://localhost:3000")
+	callbacks := func() []string { return enginetest.StringList(r.auth0.Clients()[existing]["callbacks"]) }
+	if d := cmp.Diff([]string{"http://localhost:3000/api/auth/callback", "http://localhost:3000/theirs"}, callbacks()); d != "" {
+		t.Errorf("callbacks after adoption (-want +got):\n%s", d)
+	}
+
+	// A URL change replaces Patchbay's callback and keeps theirs.
+	env := r.env()
+	env.FrontendURL = "https://shop.example.dev"
+	if _, err := r.eng.UpdateEnvironment(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	r.planApply()
+	if d := cmp.Diff([]string{"http://localhost:3000/theirs", "https://shop.example.dev/api/auth/callback"}, callbacks()); d != "" {
+		t.Errorf("callbacks after URL change (-want +got):\n%s", d)
+	}
+
 	if _, err := r.eng.Destroy(context.Background(), root, "local", nil); err != nil {
 		t.Fatal(err)
 	}

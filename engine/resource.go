@@ -85,6 +85,10 @@ type TypeInfo struct {
 	// client_secret with read:client_keys); otherwise a lost secret can only
 	// be replaced by rotation.
 	SecretsReadable bool
+	// SharedLists are list properties other parties may also fill (an
+	// application's callbacks): entries Patchbay did not put there are kept
+	// on update; only Patchbay's own stale entries are removed.
+	SharedLists []string
 }
 
 // ResourceType is one kind of object at a provider, in the manner of a
@@ -123,6 +127,11 @@ var ErrGone = errors.New("object does not exist at the provider")
 type CredentialSource interface {
 	Credentials(ctx context.Context, provider, profile string) (Credentials, error)
 }
+
+// ErrNoCredentials is what a CredentialSource returns (wrapped) when no
+// credentials are saved for the provider profile. Plan then skips that
+// provider's resources with a warning instead of failing as a whole.
+var ErrNoCredentials = errors.New("no credentials saved")
 
 // CredentialFunc adapts a function to CredentialSource.
 type CredentialFunc func(ctx context.Context, provider, profile string) (Credentials, error)
@@ -232,4 +241,33 @@ func lookupOne(ctx context.Context, t ResourceType, c Credentials, desired Props
 		}
 	}
 	return State{}, false, nil
+}
+
+// effectiveProps is what to send to the provider: desired, plus, for shared
+// lists, the entries present at the provider that Patchbay never managed.
+func effectiveProps(info TypeInfo, desired, observed, managed Props) Props {
+	out := desired.Clone()
+	for _, k := range info.SharedLists {
+		if _, ok := desired[k]; !ok {
+			continue
+		}
+		keep := slices.Clone(desired[k])
+		for _, v := range observed[k] {
+			if !slices.Contains(managed[k], v) {
+				keep = append(keep, v)
+			}
+		}
+		out[k] = normList(keep)
+	}
+	return out
+}
+
+// unionProps merges b's list entries into a, for recording a superset of
+// managed values while a change is in flight.
+func unionProps(a, b Props) Props {
+	out := a.Clone()
+	for k, v := range b {
+		out[k] = normList(append(slices.Clone(out[k]), v...))
+	}
+	return out
 }

@@ -82,6 +82,9 @@ func (r *run) create(ctx context.Context, s Step, t ResourceType, c Credentials)
 		return "", err
 	}
 	resume := exists && row.Status == store.StatusCreating
+	if exists && !resume && (s.ResourceID == "" || row.ProviderID != s.ProviderID) {
+		return "", fmt.Errorf("%s changed since the plan was made (now %s); plan again: %w", s.Key, row.ProviderID, ErrConflict)
+	}
 	if resume {
 		if err := r.record(ctx, s, row.ID, "create", store.PhaseBefore, row.IdempotencyKey, "", "resume", nil); err != nil {
 			return "", err
@@ -92,7 +95,7 @@ func (r *run) create(ctx context.Context, s Step, t ResourceType, c Credentials)
 				Type: s.Key.Type, Name: s.Key.Name}
 		}
 		row.Status, row.ProviderID, row.CreatedByPatchbay = store.StatusCreating, "", true
-		row.IdempotencyKey, row.Profile, row.Props = newIdempotencyKey(), s.Profile, s.Props
+		row.IdempotencyKey, row.Profile, row.Props, row.ManagedProps = newIdempotencyKey(), s.Profile, s.Props, s.Managed
 		if err := r.record(ctx, s, row.ID, "create", store.PhaseBefore, row.IdempotencyKey, "", "", func(tx *store.Store) error {
 			var err error
 			row, err = tx.PutResource(ctx, row)
@@ -214,7 +217,17 @@ func (r *run) update(ctx context.Context, s Step, t ResourceType, c Credentials)
 	if err != nil {
 		return "", err
 	}
-	if err := r.record(ctx, s, row.ID, "update", store.PhaseBefore, "", row.ProviderID, "", nil); err != nil {
+	if row.ProviderID != s.ProviderID || row.Status != store.StatusPresent {
+		return "", fmt.Errorf("%s changed since the plan was made (now %s, %s); plan again: %w", s.Key, row.ProviderID, row.Status, ErrConflict)
+	}
+	// Until the provider answers, Patchbay may already manage both the old
+	// and the new values; recording the union keeps a crash from turning
+	// its own stale entries into "someone else's".
+	row.ManagedProps = unionProps(row.ManagedProps, s.Managed)
+	if err := r.record(ctx, s, row.ID, "update", store.PhaseBefore, "", row.ProviderID, "", func(tx *store.Store) error {
+		_, err := tx.PutResource(ctx, row)
+		return err
+	}); err != nil {
 		return "", err
 	}
 	var st State
@@ -250,7 +263,7 @@ func (r *run) update(ctx context.Context, s Step, t ResourceType, c Credentials)
 	if err := r.putSecrets(ctx, s, row.ID, st.Secrets); err != nil {
 		return "", err
 	}
-	row.Props, row.Outputs = st.Props, st.Outputs
+	row.Props, row.Outputs, row.ManagedProps = st.Props, st.Outputs, s.Managed
 	row.SecretNames = mergeNames(row.SecretNames, st.Secrets)
 	if err := r.record(ctx, s, row.ID, "update", store.PhaseAfter, "", row.ProviderID, "", func(tx *store.Store) error {
 		_, err := tx.PutResource(ctx, row)
@@ -304,7 +317,7 @@ func (r *run) adopt(ctx context.Context, s Step, t ResourceType, c Credentials) 
 	}
 	row := store.Resource{ID: resID, EnvironmentID: r.plan.EnvironmentID, Provider: s.Key.Provider, Type: s.Key.Type, Name: s.Key.Name,
 		ProviderID: st.ID, CreatedByPatchbay: false, Status: store.StatusPresent, Profile: s.Profile, Props: st.Props,
-		Outputs: st.Outputs, SecretNames: mergeNames(nil, st.Secrets)}
+		ManagedProps: s.Managed, Outputs: st.Outputs, SecretNames: mergeNames(nil, st.Secrets)}
 	if err := r.record(ctx, s, resID, "adopt", store.PhaseAfter, "", st.ID, "", func(tx *store.Store) error {
 		_, err := tx.PutResource(ctx, row)
 		return err
@@ -454,7 +467,7 @@ func (r *run) rotate(ctx context.Context, s Step, t ResourceType, c Credentials)
 		row.RetiringProviderID, row.ProviderID, row.Status = row.ProviderID, "", store.StatusCreating
 		row.IdempotencyKey = newIdempotencyKey()
 		if s.Props != nil {
-			row.Props = s.Props
+			row.Props, row.ManagedProps = s.Props, s.Managed
 		}
 		if err := r.record(ctx, s, row.ID, "rotate", store.PhaseBefore, row.IdempotencyKey, row.RetiringProviderID, "replace", func(tx *store.Store) error {
 			var err error

@@ -276,3 +276,32 @@ func (s *Store) MarkInterrupted(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ErrNotPending is returned when approving a plan that is no longer pending.
+var ErrNotPending = errors.New("plan is not pending")
+
+// BeginApply approves a pending plan: it moves it to applying in one
+// transaction with the check that no other plan of its environment is
+// applying, so two applies never interleave on one environment.
+func (s *Store) BeginApply(ctx context.Context, planID string) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		p, err := tx.GetPlan(ctx, planID)
+		if err != nil {
+			return err
+		}
+		if p.State != PlanPending {
+			return fmt.Errorf("store: plan %s is %s: %w", planID, p.State, ErrNotPending)
+		}
+		var other string
+		err = tx.q.QueryRowContext(ctx, `SELECT id FROM plans WHERE environment_id = ? AND state = ? AND id != ? LIMIT 1`,
+			p.EnvironmentID, PlanApplying, planID).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("store: plan %s of the same environment is being applied: %w", other, ErrInUse)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.SetPlanState(ctx, planID, PlanApplying, PlanPending)
+		return err
+	})
+}

@@ -34,8 +34,11 @@ type Resource struct {
 	IdempotencyKey    string
 	Profile           string
 	Props             map[string][]string
-	Outputs           map[string]string
-	SecretNames       []string
+	// ManagedProps are the values Patchbay applied (a superset while a
+	// change is in flight); list entries outside it belong to someone else.
+	ManagedProps map[string][]string
+	Outputs      map[string]string
+	SecretNames  []string
 	// RetiringProviderID is an object replaced by a rotation and not yet
 	// deleted.
 	RetiringProviderID string
@@ -44,21 +47,21 @@ type Resource struct {
 }
 
 const resourceColumns = `id, environment_id, provider, type, name, provider_id, created_by_patchbay, status,
-	idempotency_key, profile, props, outputs, secret_names, retiring_provider_id, created_at, updated_at`
+	idempotency_key, profile, props, outputs, secret_names, retiring_provider_id, created_at, updated_at, managed_props`
 
 func scanResource(row interface{ Scan(...any) error }) (Resource, error) {
 	var r Resource
 	var created int
-	var props, outputs, secrets, createdAt, updatedAt string
+	var props, outputs, secrets, createdAt, updatedAt, managed string
 	if err := row.Scan(&r.ID, &r.EnvironmentID, &r.Provider, &r.Type, &r.Name, &r.ProviderID, &created, &r.Status,
-		&r.IdempotencyKey, &r.Profile, &props, &outputs, &secrets, &r.RetiringProviderID, &createdAt, &updatedAt); err != nil {
+		&r.IdempotencyKey, &r.Profile, &props, &outputs, &secrets, &r.RetiringProviderID, &createdAt, &updatedAt, &managed); err != nil {
 		return Resource{}, err
 	}
 	r.CreatedByPatchbay = created != 0
 	for _, f := range []struct {
 		src string
 		dst any
-	}{{props, &r.Props}, {outputs, &r.Outputs}, {secrets, &r.SecretNames}} {
+	}{{props, &r.Props}, {outputs, &r.Outputs}, {secrets, &r.SecretNames}, {managed, &r.ManagedProps}} {
 		if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
 			return Resource{}, fmt.Errorf("store: resource %s: %w", r.ID, err)
 		}
@@ -81,6 +84,9 @@ func (s *Store) PutResource(ctx context.Context, r Resource) (Resource, error) {
 	if r.Outputs == nil {
 		r.Outputs = map[string]string{}
 	}
+	if r.ManagedProps == nil {
+		r.ManagedProps = map[string][]string{}
+	}
 	if r.SecretNames == nil {
 		r.SecretNames = []string{}
 	}
@@ -90,15 +96,16 @@ func (s *Store) PutResource(ctx context.Context, r Resource) (Resource, error) {
 		created = 1
 	}
 	_, err := s.q.ExecContext(ctx, `INSERT INTO resources (`+resourceColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id,
 			created_by_patchbay = excluded.created_by_patchbay, status = excluded.status,
 			idempotency_key = excluded.idempotency_key, profile = excluded.profile, props = excluded.props,
 			outputs = excluded.outputs, secret_names = excluded.secret_names,
-			retiring_provider_id = excluded.retiring_provider_id, updated_at = excluded.updated_at`,
+			retiring_provider_id = excluded.retiring_provider_id, updated_at = excluded.updated_at,
+			managed_props = excluded.managed_props`,
 		r.ID, r.EnvironmentID, r.Provider, r.Type, r.Name, r.ProviderID, created, r.Status,
 		r.IdempotencyKey, r.Profile, marshalJSON(r.Props), marshalJSON(r.Outputs), marshalJSON(r.SecretNames),
-		r.RetiringProviderID, now, now)
+		r.RetiringProviderID, now, now, marshalJSON(r.ManagedProps))
 	if isUniqueViolation(err) {
 		return Resource{}, fmt.Errorf("store: resource %s/%s %q: %w", r.Provider, r.Type, r.Name, ErrExists)
 	}

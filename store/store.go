@@ -68,10 +68,7 @@ func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 	}
-	// busy_timeout makes concurrent writers wait instead of failing with
-	// SQLITE_BUSY; foreign_keys is per connection, hence in the DSN.
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sqlOpen(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -96,6 +93,15 @@ func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*
 		log.Warn("store: cannot restrict database permissions", "err", err)
 	}
 	return s, nil
+}
+
+func sqlOpen(path string) (*sql.DB, error) {
+	// busy_timeout makes concurrent writers (another process included) wait
+	// instead of failing with SQLITE_BUSY; foreign_keys is per connection,
+	// hence in the DSN; immediate transactions take the write lock up front
+	// so two writers never deadlock upgrading read locks.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return sql.Open("sqlite", dsn)
 }
 
 // Close closes the database.
@@ -174,6 +180,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.migrateTo(ctx, ms, len(ms))
+}
+
+// migrateTo applies ms up to version target; tests use it to build
+// databases of older versions.
+func (s *Store) migrateTo(ctx context.Context, ms []migration, target int) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: migrations table: %w", err)
@@ -185,7 +197,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > len(ms) {
 		return fmt.Errorf("store: database schema version %d is newer than this binary's %d; upgrade patchbay", current, len(ms))
 	}
-	for _, m := range ms[current:] {
+	for _, m := range ms[current:target] {
 		// Each migration and its bookkeeping row commit together, so a crash
 		// mid-migration leaves the previous version intact.
 		err := s.InTx(ctx, func(tx *Store) error {

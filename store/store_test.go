@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -241,5 +243,56 @@ func TestPlansJournalAudit(t *testing.T) {
 	as, err := s.ListAudit(ctx, 2)
 	if err != nil || len(as) != 2 || as[0].Action != "b" || as[1].Action != "c" {
 		t.Errorf("audit = %+v, %v", as, err)
+	}
+}
+
+// TestMigrationKeepsData builds a version-1 database with a resource, then
+// opens it with this binary: the row must survive the upgrade with the new
+// column at its default.
+func TestMigrationKeepsData(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 2 {
+		t.Skip("only one migration")
+	}
+	// Open without migrating, by hand: a v1 database as the previous release
+	// left it.
+	v1 := &Store{log: slog.New(slog.DiscardHandler), now: time.Now}
+	v1.db, err = sqlOpen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1.q = v1.db
+	if err := v1.migrateTo(ctx, ms, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v1.db.ExecContext(ctx, `INSERT INTO environments (id, workspace_root, name, created_at, updated_at) VALUES ('env_1', '/ws', 'local', 'x', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v1.db.ExecContext(ctx, `INSERT INTO resources (id, environment_id, provider, type, name, provider_id, created_by_patchbay, status, props, created_at, updated_at)
+		VALUES ('res_1', 'env_1', 'stripe', 'webhook_endpoint', 'api', 'we_1', 1, 'present', '{"url":["http://a"]}', 'x', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	v1.Close()
+
+	s, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	defer s.Close()
+	if v, _ := s.SchemaVersion(ctx); v != LatestVersion() {
+		t.Errorf("version after upgrade = %d", v)
+	}
+	r, err := s.GetResourceByID(ctx, "res_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ProviderID != "we_1" || r.Props["url"][0] != "http://a" || r.ManagedProps == nil || len(r.ManagedProps) != 0 {
+		t.Errorf("row after upgrade: %+v", r)
 	}
 }
