@@ -153,6 +153,14 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 			res.Diagnostics = append(res.Diagnostics, diag(rel, "error", "go/packages: "+msg))
 		}
 	}
+	res.Findings = mergeFindings(res.Findings, a.routeFindings(s, services, serviceOf))
+	for _, f := range res.Findings {
+		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && f.Provider != "" {
+			if si := services[f.Service]; si != nil {
+				si.prov[f.Provider] = true
+			}
+		}
+	}
 	s.findingHint = len(res.Findings)
 	res.Diagnostics = append(res.Diagnostics, s.walkDiag...)
 	sort.SliceStable(res.Diagnostics, func(i, j int) bool { return res.Diagnostics[i].Path < res.Diagnostics[j].Path })
@@ -443,3 +451,23 @@ func withID(f *patchbayv1.Finding, key string) *patchbayv1.Finding {
 }
 
 var _ = manifests.IsManifest
+
+// mergeFindings merges two sorted lists.
+func mergeFindings(a, b []*patchbayv1.Finding) []*patchbayv1.Finding {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]*patchbayv1.Finding, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if findingLess(b[j], a[i]) {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}

@@ -622,20 +622,22 @@ func (a *Analyzer) loadGoModules(ctx context.Context, root string, prev, next *s
 
 // sortFindings orders findings by path, position, kind and provider.
 func sortFindings(fs []*patchbayv1.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i].GetLocation(), fs[j].GetLocation()
-		if a.GetPath() != b.GetPath() {
-			return a.GetPath() < b.GetPath()
-		}
-		if a.GetStartLine() != b.GetStartLine() {
-			return a.GetStartLine() < b.GetStartLine()
-		}
-		if a.GetStartColumn() != b.GetStartColumn() {
-			return a.GetStartColumn() < b.GetStartColumn()
-		}
-		if fs[i].GetKind() != fs[j].GetKind() {
-			return fs[i].GetKind() < fs[j].GetKind()
-		}
-		return fs[i].GetProvider() < fs[j].GetProvider()
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return findingLess(fs[i], fs[j]) })
+}
+
+func findingLess(x, y *patchbayv1.Finding) bool {
+	a, b := x.GetLocation(), y.GetLocation()
+	if a.GetPath() != b.GetPath() {
+		return a.GetPath() < b.GetPath()
+	}
+	if a.GetStartLine() != b.GetStartLine() {
+		return a.GetStartLine() < b.GetStartLine()
+	}
+	if a.GetStartColumn() != b.GetStartColumn() {
+		return a.GetStartColumn() < b.GetStartColumn()
+	}
+	if x.GetKind() != y.GetKind() {
+		return x.GetKind() < y.GetKind()
+	}
+	return x.GetProvider() < y.GetProvider()
 }

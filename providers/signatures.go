@@ -19,6 +19,23 @@ type Signatures struct {
 	// Webhooks are the calls that verify the provider's webhook signatures
 	// (used to recognise webhook handlers).
 	Webhooks []WebhookCheck
+	// Callbacks are OAuth/OIDC callback routes that an SDK serves by
+	// default once it is a dependency (nextjs-auth0 v4: /auth/callback).
+	Callbacks []CallbackDefault
+}
+
+// CallbackDefault is a callback route an SDK mounts by default.
+type CallbackDefault struct {
+	Ecosystem Ecosystem
+	// Package is the manifest name ("@auth0/nextjs-auth0").
+	Package string
+	// MinMajor/MaxMajor bound the package's major version the default
+	// applies to (0 = unbounded).
+	MinMajor, MaxMajor int
+	Route              string
+	LogoutRoutes       []string
+	// Source names the default in findings ("nextjs-auth0 v4 default").
+	Source string
 }
 
 // Ecosystem is a package ecosystem.
@@ -82,5 +99,5 @@ type WebhookCheck struct {
 // Empty reports whether the provider declares no signatures at all.
 func (s Signatures) Empty() bool {
 	return len(s.Packages) == 0 && len(s.Constructors) == 0 && len(s.EnvVars) == 0 &&
-		len(s.EnvPrefixes) == 0 && len(s.Webhooks) == 0
+		len(s.EnvPrefixes) == 0 && len(s.Webhooks) == 0 && len(s.Callbacks) == 0
 }

@@ -49,15 +49,83 @@ type Dep struct {
 	Span      Span
 }
 
+// Route is an HTTP route registration (app.post("/x", h), @app.route,
+// r.HandleFunc, @PostMapping, ...).
+type Route struct {
+	// Method is upper case; "" means any method.
+	Method string
+	Path   string
+	// Router is the receiver the route is registered on ("app", "router"),
+	// used to apply mounted prefixes.
+	Router string
+	// Handler names the handler function when it is not written inline.
+	Handler string
+	// Body is the range searched for signature checks and event types: the
+	// whole registration (inline handlers) or the decorated function.
+	Body Span
+	Span Span
+}
+
+// Mount mounts a router under a prefix (app.use("/api", router),
+// Blueprint url_prefix, r.Route("/api", ...)).
+type Mount struct {
+	Prefix string
+	// Parent is the receiver mounted on; Target the router mounted (an
+	// identifier, or the module path of an inline require).
+	Parent, Target string
+	Span           Span
+}
+
+// Func is a named function (or a variable bound to one).
+type Func struct {
+	Name string
+	Span Span
+}
+
+// Literal is a string literal compared against an event type
+// (case "checkout.session.completed":, event.type === "...").
+type Literal struct {
+	Value string
+	Span  Span
+}
+
+// Property is a string-valued property or keyword argument of interest
+// (callbackURL: "/auth/callback", basePath: "/auth").
+type Property struct {
+	Name, Value string
+	Span        Span
+}
+
 // File is everything a front end extracted from one file.
 type File struct {
 	Imports []Import
 	Env     []Env
 	Calls   []Call
 	Deps    []Dep
+	Routes  []Route
+	Mounts  []Mount
+	Funcs   []Func
+	Events  []Literal
+	Props   []Property
+	// Exports are exported names (Next.js route handlers: GET, POST, ...).
+	Exports []string
 	// Strings are string literals of interest (Go: none yet).
 	// Errors are parse problems; the facts are still usable (partial).
 	Errors []string
+}
+
+// Contains reports whether s contains o (by lines and columns).
+func (s Span) Contains(o Span) bool {
+	if o.StartLine < s.StartLine || o.EndLine > s.EndLine {
+		return false
+	}
+	if o.StartLine == s.StartLine && o.StartCol < s.StartCol {
+		return false
+	}
+	if o.EndLine == s.EndLine && o.EndCol > s.EndCol {
+		return false
+	}
+	return true
 }
 
 // SpanOf returns the span of byte offsets [start, end) in src.

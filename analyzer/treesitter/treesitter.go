@@ -192,11 +192,66 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 		envDefault       bool
 		placeholderName  string
 	)
+	var (
+		route, mount, fn, prop    *sitter.Node
+		rt                        facts.Route
+		mt                        facts.Mount
+		fnName, propName, propVal string
+		methods                   []string
+	)
 	for _, c := range m.Captures {
 		name := l.query.CaptureNameForId(c.Index)
 		n := c.Node
 		switch {
 		case strings.HasPrefix(name, "_"):
+		case name == "route":
+			route = n
+		case name == "route.method":
+			rt.Method = strings.ToUpper(strings.Trim(n.Content(src), `"'`))
+		case name == "route.methods":
+			methods = append(methods, upperStrings(n.Content(src))...)
+		case name == "route.path":
+			p, ok := Unquote(n.Content(src))
+			if !ok {
+				return
+			}
+			rt.Path = p
+		case name == "route.router":
+			rt.Router = n.Content(src)
+		case name == "route.handler":
+			rt.Handler = lastSegment(n.Content(src))
+		case name == "route.body":
+			rt.Body = spanOf(n)
+		case name == "mount":
+			mount = n
+		case name == "mount.prefix":
+			p, ok := Unquote(n.Content(src))
+			if !ok {
+				return
+			}
+			mt.Prefix = p
+		case name == "mount.parent":
+			mt.Parent = n.Content(src)
+		case name == "mount.target":
+			mt.Target = mountTarget(n.Content(src))
+		case name == "func":
+			fn = n
+		case name == "func.name":
+			fnName = n.Content(src)
+		case name == "event.value":
+			if v, ok := Unquote(n.Content(src)); ok && v != "" && len(v) < 120 {
+				out.Events = append(out.Events, facts.Literal{Value: v, Span: spanOf(n)})
+			}
+		case name == "prop":
+			prop = n
+		case name == "prop.name":
+			propName = strings.Trim(n.Content(src), `"'`)
+		case name == "prop.value":
+			if v, ok := Unquote(n.Content(src)); ok {
+				propVal = v
+			}
+		case name == "export.name":
+			out.Exports = append(out.Exports, n.Content(src))
 		case name == "import.alias":
 			alias = n.Content(src)
 		case name == "import.span":
@@ -237,12 +292,50 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 			}
 		}
 	}
+	if route != nil && rt.Path != "" {
+		rt.Span = spanOf(route)
+		if rt.Body.StartLine == 0 {
+			rt.Body = rt.Span
+		}
+		if rt.Handler == "" {
+			rt.Handler = l.lastArgName(route, src)
+		}
+		rt.Method = NormalizeMethod(rt.Method)
+		if len(methods) == 0 {
+			out.Routes = append(out.Routes, rt)
+		}
+		for _, m := range methods {
+			r := rt
+			r.Method = m
+			out.Routes = append(out.Routes, r)
+		}
+	}
+	if mount != nil && mt.Target != "" {
+		mt.Span = spanOf(mount)
+		out.Mounts = append(out.Mounts, mt)
+	}
+	if fn != nil && fnName != "" {
+		out.Funcs = append(out.Funcs, facts.Func{Name: fnName, Span: spanOf(fn)})
+	}
+	if prop != nil && propName != "" && propVal != "" {
+		out.Props = append(out.Props, facts.Property{Name: propName, Value: propVal, Span: spanOf(prop)})
+	}
 	if imp != nil {
 		imp.Alias = alias
 		if impSpan == nil {
 			impSpan = impNode
 		}
 		imp.Span = spanOf(impSpan)
+		// Two patterns can match one import (a require with and without its
+		// binding): keep one, with the alias.
+		for i := range out.Imports {
+			if out.Imports[i].Path == imp.Path && out.Imports[i].Span.StartLine == imp.Span.StartLine && (out.Imports[i].Span.Contains(imp.Span) || imp.Span.Contains(out.Imports[i].Span)) {
+				if out.Imports[i].Alias == "" {
+					out.Imports[i].Alias = imp.Alias
+				}
+				return
+			}
+		}
 		out.Imports = append(out.Imports, *imp)
 	}
 	if envName != nil {
@@ -264,6 +357,68 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 		envAt[envNode.StartByte()] = len(out.Env)
 		out.Env = append(out.Env, facts.Env{Name: name, HasDefault: def, Callee: l.enclosingCallee(envNode, src), Span: spanOf(envNode)})
 	}
+}
+
+// lastArgName names the handler passed as the last argument of a route
+// call: an identifier, or the method of `controller.method`.
+func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
+	args := call.ChildByFieldName(l.hooks.ArgsField)
+	if args == nil || args.NamedChildCount() == 0 {
+		return ""
+	}
+	last := args.NamedChild(int(args.NamedChildCount()) - 1)
+	if last.Type() == "argument" && last.NamedChildCount() > 0 {
+		last = last.NamedChild(0)
+	}
+	switch last.Type() {
+	case "identifier", "member_expression", "selector_expression", "attribute", "field_access", "member_access_expression":
+		return lastSegment(last.Content(src))
+	}
+	return ""
+}
+
+// NormalizeMethod maps a route method as written (post, POST, MapPost,
+// PostMapping, HandleFunc, all) to an upper-case HTTP method or "" (any).
+func NormalizeMethod(m string) string {
+	m = strings.ToUpper(m)
+	m = strings.TrimPrefix(m, "MAP")
+	m = strings.TrimSuffix(m, "MAPPING")
+	switch m {
+	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+		return m
+	}
+	return ""
+}
+
+func lastSegment(s string) string {
+	if i := strings.LastIndexAny(s, ".:>"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// mountTarget is the mounted router: an identifier, or the module of an
+// inline require("./routes").
+func mountTarget(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "require(") {
+		if p, ok := Unquote(strings.TrimSuffix(strings.TrimPrefix(s, "require("), ")")); ok {
+			return p
+		}
+	}
+	return s
+}
+
+func upperStrings(s string) []string {
+	var out []string
+	for _, q := range strings.FieldsFunc(s, func(r rune) bool { return r == '"' || r == '\'' || r == ',' || r == '[' || r == ']' || r == '(' || r == ')' || r == ' ' || r == '{' || r == '}' }) {
+		q = strings.ToUpper(strings.TrimPrefix(strings.TrimPrefix(q, "RequestMethod."), "HttpMethod."))
+		switch q {
+		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // callee returns the text of a call before its argument list, normalised.

@@ -8,6 +8,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "@auth0/*"},
 		{Ecosystem: providers.NPM, Name: "express-openid-connect"},
 		{Ecosystem: providers.NPM, Name: "auth0-js"},
+		{Ecosystem: providers.NPM, Name: "passport-auth0"},
 		{Ecosystem: providers.PyPI, Name: "auth0-python", Imports: []string{"auth0"}},
 		{Ecosystem: providers.Go, Name: "github.com/auth0/go-auth0*"},
 		{Ecosystem: providers.Go, Name: "github.com/auth0/go-jwt-middleware*"},
@@ -37,4 +38,15 @@ var signatures = providers.Signatures{
 	EnvVars: []string{"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_AUDIENCE", "AUTH0_SECRET",
 		"AUTH0_BASE_URL", "AUTH0_ISSUER_BASE_URL", "APP_BASE_URL"},
 	EnvPrefixes: []string{"AUTH0_"},
+	Callbacks: []providers.CallbackDefault{
+		{Ecosystem: providers.NPM, Package: "@auth0/nextjs-auth0", MinMajor: 4, Route: "/auth/callback",
+			LogoutRoutes: []string{"/auth/logout"}, Source: "nextjs-auth0 v4 default"},
+		{Ecosystem: providers.NPM, Package: "@auth0/nextjs-auth0", MaxMajor: 3, Route: "/api/auth/callback",
+			LogoutRoutes: []string{"/api/auth/logout"}, Source: "nextjs-auth0 v3 default"},
+		{Ecosystem: providers.NPM, Package: "express-openid-connect", Route: "/callback",
+			LogoutRoutes: []string{"/logout"}, Source: "express-openid-connect default"},
+		{Ecosystem: providers.RubyGems, Package: "omniauth-auth0", Route: "/auth/auth0/callback", Source: "omniauth default"},
+		{Ecosystem: providers.NuGet, Package: "Auth0.AspNetCore.Authentication", Route: "/callback",
+			LogoutRoutes: []string{"/"}, Source: "Auth0.AspNetCore.Authentication default"},
+	},
 }

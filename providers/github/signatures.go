@@ -6,6 +6,7 @@ var signatures = providers.Signatures{
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "octokit"},
 		{Ecosystem: providers.NPM, Name: "@octokit/*"},
+		{Ecosystem: providers.NPM, Name: "passport-github*"},
 		{Ecosystem: providers.PyPI, Name: "PyGithub", Imports: []string{"github"}},
 		{Ecosystem: providers.PyPI, Name: "githubkit"},
 		{Ecosystem: providers.Go, Name: "github.com/google/go-github*"},

@@ -25,4 +25,9 @@ var signatures = providers.Signatures{
 	EnvVars: []string{"OKTA_DOMAIN", "OKTA_ORG_URL", "OKTA_CLIENT_ID", "OKTA_CLIENT_SECRET", "OKTA_ISSUER",
 		"OKTA_API_TOKEN", "OKTA_CLIENT_ORGURL", "OKTA_CLIENT_TOKEN"},
 	EnvPrefixes: []string{"OKTA_"},
+	Callbacks: []providers.CallbackDefault{
+		{Ecosystem: providers.NPM, Package: "@okta/oidc-middleware", Route: "/authorization-code/callback",
+			LogoutRoutes: []string{"/logout"}, Source: "oidc-middleware default"},
+		{Ecosystem: providers.RubyGems, Package: "omniauth-okta", Route: "/auth/okta/callback", Source: "omniauth default"},
+	},
 }

@@ -28,7 +28,13 @@ var signatures = providers.Signatures{
 	},
 	EnvVars:     []string{"SLACK_WEBHOOK_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"},
 	EnvPrefixes: []string{"SLACK_"},
+	Callbacks: []providers.CallbackDefault{
+		{Ecosystem: providers.NPM, Package: "@slack/bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default"},
+		{Ecosystem: providers.PyPI, Package: "slack-bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default"},
+		{Ecosystem: providers.PyPI, Package: "slack_bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default"},
+	},
 	Webhooks: []providers.WebhookCheck{
+		{Ecosystem: providers.NPM, Symbol: "verifySlackRequest"},
 		{Ecosystem: providers.PyPI, Symbol: "SignatureVerifier"},
 		{Ecosystem: providers.Go, Symbol: "slack.NewSecretsVerifier"},
 	},

@@ -26,7 +26,7 @@ const c = config.get("SLACK_TOKEN");
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantImports := []string{"stripe import Stripe", "@sendgrid/mail require ", "mailgun.js dynamic_import "}
+	wantImports := []string{"stripe import Stripe", "@sendgrid/mail require sg", "mailgun.js dynamic_import "}
 	var gotImports []string
 	for _, im := range got.Imports {
 		gotImports = append(gotImports, im.Path+" "+im.Form+" "+im.Alias)

@@ -84,3 +84,53 @@
 ; ---- calls -----------------------------------------------------------------
 (call_expression) @call
 (new_expression) @new
+
+; ---- routes (issue 4) --------------------------------------------------------
+; app.post("/path", ...handlers), router.get(...), fastify.post(...)
+(call_expression
+  function: (member_expression
+    object: (_) @route.router
+    property: (property_identifier) @route.method)
+  arguments: (arguments . (string) @route.path)
+  (#match? @route.method "^(get|post|put|patch|delete|all|options|head)$")) @route
+
+; app.use("/api", router) / app.use("/api", require("./routes"))
+(call_expression
+  function: (member_expression
+    object: (_) @mount.parent
+    property: (property_identifier) @_use)
+  arguments: (arguments . (string) @mount.prefix . (_) @mount.target)
+  (#match? @_use "^(use|register|route)$")) @mount
+
+; const webhooks = require("./webhooks")
+(variable_declarator
+  name: (identifier) @import.alias
+  value: (call_expression
+    function: (identifier) @_req
+    arguments: (arguments . (string) @import.require))
+  (#eq? @_req "require")) @import.span
+
+; named functions
+(function_declaration name: (identifier) @func.name) @func
+(variable_declarator name: (identifier) @func.name value: [(arrow_function) (function_expression)]) @func
+(method_definition name: (property_identifier) @func.name) @func
+
+; exported route handlers (Next.js app router): export async function POST
+(export_statement declaration: (function_declaration name: (identifier) @export.name))
+(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @export.name)))
+
+; event types: switch (event.type) { case "x": }, event.type === "x"
+(switch_statement
+  value: (_) @_subject
+  body: (switch_body (switch_case value: (string) @event.value))
+  (#match? @_subject "(?i)(type|event|kind|action)"))
+(binary_expression
+  left: (member_expression property: (property_identifier) @_p)
+  right: (string) @event.value
+  (#match? @_p "^(type|event|eventType|event_type|action)$"))
+
+; options of interest: callbackURL: "/auth/callback", basePath: "/auth"
+(pair
+  key: [(property_identifier) (string)] @prop.name
+  value: (string) @prop.value
+  (#match? @prop.name "^.?(callbackURL|callbackUrl|callback_url|redirectUri|redirect_uri|redirectURL|basePath|baseURL|routes)")) @prop

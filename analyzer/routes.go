@@ -1,0 +1,501 @@
+package analyzer
+
+import (
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+	"github.com/patchbay-dev/patchbay/providers"
+)
+
+// Routes, webhook handlers and OAuth callbacks need more than one file: a
+// router is defined in one file, mounted under a prefix in another, and its
+// handler may verify the signature in a helper from a third. This pass runs
+// per service over the files' facts after the per-file findings.
+
+type svcFiles struct {
+	dir   string
+	files map[string]*fileState // rel -> state, code files with facts
+	deps  []facts.Dep
+}
+
+// routeRef is a route with its resolved full paths.
+type routeRef struct {
+	file  *fileState
+	route facts.Route
+	full  string
+	// scopes are the spans (per file) searched for verification and events.
+	scopes []scope
+}
+
+type scope struct {
+	file *fileState
+	span facts.Span
+}
+
+var (
+	nextAppRoute   = regexp.MustCompile(`^(?:src/)?app/(.*?)/?route\.(?:ts|js|tsx|jsx|mjs)$`)
+	nextPagesRoute = regexp.MustCompile(`^(?:src/)?pages/(api/.*?)\.(?:ts|js|tsx|jsx|mjs)$`)
+	eventValue     = regexp.MustCompile(`^[a-z][a-z0-9_]*(?:[.:][a-z0-9_]+)*$`)
+	callbackPath   = regexp.MustCompile(`(?i)callback|/signin-oidc|/oauth2?/code`)
+)
+
+func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string) []*patchbayv1.Finding {
+	bySvc := map[string]*svcFiles{}
+	for _, rel := range s.sortedRels() {
+		f := s.files[rel]
+		if f.facts == nil || f.fe == nil {
+			continue
+		}
+		ff := f.facts
+		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Calls) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 {
+			continue
+		}
+		svc := serviceOf(rel)
+		sf := bySvc[svc]
+		if sf == nil {
+			sf = &svcFiles{dir: svc, files: map[string]*fileState{}}
+			if si := services[svc]; si != nil {
+				sf.deps = si.deps
+			}
+			bySvc[svc] = sf
+		}
+		sf.files[rel] = f
+	}
+	var out []*patchbayv1.Finding
+	dirs := make([]string, 0, len(bySvc))
+	for d := range bySvc {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		out = append(out, a.serviceRoutes(bySvc[d])...)
+	}
+	for dir, si := range services {
+		out = append(out, a.defaultCallbacks(s, dir, si)...)
+	}
+	sortFindings(out)
+	return out
+}
+
+func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
+	rels := make([]string, 0, len(sf.files))
+	for rel := range sf.files {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+	funcs := map[string][]scope{} // function name -> definitions in the service
+	for _, rel := range rels {
+		f := sf.files[rel]
+		for _, fn := range f.facts.Funcs {
+			funcs[fn.Name] = append(funcs[fn.Name], scope{f, fn.Span})
+		}
+	}
+	depProviders := map[string]bool{}
+	for _, d := range sf.deps {
+		if p := a.ix.matchDep(providers.Ecosystem(d.Ecosystem), d.Name); p != "" {
+			depProviders[p] = true
+		}
+	}
+
+	var routes []*routeRef
+	for _, rel := range rels {
+		f := sf.files[rel]
+		for _, r := range f.facts.Routes {
+			method, p := r.Method, r.Path
+			if method == "" { // Go 1.22 patterns: "POST /webhooks/{id}"
+				if m, rest, ok := strings.Cut(p, " "); ok && strings.ToUpper(m) == m {
+					method, p = m, strings.TrimSpace(rest)
+				}
+			}
+			r.Method, r.Path = method, p
+			for _, prefix := range a.prefixes(sf, f, r.Router, 0) {
+				routes = append(routes, &routeRef{file: f, route: r, full: joinRoute(prefix, p)})
+			}
+		}
+		// File-system routes (Next.js).
+		local := strings.TrimPrefix(rel, sf.dir+"/")
+		if sf.dir == "." || sf.dir == "" {
+			local = rel
+		}
+		if m := nextAppRoute.FindStringSubmatch(local); m != nil {
+			for _, ex := range f.facts.Exports {
+				if method := treesitterMethod(ex); method != "" {
+					body := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
+					for _, fn := range f.facts.Funcs {
+						if fn.Name == ex {
+							body = fn.Span
+						}
+					}
+					routes = append(routes, &routeRef{file: f, full: nextPath(m[1]),
+						route: facts.Route{Method: method, Path: nextPath(m[1]), Body: body, Span: firstLineSpan(body)}})
+				}
+			}
+		} else if m := nextPagesRoute.FindStringSubmatch(local); m != nil {
+			whole := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
+			p := nextPath(strings.TrimSuffix(strings.TrimSuffix(m[1], "/index"), "index"))
+			routes = append(routes, &routeRef{file: f, full: p, route: facts.Route{Path: p, Body: whole, Span: facts.Span{StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}}})
+		}
+	}
+
+	var out []*patchbayv1.Finding
+	covered := map[*fileState][]facts.Span{} // verification calls already reported via a route
+	for _, rr := range routes {
+		rr.scopes = []scope{{rr.file, rr.route.Body}}
+		if h := rr.route.Handler; h != "" {
+			rr.scopes = append(rr.scopes, funcs[h]...)
+		}
+		// One level of helpers: functions the handler calls.
+		for _, sc := range append([]scope(nil), rr.scopes...) {
+			for _, c := range sc.file.facts.Calls {
+				if !sc.span.Contains(c.Span) {
+					continue
+				}
+				name := lastDotSegment(c.Callee)
+				for _, def := range funcs[name] {
+					if !containsScope(rr.scopes, def) {
+						rr.scopes = append(rr.scopes, def)
+					}
+				}
+			}
+		}
+		provider, verification, at := a.verification(rr.scopes, depProviders)
+		if provider != "" {
+			covered[at.file] = append(covered[at.file], at.span)
+			out = append(out, a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, verification, events(rr.scopes)))
+		}
+		if callbackPath.MatchString(rr.full) {
+			out = append(out, a.callbackFinding(sf, rr.file, rr.route.Span, a.authProvider(rr.file, depProviders), rr.full, nil, "explicit"))
+		}
+	}
+	// Verification outside any recognised route: report the enclosing
+	// function so the handler is still known (route unknown).
+	for _, rel := range rels {
+		f := sf.files[rel]
+		for _, c := range f.facts.Calls {
+			p, sym := a.matchWebhook(f, c.Callee, depProviders)
+			if p == "" || spanIn(covered[f], c.Span) {
+				continue
+			}
+			sc := scope{f, c.Span}
+			for _, fn := range f.facts.Funcs {
+				if fn.Span.Contains(c.Span) && (sc.span == c.Span || sc.span.Contains(fn.Span)) {
+					sc = scope{f, fn.Span}
+				}
+			}
+			out = append(out, a.webhookFinding(sf, f, firstLineSpan(sc.span), p, "", "", sym, events([]scope{sc})))
+		}
+		// passport strategies, NextAuth basePath, SDK options: callbackURL: "/auth/callback"
+		for _, pr := range f.facts.Props {
+			n := strings.ToLower(pr.Name)
+			if !strings.Contains(n, "callback") && !strings.Contains(n, "redirect") {
+				continue
+			}
+			route := pr.Value
+			if i := strings.Index(route, "://"); i >= 0 {
+				if j := strings.Index(route[i+3:], "/"); j >= 0 {
+					route = route[i+3+j:]
+				} else {
+					route = "/"
+				}
+			}
+			if !strings.HasPrefix(route, "/") {
+				continue
+			}
+			out = append(out, a.callbackFinding(sf, f, pr.Span, a.authProvider(f, depProviders), route, nil, "explicit"))
+		}
+	}
+	return out
+}
+
+func treesitterMethod(name string) string {
+	switch name {
+	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+		return name
+	}
+	return ""
+}
+
+// nextPath turns a Next.js directory path into a route: route groups
+// "(marketing)" vanish, dynamic segments stay as written.
+func nextPath(p string) string {
+	var parts []string
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "" || (strings.HasPrefix(seg, "(") && strings.HasSuffix(seg, ")")) || strings.HasPrefix(seg, "@") {
+			continue
+		}
+		parts = append(parts, seg)
+	}
+	return "/" + strings.Join(parts, "/")
+}
+
+func joinRoute(prefix, p string) string {
+	if prefix == "" || prefix == "/" {
+		if !strings.HasPrefix(p, "/") {
+			return "/" + p
+		}
+		return p
+	}
+	j := strings.TrimSuffix(prefix, "/") + "/" + strings.TrimPrefix(p, "/")
+	if !strings.HasPrefix(j, "/") {
+		j = "/" + j
+	}
+	if len(j) > 1 {
+		j = strings.TrimSuffix(j, "/")
+	}
+	return j
+}
+
+func firstLineSpan(s facts.Span) facts.Span {
+	if s.EndLine > s.StartLine {
+		return facts.Span{StartLine: s.StartLine, StartCol: s.StartCol, EndLine: s.StartLine, EndCol: s.StartCol}
+	}
+	return s
+}
+
+func lastDotSegment(s string) string {
+	if i := strings.LastIndexAny(s, ".:>\\"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func containsScope(list []scope, s scope) bool {
+	for _, x := range list {
+		if x.file == s.file && x.span == s.span {
+			return true
+		}
+	}
+	return false
+}
+
+func spanIn(list []facts.Span, s facts.Span) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixes lists the prefixes under which router of file f is mounted, by
+// following app.use("/api", router) in the same file and mounts of the file's
+// module (require/import) in other files of the service.
+func (a *Analyzer) prefixes(sf *svcFiles, f *fileState, router string, depth int) []string {
+	if depth > 8 {
+		return []string{""}
+	}
+	var out []string
+	for _, m := range f.facts.Mounts {
+		if m.Target == router && router != "" && m.Parent != router {
+			for _, p := range a.prefixes(sf, f, m.Parent, depth+1) {
+				out = append(out, joinRoute(p, m.Prefix))
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for rel, g := range sf.files {
+		if g == f {
+			continue
+		}
+		for _, m := range g.facts.Mounts {
+			module := m.Target
+			if !strings.HasPrefix(module, ".") {
+				module = ""
+				for _, im := range g.facts.Imports {
+					if im.Alias == m.Target && strings.HasPrefix(im.Path, ".") {
+						module = im.Path
+					}
+				}
+			}
+			if module == "" || resolveModule(sf, rel, module) != f {
+				continue
+			}
+			for _, p := range a.prefixes(sf, g, m.Parent, depth+1) {
+				out = append(out, joinRoute(p, m.Prefix))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []string{""}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func resolveModule(sf *svcFiles, from, module string) *fileState {
+	base := path.Join(path.Dir(from), module)
+	for _, ext := range []string{"", ".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", "/index.js", "/index.ts"} {
+		if f, ok := sf.files[base+ext]; ok {
+			return f
+		}
+	}
+	return nil
+}
+
+// matchWebhook: is the call a provider's webhook verification? Qualified
+// symbols ("webhooks.constructEvent") are specific enough on their own; bare
+// names need the provider imported in the file or declared by the service.
+func (a *Analyzer) matchWebhook(f *fileState, callee string, depProviders map[string]bool) (string, string) {
+	eco := f.fe.ecosystem
+	if eco == providers.Go {
+		if p, sym := a.ix.matchCall(a.ix.webhooks, eco, callee, nil); p != "" {
+			return p, sym
+		}
+		return "", ""
+	}
+	imported := map[string]bool{}
+	for _, im := range f.facts.Imports {
+		if p, _ := a.ix.matchImport(eco, im.Path); p != "" {
+			imported[p] = true
+		}
+	}
+	for _, w := range a.ix.webhooks[eco] {
+		if !calleeMatches(callee, w.symbol) {
+			continue
+		}
+		if strings.ContainsAny(w.symbol, ".:") || imported[w.provider] || depProviders[w.provider] {
+			return w.provider, callee
+		}
+	}
+	return "", ""
+}
+
+func (a *Analyzer) verification(scopes []scope, depProviders map[string]bool) (string, string, scope) {
+	for _, sc := range scopes {
+		for _, c := range sc.file.facts.Calls {
+			if !sc.span.Contains(c.Span) {
+				continue
+			}
+			if p, sym := a.matchWebhook(sc.file, c.Callee, depProviders); p != "" {
+				return p, sym, scope{sc.file, c.Span}
+			}
+		}
+	}
+	return "", "", scope{}
+}
+
+func events(scopes []scope) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, sc := range scopes {
+		for _, l := range sc.file.facts.Events {
+			if sc.span.Contains(l.Span) && eventValue.MatchString(l.Value) && !seen[l.Value] {
+				seen[l.Value] = true
+				out = append(out, l.Value)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// authProvider is the identity provider a callback route belongs to: the
+// auth SDK the file imports, else the one the service depends on.
+func (a *Analyzer) authProvider(f *fileState, depProviders map[string]bool) string {
+	auth := []string{"auth0", "okta", "clerk", "supabase", "github", "slack", "azure", "gcp", "aws", "firebase"}
+	for _, want := range auth {
+		for _, im := range f.facts.Imports {
+			if p, _ := a.ix.matchImport(f.fe.ecosystem, im.Path); p == want {
+				return p
+			}
+		}
+	}
+	for _, want := range auth[:4] {
+		if depProviders[want] {
+			return want
+		}
+	}
+	return ""
+}
+
+func (a *Analyzer) webhookFinding(sf *svcFiles, f *fileState, at facts.Span, provider, method, route, verification string, evs []string) *patchbayv1.Finding {
+	x := a.locFinding(sf, f, at, patchbayv1.FindingKind_WEBHOOK_HANDLER, provider)
+	x.Detail = &patchbayv1.Finding_Webhook{Webhook: &patchbayv1.WebhookHandler{Route: route, Method: method, Events: evs, Verification: verification}}
+	return withID(x, method+" "+route)
+}
+
+func (a *Analyzer) callbackFinding(sf *svcFiles, f *fileState, at facts.Span, provider, route string, logout []string, source string) *patchbayv1.Finding {
+	x := a.locFinding(sf, f, at, patchbayv1.FindingKind_OAUTH_CALLBACK, provider)
+	x.Detail = &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: route, LogoutRoutes: logout, Source: source}}
+	return withID(x, route)
+}
+
+func (a *Analyzer) locFinding(sf *svcFiles, f *fileState, at facts.Span, kind patchbayv1.FindingKind, provider string) *patchbayv1.Finding {
+	ev := ""
+	if int(at.StartLine) >= 1 && int(at.StartLine) <= len(f.lines) {
+		ev = f.lines[at.StartLine-1]
+	}
+	return &patchbayv1.Finding{
+		Kind:     kind,
+		Provider: provider,
+		Service:  sf.dir,
+		Location: &patchbayv1.Location{Path: f.rel, StartLine: at.StartLine, StartColumn: at.StartCol, EndLine: at.EndLine, EndColumn: at.EndCol},
+		Evidence: ev,
+		Language: f.fe.language,
+	}
+}
+
+// defaultCallbacks reports the callback routes SDKs serve by default, at the
+// dependency that brings them in.
+func (a *Analyzer) defaultCallbacks(s *snapshot, dir string, si *serviceInfo) []*patchbayv1.Finding {
+	var out []*patchbayv1.Finding
+	for _, rel := range si.svc.Manifests {
+		f := s.files[rel]
+		if f == nil || f.facts == nil || f.manifest == nil {
+			continue
+		}
+		for _, d := range f.facts.Deps {
+			for _, p := range a.opts.Providers {
+				for _, cb := range p.Signatures.Callbacks {
+					if string(cb.Ecosystem) != d.Ecosystem || cb.Package != d.Name || !majorIn(d.Version, cb.MinMajor, cb.MaxMajor) {
+						continue
+					}
+					x := &patchbayv1.Finding{
+						Kind: patchbayv1.FindingKind_OAUTH_CALLBACK, Provider: p.ID, Service: dir, Language: f.manifest.Language,
+						Location: &patchbayv1.Location{Path: rel, StartLine: d.Span.StartLine, StartColumn: d.Span.StartCol, EndLine: d.Span.EndLine, EndColumn: d.Span.EndCol},
+						Evidence: lineOf(f, d.Span.StartLine),
+						Detail:   &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: cb.Route, LogoutRoutes: cb.LogoutRoutes, Source: cb.Source}},
+					}
+					out = append(out, withID(x, cb.Route))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func lineOf(f *fileState, line uint32) string {
+	if int(line) >= 1 && int(line) <= len(f.lines) {
+		return f.lines[line-1]
+	}
+	return ""
+}
+
+// majorIn reports whether a version constraint's first number is within
+// [min, max] (0 = unbounded). Unknown versions match only unbounded ranges.
+func majorIn(version string, min, max int) bool {
+	if min == 0 && max == 0 {
+		return true
+	}
+	i := strings.IndexAny(version, "0123456789")
+	if i < 0 {
+		return max == 0 // "latest", "*": assume the newest major
+	}
+	j := i
+	for j < len(version) && version[j] >= '0' && version[j] <= '9' {
+		j++
+	}
+	major, err := strconv.Atoi(version[i:j])
+	if err != nil {
+		return false
+	}
+	return (min == 0 || major >= min) && (max == 0 || major <= max)
+}
