@@ -47,12 +47,17 @@ Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
 				h = slog.NewJSONHandler(os.Stderr, hopts)
 			}
 			log := slog.New(h)
+			creds, err := openCredentials(home, log)
+			if err != nil {
+				return err
+			}
 			srv, err := daemon.New(daemon.Config{
-				Home:     home,
-				Port:     port,
-				Socket:   socket,
-				Logger:   log,
-				Analyzer: analyzer.New(analyzer.Options{Logger: log}),
+				Home:        home,
+				Port:        port,
+				Socket:      socket,
+				Logger:      log,
+				Analyzer:    analyzer.New(analyzer.Options{Logger: log}),
+				Credentials: creds,
 			})
 			if err != nil {
 				return err

@@ -52,6 +52,9 @@ Most commands talk to the local daemon and start it when it is not running.`,
 		newAnalyzeCmd(),
 		newEventsCmd(),
 		newKeysCmd(),
+		newCredsCmd(),
+		newProvidersCmd(),
+		newAskCmd(),
 	)
 	return root
 }
