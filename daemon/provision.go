@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"context"
+	"log/slog"
+	"path/filepath"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -9,6 +11,9 @@ import (
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/store"
+	"github.com/patchbay-dev/patchbay/vault"
 )
 
 // provisionServer implements patchbayv1connect.ProvisionServiceHandler.
@@ -67,4 +72,36 @@ func (a AnalyzerSource) Analysis(ctx context.Context, root string) ([]*patchbayv
 		return nil, nil, err
 	}
 	return res.Services, res.Findings, nil
+}
+
+// StateDB is the state database's file name under PATCHBAY_HOME.
+const StateDB = "state.db"
+
+// NewEngine opens the state database under home and returns an engine that
+// reads findings from a (the daemon's own analyzer, so snapshots are
+// shared), credentials and provisioned secrets from the vault, and reaches
+// Auth0 and Stripe at their real endpoints unless PATCHBAY_ENDPOINT_AUTH0 /
+// PATCHBAY_ENDPOINT_STRIPE say otherwise. Close the returned store on
+// shutdown.
+func NewEngine(ctx context.Context, home string, a *analyzer.Analyzer, v *vault.Store, log *slog.Logger) (*engine.Engine, *store.Store, error) {
+	st, err := store.Open(ctx, filepath.Join(home, StateDB), log)
+	if err != nil {
+		return nil, nil, err
+	}
+	var env providers.Env
+	auth0URL, _ := env.Override("AUTH0")
+	stripeURL, _ := env.Override("STRIPE")
+	eng, err := engine.New(ctx, engine.Options{
+		Store:       st,
+		Types:       engine.DefaultTypes(engine.HTTPOptions{BaseURL: auth0URL}, engine.HTTPOptions{BaseURL: stripeURL}),
+		Credentials: engine.VaultCredentials{Store: v},
+		Secrets:     engine.VaultSecrets{Store: v},
+		Source:      AnalyzerSource{Analyzer: a},
+		Logger:      log,
+	})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return eng, st, nil
 }
