@@ -27,7 +27,9 @@ func (v VaultCredentials) Credentials(_ context.Context, provider, profile strin
 type VaultSecrets struct{ Store *vault.Store }
 
 // Put implements SecretStore.
-func (v VaultSecrets) Put(_ context.Context, key, value string) error { return v.Store.PutSecret(key, value) }
+func (v VaultSecrets) Put(_ context.Context, key, value string) error {
+	return v.Store.PutSecret(key, value)
+}
 
 // Get implements SecretStore.
 func (v VaultSecrets) Get(_ context.Context, key string) (string, error) {
