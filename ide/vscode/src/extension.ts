@@ -8,6 +8,7 @@ import { describeCheck, displayName } from "./model/providers";
 import { DaemonStore } from "./model/store";
 import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
+import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
 import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
 import { CredentialsTreeProvider, ServicesTreeProvider, type CredentialNode } from "./ui/trees";
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const panels = new CredentialPanels(() => supervisor.clients, store, log);
   const provision = new ProvisionFlow({ clients: () => supervisor.clients, store, log, showError: (what, err) => showError(what, err) });
 
+  const envDiagnostics = new EnvDiagnostics(store);
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.name = "Patchbay";
   status.command = "patchbay.showOutput";
@@ -74,6 +76,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const analyzeFolder = async (root: string, changed: string[] = []) => {
     try {
       await store.analyze(root, changed);
+      await store.refreshEnv(root);
     } catch (err) {
       log.error(`Analyze ${root} failed: ${errorMessage(err)}`);
     }
@@ -91,14 +94,18 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   context.subscriptions.push(
     status,
     vscode.languages.registerCodeLensProvider({ scheme: "file" }, lenses),
+    vscode.languages.registerHoverProvider({ scheme: "file" }, new EnvHoverProvider(store)),
+    envDiagnostics,
     vscode.window.registerTreeDataProvider("patchbay.services", services),
     vscode.window.registerTreeDataProvider("patchbay.credentials", credentials),
     lenses,
     { dispose: () => panels.dispose() },
-    store.onAnalysis.on(() => {
+    store.onAnalysis.on((root) => {
       lenses.refresh();
       services.refresh();
+      envDiagnostics.update(root);
     }),
+    store.onEnv.on((root) => envDiagnostics.update(root)),
     store.onCatalog.on(() => {
       lenses.refresh();
       services.refresh();

@@ -5,6 +5,7 @@ import { errorMessage, type Logger } from "../client/supervisor";
 import type { CredentialRequest } from "../gen/patchbay/v1/credential_pb";
 import type { Event } from "../gen/patchbay/v1/daemon_pb";
 import type { AnalyzeResponse } from "../gen/patchbay/v1/workspace_pb";
+import type { EnvView } from "./envVars";
 import { emptyCatalog, type ProviderCatalog } from "./providers";
 
 /**
@@ -14,11 +15,13 @@ import { emptyCatalog, type ProviderCatalog } from "./providers";
  */
 export class DaemonStore {
   private analyses = new Map<string, AnalyzeResponse>();
+  private envViews = new Map<string, EnvView>();
   private catalogValue: ProviderCatalog = emptyCatalog;
   private pending = new Map<string, CredentialRequest>();
   private warnedUnimplemented = new Set<string>();
 
   readonly onAnalysis = new Emitter<string>();
+  readonly onEnv = new Emitter<string>();
   readonly onCatalog = new Emitter<ProviderCatalog>();
   readonly onPending = new Emitter<CredentialRequest[]>();
   /** A credential request that arrived live (not from a snapshot). */
@@ -35,6 +38,28 @@ export class DaemonStore {
     return this.analyses.get(root);
   }
 
+  envView(root: string): EnvView {
+    return this.envViews.get(root) ?? { environments: [] };
+  }
+
+  /** Reloads which variables each environment of root provides (names and sources, never values). */
+  async refreshEnv(root: string): Promise<void> {
+    const c = this.clients();
+    if (!c) return;
+    const envs = await this.optional("EnvironmentService", "ListEnvironments", () => c.environment.listEnvironments({ workspaceRoot: root }));
+    if (!envs) return;
+    const environments = await Promise.all(
+      envs.environments.map(async (e) => {
+        const vars = await this.optional("EnvironmentService", "GetEnvironmentVariables", () =>
+          c.environment.getEnvironmentVariables({ workspaceRoot: root, environment: e.name, includeValues: false }),
+        );
+        return { name: e.name, variables: vars?.variables ?? [] };
+      }),
+    );
+    this.envViews.set(root, { environments });
+    this.onEnv.fire(root);
+  }
+
   roots(): string[] {
     return [...this.analyses.keys()];
   }
@@ -48,6 +73,7 @@ export class DaemonStore {
   }
 
   forget(root: string): void {
+    this.envViews.delete(root);
     if (this.analyses.delete(root)) this.onAnalysis.fire(root);
   }
 
@@ -70,8 +96,8 @@ export class DaemonStore {
     const c = this.clients();
     if (!c) return;
     const [providers, creds] = await Promise.all([
-      this.optional("ListProviders", () => c.credential.listProviders({}).then((r) => r.providers)),
-      this.optional("ListCredentials", () => c.credential.listCredentials({})),
+      this.optional("CredentialService", "ListProviders", () => c.credential.listProviders({}).then((r) => r.providers)),
+      this.optional("CredentialService", "ListCredentials", () => c.credential.listCredentials({})),
     ]);
     this.catalogValue = { providers: providers ?? [], profiles: creds?.profiles ?? [], backend: creds?.backend, locked: creds?.locked ?? false };
     this.onCatalog.fire(this.catalogValue);
@@ -115,18 +141,19 @@ export class DaemonStore {
     }
   }
 
-  private async optional<T>(name: string, call: () => Promise<T>): Promise<T | undefined> {
+  private async optional<T>(service: string, method: string, call: () => Promise<T>): Promise<T | undefined> {
+    const name = `${service}.${method}`;
     try {
       return await call();
     } catch (err) {
       if (ConnectError.from(err).code === Code.Unimplemented) {
         if (!this.warnedUnimplemented.has(name)) {
           this.warnedUnimplemented.add(name);
-          this.log.warn(`daemon does not implement CredentialService.${name} yet; provider names and credential status are unavailable`);
+          this.log.warn(`daemon does not implement ${name} yet; what depends on it is not shown`);
         }
         return undefined;
       }
-      this.log.warn(`CredentialService.${name} failed: ${errorMessage(err)}`);
+      this.log.warn(`${name} failed: ${errorMessage(err)}`);
       return undefined;
     }
   }

@@ -142,6 +142,8 @@ export class ProvisionFlow {
     );
     post(final);
     this.deps.log.info(`apply of plan ${plan.id}: ${final.state}${final.message ? ` (${final.message})` : ""}`);
+    // Provisioning changes which variables the environment provides.
+    void this.deps.store.refreshEnv(plan.workspaceRoot).catch(() => undefined);
     if (final.state === "completed") void vscode.window.showInformationMessage(`Patchbay: ${plan.environment} is provisioned.`);
     else if (final.state === "failed") this.deps.showError(`applying the ${plan.environment} plan`, new Error(final.message));
   }

@@ -65,6 +65,9 @@ export class FakeDaemon {
   locked = false;
   subscriptions = 0;
   environments: { name: string; frontendUrl?: string; apiUrl?: string }[] = [];
+  /** Per environment name: the variables GetEnvironmentVariables returns. */
+  envVars = new Map<string, { name: string; provided: boolean; source?: string; secret?: boolean }[]>();
+  envVarCalls: { environment: string; includeValues: boolean }[] = [];
   plan: MessageInitShape<typeof PlanSchema> | undefined;
   /** Progress the Apply stream sends, in order. */
   applyProgress: MessageInitShape<typeof OperationProgressSchema>[] = [];
@@ -120,6 +123,11 @@ export class FakeDaemon {
         listEnvironments(req) {
           d.checkAlive();
           return { environments: d.environments.map((e) => ({ workspaceRoot: req.workspaceRoot, ...e })) };
+        },
+        getEnvironmentVariables(req) {
+          d.checkAlive();
+          d.envVarCalls.push({ environment: req.environment, includeValues: req.includeValues });
+          return { variables: d.envVars.get(req.environment) ?? [] };
         },
       });
       router.service(ProvisionService, {

@@ -110,6 +110,73 @@ export class TreeItem {
   ) {}
 }
 
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+export class Diagnostic {
+  source?: string;
+  code?: string | number;
+  constructor(
+    readonly range: Range,
+    readonly message: string,
+    readonly severity: DiagnosticSeverity = DiagnosticSeverity.Error,
+  ) {}
+}
+
+export class MarkdownString {
+  isTrusted = false;
+  constructor(readonly value: string = "") {}
+}
+
+export class Hover {
+  constructor(
+    readonly contents: MarkdownString,
+    readonly range?: Range,
+  ) {}
+}
+
+export class FakeDiagnosticCollection {
+  entries = new Map<string, Diagnostic[]>();
+  constructor(readonly name: string) {}
+  set(uri: Uri, diags: Diagnostic[]): void {
+    this.entries.set(uri.fsPath, diags);
+  }
+  delete(uri: Uri): void {
+    this.entries.delete(uri.fsPath);
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+  dispose(): void {
+    this.entries.clear();
+  }
+}
+
+/** A text document over a string, enough for hover providers. */
+export class FakeTextDocument {
+  readonly uri: Uri;
+  private readonly lines: string[];
+  constructor(fsPath: string, text: string) {
+    this.uri = Uri.file(fsPath);
+    this.lines = text.split("\n");
+  }
+  getWordRangeAtPosition(pos: Position, re: RegExp): Range | undefined {
+    const line = this.lines[pos.line] ?? "";
+    const g = new RegExp(re.source, "g");
+    for (let m = g.exec(line); m; m = g.exec(line)) {
+      if (m.index <= pos.character && pos.character <= m.index + m[0].length) return new Range(pos.line, m.index, pos.line, m.index + m[0].length);
+    }
+    return undefined;
+  }
+  getText(r: Range): string {
+    return (this.lines[r.start.line] ?? "").slice(r.start.character, r.end.character);
+  }
+}
+
 export enum StatusBarAlignment {
   Left = 1,
   Right = 2,
@@ -208,6 +275,8 @@ export const recorded = {
   messages: [] as RecordedMessage[],
   panels: [] as FakeWebviewPanel[],
   codeLensProviders: [] as any[],
+  hoverProviders: [] as any[],
+  diagnostics: [] as FakeDiagnosticCollection[],
   treeProviders: new Map<string, any>(),
   commands: new Map<string, (...args: any[]) => any>(),
   configuration: new Map<string, any>(),
@@ -225,6 +294,8 @@ export const recorded = {
     this.messages = [];
     this.panels = [];
     this.codeLensProviders = [];
+    this.hoverProviders = [];
+    this.diagnostics = [];
     this.treeProviders = new Map();
     this.commands = new Map();
     this.configuration = new Map();
@@ -303,6 +374,15 @@ export const workspace = {
 };
 
 export const languages = {
+  registerHoverProvider(_selector: any, p: any) {
+    recorded.hoverProviders.push(p);
+    return new Disposable();
+  },
+  createDiagnosticCollection(name: string) {
+    const c = new FakeDiagnosticCollection(name);
+    recorded.diagnostics.push(c);
+    return c;
+  },
   registerCodeLensProvider(_selector: any, p: any) {
     recorded.codeLensProviders.push(p);
     return new Disposable();

@@ -10,6 +10,8 @@ import { RestartPolicy } from "../../src/client/restartPolicy";
 import { FindingKind, FindingSchema } from "../../src/gen/patchbay/v1/common_pb";
 import { CheckStatus, CredentialProfileSchema, FieldKind, ProviderInfoSchema } from "../../src/gen/patchbay/v1/credential_pb";
 import { AnalyzeResponseSchema } from "../../src/gen/patchbay/v1/workspace_pb";
+import { EnvironmentVariableSchema } from "../../src/gen/patchbay/v1/environment_pb";
+import { envDiagnostics, envHoverMarkdown, type EnvView } from "../../src/model/envVars";
 import { provisionLenses, sdkLenses } from "../../src/model/lenses";
 import { emptyCatalog, type ProviderCatalog } from "../../src/model/providers";
 import { servicesTree } from "../../src/model/services";
@@ -189,6 +191,33 @@ describe("provisionLenses", () => {
         [1, "Connect Auth0 · callback /api/auth/callback", "patchbay.provision"],
       ],
     );
+  });
+});
+
+describe("env vars", () => {
+  const envRead = (name: string, line: number, hasDefault = false) =>
+    create(FindingSchema, { id: name, kind: FindingKind.ENV_REFERENCE, provider: "stripe", location: { path: "src/pay.ts", startLine: line, startColumn: 5, endLine: line, endColumn: 5 + name.length }, detail: { case: "envVar", value: { name, source: "code", hasDefault } } });
+  const view: EnvView = {
+    environments: [
+      { name: "local", variables: [create(EnvironmentVariableSchema, { name: "STRIPE_SECRET_KEY", provided: true, secret: true, source: "stripe credentials default" }), create(EnvironmentVariableSchema, { name: "STRIPE_WEBHOOK_SECRET", provided: false })] },
+      { name: "prod", variables: [] },
+    ],
+  };
+  it("warns only about reads no environment provides", () => {
+    const d = envDiagnostics([envRead("STRIPE_SECRET_KEY", 4), envRead("STRIPE_WEBHOOK_SECRET", 9, true)], view);
+    assert.deepEqual(d.map((x) => [x.name, x.line, x.startColumn, x.endColumn, x.message]), [
+      ["STRIPE_WEBHOOK_SECRET", 8, 4, 25, "STRIPE_WEBHOOK_SECRET is read here but no Patchbay environment provides it (local, prod); the code falls back to a default."],
+    ]);
+  });
+  it("says nothing when the workspace has no environments", () => {
+    assert.deepEqual(envDiagnostics([envRead("X", 1)], { environments: [] }), []);
+  });
+  it("hover shows the source per environment or that it is missing", () => {
+    assert.equal(
+      envHoverMarkdown("STRIPE_SECRET_KEY", false, view),
+      "**STRIPE\\_SECRET\\_KEY**\n\n- `local`: ✓ stripe credentials default (secret)\n- `prod`: ✗ missing",
+    );
+    assert.match(envHoverMarkdown("X", true, { environments: [] }), /No Patchbay environment is defined/);
   });
 });
 
