@@ -19,6 +19,7 @@ import (
 	"github.com/patchbay-dev/patchbay/daemon"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	"github.com/patchbay-dev/patchbay/providers"
 	"github.com/patchbay-dev/patchbay/providers/catalog"
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
@@ -330,4 +331,19 @@ func TestAssistantAsk(t *testing.T) {
 		t.Errorf("update: %s %v", intent, cmds)
 	}
 	f.assertNoSecrets(t, stripetest.TestKey)
+}
+
+// The proto enum and the domain enum share numbers; this catches drift.
+func TestCheckStatusNumbersMatch(t *testing.T) {
+	t.Parallel()
+	for i := 0; i <= 10; i++ {
+		got := strings.ToLower(strings.TrimPrefix(patchbayv1.CheckStatus(i).String(), "CHECK_STATUS_"))
+		want := providers.Status(i).String()
+		if i == 0 {
+			want = "unspecified"
+		}
+		if got != want {
+			t.Errorf("status %d: proto %q, domain %q", i, got, want)
+		}
+	}
 }

@@ -227,7 +227,14 @@ func ValidName(kind, name string) error {
 	return nil
 }
 
-func credKey(provider, profile string) string { return credPrefix + provider + "/" + profile }
+// credKey names a profile's item; an empty profile is the default one, so
+// callers that pass "" (engine, gateway) find what the CLI saved.
+func credKey(provider, profile string) string {
+	if profile == "" {
+		profile = DefaultProfile
+	}
+	return credPrefix + provider + "/" + profile
+}
 
 func (s *Store) keyringErr(op string, err error) error {
 	if errors.Is(err, ErrLocked) {
@@ -262,7 +269,7 @@ func (s *Store) Get(provider, profile string) (Profile, error) {
 	}
 	var p Profile
 	if err := json.Unmarshal(item.Data, &p); err != nil {
-		return Profile{}, fmt.Errorf("vault: stored profile %s/%s is corrupt", provider, profile)
+		return Profile{}, fmt.Errorf("vault: stored profile %s/%s is corrupt", provider, profileName(profile))
 	}
 	return p, nil
 }
@@ -272,6 +279,7 @@ func (s *Store) Put(p Profile) error {
 	if err := ValidName("provider", p.Provider); err != nil {
 		return err
 	}
+	p.Name = profileName(p.Name)
 	if err := ValidName("profile", p.Name); err != nil {
 		return err
 	}

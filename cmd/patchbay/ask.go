@@ -66,7 +66,7 @@ func runSuggestion(cmd *cobra.Command, c *client, s *patchbayv1.SuggestedCommand
 		if len(args) == 2 {
 			profile = args[1]
 		}
-		if err := confirm(cmd, fmt.Sprintf("%s now?", s.GetTitle()), false); err != nil {
+		if err := askYesNo(cmd, fmt.Sprintf("%s now?", s.GetTitle()), false); err != nil {
 			fmt.Fprintf(cmd.OutOrStdout(), "Later: patchbay creds set %s --profile %s\n", args[0], profile)
 			return nil
 		}

@@ -375,6 +375,67 @@ func valuesFromFile(info *patchbayv1.ProviderInfo, raw []byte, values map[string
 	return nil
 }
 
+// input is the process's stdin shared by every prompt of one command: a
+// second bufio.Reader on the same pipe would lose what the first buffered.
+type input struct {
+	src io.Reader
+	r   *bufio.Reader
+	fd  int
+	tty bool
+}
+
+var stdinShared *input
+
+func stdinOf(cmd *cobra.Command) *input {
+	src := cmd.InOrStdin()
+	if stdinShared != nil && stdinShared.src == src {
+		return stdinShared
+	}
+	in := &input{src: src, r: bufio.NewReader(src)}
+	if f, ok := src.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		in.fd, in.tty = int(f.Fd()), true
+	}
+	stdinShared = in
+	return in
+}
+
+// line reads one line (without its end); io.EOF only when nothing was read.
+func (in *input) line() (string, error) {
+	s, err := in.r.ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
+		return "", err
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// secret reads a value without echo on a terminal, else a line.
+func (in *input) secret(errw io.Writer) (string, error) {
+	if !in.tty {
+		return in.line()
+	}
+	b, err := term.ReadPassword(in.fd)
+	fmt.Fprintln(errw)
+	return string(b), err
+}
+
+// askYesNo asks on stdin unless yes is set.
+func askYesNo(cmd *cobra.Command, question string, yes bool) error {
+	if yes {
+		return nil
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s [y/N] ", question)
+	ans, err := stdinOf(cmd).line()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	fmt.Fprintln(cmd.OutOrStdout())
+	switch strings.ToLower(strings.TrimSpace(ans)) {
+	case "y", "yes":
+		return nil
+	}
+	return errors.New("not confirmed; nothing changed (pass --yes to skip the question)")
+}
+
 // promptRemaining asks for fields not given yet, on stdin. Secret answers
 // are not echoed on a terminal. Empty answers keep the saved value (merge)
 // or the field's default.
@@ -392,16 +453,10 @@ func promptRemaining(cmd *cobra.Command, info *patchbayv1.ProviderInfo, values m
 	if len(todo) == 0 {
 		return values, nil
 	}
-	in := cmd.InOrStdin()
-	tty := false
-	var fd int
-	if file, ok := in.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
-		tty, fd = true, int(file.Fd())
-	}
+	in := stdinOf(cmd)
 	errw := cmd.ErrOrStderr()
-	reader := bufio.NewReader(in)
 	for _, ff := range todo {
-		if tty {
+		if in.tty {
 			hint := ""
 			switch {
 			case ff.GetDefaultValue() != "":
@@ -414,25 +469,20 @@ func promptRemaining(cmd *cobra.Command, info *patchbayv1.ProviderInfo, values m
 			}
 			fmt.Fprintf(errw, "%s%s: ", ff.GetLabel(), hint)
 		}
-		var line string
-		if tty && ff.GetSecret() {
-			b, err := term.ReadPassword(fd)
-			fmt.Fprintln(errw)
-			if err != nil {
-				return nil, err
-			}
-			line = string(b)
+		var v string
+		var err error
+		if ff.GetSecret() {
+			v, err = in.secret(errw)
 		} else {
-			s, err := reader.ReadString('\n')
-			if err != nil && !errors.Is(err, io.EOF) {
-				return nil, err
-			}
-			line = s
-			if errors.Is(err, io.EOF) && s == "" {
-				break
-			}
+			v, err = in.line()
 		}
-		if v := strings.TrimSpace(line); v != "" {
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v = strings.TrimSpace(v); v != "" {
 			values[ff.GetName()] = v
 		}
 	}
@@ -578,7 +628,7 @@ func credsDeleteCmd() *cobra.Command {
 }
 
 func deleteCreds(cmd *cobra.Command, c *client, provider, profile string, yes bool) error {
-	if err := confirm(cmd, fmt.Sprintf("Delete the %s credentials of profile %q?", provider, profile), yes); err != nil {
+	if err := askYesNo(cmd, fmt.Sprintf("Delete the %s credentials of profile %q?", provider, profile), yes); err != nil {
 		return err
 	}
 	if _, err := c.Credentials.DeleteCredentials(cmd.Context(), connect.NewRequest(&patchbayv1.DeleteCredentialsRequest{Provider: provider, Profile: profile})); err != nil {
@@ -598,21 +648,13 @@ func credsUnlockCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var pass string
-			if f, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			in := stdinOf(cmd)
+			if in.tty {
 				fmt.Fprint(cmd.ErrOrStderr(), "Keyring passphrase: ")
-				b, err := term.ReadPassword(int(f.Fd()))
-				fmt.Fprintln(cmd.ErrOrStderr())
-				if err != nil {
-					return err
-				}
-				pass = string(b)
-			} else {
-				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-				if err != nil && !errors.Is(err, io.EOF) {
-					return err
-				}
-				pass = strings.TrimRight(line, "\r\n")
+			}
+			pass, err := in.secret(cmd.ErrOrStderr())
+			if err != nil {
+				return err
 			}
 			resp, err := c.Credentials.UnlockKeyring(cmd.Context(), connect.NewRequest(&patchbayv1.UnlockKeyringRequest{Passphrase: pass}))
 			if err != nil {

@@ -111,9 +111,20 @@ func TestCredsCommandsEndToEnd(t *testing.T) {
 		t.Fatalf("list after delete: %s", out)
 	}
 
+	// "update" through ask: confirm, then the form's fields on the same stdin.
+	fresh := "sk_test_freshkey0000000000000"
+	fake.AddKey(fresh, stripetest.Key{})
+	out, stderr, err = e.run("y\n"+fresh+"\n", "ask", "update my Stripe credentials")
+	if err != nil || !strings.Contains(out, "Saved") {
+		t.Fatalf("ask update: %v\n%s%s", err, out, stderr)
+	}
+	if _, _, err := e.run("", "creds", "check", "stripe"); err != nil {
+		t.Fatalf("check after ask update: %v", err)
+	}
+
 	logs, _ := os.ReadFile(filepath.Join(home, "daemon.log"))
 	all := append(e.outputs, string(logs))
-	for _, s := range []string{stripetest.TestKey, bad} {
+	for _, s := range []string{stripetest.TestKey, bad, fresh} {
 		for _, needle := range providertest.SecretNeedles(s) {
 			for _, o := range all {
 				if strings.Contains(o, needle) {

@@ -202,7 +202,8 @@ func writeFault(w http.ResponseWriter, _ *http.Request, f providertest.Fault) {
 	case providertest.Forbidden:
 		WriteError(w, 403, "AccessDenied", "User: arn:aws:iam::123456789012:user/patchbay is not authorized to perform: sts:GetCallerIdentity")
 	case providertest.RateLimited:
-		WriteError(w, 429, "Throttling", "Rate exceeded")
+		// AWS Query APIs throttle with 400, not 429 (providers.md §3.3).
+		WriteError(w, 400, "Throttling", "Rate exceeded")
 	default:
 		WriteError(w, 500, "InternalFailure", "The request processing has failed because of an unknown error.")
 	}
