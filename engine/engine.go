@@ -165,10 +165,24 @@ func validURL(field, v string) error {
 	return nil
 }
 
-func validateEnvironment(env store.Environment) error {
-	if env.WorkspaceRoot == "" {
-		return fmt.Errorf("workspace root is required: %w", ErrInvalid)
+// cleanRoot checks a workspace root and returns it in the one spelling the
+// store keys environments by ("/src/app/" and "/src/app" are one workspace).
+func cleanRoot(root string) (string, error) {
+	if root == "" {
+		return "", fmt.Errorf("workspace root is required: %w", ErrInvalid)
 	}
+	if !filepath.IsAbs(root) {
+		return "", fmt.Errorf("workspace root %q must be an absolute path: %w", root, ErrInvalid)
+	}
+	return filepath.Clean(root), nil
+}
+
+func validateEnvironment(env *store.Environment) error {
+	root, err := cleanRoot(env.WorkspaceRoot)
+	if err != nil {
+		return err
+	}
+	env.WorkspaceRoot = root
 	if env.Name == "" || strings.ContainsAny(env.Name, "/\\ \t\n") {
 		return fmt.Errorf("environment name %q must be non-empty without spaces or slashes: %w", env.Name, ErrInvalid)
 	}
@@ -188,7 +202,7 @@ func validateEnvironment(env store.Environment) error {
 
 // CreateEnvironment records a new environment.
 func (e *Engine) CreateEnvironment(ctx context.Context, env store.Environment) (store.Environment, error) {
-	if err := validateEnvironment(env); err != nil {
+	if err := validateEnvironment(&env); err != nil {
 		return store.Environment{}, err
 	}
 	out, err := e.st.CreateEnvironment(ctx, env)
@@ -202,7 +216,7 @@ func (e *Engine) CreateEnvironment(ctx context.Context, env store.Environment) (
 // UpdateEnvironment changes an environment's URLs and origins. The next plan
 // carries the change to every provider that holds the old URLs.
 func (e *Engine) UpdateEnvironment(ctx context.Context, env store.Environment) (store.Environment, error) {
-	if err := validateEnvironment(env); err != nil {
+	if err := validateEnvironment(&env); err != nil {
 		return store.Environment{}, err
 	}
 	out, err := e.st.UpdateEnvironment(ctx, env)
@@ -215,16 +229,30 @@ func (e *Engine) UpdateEnvironment(ctx context.Context, env store.Environment) (
 
 // ListEnvironments lists a workspace's environments.
 func (e *Engine) ListEnvironments(ctx context.Context, root string) ([]store.Environment, error) {
+	if root != "" {
+		var err error
+		if root, err = cleanRoot(root); err != nil {
+			return nil, err
+		}
+	}
 	return e.st.ListEnvironments(ctx, root)
 }
 
 // GetEnvironment returns one environment.
 func (e *Engine) GetEnvironment(ctx context.Context, root, name string) (store.Environment, error) {
+	root, err := cleanRoot(root)
+	if err != nil {
+		return store.Environment{}, err
+	}
 	return e.st.GetEnvironment(ctx, root, name)
 }
 
 // DeleteEnvironment forgets an environment that tracks no resources.
 func (e *Engine) DeleteEnvironment(ctx context.Context, root, name string) error {
+	root, err := cleanRoot(root)
+	if err != nil {
+		return err
+	}
 	if err := e.st.DeleteEnvironment(ctx, root, name); err != nil {
 		if errors.Is(err, store.ErrInUse) {
 			return fmt.Errorf("environment %q still has provisioned resources; run `patchbay destroy --env %s` first: %w", name, name, ErrConflict)

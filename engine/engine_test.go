@@ -482,3 +482,28 @@ func BenchmarkApply30Independent(b *testing.B) {
 		}
 	}
 }
+
+func TestWorkspaceRootsAreNormalized(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, enginetest.NewThings(), nil)
+	ctx := context.Background()
+	if _, err := r.eng.GetEnvironment(ctx, root+"/", "local"); err != nil {
+		t.Errorf("trailing slash: %v", err)
+	}
+	if _, err := r.eng.Plan(ctx, "ws/shop", "local", false); !errors.Is(err, engine.ErrInvalid) {
+		t.Errorf("relative root: err = %v, want ErrInvalid", err)
+	}
+	if _, err := r.eng.CreateEnvironment(ctx, store.Environment{WorkspaceRoot: root + "/./", Name: "local"}); !errors.Is(err, engine.ErrExists) {
+		t.Errorf("same workspace spelled differently: err = %v, want ErrExists", err)
+	}
+	for _, bad := range []store.Environment{
+		{WorkspaceRoot: root, Name: "has space"},
+		{WorkspaceRoot: root, Name: "x", FrontendURL: "localhost:3000"},
+		{WorkspaceRoot: root, Name: "y", APIURL: "https://a.example/?q=1"},
+		{WorkspaceRoot: root, Name: "z", ExtraOrigins: []string{"ftp://a.example"}},
+	} {
+		if _, err := r.eng.CreateEnvironment(ctx, bad); !errors.Is(err, engine.ErrInvalid) {
+			t.Errorf("CreateEnvironment(%+v): err = %v, want ErrInvalid", bad, err)
+		}
+	}
+}

@@ -103,6 +103,10 @@ func namesFor(b Binding, provider string, reads map[string]*patchbayv1.Finding) 
 // Variables returns the env vars for an environment under the names the
 // code reads, with values only when includeValues is set.
 func (e *Engine) Variables(ctx context.Context, root, envName string, includeValues bool) ([]Variable, error) {
+	root, err := cleanRoot(root)
+	if err != nil {
+		return nil, err
+	}
 	env, err := e.st.GetEnvironment(ctx, root, envName)
 	if err != nil {
 		return nil, err

@@ -118,6 +118,10 @@ func (c *credCache) get(ctx context.Context, provider, profile string) (Credenti
 // would do, or, with destroy, what removing everything it created would do.
 // It reads from providers but changes nothing there.
 func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (*Plan, error) {
+	root, err := cleanRoot(root)
+	if err != nil {
+		return nil, err
+	}
 	env, err := e.st.GetEnvironment(ctx, root, envName)
 	if err != nil {
 		return nil, err

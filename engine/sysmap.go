@@ -15,6 +15,10 @@ import (
 // environments own resources, resources provide env vars and call back into
 // services. With envName set, only that environment's resources are shown.
 func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbayv1.GetSystemMapResponse, error) {
+	root, err := cleanRoot(root)
+	if err != nil {
+		return nil, err
+	}
 	var envs []store.Environment
 	if envName != "" {
 		env, err := e.st.GetEnvironment(ctx, root, envName)
@@ -23,7 +27,6 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 		}
 		envs = []store.Environment{env}
 	} else {
-		var err error
 		if envs, err = e.st.ListEnvironments(ctx, root); err != nil {
 			return nil, err
 		}
