@@ -8,6 +8,7 @@ import { describeCheck, displayName } from "./model/providers";
 import { DaemonStore } from "./model/store";
 import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
+import { ask, registerChat } from "./ui/chat";
 import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
 import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
@@ -161,6 +162,8 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     vscode.commands.registerCommand("patchbay.checkCredentials", (arg?: { provider?: string } | CredentialNode) => checkCredentials(arg)),
     vscode.commands.registerCommand("patchbay.deleteCredentials", (arg?: CredentialNode) => deleteCredentials(arg)),
     vscode.commands.registerCommand("patchbay.unlockKeyring", () => unlockKeyring()),
+    vscode.commands.registerCommand("patchbay.ask", (question?: string) => askInPalette(question)),
+    vscode.commands.registerCommand("patchbay.showCredentials", () => vscode.commands.executeCommand("patchbay.credentials.focus")),
     vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string }) => provision.run(typeof arg?.root === "string" ? arg.root : undefined)),
     { dispose: () => provision.dispose() },
   );
@@ -229,6 +232,35 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     }
   }
 
+  async function askInPalette(question?: string): Promise<void> {
+    const c = supervisor.clients;
+    if (!c) {
+      void vscode.window.showErrorMessage("Patchbay: the daemon is not ready yet.");
+      return;
+    }
+    const q =
+      typeof question === "string" && question
+        ? question
+        : await vscode.window.showInputBox({ title: "Ask Patchbay", prompt: "e.g. what credentials do I have configured?", ignoreFocusOut: true });
+    if (!q) return;
+    try {
+      const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Patchbay is thinking…", cancellable: true }, (_p, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        return ask(c, q, firstRoot(), ac.signal);
+      });
+      const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: `# ${q}\n\n${res.markdown}\n` });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      if (res.commands.length) {
+        const pick = await vscode.window.showInformationMessage(`Patchbay suggests:`, ...res.commands.slice(0, 3).map((x) => x.title));
+        const cmd = res.commands.find((x) => x.title === pick);
+        if (cmd) await vscode.commands.executeCommand(cmd.command, ...(cmd.arguments ?? []));
+      }
+    } catch (err) {
+      showError("asking Patchbay", err);
+    }
+  }
+
   async function unlockKeyring(): Promise<void> {
     const c = supervisor.clients;
     if (!c) return;
@@ -256,12 +288,19 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     });
   }
 
+  const chat = registerChat(() => supervisor.clients, firstRoot);
+  if (chat) context.subscriptions.push(chat);
+
   log.info(`activating; PATCHBAY_HOME=${home}`);
   supervisor.start();
   context.subscriptions.push({ dispose: () => void supervisor.stop() });
 
   active = { supervisor, store, lenses, services, credentials, panels, provision, refreshing: () => inflight };
   return active;
+}
+
+function firstRoot(): string {
+  return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === "file")?.uri.fsPath ?? "";
 }
 
 function providerOf(arg: unknown): string | undefined {

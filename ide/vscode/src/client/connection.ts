@@ -1,5 +1,6 @@
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { AssistantService } from "../gen/patchbay/v1/assistant_pb";
 import { CredentialService } from "../gen/patchbay/v1/credential_pb";
 import { DaemonService } from "../gen/patchbay/v1/daemon_pb";
 import { EnvironmentService } from "../gen/patchbay/v1/environment_pb";
@@ -14,6 +15,7 @@ export interface DaemonClients {
   credential: Client<typeof CredentialService>;
   environment: Client<typeof EnvironmentService>;
   provision: Client<typeof ProvisionService>;
+  assistant: Client<typeof AssistantService>;
 }
 
 export function bearerInterceptor(token: string): Interceptor {
@@ -43,5 +45,6 @@ export function clientsFor(transport: Transport): DaemonClients {
     credential: createClient(CredentialService, transport),
     environment: createClient(EnvironmentService, transport),
     provision: createClient(ProvisionService, transport),
+    assistant: createClient(AssistantService, transport),
   };
 }

@@ -17,6 +17,7 @@ import {
   type SaveCredentialsRequest,
   type StartOAuthRequest,
 } from "../../src/gen/patchbay/v1/credential_pb";
+import { AssistantService, type AskResponse } from "../../src/gen/patchbay/v1/assistant_pb";
 import { DaemonService, EventSchema, type Event } from "../../src/gen/patchbay/v1/daemon_pb";
 import { EnvironmentService } from "../../src/gen/patchbay/v1/environment_pb";
 import { OperationProgressSchema, PlanSchema, ProvisionService } from "../../src/gen/patchbay/v1/provision_pb";
@@ -73,6 +74,8 @@ export class FakeDaemon {
   applyProgress: MessageInitShape<typeof OperationProgressSchema>[] = [];
   planCalls: { workspaceRoot: string; environment: string }[] = [];
   applyCalls: string[] = [];
+  askCalls: { question: string; workspaceRoot: string }[] = [];
+  answer: MessageInitShape<typeof AssistantService.method.ask.output>[] = [];
   private queues = new Set<Queue<Event>>();
 
   private checkAlive() {
@@ -117,6 +120,13 @@ export class FakeDaemon {
           d.analyzeCalls.push(req);
           const a = d.analyses.get(req.root);
           return a ?? { root: req.root };
+        },
+      });
+      router.service(AssistantService, {
+        async *ask(req) {
+          d.checkAlive();
+          d.askCalls.push({ question: req.question, workspaceRoot: req.workspaceRoot });
+          for (const a of d.answer) yield a;
         },
       });
       router.service(EnvironmentService, {
@@ -231,7 +241,7 @@ export class FakeChild extends EventEmitter {
 }
 
 
-export type { AnalyzeResponse, CredentialProfile, ProviderInfo };
+export type { AnalyzeResponse, AskResponse, CredentialProfile, ProviderInfo };
 
 export function waitFor(cond: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -277,6 +277,8 @@ export const recorded = {
   codeLensProviders: [] as any[],
   hoverProviders: [] as any[],
   diagnostics: [] as FakeDiagnosticCollection[],
+  chatHandlers: new Map<string, (...args: any[]) => any>(),
+  openedDocuments: [] as { language?: string; content?: string }[],
   treeProviders: new Map<string, any>(),
   commands: new Map<string, (...args: any[]) => any>(),
   configuration: new Map<string, any>(),
@@ -296,6 +298,8 @@ export const recorded = {
     this.codeLensProviders = [];
     this.hoverProviders = [];
     this.diagnostics = [];
+    this.chatHandlers = new Map();
+    this.openedDocuments = [];
     this.treeProviders = new Map();
     this.commands = new Map();
     this.configuration = new Map();
@@ -342,6 +346,9 @@ export const window = {
     recorded.panels.push(p);
     return p;
   },
+  showTextDocument(doc: any) {
+    return Promise.resolve(doc);
+  },
   withProgress<T>(_opts: any, task: (p: any, token: any) => Promise<T>): Promise<T> {
     return task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => new Disposable() });
   },
@@ -365,11 +372,22 @@ export const workspace = {
       return rel && !rel.startsWith("..") && !path.isAbsolute(rel);
     });
   },
+  openTextDocument(opts: { language?: string; content?: string }) {
+    recorded.openedDocuments.push(opts);
+    return Promise.resolve({ uri: Uri.parse("untitled:1"), ...opts });
+  },
   onDidSaveTextDocument(l: Listener<any>) {
     return recorded.saveListeners.event(l);
   },
   onDidChangeWorkspaceFolders(_l: Listener<any>) {
     return new Disposable();
+  },
+};
+
+export const chat = {
+  createChatParticipant(id: string, handler: (...args: any[]) => any) {
+    recorded.chatHandlers.set(id, handler);
+    return { iconPath: undefined as any, dispose() {} };
   },
 };
 

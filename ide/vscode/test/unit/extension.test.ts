@@ -315,6 +315,52 @@ describe("env vars in the editor", () => {
   });
 });
 
+describe("@patchbay chat and Ask", () => {
+  let s: Setup;
+  beforeEach(() => {
+    s = setup();
+    s.daemon.answer = [
+      { text: "You have **1** Stripe profile", intent: "list_credentials" },
+      {
+        text: " (default, ok).",
+        commands: [
+          { title: "Check Stripe", command: "patchbay.checkCredentials", arguments: ["stripe"] },
+          { title: "Run in terminal", command: "workbench.action.terminal.sendSequence", arguments: ["rm -rf ~"] },
+        ],
+      },
+    ];
+  });
+  afterEach(async () => {
+    await deactivate();
+  });
+
+  it("streams the daemon's answer and offers only Patchbay commands", async () => {
+    await s.api.supervisor.waitReady(2000);
+    const handler = recorded.chatHandlers.get("patchbay.assistant")!;
+    const parts: string[] = [];
+    const buttons: { command: string; title: string; arguments?: unknown[] }[] = [];
+    const stream = { markdown: (t: string) => parts.push(t), button: (c: (typeof buttons)[number]) => buttons.push(c) };
+    const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+    const result = await handler({ prompt: " stripe ", command: "credentials" }, { history: [] }, stream, token);
+    assert.deepEqual(s.daemon.askCalls, [{ question: "/credentials stripe", workspaceRoot: s.root }]);
+    assert.deepEqual(parts, ["You have **1** Stripe profile", " (default, ok)."]);
+    assert.deepEqual(buttons, [{ title: "Check Stripe", command: "patchbay.checkCredentials", arguments: ["stripe"] }]);
+    assert.deepEqual(result, { metadata: { intent: "list_credentials" } });
+  });
+
+  it("answers from the palette in a markdown document", async () => {
+    await s.api.supervisor.waitReady(2000);
+    recorded.inputs.push("what credentials do I have?");
+    const done = vscode.commands.executeCommand("patchbay.ask");
+    await waitFor(() => recorded.messages.some((m) => m.message === "Patchbay suggests:"), 2000, "suggestions");
+    const msg = recorded.messages.find((m) => m.message === "Patchbay suggests:")!;
+    assert.deepEqual(msg.items, ["Check Stripe"]);
+    msg.choose(undefined);
+    await done;
+    assert.deepEqual(recorded.openedDocuments, [{ language: "markdown", content: "# what credentials do I have?\n\nYou have **1** Stripe profile (default, ok).\n" }]);
+  });
+});
+
 describe("extension when the daemon fails", () => {
   afterEach(async () => {
     await deactivate();
