@@ -79,6 +79,9 @@ func TestStripeMock(t *testing.T) {
 		bin = filepath.Join("..", "..", ".bin", "stripe-mock")
 	}
 	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("PATCHBAY_REQUIRE_TOOLS") != "" {
+			t.Fatalf("stripe-mock not installed at %s (make tools)", bin)
+		}
 		t.Skipf("stripe-mock not installed at %s (GOBIN=$PWD/.bin go install github.com/stripe/stripe-mock@v0.203.0)", bin)
 	}
 	httpAddr, httpsAddr := freeAddr(t), freeAddr(t)
