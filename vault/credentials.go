@@ -246,18 +246,31 @@ func (c *Credentials) Save(ctx context.Context, in SaveInput) (SaveResult, error
 	return SaveResult{Summary: c.summarize(p), Check: check, Saved: true}, nil
 }
 
-// Check validates the given values, or the stored profile when values is
-// empty, and records the result on the stored profile.
+// Check validates the given values (merged over the stored profile), or
+// the stored profile when values is empty; only the latter records the
+// result on the stored profile.
 func (c *Credentials) Check(ctx context.Context, provider, profile string, values providers.Values) (providers.CheckResult, error) {
 	prov, err := c.spec(provider)
 	if err != nil {
 		return providers.CheckResult{}, err
 	}
 	name := profileName(profile)
-	if len(values) > 0 {
-		return prov.Credentials.Check(ctx, values, c.cfg.Env), nil
-	}
 	p, err := c.cfg.Store.Get(provider, name)
+	if len(values) > 0 {
+		// Unsaved values from an update form: fields left empty mean "keep
+		// the saved value", as Save with Merge does.
+		v := values.Clone()
+		if err == nil {
+			for k, x := range p.Values {
+				if v[k] == "" {
+					v[k] = x
+				}
+			}
+		} else if !errors.Is(err, ErrNotFound) {
+			return providers.CheckResult{}, err
+		}
+		return prov.Credentials.Check(ctx, v, c.cfg.Env), nil
+	}
 	if errors.Is(err, ErrNotFound) {
 		return providers.CheckResult{Status: providers.StatusMissing, CheckedAt: c.cfg.Now(),
 			Summary: fmt.Sprintf("No %s credentials are saved under profile %q.", prov.DisplayName, name),

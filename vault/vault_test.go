@@ -463,3 +463,24 @@ func TestNetlifyOAuth(t *testing.T) {
 		t.Fatalf("StartOAuth(stripe): %v", err)
 	}
 }
+
+func TestCheckUnsavedValuesMergeOverStored(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	if r, err := h.creds.Save(ctx, vault.SaveInput{Provider: "twilio", Values: providers.Values{}, Force: true}); err != nil || r.Saved {
+		t.Fatalf("empty forced save must not store malformed values: %+v %v", r, err)
+	}
+	if _, err := h.creds.Save(ctx, vault.SaveInput{Provider: "stripe", Values: providers.Values{"secret_key": stripetest.TestKey}}); err != nil {
+		t.Fatal(err)
+	}
+	// An update form that leaves the secret empty checks the saved one.
+	res, err := h.creds.Check(ctx, "stripe", "", providers.Values{"secret_key": ""})
+	if err != nil || !res.OK() {
+		t.Fatalf("Check(empty secret) = %+v, %v", res, err)
+	}
+	res, _ = h.creds.Check(ctx, "stripe", "", providers.Values{"secret_key": "sk_test_expired000000000000"})
+	if res.Status != providers.StatusExpired {
+		t.Fatalf("Check(new value) = %v", res.Status)
+	}
+}
