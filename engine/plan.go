@@ -39,6 +39,9 @@ type Change struct {
 	Field  string `json:"field"`
 	Before string `json:"before,omitempty"`
 	After  string `json:"after,omitempty"`
+	// Added and Removed detail a change of a list that had entries before.
+	Added   []string `json:"added,omitempty"`
+	Removed []string `json:"removed,omitempty"`
 }
 
 // Step is one node of the plan's DAG.
@@ -408,7 +411,20 @@ func diff(observed, desired Props) []Change {
 		if slices.Equal(want, have) {
 			continue
 		}
-		out = append(out, Change{Field: k, Before: render(have), After: render(want)})
+		c := Change{Field: k, Before: render(have), After: render(want)}
+		if len(have) > 0 && (len(have) > 1 || len(want) > 1) {
+			for _, v := range want {
+				if !slices.Contains(have, v) {
+					c.Added = append(c.Added, v)
+				}
+			}
+			for _, v := range have {
+				if !slices.Contains(want, v) {
+					c.Removed = append(c.Removed, v)
+				}
+			}
+		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -445,6 +461,14 @@ func (p *Plan) Summary() string {
 		}
 		for _, c := range s.Changes {
 			switch {
+			case len(c.Added)+len(c.Removed) > 0:
+				fmt.Fprintf(&b, "      %s:\n", c.Field)
+				for _, v := range c.Added {
+					fmt.Fprintf(&b, "        + %s\n", v)
+				}
+				for _, v := range c.Removed {
+					fmt.Fprintf(&b, "        - %s\n", v)
+				}
 			case c.Before == "":
 				fmt.Fprintf(&b, "      %s: %s\n", c.Field, c.After)
 			default:

@@ -248,7 +248,10 @@ func TestProvidersAdoptionNeverDeletes(t *testing.T) {
 	if _, err := r.eng.UpdateEnvironment(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
-	r.planApply()
+	p = r.planApply()
+	if !strings.Contains(p.Summary(), "      callbacks:\n        + https://shop.example.dev/api/auth/callback\n        - http://localhost:3000/api/auth/callback\n") {
+		t.Errorf("list change not shown as additions and removals:\n%s", p.Summary())
+	}
 	if d := cmp.Diff([]string{"http://localhost:3000/theirs", "https://shop.example.dev/api/auth/callback"}, callbacks()); d != "" {
 		t.Errorf("callbacks after URL change (-want +got):\n%s", d)
 	}
