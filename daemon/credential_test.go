@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -13,6 +14,10 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/99designs/keyring"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -44,6 +49,7 @@ func (l *lockedBuffer) String() string {
 }
 
 type credFixture struct {
+	addr   string
 	creds  patchbayv1connect.CredentialServiceClient
 	daemon patchbayv1connect.DaemonServiceClient
 	ask    patchbayv1connect.AssistantServiceClient
@@ -83,9 +89,15 @@ func newCredFixture(t *testing.T, passphrase string) *credFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler(false))
+	hs := httptest.NewUnstartedServer(srv.Handler(false))
+	// gRPC needs HTTP/2; h2c keeps it plain like the daemon's own listeners.
+	hs.Config.Protocols = new(http.Protocols)
+	hs.Config.Protocols.SetHTTP1(true)
+	hs.Config.Protocols.SetUnencryptedHTTP2(true)
+	hs.Start()
 	t.Cleanup(hs.Close)
 	return &credFixture{
+		addr:   strings.TrimPrefix(hs.URL, "http://"),
 		creds:  patchbayv1connect.NewCredentialServiceClient(hs.Client(), hs.URL),
 		daemon: patchbayv1connect.NewDaemonServiceClient(hs.Client(), hs.URL),
 		ask:    patchbayv1connect.NewAssistantServiceClient(hs.Client(), hs.URL),
@@ -346,4 +358,30 @@ func TestCheckStatusNumbersMatch(t *testing.T) {
 			t.Errorf("status %d: proto %q, domain %q", i, got, want)
 		}
 	}
+}
+
+// The same service through grpc-go, as the editor-independent tools use it.
+func TestCredentialServiceOverGRPC(t *testing.T) {
+	t.Parallel()
+	f := newCredFixture(t, "pass phrase")
+	conn, err := grpc.NewClient(f.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx := context.Background()
+	lp := &patchbayv1.ListProvidersResponse{}
+	if err := conn.Invoke(ctx, "/patchbay.v1.CredentialService/ListProviders", &patchbayv1.ListProvidersRequest{}, lp); err != nil || len(lp.GetProviders()) < 15 {
+		t.Fatalf("ListProviders over gRPC: %d providers, %v", len(lp.GetProviders()), err)
+	}
+	save := &patchbayv1.SaveCredentialsResponse{}
+	if err := conn.Invoke(ctx, "/patchbay.v1.CredentialService/SaveCredentials", &patchbayv1.SaveCredentialsRequest{Provider: "stripe", Values: map[string]string{"secret_key": stripetest.TestKey}}, save); err != nil || !save.GetSaved() {
+		t.Fatalf("SaveCredentials over gRPC: %v %v", save, err)
+	}
+	f.record(save, nil)
+	err = conn.Invoke(ctx, "/patchbay.v1.CredentialService/DeleteCredentials", &patchbayv1.DeleteCredentialsRequest{Provider: "stripe", Profile: "nope"}, &patchbayv1.DeleteCredentialsResponse{})
+	if status.Code(err) != codes.NotFound {
+		t.Fatalf("delete missing over gRPC: %v", err)
+	}
+	f.assertNoSecrets(t, stripetest.TestKey)
 }
