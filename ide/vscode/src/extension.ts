@@ -10,6 +10,7 @@ import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
 import { ask, registerChat } from "./ui/chat";
 import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
+import { ApiKeysTreeProvider, EnvironmentsTreeProvider, type KeyNode } from "./ui/moreTrees";
 import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
 import { CredentialsTreeProvider, ServicesTreeProvider, type CredentialNode } from "./ui/trees";
@@ -26,6 +27,8 @@ export interface PatchbayApi {
   lenses: SdkCodeLensProvider;
   services: ServicesTreeProvider;
   credentials: CredentialsTreeProvider;
+  environments: EnvironmentsTreeProvider;
+  apiKeys: ApiKeysTreeProvider;
   panels: CredentialPanels;
   provision: ProvisionFlow;
   /** Resolves when the analyses started by the last refresh are done. */
@@ -58,6 +61,8 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const services = new ServicesTreeProvider(store);
   const credentials = new CredentialsTreeProvider(store);
   const panels = new CredentialPanels(() => supervisor.clients, store, log);
+  const environments = new EnvironmentsTreeProvider(() => supervisor.clients, store, log);
+  const apiKeys = new ApiKeysTreeProvider(() => supervisor.clients, store);
   const provision = new ProvisionFlow({ clients: () => supervisor.clients, store, log, showError: (what, err) => showError(what, err) });
 
   const envDiagnostics = new EnvDiagnostics(store);
@@ -99,6 +104,8 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     envDiagnostics,
     vscode.window.registerTreeDataProvider("patchbay.services", services),
     vscode.window.registerTreeDataProvider("patchbay.credentials", credentials),
+    vscode.window.registerTreeDataProvider("patchbay.environments", environments),
+    vscode.window.registerTreeDataProvider("patchbay.apiKeys", apiKeys),
     lenses,
     { dispose: () => panels.dispose() },
     store.onAnalysis.on((root) => {
@@ -106,7 +113,10 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       services.refresh();
       envDiagnostics.update(root);
     }),
-    store.onEnv.on((root) => envDiagnostics.update(root)),
+    store.onEnv.on((root) => {
+      envDiagnostics.update(root);
+      environments.refresh();
+    }),
     store.onCatalog.on(() => {
       lenses.refresh();
       services.refresh();
@@ -162,9 +172,13 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     vscode.commands.registerCommand("patchbay.checkCredentials", (arg?: { provider?: string } | CredentialNode) => checkCredentials(arg)),
     vscode.commands.registerCommand("patchbay.deleteCredentials", (arg?: CredentialNode) => deleteCredentials(arg)),
     vscode.commands.registerCommand("patchbay.unlockKeyring", () => unlockKeyring()),
+    vscode.commands.registerCommand("patchbay.refreshApiKeys", () => apiKeys.refresh()),
+    vscode.commands.registerCommand("patchbay.deleteApiKey", (n?: KeyNode) => deleteApiKey(n)),
     vscode.commands.registerCommand("patchbay.ask", (question?: string) => askInPalette(question)),
     vscode.commands.registerCommand("patchbay.showCredentials", () => vscode.commands.executeCommand("patchbay.credentials.focus")),
-    vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string }) => provision.run(typeof arg?.root === "string" ? arg.root : undefined)),
+    vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string; env?: { name?: string } }) =>
+      provision.run(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined),
+    ),
     { dispose: () => provision.dispose() },
   );
 
@@ -261,6 +275,23 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     }
   }
 
+  async function deleteApiKey(n?: KeyNode): Promise<void> {
+    const c = supervisor.clients;
+    if (!c || n?.type !== "key") return;
+    const ok = await vscode.window.showWarningMessage(
+      `Delete API key “${n.key.name || n.key.id}”? Jobs using it stop working, and its triggers' webhooks are removed.`,
+      { modal: true },
+      "Delete",
+    );
+    if (ok !== "Delete") return;
+    try {
+      await c.apiKey.deleteApiKey({ team: n.key.team, id: n.key.id });
+      apiKeys.refresh();
+    } catch (err) {
+      showError(`deleting API key ${n.key.name || n.key.id}`, err);
+    }
+  }
+
   async function unlockKeyring(): Promise<void> {
     const c = supervisor.clients;
     if (!c) return;
@@ -295,7 +326,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   supervisor.start();
   context.subscriptions.push({ dispose: () => void supervisor.stop() });
 
-  active = { supervisor, store, lenses, services, credentials, panels, provision, refreshing: () => inflight };
+  active = { supervisor, store, lenses, services, credentials, environments, apiKeys, panels, provision, refreshing: () => inflight };
   return active;
 }
 

@@ -1,5 +1,6 @@
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { ApiKeyService } from "../gen/patchbay/v1/apikey_pb";
 import { AssistantService } from "../gen/patchbay/v1/assistant_pb";
 import { CredentialService } from "../gen/patchbay/v1/credential_pb";
 import { DaemonService } from "../gen/patchbay/v1/daemon_pb";
@@ -16,6 +17,7 @@ export interface DaemonClients {
   environment: Client<typeof EnvironmentService>;
   provision: Client<typeof ProvisionService>;
   assistant: Client<typeof AssistantService>;
+  apiKey: Client<typeof ApiKeyService>;
 }
 
 export function bearerInterceptor(token: string): Interceptor {
@@ -46,5 +48,6 @@ export function clientsFor(transport: Transport): DaemonClients {
     environment: createClient(EnvironmentService, transport),
     provision: createClient(ProvisionService, transport),
     assistant: createClient(AssistantService, transport),
+    apiKey: createClient(ApiKeyService, transport),
   };
 }

@@ -33,7 +33,7 @@ export class ProvisionFlow {
 
   constructor(private readonly deps: ProvisionDeps) {}
 
-  async run(root: string | undefined): Promise<void> {
+  async run(root: string | undefined, environment?: string): Promise<void> {
     const c = this.deps.clients();
     if (!c) {
       void vscode.window.showErrorMessage("Patchbay: the daemon is not ready yet.");
@@ -42,7 +42,7 @@ export class ProvisionFlow {
     const workspaceRoot = root ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!workspaceRoot) return;
     try {
-      const env = await this.pickEnvironment(c, workspaceRoot);
+      const env = environment ?? (await this.pickEnvironment(c, workspaceRoot));
       if (!env) return;
       const plan = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Patchbay: planning ${env}…`, cancellable: true },

@@ -17,6 +17,7 @@ import {
   type SaveCredentialsRequest,
   type StartOAuthRequest,
 } from "../../src/gen/patchbay/v1/credential_pb";
+import { ApiKeyService } from "../../src/gen/patchbay/v1/apikey_pb";
 import { AssistantService, type AskResponse } from "../../src/gen/patchbay/v1/assistant_pb";
 import { DaemonService, EventSchema, type Event } from "../../src/gen/patchbay/v1/daemon_pb";
 import { EnvironmentService } from "../../src/gen/patchbay/v1/environment_pb";
@@ -75,6 +76,10 @@ export class FakeDaemon {
   planCalls: { workspaceRoot: string; environment: string }[] = [];
   applyCalls: string[] = [];
   askCalls: { question: string; workspaceRoot: string }[] = [];
+  mapNodes: MessageInitShape<typeof ProvisionService.method.getSystemMap.output>["nodes"] = [];
+  mapEdges: MessageInitShape<typeof ProvisionService.method.getSystemMap.output>["edges"] = [];
+  apiKeys: MessageInitShape<typeof ApiKeyService.method.listApiKeys.output>["keys"] = [];
+  deletedKeys: string[] = [];
   answer: MessageInitShape<typeof AssistantService.method.ask.output>[] = [];
   private queues = new Set<Queue<Event>>();
 
@@ -122,6 +127,17 @@ export class FakeDaemon {
           return a ?? { root: req.root };
         },
       });
+      router.service(ApiKeyService, {
+        listApiKeys() {
+          d.checkAlive();
+          return { keys: d.apiKeys };
+        },
+        deleteApiKey(req) {
+          d.deletedKeys.push(`${req.team}/${req.id}`);
+          d.apiKeys = (d.apiKeys ?? []).filter((k) => k.id !== req.id);
+          return {};
+        },
+      });
       router.service(AssistantService, {
         async *ask(req) {
           d.checkAlive();
@@ -146,6 +162,10 @@ export class FakeDaemon {
           d.planCalls.push({ workspaceRoot: req.workspaceRoot, environment: req.environment });
           if (!d.plan) throw new ConnectError("no engine", Code.Unimplemented);
           return { plan: { workspaceRoot: req.workspaceRoot, environment: req.environment, ...d.plan } };
+        },
+        getSystemMap() {
+          d.checkAlive();
+          return { nodes: d.mapNodes, edges: d.mapEdges };
         },
         async *apply(req) {
           d.checkAlive();

@@ -361,6 +361,53 @@ describe("@patchbay chat and Ask", () => {
   });
 });
 
+describe("environments and API keys views", () => {
+  afterEach(async () => {
+    await deactivate();
+  });
+
+  it("lists environments with URLs and recorded resources, and API keys with grants", async () => {
+    const s = setup();
+    s.daemon.environments = [{ name: "staging", frontendUrl: "https://staging.shop.test", apiUrl: "https://api.staging.shop.test" }];
+    s.daemon.mapNodes = [
+      { id: "svc", kind: "service", label: "shop" },
+      { id: "r1", kind: "resource", label: "webhook_endpoint we_1", provider: "stripe", attributes: { url: "https://api.staging.shop.test/api/webhooks/stripe" } },
+    ];
+    s.daemon.apiKeys = [{ id: "k1", team: "ci", name: "ci deploy", tokenHint: "pbk_ab12…", grants: [{ provider: "stripe", components: ["create_customer"] }] }];
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.roots().length === 1, 2000, "analysis");
+    const envTree = recorded.treeProviders.get("patchbay.environments");
+    const [env] = await envTree.getChildren();
+    assert.equal(envTree.getTreeItem(env).label, "staging");
+    assert.equal(envTree.getTreeItem(env).description, "1 resource");
+    const kids = await envTree.getChildren(env);
+    assert.deepEqual(kids.map((k: never) => [envTree.getTreeItem(k).label, envTree.getTreeItem(k).description]), [
+      ["Frontend", "https://staging.shop.test"],
+      ["API", "https://api.staging.shop.test"],
+      ["webhook_endpoint we_1", "Stripe"],
+    ]);
+
+    const keyTree = recorded.treeProviders.get("patchbay.apiKeys");
+    const [key] = await keyTree.getChildren();
+    assert.equal(keyTree.getTreeItem(key).description, "pbk_ab12… · ci");
+    assert.deepEqual((await keyTree.getChildren(key)).map((g: never) => keyTree.getTreeItem(g).label), ["Stripe: create_customer"]);
+    const del = vscode.commands.executeCommand("patchbay.deleteApiKey", key);
+    await waitFor(() => recorded.messages.some((m) => m.items.includes("Delete")), 2000, "confirmation");
+    recorded.messages.find((m) => m.items.includes("Delete"))!.choose("Delete");
+    await del;
+    assert.deepEqual(s.daemon.deletedKeys, ["ci/k1"]);
+  });
+
+  it("says so when the daemon serves no environments", async () => {
+    const s = setup();
+    s.daemon.plan = undefined;
+    await s.api.supervisor.waitReady(2000);
+    const envTree = recorded.treeProviders.get("patchbay.environments");
+    const kids = await envTree.getChildren();
+    assert.deepEqual(kids.map((k: never) => envTree.getTreeItem(k).label), ["No environments yet"]);
+  });
+});
+
 describe("extension when the daemon fails", () => {
   afterEach(async () => {
     await deactivate();
