@@ -66,6 +66,9 @@ type Analyzer struct {
 
 	mu         sync.Mutex
 	workspaces map[string]*workspace
+
+	prefilterOnce sync.Once
+	prefilters    map[*frontEnd]*prefilter
 }
 
 // workspace is the per-root state: the current snapshot and the overlays.

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 )
 
@@ -43,5 +44,24 @@ func BenchmarkColdScan(b *testing.B) {
 		if _, err := a.Analyze(ctx, root, Request{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkCorpus scans $PATCHBAY_BENCH_CORPUS cold (see
+// scripts/bench-analyzer.sh for building one from the module cache).
+func BenchmarkCorpus(b *testing.B) {
+	root := os.Getenv("PATCHBAY_BENCH_CORPUS")
+	if root == "" {
+		b.Skip("set PATCHBAY_BENCH_CORPUS to a directory")
+	}
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		a := New(Options{NoGoPackages: true})
+		res, err := a.Analyze(ctx, root, Request{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.Stats.FilesSeen), "files")
+		b.ReportMetric(float64(len(res.Findings)), "findings")
 	}
 }

@@ -45,7 +45,7 @@ func needles(s ...string) [][]byte {
 
 var (
 	jsEnv  = needles("env", "Env", "config")
-	feGo   = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "env", "Env", "net/http")}
+	feGo   = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr", "net/http")}
 	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv}
 	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv}
 	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv}

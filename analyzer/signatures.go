@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+
 	"github.com/patchbay-dev/patchbay/analyzer/golang"
 	"github.com/patchbay-dev/patchbay/providers"
 )
@@ -16,6 +18,9 @@ type index struct {
 	webhooks     map[providers.Ecosystem][]symEntry
 	envExact     map[string]string
 	envPrefixes  []prefixEntry
+	// callTails are the last segments of every constructor and webhook
+	// symbol: calls ending otherwise can never become findings.
+	callTails, webhookTails map[string]bool
 	// needles per ecosystem: cheap substrings a file must contain to be
 	// worth parsing (import names); env tokens are added per language.
 	needles map[providers.Ecosystem][][]byte
@@ -43,6 +48,8 @@ func newIndex(all []providers.Provider) *index {
 		webhooks:     map[providers.Ecosystem][]symEntry{},
 		envExact:     map[string]string{},
 		needles:      map[providers.Ecosystem][][]byte{},
+		callTails:    map[string]bool{},
+		webhookTails: map[string]bool{},
 	}
 	seenNeedle := map[string]bool{}
 	for _, p := range all {
@@ -64,9 +71,12 @@ func newIndex(all []providers.Provider) *index {
 		}
 		for _, c := range s.Constructors {
 			ix.constructors[c.Ecosystem] = append(ix.constructors[c.Ecosystem], symEntry{p.ID, c.Symbol})
+			ix.callTails[symbolTail(c.Symbol)] = true
 		}
 		for _, w := range s.Webhooks {
 			ix.webhooks[w.Ecosystem] = append(ix.webhooks[w.Ecosystem], symEntry{p.ID, w.Symbol})
+			ix.callTails[symbolTail(w.Symbol)] = true
+			ix.webhookTails[symbolTail(w.Symbol)] = true
 		}
 		for _, e := range s.EnvVars {
 			if _, dup := ix.envExact[e]; !dup {
@@ -207,4 +217,37 @@ func (ix *index) matchCall(table map[providers.Ecosystem][]symEntry, eco provide
 		}
 	}
 	return "", ""
+}
+
+// symbolTail is the last name of a callee or symbol ("constructEvent" of
+// "stripe.webhooks.constructEvent", "new" of "Stripe::StripeClient.new").
+func symbolTail(s string) string {
+	if i := strings.LastIndexAny(s, `.:>\`); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// prune drops the facts that can never produce a finding, so that a large
+// workspace's snapshot stays small: calls that are no constructor or
+// webhook check (except helper calls in files that define routes), and
+// functions and event literals of files without routes or webhook checks.
+func (ix *index) prune(f *facts.File) {
+	routes := len(f.Routes) > 0 || len(f.Exports) > 0 || len(f.Mounts) > 0
+	webhook := false
+	kept := f.Calls[:0]
+	for _, c := range f.Calls {
+		tail := symbolTail(c.Callee)
+		switch {
+		case ix.callTails[tail]:
+			webhook = webhook || ix.webhookTails[tail]
+			kept = append(kept, c)
+		case routes && !strings.ContainsAny(c.Callee, ".:>\\("):
+			kept = append(kept, c) // may call a helper that verifies
+		}
+	}
+	f.Calls = append([]facts.Call(nil), kept...)
+	if !routes && !webhook {
+		f.Funcs, f.Events = nil, nil
+	}
 }

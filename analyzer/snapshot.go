@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -378,8 +379,9 @@ func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEnt
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := make([]byte, 0, 64<<10)
 			for i := range next {
-				out[i] = a.analyzeFile(ctx, work[i], overlays[work[i].rel])
+				out[i] = a.analyzeFile(ctx, work[i], overlays[work[i].rel], &buf)
 			}
 		}()
 	}
@@ -402,7 +404,9 @@ func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEnt
 
 // analyzeFile reads and extracts one file. It never panics: a bug in a
 // front end becomes a diagnostic for that file.
-func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte) (st *fileState) {
+// analyzeFile reads into *buf (reused by the worker: nothing keeps a
+// reference to the file's bytes after this returns).
+func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte, buf *[]byte) (st *fileState) {
 	st = &fileState{rel: e.rel, size: e.size, mtime: e.mtime}
 	defer func() {
 		if r := recover(); r != nil {
@@ -434,12 +438,15 @@ func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte)
 			st.diag = diag(e.rel, "skipped", fmt.Sprintf("file is larger than %d bytes", a.opts.MaxFileSize))
 			return st
 		}
-		b, err := os.ReadFile(e.abs)
+		b, err := readFile(e.abs, buf)
 		if err != nil {
 			st.diag = diag(e.rel, "error", "cannot read: "+errText(err))
 			return st
 		}
 		src = b
+		if buf != nil && cap(b) > cap(*buf) && cap(b) <= 4<<20 {
+			*buf = b[:0]
+		}
 	}
 	if int64(len(src)) > a.opts.MaxFileSize {
 		st.diag = diag(e.rel, "skipped", fmt.Sprintf("file is larger than %d bytes", a.opts.MaxFileSize))
@@ -492,6 +499,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte)
 			st.diag = diag(e.rel, "error", "cannot parse: "+firstLine(err.Error()))
 			return st
 		}
+		a.ix.prune(f)
 		st.facts = f
 		if len(f.Errors) > 0 {
 			st.diag = diag(e.rel, "error", firstLine(f.Errors[0]))
@@ -506,17 +514,30 @@ func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte)
 // worthParsing is the cheap prefilter: a file that names no provider
 // package and no env-reading token cannot produce findings.
 func (a *Analyzer) worthParsing(fe *frontEnd, src []byte) bool {
-	for _, n := range fe.envNeedles {
-		if bytes.Contains(src, n) {
-			return true
+	a.prefilterOnce.Do(func() {
+		a.prefilters = map[*frontEnd]*prefilter{}
+		for _, f := range extFrontEnds {
+			if _, ok := a.prefilters[f]; !ok {
+				all := append(append([][]byte(nil), f.envNeedles...), a.ix.needles[f.ecosystem]...)
+				all = append(all, routeNeedles[f.language]...)
+				a.prefilters[f] = newPrefilter(all)
+			}
 		}
-	}
-	for _, n := range a.ix.needles[fe.ecosystem] {
-		if bytes.Contains(src, n) {
-			return true
-		}
-	}
-	return false
+	})
+	return a.prefilters[fe].match(src)
+}
+
+// routeNeedles make files that define routes or mounts worth parsing even
+// without provider imports (a webhook route verifies through a helper).
+var routeNeedles = map[string][][]byte{
+	"javascript": needles(".post(", ".use(", "export async function POST", "export function POST", "export const POST"),
+	"typescript": needles(".post(", ".use(", "export async function POST", "export function POST", "export const POST"),
+	"go":         needles("HandleFunc", ".POST(", ".Post(", ".Handle("),
+	"python":     needles(".route(", ".post(", "path("),
+	"ruby":       needles("post "),
+	"php":        needles("Route::"),
+	"java":       needles("Mapping"),
+	"csharp":     needles("MapPost", "[HttpPost"),
 }
 
 func isBinary(src []byte) bool {
@@ -640,4 +661,30 @@ func findingLess(x, y *patchbayv1.Finding) bool {
 		return x.GetKind() < y.GetKind()
 	}
 	return x.GetProvider() < y.GetProvider()
+}
+
+// readFile reads a whole file into buf's storage when it fits.
+func readFile(name string, buf *[]byte) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var b []byte
+	if buf != nil {
+		b = (*buf)[:0]
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }

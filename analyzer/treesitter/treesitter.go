@@ -411,7 +411,9 @@ func mountTarget(s string) string {
 
 func upperStrings(s string) []string {
 	var out []string
-	for _, q := range strings.FieldsFunc(s, func(r rune) bool { return r == '"' || r == '\'' || r == ',' || r == '[' || r == ']' || r == '(' || r == ')' || r == ' ' || r == '{' || r == '}' }) {
+	for _, q := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == '"' || r == '\'' || r == ',' || r == '[' || r == ']' || r == '(' || r == ')' || r == ' ' || r == '{' || r == '}'
+	}) {
 		q = strings.ToUpper(strings.TrimPrefix(strings.TrimPrefix(q, "RequestMethod."), "HttpMethod."))
 		switch q {
 		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
