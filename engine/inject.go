@@ -167,11 +167,25 @@ func (e *Engine) variables(ctx context.Context, w *workspace) ([]Variable, error
 			}
 		}
 	}
+	// What a wanted but not yet provisioned resource will provide.
+	for _, d := range w.desired {
+		if row, ok := w.rows[d.Key]; ok && row.Status == store.StatusPresent {
+			continue
+		}
+		for _, b := range d.Bindings {
+			for _, n := range namesFor(b, d.Key.Provider, reads) {
+				if _, taken := byName[n]; !taken && reads[n] != nil {
+					byName[n] = Variable{Name: n, Secret: b.Secret, Resource: d.Key, Service: d.Service,
+						Source: fmt.Sprintf("%s %s %q is not provisioned yet; run `patchbay apply --env %s`", d.Key.Provider, d.Key.Type, d.Key.Name, w.env.Name)}
+				}
+			}
+		}
+	}
 	for n, f := range reads {
 		if _, ok := byName[n]; ok {
 			continue
 		}
-		byName[n] = Variable{Name: n, Service: f.GetService(), Source: "read by the code; nothing Patchbay provisions provides it"}
+		byName[n] = Variable{Name: n, Service: f.GetService(), Source: "nothing Patchbay provisions provides it"}
 	}
 	out := make([]Variable, 0, len(byName))
 	for _, v := range byName {

@@ -159,7 +159,8 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (
 		wanted[d.Key] = true
 		step, warns, err := e.planDesired(ctx, env, creds, d, byKey)
 		if errors.Is(err, ErrNoCredentials) {
-			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s is needed (%s) but %v; connect %s first", d.Key, d.Reason, err, d.Key.Provider))
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s is needed (%s), but no %s credentials are saved (profile %q): connect %s first",
+				d.Key, d.Reason, d.Key.Provider, d.Profile, d.Key.Provider))
 			if _, recorded := byKey[d.Key]; recorded {
 				// Keep what exists: without credentials it can be neither
 				// checked nor changed, and it must not be planned for deletion.

@@ -97,7 +97,7 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 			return nil, err
 		}
 		for _, v := range vars {
-			if v.Resource == (Key{}) {
+			if _, provisioned := w.rows[v.Resource]; !provisioned {
 				continue
 			}
 			m.node("env_var:"+v.Name, "env_var", v.Name, v.Resource.Provider, nil)

@@ -51,13 +51,20 @@ Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
 			if err != nil {
 				return err
 			}
+			an := analyzer.New(analyzer.Options{Logger: log})
+			eng, state, err := daemon.NewEngine(cmd.Context(), home, an, creds.Store(), log)
+			if err != nil {
+				return err
+			}
+			defer state.Close()
 			srv, err := daemon.New(daemon.Config{
 				Home:        home,
 				Port:        port,
 				Socket:      socket,
 				Logger:      log,
-				Analyzer:    analyzer.New(analyzer.Options{Logger: log}),
+				Analyzer:    an,
 				Credentials: creds,
+				Engine:      eng,
 			})
 			if err != nil {
 				return err

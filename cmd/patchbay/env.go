@@ -77,7 +77,7 @@ Subcommands manage environments and their URLs.`,
 			}
 			for _, v := range vars {
 				if !v.GetProvided() {
-					fmt.Fprintf(cmd.ErrOrStderr(), "note: %s is not provided (%s)\n", v.GetName(), v.GetSource())
+					fmt.Fprintf(cmd.ErrOrStderr(), "note: %s is not provided: %s\n", v.GetName(), v.GetSource())
 				}
 			}
 			if write != "" {

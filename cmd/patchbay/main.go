@@ -55,6 +55,12 @@ Most commands talk to the local daemon and start it when it is not running.`,
 		newCredsCmd(),
 		newProvidersCmd(),
 		newAskCmd(),
+		newEnvCmd(),
+		newPlanCmd(),
+		newApplyCmd(),
+		newDestroyCmd(),
+		newRunCmd(),
+		newMapCmd(),
 	)
 	return root
 }

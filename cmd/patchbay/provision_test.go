@@ -15,37 +15,14 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/daemon"
 	"github.com/patchbay-dev/patchbay/engine"
 	"github.com/patchbay-dev/patchbay/engine/enginetest"
-	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/store"
 )
-
-// routeSource is the real analyzer plus the route findings of
-// testdata/provision/shop.routes.json, which it adds only while the
-// analyzer reports no webhook handlers or callbacks itself.
-type routeSource struct {
-	daemon.AnalyzerSource
-	routes []*patchbayv1.Finding
-}
-
-func (r routeSource) Analysis(ctx context.Context, root string) ([]*patchbayv1.Service, []*patchbayv1.Finding, error) {
-	svcs, fs, err := r.AnalyzerSource.Analysis(ctx, root)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, f := range fs {
-		if f.GetKind() == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.GetKind() == patchbayv1.FindingKind_OAUTH_CALLBACK {
-			return svcs, fs, nil
-		}
-	}
-	return svcs, append(fs, r.routes...), nil
-}
 
 func copyDir(t *testing.T, src, dst string) {
 	t.Helper()
@@ -81,15 +58,6 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	if out, err := exec.Command("git", "-C", ws, "init", "-q").CombinedOutput(); err != nil {
 		t.Fatalf("git init: %v %s", err, out)
 	}
-	var routes patchbayv1.AnalyzeResponse
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "provision", "shop.routes.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := protojson.Unmarshal(b, &routes); err != nil {
-		t.Fatal(err)
-	}
-
 	auth0, stripe := enginetest.NewAuth0(), enginetest.NewStripe()
 	t.Cleanup(auth0.Server.Close)
 	t.Cleanup(stripe.Server.Close)
@@ -100,7 +68,9 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	eng, err := engine.New(ctx, engine.Options{
 		Store: st, Secrets: engine.NewMemorySecrets(),
-		Source: routeSource{AnalyzerSource: daemon.AnalyzerSource{Analyzer: analyzer.New(analyzer.Options{})}, routes: routes.GetFindings()},
+		// The real analyzer finds the webhook handler, its events, the
+		// nextjs-auth0 callback route and the variables the code reads.
+		Source: daemon.AnalyzerSource{Analyzer: analyzer.New(analyzer.Options{})},
 		Types:  engine.DefaultTypes(engine.HTTPOptions{BaseURL: auth0.Server.URL}, engine.HTTPOptions{BaseURL: stripe.Server.URL}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
 			if provider == "auth0" {

@@ -36,7 +36,7 @@ in the current environment; nothing is written to disk.`,
 				if v.GetProvided() {
 					env = append(env, v.GetName()+"="+v.GetValue())
 				} else {
-					fmt.Fprintf(cmd.ErrOrStderr(), "patchbay: note: %s is read by the code but not provided (%s)\n", v.GetName(), v.GetSource())
+					fmt.Fprintf(cmd.ErrOrStderr(), "patchbay: note: %s is not provided: %s\n", v.GetName(), v.GetSource())
 				}
 			}
 			child := exec.CommandContext(cmd.Context(), args[0], args[1:]...)
