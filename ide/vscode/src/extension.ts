@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { resolveDaemonBinary } from "./client/binary";
@@ -13,6 +14,7 @@ import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
 import { ApiKeysTreeProvider, EnvironmentsTreeProvider, type KeyNode } from "./ui/moreTrees";
 import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
+import { renderSystemMap } from "./ui/systemMap";
 import { CredentialsTreeProvider, ServicesTreeProvider, type CredentialNode } from "./ui/trees";
 
 /** Seams for tests; VS Code calls activate(context) only. */
@@ -173,6 +175,9 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     vscode.commands.registerCommand("patchbay.deleteCredentials", (arg?: CredentialNode) => deleteCredentials(arg)),
     vscode.commands.registerCommand("patchbay.unlockKeyring", () => unlockKeyring()),
     vscode.commands.registerCommand("patchbay.refreshApiKeys", () => apiKeys.refresh()),
+    vscode.commands.registerCommand("patchbay.showSystemMap", (arg?: { root?: string; env?: { name?: string } }) =>
+      showSystemMap(typeof arg?.root === "string" ? arg.root : firstRoot(), typeof arg?.env?.name === "string" ? arg.env.name : ""),
+    ),
     vscode.commands.registerCommand("patchbay.deleteApiKey", (n?: KeyNode) => deleteApiKey(n)),
     vscode.commands.registerCommand("patchbay.ask", (question?: string) => askInPalette(question)),
     vscode.commands.registerCommand("patchbay.showCredentials", () => vscode.commands.executeCommand("patchbay.credentials.focus")),
@@ -272,6 +277,26 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       }
     } catch (err) {
       showError("asking Patchbay", err);
+    }
+  }
+
+  async function showSystemMap(root: string, environment: string): Promise<void> {
+    const c = supervisor.clients;
+    if (!c || !root) return;
+    try {
+      const map = await c.provision.getSystemMap({ workspaceRoot: root, environment });
+      const title = `System map · ${path.basename(root)}${environment ? ` · ${environment}` : ""}`;
+      const panel = vscode.window.createWebviewPanel("patchbay.systemMap", title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+      panel.webview.html = renderSystemMap({
+        nodes: map.nodes,
+        edges: map.edges,
+        title,
+        nonce: randomBytes(16).toString("base64"),
+        cspSource: panel.webview.cspSource,
+        providerName: (id) => displayName(store.catalog, id),
+      });
+    } catch (err) {
+      showError("loading the system map", err);
     }
   }
 
