@@ -6,12 +6,12 @@ package providertest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -77,17 +77,56 @@ type Server struct {
 	requests []Request
 }
 
-// New starts a fake that writes injected faults with errs and stops at the
-// end of the test.
-func New(tb testing.TB, errs ErrorWriter) *Server {
+// T is what fakes need from their owner: *testing.T and *testing.B
+// satisfy it, and so does Process for fakes run outside tests.
+type T interface {
+	Helper()
+	Cleanup(func())
+	Fatal(args ...any)
+}
+
+// Process owns fakes started outside a test (a demo, an editor end-to-end
+// run); Close stops them.
+type Process struct {
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+// Helper implements T.
+func (*Process) Helper() {}
+
+// Cleanup implements T.
+func (p *Process) Cleanup(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cleanups = append(p.cleanups, f)
+}
+
+// Fatal implements T by panicking: outside a test there is nobody to
+// report to but the process itself.
+func (*Process) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
+
+// Close runs the cleanups, last first.
+func (p *Process) Close() {
+	p.mu.Lock()
+	fs := p.cleanups
+	p.cleanups = nil
+	p.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
+
+// New starts a fake that writes injected faults with errs and stops when
+// its owner cleans up (the end of the test).
+func New(tb T, errs ErrorWriter) *Server {
 	tb.Helper()
 	s := Start(errs)
 	tb.Cleanup(s.Close)
 	return s
 }
 
-// Start starts a fake outside a test (for running the daemon against
-// fakes). Call Close when done.
+// Start starts a fake without an owner. Call Close when done.
 func Start(errs ErrorWriter) *Server {
 	s := &Server{Mux: http.NewServeMux(), errors: errs, closed: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -228,3 +267,6 @@ func (s *Server) Env(timeout time.Duration, keys ...string) *providers.Env {
 		Getenv:     func(string) string { return "" },
 	}
 }
+
+// EndpointEnv names the variable overriding a provider endpoint key.
+func EndpointEnv(key string) string { return providers.EndpointEnvPrefix + key }

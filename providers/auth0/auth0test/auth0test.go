@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
@@ -51,7 +50,7 @@ type Server struct {
 }
 
 // New starts the fake with ClientID registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{clients: map[string]Client{ClientID: {Secret: ClientSecret, Scopes: AllScopes}}, tokens: map[string][]string{}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("POST /oauth/token", s.token)

@@ -18,7 +18,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
@@ -49,7 +48,7 @@ type Server struct {
 }
 
 // New starts the fake with KeyID allowed every action.
-func New(tb testing.TB, allowed ...string) *Server {
+func New(tb providertest.T, allowed ...string) *Server {
 	s := &Server{keys: map[string]Key{KeyID: {Secret: Secret, ARN: "arn:aws:iam::" + AccountID + ":user/patchbay", Allowed: allowed}}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("POST /{$}", s.serveQuery)

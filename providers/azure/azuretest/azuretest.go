@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
@@ -48,7 +47,7 @@ type Server struct {
 }
 
 // New starts the fake with the valid principal registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{
 		apps:    map[string]App{ClientID: {Tenant: TenantID, Secret: ClientSecret, Groups: []string{ResourceGroup}}},
 		tokens:  map[string]string{},

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -24,7 +23,7 @@ type Server struct {
 }
 
 // New starts the fake with Token registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{tokens: map[string][]string{Token: nil}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /v2/account", func(w http.ResponseWriter, r *http.Request) {

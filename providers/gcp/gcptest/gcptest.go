@@ -19,7 +19,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
@@ -46,7 +45,7 @@ type Server struct {
 }
 
 // New starts the fake. The token endpoint is URL + "/token".
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{accounts: map[string]*Account{}, tokens: map[string]string{}, disabled: map[string]bool{}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("POST /token", s.token)
@@ -57,7 +56,7 @@ func New(tb testing.TB) *Server {
 // NewKey creates a key for a service account (creating the account with
 // perms if needed) and returns the JSON key file, token_uri pointing at the
 // fake.
-func (s *Server) NewKey(tb testing.TB, email string, perms ...string) string {
+func (s *Server) NewKey(tb providertest.T, email string, perms ...string) string {
 	tb.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

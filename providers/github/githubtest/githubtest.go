@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -36,7 +35,7 @@ type Server struct {
 }
 
 // New starts the fake with Token registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{tokens: map[string]TokenInfo{Token: {Login: "octodev", Repos: []string{Repo}, Perms: []string{"secrets:write", "webhooks:write"}}}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /user", func(w http.ResponseWriter, r *http.Request) {

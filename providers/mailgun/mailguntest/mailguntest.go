@@ -6,7 +6,6 @@ package mailguntest
 import (
 	"net/http"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -26,7 +25,7 @@ type Server struct {
 }
 
 // New starts the fake with Key and Domain.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{keys: map[string]bool{Key: true}, domains: []string{Domain}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /v4/domains", func(w http.ResponseWriter, r *http.Request) {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -41,7 +40,7 @@ type Server struct {
 }
 
 // New starts the fake with the valid account registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{accounts: map[string]Account{ClientID: {Secret: ClientSecret, Orgs: []string{OrgID}}}, tokens: map[string]string{}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("POST /api/oauth/token", func(w http.ResponseWriter, r *http.Request) {

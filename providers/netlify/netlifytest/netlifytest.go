@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -48,7 +47,7 @@ func (s *Server) Challenges() []string {
 }
 
 // New starts the fake with Token valid.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{tokens: map[string]bool{Token: true}, codes: map[string]grant{}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /api/v1/user", func(w http.ResponseWriter, r *http.Request) {

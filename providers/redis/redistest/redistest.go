@@ -7,7 +7,6 @@ package redistest
 import (
 	"net/http"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -27,7 +26,7 @@ type Server struct {
 
 // New starts the fake with the valid key pair registered. The base URL for
 // PATCHBAY_ENDPOINT_REDIS is URL + "/v1".
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{keys: map[[2]string]bool{{AccountKey, UserKey}: true}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /v1/{$}", func(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -27,7 +26,7 @@ type Server struct {
 }
 
 // New starts the fake with Key registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{keys: map[string][]string{Key: FullScopes}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /v3/scopes", func(w http.ResponseWriter, r *http.Request) {

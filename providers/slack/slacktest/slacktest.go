@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -34,7 +33,7 @@ type Server struct {
 }
 
 // New starts the fake with the live hook at Path.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{hooks: map[string]string{Path: Live}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("POST /services/{team}/{bot}/{secret}", func(w http.ResponseWriter, r *http.Request) {

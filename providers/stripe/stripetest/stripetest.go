@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -38,7 +37,7 @@ type Server struct {
 }
 
 // New starts a fake with TestKey registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{keys: map[string]Key{TestKey: {Account: Account}}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /v1/account", func(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
@@ -31,7 +30,7 @@ type Server struct {
 }
 
 // New starts the fake with the valid account and key registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{creds: map[string][2]string{AccountSid: {AuthToken, AccountSid}, KeySid: {KeySecret, AccountSid}}, status: map[string]string{AccountSid: "active"}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /2010-04-01/Accounts/{file}", func(w http.ResponseWriter, r *http.Request) {

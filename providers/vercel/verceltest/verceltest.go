@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
@@ -33,7 +32,7 @@ type Server struct {
 }
 
 // New starts the fake with Token registered.
-func New(tb testing.TB) *Server {
+func New(tb providertest.T) *Server {
 	s := &Server{tokens: map[string]TokenInfo{Token: {Teams: []string{TeamID}}}}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /v2/user", func(w http.ResponseWriter, r *http.Request) {

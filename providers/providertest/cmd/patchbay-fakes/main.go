@@ -1,0 +1,102 @@
+// Command patchbay-fakes serves every in-repo provider fake on loopback
+// until interrupted, for demos and editor end-to-end runs: point the daemon
+// at them with the printed PATCHBAY_ENDPOINT_* variables and use the printed
+// (fake) credentials.
+//
+//	go run ./providers/providertest/cmd/patchbay-fakes > fakes.env &   # export lines
+//	go run ./providers/providertest/cmd/patchbay-fakes -json > fakes.json &
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+
+	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
+	"github.com/patchbay-dev/patchbay/providers/aws"
+	"github.com/patchbay-dev/patchbay/providers/aws/awstest"
+	"github.com/patchbay-dev/patchbay/providers/azure/azuretest"
+	"github.com/patchbay-dev/patchbay/providers/digitalocean/digitaloceantest"
+	"github.com/patchbay-dev/patchbay/providers/gcp"
+	"github.com/patchbay-dev/patchbay/providers/gcp/gcptest"
+	"github.com/patchbay-dev/patchbay/providers/github/githubtest"
+	"github.com/patchbay-dev/patchbay/providers/mailgun/mailguntest"
+	"github.com/patchbay-dev/patchbay/providers/mongodb/mongodbtest"
+	"github.com/patchbay-dev/patchbay/providers/netlify/netlifytest"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
+	"github.com/patchbay-dev/patchbay/providers/redis/redistest"
+	"github.com/patchbay-dev/patchbay/providers/sendgrid/sendgridtest"
+	"github.com/patchbay-dev/patchbay/providers/slack/slacktest"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
+	"github.com/patchbay-dev/patchbay/providers/twilio/twiliotest"
+	"github.com/patchbay-dev/patchbay/providers/vercel/verceltest"
+)
+
+// Fakes is what the command prints: the endpoint variables and, per
+// provider, form values the fakes accept.
+type Fakes struct {
+	Env         map[string]string            `json:"env"`
+	Credentials map[string]map[string]string `json:"credentials"`
+}
+
+// Start starts every fake, owned by p (a test or a Process).
+func Start(p providertest.T) Fakes {
+	f := Fakes{Env: map[string]string{}, Credentials: map[string]map[string]string{}}
+	set := func(provider, url string, values map[string]string, keys ...string) {
+		for _, k := range keys {
+			f.Env[providertest.EndpointEnv(k)] = url
+		}
+		f.Credentials[provider] = values
+	}
+	set("stripe", stripetest.New(p).URL, map[string]string{"secret_key": stripetest.TestKey}, "STRIPE")
+	set("auth0", auth0test.New(p).URL, map[string]string{"domain": auth0test.Domain, "client_id": auth0test.ClientID, "client_secret": auth0test.ClientSecret}, "AUTH0")
+	set("aws", awstest.New(p, aws.RequiredActions...).URL, map[string]string{"access_key_id": awstest.KeyID, "secret_access_key": awstest.Secret}, "AWS")
+	set("azure", azuretest.New(p).URL, map[string]string{"tenant_id": azuretest.TenantID, "client_id": azuretest.ClientID, "client_secret": azuretest.ClientSecret,
+		"subscription_id": azuretest.SubscriptionID, "resource_group": azuretest.ResourceGroup}, "AZURE")
+	g := gcptest.New(p)
+	set("gcp", g.URL, map[string]string{"key_file": g.NewKey(p, "patchbay@"+gcptest.Project+".iam.gserviceaccount.com", gcp.RequiredPermissions...)}, "GCP")
+	set("digitalocean", digitaloceantest.New(p).URL, map[string]string{"token": digitaloceantest.Token}, "DIGITALOCEAN")
+	set("mongodb", mongodbtest.New(p).URL, map[string]string{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret}, "MONGODB")
+	set("redis", redistest.New(p).URL+"/v1", map[string]string{"account_key": redistest.AccountKey, "user_key": redistest.UserKey}, "REDIS")
+	n := netlifytest.New(p)
+	set("netlify", n.URL, map[string]string{"client_id": netlifytest.ClientID, "client_secret": netlifytest.ClientSecret, "redirect_port": "0",
+		// Normally obtained by the browser sign-in; given for direct saves.
+		"access_token": netlifytest.Token}, "NETLIFY", "NETLIFY_APP")
+	set("vercel", verceltest.New(p).URL, map[string]string{"token": verceltest.Token, "team_id": verceltest.TeamID}, "VERCEL")
+	set("github", githubtest.New(p).URL, map[string]string{"token": githubtest.Token, "repository": githubtest.Repo}, "GITHUB")
+	set("slack", slacktest.New(p).URL, map[string]string{"webhook_url": "https://hooks.slack.com" + slacktest.Path}, "SLACK")
+	set("sendgrid", sendgridtest.New(p).URL, map[string]string{"api_key": sendgridtest.Key}, "SENDGRID")
+	set("twilio", twiliotest.New(p).URL, map[string]string{"account_sid": twiliotest.AccountSid, "auth_token": twiliotest.AuthToken}, "TWILIO")
+	set("mailgun", mailguntest.New(p).URL, map[string]string{"api_key": mailguntest.Key, "domain": mailguntest.Domain}, "MAILGUN")
+	return f
+}
+
+func main() {
+	asJSON := flag.Bool("json", false, "print endpoints and credentials as one JSON object")
+	flag.Parse()
+	p := &providertest.Process{}
+	defer p.Close()
+	f := Start(p)
+	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(f)
+	} else {
+		keys := make([]string, 0, len(f.Env))
+		for k := range f.Env {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Printf("export %s=%s\n", k, f.Env[k])
+		}
+	}
+	fmt.Fprintln(os.Stderr, "provider fakes running; Ctrl-C stops them")
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+}
