@@ -52,6 +52,10 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		}
 	}
 
+	if strings.HasPrefix(v["token"], "ghp_") {
+		// Classic tokens work but carry account-wide scopes.
+		result.Fix = "This is a classic token with account-wide scopes; a fine-grained token limited to the repositories Patchbay manages is safer."
+	}
 	repo := v["repository"]
 	if repo == "" {
 		result.Summary += " Add a repository to check the token's permissions on it."
