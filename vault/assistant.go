@@ -218,7 +218,7 @@ func (c *Credentials) assistDelete(in Intent, send func(Reply) error) error {
 	// Deleting is never done on the strength of a chat message alone: the
 	// reply proposes the command and the client confirms.
 	return send(Reply{Intent: IntentDelete,
-		Text: fmt.Sprintf("This removes the **%s** credentials of profile %s from the keyring; Patchbay can no longer reach %s with them. Confirm to delete.", prov.DisplayName, profile, prov.DisplayName),
+		Text:     fmt.Sprintf("This removes the **%s** credentials of profile %s from the keyring; Patchbay can no longer reach %s with them. Confirm to delete.", prov.DisplayName, profile, prov.DisplayName),
 		Commands: []Command{{Title: "Delete " + prov.DisplayName + " credentials (" + profile + ")", Command: "patchbay.deleteCredentials", Args: []string{in.Provider, profile}}}})
 }
 
