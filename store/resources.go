@@ -112,7 +112,13 @@ func (s *Store) PutResource(ctx context.Context, r Resource) (Resource, error) {
 	if err != nil {
 		return Resource{}, fmt.Errorf("store: put resource %s/%s %q: %w", r.Provider, r.Type, r.Name, err)
 	}
-	return s.GetResourceByID(ctx, r.ID)
+	// The row is what was written; skipping the re-read matters when every
+	// apply step writes twice. created_at is kept by the upsert.
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = parseStamp(now)
+	}
+	r.UpdatedAt = parseStamp(now)
+	return r, nil
 }
 
 // GetResourceByID returns one resource.

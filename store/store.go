@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -47,10 +48,14 @@ type querier interface {
 
 // Store is a handle on the state database. It is safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	q   querier
-	log *slog.Logger
-	now func() time.Time
+	// writeMu queues this process's write transactions in Go: SQLite takes
+	// one writer at a time anyway, and its busy handler waits by sleeping,
+	// which made parallel apply steps stall on each other.
+	writeMu *sync.Mutex
+	db      *sql.DB
+	q       querier
+	log     *slog.Logger
+	now     func() time.Time
 }
 
 // Option configures Open.
@@ -72,7 +77,7 @@ func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, q: db, log: log, now: time.Now}
+	s := newStore(db, log)
 	for _, o := range opts {
 		o(s)
 	}
@@ -95,6 +100,10 @@ func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*
 	return s, nil
 }
 
+func newStore(db *sql.DB, log *slog.Logger) *Store {
+	return &Store{writeMu: new(sync.Mutex), db: db, q: db, log: log, now: time.Now}
+}
+
 func sqlOpen(path string) (*sql.DB, error) {
 	// busy_timeout makes concurrent writers (another process included) wait
 	// instead of failing with SQLITE_BUSY; foreign_keys is per connection,
@@ -110,6 +119,8 @@ func (s *Store) Close() error { return s.db.Close() }
 // InTx runs fn with a Store whose methods all run in one transaction,
 // committed when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

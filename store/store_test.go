@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -262,12 +261,11 @@ func TestMigrationKeepsData(t *testing.T) {
 	}
 	// Open without migrating, by hand: a v1 database as the previous release
 	// left it.
-	v1 := &Store{log: slog.New(slog.DiscardHandler), now: time.Now}
-	v1.db, err = sqlOpen(path)
+	db, err := sqlOpen(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v1.q = v1.db
+	v1 := newStore(db, slog.New(slog.DiscardHandler))
 	if err := v1.migrateTo(ctx, ms, 1); err != nil {
 		t.Fatal(err)
 	}
