@@ -278,3 +278,28 @@ func TestSavedFileUnder50ms(t *testing.T) {
 		t.Fatalf("incremental analysis took %s, want < %s", best, limit)
 	}
 }
+
+// TestWebhookAcrossThreeFiles: the route is defined in routes/billing.js,
+// mounted under /api/v1 in app.js and verified in lib/stripe.js.
+func TestWebhookAcrossThreeFiles(t *testing.T) {
+	t.Parallel()
+	root, _ := filepath.Abs(filepath.Join(fixtureDir, "routes-js"))
+	res, err := New(Options{}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks []*patchbayv1.Finding
+	for _, f := range res.Findings {
+		if f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER && f.Provider == "stripe" {
+			hooks = append(hooks, f)
+		}
+	}
+	if len(hooks) != 1 {
+		t.Fatalf("stripe webhook handlers = %v", hooks)
+	}
+	w := hooks[0].GetWebhook()
+	if hooks[0].GetLocation().GetPath() != "src/routes/billing.js" || w.GetRoute() != "/api/v1/webhooks/stripe" || w.GetMethod() != "POST" ||
+		strings.Join(w.GetEvents(), ",") != "customer.subscription.updated,invoice.paid" || w.GetVerification() != "stripe.webhooks.constructEvent" {
+		t.Fatalf("webhook = %v at %v", w, hooks[0].GetLocation())
+	}
+}

@@ -114,6 +114,19 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 				}
 			}
 			r.Method, r.Path = method, p
+			if dupOfMethodRoute(f.facts.Routes, r) {
+				continue
+			}
+			// Scope prefixes: a class-level @RequestMapping / [Route], a
+			// Route::prefix()->group() around the route.
+			for _, m := range f.facts.Mounts {
+				if m.Target == "" && m.Span.Contains(r.Span) && m.Span != r.Span {
+					p = joinRoute(m.Prefix, p)
+				}
+			}
+			if f.fe.language == "php" && strings.HasSuffix(local(sf, rel), "routes/api.php") {
+				p = joinRoute("/api", p) // Laravel's RouteServiceProvider prefix
+			}
 			for _, prefix := range a.prefixes(sf, f, r.Router, 0) {
 				routes = append(routes, &routeRef{file: f, route: r, full: joinRoute(prefix, p)})
 			}
@@ -211,6 +224,28 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 		}
 	}
 	return out
+}
+
+// dupOfMethodRoute: a route without a method that another pattern also
+// matched with explicit methods (@app.route(..., methods=[...])).
+func dupOfMethodRoute(all []facts.Route, r facts.Route) bool {
+	if r.Method != "" {
+		return false
+	}
+	for _, o := range all {
+		if o.Method != "" && o.Span == r.Span && o.Path == r.Path {
+			return true
+		}
+	}
+	return false
+}
+
+// local is rel relative to the service directory.
+func local(sf *svcFiles, rel string) string {
+	if sf.dir == "." || sf.dir == "" {
+		return rel
+	}
+	return strings.TrimPrefix(rel, sf.dir+"/")
 }
 
 func treesitterMethod(name string) string {

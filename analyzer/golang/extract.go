@@ -76,6 +76,16 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 			osName = name
 		}
 	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			out.Funcs = append(out.Funcs, facts.Func{Name: fd.Name.Name, Span: span(fd)})
+		}
+	}
+	type scoped struct {
+		prefix string
+		span   facts.Span
+	}
+	var routeScopes []scoped // chi r.Route("/api", func(r chi.Router) {...})
 	var stack []ast.Node
 	steps := 0
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -88,9 +98,90 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 			return false
 		}
 		stack = append(stack, n)
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			// handler := func(w http.ResponseWriter, r *http.Request) {...}
+			if len(x.Lhs) == 1 && len(x.Rhs) == 1 {
+				if id, ok := x.Lhs[0].(*ast.Ident); ok {
+					if _, ok := x.Rhs[0].(*ast.FuncLit); ok {
+						out.Funcs = append(out.Funcs, facts.Func{Name: id.Name, Span: span(x)})
+					}
+					// g := r.Group("/api") (gin, echo)
+					if c, ok := x.Rhs[0].(*ast.CallExpr); ok {
+						if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Group" && len(c.Args) >= 1 {
+							if p, ok := stringLit(c.Args[0]); ok {
+								out.Mounts = append(out.Mounts, facts.Mount{Prefix: p, Parent: exprText(sel.X), Target: id.Name, Span: span(x)})
+							}
+						}
+					}
+				}
+			}
+		case *ast.SwitchStmt:
+			// switch event.Type { case "checkout.session.completed": }
+			if x.Tag != nil && eventSubject(exprText(x.Tag)) {
+				for _, st := range x.Body.List {
+					if cc, ok := st.(*ast.CaseClause); ok {
+						for _, e := range cc.List {
+							if v, ok := stringLit(e); ok {
+								out.Events = append(out.Events, facts.Literal{Value: v, Span: span(e)})
+							}
+						}
+					}
+				}
+			}
+		case *ast.BinaryExpr:
+			if x.Op == token.EQL && eventSubject(exprText(x.X)) {
+				if v, ok := stringLit(x.Y); ok {
+					out.Events = append(out.Events, facts.Literal{Value: v, Span: span(x.Y)})
+				}
+			}
+		}
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
 			return true
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && len(call.Args) >= 1 {
+			if p, ok := stringLit(call.Args[0]); ok {
+				name := sel.Sel.Name
+				switch name {
+				case "HandleFunc", "Handle", "GET", "POST", "PUT", "PATCH", "DELETE", "Get", "Post", "Put", "Patch", "Delete", "Any", "Method":
+					r := facts.Route{Method: strings.ToUpper(name), Path: p, Router: exprText(sel.X), Span: span(call), Body: span(call)}
+					if name == "Method" && len(call.Args) >= 2 { // chi r.Method("POST", "/x", h)
+						if p2, ok := stringLit(call.Args[1]); ok {
+							r.Method, r.Path = strings.ToUpper(p), p2
+						}
+					}
+					switch r.Method {
+					case "HANDLEFUNC", "HANDLE", "ANY":
+						r.Method = ""
+					}
+					if last := call.Args[len(call.Args)-1]; last != nil {
+						switch h := last.(type) {
+						case *ast.Ident:
+							r.Handler = h.Name
+						case *ast.SelectorExpr:
+							r.Handler = h.Sel.Name
+						case *ast.CallExpr: // http.HandlerFunc(h)
+							if len(h.Args) == 1 {
+								if id, ok := h.Args[0].(*ast.Ident); ok {
+									r.Handler = id.Name
+								}
+							}
+						}
+					}
+					out.Routes = append(out.Routes, r)
+				case "Route":
+					if len(call.Args) == 2 {
+						if fl, ok := call.Args[1].(*ast.FuncLit); ok {
+							routeScopes = append(routeScopes, scoped{prefix: p, span: span(fl)})
+						}
+					}
+				case "Mount":
+					if len(call.Args) == 2 {
+						out.Mounts = append(out.Mounts, facts.Mount{Prefix: p, Parent: exprText(sel.X), Target: exprText(call.Args[1]), Span: span(call)})
+					}
+				}
+			}
 		}
 		c := callee(call.Fun)
 		if c != "" {
@@ -127,10 +218,63 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 		out.Env = append(out.Env, ev)
 		return true
 	})
+	// Routes inside chi's r.Route("/api", func(r chi.Router) {...}) get the
+	// prefixes of every enclosing Route, outermost first.
+	for i := range out.Routes {
+		prefix := ""
+		for _, sc := range routeScopes {
+			if sc.span.Contains(out.Routes[i].Span) {
+				prefix = joinPath(prefix, sc.prefix)
+			}
+		}
+		if prefix != "" {
+			method, p, ok := strings.Cut(out.Routes[i].Path, " ")
+			if ok && strings.ToUpper(method) == method {
+				out.Routes[i].Path = method + " " + joinPath(prefix, strings.TrimSpace(p))
+			} else {
+				out.Routes[i].Path = joinPath(prefix, out.Routes[i].Path)
+			}
+		}
+	}
 	if ctx.Err() != nil {
 		return out, ctx.Err()
 	}
 	return out, nil
+}
+
+func joinPath(a, b string) string {
+	return strings.TrimSuffix(a, "/") + "/" + strings.TrimPrefix(b, "/")
+}
+
+func stringLit(e ast.Expr) (string, bool) {
+	lit, ok := e.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := strconv.Unquote(lit.Value)
+	return s, err == nil
+}
+
+// exprText renders simple expressions (identifiers and selectors).
+func exprText(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return exprText(x.X) + "." + x.Sel.Name
+	case *ast.IndexExpr:
+		return exprText(x.X) + "[" + exprText(x.Index) + "]"
+	case *ast.BasicLit:
+		return x.Value
+	case *ast.CallExpr:
+		return exprText(x.Fun) + "()"
+	}
+	return ""
+}
+
+func eventSubject(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "type") || strings.Contains(l, "event") || strings.Contains(l, "kind")
 }
 
 // envRead recognises os.Getenv("X"), os.LookupEnv("X"), syscall.Getenv and

@@ -310,7 +310,8 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 			out.Routes = append(out.Routes, r)
 		}
 	}
-	if mount != nil && mt.Target != "" {
+	if mount != nil && (mt.Target != "" || mt.Parent == "" && mt.Prefix != "") {
+		// An empty target is a scope mount: it prefixes the routes inside it.
 		mt.Span = spanOf(mount)
 		out.Mounts = append(out.Mounts, mt)
 	}
@@ -373,6 +374,18 @@ func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
 	switch last.Type() {
 	case "identifier", "member_expression", "selector_expression", "attribute", "field_access", "member_access_expression":
 		return lastSegment(last.Content(src))
+	case "array_creation_expression", "array": // Laravel [Controller::class, 'method']
+		if n := last.NamedChildCount(); n > 0 {
+			if v, ok := Unquote(strings.TrimSpace(last.NamedChild(int(n) - 1).Content(src))); ok {
+				return lastSegment(v)
+			}
+		}
+	case "string": // Laravel 'Controller@method'
+		if v, ok := Unquote(last.Content(src)); ok {
+			if i := strings.LastIndexAny(v, "@#"); i >= 0 {
+				return v[i+1:]
+			}
+		}
 	}
 	return ""
 }
@@ -381,6 +394,7 @@ func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
 // PostMapping, HandleFunc, all) to an upper-case HTTP method or "" (any).
 func NormalizeMethod(m string) string {
 	m = strings.ToUpper(m)
+	m = strings.TrimPrefix(m, "HTTP")
 	m = strings.TrimPrefix(m, "MAP")
 	m = strings.TrimSuffix(m, "MAPPING")
 	switch m {

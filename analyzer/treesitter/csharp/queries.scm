@@ -19,3 +19,32 @@
 ; ---- calls -----------------------------------------------------------------
 (invocation_expression) @call
 (object_creation_expression) @new
+
+; ---- routes (issue 4) --------------------------------------------------------
+; app.MapPost("/x", handler)
+(invocation_expression
+  function: (member_access_expression expression: (identifier) @route.router name: (identifier) @route.method)
+  arguments: (argument_list . (argument (string_literal) @route.path))
+  (#match? @route.method "^Map(Get|Post|Put|Patch|Delete|Methods)?$")) @route
+; [HttpPost("webhooks/stripe")] on a controller action
+(method_declaration
+  (attribute_list
+    (attribute
+      name: (identifier) @route.method
+      (attribute_argument_list (attribute_argument (string_literal) @route.path))))
+  name: (identifier) @route.handler
+  (#match? @route.method "^Http(Get|Post|Put|Patch|Delete)$")) @route @route.body
+; [Route("api/[controller]")] on a controller class prefixes its actions
+(class_declaration
+  (attribute_list (attribute name: (identifier) @_r (attribute_argument_list (attribute_argument (string_literal) @mount.prefix))))
+  (#eq? @_r "Route")) @mount
+
+(method_declaration name: (identifier) @func.name) @func
+(local_function_statement name: (identifier) @func.name) @func
+
+; if (stripeEvent.Type == "x"), case "x": in a switch
+(binary_expression
+  left: (member_access_expression name: (identifier) @_p)
+  right: (string_literal) @event.value
+  (#match? @_p "^(Type|EventType)$"))
+(switch_section (constant_pattern (string_literal) @event.value))

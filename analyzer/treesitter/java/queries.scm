@@ -39,3 +39,41 @@
 ; ---- calls -----------------------------------------------------------------
 (method_invocation) @call
 (object_creation_expression) @new
+
+; ---- routes (issue 4) --------------------------------------------------------
+; @PostMapping("/x") / @RequestMapping(value = "/x", method = RequestMethod.POST)
+(method_declaration
+  (modifiers
+    (annotation
+      name: (identifier) @route.method
+      arguments: (annotation_argument_list (string_literal) @route.path)))
+  name: (identifier) @route.handler
+  (#match? @route.method "^(Get|Post|Put|Patch|Delete|Request)Mapping$")) @route @route.body
+(method_declaration
+  (modifiers
+    (annotation
+      name: (identifier) @route.method
+      arguments: (annotation_argument_list
+        (element_value_pair key: (identifier) @_k value: (string_literal) @route.path))))
+  name: (identifier) @route.handler
+  (#match? @route.method "^(Get|Post|Put|Patch|Delete|Request)Mapping$")
+  (#match? @_k "^(value|path)$")) @route @route.body
+
+; class-level @RequestMapping("/api") prefixes the class's routes
+(class_declaration
+  (modifiers
+    (annotation
+      name: (identifier) @_rm
+      arguments: (annotation_argument_list (string_literal) @mount.prefix)))
+  (#eq? @_rm "RequestMapping")) @mount
+
+(method_declaration name: (identifier) @func.name) @func
+
+; "x".equals(event.getType()), case "x" in a switch on a type
+(method_invocation
+  object: (string_literal) @event.value
+  name: (identifier) @_eq
+  arguments: (argument_list (method_invocation name: (identifier) @_gt))
+  (#eq? @_eq "equals")
+  (#match? @_gt "(?i)type"))
+(switch_label (string_literal) @event.value)

@@ -32,3 +32,33 @@
 (function_call_expression) @call
 (scoped_call_expression) @call
 (member_call_expression) @call
+
+; ---- routes (issue 4) --------------------------------------------------------
+; Laravel: Route::post('/webhooks/stripe', [StripeController::class, 'handle'])
+(scoped_call_expression
+  scope: (name) @_route
+  name: (name) @route.method
+  arguments: (arguments . (argument [(string) (encapsed_string)] @route.path))
+  (#eq? @_route "Route")
+  (#match? @route.method "^(get|post|put|patch|delete|any|match)$")) @route
+; Route::prefix('api')->group(...) is resolved by scope below.
+(member_call_expression
+  object: (scoped_call_expression
+    scope: (name) @_route
+    name: (name) @_prefix
+    arguments: (arguments . (argument [(string) (encapsed_string)] @mount.prefix)))
+  (#eq? @_route "Route")
+  (#eq? @_prefix "prefix")) @mount
+
+(method_declaration name: (name) @func.name) @func
+(function_definition name: (name) @func.name) @func
+
+; switch ($event->type) { case 'x': }, $event->type === 'x'
+(switch_statement
+  condition: (_) @_s
+  body: (switch_block (case_statement value: [(string) (encapsed_string)] @event.value))
+  (#match? @_s "type"))
+(binary_expression
+  left: (member_access_expression name: (name) @_p)
+  right: [(string) (encapsed_string)] @event.value
+  (#eq? @_p "type"))

@@ -67,3 +67,56 @@
 
 ; ---- calls -----------------------------------------------------------------
 (call) @call
+
+; ---- routes (issue 4) --------------------------------------------------------
+; @app.route("/x", methods=["POST"]), @bp.post("/x"), @router.post("/x")
+(decorated_definition
+  (decorator
+    (call
+      function: (attribute object: (identifier) @route.router attribute: (identifier) @route.method)
+      arguments: (argument_list . (string) @route.path)))
+  definition: (function_definition name: (identifier) @route.handler) @route.body
+  (#match? @route.method "^(route|get|post|put|patch|delete|api_route)$")) @route
+(decorated_definition
+  (decorator
+    (call
+      function: (attribute object: (identifier) @route.router attribute: (identifier) @_route)
+      arguments: (argument_list . (string) @route.path
+        (keyword_argument name: (identifier) @_m value: (list) @route.methods))))
+  definition: (function_definition name: (identifier) @route.handler) @route.body
+  (#match? @_route "^(route|api_route)$")
+  (#eq? @_m "methods")) @route
+
+; Django: path("webhooks/stripe/", views.stripe_webhook)
+(call
+  function: (identifier) @_path
+  arguments: (argument_list . (string) @route.path . [(identifier) (attribute)] @route.handler)
+  (#match? @_path "^(path|re_path)$")) @route
+
+; Blueprint("x", __name__, url_prefix="/api"), APIRouter(prefix="/api")
+(assignment
+  left: (identifier) @mount.target
+  right: (call
+    function: (identifier) @_bp
+    arguments: (argument_list (keyword_argument name: (identifier) @_k value: (string) @mount.prefix)))
+  (#match? @_bp "^(Blueprint|APIRouter)$")
+  (#match? @_k "^(url_prefix|prefix)$")) @mount
+; app.register_blueprint(bp, url_prefix="/api"), app.include_router(r, prefix="/api")
+(call
+  function: (attribute object: (identifier) @mount.parent attribute: (identifier) @_reg)
+  arguments: (argument_list . (identifier) @mount.target
+    (keyword_argument name: (identifier) @_k value: (string) @mount.prefix))
+  (#match? @_reg "^(register_blueprint|include_router)$")
+  (#match? @_k "^(url_prefix|prefix)$")) @mount
+
+(function_definition name: (identifier) @func.name) @func
+
+; event types: event["type"] == "x", event.type == "x"
+(comparison_operator
+  (subscript subscript: (string) @_k)
+  (string) @event.value
+  (#match? @_k "type"))
+(comparison_operator
+  (attribute attribute: (identifier) @_p)
+  (string) @event.value
+  (#match? @_p "^(type|event_type|event)$"))

@@ -32,3 +32,23 @@
 
 ; ---- calls -----------------------------------------------------------------
 (call) @call
+
+; ---- routes (issue 4) --------------------------------------------------------
+; Sinatra: post "/x" do ... end; Rails routes.rb: post "/x", to: "c#a"
+(call
+  method: (identifier) @route.method
+  arguments: (argument_list . (string) @route.path)
+  (#match? @route.method "^(get|post|put|patch|delete|match)$")) @route
+
+(method name: (identifier) @func.name) @func
+(singleton_method name: (identifier) @func.name) @func
+
+; case event.type when "x"
+(case
+  value: (_) @_s
+  (when pattern: (pattern (string) @event.value))
+  (#match? @_s "type"))
+(binary
+  left: [(call method: (identifier) @_p) (element_reference (string) @_p)]
+  right: (string) @event.value
+  (#match? @_p "type"))
