@@ -81,12 +81,36 @@ func TestEnvironmentAndProvisionServices(t *testing.T) {
 	if len(steps) != 1 || steps[0].GetAction() != patchbayv1.StepAction_STEP_ACTION_CREATE || plan.Msg.GetPlan().GetSummary() == "" {
 		t.Fatalf("plan = %v", plan.Msg.GetPlan())
 	}
+	// The editor follows operations on the event bus, whoever started them.
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer wcancel()
+	events, err := patchbayv1connect.NewDaemonServiceClient(http.DefaultClient, hs.URL).WatchEvents(wctx, connect.NewRequest(&patchbayv1.WatchEventsRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !events.Receive() || events.Msg().GetEvent().GetSnapshot() == nil {
+		t.Fatalf("first event is not a snapshot: %v %v", events.Msg(), events.Err())
+	}
+	busFinal := make(chan patchbayv1.OperationState, 1)
+	go func() {
+		defer close(busFinal)
+		for events.Receive() {
+			if op := events.Msg().GetEvent().GetOperation(); op != nil && op.GetState() != patchbayv1.OperationState_OPERATION_STATE_RUNNING {
+				busFinal <- op.GetState()
+				return
+			}
+		}
+	}()
 	finals := collect(t, func() (*connect.ServerStreamForClient[patchbayv1.ApplyResponse], error) {
 		return prov.Apply(ctx, connect.NewRequest(&patchbayv1.ApplyRequest{PlanId: plan.Msg.GetPlan().GetId()}))
 	}, func(r *patchbayv1.ApplyResponse) *patchbayv1.OperationProgress { return r.GetProgress() })
 	if len(finals) != 1 || finals[0] != patchbayv1.OperationState_OPERATION_STATE_COMPLETED {
 		t.Fatalf("apply final states = %v", finals)
 	}
+	if st := <-busFinal; st != patchbayv1.OperationState_OPERATION_STATE_COMPLETED {
+		t.Errorf("final operation event on the bus = %v", st)
+	}
+	wcancel()
 	// Applying the same plan twice is refused.
 	again, err := prov.Apply(ctx, connect.NewRequest(&patchbayv1.ApplyRequest{PlanId: plan.Msg.GetPlan().GetId()}))
 	if err == nil {
