@@ -50,7 +50,7 @@ var (
 		re   *regexp.Regexp
 	}{
 		{IntentDelete, regexp.MustCompile(`(?i)\b(delete|remove|forget|erase|drop)\b`)},
-		{IntentCheck, regexp.MustCompile(`(?i)\b(why|check|verify|validate|test|working|work|broken|fail\w*|wrong|valid|expired?)\b`)},
+		{IntentCheck, regexp.MustCompile(`(?i)\b(why|check|verify|validate|test|working|work|broken|fail\w*|wrong|valid|expired?|ok|okay)\b`)},
 		{IntentUpdate, regexp.MustCompile(`(?i)\b(update|set|change|replace|rotate|add|configure|connect|new|enter)\b`)},
 		{IntentList, regexp.MustCompile(`(?i)\b(what|which|list|show|have|configured|saved|stored)\b`)},
 	}
@@ -224,7 +224,25 @@ func (c *Credentials) assistDelete(in Intent, send func(Reply) error) error {
 
 func (c *Credentials) assistCheck(ctx context.Context, in Intent, send func(Reply) error) error {
 	if in.Provider == "" {
-		return send(Reply{Intent: IntentCheck, Text: "Which provider? For example: *why are my Stripe credentials not working?*"})
+		// No provider named: check every saved profile.
+		list, err := c.cfg.Store.List("")
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return send(Reply{Intent: IntentCheck, Text: "No credentials are saved yet, so there is nothing to check."})
+		}
+		seen := map[string]bool{}
+		for _, p := range list {
+			if seen[p.Provider] {
+				continue
+			}
+			seen[p.Provider] = true
+			if err := c.assistCheck(ctx, Intent{Kind: IntentCheck, Provider: p.Provider}, send); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	prov, err := c.spec(in.Provider)
 	if err != nil {

@@ -68,6 +68,11 @@ func TestAssist(t *testing.T) {
 	if !strings.Contains(text, "working") {
 		t.Errorf("check ok: %q", text)
 	}
+	text, _ = ask(t, h.creds, "why are my credentials not working?")
+	all = append(all, text)
+	if !strings.Contains(text, "Stripe") || !strings.Contains(text, "working") {
+		t.Errorf("check all: %q", text)
+	}
 	h.stripe.AddKey(stripetest.TestKey, stripetest.Key{Expired: true})
 	text, cmds := ask(t, h.creds, "why are my Stripe credentials not working?")
 	all = append(all, text)
