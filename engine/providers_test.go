@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,8 @@ type providerRig struct {
 	noAuth0 bool
 	// retryMax caps waits between retries (short by default, for speed).
 	retryMax time.Duration
+	// log receives the engine's log, when set.
+	log *slog.Logger
 }
 
 func newProviderRig(t *testing.T) *providerRig {
@@ -98,7 +101,7 @@ func (r *providerRig) open(kill func(string) bool) {
 			}
 			return nil, fmt.Errorf("no credentials for %s", provider)
 		}),
-		RetryBase: time.Millisecond, RetryMax: max(r.retryMax, 50*time.Millisecond), KillSwitch: kill,
+		RetryBase: time.Millisecond, RetryMax: max(r.retryMax, 50*time.Millisecond), KillSwitch: kill, Logger: r.log,
 	})
 	if err != nil {
 		r.t.Fatal(err)
