@@ -22,7 +22,6 @@ func init() {
 	registerErrorClass(vault.ErrRequestNotFound, connect.CodeNotFound)
 	registerErrorClass(vault.ErrRequestCanceled, connect.CodeCanceled)
 	registerErrorClass(vault.ErrRequestTimeout, connect.CodeDeadlineExceeded)
-	registerErrorClass(vault.ErrNotValid, connect.CodeFailedPrecondition)
 	registerErrorClass(vault.ErrOAuthInProgress, connect.CodeAlreadyExists)
 }
 

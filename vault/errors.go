@@ -23,9 +23,6 @@ var (
 	ErrRequestCanceled = errors.New("the credential request was canceled")
 	// ErrRequestTimeout: nobody answered a credential request in time.
 	ErrRequestTimeout = errors.New("the credential request timed out")
-	// ErrNotValid: the credentials failed their live check and were not
-	// saved; the CheckResult says why.
-	ErrNotValid = errors.New("the credentials did not pass their check")
 	// ErrOAuthInProgress: a browser sign-in for this provider is running.
 	ErrOAuthInProgress = errors.New("a browser sign-in for this provider is already in progress")
 )
