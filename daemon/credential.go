@@ -23,6 +23,7 @@ func init() {
 	registerErrorClass(vault.ErrRequestCanceled, connect.CodeCanceled)
 	registerErrorClass(vault.ErrRequestTimeout, connect.CodeDeadlineExceeded)
 	registerErrorClass(vault.ErrOAuthInProgress, connect.CodeAlreadyExists)
+	registerErrorClass(vault.ErrOAuthPort, connect.CodeFailedPrecondition)
 }
 
 // addCredentialRoutes mounts CredentialService and AssistantService, or

@@ -23,6 +23,8 @@ var (
 	ErrRequestCanceled = errors.New("the credential request was canceled")
 	// ErrRequestTimeout: nobody answered a credential request in time.
 	ErrRequestTimeout = errors.New("the credential request timed out")
+	// ErrOAuthPort: the loopback redirect port cannot be listened on.
+	ErrOAuthPort = errors.New("the OAuth redirect port is not available")
 	// ErrOAuthInProgress: a browser sign-in for this provider is running.
 	ErrOAuthInProgress = errors.New("a browser sign-in for this provider is already in progress")
 )

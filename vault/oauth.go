@@ -78,7 +78,7 @@ func (c *Credentials) StartOAuth(ctx context.Context, provider, profile string, 
 		if errors.As(err, &fe) {
 			return OAuthStart{}, fmt.Errorf("vault: %s: %w", fe.Message, ErrInvalidArgument)
 		}
-		return OAuthStart{}, err
+		return OAuthStart{}, fmt.Errorf("vault: %w (%v); is another sign-in or program using it?", ErrOAuthPort, err)
 	}
 	c.log.Info("oauth sign-in started", "provider", provider, "profile", name, "redirect", flow.RedirectURI())
 	if c.cfg.OpenBrowser != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -482,5 +483,26 @@ func TestCheckUnsavedValuesMergeOverStored(t *testing.T) {
 	res, _ = h.creds.Check(ctx, "stripe", "", providers.Values{"secret_key": "sk_test_expired000000000000"})
 	if res.Status != providers.StatusExpired {
 		t.Fatalf("Check(new value) = %v", res.Status)
+	}
+}
+
+func TestOAuthPortBusy(t *testing.T) {
+	t.Parallel()
+	nf := netlifytest.New(t)
+	creds := vault.New(vault.Config{Store: fileStore(t, t.TempDir(), passphrase), Catalog: catalog.Get, All: catalog.All,
+		Env: nf.Env(time.Second, "NETLIFY", "NETLIFY_APP")})
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	_, port, _ := net.SplitHostPort(busy.Addr().String())
+	_, err = creds.StartOAuth(context.Background(), "netlify", "", providers.Values{"client_id": netlifytest.ClientID, "client_secret": netlifytest.ClientSecret, "redirect_port": port})
+	if !errors.Is(err, vault.ErrOAuthPort) || strings.Contains(err.Error(), netlifytest.ClientSecret) {
+		t.Fatalf("StartOAuth on a busy port: %v", err)
+	}
+	// The failed start does not block the next one.
+	if _, err := creds.StartOAuth(context.Background(), "netlify", "", providers.Values{"client_id": netlifytest.ClientID, "client_secret": netlifytest.ClientSecret, "redirect_port": "0"}); err != nil {
+		t.Fatalf("StartOAuth after a failure: %v", err)
 	}
 }
