@@ -490,7 +490,7 @@ func TestOAuthPortBusy(t *testing.T) {
 	t.Parallel()
 	nf := netlifytest.New(t)
 	creds := vault.New(vault.Config{Store: fileStore(t, t.TempDir(), passphrase), Catalog: catalog.Get, All: catalog.All,
-		Env: nf.Env(time.Second, "NETLIFY", "NETLIFY_APP")})
+		Env: nf.Env(time.Second, "NETLIFY", "NETLIFY_APP"), OAuthTimeout: 200 * time.Millisecond})
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
