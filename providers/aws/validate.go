@@ -82,9 +82,21 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	}
 
 	sts := query{c: c, creds: creds, service: "sts", region: region, url: env.BaseURLAny(STSURL(region), "AWS_STS", "AWS")}
-	resp, bad := sts.do(ctx, url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
+	identity := url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}}
+	resp, bad := sts.do(ctx, identity)
 	if bad != nil {
 		return *bad
+	}
+	if resp.Status != http.StatusOK && errorCode(resp) == "InvalidClientTokenId" && FreshKeyRetryDelay > 0 {
+		// IAM is eventually consistent: a key created seconds ago can be
+		// unknown to STS for a while, so one late retry is worth it.
+		select {
+		case <-ctx.Done():
+		case <-time.After(FreshKeyRetryDelay):
+			if r, b := sts.do(ctx, identity); b == nil {
+				resp = r
+			}
+		}
 	}
 	if resp.Status != http.StatusOK {
 		return failure(c, resp)
@@ -149,6 +161,16 @@ func principalARN(arn string) string {
 		return fmt.Sprintf("arn:%s:iam::%s:role/%s", parts[1], parts[4], role)
 	}
 	return arn
+}
+
+// FreshKeyRetryDelay is how long the check waits before asking STS again
+// about an unknown access key ID.
+var FreshKeyRetryDelay = 2 * time.Second
+
+func errorCode(resp *providers.Response) string {
+	var e errorResponse
+	_ = xml.Unmarshal(resp.Body, &e)
+	return e.Error.Code
 }
 
 func failure(c providers.Caller, resp *providers.Response) providers.CheckResult {

@@ -1,6 +1,9 @@
 package aws_test
 
 import (
+	"context"
+	"time"
+
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -46,4 +49,19 @@ func TestValidate(t *testing.T) {
 	}
 	cases = append(cases, providertest.StandardFaults(valid, providers.StatusExpired)...)
 	providertest.RunChecks(t, aws.Provider().Credentials, fixture, cases)
+}
+
+func TestFreshKeyRetry(t *testing.T) {
+	// Not parallel: it changes the package's retry delay.
+	old := aws.FreshKeyRetryDelay
+	aws.FreshKeyRetryDelay = 50 * time.Millisecond
+	defer func() { aws.FreshKeyRetryDelay = old }()
+	s := awstest.New(t, aws.RequiredActions...)
+	// The first GetCallerIdentity sees the key as unknown, like a key
+	// created a moment ago; the retry succeeds.
+	s.Inject(providertest.Fault{Kind: providertest.Unauthorized, Times: 1})
+	got := aws.Provider().Credentials.Check(context.Background(), providers.Values{"access_key_id": awstest.KeyID, "secret_access_key": awstest.Secret}, s.Env(0, "AWS"))
+	if got.Status != providers.StatusOK {
+		t.Fatalf("status = %v (%s), want ok after the retry", got.Status, got.Summary)
+	}
 }
