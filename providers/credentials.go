@@ -219,6 +219,11 @@ func (s *CredentialSpec) Prepare(in Values) (Values, *CheckResult) {
 		}
 		val := v[f.Name]
 		if val == "" {
+			if f.Required && f.Kind == FieldOAuth {
+				return nil, &CheckResult{Status: StatusMissing, Field: f.Name,
+					Summary: "Not connected yet: the browser sign-in has not been completed.",
+					Fix:     fmt.Sprintf("Click %q and approve in the browser.", f.Label)}
+			}
 			if f.Required {
 				return nil, &CheckResult{Status: StatusMissing, Field: f.Name,
 					Summary: fmt.Sprintf("%s is required.", f.Label),
