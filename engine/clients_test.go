@@ -185,7 +185,7 @@ func TestConcurrentApplyOfOneEnvironmentIsRefused(t *testing.T) {
 	r := newRig(t, things, nil)
 	r.setWant(thing("a", ""))
 	p1 := r.plan(false)
-	things.Latency = 300 * time.Millisecond
+	things.SetLatency(300 * time.Millisecond)
 	done := make(chan error, 1)
 	go func() {
 		_, err := r.eng.Apply(context.Background(), p1.ID, nil)
@@ -194,7 +194,7 @@ func TestConcurrentApplyOfOneEnvironmentIsRefused(t *testing.T) {
 	for !contains(things.Calls(), "create") {
 		time.Sleep(5 * time.Millisecond)
 	}
-	things.Latency = 0
+	things.SetLatency(0)
 	r.setWant(thing("a", ""), thing("b", ""))
 	p2 := r.plan(false)
 	if _, err := r.eng.Apply(context.Background(), p2.ID, nil); !errors.Is(err, engine.ErrConflict) {

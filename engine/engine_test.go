@@ -313,7 +313,7 @@ func contains(s []string, v string) bool {
 func TestCancelEndsWithCanceledEvent(t *testing.T) {
 	t.Parallel()
 	things := enginetest.NewThings()
-	things.Latency = 200 * time.Millisecond
+	things.SetLatency(200 * time.Millisecond)
 	r := newRig(t, things, func(o *engine.Options) { o.Parallelism = 1 })
 	r.setWant(thing("a", ""), thing("b", ""), thing("c", ""))
 	p := r.plan(false)
@@ -327,7 +327,7 @@ func TestCancelEndsWithCanceledEvent(t *testing.T) {
 	if len(h.finals) != 1 {
 		t.Errorf("final events = %v, want exactly one", h.finals)
 	}
-	things.Latency = 0
+	things.SetLatency(0)
 	r.apply(r.plan(false))
 	r.checkConverged()
 }
@@ -438,7 +438,7 @@ func TestApplyRunsIndependentStepsInParallel(t *testing.T) {
 	things := enginetest.NewThings()
 	// Long enough that the journal writes around each call (slow under
 	// -race on a loaded machine) cannot keep the calls from overlapping.
-	things.Latency = 150 * time.Millisecond
+	things.SetLatency(150 * time.Millisecond)
 	r := newRig(t, things, func(o *engine.Options) { o.Parallelism = 5 })
 	var ds []engine.Desired
 	for i := range 10 {
@@ -459,16 +459,16 @@ func BenchmarkApply30Independent(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		things := enginetest.NewThings()
-		things.Latency = 50 * time.Millisecond
+		things.SetLatency(50 * time.Millisecond)
 		r := newRig(b, things, func(o *engine.Options) { o.Parallelism = 30 })
 		var ds []engine.Desired
 		for i := range 30 {
 			ds = append(ds, thing(fmt.Sprintf("t%02d", i), ""))
 		}
 		r.setWant(ds...)
-		things.Latency = 0
+		things.SetLatency(0)
 		p := r.plan(false)
-		things.Latency = 50 * time.Millisecond
+		things.SetLatency(50 * time.Millisecond)
 		b.StartTimer()
 		start := time.Now()
 		if _, err := r.eng.Apply(context.Background(), p.ID, nil); err != nil {

@@ -89,9 +89,10 @@ func (f *Things) enter(ctx context.Context, call string) error {
 			break
 		}
 	}
+	latency := f.Latency
 	f.mu.Unlock()
-	if f.Latency > 0 {
-		t := time.NewTimer(f.Latency)
+	if latency > 0 {
+		t := time.NewTimer(latency)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -110,6 +111,13 @@ func (f *Things) leave() {
 	f.mu.Lock()
 	f.inflight--
 	f.mu.Unlock()
+}
+
+// SetLatency changes Latency while calls may be running.
+func (f *Things) SetLatency(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Latency = d
 }
 
 // MaxInflight reports the most calls seen at once.
