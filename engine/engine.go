@@ -200,6 +200,16 @@ func validateEnvironment(env *store.Environment) error {
 	return nil
 }
 
+// environment loads an environment, saying how to create a missing one.
+func (e *Engine) environment(ctx context.Context, root, name string) (store.Environment, error) {
+	env, err := e.st.GetEnvironment(ctx, root, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return env, fmt.Errorf("no environment %q for workspace %s; create it with `patchbay env create %s --frontend-url URL`: %w",
+			name, root, name, ErrNotFound)
+	}
+	return env, err
+}
+
 // CreateEnvironment records a new environment.
 func (e *Engine) CreateEnvironment(ctx context.Context, env store.Environment) (store.Environment, error) {
 	if err := validateEnvironment(&env); err != nil {
@@ -244,13 +254,16 @@ func (e *Engine) GetEnvironment(ctx context.Context, root, name string) (store.E
 	if err != nil {
 		return store.Environment{}, err
 	}
-	return e.st.GetEnvironment(ctx, root, name)
+	return e.environment(ctx, root, name)
 }
 
 // DeleteEnvironment forgets an environment that tracks no resources.
 func (e *Engine) DeleteEnvironment(ctx context.Context, root, name string) error {
 	root, err := cleanRoot(root)
 	if err != nil {
+		return err
+	}
+	if _, err := e.environment(ctx, root, name); err != nil {
 		return err
 	}
 	if err := e.st.DeleteEnvironment(ctx, root, name); err != nil {

@@ -107,7 +107,7 @@ func (e *Engine) Variables(ctx context.Context, root, envName string, includeVal
 	if err != nil {
 		return nil, err
 	}
-	env, err := e.st.GetEnvironment(ctx, root, envName)
+	env, err := e.environment(ctx, root, envName)
 	if err != nil {
 		return nil, err
 	}

@@ -125,7 +125,7 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (
 	if err != nil {
 		return nil, err
 	}
-	env, err := e.st.GetEnvironment(ctx, root, envName)
+	env, err := e.environment(ctx, root, envName)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 	}
 	var envs []store.Environment
 	if envName != "" {
-		env, err := e.st.GetEnvironment(ctx, root, envName)
+		env, err := e.environment(ctx, root, envName)
 		if err != nil {
 			return nil, err
 		}
