@@ -30,7 +30,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Providers to detect; nil means catalog.All().
 	Providers []providers.Provider
-	// MaxFileSize: larger files are skipped with a diagnostic (default 1 MiB).
+	// MaxFileSize: larger files are skipped with a diagnostic (default
+	// 256 KiB: hand-written sources are smaller; bundles and generated
+	// code are not where SDKs are configured).
 	MaxFileSize int64
 	// FileTimeout bounds the analysis of one file (default 5s).
 	FileTimeout time.Duration
@@ -92,7 +94,7 @@ func New(opts Options) *Analyzer {
 		opts.Providers = catalog.All()
 	}
 	if opts.MaxFileSize <= 0 {
-		opts.MaxFileSize = 1 << 20
+		opts.MaxFileSize = 256 << 10
 	}
 	if opts.FileTimeout <= 0 {
 		opts.FileTimeout = 5 * time.Second

@@ -194,7 +194,7 @@ func TestFileTimeout(t *testing.T) {
 		b.WriteString("a(b(c(d(e(f(g(h(process.env.X))))))));\n")
 	}
 	writeFiles(t, root, map[string]string{"slow.js": b.String()})
-	a := New(Options{FileTimeout: time.Millisecond})
+	a := New(Options{FileTimeout: time.Millisecond, MaxFileSize: 4 << 20})
 	res, err := a.Analyze(context.Background(), root, Request{})
 	if err != nil {
 		t.Fatal(err)

@@ -44,12 +44,12 @@ func needles(s ...string) [][]byte {
 }
 
 var (
-	jsEnv  = needles("env", "Env", "config")
+	jsEnv  = needles("process.env", "import.meta.env", "Deno.env", "Bun.env", "env(", "Env(", "config.get", "onfigService.get", "config.str")
 	feGo   = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr", "net/http")}
 	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv}
 	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv}
 	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv}
-	fePy   = &frontEnd{language: "python", ecosystem: providers.PyPI, ts: python.Lang, envNeedles: needles("environ", "getenv", "config(", "env")}
+	fePy   = &frontEnd{language: "python", ecosystem: providers.PyPI, ts: python.Lang, envNeedles: needles("environ", "getenv", "config(", "env(", "env.")}
 	feRb   = &frontEnd{language: "ruby", ecosystem: providers.RubyGems, ts: ruby.Lang, envNeedles: needles("ENV")}
 	fePHP  = &frontEnd{language: "php", ecosystem: providers.Composer, ts: php.Lang, envNeedles: needles("getenv", "env(", "$_ENV", "$_SERVER")}
 	feJava = &frontEnd{language: "java", ecosystem: providers.Maven, ts: java.Lang, envNeedles: needles("getenv", "getProperty", "@Value")}

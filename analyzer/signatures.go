@@ -62,10 +62,20 @@ func newIndex(all []providers.Provider) *index {
 					// PHP namespaces appear with either separator in use statements.
 					n = strings.SplitN(n, `\`, 2)[0]
 				}
-				k := string(pkg.Ecosystem) + "\x00" + n
-				if n != "" && !seenNeedle[k] {
-					seenNeedle[k] = true
-					ix.needles[pkg.Ecosystem] = append(ix.needles[pkg.Ecosystem], []byte(n))
+				// Where imports quote the module, so does the needle: a
+				// file of the Stripe SDK itself says "stripe" everywhere,
+				// but imports it nowhere.
+				variants := []string{n}
+				switch pkg.Ecosystem {
+				case providers.NPM, providers.Go, providers.RubyGems:
+					variants = []string{`"` + n, `'` + n, "`" + n}
+				}
+				for _, v := range variants {
+					k := string(pkg.Ecosystem) + "\x00" + v
+					if n != "" && !seenNeedle[k] {
+						seenNeedle[k] = true
+						ix.needles[pkg.Ecosystem] = append(ix.needles[pkg.Ecosystem], []byte(v))
+					}
 				}
 			}
 		}

@@ -527,11 +527,14 @@ func (a *Analyzer) worthParsing(fe *frontEnd, src []byte) bool {
 	return a.prefilters[fe].match(src)
 }
 
+var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".use(\"/", ".use('/", ".get(\"/auth", ".get('/auth",
+	"export async function POST", "export function POST", "export const POST", "export async function GET", "export function GET")
+
 // routeNeedles make files that define routes or mounts worth parsing even
 // without provider imports (a webhook route verifies through a helper).
 var routeNeedles = map[string][][]byte{
-	"javascript": needles(".post(", ".use(", "export async function POST", "export function POST", "export const POST"),
-	"typescript": needles(".post(", ".use(", "export async function POST", "export function POST", "export const POST"),
+	"javascript": jsRouteNeedles,
+	"typescript": jsRouteNeedles,
 	"go":         needles("HandleFunc", ".POST(", ".Post(", ".Handle("),
 	"python":     needles(".route(", ".post(", "path("),
 	"ruby":       needles("post "),

@@ -69,9 +69,9 @@ cat_tree
 measure() { # name cmd...
   local name=$1; shift
   local out="$work/$name.time"
-  /usr/bin/time -f '%e %M' -o "$out" "$@" > "$work/$name.out" 2> "$work/$name.err" || true
-  read -r secs rss < "$out" || true
-  printf '%-10s %8.2f s  %7d MB peak RSS  %s\n' "$name" "$secs" "$((rss / 1024))" "$(wc -c < "$work/$name.out") bytes of output"
+  /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" > "$work/$name.out" 2> "$work/$name.err" || true
+  read -r secs rss user sys < "$out" || true
+  printf '%-10s %8.2f s wall  %8.2f s CPU  %7d MB peak RSS  %s\n' "$name" "$secs" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(wc -c < "$work/$name.out") bytes of output"
 }
 
 measure patchbay "$work/patchbay" scan --json --no-go-packages "$corpus"

@@ -40,7 +40,7 @@ var placeholder = regexp.MustCompile(`^\$\{([A-Z_][A-Z0-9_]*)(:[^}]*)?\}`)
 type Lang struct {
 	Name     string
 	language *sitter.Language
-	query    *sitter.Query
+	query    *Query
 	hooks    Hooks
 	parsers  sync.Pool
 }
@@ -65,7 +65,7 @@ type Hooks struct {
 // New compiles the language's query. It returns an error, never panics, so
 // a broken query shows up in tests and at start-up, not mid-scan.
 func New(name string, language *sitter.Language, query []byte, hooks Hooks) (*Lang, error) {
-	q, err := sitter.NewQuery(query, language)
+	q, err := CompileQuery(query, language)
 	if err != nil {
 		return nil, fmt.Errorf("%s query: %w", name, err)
 	}
@@ -92,7 +92,7 @@ func MustNew(name string, language *sitter.Language, query []byte, hooks Hooks) 
 }
 
 // Query returns the compiled query (for tests).
-func (l *Lang) Query() *sitter.Query { return l.query }
+func (l *Lang) Query() *sitter.Query { return l.query.q }
 
 // Language returns the grammar.
 func (l *Lang) Language() *sitter.Language { return l.language }
@@ -134,26 +134,146 @@ func (l *Lang) Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 	return tree, nil
 }
 
-// Matches runs q over root once and calls fn for every match that survives
-// the query's #eq?/#match? predicates. smacker's NextMatch does not apply
-// predicates itself; this is the one place that does.
-func Matches(q *sitter.Query, root *sitter.Node, src []byte, fn func(m *sitter.QueryMatch) bool) {
+// Query is a compiled query with its predicates prepared: the regular
+// expressions of #match?/#not-match? are compiled once, here, so that an
+// invalid one is a compile error and no match pays for a compile.
+type Query struct {
+	q *sitter.Query
+	// regex[i] holds pattern i's predicates when any of them is a regular
+	// expression; nil means the pattern has only #eq?-style predicates (or
+	// none) and smacker's FilterPredicates handles it.
+	regex [][]predicate
+}
+
+type predicate struct {
+	op        string // eq?, not-eq?, match?, not-match?
+	capture   uint32
+	other     int64 // capture id of the right-hand side, or -1
+	value     string
+	re        *regexp.Regexp
+	supported bool
+}
+
+// CompileQuery compiles a query and its predicates.
+func CompileQuery(src []byte, lang *sitter.Language) (*Query, error) {
+	q, err := sitter.NewQuery(src, lang)
+	if err != nil {
+		return nil, err
+	}
+	out := &Query{q: q, regex: make([][]predicate, q.PatternCount())}
+	for i := uint32(0); i < q.PatternCount(); i++ {
+		var preds []predicate
+		hasRegex := false
+		for _, group := range q.PredicatesForPattern(i) {
+			if n := len(group); n > 0 && group[n-1].Type == sitter.QueryPredicateStepTypeDone {
+				group = group[:n-1]
+			}
+			if len(group) != 3 || group[0].Type != sitter.QueryPredicateStepTypeString || group[1].Type != sitter.QueryPredicateStepTypeCapture {
+				continue
+			}
+			p := predicate{op: q.StringValueForId(group[0].ValueId), capture: group[1].ValueId, other: -1, supported: true}
+			if group[2].Type == sitter.QueryPredicateStepTypeCapture {
+				p.other = int64(group[2].ValueId)
+			} else {
+				p.value = q.StringValueForId(group[2].ValueId)
+			}
+			switch p.op {
+			case "match?", "not-match?":
+				hasRegex = true
+				re, err := regexp.Compile(p.value)
+				if err != nil {
+					q.Close()
+					return nil, fmt.Errorf("pattern %d: %s %q: %w", i, p.op, p.value, err)
+				}
+				p.re = re
+			case "eq?", "not-eq?":
+			default:
+				p.supported = false
+			}
+			preds = append(preds, p)
+		}
+		if hasRegex {
+			out.regex[i] = preds
+		}
+	}
+	return out, nil
+}
+
+// Close frees the query.
+func (q *Query) Close() { q.q.Close() }
+
+// Raw returns the underlying query.
+func (q *Query) Raw() *sitter.Query { return q.q }
+
+// Matches runs q over root once (one cursor pass) and calls fn for every
+// match that satisfies the pattern's predicates. smacker's NextMatch does
+// not apply #eq?/#match?; this helper is the one place that does: patterns
+// with only #eq?/#not-eq? go through smacker's FilterPredicates, patterns
+// with regular expressions through the same logic with the expressions
+// compiled once (FilterPredicates recompiles them on every match, which
+// cost a third of a cold scan).
+func Matches(q *Query, root *sitter.Node, src []byte, fn func(m *sitter.QueryMatch) bool) {
 	qc := sitter.NewQueryCursor()
 	defer qc.Close()
-	qc.Exec(q, root)
+	qc.Exec(q.q, root)
 	for {
 		m, ok := qc.NextMatch()
 		if !ok {
 			return
 		}
-		m = qc.FilterPredicates(m, src)
-		if len(m.Captures) == 0 {
-			continue
+		if preds := q.regex[m.PatternIndex]; preds != nil {
+			if !satisfies(preds, m, src) {
+				continue
+			}
+		} else {
+			m = qc.FilterPredicates(m, src)
+			if len(m.Captures) == 0 {
+				continue
+			}
 		}
 		if !fn(m) {
 			return
 		}
 	}
+}
+
+func satisfies(preds []predicate, m *sitter.QueryMatch, src []byte) bool {
+	text := func(id uint32) (string, bool) {
+		for _, c := range m.Captures {
+			if c.Index == id {
+				return c.Node.Content(src), true
+			}
+		}
+		return "", false
+	}
+	for _, p := range preds {
+		if !p.supported {
+			continue
+		}
+		left, ok := text(p.capture)
+		if !ok {
+			continue
+		}
+		switch p.op {
+		case "eq?", "not-eq?":
+			right := p.value
+			if p.other >= 0 {
+				r, ok := text(uint32(p.other))
+				if !ok {
+					continue
+				}
+				right = r
+			}
+			if (left == right) != (p.op == "eq?") {
+				return false
+			}
+		case "match?", "not-match?":
+			if p.re.MatchString(left) != (p.op == "match?") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Extract parses src and returns its facts.
@@ -200,7 +320,7 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 		methods                   []string
 	)
 	for _, c := range m.Captures {
-		name := l.query.CaptureNameForId(c.Index)
+		name := l.query.q.CaptureNameForId(c.Index)
 		n := c.Node
 		switch {
 		case strings.HasPrefix(name, "_"):

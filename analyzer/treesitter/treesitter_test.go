@@ -24,9 +24,11 @@ func TestMatchesAppliesPredicates(t *testing.T) {
 		{`(call_expression function: (identifier) @fn (#eq? @fn "require")) @call`, []string{"require"}},
 		{`(call_expression function: (identifier) @fn (#match? @fn "^require")) @call`, []string{"require", "requireX"}},
 		{`(call_expression function: (identifier) @fn (#not-eq? @fn "require")) @call`, []string{"load", "requireX"}},
+		{`(call_expression function: (identifier) @fn (#not-match? @fn "^req") (#not-eq? @fn "x")) @call`, []string{"load"}},
+		{`(call_expression function: (identifier) @fn (#match? @fn "X$") (#eq? @fn "requireX")) @call`, []string{"requireX"}},
 		{`(call_expression function: (identifier) @fn) @call`, []string{"require", "load", "requireX"}},
 	} {
-		q, err := sitter.NewQuery([]byte(tc.query), lang)
+		q, err := treesitter.CompileQuery([]byte(tc.query), lang)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +36,7 @@ func TestMatchesAppliesPredicates(t *testing.T) {
 		var got []string
 		treesitter.Matches(q, tree, src, func(m *sitter.QueryMatch) bool {
 			for _, c := range m.Captures {
-				if q.CaptureNameForId(c.Index) == "fn" {
+				if q.Raw().CaptureNameForId(c.Index) == "fn" {
 					got = append(got, c.Node.Content(src))
 				}
 			}
@@ -56,6 +58,9 @@ func TestNewReturnsQueryErrors(t *testing.T) {
 	t.Parallel()
 	if _, err := treesitter.New("js", javascript.GetLanguage(), []byte(`(no_such_node) @x`), treesitter.Hooks{}); err == nil {
 		t.Fatal("want an error for an invalid query")
+	}
+	if _, err := treesitter.New("js", javascript.GetLanguage(), []byte(`((identifier) @x (#match? @x "("))`), treesitter.Hooks{}); err == nil {
+		t.Fatal("want an error for an invalid regular expression")
 	}
 }
 
