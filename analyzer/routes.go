@@ -53,7 +53,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 			continue
 		}
 		ff := f.facts
-		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Calls) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 {
+		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Calls) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 && len(ff.Imports) == 0 {
 			continue
 		}
 		svc := serviceOf(rel)
@@ -78,6 +78,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 	}
 	for dir, si := range services {
 		out = append(out, a.defaultCallbacks(s, dir, si)...)
+		out = append(out, a.frameworkCallbacks(s, dir, si, bySvc[dir])...)
 	}
 	sortFindings(out)
 	return out
@@ -533,4 +534,96 @@ func majorIn(version string, min, max int) bool {
 		return false
 	}
 	return (min == 0 || major >= min) && (max == 0 || major <= max)
+}
+
+// authJSProviders maps NextAuth/Auth.js provider modules to provider ids.
+var authJSProviders = map[string]string{
+	"auth0": "auth0", "github": "github", "okta": "okta", "slack": "slack", "google": "gcp",
+	"azure-ad": "azure", "microsoft-entra-id": "azure", "azure-ad-b2c": "azure", "cognito": "aws",
+}
+
+// frameworkCallbacks are callback routes that auth frameworks (not one
+// provider's SDK) serve by default: NextAuth/Auth.js per configured
+// provider under basePath, Spring Security's OAuth2 client, ASP.NET's
+// OpenID Connect handler.
+func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, sf *svcFiles) []*patchbayv1.Finding {
+	var out []*patchbayv1.Finding
+	dep := func(eco, name string) (facts.Dep, *fileState, bool) {
+		for _, rel := range si.svc.Manifests {
+			f := s.files[rel]
+			if f == nil || f.facts == nil {
+				continue
+			}
+			for _, d := range f.facts.Deps {
+				if d.Ecosystem == eco && (d.Name == name || strings.HasSuffix(name, "*") && strings.HasPrefix(d.Name, name[:len(name)-1])) {
+					return d, f, true
+				}
+			}
+		}
+		return facts.Dep{}, nil, false
+	}
+	mk := func(f *fileState, sp facts.Span, provider, route, source string) *patchbayv1.Finding {
+		lang := ""
+		if f.manifest != nil {
+			lang = f.manifest.Language
+		} else if f.fe != nil {
+			lang = f.fe.language
+		}
+		x := &patchbayv1.Finding{
+			Kind: patchbayv1.FindingKind_OAUTH_CALLBACK, Provider: provider, Service: dir, Language: lang,
+			Location: &patchbayv1.Location{Path: f.rel, StartLine: sp.StartLine, StartColumn: sp.StartCol, EndLine: sp.EndLine, EndColumn: sp.EndCol},
+			Evidence: lineOf(f, sp.StartLine),
+			Detail:   &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: route, Source: source}},
+		}
+		return withID(x, route)
+	}
+	_, _, nextAuth := dep("npm", "next-auth")
+	if _, _, ok := dep("npm", "@auth/*"); ok {
+		nextAuth = true
+	}
+	if nextAuth && sf != nil {
+		basePath := "/api/auth"
+		for _, f := range sf.files {
+			for _, p := range f.facts.Props {
+				if p.Name == "basePath" && strings.HasPrefix(p.Value, "/") {
+					basePath = strings.TrimSuffix(p.Value, "/")
+				}
+			}
+		}
+		rels := make([]string, 0, len(sf.files))
+		for rel := range sf.files {
+			rels = append(rels, rel)
+		}
+		sort.Strings(rels)
+		for _, rel := range rels {
+			f := sf.files[rel]
+			for _, im := range f.facts.Imports {
+				name, ok := strings.CutPrefix(im.Path, "next-auth/providers/")
+				if !ok {
+					name, ok = strings.CutPrefix(im.Path, "@auth/core/providers/")
+				}
+				if !ok {
+					continue
+				}
+				out = append(out, mk(f, im.Span, authJSProviders[name], basePath+"/callback/"+name, "NextAuth default"))
+			}
+		}
+	}
+	if d, f, ok := dep("maven", "org.springframework.boot:spring-boot-starter-oauth2-client"); ok {
+		provider := ""
+		if _, _, okta := dep("maven", "com.okta.*"); okta {
+			provider = "okta"
+		}
+		out = append(out, mk(f, d.Span, provider, "/login/oauth2/code/{registrationId}", "Spring Security OAuth2 client default"))
+	}
+	if d, f, ok := dep("nuget", "Microsoft.AspNetCore.Authentication.OpenIdConnect"); ok {
+		provider := ""
+		if _, _, ms := dep("nuget", "Microsoft.Identity.Web*"); ms {
+			provider = "azure"
+		}
+		out = append(out, mk(f, d.Span, provider, "/signin-oidc", "ASP.NET OpenID Connect default"))
+	} else if d, f, ok := dep("nuget", "Microsoft.Identity.Web*"); ok {
+		out = append(out, mk(f, d.Span, "azure", "/signin-oidc", "Microsoft.Identity.Web default"))
+	}
+	return out
 }
