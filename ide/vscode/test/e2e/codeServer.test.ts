@@ -16,12 +16,18 @@ const extensionRoot = path.resolve(__dirname, "..", "..", "..");
 const codeServer = process.env.CODE_SERVER ?? "";
 const vsix = path.resolve(process.env.PATCHBAY_VSIX ?? path.join(extensionRoot, "patchbay.vsix"));
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const patchbayBin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay"));
+const fakesBin = path.resolve(process.env.PATCHBAY_FAKES_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay-fakes"));
+const sampleWorkspace = path.join(extensionRoot, "..", "..", "testdata", "provision", "shop");
 const artifacts = path.join(extensionRoot, "test-results", "e2e");
 
 function why(): string | false {
   if (!codeServer || !fs.existsSync(codeServer)) return "set CODE_SERVER to a code-server 4.100.3 binary (see README: Test)";
   if (!fs.existsSync(vsix)) return `no ${vsix}: run "npm run package" first (with bin/patchbay built)`;
   if (!fs.existsSync(chromiumPath)) return `no Chromium at ${chromiumPath}`;
+  if (!fs.existsSync(patchbayBin)) return `no ${patchbayBin}: go build -o bin/patchbay ./cmd/patchbay`;
+  if (!fs.existsSync(fakesBin)) return `no ${fakesBin}: go build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes`;
+  if (!fs.existsSync(sampleWorkspace)) return `no sample workspace at ${sampleWorkspace}`;
   return false;
 }
 const skip = why();
@@ -59,6 +65,9 @@ describe("extension in code-server", { skip }, () => {
   let context: BrowserContext;
   let page: Page;
   let serverLog = "";
+  let fakes: ChildProcess;
+  let fakeCreds: Record<string, Record<string, string>>;
+  let fakeEnv: Record<string, string>;
 
   before(async () => {
     // Short paths: the daemon's Unix socket goes under PATCHBAY_HOME.
@@ -68,7 +77,23 @@ describe("extension in code-server", { skip }, () => {
     const userData = path.join(dir, "user");
     const extensions = path.join(dir, "ext");
     fs.mkdirSync(path.join(userData, "User"), { recursive: true });
-    fs.cpSync(path.join(extensionRoot, "test", "fixtures", "shop"), workspace, { recursive: true });
+    fs.cpSync(sampleWorkspace, workspace, { recursive: true });
+    // The in-repo provider fakes; their JSON names the endpoints and working credentials.
+    fakes = spawn(fakesBin, ["-json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const printed = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      fakes.stdout!.on("data", (d) => {
+        out += d;
+        try {
+          JSON.parse(out);
+          resolve(out);
+        } catch {
+          // wait for the rest of the object
+        }
+      });
+      fakes.once("exit", (code) => reject(new Error(`patchbay-fakes exited with ${code}`)));
+    });
+    ({ env: fakeEnv, credentials: fakeCreds } = JSON.parse(printed));
     fs.writeFileSync(
       path.join(userData, "User", "settings.json"),
       JSON.stringify({ "security.workspace.trust.enabled": false, "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off", "patchbay.home": home }),
@@ -80,6 +105,9 @@ describe("extension in code-server", { skip }, () => {
     server = spawn(codeServer, [...common, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check", workspace], {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
+      // The extension host passes this on to the daemon it starts: provider
+      // endpoints at the fakes and a file keyring with a known passphrase.
+      env: { ...process.env, ...fakeEnv, PATCHBAY_KEYRING_BACKEND: "file", PATCHBAY_KEYRING_PASSPHRASE: "e2e-passphrase" },
     });
     server.stdout!.on("data", (d) => (serverLog += d));
     server.stderr!.on("data", (d) => (serverLog += d));
@@ -112,6 +140,7 @@ describe("extension in code-server", { skip }, () => {
     } catch {
       // no daemon or already stopped
     }
+    fakes?.kill("SIGTERM");
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -124,26 +153,111 @@ describe("extension in code-server", { skip }, () => {
     assert.ok(info, `the extension must have started a daemon in ${home}\n${serverLog}`);
   });
 
-  it("shows the Stripe code lens on the SDK import", async () => {
-    await page.keyboard.press("Control+P");
-    await page.keyboard.type("pay.ts");
-    await page.waitForTimeout(500);
-    await page.keyboard.press("Enter");
-    const lens = page.locator(".codelens-decoration a", { hasText: "Stripe · Connect" });
-    await lens.first().waitFor({ timeout: 60_000 });
-    assert.ok((await lens.count()) >= 1);
+  /** The content frame of the newest webview (code-server nests it in two iframes). */
+  function webview() {
+    return page.frameLocator("iframe.webview.ready >> nth=-1").frameLocator("#active-frame");
+  }
+
+  /** Quick Open, waiting for each stage: keystrokes sent too early go to the editor. */
+  async function openFile(name: string, tab: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.keyboard.press("Control+P");
+      const input = page.locator(".quick-input-widget input");
+      if (!(await input.waitFor({ timeout: 5000 }).then(() => true, () => false))) continue;
+      await input.fill(name);
+      const row = page.locator(".quick-input-list .monaco-list-row", { hasText: path.basename(name) }).first();
+      if (!(await row.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
+        await page.keyboard.press("Escape");
+        continue;
+      }
+      await page.keyboard.press("Enter");
+      await page.locator(".tab.active", { hasText: tab }).waitFor({ timeout: 10_000 });
+      return;
+    }
+    throw new Error(`could not open ${name} with Quick Open`);
+  }
+
+  it("shows the Auth0 lenses on the sample app's Auth0 route", async () => {
+    await openFile("app/api/auth/[auth0]/route.ts", "route.ts");
+    await page.locator(".codelens-decoration a", { hasText: "Auth0 · Connect" }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(artifacts, "2-code-lens.png") });
   });
 
-  it("clicking the lens runs the Connect flow (clear error while the daemon serves no provider catalogue)", async () => {
-    await page.locator(".codelens-decoration a", { hasText: "Stripe · Connect" }).first().click();
-    // Until CredentialService lands the daemon answers Unimplemented; once
-    // it does, the credential form panel opens instead.
-    const outcome = await Promise.race([
-      page.locator(".notification-toast", { hasText: /provider catalogue/ }).first().waitFor({ timeout: 30_000 }).then(() => "error"),
-      page.locator(".tab", { hasText: "Stripe credentials" }).first().waitFor({ timeout: 30_000 }).then(() => "panel"),
-    ]);
-    await page.screenshot({ path: path.join(artifacts, `3-connect-${outcome}.png`) });
-    assert.ok(outcome === "error" || outcome === "panel");
+  it("clicking Connect opens the credential form, which saves credentials the fake accepts", async () => {
+    await page.locator(".codelens-decoration a", { hasText: "Auth0 · Connect" }).first().click();
+    await page.locator(".tab", { hasText: "Auth0 credentials" }).first().waitFor({ timeout: 30_000 });
+    const form = webview();
+    await form.locator("h1", { hasText: "Auth0 credentials" }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifacts, "3-credential-form.png") });
+    const creds = fakeCreds.auth0;
+    assert.ok(creds, "patchbay-fakes names Auth0 credentials");
+    for (const [field, value] of Object.entries(creds)) {
+      const input = form.locator(`[data-field="${field}"]`);
+      if ((await input.count()) === 1) await input.fill(value);
+    }
+    await form.locator("#save").click();
+    await form.locator("#result.ok").waitFor({ timeout: 30_000 });
+    assert.match((await form.locator("#result").textContent())!, /\(saved\)$/);
+    assert.equal(await form.locator('[data-secret]').first().inputValue(), "", "typed secrets leave the page once saved");
+    await page.screenshot({ path: path.join(artifacts, "4-credentials-saved.png") });
+    const list = execFileSync(patchbayBin, ["creds", "list", "--home", home], { encoding: "utf8", env: { ...process.env, PATCHBAY_HOME: home } });
+    assert.match(list, /auth0/);
+    assert.ok(!list.includes(creds.client_secret), "the CLI shows hints, not the secret");
+  });
+
+  it("the lens then reports the credentials as OK", async () => {
+    await page.locator(".tab", { hasText: "route.ts" }).first().click();
+    await page.locator(".codelens-decoration a", { hasText: "Auth0 · Credentials OK ✓" }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifacts, "5-lens-ok.png") });
+  });
+
+  it("the callback lens plans the Auth0 application for the environment's URLs", async () => {
+    execFileSync(patchbayBin, ["env", "create", "local", "--workspace", workspace, "--frontend-url", "http://localhost:3000", "--home", home], {
+      env: { ...process.env, PATCHBAY_HOME: home },
+    });
+    // nextjs-auth0 serves its callback by default, so the finding (and the
+    // lens) sits on the SDK dependency in package.json.
+    await openFile("package.json", "package.json");
+    const lens = page.locator(".codelens-decoration a", { hasText: /Connect Auth0 · callback/ });
+    await lens
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(async (err: Error) => {
+        await page.screenshot({ path: path.join(artifacts, "6-failed-no-callback-lens.png") });
+        throw err;
+      });
+    await lens.first().click();
+    await page.locator(".tab", { hasText: "Patchbay plan · local" }).first().waitFor({ timeout: 30_000 });
+    const plan = webview();
+    await plan.locator("tr[data-step-id]").first().waitFor({ timeout: 30_000 });
+    const rows = await plan.locator("tr[data-step-id]").allTextContents();
+    assert.ok(rows.some((r) => /create/.test(r) && /Auth0/.test(r)), `plan rows: ${rows.join(" | ")}`);
+    await page.screenshot({ path: path.join(artifacts, "6-plan.png") });
+  });
+
+  // The Auth0 fake patchbay-fakes serves (providers/auth0/auth0test) validates
+  // credentials but does not implement POST /api/v2/clients yet, so the
+  // create step fails with 405 there. Kept as a TODO that still runs, shows
+  // the apply outcome in the panel and screenshots it.
+  it("approving applies the plan with progress; the callback URLs are checked at the Auth0 fake", { todo: "the Auth0 fake in patchbay-fakes cannot create clients yet (405)" }, async () => {
+    const plan = webview();
+    await plan.locator("#approve").click();
+    await plan.locator("#outcome:not([hidden])").waitFor({ timeout: 60_000 });
+    const outcome = (await plan.locator("#outcome").textContent())!;
+    const rows = await plan.locator("tr[data-step-id] .state").allTextContents();
+    await page.screenshot({ path: path.join(artifacts, "7-apply.png") });
+    assert.match(outcome, /^completed/, `apply outcome: ${outcome}; steps: ${rows.join(" | ")}`);
+    // Ask the fake itself, with the credentials it issued, what the app now allows.
+    const base = fakeEnv.PATCHBAY_ENDPOINT_AUTH0;
+    const c = fakeCreds.auth0;
+    const tok = await fetch(`${base}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "client_credentials", client_id: c.client_id, client_secret: c.client_secret, audience: `https://${c.domain}/api/v2/` }),
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    const clients = (await fetch(`${base}/api/v2/clients`, { headers: { authorization: `Bearer ${tok.access_token}` } }).then((r) => r.json())) as { name?: string; callbacks?: string[] }[];
+    const app = clients.find((x) => x.name === "shop-shop-local");
+    assert.ok(app, `clients at the fake: ${JSON.stringify(clients.map((x) => x.name))}`);
+    assert.deepEqual(app.callbacks, ["http://localhost:3000/api/auth/callback"]);
   });
 });
