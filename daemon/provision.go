@@ -41,15 +41,23 @@ func (h *provisionServer) Apply(ctx context.Context, req *connect.Request[patchb
 	hook := h.progress(func(p *patchbayv1.OperationProgress) error {
 		return stream.Send(&patchbayv1.ApplyResponse{Progress: p})
 	})
-	_, err := h.s.cfg.Engine.Apply(ctx, req.Msg.GetPlanId(), hook)
-	return err
+	return operationErr(h.s.cfg.Engine.Apply(ctx, req.Msg.GetPlanId(), hook))
 }
 
 func (h *provisionServer) Destroy(ctx context.Context, req *connect.Request[patchbayv1.DestroyRequest], stream *connect.ServerStream[patchbayv1.DestroyResponse]) error {
 	hook := h.progress(func(p *patchbayv1.OperationProgress) error {
 		return stream.Send(&patchbayv1.DestroyResponse{Progress: p})
 	})
-	_, err := h.s.cfg.Engine.Destroy(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), hook)
+	return operationErr(h.s.cfg.Engine.Destroy(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), hook))
+}
+
+// operationErr is the stream's error: once an operation has started, its
+// outcome (completed, failed, canceled) travels in the final progress
+// message, so only a failure to start is an RPC error.
+func operationErr(res engine.Result, err error) error {
+	if res.OperationID != "" {
+		return nil
+	}
 	return err
 }
 

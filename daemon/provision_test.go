@@ -2,9 +2,11 @@ package daemon_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,6 +152,36 @@ func TestEnvironmentAndProvisionServices(t *testing.T) {
 	}
 	if _, err := envs.DeleteEnvironment(ctx, connect.NewRequest(&patchbayv1.DeleteEnvironmentRequest{WorkspaceRoot: root, Name: "dev"})); err != nil {
 		t.Errorf("delete after destroy: %v", err)
+	}
+
+	// A failing step: the operation's outcome travels in the final event
+	// (with the reason), and the stream itself ends cleanly.
+	for i := range 16 {
+		stripe.Seed(fmt.Sprintf("https://elsewhere.example/%d", i), []string{"*"})
+	}
+	if _, err := envs.CreateEnvironment(ctx, connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
+		WorkspaceRoot: root, Name: "full", ApiUrl: "http://localhost:9090"}})); err != nil {
+		t.Fatal(err)
+	}
+	plan, err = prov.Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: root, Environment: "full"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := prov.Apply(ctx, connect.NewRequest(&patchbayv1.ApplyRequest{PlanId: plan.Msg.GetPlan().GetId()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var final *patchbayv1.OperationProgress
+	for stream.Receive() {
+		if p := stream.Msg().GetProgress(); p.GetState() != patchbayv1.OperationState_OPERATION_STATE_RUNNING {
+			final = p
+		}
+	}
+	if err := stream.Err(); err != nil {
+		t.Errorf("stream error for a failed operation: %v", err)
+	}
+	if final.GetState() != patchbayv1.OperationState_OPERATION_STATE_FAILED || !strings.Contains(final.GetMessage(), "maximum of 16") {
+		t.Errorf("final = %v", final)
 	}
 }
 

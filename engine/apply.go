@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -182,7 +184,8 @@ func (r *run) execute(ctx context.Context) (res Result, err error) {
 			err = ctx.Err()
 		case len(r.failed) > 0:
 			st, planState, word = patchbayv1.OperationState_OPERATION_STATE_FAILED, store.PlanFailed, "failed"
-			err = fmt.Errorf("%d of %d steps failed", len(r.failed), len(r.plan.Steps))
+			first := slices.Sorted(maps.Keys(r.failed))[0]
+			err = fmt.Errorf("%d of %d steps failed; %s: %s", len(r.failed), len(r.plan.Steps), first, r.failed[first])
 		}
 		bg := context.WithoutCancel(ctx)
 		if _, serr := e.st.SetPlanState(bg, r.plan.ID, planState); serr != nil {
