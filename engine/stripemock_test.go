@@ -21,6 +21,11 @@ func stripeMock(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(bin); err != nil {
+		// make test sets PATCHBAY_REQUIRE_TOOLS: there a missing tool is a
+		// failure, not a silent skip.
+		if os.Getenv("PATCHBAY_REQUIRE_TOOLS") != "" {
+			t.Fatalf("stripe-mock not installed at %s (run `make tools`)", bin)
+		}
 		t.Skip("stripe-mock not installed (run `make tools`)")
 	}
 	free := func() string {
