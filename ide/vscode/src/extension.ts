@@ -81,20 +81,28 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   status.show();
 
   let inflight: Promise<void> = Promise.resolve();
-  const analyzeFolder = async (root: string, changed: string[] = []) => {
+  const analyzeFolder = async (root: string, changed: string[] = [], signal?: AbortSignal) => {
     try {
-      await store.analyze(root, changed);
+      await store.analyze(root, changed, signal);
       await store.refreshEnv(root);
     } catch (err) {
-      log.error(`Analyze ${root} failed: ${errorMessage(err)}`);
+      if (signal?.aborted) log.info(`analysis of ${root} canceled`);
+      else log.error(`Analyze ${root} failed: ${errorMessage(err)}`);
     }
   };
-  const refreshAll = () => {
+  // Automatic refreshes show in the status bar; an explicit one gets a
+  // notification the user can cancel.
+  const refreshAll = (explicit = false) => {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file");
     inflight = Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Patchbay: analyzing" }, async () => {
-        await Promise.all([store.refreshCatalog(), ...folders.map((f) => analyzeFolder(f.uri.fsPath))]);
-      }),
+      vscode.window.withProgress(
+        { location: explicit ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: "Patchbay: analyzing", cancellable: explicit },
+        async (_p, token) => {
+          const ac = new AbortController();
+          token?.onCancellationRequested(() => ac.abort());
+          await Promise.all([store.refreshCatalog(), ...folders.map((f) => analyzeFolder(f.uri.fsPath, [], ac.signal))]);
+        },
+      ),
     );
     return inflight;
   };
@@ -125,6 +133,11 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       credentials.refresh();
     }),
     store.onPending.on(render),
+    store.onSnapshotPending.on((n) => {
+      void vscode.window.showInformationMessage(`Patchbay: ${n} credential request${n === 1 ? " is" : "s are"} waiting for an answer.`, "Answer").then((c) => {
+        if (c) void answerPending();
+      });
+    }),
     store.onNewRequest.on((req) => {
       const provider = store.catalog.providers.find((p) => p.id === req.provider);
       if (!provider) {
@@ -163,7 +176,9 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     }),
     vscode.commands.registerCommand("patchbay.showOutput", () => output.show(true)),
     vscode.commands.registerCommand("patchbay.restartDaemon", () => supervisor.restart()),
-    vscode.commands.registerCommand("patchbay.refresh", () => refreshAll()),
+    vscode.commands.registerCommand("patchbay.refresh", () => refreshAll(true)),
+    vscode.commands.registerCommand("patchbay.showApiKeys", () => vscode.commands.executeCommand("patchbay.apiKeys.focus")),
+    vscode.commands.registerCommand("patchbay.answerCredentialRequest", () => answerPending()),
     vscode.commands.registerCommand("patchbay.connectProvider", (arg?: { provider?: string } | CredentialNode) =>
       connectProvider(providerOf(arg), "default"),
     ),
@@ -249,6 +264,29 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     } catch (err) {
       showError(`deleting ${name}`, err);
     }
+  }
+
+  async function answerPending(): Promise<void> {
+    const pending = store.pendingRequests();
+    if (!pending.length) {
+      void vscode.window.showInformationMessage("Patchbay: no credential request is waiting.");
+      return;
+    }
+    const pick =
+      pending.length === 1
+        ? pending[0]
+        : (await vscode.window.showQuickPick(
+            pending.map((r) => ({ label: displayName(store.catalog, r.provider), description: r.reason, req: r })),
+            { placeHolder: "Credential request to answer" },
+          ))?.req;
+    if (!pick) return;
+    if (!store.catalog.providers.length) await store.refreshCatalog();
+    const provider = store.catalog.providers.find((p) => p.id === pick.provider);
+    if (!provider) {
+      showError(`answering the ${pick.provider} credential request`, new Error(`the provider catalogue does not list "${pick.provider}"`));
+      return;
+    }
+    panels.open({ provider, profile: pick.profile || "default", request: pick });
   }
 
   async function askInPalette(question?: string): Promise<void> {

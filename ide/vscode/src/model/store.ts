@@ -27,6 +27,8 @@ export class DaemonStore {
   /** A credential request that arrived live (not from a snapshot). */
   readonly onNewRequest = new Emitter<CredentialRequest>();
   readonly onRequestClosed = new Emitter<{ id: string; outcome: string }>();
+  /** A (re)subscription found requests already waiting: nobody opened a form for them in this window. */
+  readonly onSnapshotPending = new Emitter<number>();
   readonly onCredentialsChanged = new Emitter<{ provider: string; profile: string; deleted: boolean }>();
 
   constructor(
@@ -77,11 +79,11 @@ export class DaemonStore {
     if (this.analyses.delete(root)) this.onAnalysis.fire(root);
   }
 
-  async analyze(root: string, changedPaths: string[] = []): Promise<AnalyzeResponse | undefined> {
+  async analyze(root: string, changedPaths: string[] = [], signal?: AbortSignal): Promise<AnalyzeResponse | undefined> {
     const c = this.clients();
     if (!c) return undefined;
     const started = Date.now();
-    const res = await c.workspace.analyze({ root, changedPaths });
+    const res = await c.workspace.analyze({ root, changedPaths }, { signal });
     const sdk = res.findings.filter((f) => f.kind === 1).length;
     this.log.info(
       `analyzed ${root}: ${res.services.length} services, ${res.findings.length} findings (${sdk} SDK), ${res.diagnostics.length} diagnostics in ${Date.now() - started} ms`,
@@ -109,8 +111,10 @@ export class DaemonStore {
       case "snapshot": {
         // A snapshot starts every subscription, including resubscriptions
         // after a drop: it replaces whatever we believed before.
+        const fresh = ev.payload.value.pendingCredentialRequests.filter((r) => !this.pending.has(r.id));
         this.pending = new Map(ev.payload.value.pendingCredentialRequests.map((r) => [r.id, r]));
         this.onPending.fire(this.pendingRequests());
+        if (fresh.length) this.onSnapshotPending.fire(fresh.length);
         return { refreshCatalog: true };
       }
       case "analysisUpdated": {

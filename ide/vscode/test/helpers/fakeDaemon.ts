@@ -66,6 +66,8 @@ export class FakeDaemon {
   unlockCalls: string[] = [];
   locked = false;
   subscriptions = 0;
+  /** Requests the snapshot reports as already waiting. */
+  pendingRequests: { id: string; provider: string; profile?: string; reason?: string }[] = [];
   environments: { name: string; frontendUrl?: string; apiUrl?: string }[] = [];
   /** Per environment name: the variables GetEnvironmentVariables returns. */
   envVars = new Map<string, { name: string; provided: boolean; source?: string; secret?: boolean }[]>();
@@ -102,7 +104,7 @@ export class FakeDaemon {
           const q = new Queue<Event>();
           d.queues.add(q);
           try {
-            yield { event: create(EventSchema, { seq: ++d.seq, payload: { case: "snapshot", value: { version: d.version } } }) };
+            yield { event: create(EventSchema, { seq: ++d.seq, payload: { case: "snapshot", value: { version: d.version, pendingCredentialRequests: d.pendingRequests } } }) };
             for (;;) {
               const ev = await q.next(ctx.signal);
               if (!ev) {

@@ -141,6 +141,20 @@ describe("extension with a stubbed vscode", () => {
     assert.equal(recorded.statusItems[0].text, "$(plug) Patchbay 1.2.3-test");
   });
 
+  it("offers to answer requests that were already waiting when it subscribed", async () => {
+    await deactivate();
+    const daemon = new FakeDaemon();
+    daemon.providers = [{ id: "stripe", displayName: "Stripe", fields: [{ name: "secret_key", kind: FieldKind.SECRET }] }];
+    daemon.pendingRequests = [{ id: "old-1", provider: "stripe", reason: "apply needs Stripe" }];
+    s = setup({ daemon });
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => recorded.messages.some((m) => /1 credential request is waiting/.test(m.message)), 2000, "notification");
+    assert.equal(recorded.panels.length, 0, "no form pops up by itself for old requests");
+    recorded.messages.find((m) => /waiting/.test(m.message))!.choose("Answer");
+    await waitFor(() => recorded.panels.length === 1, 2000, "panel");
+    assert.match(recorded.panels[0].webview.html, /apply needs Stripe/);
+  });
+
   it("saves credentials from the Connect lens command", async () => {
     await s.api.supervisor.waitReady(2000);
     await waitFor(() => s.api.store.catalog.providers.length === 1, 2000, "catalogue");
