@@ -131,6 +131,22 @@ describe("client module against a real daemon", { skip }, () => {
     await assert.rejects(sup.clients!.workspace.analyze({ root: "relative/path" }), (e: unknown) => ConnectError.from(e).code === Code.InvalidArgument);
   });
 
+  it("serves the provider catalogue the credential forms are rendered from", async (t) => {
+    let providers;
+    try {
+      providers = (await sup.clients!.credential.listProviders({})).providers;
+    } catch (err) {
+      if (ConnectError.from(err).code === Code.Unimplemented) return t.skip("this daemon build has no CredentialService");
+      throw err;
+    }
+    const stripe = providers.find((p) => p.id === "stripe");
+    assert.ok(stripe, `providers: ${providers.map((p) => p.id).join(", ")}`);
+    assert.ok(stripe.fields.some((f) => f.secret || f.kind === 2), "Stripe's form has a secret field");
+    const res = await sup.clients!.workspace.analyze({ root: workspace });
+    const lenses = sdkLenses(res.findings, "src/pay.ts", { providers, profiles: [] });
+    assert.equal(lenses[0]?.title, `${stripe.displayName} · Connect`);
+  });
+
   it("lets a second client find the same daemon through daemon.json", async () => {
     const other = new DaemonSupervisor({
       home,
