@@ -12,7 +12,9 @@ import (
 
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/daemon"
+	"github.com/patchbay-dev/patchbay/gateway"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/vault"
 )
 
 func newDaemonCmd() *cobra.Command {
@@ -57,6 +59,18 @@ Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
 				return err
 			}
 			defer state.Close()
+			gwCreds, gwChecker, gwSecrets := gateway.FromVault(creds, creds.Store(), vault.ErrNotFound)
+			gw, err := gateway.New(cmd.Context(), gateway.Config{
+				Store:       state,
+				Credentials: gwCreds,
+				Checker:     gwChecker,
+				Secrets:     gwSecrets,
+				Logger:      log,
+			})
+			if err != nil {
+				return err
+			}
+			defer gw.Close()
 			srv, err := daemon.New(daemon.Config{
 				Home:        home,
 				Port:        port,
@@ -65,6 +79,7 @@ Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
 				Analyzer:    an,
 				Credentials: creds,
 				Engine:      eng,
+				Gateway:     gw,
 			})
 			if err != nil {
 				return err
