@@ -138,8 +138,13 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
         if (c) void answerPending();
       });
     }),
-    store.onNewRequest.on((req) => {
-      const provider = store.catalog.providers.find((p) => p.id === req.provider);
+    store.onNewRequest.on(async (req) => {
+      let provider = store.catalog.providers.find((p) => p.id === req.provider);
+      if (!provider) {
+        // The request may beat the catalogue on a fresh connection.
+        await store.refreshCatalog();
+        provider = store.catalog.providers.find((p) => p.id === req.provider);
+      }
       if (!provider) {
         log.warn(`credential request ${req.id} for unknown provider ${req.provider}`);
         return;
