@@ -82,6 +82,9 @@ export class ProvisionFlow {
     const panel = vscode.window.createWebviewPanel("patchbay.plan", `Patchbay plan · ${plan.environment}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [],
+      // Apply progress arrives as messages; a hidden tab must keep the page
+      // (and its step states) alive. The page holds no secrets.
+      retainContextWhenHidden: true,
     });
     this.panels.set(key, panel);
     let apply: AbortController | undefined;

@@ -263,6 +263,7 @@ describe("plan, approve, apply", () => {
     assert.deepEqual(s.daemon.planCalls, [{ workspaceRoot: s.root, environment: "local" }]);
     const panel = recorded.panels[0];
     assert.equal(panel.title, "Patchbay plan · local");
+    assert.equal(panel.options.retainContextWhenHidden, true, "progress must survive a hidden tab");
     assert.match(panel.webview.html, /data-step-id="s1"/);
     assert.match(panel.webview.html, /Approve and apply/);
     panel.webview.simulate({ type: "approve" });
