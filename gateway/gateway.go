@@ -132,9 +132,6 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	if cfg.Checker == nil {
 		cfg.Checker = readableChecker{cfg.Credentials}
 	}
-	if err := cfg.Store.EnsureAPIKeySchema(ctx); err != nil {
-		return nil, fmt.Errorf("gateway: %w", err)
-	}
 	g := &Gateway{
 		cfg:     cfg,
 		st:      cfg.Store,

@@ -9,67 +9,9 @@ import (
 	"time"
 )
 
-// API keys, their triggers and their audit log. Only the SHA-256 of a key's
-// token is stored; trigger signing secrets and provider webhook secrets live
-// in the keyring, and rows only name them.
-//
-// The schema is applied by EnsureAPIKeySchema rather than by a file in
-// migrations/: that mechanism requires versions 1..n without gaps, so a
-// separately numbered file (0100_apikeys.sql) cannot be taken without
-// breaking Open, and taking the next free number would race the store
-// owner's own migrations. Every statement is idempotent.
-const apiKeySchema = `
-CREATE TABLE IF NOT EXISTS api_keys (
-    id                    TEXT PRIMARY KEY,
-    team                  TEXT NOT NULL,
-    name                  TEXT NOT NULL,
-    grants                TEXT NOT NULL DEFAULT '[]', -- JSON [{provider, components, profile}]
-    token_hash            BLOB NOT NULL,
-    token_hint            TEXT NOT NULL,
-    rate_limit_per_minute INTEGER NOT NULL DEFAULT 0,
-    expires_at            TEXT NOT NULL DEFAULT '',
-    last_used_at          TEXT NOT NULL DEFAULT '',
-    created_at            TEXT NOT NULL,
-    updated_at            TEXT NOT NULL,
-    UNIQUE (team, name)
-);
-CREATE TABLE IF NOT EXISTS api_key_triggers (
-    id                  TEXT PRIMARY KEY,
-    key_id              TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
-    provider            TEXT NOT NULL,
-    component           TEXT NOT NULL,
-    config              TEXT NOT NULL DEFAULT '{}', -- JSON, no secrets
-    target_url          TEXT NOT NULL,
-    profile             TEXT NOT NULL DEFAULT '',
-    provider_webhook_id TEXT NOT NULL DEFAULT '',
-    created_at          TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS api_key_triggers_key ON api_key_triggers (key_id);
-CREATE TABLE IF NOT EXISTS api_key_audit (
-    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-    at       TEXT NOT NULL,
-    team     TEXT NOT NULL,
-    key_id   TEXT NOT NULL,
-    call     TEXT NOT NULL,
-    provider TEXT NOT NULL DEFAULT '',
-    target   TEXT NOT NULL DEFAULT '',
-    profile  TEXT NOT NULL DEFAULT '',
-    outcome  TEXT NOT NULL,
-    detail   TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS api_key_audit_key ON api_key_audit (key_id, seq);
-`
-
-// EnsureAPIKeySchema creates the API-key tables when they are missing. The
-// gateway calls it once when it starts.
-func (s *Store) EnsureAPIKeySchema(ctx context.Context) error {
-	return s.InTx(ctx, func(tx *Store) error {
-		if _, err := tx.q.ExecContext(ctx, apiKeySchema); err != nil {
-			return fmt.Errorf("store: api key schema: %w", err)
-		}
-		return nil
-	})
-}
+// API keys, their triggers and their audit log (migration 0003). Only the
+// SHA-256 of a key's token is stored; trigger signing secrets and provider
+// webhook secrets live in the keyring, and rows only name them.
 
 // APIKeyGrant lets a key use some components of one provider through one
 // credential profile.
