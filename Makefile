@@ -74,6 +74,7 @@ test-go:
 
 test-vscode:
 	cd $(VSCODE) && PATCHBAY_BIN=$(CURDIR)/bin/patchbay npm test
+	cd $(VSCODE) && PATCHBAY_REQUIRE_TOOLS=1 npm run --silent test:webview
 
 ## bench: Go benchmarks (see docs/benchmarks.md for the corpus script)
 bench:

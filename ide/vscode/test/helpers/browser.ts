@@ -8,7 +8,13 @@ import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const chromiumSkip = fs.existsSync(chromiumPath) ? false : `no Chromium at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH`;
+const chromiumMissing = `no Chromium at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH`;
+// make test sets PATCHBAY_REQUIRE_TOOLS: there a missing browser is a
+// failure, not a skip.
+if (!fs.existsSync(chromiumPath) && process.env.PATCHBAY_REQUIRE_TOOLS) {
+  throw new Error(chromiumMissing);
+}
+export const chromiumSkip = fs.existsSync(chromiumPath) ? false : chromiumMissing;
 export const artifactsDir = (name: string) => path.resolve(__dirname, "..", "..", "..", "test-results", name);
 
 export const darkTheme = `--vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e; --vscode-input-background: #3c3c3c; --vscode-input-foreground: #cccccc; --vscode-button-background: #0e639c; --vscode-button-foreground: #ffffff; --vscode-errorForeground: #f48771; --vscode-badge-background: #4d4d4d; --vscode-badge-foreground: #ffffff; --vscode-descriptionForeground: #9d9d9d; --vscode-font-family: sans-serif; --vscode-font-size: 13px;`;
