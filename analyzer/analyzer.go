@@ -70,7 +70,8 @@ type Analyzer struct {
 	workspaces map[string]*workspace
 
 	prefilterOnce sync.Once
-	prefilters    map[*frontEnd]*prefilter
+	filters       map[*frontEnd]*fileFilters
+	hookFilter    *prefilter
 }
 
 // workspace is the per-root state: the current snapshot and the overlays.

@@ -239,7 +239,7 @@ func (a *Analyzer) describeService(s *snapshot, si *serviceInfo) {
 			}
 		}
 	}
-	if svc.Language == "go" && a.serviceImports(s, svc.Path, "net/http") {
+	if svc.Language == "go" && a.serviceUsesNetHTTP(s, svc.Path) {
 		fw["net/http"] = true
 	}
 	if svc.Name == "" {
@@ -287,19 +287,14 @@ func (a *Analyzer) nextRouter(s *snapshot, dir string) string {
 	return "nextjs"
 }
 
-func (a *Analyzer) serviceImports(s *snapshot, dir, imp string) bool {
+func (a *Analyzer) serviceUsesNetHTTP(s *snapshot, dir string) bool {
 	prefix := dir + "/"
 	if dir == "." {
 		prefix = ""
 	}
 	for rel, f := range s.files {
-		if f.facts == nil || !strings.HasPrefix(rel, prefix) || f.fe == nil || f.fe.language != "go" {
-			continue
-		}
-		for _, i := range f.facts.Imports {
-			if i.Path == imp {
-				return true
-			}
+		if f.netHTTP && strings.HasPrefix(rel, prefix) {
+			return true
 		}
 	}
 	return false

@@ -28,11 +28,11 @@ type frontEnd struct {
 	envNeedles [][]byte
 }
 
-func (fe *frontEnd) extract(ctx context.Context, rel string, src []byte) (*facts.File, error) {
+func (fe *frontEnd) extract(ctx context.Context, rel string, src []byte, parts treesitter.Parts) (*facts.File, error) {
 	if fe.ts == nil {
 		return golang.Extract(ctx, rel, src)
 	}
-	return fe.ts.Extract(ctx, src)
+	return fe.ts.ExtractParts(ctx, src, parts)
 }
 
 func needles(s ...string) [][]byte {
@@ -45,7 +45,7 @@ func needles(s ...string) [][]byte {
 
 var (
 	jsEnv  = needles("process.env", "import.meta.env", "Deno.env", "Bun.env", "env(", "Env(", "config.get", "onfigService.get", "config.str")
-	feGo   = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr", "net/http")}
+	feGo   = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr")}
 	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv}
 	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv}
 	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv}

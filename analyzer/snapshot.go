@@ -74,6 +74,8 @@ type fileState struct {
 	// Written under the workspace lock only.
 	cacheKey      string
 	cachedFinding []*patchbayv1.Finding
+	// netHTTP: a Go file that imports net/http (seen without parsing).
+	netHTTP bool
 }
 
 type goModState struct {
@@ -486,11 +488,15 @@ func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte,
 	case kindDocker:
 		st.facts = &facts.File{Env: envfiles.Dockerfile(src)}
 	default:
-		if !a.worthParsing(st.fe, src) {
+		if st.fe.language == "go" {
+			st.netHTTP = bytes.Contains(src, []byte(`"net/http"`))
+		}
+		parts, ok := a.parts(st.fe, src)
+		if !ok {
 			st.facts = &facts.File{}
 			return st
 		}
-		f, err := st.fe.extract(fctx, e.rel, src)
+		f, err := st.fe.extract(fctx, e.rel, src, parts)
 		switch {
 		case errors.Is(err, treesitter.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 			st.diag = diag(e.rel, "timeout", fmt.Sprintf("analysis took longer than %s; file skipped", a.opts.FileTimeout))
@@ -511,23 +517,57 @@ func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte,
 	return st
 }
 
-// worthParsing is the cheap prefilter: a file that names no provider
-// package and no env-reading token cannot produce findings.
-func (a *Analyzer) worthParsing(fe *frontEnd, src []byte) bool {
-	a.prefilterOnce.Do(func() {
-		a.prefilters = map[*frontEnd]*prefilter{}
-		for _, f := range extFrontEnds {
-			if _, ok := a.prefilters[f]; !ok {
-				all := append(append([][]byte(nil), f.envNeedles...), a.ix.needles[f.ecosystem]...)
-				all = append(all, routeNeedles[f.language]...)
-				a.prefilters[f] = newPrefilter(all)
-			}
-		}
-	})
-	return a.prefilters[fe].match(src)
+// fileFilters are one language's prefilters.
+type fileFilters struct {
+	env, imports, mounts, routes *prefilter
 }
 
-var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".use(\"/", ".use('/", ".get(\"/auth", ".get('/auth",
+// parts is the cheap prefilter: a file that names no provider package and
+// no env-reading token cannot produce findings of its own and is not parsed
+// at all; one that does is queried only for what it can contribute: calls
+// (SDK clients) when it names a provider, routes when it registers or
+// mounts routes that look like webhooks or callbacks (the signature check
+// itself may sit in a helper elsewhere).
+func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
+	a.prefilterOnce.Do(func() {
+		a.filters = map[*frontEnd]*fileFilters{}
+		for _, f := range extFrontEnds {
+			if _, ok := a.filters[f]; !ok {
+				a.filters[f] = &fileFilters{
+					env:     newPrefilter(f.envNeedles),
+					imports: newPrefilter(a.ix.needles[f.ecosystem]),
+					mounts:  newPrefilter(mountNeedles[f.language]),
+					routes:  newPrefilter(routeNeedles[f.language]),
+				}
+			}
+		}
+		a.hookFilter = newPrefilter(hookNeedles)
+	})
+	ff := a.filters[fe]
+	if ff.mounts.match(src) {
+		return treesitter.All, true
+	}
+	imports := ff.imports.match(src)
+	if (imports || ff.routes.match(src)) && a.hookFilter.match(src) {
+		// A route that may be a webhook or callback, or a provider's
+		// webhook check that a route elsewhere may call.
+		return treesitter.All, true
+	}
+	if imports {
+		return treesitter.Calls, true
+	}
+	return treesitter.Base, ff.env.match(src)
+}
+
+// mountNeedles: files that mount routers under a prefix are parsed on sight.
+var mountNeedles = map[string][][]byte{
+	"javascript": needles(".use(\"/", ".use('/"),
+	"typescript": needles(".use(\"/", ".use('/"),
+}
+
+var hookNeedles = needles("ebhook", "Hook", "hook", "allback", "ignature", "redirect", "oauth", "OAuth")
+
+var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".get(\"/", ".get('/", ".all(\"/", ".all('/",
 	"export async function POST", "export function POST", "export const POST", "export async function GET", "export function GET")
 
 // routeNeedles make files that define routes or mounts worth parsing even
@@ -535,7 +575,7 @@ var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".use(\"/", ".
 var routeNeedles = map[string][][]byte{
 	"javascript": jsRouteNeedles,
 	"typescript": jsRouteNeedles,
-	"go":         needles("HandleFunc", ".POST(", ".Post(", ".Handle("),
+	"go":         needles("HandleFunc", ".POST(", ".Post(", ".Handle(", ".Route("),
 	"python":     needles(".route(", ".post(", "path("),
 	"ruby":       needles("post "),
 	"php":        needles("Route::"),

@@ -40,7 +40,10 @@ var placeholder = regexp.MustCompile(`^\$\{([A-Z_][A-Z0-9_]*)(:[^}]*)?\}`)
 type Lang struct {
 	Name     string
 	language *sitter.Language
-	query    *Query
+	query    *Query // everything: base, calls and routes
+	// variants[p] is the query for the parts p; a file is queried once,
+	// with the smallest variant that answers what the file can contribute.
+	variants [3]*Query
 	hooks    Hooks
 	parsers  sync.Pool
 }
@@ -65,20 +68,73 @@ type Hooks struct {
 // New compiles the language's query. It returns an error, never panics, so
 // a broken query shows up in tests and at start-up, not mid-scan.
 func New(name string, language *sitter.Language, query []byte, hooks Hooks) (*Lang, error) {
-	q, err := CompileQuery(query, language)
-	if err != nil {
-		return nil, fmt.Errorf("%s query: %w", name, err)
+	base, calls, routes := splitSections(query)
+	var variants [3]*Query
+	for i, src := range [][]byte{base, join(base, calls), join(base, calls, routes)} {
+		q, err := CompileQuery(src, language)
+		if err != nil {
+			for _, v := range variants[:i] {
+				v.Close()
+			}
+			return nil, fmt.Errorf("%s query: %w", name, err)
+		}
+		variants[i] = q
 	}
+	q := variants[All]
 	if hooks.ArgsField == "" {
 		hooks.ArgsField = "arguments"
 	}
-	l := &Lang{Name: name, language: language, query: q, hooks: hooks}
+	l := &Lang{Name: name, language: language, query: q, variants: variants, hooks: hooks}
 	l.parsers.New = func() any {
 		p := sitter.NewParser()
 		p.SetLanguage(language)
 		return p
 	}
 	return l, nil
+}
+
+// Parts says which sections of a language's query a file needs.
+type Parts int
+
+// Query sections. The .scm files mark them with CallsSection and
+// RoutesSection comment lines.
+const (
+	// Base: imports and environment reads.
+	Base Parts = iota
+	// Calls adds calls and constructor expressions (SDK clients).
+	Calls
+	// All adds routes, mounts, functions, event types and options.
+	All
+)
+
+// Section markers in the .scm files.
+const (
+	CallsSection  = "; ---- calls"
+	RoutesSection = "; ---- routes"
+)
+
+func splitSections(src []byte) (base, calls, routes []byte) {
+	s := string(src)
+	ci, ri := strings.Index(s, CallsSection), strings.Index(s, RoutesSection)
+	switch {
+	case ci < 0 && ri < 0:
+		return src, nil, nil
+	case ci < 0:
+		return []byte(s[:ri]), nil, []byte(s[ri:])
+	case ri < 0:
+		return []byte(s[:ci]), []byte(s[ci:]), nil
+	case ci < ri:
+		return []byte(s[:ci]), []byte(s[ci:ri]), []byte(s[ri:])
+	}
+	return []byte(s[:ri]), []byte(s[ci:]), []byte(s[ri:ci])
+}
+
+func join(parts ...[]byte) []byte {
+	var out []byte
+	for _, p := range parts {
+		out = append(append(out, p...), '\n')
+	}
+	return out
 }
 
 // MustNew is New for package-level variables whose queries are covered by
@@ -276,8 +332,17 @@ func satisfies(preds []predicate, m *sitter.QueryMatch, src []byte) bool {
 	return true
 }
 
-// Extract parses src and returns its facts.
+// Extract parses src and returns all its facts.
 func (l *Lang) Extract(ctx context.Context, src []byte) (*facts.File, error) {
+	return l.ExtractParts(ctx, src, All)
+}
+
+// ExtractParts parses src and returns the facts of the given parts.
+func (l *Lang) ExtractParts(ctx context.Context, src []byte, parts Parts) (*facts.File, error) {
+	if parts < Base || parts > All {
+		parts = All
+	}
+	q := l.variants[parts]
 	tree, err := l.Parse(ctx, src)
 	if err != nil {
 		return nil, err
@@ -290,11 +355,11 @@ func (l *Lang) Extract(ctx context.Context, src []byte) (*facts.File, error) {
 	}
 	envAt := map[uint32]int{} // start byte of @env -> index in out.Env
 	seenCall := map[uint32]bool{}
-	Matches(l.query, root, src, func(m *sitter.QueryMatch) bool {
+	Matches(q, root, src, func(m *sitter.QueryMatch) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		l.collect(m, src, out, envAt, seenCall)
+		l.collect(q, m, src, out, envAt, seenCall)
 		return true
 	})
 	if err := ctx.Err(); err != nil {
@@ -303,7 +368,7 @@ func (l *Lang) Extract(ctx context.Context, src []byte) (*facts.File, error) {
 	return out, nil
 }
 
-func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt map[uint32]int, seenCall map[uint32]bool) {
+func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.File, envAt map[uint32]int, seenCall map[uint32]bool) {
 	var (
 		imp              *facts.Import
 		impNode, impSpan *sitter.Node
@@ -320,7 +385,7 @@ func (l *Lang) collect(m *sitter.QueryMatch, src []byte, out *facts.File, envAt 
 		methods                   []string
 	)
 	for _, c := range m.Captures {
-		name := l.query.q.CaptureNameForId(c.Index)
+		name := q.q.CaptureNameForId(c.Index)
 		n := c.Node
 		switch {
 		case strings.HasPrefix(name, "_"):

@@ -14,6 +14,14 @@
   function: (import)
   arguments: (arguments . (string) @import.dynamic_import)) @import.span
 
+; const webhooks = require("./webhooks")
+(variable_declarator
+  name: (identifier) @import.alias
+  value: (call_expression
+    function: (identifier) @_req
+    arguments: (arguments . (string) @import.require))
+  (#eq? @_req "require")) @import.span
+
 ; ---- environment reads -----------------------------------------------------
 ; process.env.NAME
 (member_expression
@@ -101,14 +109,6 @@
     property: (property_identifier) @_use)
   arguments: (arguments . (string) @mount.prefix . (_) @mount.target)
   (#match? @_use "^(use|register|route)$")) @mount
-
-; const webhooks = require("./webhooks")
-(variable_declarator
-  name: (identifier) @import.alias
-  value: (call_expression
-    function: (identifier) @_req
-    arguments: (arguments . (string) @import.require))
-  (#eq? @_req "require")) @import.span
 
 ; named functions
 (function_declaration name: (identifier) @func.name) @func

@@ -3,6 +3,7 @@
 package typescript
 
 import (
+	"bytes"
 	_ "embed"
 
 	"github.com/smacker/go-tree-sitter/typescript/tsx"
@@ -15,8 +16,9 @@ import (
 //go:embed queries.scm
 var extra []byte
 
-// QuerySource is the full TypeScript query.
-var QuerySource = append(append(append([]byte{}, javascript.QuerySource...), '\n'), extra...)
+// QuerySource is the full TypeScript query: the TypeScript-only patterns
+// join the JavaScript query's base section.
+var QuerySource = bytes.Replace(javascript.QuerySource, []byte(treesitter.CallsSection), append(append(append([]byte{}, extra...), '\n'), treesitter.CallsSection...), 1)
 
 var (
 	// TS is the compiled .ts front end.
