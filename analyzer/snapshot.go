@@ -621,6 +621,15 @@ func evidenceLines(f *facts.File, src []byte) []string {
 	for _, x := range f.Deps {
 		want[x.Span.StartLine] = true
 	}
+	for _, x := range f.Routes {
+		want[x.Span.StartLine] = true
+	}
+	for _, x := range f.Funcs {
+		want[x.Span.StartLine] = true
+	}
+	for _, x := range f.Props {
+		want[x.Span.StartLine] = true
+	}
 	if len(want) == 0 {
 		return nil
 	}
