@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -44,6 +45,11 @@ OAuth callbacks. --json prints {"services": [...], "findings": [...],
 				return fmt.Errorf("scan: %w", err)
 			case !st.IsDir():
 				return fmt.Errorf("scan: %s is not a directory", args[0])
+			}
+			if os.Getenv("GOMEMLIMIT") == "" {
+				// A scan holds little live data; keep the garbage collector
+				// from letting a very large tree grow the heap freely.
+				debug.SetMemoryLimit(256 << 20)
 			}
 			a := analyzer.New(analyzer.Options{NoGoPackages: noGoPackages})
 			res, err := a.Analyze(cmd.Context(), root, analyzer.Request{Full: true})

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestScanExample runs `patchbay scan --json` on the bundled example and
+// checks the documented shape: services, findings with camelCase fields and
+// enum names, the Stripe webhook with its events, the Auth0 callback.
+func TestScanExample(t *testing.T) {
+	cmd := newScanCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetArgs([]string{"--json", "--no-go-packages", "../../testdata/example"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Services []struct {
+			Path, Language string
+			Frameworks     []string
+		}
+		Findings []struct {
+			Kind, Provider string
+			Location       struct {
+				Path      string
+				StartLine int
+			}
+			EnvVar  *struct{ Name string }
+			Webhook *struct {
+				Route, Method string
+				Events        []string
+			}
+			Callback *struct{ Route string }
+		}
+		Diagnostics []json.RawMessage
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	if res.Diagnostics == nil {
+		t.Error("diagnostics array missing")
+	}
+	if len(res.Services) != 2 {
+		t.Fatalf("services = %+v", res.Services)
+	}
+	var hook, callback, env bool
+	for _, f := range res.Findings {
+		switch {
+		case f.Kind == "WEBHOOK_HANDLER" && f.Provider == "stripe":
+			hook = f.Webhook.Route == "/api/webhooks/stripe" && f.Webhook.Method == "POST" && len(f.Webhook.Events) == 3
+		case f.Kind == "OAUTH_CALLBACK" && f.Provider == "auth0":
+			callback = f.Callback.Route == "/auth/callback"
+		case f.Kind == "ENV_REFERENCE" && f.EnvVar != nil && f.EnvVar.Name == "STRIPE_SECRET_KEY" && f.Location.StartLine > 0:
+			env = true
+		}
+	}
+	if !hook || !callback || !env {
+		t.Fatalf("webhook %v, callback %v, env %v in\n%s", hook, callback, env, out.String())
+	}
+}
+
+func TestScanHumanAndErrors(t *testing.T) {
+	cmd := newScanCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetArgs([]string{"../../testdata/example"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"example-api", "stripe", "webhook POST /api/webhooks/stripe · 3 events"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("human output lacks %q:\n%s", want, out.String())
+		}
+	}
+	cmd = newScanCmd()
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"/does/not/exist"})
+	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("missing dir: %v", err)
+	}
+}
