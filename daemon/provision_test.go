@@ -14,17 +14,16 @@ import (
 
 	"github.com/patchbay-dev/patchbay/daemon"
 	"github.com/patchbay-dev/patchbay/engine"
-	"github.com/patchbay-dev/patchbay/engine/enginetest"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
 )
 
 func TestEnvironmentAndProvisionServices(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	stripe := enginetest.NewStripe()
-	t.Cleanup(stripe.Server.Close)
+	stripe := stripetest.New(t)
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +37,7 @@ func TestEnvironmentAndProvisionServices(t *testing.T) {
 			{Kind: patchbayv1.FindingKind_ENV_REFERENCE, Provider: "stripe", Service: ".",
 				Detail: &patchbayv1.Finding_EnvVar{EnvVar: &patchbayv1.EnvVar{Name: "STRIPE_WEBHOOK_SECRET"}}},
 		}},
-		Types: []engine.ResourceType{engine.NewStripeWebhooks(engine.HTTPOptions{BaseURL: stripe.Server.URL})},
+		Types: []engine.ResourceType{engine.NewStripeWebhooks(engine.HTTPOptions{BaseURL: stripe.URL})},
 		Credentials: engine.CredentialFunc(func(context.Context, string, string) (engine.Credentials, error) {
 			return stripe.Credentials(), nil
 		}),

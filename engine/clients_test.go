@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -13,15 +14,17 @@ import (
 	"github.com/patchbay-dev/patchbay/engine"
 	"github.com/patchbay-dev/patchbay/engine/enginetest"
 	"github.com/patchbay-dev/patchbay/providers/auth0"
+	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/stripe"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 )
 
 func TestStripeWebhookClientAgainstFake(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := enginetest.NewStripe()
-	t.Cleanup(f.Server.Close)
-	w := stripe.NewWebhooks(f.Key, f.Server.URL, nil)
+	f := stripetest.New(t)
+	w := stripe.NewWebhooks(stripetest.TestKey, f.URL, nil)
 
 	params := stripe.WebhookEndpointParams{URL: "https://a.example/hook", EnabledEvents: []string{"invoice.paid", "charge.refunded"}}
 	first, err := w.Create(ctx, params, "key-1")
@@ -76,12 +79,12 @@ func TestStripeWebhookClientAgainstFake(t *testing.T) {
 		t.Errorf("17th endpoint: %v", err)
 	}
 
-	f.Throttle(1)
+	f.Inject(providertest.Fault{Kind: providertest.RateLimited, Path: "/v1/", Times: 1})
 	_, err = w.Get(ctx, first.ID)
 	if !errors.As(err, &se) || se.Status != 429 || !se.Retryable() || se.Definitive() {
 		t.Errorf("throttled: %v", err)
 	}
-	bad := stripe.NewWebhooks("sk_test_wrong", f.Server.URL, nil)
+	bad := stripe.NewWebhooks("sk_test_wrong", f.URL, nil)
 	if _, err := bad.List(ctx); !errors.As(err, &se) || se.Status != 401 || strings.Contains(err.Error(), "sk_test_wrong") {
 		t.Errorf("bad key: %v", err)
 	}
@@ -90,9 +93,8 @@ func TestStripeWebhookClientAgainstFake(t *testing.T) {
 func TestAuth0ManagementClientAgainstFake(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := enginetest.NewAuth0()
-	t.Cleanup(f.Server.Close)
-	m := auth0.NewManagement(f.Domain, f.ClientID, f.ClientSecret, f.Server.URL, nil)
+	f := auth0test.New(t)
+	m := auth0.NewManagement(auth0test.Domain, auth0test.ClientID, auth0test.ClientSecret, f.URL, nil)
 
 	app, err := m.CreateClient(ctx, auth0.Application{Name: "shop", AppType: "regular_web", Callbacks: []string{"http://a/cb", "http://b/cb"}})
 	if err != nil || app.ClientID == "" || app.ClientSecret == "" {
@@ -114,23 +116,17 @@ func TestAuth0ManagementClientAgainstFake(t *testing.T) {
 	if _, err := m.GetClient(ctx, "nope"); !errors.Is(err, auth0.ErrNotFound) {
 		t.Errorf("get missing: %v", err)
 	}
-	tokens := 0
-	for _, c := range f.Calls() {
-		if c == "POST /oauth/token" {
-			tokens++
-		}
-	}
-	if tokens != 1 {
+	if tokens := f.Count(http.MethodPost, "/oauth/token"); tokens != 1 {
 		t.Errorf("token requests = %d, want 1 (the token must be cached)", tokens)
 	}
 
-	f.Throttle(1, "2")
+	f.Inject(providertest.Fault{Kind: providertest.RateLimited, Path: "/api/v2/", Times: 1, RetryAfter: 2 * time.Second})
 	_, err = m.GetClient(ctx, app.ClientID)
 	var ae *auth0.APIError
 	if !errors.As(err, &ae) || ae.Status != 429 || !ae.Retryable() || ae.RetryAfter() != 2*time.Second || ae.Code != "too_many_requests" {
 		t.Errorf("throttled: %v (retry after %v)", err, ae.RetryAfter())
 	}
-	bad := auth0.NewManagement(f.Domain, f.ClientID, "wrong-secret-wrong-secret-wrong-secret", f.Server.URL, nil)
+	bad := auth0.NewManagement(auth0test.Domain, auth0test.ClientID, "wrong-secret-wrong-secret-wrong-secret", f.URL, nil)
 	_, err = bad.GetClient(ctx, app.ClientID)
 	if !errors.As(err, &ae) || ae.Status != 401 || ae.Code != "access_denied" || !ae.Definitive() || strings.Contains(err.Error(), "wrong-secret") {
 		t.Errorf("bad secret: %v", err)
@@ -149,7 +145,7 @@ func TestRetryAfterIsHonored(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	r.auth0.Throttle(1, "1")
+	r.auth0.Inject(providertest.Fault{Kind: providertest.RateLimited, Path: "/api/v2/", Times: 1, RetryAfter: time.Second})
 	if _, err := r.eng.Apply(context.Background(), p.ID, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -174,8 +170,8 @@ func TestMissingCredentialsSkipOneProvider(t *testing.T) {
 	if _, err := r.eng.Apply(context.Background(), p.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if len(r.stripe.Endpoints()) != 1 || len(r.auth0.Clients()) != 0 {
-		t.Errorf("stripe %v auth0 %v", r.stripe.Endpoints(), r.auth0.Clients())
+	if len(r.stripe.Endpoints()) != 1 || len(r.auth0.Apps()) != 0 {
+		t.Errorf("stripe %v auth0 %v", r.stripe.Endpoints(), r.auth0.Apps())
 	}
 }
 

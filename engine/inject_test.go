@@ -14,6 +14,7 @@ import (
 
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
 )
 
 func TestVariablesUseTheNamesTheCodeReads(t *testing.T) {
@@ -32,16 +33,16 @@ func TestVariablesUseTheNamesTheCodeReads(t *testing.T) {
 	for id := range r.stripe.Endpoints() {
 		whID = id
 	}
-	for id := range r.auth0.Clients() {
+	for id := range r.auth0.Apps() {
 		clientID = id
 	}
 	want := map[string]string{
 		"STRIPE_WEBHOOK_SECRET": r.stripe.Secret(whID),
 		"AUTH0_CLIENT_ID":       clientID,
-		"AUTH0_CLIENT_SECRET":   r.auth0.Clients()[clientID]["client_secret"].(string),
-		"AUTH0_ISSUER_BASE_URL": "https://" + r.auth0.Domain + "/",
+		"AUTH0_CLIENT_SECRET":   r.auth0.Apps()[clientID].ClientSecret,
+		"AUTH0_ISSUER_BASE_URL": "https://" + auth0test.Domain + "/",
 		// Not read by the code, so the canonical names are used.
-		"AUTH0_DOMAIN": r.auth0.Domain,
+		"AUTH0_DOMAIN": auth0test.Domain,
 		"APP_BASE_URL": "http://localhost:3000",
 	}
 	for n, w := range want {

@@ -83,8 +83,8 @@ func TestProvidersSubprocessKill(t *testing.T) {
 		r := newProviderRig(t)
 		r.secrets = &enginetest.FileSecrets{Path: filepath.Join(t.TempDir(), "secrets.json")}
 		r.open(nil)
-		cfg := helperConfig{DB: r.dbPath, Secrets: r.secrets.(*enginetest.FileSecrets).Path, Auth0URL: r.auth0.Server.URL,
-			StripeURL: r.stripe.Server.URL, Auth0: r.auth0.Credentials(), Stripe: r.stripe.Credentials()}
+		cfg := helperConfig{DB: r.dbPath, Secrets: r.secrets.(*enginetest.FileSecrets).Path, Auth0URL: r.auth0.URL,
+			StripeURL: r.stripe.URL, Auth0: r.auth0.Credentials(), Stripe: r.stripe.Credentials()}
 		runChild := func(phase string, changesInPhase int) string {
 			raw, _ := json.Marshal(cfg)
 			cmd := exec.Command(exe, "-test.run=^TestHelperApplyProcess$")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/store"
 )
 
@@ -26,13 +27,13 @@ func TestSecretsStayOutOfLogsStateAndPlans(t *testing.T) {
 		for id := range r.stripe.Endpoints() {
 			seen = append(seen, r.stripe.Secret(id))
 		}
-		for _, c := range r.auth0.Clients() {
-			seen = append(seen, c["client_secret"].(string))
+		for _, c := range r.auth0.Apps() {
+			seen = append(seen, c.ClientSecret)
 		}
 	}
 	var texts []string
-	r.auth0.Throttle(1, "0")
-	r.stripe.Throttle(1)
+	r.auth0.Inject(providertest.Fault{Kind: providertest.RateLimited, Path: "/api/v2/", Times: 1})
+	r.stripe.Inject(providertest.Fault{Kind: providertest.RateLimited, Path: "/v1/", Times: 1})
 	texts = append(texts, r.planApply().Summary())
 	collect()
 	env := r.env()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,8 +15,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/patchbay-dev/patchbay/engine"
-	"github.com/patchbay-dev/patchbay/engine/enginetest"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
 )
 
@@ -48,8 +51,8 @@ func shopFindings() ([]*patchbayv1.Service, []*patchbayv1.Finding) {
 type providerRig struct {
 	t       *testing.T
 	dbPath  string
-	auth0   *enginetest.Auth0
-	stripe  *enginetest.Stripe
+	auth0   *auth0test.Server
+	stripe  *stripetest.Server
 	secrets engine.SecretStore
 	st      *store.Store
 	eng     *engine.Engine
@@ -61,10 +64,8 @@ type providerRig struct {
 }
 
 func newProviderRig(t *testing.T) *providerRig {
-	r := &providerRig{t: t, dbPath: filepath.Join(t.TempDir(), "state.db"), auth0: enginetest.NewAuth0(), stripe: enginetest.NewStripe(),
+	r := &providerRig{t: t, dbPath: filepath.Join(t.TempDir(), "state.db"), auth0: auth0test.New(t), stripe: stripetest.New(t),
 		secrets: engine.NewMemorySecrets()}
-	t.Cleanup(r.auth0.Server.Close)
-	t.Cleanup(r.stripe.Server.Close)
 	r.open(nil)
 	if _, err := r.eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: root, Name: "local",
 		FrontendURL: "http://localhost:3000", ExtraOrigins: []string{"http://127.0.0.1:3000"}}); err != nil {
@@ -85,7 +86,7 @@ func (r *providerRig) open(kill func(string) bool) {
 	svcs, fs := shopFindings()
 	eng, err := engine.New(context.Background(), engine.Options{
 		Store: st, Secrets: r.secrets, Source: &engine.StaticSource{Services: svcs, Findings: fs},
-		Types: engine.DefaultTypes(engine.HTTPOptions{BaseURL: r.auth0.Server.URL}, engine.HTTPOptions{BaseURL: r.stripe.Server.URL}),
+		Types: engine.DefaultTypes(engine.HTTPOptions{BaseURL: r.auth0.URL}, engine.HTTPOptions{BaseURL: r.stripe.URL}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, profile string) (engine.Credentials, error) {
 			if profile != "default" {
 				return nil, fmt.Errorf("unexpected profile %q", profile)
@@ -131,9 +132,19 @@ func (r *providerRig) env() store.Environment {
 
 // checkProviders asserts one Auth0 client and one Stripe endpoint exist,
 // configured for the frontend URL, with their secrets captured.
+// urlLists are an Auth0 application's URL lists by property name, sorted.
+func urlLists(a auth0test.App) map[string][]string {
+	out := map[string][]string{"callbacks": a.Callbacks, "allowed_logout_urls": a.AllowedLogoutURLs,
+		"web_origins": a.WebOrigins, "allowed_origins": a.AllowedOrigins}
+	for k, v := range out {
+		out[k] = slices.Sorted(slices.Values(v))
+	}
+	return out
+}
+
 func (r *providerRig) checkProviders(front string) {
 	r.t.Helper()
-	clients := r.auth0.Clients()
+	clients := r.auth0.Apps()
 	if len(clients) != 1 {
 		r.t.Fatalf("auth0 clients = %d, want 1: %v", len(clients), clients)
 	}
@@ -146,12 +157,12 @@ func (r *providerRig) checkProviders(front string) {
 			"allowed_origins":     {"http://127.0.0.1:3000", front},
 		}
 		for field, w := range want {
-			if d := cmp.Diff(w, enginetest.StringList(c[field])); d != "" {
+			if d := cmp.Diff(w, urlLists(c)[field]); d != "" {
 				r.t.Errorf("auth0 %s (-want +got):\n%s", field, d)
 			}
 		}
 		sec, err := r.secrets.Get(context.Background(), "patchbay/"+env.ID+"/auth0/client/web/client_secret")
-		if err != nil || sec != c["client_secret"] {
+		if err != nil || sec != c.ClientSecret {
 			r.t.Errorf("auth0 client %s secret not captured: %v", id, err)
 		}
 	}
@@ -160,10 +171,10 @@ func (r *providerRig) checkProviders(front string) {
 		r.t.Fatalf("stripe endpoints = %d, want 1: %v", len(eps), eps)
 	}
 	for id, ep := range eps {
-		if ep["url"] != front+"/api/webhooks/stripe" {
-			r.t.Errorf("stripe url = %v", ep["url"])
+		if ep.URL != front+"/api/webhooks/stripe" {
+			r.t.Errorf("stripe url = %v", ep.URL)
 		}
-		if d := cmp.Diff([]string{"checkout.session.completed", "invoice.paid"}, enginetest.StringList(ep["enabled_events"])); d != "" {
+		if d := cmp.Diff([]string{"checkout.session.completed", "invoice.paid"}, slices.Sorted(slices.Values(ep.EnabledEvents))); d != "" {
 			r.t.Errorf("stripe events (-want +got):\n%s", d)
 		}
 		sec, err := r.secrets.Get(context.Background(), "patchbay/"+env.ID+"/stripe/webhook_endpoint/web/api/webhooks/stripe/webhook_secret")
@@ -176,8 +187,8 @@ func (r *providerRig) checkProviders(front string) {
 func TestProvidersPlanApplyURLChangeDestroy(t *testing.T) {
 	t.Parallel()
 	r := newProviderRig(t)
-	r.auth0.Throttle(2, "0")
-	r.stripe.Throttle(1)
+	r.auth0.Inject(providertest.Fault{Kind: providertest.RateLimited, Path: "/api/v2/", Times: 2})
+	r.stripe.Inject(providertest.Fault{Kind: providertest.RateLimited, Path: "/v1/", Times: 1})
 	p := r.planApply()
 	if !strings.Contains(p.Summary(), "OAuth callback /api/auth/callback at web/app/api/auth/[auth0]/route.ts:3") {
 		t.Errorf("plan does not say why:\n%s", p.Summary())
@@ -212,9 +223,9 @@ func TestProvidersPlanApplyURLChangeDestroy(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.checkProviders("https://shop.example.dev")
-	for _, c := range r.auth0.Clients() {
-		for _, f := range []string{"callbacks", "allowed_logout_urls", "web_origins", "allowed_origins"} {
-			for _, u := range enginetest.StringList(c[f]) {
+	for _, c := range r.auth0.Apps() {
+		for f, urls := range urlLists(c) {
+			for _, u := range urls {
 				if strings.Contains(u, "localhost:3000") {
 					t.Errorf("stale URL %s left in auth0 %s", u, f)
 				}
@@ -226,7 +237,7 @@ func TestProvidersPlanApplyURLChangeDestroy(t *testing.T) {
 	if _, err := r.eng.Destroy(context.Background(), root, "local", nil); err != nil {
 		t.Fatal(err)
 	}
-	if n, m := len(r.auth0.Clients()), len(r.stripe.Endpoints()); n != 0 || m != 0 {
+	if n, m := len(r.auth0.Apps()), len(r.stripe.Endpoints()); n != 0 || m != 0 {
 		t.Errorf("after destroy: %d auth0 clients, %d stripe endpoints", n, m)
 	}
 }
@@ -240,7 +251,7 @@ func TestProvidersAdoptionNeverDeletes(t *testing.T) {
 	if !strings.Contains(p.Summary(), "< adopt auth0 client") {
 		t.Fatalf("not adopted:\n%s", p.Summary())
 	}
-	callbacks := func() []string { return enginetest.StringList(r.auth0.Clients()[existing]["callbacks"]) }
+	callbacks := func() []string { return urlLists(r.auth0.Apps()[existing])["callbacks"] }
 	if d := cmp.Diff([]string{"http://localhost:3000/api/auth/callback", "http://localhost:3000/theirs"}, callbacks()); d != "" {
 		t.Errorf("callbacks after adoption (-want +got):\n%s", d)
 	}
@@ -262,7 +273,7 @@ func TestProvidersAdoptionNeverDeletes(t *testing.T) {
 	if _, err := r.eng.Destroy(context.Background(), root, "local", nil); err != nil {
 		t.Fatal(err)
 	}
-	clients := r.auth0.Clients()
+	clients := r.auth0.Apps()
 	if _, ok := clients[existing]; !ok || len(clients) != 1 {
 		t.Errorf("destroy touched the adopted client: %v", clients)
 	}

@@ -13,8 +13,9 @@ import (
 
 	"github.com/99designs/keyring"
 
-	"github.com/patchbay-dev/patchbay/engine/enginetest"
 	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/vault"
 )
 
@@ -30,9 +31,7 @@ func TestProvisioningThroughTheRealDaemon(t *testing.T) {
 		t.Skip("git not installed")
 	}
 	home := shortHome(t)
-	auth0, stripe := enginetest.NewAuth0(), enginetest.NewStripe()
-	t.Cleanup(auth0.Server.Close)
-	t.Cleanup(stripe.Server.Close)
+	auth0, stripe := auth0test.New(t), stripetest.New(t)
 	const passphrase = "patchbay test passphrase"
 	v, err := vault.Open(vault.Options{Home: home, Backends: []keyring.BackendType{keyring.FileBackend}, Passphrase: passphrase,
 		Getenv: func(string) string { return "" }})
@@ -47,7 +46,7 @@ func TestProvisioningThroughTheRealDaemon(t *testing.T) {
 	ws := filepath.Join(t.TempDir(), "shop")
 	copyDir(t, filepath.Join("..", "..", "testdata", "provision", "shop"), ws)
 	env := append(os.Environ(), "PATCHBAY_HOME="+home, "PATCHBAY_KEYRING_BACKEND=file", "PATCHBAY_KEYRING_PASSPHRASE="+passphrase,
-		"PATCHBAY_ENDPOINT_AUTH0="+auth0.Server.URL, "PATCHBAY_ENDPOINT_STRIPE="+stripe.Server.URL)
+		"PATCHBAY_ENDPOINT_AUTH0="+auth0.URL, "PATCHBAY_ENDPOINT_STRIPE="+stripe.URL)
 	pb := func(args ...string) string {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -96,7 +95,7 @@ func TestProvisioningThroughTheRealDaemon(t *testing.T) {
 		t.Error("the webhook secret is in the state database")
 	}
 	pb("destroy", "--workspace", ws, "--yes")
-	if len(stripe.Endpoints()) != 0 || len(auth0.Clients()) != 0 {
-		t.Errorf("destroy left %v %v", stripe.Endpoints(), auth0.Clients())
+	if len(stripe.Endpoints()) != 0 || len(auth0.Apps()) != 0 {
+		t.Errorf("destroy left %v %v", stripe.Endpoints(), auth0.Apps())
 	}
 }

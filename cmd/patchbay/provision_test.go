@@ -19,8 +19,9 @@ import (
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/daemon"
 	"github.com/patchbay-dev/patchbay/engine"
-	"github.com/patchbay-dev/patchbay/engine/enginetest"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
 )
 
@@ -58,9 +59,7 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	if out, err := exec.Command("git", "-C", ws, "init", "-q").CombinedOutput(); err != nil {
 		t.Fatalf("git init: %v %s", err, out)
 	}
-	auth0, stripe := enginetest.NewAuth0(), enginetest.NewStripe()
-	t.Cleanup(auth0.Server.Close)
-	t.Cleanup(stripe.Server.Close)
+	auth0, stripe := auth0test.New(t), stripetest.New(t)
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +70,7 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 		// The real analyzer finds the webhook handler, its events, the
 		// nextjs-auth0 callback route and the variables the code reads.
 		Source: daemon.AnalyzerSource{Analyzer: analyzer.New(analyzer.Options{})},
-		Types:  engine.DefaultTypes(engine.HTTPOptions{BaseURL: auth0.Server.URL}, engine.HTTPOptions{BaseURL: stripe.Server.URL}),
+		Types:  engine.DefaultTypes(engine.HTTPOptions{BaseURL: auth0.URL}, engine.HTTPOptions{BaseURL: stripe.URL}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
 			if provider == "auth0" {
 				return auth0.Credentials(), nil
@@ -144,7 +143,7 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &vars); err != nil {
 		t.Fatalf("env json: %v\n%s", err, out)
 	}
-	if vars["STRIPE_WEBHOOK_SECRET"] != whsec || vars["AUTH0_CLIENT_ID"] == "" || vars["AUTH0_ISSUER_BASE_URL"] != "https://"+auth0.Domain+"/" {
+	if vars["STRIPE_WEBHOOK_SECRET"] != whsec || vars["AUTH0_CLIENT_ID"] == "" || vars["AUTH0_ISSUER_BASE_URL"] != "https://"+auth0test.Domain+"/" {
 		t.Errorf("env vars = %v", vars)
 	}
 	if !strings.Contains(out, "note: STRIPE_SECRET_KEY is not provided") {
@@ -182,8 +181,8 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	if urls := stripe.EndpointURLs(); len(urls) != 1 || urls[0] != "https://shop.example.dev/api/webhooks/stripe" {
 		t.Errorf("stripe URLs = %v", urls)
 	}
-	for _, c := range auth0.Clients() {
-		if got := enginetest.StringList(c["callbacks"]); len(got) != 1 || got[0] != "https://shop.example.dev/api/auth/callback" {
+	for _, c := range auth0.Apps() {
+		if got := c.Callbacks; len(got) != 1 || got[0] != "https://shop.example.dev/api/auth/callback" {
 			t.Errorf("auth0 callbacks = %v", got)
 		}
 	}
@@ -199,8 +198,8 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	}
 
 	must(newDestroyCmd, "--workspace", ws, "--yes")
-	if len(stripe.Endpoints()) != 0 || len(auth0.Clients()) != 0 {
-		t.Errorf("destroy left %v and %v", stripe.Endpoints(), auth0.Clients())
+	if len(stripe.Endpoints()) != 0 || len(auth0.Apps()) != 0 {
+		t.Errorf("destroy left %v and %v", stripe.Endpoints(), auth0.Apps())
 	}
 	must(newEnvCmd, "delete", "local", "--workspace", ws)
 	if out := must(newEnvCmd, "list", "--workspace", ws); !strings.Contains(out, "no environments") {

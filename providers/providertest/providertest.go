@@ -75,6 +75,10 @@ type Server struct {
 	mu       sync.Mutex
 	faults   []*Fault
 	requests []Request
+
+	changeMu    sync.Mutex
+	changes     int
+	afterChange func(n int)
 }
 
 // T is what fakes need from their owner: *testing.T and *testing.B
@@ -159,6 +163,40 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+}
+
+// SetAfterChange installs fn (nil removes it). Stateful fakes call it
+// through Changed after a request changed their state and before the answer
+// is written, still holding their own lock: a crash test kills the client
+// there, so the provider has acted but the client never hears of it.
+func (s *Server) SetAfterChange(fn func(n int)) {
+	s.changeMu.Lock()
+	defer s.changeMu.Unlock()
+	s.afterChange = fn
+}
+
+// Changed counts one state change and runs the AfterChange hook with the
+// running count.
+func (s *Server) Changed() {
+	s.changeMu.Lock()
+	defer s.changeMu.Unlock()
+	s.changes++
+	if s.afterChange != nil {
+		s.afterChange(s.changes)
+	}
+}
+
+// Count is how many requests with this method and path the fake received.
+func (s *Server) Count(method, path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.requests {
+		if r.Method == method && r.Path == path {
+			n++
+		}
+	}
+	return n
 }
 
 // Requests returns the requests received so far.
