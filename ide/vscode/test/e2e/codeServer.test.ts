@@ -20,6 +20,8 @@ const patchbayBin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extension
 const fakesBin = path.resolve(process.env.PATCHBAY_FAKES_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay-fakes"));
 const sampleWorkspace = path.join(extensionRoot, "..", "..", "testdata", "provision", "shop");
 const artifacts = path.join(extensionRoot, "test-results", "e2e");
+// The frontend URL of the environment the test creates and provisions.
+const frontendURL = "http://localhost:3000";
 
 function why(): string | false {
   if (!codeServer || !fs.existsSync(codeServer)) return "set CODE_SERVER to a code-server 4.100.3 binary (see README: Test)";
@@ -212,7 +214,7 @@ describe("extension in code-server", { skip }, () => {
   });
 
   it("the callback lens plans the Auth0 application for the environment's URLs", async () => {
-    execFileSync(patchbayBin, ["env", "create", "local", "--workspace", workspace, "--frontend-url", "http://localhost:3000", "--home", home], {
+    execFileSync(patchbayBin, ["env", "create", "local", "--workspace", workspace, "--frontend-url", frontendURL, "--home", home], {
       env: { ...process.env, PATCHBAY_HOME: home },
     });
     // nextjs-auth0 serves its callback by default, so the finding (and the
@@ -235,11 +237,7 @@ describe("extension in code-server", { skip }, () => {
     await page.screenshot({ path: path.join(artifacts, "6-plan.png") });
   });
 
-  // The Auth0 fake patchbay-fakes serves (providers/auth0/auth0test) validates
-  // credentials but does not implement POST /api/v2/clients yet, so the
-  // create step fails with 405 there. Kept as a TODO that still runs, shows
-  // the apply outcome in the panel and screenshots it.
-  it("approving applies the plan with progress; the callback URLs are checked at the Auth0 fake", { todo: "the Auth0 fake in patchbay-fakes cannot create clients yet (405)" }, async () => {
+  it("approving applies the plan with progress; the Auth0 fake then holds the environment's callback URLs", async () => {
     const plan = webview();
     await plan.locator("#approve").click();
     await plan.locator("#outcome:not([hidden])").waitFor({ timeout: 60_000 });
@@ -247,17 +245,47 @@ describe("extension in code-server", { skip }, () => {
     const rows = await plan.locator("tr[data-step-id] .state").allTextContents();
     await page.screenshot({ path: path.join(artifacts, "7-apply.png") });
     assert.match(outcome, /^completed/, `apply outcome: ${outcome}; steps: ${rows.join(" | ")}`);
-    // Ask the fake itself, with the credentials it issued, what the app now allows.
+    assert.ok(rows.length > 0 && rows.every((r) => /^done/.test(r)), `step states after apply: ${rows.join(" | ")}`);
+
+    // What the app should allow: the environment's frontend URL joined with
+    // the callback and logout routes the analyzer detects in the workspace
+    // (the same scan the daemon runs), plus the bare frontend URL for logout
+    // and its origin for web origins, as the engine derives them.
+    const scan = JSON.parse(execFileSync(patchbayBin, ["scan", "--json", workspace], { encoding: "utf8" })) as {
+      findings: { kind: string; provider?: string; callback?: { route?: string; logoutRoutes?: string[] } }[];
+    };
+    const callbacks = scan.findings.filter((f) => f.kind === "OAUTH_CALLBACK" && f.provider === "auth0").map((f) => f.callback ?? {});
+    assert.ok(callbacks.length > 0, "the scan detects the nextjs-auth0 callback");
+    const sorted = (xs: string[]) => [...new Set(xs)].sort();
+    const want = {
+      callbacks: sorted(callbacks.map((c) => frontendURL + c.route)),
+      allowed_logout_urls: sorted([frontendURL, ...callbacks.flatMap((c) => (c.logoutRoutes ?? []).map((r) => frontendURL + r))]),
+      web_origins: [new URL(frontendURL).origin],
+    };
+
+    // Ask the fake itself, through the Management API with a token for the
+    // credentials it printed, what the application now allows.
     const base = fakeEnv.PATCHBAY_ENDPOINT_AUTH0;
     const c = fakeCreds.auth0;
-    const tok = await fetch(`${base}/oauth/token`, {
+    const tokenResp = await fetch(`${base}/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ grant_type: "client_credentials", client_id: c.client_id, client_secret: c.client_secret, audience: `https://${c.domain}/api/v2/` }),
-    }).then((r) => r.json() as Promise<{ access_token: string }>);
-    const clients = (await fetch(`${base}/api/v2/clients`, { headers: { authorization: `Bearer ${tok.access_token}` } }).then((r) => r.json())) as { name?: string; callbacks?: string[] }[];
-    const app = clients.find((x) => x.name === "shop-shop-local");
-    assert.ok(app, `clients at the fake: ${JSON.stringify(clients.map((x) => x.name))}`);
-    assert.deepEqual(app.callbacks, ["http://localhost:3000/api/auth/callback"]);
+    });
+    assert.equal(tokenResp.status, 200, `token: ${await tokenResp.clone().text()}`);
+    const tok = (await tokenResp.json()) as { access_token: string };
+    const listResp = await fetch(`${base}/api/v2/clients?per_page=100`, { headers: { authorization: `Bearer ${tok.access_token}` } });
+    assert.equal(listResp.status, 200, `list clients: ${await listResp.clone().text()}`);
+    type App = { client_id: string; name: string; callbacks: string[]; allowed_logout_urls: string[]; web_origins: string[] };
+    const apps = (await listResp.json()) as App[];
+    // Every application but the fake's own (whose credentials Patchbay uses) was made by the apply.
+    const made = apps.filter((x) => x.client_id !== c.client_id);
+    assert.equal(made.length, 1, `one application for the environment; applications at the fake: ${JSON.stringify(apps.map((x) => x.name))}`);
+    const app = made[0];
+    assert.match(app.name, /-local$/, "named after the environment");
+    assert.deepEqual(
+      { callbacks: sorted(app.callbacks), allowed_logout_urls: sorted(app.allowed_logout_urls), web_origins: sorted(app.web_origins) },
+      want,
+    );
   });
 });
