@@ -52,8 +52,12 @@ func Start(p providertest.T) Fakes {
 		}
 		f.Credentials[provider] = values
 	}
-	set("stripe", stripetest.New(p).URL, map[string]string{"secret_key": stripetest.TestKey}, "STRIPE")
-	set("auth0", auth0test.New(p).URL, map[string]string{"domain": auth0test.Domain, "client_id": auth0test.ClientID, "client_secret": auth0test.ClientSecret}, "AUTH0")
+	// Stripe and Auth0 are stateful: provisioning through the daemon (an
+	// editor run's apply) creates webhook endpoints and applications there.
+	st := stripetest.New(p)
+	set("stripe", st.URL, st.Credentials(), "STRIPE")
+	a0 := auth0test.New(p)
+	set("auth0", a0.URL, a0.Credentials(), "AUTH0")
 	set("aws", awstest.New(p, aws.RequiredActions...).URL, map[string]string{"access_key_id": awstest.KeyID, "secret_access_key": awstest.Secret}, "AWS")
 	set("azure", azuretest.New(p).URL, map[string]string{"tenant_id": azuretest.TenantID, "client_id": azuretest.ClientID, "client_secret": azuretest.ClientSecret,
 		"subscription_id": azuretest.SubscriptionID, "resource_group": azuretest.ResourceGroup}, "AZURE")

@@ -6,7 +6,10 @@ import (
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/auth0"
 	"github.com/patchbay-dev/patchbay/providers/catalog"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
+	"github.com/patchbay-dev/patchbay/providers/stripe"
 )
 
 // Every credential the command prints passes its provider's live check
@@ -31,5 +34,34 @@ func TestEveryPrintedCredentialWorks(t *testing.T) {
 	}
 	if len(f.Credentials) != 15 {
 		t.Errorf("%d providers, want 15", len(f.Credentials))
+	}
+}
+
+// The Stripe and Auth0 fakes the command serves provision, so an editor
+// run can apply a plan and read the result back: the printed credentials
+// create a webhook endpoint and an application.
+func TestServedFakesProvision(t *testing.T) {
+	f := Start(t)
+	ctx := context.Background()
+	base := func(key string) string { return f.Env[providertest.EndpointEnv(key)] }
+
+	w := stripe.NewWebhooks(f.Credentials["stripe"]["secret_key"], base("STRIPE"), nil)
+	ep, err := w.Create(ctx, stripe.WebhookEndpointParams{URL: "http://localhost:3000/api/webhooks/stripe", EnabledEvents: []string{"invoice.paid"}}, "")
+	if err != nil || !strings.HasPrefix(ep.Secret, "whsec_") {
+		t.Fatalf("stripe create = %+v, %v", ep, err)
+	}
+	if got, err := w.List(ctx); err != nil || len(got) != 1 || got[0].ID != ep.ID {
+		t.Errorf("stripe list = %+v, %v", got, err)
+	}
+
+	c := f.Credentials["auth0"]
+	m := auth0.NewManagement(c["domain"], c["client_id"], c["client_secret"], base("AUTH0"), nil)
+	app, err := m.CreateClient(ctx, auth0.Application{Name: "shop-web-local", AppType: "regular_web", Callbacks: []string{"http://localhost:3000/api/auth/callback"}})
+	if err != nil || app.ClientSecret == "" {
+		t.Fatalf("auth0 create = %+v, %v", app, err)
+	}
+	got, err := m.GetClient(ctx, app.ClientID)
+	if err != nil || len(got.Callbacks) != 1 || got.Callbacks[0] != "http://localhost:3000/api/auth/callback" {
+		t.Errorf("auth0 read = %+v, %v", got, err)
 	}
 }
