@@ -309,10 +309,7 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 		lang = f.fe.language
 	}
 	evidence := func(sp facts.Span) string {
-		if int(sp.StartLine) >= 1 && int(sp.StartLine) <= len(f.lines) {
-			return f.lines[sp.StartLine-1]
-		}
-		return ""
+		return f.lines.line(sp.StartLine)
 	}
 	mk := func(kind patchbayv1.FindingKind, provider string, sp facts.Span, ev string) *patchbayv1.Finding {
 		return &patchbayv1.Finding{

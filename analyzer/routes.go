@@ -466,9 +466,7 @@ func (a *Analyzer) callbackFinding(sf *svcFiles, f *fileState, at facts.Span, pr
 
 func (a *Analyzer) locFinding(sf *svcFiles, f *fileState, at facts.Span, kind patchbayv1.FindingKind, provider string) *patchbayv1.Finding {
 	ev := ""
-	if int(at.StartLine) >= 1 && int(at.StartLine) <= len(f.lines) {
-		ev = f.lines[at.StartLine-1]
-	}
+	ev = f.lines.line(at.StartLine)
 	return &patchbayv1.Finding{
 		Kind:     kind,
 		Provider: provider,
@@ -509,10 +507,7 @@ func (a *Analyzer) defaultCallbacks(s *snapshot, dir string, si *serviceInfo) []
 }
 
 func lineOf(f *fileState, line uint32) string {
-	if int(line) >= 1 && int(line) <= len(f.lines) {
-		return f.lines[line-1]
-	}
-	return ""
+	return f.lines.line(line)
 }
 
 // majorIn reports whether a version constraint's first number is within

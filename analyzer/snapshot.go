@@ -67,7 +67,7 @@ type fileState struct {
 	manifest *manifests.Manifest
 	diag     *patchbayv1.Diagnostic
 	src      []byte // kept only while assembling evidence; nil afterwards
-	lines    []string
+	lines    evidence
 
 	// Findings are cached per (service, service manifests) so that an
 	// incremental analysis only rebuilds the changed files' findings.
@@ -86,7 +86,6 @@ type goModState struct {
 
 type walkEntry struct {
 	rel   string
-	abs   string
 	size  int64
 	mtime int64
 }
@@ -119,7 +118,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 				delete(next.files, rel)
 				continue
 			}
-			e := walkEntry{rel: rel, abs: abs}
+			e := walkEntry{rel: rel}
 			if err == nil {
 				e.size, e.mtime = fi.Size(), fi.ModTime().UnixNano()
 			}
@@ -137,7 +136,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 		// Overlays for files not on disk yet.
 		for rel := range overlays {
 			if !containsRel(entries, rel) && isCandidate(rel) {
-				todo = append(todo, walkEntry{rel: rel, abs: filepath.Join(root, filepath.FromSlash(rel))})
+				todo = append(todo, walkEntry{rel: rel})
 			}
 		}
 	}
@@ -336,7 +335,7 @@ func (a *Analyzer) walk(ctx context.Context, root string) ([]walkEntry, []*patch
 				diags = append(diags, diag(rel, "error", "cannot stat: "+errText(err)))
 				continue
 			}
-			out = append(out, walkEntry{rel: rel, abs: abs, size: fi.Size(), mtime: fi.ModTime().UnixNano()})
+			out = append(out, walkEntry{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano()})
 		}
 		// Depth-first in name order: push in reverse.
 		for i := len(subdirs) - 1; i >= 0; i-- {
@@ -383,7 +382,7 @@ func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEnt
 			defer wg.Done()
 			buf := make([]byte, 0, 64<<10)
 			for i := range next {
-				out[i] = a.analyzeFile(ctx, work[i], overlays[work[i].rel], &buf)
+				out[i] = a.analyzeFile(ctx, root, work[i], overlays[work[i].rel], &buf)
 			}
 		}()
 	}
@@ -408,7 +407,7 @@ func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEnt
 // front end becomes a diagnostic for that file.
 // analyzeFile reads into *buf (reused by the worker: nothing keeps a
 // reference to the file's bytes after this returns).
-func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte, buf *[]byte) (st *fileState) {
+func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, overlay []byte, buf *[]byte) (st *fileState) {
 	st = &fileState{rel: e.rel, size: e.size, mtime: e.mtime}
 	defer func() {
 		if r := recover(); r != nil {
@@ -440,7 +439,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, e walkEntry, overlay []byte,
 			st.diag = diag(e.rel, "skipped", fmt.Sprintf("file is larger than %d bytes", a.opts.MaxFileSize))
 			return st
 		}
-		b, err := readFile(e.abs, buf)
+		b, err := readFile(filepath.Join(root, filepath.FromSlash(e.rel)), buf)
 		if err != nil {
 			st.diag = diag(e.rel, "error", "cannot read: "+errText(err))
 			return st
@@ -602,53 +601,71 @@ func isMinified(base string, src []byte) bool {
 	return len(src)/lines > 500
 }
 
-// evidenceLines keeps the source lines that findings will quote, so the
-// file's bytes need not stay in memory.
-func evidenceLines(f *facts.File, src []byte) []string {
+// evidence holds the source lines that findings quote, sorted by line, so
+// the file's bytes need not stay in memory.
+type evidence []lineText
+
+type lineText struct {
+	line uint32
+	text string
+}
+
+// line returns the (trimmed) text of a 1-based line, "" if not kept.
+func (e evidence) line(n uint32) string {
+	i := sort.Search(len(e), func(i int) bool { return e[i].line >= n })
+	if i < len(e) && e[i].line == n {
+		return e[i].text
+	}
+	return ""
+}
+
+// evidenceLines keeps the source lines that findings may quote.
+func evidenceLines(f *facts.File, src []byte) evidence {
 	if f == nil {
 		return nil
 	}
-	want := map[uint32]bool{}
+	var want []uint32
+	add := func(sp facts.Span) { want = append(want, sp.StartLine) }
 	for _, x := range f.Imports {
-		want[x.Span.StartLine] = true
+		add(x.Span)
 	}
 	for _, x := range f.Env {
-		want[x.Span.StartLine] = true
+		add(x.Span)
 	}
 	for _, x := range f.Calls {
-		want[x.Span.StartLine] = true
+		add(x.Span)
 	}
 	for _, x := range f.Deps {
-		want[x.Span.StartLine] = true
+		add(x.Span)
 	}
 	for _, x := range f.Routes {
-		want[x.Span.StartLine] = true
+		add(x.Span)
 	}
 	for _, x := range f.Funcs {
-		want[x.Span.StartLine] = true
+		add(x.Span)
 	}
 	for _, x := range f.Props {
-		want[x.Span.StartLine] = true
+		add(x.Span)
 	}
 	if len(want) == 0 {
 		return nil
 	}
-	var lines []string
-	line := uint32(1)
-	startOff := 0
-	for i := 0; i <= len(src); i++ {
+	sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
+	var out evidence
+	line, start, k := uint32(1), 0, 0
+	for i := 0; i <= len(src) && k < len(want); i++ {
 		if i == len(src) || src[i] == '\n' {
-			if want[line] {
-				for uint32(len(lines)) < line {
-					lines = append(lines, "")
-				}
-				lines[line-1] = trimEvidence(string(src[startOff:i]))
+			for k < len(want) && want[k] < line {
+				k++
+			}
+			if k < len(want) && want[k] == line {
+				out = append(out, lineText{line, trimEvidence(string(src[start:i]))})
 			}
 			line++
-			startOff = i + 1
+			start = i + 1
 		}
 	}
-	return lines
+	return out
 }
 
 func trimEvidence(s string) string {

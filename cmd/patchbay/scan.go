@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/patchbay-dev/patchbay/analyzer"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
@@ -50,6 +51,7 @@ OAuth callbacks. --json prints {"services": [...], "findings": [...],
 				// A scan holds little live data; keep the garbage collector
 				// from letting a very large tree grow the heap freely.
 				debug.SetMemoryLimit(256 << 20)
+				debug.SetGCPercent(50)
 			}
 			a := analyzer.New(analyzer.Options{NoGoPackages: noGoPackages})
 			res, err := a.Analyze(cmd.Context(), root, analyzer.Request{Full: true})
@@ -70,55 +72,59 @@ OAuth callbacks. --json prints {"services": [...], "findings": [...],
 // (local) and analyze (through the daemon).
 func printAnalysis(w io.Writer, res *patchbayv1.AnalyzeResponse, asJSON bool) error {
 	if asJSON {
-		b, err := analysisJSON(res)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
+		return writeAnalysisJSON(w, res)
 	}
 	return printHuman(w, res)
 }
 
-// analysisJSON renders the response with protojson's field names and enum
-// names, and always has the services, findings and diagnostics arrays (even
-// when empty) so scripts can index them.
-func analysisJSON(res *patchbayv1.AnalyzeResponse) ([]byte, error) {
-	raw, err := protojson.Marshal(res)
-	if err != nil {
-		return nil, err
+// writeAnalysisJSON renders the response with protojson's field names and
+// enum names, one service, finding or diagnostic per line, and always has
+// the services, findings and diagnostics arrays (even when empty) so scripts
+// can index them. Elements are encoded one at a time: a 300,000-file scan
+// does not hold its whole output twice in memory.
+func writeAnalysisJSON(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
+	bw := &errWriter{w: w}
+	var line bytes.Buffer
+	item := func(m proto.Message) {
+		raw, err := protojson.Marshal(m)
+		if err != nil {
+			bw.err = err
+			return
+		}
+		line.Reset()
+		if err := json.Compact(&line, raw); err != nil {
+			bw.err = err
+			return
+		}
+		bw.printf("%s", line.Bytes())
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	buf.WriteString("{")
-	first := true
-	for _, k := range []string{"root", "services", "findings", "diagnostics", "stats"} {
-		v, ok := fields[k]
-		if !ok {
-			if k == "root" || k == "stats" {
-				continue
+	list := func(name string, n int, at func(int) proto.Message) {
+		bw.printf("  %q: [", name)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				bw.printf(",")
 			}
-			v = json.RawMessage("[]")
+			bw.printf("\n    ")
+			item(at(i))
 		}
-		if !first {
-			buf.WriteString(",")
+		if n > 0 {
+			bw.printf("\n  ")
 		}
-		first = false
-		kb, _ := json.Marshal(k)
-		buf.Write(kb)
-		buf.WriteString(":")
-		buf.Write(v)
+		bw.printf("]")
 	}
-	buf.WriteString("}")
-	var out bytes.Buffer
-	if err := json.Indent(&out, buf.Bytes(), "", "  "); err != nil {
-		return nil, err
+	root, _ := json.Marshal(res.GetRoot())
+	bw.printf("{\n  \"root\": %s,\n", root)
+	list("services", len(res.GetServices()), func(i int) proto.Message { return res.GetServices()[i] })
+	bw.printf(",\n")
+	list("findings", len(res.GetFindings()), func(i int) proto.Message { return res.GetFindings()[i] })
+	bw.printf(",\n")
+	list("diagnostics", len(res.GetDiagnostics()), func(i int) proto.Message { return res.GetDiagnostics()[i] })
+	if res.GetStats() != nil {
+		bw.printf(",\n  \"stats\": ")
+		item(res.GetStats())
 	}
-	out.WriteString("\n")
-	return out.Bytes(), nil
+	bw.printf("\n}\n")
+	return bw.err
 }
 
 func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
