@@ -2,6 +2,8 @@ package providertest
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +119,20 @@ func SecretNeedles(v string) []string {
 		out = append(out, v[len(v)/2-6:len(v)/2+6])
 	}
 	return out
+}
+
+// Do sends req to a fake and returns the answer with its body read; a
+// transport error fails the test.
+func Do(t testing.TB, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the answer: %v", req.Method, req.URL.Path, err)
+	}
+	return resp, raw
 }

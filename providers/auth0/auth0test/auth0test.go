@@ -98,12 +98,12 @@ func New(tb providertest.T) *Server {
 	s.Server = providertest.New(tb, writeFault)
 	s.add(ClientID, "Patchbay", Client{Secret: ClientSecret, Scopes: AllScopes})
 	s.Handle("POST /oauth/token", s.token)
-	s.Handle("GET /api/v2/clients", s.list)
-	s.Handle("POST /api/v2/clients", s.create)
-	s.Handle("GET /api/v2/clients/{id}", s.get)
-	s.Handle("PATCH /api/v2/clients/{id}", s.update)
-	s.Handle("DELETE /api/v2/clients/{id}", s.delete)
-	s.Handle("POST /api/v2/clients/{id}/rotate-secret", s.rotate)
+	s.Handle("GET /api/v2/clients", s.mgmt("read:clients", s.list))
+	s.Handle("POST /api/v2/clients", s.mgmt("create:clients", s.create))
+	s.Handle("GET /api/v2/clients/{id}", s.mgmt("read:clients", s.get))
+	s.Handle("PATCH /api/v2/clients/{id}", s.mgmt("update:clients", s.update))
+	s.Handle("DELETE /api/v2/clients/{id}", s.mgmt("delete:clients", s.delete))
+	s.Handle("POST /api/v2/clients/{id}/rotate-secret", s.mgmt("update:clients", s.rotate))
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) { MgmtError(w, http.StatusNotFound, "Not Found", "") })
 	return s
 }
@@ -336,13 +336,29 @@ func view(a *app, scopes []string, always bool, r *http.Request) map[string]any 
 	return m
 }
 
-func (s *Server) list(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	scopes, ok := s.auth(w, r, "read:clients")
-	if !ok {
-		return
+// mgmt wraps a Management API handler: it locks the fake, checks the
+// token's scope and, on routes naming a client, finds it (a is nil on the
+// collection routes).
+func (s *Server) mgmt(scope string, h func(w http.ResponseWriter, r *http.Request, scopes []string, a *app)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		scopes, ok := s.auth(w, r, scope)
+		if !ok {
+			return
+		}
+		var a *app
+		if id := r.PathValue("id"); id != "" {
+			if a = s.apps[id]; a == nil {
+				MgmtError(w, http.StatusNotFound, "The client does not exist", "inexistent_client")
+				return
+			}
+		}
+		h(w, r, scopes, a)
 	}
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, scopes []string, _ *app) {
 	q := r.URL.Query()
 	page, err1 := atoiDefault(q.Get("page"), 0)
 	per, err2 := atoiDefault(q.Get("per_page"), 50)
@@ -368,32 +384,11 @@ func atoiDefault(s string, def int) (int, error) {
 	return strconv.Atoi(s)
 }
 
-func (s *Server) find(w http.ResponseWriter, r *http.Request) (*app, bool) {
-	a, ok := s.apps[r.PathValue("id")]
-	if !ok {
-		MgmtError(w, http.StatusNotFound, "The client does not exist", "inexistent_client")
-	}
-	return a, ok
+func (s *Server) get(w http.ResponseWriter, r *http.Request, scopes []string, a *app) {
+	providertest.WriteJSON(w, http.StatusOK, view(a, scopes, false, r))
 }
 
-func (s *Server) get(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	scopes, ok := s.auth(w, r, "read:clients")
-	if !ok {
-		return
-	}
-	if a, ok := s.find(w, r); ok {
-		providertest.WriteJSON(w, http.StatusOK, view(a, scopes, false, r))
-	}
-}
-
-func (s *Server) create(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.auth(w, r, "create:clients"); !ok {
-		return
-	}
+func (s *Server) create(w http.ResponseWriter, r *http.Request, _ []string, _ *app) {
 	in, ok := decodeBody(w, r, false)
 	if !ok {
 		return
@@ -413,17 +408,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	providertest.WriteJSON(w, http.StatusCreated, view(a, nil, true, nil))
 }
 
-func (s *Server) update(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	scopes, ok := s.auth(w, r, "update:clients")
-	if !ok {
-		return
-	}
-	a, ok := s.find(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) update(w http.ResponseWriter, r *http.Request, scopes []string, a *app) {
 	in, ok := decodeBody(w, r, true)
 	if !ok {
 		return
@@ -437,32 +422,14 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 	providertest.WriteJSON(w, http.StatusOK, view(a, scopes, false, nil))
 }
 
-func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.auth(w, r, "delete:clients"); !ok {
-		return
-	}
-	a, ok := s.find(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) delete(w http.ResponseWriter, _ *http.Request, _ []string, a *app) {
 	delete(s.apps, a.ClientID)
 	s.order = slices.DeleteFunc(s.order, func(id string) bool { return id == a.ClientID })
 	s.Changed()
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) rotate(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.auth(w, r, "update:clients"); !ok {
-		return
-	}
-	a, ok := s.find(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) rotate(w http.ResponseWriter, _ *http.Request, _ []string, a *app) {
 	a.ClientSecret = randomString(64)
 	s.Changed()
 	providertest.WriteJSON(w, http.StatusOK, view(a, nil, true, nil))

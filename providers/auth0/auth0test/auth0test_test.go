@@ -2,7 +2,6 @@ package auth0test_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,12 +36,7 @@ func call(t *testing.T, method, u, token, contentType, body string) answer {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := providertest.Do(t, req)
 	a := answer{status: resp.StatusCode, header: resp.Header}
 	if len(raw) > 0 && raw[0] == '[' {
 		if err := json.Unmarshal(raw, &a.list); err != nil {
@@ -107,13 +101,9 @@ func TestTokenEndpoint(t *testing.T) {
 			if c.basic {
 				req.SetBasicAuth(auth0test.ClientID, auth0test.ClientSecret)
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
+			resp, raw := providertest.Do(t, req)
 			var got map[string]any
-			_ = json.NewDecoder(resp.Body).Decode(&got)
+			_ = json.Unmarshal(raw, &got)
 			if resp.StatusCode != c.wantStatus {
 				t.Fatalf("status %d, want %d: %v", resp.StatusCode, c.wantStatus, got)
 			}

@@ -105,11 +105,11 @@ func New(tb providertest.T) *Server {
 			providertest.WriteJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{}, "has_more": false, "url": "/v1/" + res.path})
 		})
 	}
-	s.Handle("GET /v1/webhook_endpoints", s.listEndpoints)
-	s.Handle("POST /v1/webhook_endpoints", s.idempotent(s.createEndpoint))
-	s.Handle("GET /v1/webhook_endpoints/{id}", s.getEndpoint)
-	s.Handle("POST /v1/webhook_endpoints/{id}", s.idempotent(s.updateEndpoint))
-	s.Handle("DELETE /v1/webhook_endpoints/{id}", s.deleteEndpoint)
+	s.Handle("GET /v1/webhook_endpoints", s.accountRoute("rak_webhook_read", listEndpoints))
+	s.Handle("POST /v1/webhook_endpoints", s.accountRoute("rak_webhook_write", s.idempotent(s.createEndpoint)))
+	s.Handle("GET /v1/webhook_endpoints/{id}", s.accountRoute("rak_webhook_read", getEndpoint))
+	s.Handle("POST /v1/webhook_endpoints/{id}", s.accountRoute("rak_webhook_write", s.idempotent(s.updateEndpoint)))
+	s.Handle("DELETE /v1/webhook_endpoints/{id}", s.accountRoute("rak_webhook_write", s.deleteEndpoint))
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusNotFound, "invalid_request_error", "", fmt.Sprintf("Unrecognized request URL (%s: %s).", r.Method, r.URL.Path))
 	})
@@ -273,24 +273,33 @@ func WriteError(w http.ResponseWriter, status int, typ, code, msg string) {
 	providertest.WriteJSON(w, status, map[string]any{"error": e})
 }
 
-// idempotent wraps a POST handler with Stripe's Idempotency-Key handling:
-// the first answer (errors included, short of server errors) is stored per
-// account and key and replayed for the same request, and the key reused
-// with other parameters is an idempotency_error. The handler runs, and the
-// answer is stored, under s.mu, so concurrent retries see one result.
-func (s *Server) idempotent(h func(w http.ResponseWriter, r *http.Request, a *account)) http.HandlerFunc {
+type accountHandler func(w http.ResponseWriter, r *http.Request, a *account)
+
+// accountRoute checks the key holds perm, then runs h on the key's account
+// with the fake locked.
+func (s *Server) accountRoute(perm string, h accountHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		k, ok := s.Auth(w, r, "rak_webhook_write")
+		k, ok := s.Auth(w, r, perm)
 		if !ok {
-			return
-		}
-		if err := r.ParseForm(); err != nil {
-			WriteError(w, http.StatusBadRequest, "invalid_request_error", "", "Invalid request body: "+err.Error())
 			return
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		a := s.account(k.Account)
+		h(w, r, s.account(k.Account))
+	}
+}
+
+// idempotent wraps a POST handler with Stripe's Idempotency-Key handling:
+// the first answer (errors included, short of server errors) is stored per
+// account and key and replayed for the same request, and the key reused
+// with other parameters is an idempotency_error. It runs locked (see
+// accountRoute), so concurrent retries see one result.
+func (s *Server) idempotent(h accountHandler) accountHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *account) {
+		if err := r.ParseForm(); err != nil {
+			WriteError(w, http.StatusBadRequest, "invalid_request_error", "", "Invalid request body: "+err.Error())
+			return
+		}
 		key := r.Header.Get("Idempotency-Key")
 		if key == "" {
 			h(w, r, a)
@@ -471,26 +480,13 @@ func findEndpoint(w http.ResponseWriter, r *http.Request, a *account) (*Endpoint
 	return e, ok
 }
 
-func (s *Server) getEndpoint(w http.ResponseWriter, r *http.Request) {
-	k, ok := s.Auth(w, r, "rak_webhook_read")
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e, ok := findEndpoint(w, r, s.account(k.Account)); ok {
+func getEndpoint(w http.ResponseWriter, r *http.Request, a *account) {
+	if e, ok := findEndpoint(w, r, a); ok {
 		providertest.WriteJSON(w, http.StatusOK, e.object())
 	}
 }
 
-func (s *Server) deleteEndpoint(w http.ResponseWriter, r *http.Request) {
-	k, ok := s.Auth(w, r, "rak_webhook_write")
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.account(k.Account)
+func (s *Server) deleteEndpoint(w http.ResponseWriter, r *http.Request, a *account) {
 	e, ok := findEndpoint(w, r, a)
 	if !ok {
 		return
@@ -503,11 +499,7 @@ func (s *Server) deleteEndpoint(w http.ResponseWriter, r *http.Request) {
 
 // listEndpoints pages newest first, as Stripe lists, with limit (1-100,
 // default 10) and starting_after.
-func (s *Server) listEndpoints(w http.ResponseWriter, r *http.Request) {
-	k, ok := s.Auth(w, r, "rak_webhook_read")
-	if !ok {
-		return
-	}
+func listEndpoints(w http.ResponseWriter, r *http.Request, a *account) {
 	q := r.URL.Query()
 	limit := 10
 	if v := q.Get("limit"); v != "" {
@@ -518,9 +510,6 @@ func (s *Server) listEndpoints(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.account(k.Account)
 	ids := slices.Clone(a.order)
 	slices.Reverse(ids)
 	if after := q.Get("starting_after"); after != "" {

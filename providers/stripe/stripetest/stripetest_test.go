@@ -41,13 +41,8 @@ func call(t *testing.T, s *stripetest.Server, key, method, path string, form url
 	if idem != "" {
 		req.Header.Set("Idempotency-Key", idem)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	a := answer{status: resp.StatusCode, header: resp.Header}
-	a.raw, _ = io.ReadAll(resp.Body)
+	resp, raw := providertest.Do(t, req)
+	a := answer{status: resp.StatusCode, header: resp.Header, raw: raw}
 	if err := json.Unmarshal(a.raw, &a.body); err != nil {
 		t.Fatalf("%s %s: %v: %s", method, path, err, a.raw)
 	}
