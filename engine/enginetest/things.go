@@ -1,6 +1,6 @@
-// Package enginetest holds stateful fakes for engine tests: a generic
-// in-memory resource type (Things) and HTTP fakes of the Auth0 Management
-// API and Stripe webhook endpoints that follow ../shared/providers.md.
+// Package enginetest holds fakes for engine tests: a generic in-memory
+// resource type (Things) and secret stores. The Auth0 and Stripe fakes are
+// providers/auth0/auth0test and providers/stripe/stripetest.
 package enginetest
 
 import (
