@@ -19,7 +19,7 @@ STRIPE_MOCK_VERSION          := v0.203.0
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build generate lint test test-go test-vscode demo tools system-deps bench clean
+.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench clean
 
 all: build
 
@@ -64,10 +64,10 @@ lint: tools
 	$(GO) vet ./...
 	cd $(VSCODE) && npm run --silent typecheck
 
-## test: every test (Go, extension); installs what it needs first
+## test: every test (Go, extension, editor end-to-end); installs what it needs first
 test: tools system-deps build
 	$(MAKE) lint
-	$(MAKE) test-go test-vscode
+	$(MAKE) test-go test-vscode test-e2e
 
 test-go:
 	PATCHBAY_REQUIRE_TOOLS=1 PATCHBAY_BIN=$(CURDIR)/bin/patchbay $(GO) test -count=1 -timeout 15m ./...
@@ -75,6 +75,17 @@ test-go:
 test-vscode:
 	cd $(VSCODE) && PATCHBAY_BIN=$(CURDIR)/bin/patchbay npm test
 	cd $(VSCODE) && PATCHBAY_REQUIRE_TOOLS=1 npm run --silent test:webview
+
+# code-server (VS Code in a browser, from npm) is the real VS Code host of
+# the end-to-end test; see ide/vscode/README.md.
+CODE_SERVER := $(CURDIR)/$(VSCODE)/.code-server/node_modules/.bin/code-server
+$(CODE_SERVER):
+	cd $(VSCODE) && test/e2e/install-code-server.sh .code-server
+
+test-e2e: $(CODE_SERVER)
+	$(GO) build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes
+	cd $(VSCODE) && npm run --silent package
+	cd $(VSCODE) && CODE_SERVER=$(CODE_SERVER) PATCHBAY_BIN=$(CURDIR)/bin/patchbay npm run --silent test:e2e
 
 ## bench: Go benchmarks (see docs/benchmarks.md for the corpus script)
 bench:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages some tests drive: Chromium (webview pages in
-# headless Chromium) and a Secret Service (gnome-keyring under
-# dbus-run-session) for the real-keyring test. Without root it only reports
+# headless Chromium and the code-server end-to-end test), a Secret Service
+# (gnome-keyring under dbus-run-session) for the real-keyring test, and what
+# code-server's npm install builds with. Without root it only reports
 # what is missing; the tests that need a missing package then skip, and say so.
 set -euo pipefail
 
-pkgs=(chromium gnome-keyring dbus libsecret-tools)
+pkgs=(chromium gnome-keyring dbus libsecret-tools build-essential pkg-config libx11-dev libxkbfile-dev libsecret-1-dev libkrb5-dev python3 ripgrep)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
