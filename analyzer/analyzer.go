@@ -70,7 +70,7 @@ type Analyzer struct {
 	workspaces map[string]*workspace
 
 	prefilterOnce sync.Once
-	filters       map[*frontEnd]*fileFilters
+	filters       map[*frontEnd]*prefilter
 	hookFilter    *prefilter
 }
 

@@ -98,6 +98,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	}
 	next := &snapshot{root: root, files: map[string]*fileState{}, goMods: map[string]*goModState{}}
 	var todo []walkEntry
+	coldAnalyzed := 0
 	incremental := prev != nil && len(changed) > 0 && !needsWalk(changed)
 	if incremental {
 		// Only the named paths: everything else is shared with prev.
@@ -124,8 +125,35 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 			}
 			todo = append(todo, e)
 		}
+	} else if prev == nil {
+		// Cold scan: analyze while walking.
+		ch := make(chan walkEntry, 4096)
+		done := make(chan struct{})
+		var entries []walkEntry
+		var diags []*patchbayv1.Diagnostic
+		var seen int
+		go func() {
+			defer close(done)
+			defer close(ch)
+			entries, diags, seen = a.walk(ctx, root, func(e walkEntry) { ch <- e })
+		}()
+		streamed := a.analyzeStream(ctx, root, ch, overlays)
+		<-done
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		next.walkDiag, next.seen = diags, seen
+		for _, fsx := range streamed {
+			next.files[fsx.rel] = fsx
+		}
+		for rel := range overlays {
+			if !containsRel(entries, rel) && isCandidate(rel) {
+				todo = append(todo, walkEntry{rel: rel})
+			}
+		}
+		coldAnalyzed = len(streamed)
 	} else {
-		entries, diags, seen := a.walk(ctx, root)
+		entries, diags, seen := a.walk(ctx, root, nil)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -181,7 +209,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	}
 	a.loadGoModules(ctx, root, prev, next)
 	res := a.assemble(next)
-	res.Stats.FilesReanalyzed = uint32(len(work))
+	res.Stats.FilesReanalyzed = uint32(len(work) + coldAnalyzed)
 	res.Stats.DurationMs = uint32(time.Since(start).Milliseconds())
 	next.result = res
 	return next, nil
@@ -245,7 +273,7 @@ func (a *Analyzer) ignoredPath(root, rel string) bool {
 
 // walk lists the analyzable files under root, honouring .gitignore and the
 // skip lists, following symlinked directories once (loops are reported).
-func (a *Analyzer) walk(ctx context.Context, root string) ([]walkEntry, []*patchbayv1.Diagnostic, int) {
+func (a *Analyzer) walk(ctx context.Context, root string, emit func(walkEntry)) ([]walkEntry, []*patchbayv1.Diagnostic, int) {
 	type dirItem struct {
 		rel string
 		ig  *ignorer
@@ -335,7 +363,11 @@ func (a *Analyzer) walk(ctx context.Context, root string) ([]walkEntry, []*patch
 				diags = append(diags, diag(rel, "error", "cannot stat: "+errText(err)))
 				continue
 			}
-			out = append(out, walkEntry{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano()})
+			e := walkEntry{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+			out = append(out, e)
+			if emit != nil {
+				emit(e)
+			}
 		}
 		// Depth-first in name order: push in reverse.
 		for i := len(subdirs) - 1; i >= 0; i-- {
@@ -366,41 +398,52 @@ func diag(path, severity, msg string) *patchbayv1.Diagnostic {
 
 // analyzeFiles extracts facts from files with a bounded worker pool.
 func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEntry, overlays map[string][]byte) []*fileState {
-	out := make([]*fileState, len(work))
+	ch := make(chan walkEntry)
+	go func() {
+		defer close(ch)
+		for _, e := range work {
+			if ctx.Err() != nil {
+				return
+			}
+			ch <- e
+		}
+	}()
+	return a.analyzeStream(ctx, root, ch, overlays)
+}
+
+// analyzeStream analyzes the files sent on in with a bounded worker pool,
+// until in is closed.
+func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan walkEntry, overlays map[string][]byte) []*fileState {
 	workers := a.opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if workers > len(work) {
-		workers = len(work)
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
+	var (
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		out []*fileState
+	)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 0, 64<<10)
-			for i := range next {
-				out[i] = a.analyzeFile(ctx, root, work[i], overlays[work[i].rel], &buf)
+			var mine []*fileState
+			for e := range in {
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				if f := a.analyzeFile(ctx, root, e, overlays[e.rel], &buf); f != nil {
+					mine = append(mine, f)
+				}
 			}
+			mu.Lock()
+			out = append(out, mine...)
+			mu.Unlock()
 		}()
 	}
-	for i := range work {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
 	wg.Wait()
-	res := out[:0]
-	for _, f := range out {
-		if f != nil {
-			res = append(res, f)
-		}
-	}
-	return res
+	return out
 }
 
 // analyzeFile reads and extracts one file. It never panics: a bug in a
@@ -516,46 +559,37 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 	return st
 }
 
-// fileFilters are one language's prefilters.
-type fileFilters struct {
-	env, imports, mounts, routes *prefilter
-}
-
-// parts is the cheap prefilter: a file that names no provider package and
-// no env-reading token cannot produce findings of its own and is not parsed
-// at all; one that does is queried only for what it can contribute: calls
-// (SDK clients) when it names a provider, routes when it registers or
-// mounts routes that look like webhooks or callbacks (the signature check
-// itself may sit in a helper elsewhere).
+// parts is the cheap prefilter, one pass over the file: a file that names
+// no provider package and no env-reading token cannot produce findings of
+// its own and is not parsed at all; one that does is queried only for what
+// it can contribute: calls (SDK clients) when it names a provider, routes
+// when it registers or mounts routes that look like webhooks or callbacks
+// (the signature check itself may sit in a helper elsewhere).
 func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 	a.prefilterOnce.Do(func() {
-		a.filters = map[*frontEnd]*fileFilters{}
+		a.filters = map[*frontEnd]*prefilter{}
 		for _, f := range extFrontEnds {
 			if _, ok := a.filters[f]; !ok {
-				a.filters[f] = &fileFilters{
-					env:     newPrefilter(f.envNeedles),
-					imports: newPrefilter(a.ix.needles[f.ecosystem]),
-					mounts:  newPrefilter(mountNeedles[f.language]),
-					routes:  newPrefilter(routeNeedles[f.language]),
-				}
+				a.filters[f] = newPrefilter().
+					add(classEnv, f.envNeedles).
+					add(classImport, a.ix.needles[f.ecosystem]).
+					add(classMount, mountNeedles[f.language]).
+					add(classRoute, routeNeedles[f.language])
 			}
 		}
-		a.hookFilter = newPrefilter(hookNeedles)
+		a.hookFilter = newPrefilter().add(classHook, hookNeedles)
 	})
-	ff := a.filters[fe]
-	if ff.mounts.match(src) {
-		return treesitter.All, true
-	}
-	imports := ff.imports.match(src)
-	if (imports || ff.routes.match(src)) && a.hookFilter.match(src) {
+	found := a.filters[fe].scan(src)
+	hook := found&(classImport|classRoute) != 0 && a.hookFilter.match(src)
+	switch {
+	case found&classMount != 0, found&(classImport|classRoute) != 0 && hook:
 		// A route that may be a webhook or callback, or a provider's
 		// webhook check that a route elsewhere may call.
 		return treesitter.All, true
-	}
-	if imports {
+	case found&classImport != 0:
 		return treesitter.Calls, true
 	}
-	return treesitter.Base, ff.env.match(src)
+	return treesitter.Base, found&classEnv != 0
 }
 
 // mountNeedles: files that mount routers under a prefix are parsed on sight.
