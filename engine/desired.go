@@ -75,6 +75,16 @@ func (in DesiredInput) serviceName(p string) string {
 	return path.Base(p)
 }
 
+// resourceName is the provider-side name of a service's resource in an
+// environment: "<workspace>-<service>-<env>", without repeating the
+// workspace when the service carries its name (a single-service repo).
+func (in DesiredInput) resourceName(service, env string) string {
+	if service == in.Workspace || in.Workspace == "" {
+		return service + "-" + env
+	}
+	return in.Workspace + "-" + service + "-" + env
+}
+
 func where(f *patchbayv1.Finding) string {
 	if l := f.GetLocation(); l != nil {
 		return fmt.Sprintf("%s:%d", l.GetPath(), l.GetStartLine())
@@ -163,7 +173,7 @@ func desiredAuth0(in DesiredInput) ([]Desired, []string) {
 		out = append(out, Desired{
 			Key: Key{Provider: "auth0", Type: "client", Name: name},
 			Props: Props{
-				"name":                {fmt.Sprintf("%s-%s-%s", in.Workspace, name, env.Name)},
+				"name":                {in.resourceName(name, env.Name)},
 				"app_type":            {"regular_web"},
 				"callbacks":           normList(callbacks),
 				"allowed_logout_urls": normList(logouts),

@@ -74,7 +74,7 @@ export function renderPlan(input: PlanViewInput): string {
 <style nonce="${nonce}">
   body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 20px 20px; }
   h1 { font-size: 1.4em; font-weight: 600; }
-  .summary { color: var(--vscode-descriptionForeground); }
+  .summary { color: var(--vscode-descriptionForeground); white-space: pre-wrap; }
   .warnings { border-left: 3px solid var(--vscode-inputValidation-warningBorder, #b89500); padding: 4px 10px; }
   table { border-collapse: collapse; width: 100%; margin-top: 12px; }
   th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border, rgba(128,128,128,.35)); }
