@@ -57,6 +57,9 @@ generate: tools
 lint: tools
 	buf lint
 	buf format --diff --exit-code
+	@# Compares the working tree's API with main's last commit: catches a
+	@# breaking edit before it is committed, and on a branch before it merges.
+	@if git rev-parse --verify -q main >/dev/null; then buf breaking --against '.git#branch=main'; fi
 	buf generate
 	@git diff --exit-code -- gen $(VSCODE)/src/gen || (echo "generated code is stale: run 'make generate' and commit" >&2; exit 1)
 	@test -z "$$(git status --porcelain -- gen $(VSCODE)/src/gen)" || (echo "generated code is stale: run 'make generate' and commit" >&2; git status --porcelain -- gen $(VSCODE)/src/gen >&2; exit 1)
