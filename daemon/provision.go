@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 
@@ -20,11 +22,35 @@ import (
 type provisionServer struct{ s *Server }
 
 func (h *provisionServer) Plan(ctx context.Context, req *connect.Request[patchbayv1.PlanRequest]) (*connect.Response[patchbayv1.PlanResponse], error) {
-	p, err := h.s.cfg.Engine.Plan(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), req.Msg.GetDestroy())
+	var opts []engine.PlanOption
+	if req.Msg.GetAskForCredentials() && h.s.cfg.Credentials != nil {
+		opts = append(opts, engine.WithCredentials(askingCredentials{h.s.cfg.Credentials, req.Msg.GetEnvironment()}))
+	}
+	p, err := h.s.cfg.Engine.Plan(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), req.Msg.GetDestroy(), opts...)
 	if err != nil {
 		return nil, err
 	}
 	return connect.NewResponse(&patchbayv1.PlanResponse{Plan: p.Proto()}), nil
+}
+
+// askingCredentials is the engine's credential source for a plan the editor
+// started: missing or invalid credentials become a CredentialRequest on the
+// event stream, and the plan waits for the answer. A canceled or timed-out
+// request leaves the step out with the usual "connect X first" warning.
+type askingCredentials struct {
+	creds *vault.Credentials
+	env   string
+}
+
+func (a askingCredentials) Credentials(ctx context.Context, provider, profile string) (engine.Credentials, error) {
+	vals, err := a.creds.Require(ctx, provider, profile, fmt.Sprintf("Planning environment %q needs your %s credentials.", a.env, provider))
+	if errors.Is(err, vault.ErrRequestCanceled) || errors.Is(err, vault.ErrRequestTimeout) {
+		return nil, fmt.Errorf("%s profile %q: %w (%w)", provider, profile, engine.ErrNoCredentials, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return engine.Credentials(vals), nil
 }
 
 // progress streams each progress message to the caller and publishes it on

@@ -98,6 +98,20 @@ type credCache struct {
 	mu  chan struct{}
 }
 
+// PlanOption adjusts one Plan call.
+type PlanOption func(*planOptions)
+
+type planOptions struct {
+	credentials CredentialSource
+}
+
+// WithCredentials makes one plan read credentials from src instead of the
+// engine's own source — for example one that asks the editor for missing
+// credentials and waits for the answer.
+func WithCredentials(src CredentialSource) PlanOption {
+	return func(o *planOptions) { o.credentials = src }
+}
+
 func newCredCache(src CredentialSource) *credCache {
 	return &credCache{src: src, m: map[string]Credentials{}, mu: make(chan struct{}, 1)}
 }
@@ -120,7 +134,11 @@ func (c *credCache) get(ctx context.Context, provider, profile string) (Credenti
 // Plan computes what applying the code's desired state to the environment
 // would do, or, with destroy, what removing everything it created would do.
 // It reads from providers but changes nothing there.
-func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (*Plan, error) {
+func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, opts ...PlanOption) (*Plan, error) {
+	var po planOptions
+	for _, o := range opts {
+		o(&po)
+	}
 	root, err := cleanRoot(root)
 	if err != nil {
 		return nil, err
@@ -145,7 +163,11 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool) (
 			Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles,
 		})
 	}
-	creds := newCredCache(e.opts.Credentials)
+	src := e.opts.Credentials
+	if po.credentials != nil {
+		src = po.credentials
+	}
+	creds := newCredCache(src)
 	byKey := map[Key]store.Resource{}
 	for _, r := range rows {
 		byKey[Key{r.Provider, r.Type, r.Name}] = r

@@ -477,9 +477,13 @@ type PlanRequest struct {
 	WorkspaceRoot string                 `protobuf:"bytes,1,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`
 	Environment   string                 `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
 	// Plan to destroy everything the environment created.
-	Destroy       bool `protobuf:"varint,3,opt,name=destroy,proto3" json:"destroy,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Destroy bool `protobuf:"varint,3,opt,name=destroy,proto3" json:"destroy,omitempty"`
+	// When a step needs credentials that are missing or invalid, publish a
+	// CredentialRequest on the event stream and wait for the editor's answer
+	// (or its cancel or timeout) instead of skipping the step with a warning.
+	AskForCredentials bool `protobuf:"varint,4,opt,name=ask_for_credentials,json=askForCredentials,proto3" json:"ask_for_credentials,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *PlanRequest) Reset() {
@@ -529,6 +533,13 @@ func (x *PlanRequest) GetEnvironment() string {
 func (x *PlanRequest) GetDestroy() bool {
 	if x != nil {
 		return x.Destroy
+	}
+	return false
+}
+
+func (x *PlanRequest) GetAskForCredentials() bool {
+	if x != nil {
+		return x.AskForCredentials
 	}
 	return false
 }
@@ -1136,11 +1147,12 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\asummary\x18\x06 \x01(\tR\asummary\x129\n" +
 	"\n" +
 	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x18\n" +
-	"\adestroy\x18\b \x01(\bR\adestroy\"p\n" +
+	"\adestroy\x18\b \x01(\bR\adestroy\"\xa0\x01\n" +
 	"\vPlanRequest\x12%\n" +
 	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12 \n" +
 	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x18\n" +
-	"\adestroy\x18\x03 \x01(\bR\adestroy\"5\n" +
+	"\adestroy\x18\x03 \x01(\bR\adestroy\x12.\n" +
+	"\x13ask_for_credentials\x18\x04 \x01(\bR\x11askForCredentials\"5\n" +
 	"\fPlanResponse\x12%\n" +
 	"\x04plan\x18\x01 \x01(\v2\x11.patchbay.v1.PlanR\x04plan\"\x91\x02\n" +
 	"\x11OperationProgress\x12!\n" +

@@ -49,7 +49,9 @@ export class ProvisionFlow {
         (_p, token) => {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
-          return c.provision.plan({ workspaceRoot, environment: env }, { signal: ac.signal });
+          // Missing or invalid credentials come back as a credential
+          // request (the form opens) and the plan waits for the answer.
+          return c.provision.plan({ workspaceRoot, environment: env, askForCredentials: true }, { signal: ac.signal });
         },
       );
       if (!plan.plan) throw new Error("the daemon returned no plan");
