@@ -104,6 +104,7 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 		return svc
 	}
 	res.Findings = make([]*patchbayv1.Finding, 0, s.findingHint)
+	svcKeys := map[string]uint64{}
 
 	for _, rel := range rels {
 		f := s.files[rel]
@@ -123,13 +124,21 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 		}
 		svc := serviceOf(rel)
 		var goDeps []facts.Dep
-		key := svc
-		if si := services[svc]; si != nil {
+		si := services[svc]
+		if si != nil {
 			goDeps = si.deps
-			key += "\x00" + si.stamp
+		}
+		key, ok := svcKeys[svc]
+		if !ok {
+			stamp := ""
+			if si != nil {
+				stamp = si.stamp
+			}
+			key = hashBytes([]byte(svc + "\x00" + stamp))
+			svcKeys[svc] = key
 		}
 		fs := f.cachedFinding
-		if f.cacheKey != key || (fs == nil && f.cacheKey == "") {
+		if f.cacheKey != key {
 			fs = a.fileFindings(f, svc, goDeps)
 			f.cacheKey, f.cachedFinding = key, fs
 		}

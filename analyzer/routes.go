@@ -53,7 +53,8 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 			continue
 		}
 		ff := f.facts
-		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Calls) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 && len(ff.Imports) == 0 {
+		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 &&
+			!a.hasWebhookCall(ff) && !hasAuthJSImport(ff) {
 			continue
 		}
 		svc := serviceOf(rel)
@@ -82,6 +83,24 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 	}
 	sortFindings(out)
 	return out
+}
+
+func (a *Analyzer) hasWebhookCall(ff *facts.File) bool {
+	for _, c := range ff.Calls {
+		if a.ix.webhookTails[symbolTail(c.Callee)] {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAuthJSImport(ff *facts.File) bool {
+	for _, im := range ff.Imports {
+		if strings.HasPrefix(im.Path, "next-auth/providers/") || strings.HasPrefix(im.Path, "@auth/core/providers/") {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
@@ -192,6 +211,9 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 	for _, rel := range rels {
 		f := sf.files[rel]
 		for _, c := range f.facts.Calls {
+			if !a.ix.webhookTails[symbolTail(c.Callee)] {
+				continue
+			}
 			p, sym := a.matchWebhook(f, c.Callee, depProviders)
 			if p == "" || spanIn(covered[f], c.Span) {
 				continue

@@ -72,7 +72,7 @@ type fileState struct {
 	// Findings are cached per (service, service manifests) so that an
 	// incremental analysis only rebuilds the changed files' findings.
 	// Written under the workspace lock only.
-	cacheKey      string
+	cacheKey      uint64 // hash of service dir and its manifests' stamps; 0 = none
 	cachedFinding []*patchbayv1.Finding
 	// netHTTP: a Go file that imports net/http (seen without parsing).
 	netHTTP bool
