@@ -11,6 +11,7 @@ import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
 import { ask, registerChat } from "./ui/chat";
 import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
+import { TerminalEnvironment } from "./ui/terminalEnv";
 import { ApiKeysTreeProvider, EnvironmentsTreeProvider, type KeyNode } from "./ui/moreTrees";
 import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
@@ -68,6 +69,16 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const provision = new ProvisionFlow({ clients: () => supervisor.clients, store, log, showError: (what, err) => showError(what, err) });
 
   const envDiagnostics = new EnvDiagnostics(store);
+  // New integrated terminals get the chosen environment's variables.
+  const terminalEnv = context.environmentVariableCollection
+    ? new TerminalEnvironment(
+        context.environmentVariableCollection,
+        () => supervisor.clients,
+        () => vscode.workspace.getConfiguration("patchbay").get<string>("terminalEnvironment", "") ?? "",
+        log,
+      )
+    : undefined;
+  const primaryRoot = () => (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === "file")?.uri.fsPath;
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.name = "Patchbay";
   status.command = "patchbay.showOutput";
@@ -126,6 +137,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     store.onEnv.on((root) => {
       envDiagnostics.update(root);
       environments.refresh();
+      if (root === primaryRoot()) void terminalEnv?.refresh(root);
     }),
     store.onCatalog.on(() => {
       lenses.refresh();
@@ -200,12 +212,29 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     ),
     vscode.commands.registerCommand("patchbay.deleteApiKey", (n?: KeyNode) => deleteApiKey(n)),
     vscode.commands.registerCommand("patchbay.ask", (question?: string) => askInPalette(question)),
+    vscode.commands.registerCommand("patchbay.useEnvironmentInTerminals", () => useEnvironmentInTerminals()),
     vscode.commands.registerCommand("patchbay.showCredentials", () => vscode.commands.executeCommand("patchbay.credentials.focus")),
     vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string; env?: { name?: string } }) =>
       provision.run(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined),
     ),
     { dispose: () => provision.dispose() },
   );
+
+  async function useEnvironmentInTerminals(): Promise<void> {
+    const root = primaryRoot();
+    if (!root || !terminalEnv) return;
+    const names = store.envView(root).environments.map((e) => e.name);
+    if (!names.length) {
+      void vscode.window.showInformationMessage("Patchbay: this workspace has no environments yet; create one with `patchbay env create local --frontend-url …`.");
+      return;
+    }
+    const none = "(none)";
+    const pick = await vscode.window.showQuickPick([...names, none], { placeHolder: "Environment whose variables new terminals get" });
+    if (!pick) return;
+    await vscode.workspace.getConfiguration("patchbay").update("terminalEnvironment", pick === none ? "-" : pick, vscode.ConfigurationTarget.Workspace);
+    const env = await terminalEnv.refresh(root);
+    void vscode.window.showInformationMessage(env ? `Patchbay: new terminals get the variables of "${env}".` : "Patchbay: new terminals get no Patchbay variables.");
+  }
 
   async function pickProvider(): Promise<string | undefined> {
     const items = store.catalog.providers.map((p) => ({ label: p.displayName || p.id, id: p.id }));
