@@ -129,13 +129,12 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 		// Cold scan: analyze while walking.
 		ch := make(chan walkEntry, 4096)
 		done := make(chan struct{})
-		var entries []walkEntry
 		var diags []*patchbayv1.Diagnostic
 		var seen int
 		go func() {
 			defer close(done)
 			defer close(ch)
-			entries, diags, seen = a.walk(ctx, root, func(e walkEntry) { ch <- e })
+			_, diags, seen = a.walk(ctx, root, func(e walkEntry) { ch <- e })
 		}()
 		streamed := a.analyzeStream(ctx, root, ch, overlays)
 		<-done
@@ -147,7 +146,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 			next.files[fsx.rel] = fsx
 		}
 		for rel := range overlays {
-			if !containsRel(entries, rel) && isCandidate(rel) {
+			if _, onDisk := next.files[rel]; !onDisk && isCandidate(rel) {
 				todo = append(todo, walkEntry{rel: rel})
 			}
 		}
@@ -364,9 +363,10 @@ func (a *Analyzer) walk(ctx context.Context, root string, emit func(walkEntry)) 
 				continue
 			}
 			e := walkEntry{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
-			out = append(out, e)
 			if emit != nil {
-				emit(e)
+				emit(e) // streamed, not kept
+			} else {
+				out = append(out, e)
 			}
 		}
 		// Depth-first in name order: push in reverse.
