@@ -303,3 +303,32 @@ func TestWebhookAcrossThreeFiles(t *testing.T) {
 		t.Fatalf("webhook = %v at %v", w, hooks[0].GetLocation())
 	}
 }
+
+// TestGoPackagesFallback: a module go/packages cannot load (a requirement
+// missing from the module cache, GOPROXY=off) gets a diagnostic on its
+// go.mod, and its files are still analyzed with go/parser.
+func TestGoPackagesFallback(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"go.mod":  "module example.com/broken\n\ngo 1.22\n\nrequire github.com/stripe/stripe-go/v82 v82.999.0\n",
+		"main.go": "package main\n\nimport (\n\t\"os\"\n\n\t\"github.com/stripe/stripe-go/v82\"\n)\n\nfunc main() { _ = stripe.NewClient(os.Getenv(\"STRIPE_SECRET_KEY\")) }\n",
+	})
+	res, err := New(Options{}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diagFor(res, "go.mod"); d == nil || d.Severity != "error" {
+		t.Errorf("go.mod diagnostic = %v, want an error from go/packages", d)
+	}
+	var sdk, client bool
+	for _, f := range res.Findings {
+		if s := f.GetSdk(); s != nil && f.GetLocation().GetPath() == "main.go" {
+			sdk = sdk || s.GetForm() == "import" && s.GetVersion() == "v82.999.0"
+			client = client || s.GetForm() == "constructor"
+		}
+	}
+	if !sdk || !client {
+		t.Fatalf("findings without go/packages = %v", res.Findings)
+	}
+}

@@ -29,15 +29,15 @@ type Module struct {
 const LoadTimeout = 30 * time.Second
 
 // Load asks go/packages about the module rooted at dir, with the smallest
-// mode that answers "which packages and files, which module": no syntax, no
-// types, no dependencies. It never touches the network (GOPROXY=off) and
+// mode that answers "which packages, files and imports, which module, what
+// cannot be resolved": no syntax, no types, no dependency graph. It never touches the network (GOPROXY=off) and
 // never edits go.mod (-mod=mod only resolves from the module cache). A
 // failed load returns an error; callers fall back to go/parser.
 func Load(ctx context.Context, dir string) (*Module, error) {
 	ctx, cancel := context.WithTimeout(ctx, LoadTimeout)
 	defer cancel()
 	cfg := &packages.Config{
-		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedModule,
+		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedModule | packages.NeedImports,
 		Context: ctx,
 		Dir:     dir,
 		Env:     append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local"),
@@ -62,12 +62,23 @@ func Load(ctx context.Context, dir string) (*Module, error) {
 		for _, f := range p.GoFiles {
 			m.Files[filepath.Clean(f)] = p.Name
 		}
-		for _, e := range p.Errors {
-			msg := firstLine(e.Msg)
-			if !seen[msg] {
-				seen[msg] = true
-				m.Problems = append(m.Problems, msg)
+		add := func(errs []packages.Error) {
+			for _, e := range errs {
+				msg := firstLine(e.Msg)
+				if e.Pos != "" {
+					msg = filepath.Base(e.Pos) + ": " + msg
+				}
+				if !seen[msg] {
+					seen[msg] = true
+					m.Problems = append(m.Problems, msg)
+				}
 			}
+		}
+		add(p.Errors)
+		// Imports are stubs (no NeedDeps); a stub with errors is an import
+		// the build cannot resolve, e.g. a module missing from the cache.
+		for _, imp := range p.Imports {
+			add(imp.Errors)
 		}
 	}
 	sort.Strings(m.Problems)
