@@ -41,6 +41,8 @@ type scope struct {
 var (
 	nextAppRoute   = regexp.MustCompile(`^(?:src/)?app/(.*?)/?route\.(?:ts|js|tsx|jsx|mjs)$`)
 	nextPagesRoute = regexp.MustCompile(`^(?:src/)?pages/(api/.*?)\.(?:ts|js|tsx|jsx|mjs)$`)
+	svelteKitRoute = regexp.MustCompile(`^(?:src/)?routes/(.*?)/?\+server\.(?:ts|js)$`)
+	remixRoute     = regexp.MustCompile(`^app/routes/(.+?)(?:/route)?\.(?:tsx|ts|jsx|js)$`)
 	eventValue     = regexp.MustCompile(`^[a-z][a-z0-9_]*(?:[.:][a-z0-9_]+)*$`)
 	callbackPath   = regexp.MustCompile(`(?i)callback|/signin-oidc|/oauth2?/code`)
 )
@@ -156,22 +158,16 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 		if sf.dir == "." || sf.dir == "" {
 			local = rel
 		}
-		if m := nextAppRoute.FindStringSubmatch(local); m != nil {
-			for _, ex := range f.facts.Exports {
-				if method := treesitterMethod(ex); method != "" {
-					body := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
-					for _, fn := range f.facts.Funcs {
-						if fn.Name == ex {
-							body = fn.Span
-						}
-					}
-					routes = append(routes, &routeRef{file: f, full: nextPath(m[1]),
-						route: facts.Route{Method: method, Path: nextPath(m[1]), Body: body, Span: firstLineSpan(body)}})
-				}
-			}
+		if m := svelteKitRoute.FindStringSubmatch(local); m != nil {
+			m[1] = strings.TrimSuffix(m[1], "/")
+			routes = append(routes, exportedRoutes(f, nextPath(m[1]), nil)...)
+		} else if m := remixRoute.FindStringSubmatch(local); m != nil && hasRemix(sf) {
+			routes = append(routes, exportedRoutes(f, remixPath(m[1]), map[string]string{"action": "POST", "loader": "GET"})...)
+		} else if m := nextAppRoute.FindStringSubmatch(local); m != nil {
+			routes = append(routes, exportedRoutes(f, joinRoute(basePath(sf), nextPath(m[1])), nil)...)
 		} else if m := nextPagesRoute.FindStringSubmatch(local); m != nil {
 			whole := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
-			p := nextPath(strings.TrimSuffix(strings.TrimSuffix(m[1], "/index"), "index"))
+			p := joinRoute(basePath(sf), nextPath(strings.TrimSuffix(strings.TrimSuffix(m[1], "/index"), "index")))
 			routes = append(routes, &routeRef{file: f, full: p, route: facts.Route{Path: p, Body: whole, Span: facts.Span{StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}}})
 		}
 	}
@@ -269,6 +265,70 @@ func local(sf *svcFiles, rel string) string {
 		return rel
 	}
 	return strings.TrimPrefix(rel, sf.dir+"/")
+}
+
+// exportedRoutes are the file-system routes of a module whose exported
+// handlers name their methods (GET/POST, or Remix's loader/action).
+func exportedRoutes(f *fileState, path string, names map[string]string) []*routeRef {
+	var out []*routeRef
+	for _, ex := range f.facts.Exports {
+		method := treesitterMethod(ex)
+		if names != nil {
+			method = names[ex]
+		}
+		if method == "" {
+			continue
+		}
+		body := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
+		for _, fn := range f.facts.Funcs {
+			if fn.Name == ex {
+				body = fn.Span
+			}
+		}
+		out = append(out, &routeRef{file: f, full: path, route: facts.Route{Method: method, Path: path, Body: body, Span: firstLineSpan(body)}})
+	}
+	return out
+}
+
+// remixPath turns a Remix flat-route file name into a path:
+// "api.webhooks.stripe" -> "/api/webhooks/stripe", "$id" -> ":id",
+// "_index" -> "", "(optional)" and "_layout" segments vanish.
+func remixPath(name string) string {
+	var parts []string
+	for _, seg := range strings.Split(strings.ReplaceAll(name, "/", "."), ".") {
+		switch {
+		case seg == "" || seg == "_index" || seg == "index" || strings.HasPrefix(seg, "_"):
+			continue
+		case strings.HasPrefix(seg, "$"):
+			seg = ":" + seg[1:]
+		}
+		parts = append(parts, strings.TrimSuffix(seg, "_"))
+	}
+	return "/" + strings.Join(parts, "/")
+}
+
+func hasRemix(sf *svcFiles) bool {
+	for _, d := range sf.deps {
+		if strings.HasPrefix(d.Name, "@remix-run/") || strings.HasPrefix(d.Name, "@react-router/") {
+			return true
+		}
+	}
+	return false
+}
+
+// basePath is Next.js's basePath from next.config.*, "" when unset.
+func basePath(sf *svcFiles) string {
+	for rel, f := range sf.files {
+		if !strings.HasPrefix(path.Base(rel), "next.config.") {
+			continue
+		}
+		for _, p := range f.facts.Props {
+			if p.Name == "basePath" && strings.HasPrefix(p.Value, "/") {
+				return strings.TrimSuffix(p.Value, "/")
+			}
+		}
+	}
+	return ""
 }
 
 func treesitterMethod(name string) string {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -538,6 +539,9 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			st.facts = &facts.File{}
 			return st
 		}
+		if fileRoute.MatchString(e.rel) {
+			parts = treesitter.All // Next.js/SvelteKit/Remix: the path is the route
+		}
 		f, err := st.fe.extract(fctx, e.rel, src, parts)
 		switch {
 		case errors.Is(err, treesitter.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
@@ -580,9 +584,9 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 		a.hookFilter = newPrefilter().add(classHook, hookNeedles)
 	})
 	found := a.filters[fe].scan(src)
-	hook := found&(classImport|classRoute) != 0 && a.hookFilter.match(src)
+	hook := found != 0 && a.hookFilter.match(src)
 	switch {
-	case found&classMount != 0, found&(classImport|classRoute) != 0 && hook:
+	case found&classMount != 0, hook:
 		// A route that may be a webhook or callback, or a provider's
 		// webhook check that a route elsewhere may call.
 		return treesitter.All, true
@@ -592,16 +596,20 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 	return treesitter.Base, found&classEnv != 0
 }
 
+// fileRoute matches files whose path makes them routes.
+var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt]sx?|routes/.*\+server\.[jt]s|app/routes/.*\.[jt]sx?)$`)
+
 // mountNeedles: files that mount routers under a prefix are parsed on sight.
 var mountNeedles = map[string][][]byte{
-	"javascript": needles(".use(\"/", ".use('/"),
-	"typescript": needles(".use(\"/", ".use('/"),
+	"javascript": needles(".use(\"/", ".use('/", "basePath", "@Controller("),
+	"typescript": needles(".use(\"/", ".use('/", "basePath", "@Controller("),
 }
 
 var hookNeedles = needles("ebhook", "Hook", "hook", "allback", "ignature", "redirect", "oauth", "OAuth")
 
 var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".get(\"/", ".get('/", ".all(\"/", ".all('/",
-	"export async function POST", "export function POST", "export const POST", "export async function GET", "export function GET")
+	"export async function POST", "export function POST", "export const POST", "export async function GET", "export function GET",
+	"export async function action", "export const action", "@Post(")
 
 // routeNeedles make files that define routes or mounts worth parsing even
 // without provider imports (a webhook route verifies through a helper).

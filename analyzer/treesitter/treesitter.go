@@ -479,6 +479,22 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 	}
 	if route != nil && rt.Path != "" {
 		rt.Span = spanOf(route)
+		if route.Type() == "decorator" {
+			// A method decorator (@Post("x")): the route is the method
+			// that follows it.
+			for sib := route.NextNamedSibling(); sib != nil; sib = sib.NextNamedSibling() {
+				if sib.Type() == "decorator" {
+					continue
+				}
+				if sib.Type() == "method_definition" {
+					rt.Body = spanOf(sib)
+					if name := sib.ChildByFieldName("name"); name != nil {
+						rt.Handler = name.Content(src)
+					}
+				}
+				break
+			}
+		}
 		if rt.Body.StartLine == 0 {
 			rt.Body = rt.Span
 		}
@@ -569,6 +585,14 @@ func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
 		if v, ok := Unquote(last.Content(src)); ok {
 			if i := strings.LastIndexAny(v, "@#"); i >= 0 {
 				return v[i+1:]
+			}
+		}
+	case "pair": // Rails: post "/x", to: "webhooks#stripe"
+		if v := last.ChildByFieldName("value"); v != nil {
+			if s, ok := Unquote(v.Content(src)); ok {
+				if i := strings.LastIndexAny(s, "@#"); i >= 0 {
+					return s[i+1:]
+				}
 			}
 		}
 	}

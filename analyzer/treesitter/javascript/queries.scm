@@ -134,3 +134,4 @@
   key: [(property_identifier) (string)] @prop.name
   value: (string) @prop.value
   (#match? @prop.name "^.?(callbackURL|callbackUrl|callback_url|redirectUri|redirect_uri|redirectURL|basePath|baseURL|routes)")) @prop
+

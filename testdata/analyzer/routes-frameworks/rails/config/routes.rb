@@ -1,0 +1,3 @@
+Rails.application.routes.draw do
+  post "/webhooks/stripe", to: "webhooks#stripe"
+end
