@@ -51,6 +51,8 @@ type DesiredInput struct {
 	// Profiles picks the credential profile per provider ("default" when
 	// absent).
 	Profiles map[string]string
+	// Configs are the services' patchbay.json files by service path.
+	Configs map[string]*ServiceConfig
 }
 
 // DesireFunc computes an environment's desired resources and warnings.
@@ -118,6 +120,10 @@ func DefaultDesired(in DesiredInput) ([]Desired, []string) {
 	out, warnings = append(out, a...), append(warnings, w...)
 	s, w := desiredStripe(in)
 	out, warnings = append(out, s...), append(warnings, w...)
+	for _, f := range []DesireFunc{desiredStripeCatalog} {
+		r, w := f(in)
+		out, warnings = append(out, r...), append(warnings, w...)
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key.String() < out[j].Key.String() })
 	return out, warnings
 }

@@ -47,7 +47,12 @@ func (e *Engine) loadWorkspace(ctx context.Context, root string, env store.Envir
 	if err != nil {
 		return nil, fmt.Errorf("engine: analyze %s: %w", root, err)
 	}
-	desired, _ := e.opts.Desire(DesiredInput{Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles})
+	configs, err := LoadConfigs(root, svcs)
+	if err != nil {
+		return nil, err
+	}
+	desired, _ := e.opts.Desire(DesiredInput{Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings,
+		Profiles: e.opts.Profiles, Configs: configs})
 	rows, err := e.st.ListResources(ctx, env.ID)
 	if err != nil {
 		return nil, err

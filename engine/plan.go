@@ -159,8 +159,13 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 			return nil, fmt.Errorf("engine: analyze %s: %w", root, err)
 		}
 		e.recordServices(ctx, root, svcs)
+		configs, err := LoadConfigs(root, svcs)
+		if err != nil {
+			return nil, err
+		}
 		desired, plan.Warnings = e.opts.Desire(DesiredInput{
 			Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles,
+			Configs: configs,
 		})
 	}
 	src := e.opts.Credentials
@@ -280,8 +285,14 @@ func (e *Engine) planDesired(ctx context.Context, env store.Environment, creds *
 		if len(s.Changes) > 0 {
 			s.Action = ActionUpdate
 		}
-		lost := e.lostSecrets(ctx, env.ID, d.Key, info)
 		var warns []string
+		if replace, warn := replacement(info, row, s.Changes); replace {
+			s.Action, s.Reason = ActionRotate, info.ReplaceReason
+		} else if warn != "" {
+			s.Action, s.Changes = ActionNoop, nil
+			warns = append(warns, fmt.Sprintf("%s (%s): %s", d.Key, row.ProviderID, warn))
+		}
+		lost := e.lostSecrets(ctx, env.ID, d.Key, info)
 		switch {
 		case len(lost) == 0:
 		case info.SecretsReadable:

@@ -18,9 +18,10 @@ type HTTPOptions struct {
 	Client  *http.Client
 }
 
-// DefaultTypes are the resource types Patchbay provisions.
+// DefaultTypes are the resource types Patchbay provisions, with the other
+// providers at their production endpoints (see AllTypes).
 func DefaultTypes(auth0Opts, stripeOpts HTTPOptions) []ResourceType {
-	return []ResourceType{NewAuth0Clients(auth0Opts), NewStripeWebhooks(stripeOpts)}
+	return AllTypes(Endpoints{Auth0: auth0Opts, Stripe: stripeOpts})
 }
 
 // Auth0Clients is the "auth0/client" resource type: an application with

@@ -89,6 +89,12 @@ type TypeInfo struct {
 	// application's callbacks): entries Patchbay did not put there are kept
 	// on update; only Patchbay's own stale entries are removed.
 	SharedLists []string
+	// Immutable are properties the provider cannot change on an existing
+	// object (a Stripe price's amount): a change replaces the object, the
+	// way a lost secret is rotated: create new, re-inject, remove old.
+	Immutable []string
+	// ReplaceReason explains such a replacement in the plan.
+	ReplaceReason string
 }
 
 // ResourceType is one kind of object at a provider, in the manner of a

@@ -1,8 +1,10 @@
 // Package stripetest is the in-repo fake of the Stripe API, following
 // providers.md §1, for credential checks and provisioning alike: Bearer or
 // Basic key auth with restricted-key permissions, the error envelope
-// {"error":{type,code,message}} with a Request-Id header, GET /v1/account
-// and the product/price lists the checks probe, and stateful webhook
+// {"error":{type,code,message}} with a Request-Id header, GET /v1/account,
+// stateful products and prices per account (catalog.go: prices cannot be
+// deleted or have their amount changed, products with prices cannot be
+// deleted, lookup keys are unique per account), and stateful webhook
 // endpoints per account (form bodies with enabled_events[], the whsec_
 // secret only in the create answer, at most 16 endpoints, Idempotency-Key
 // replay and idempotency_error on reuse with other parameters). Faults are
@@ -65,6 +67,7 @@ type account struct {
 	order     []string // ids, oldest first
 	secrets   map[string]string
 	idem      map[string]stored
+	catalog   catalog
 }
 
 // stored is the answer remembered for an Idempotency-Key.
@@ -97,14 +100,7 @@ func New(tb providertest.T) *Server {
 		}
 		providertest.WriteJSON(w, http.StatusOK, map[string]any{"id": k.Account, "object": "account", "charges_enabled": true, "country": "US"})
 	})
-	for _, res := range []struct{ path, perm string }{{"products", "rak_product_read"}, {"prices", "rak_price_read"}} {
-		s.Handle("GET /v1/"+res.path, func(w http.ResponseWriter, r *http.Request) {
-			if _, ok := s.Auth(w, r, res.perm); !ok {
-				return
-			}
-			providertest.WriteJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{}, "has_more": false, "url": "/v1/" + res.path})
-		})
-	}
+	s.handleCatalog()
 	s.Handle("GET /v1/webhook_endpoints", s.accountRoute("rak_webhook_read", listEndpoints))
 	s.Handle("POST /v1/webhook_endpoints", s.accountRoute("rak_webhook_write", s.idempotent(s.createEndpoint)))
 	s.Handle("GET /v1/webhook_endpoints/{id}", s.accountRoute("rak_webhook_read", getEndpoint))

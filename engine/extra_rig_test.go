@@ -1,0 +1,149 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/patchbay-dev/patchbay/engine"
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
+	"github.com/patchbay-dev/patchbay/store"
+)
+
+// extRig provisions a workspace on disk (for patchbay.json) against the
+// stateful fakes of the providers beyond Auth0.
+type extRig struct {
+	t       *testing.T
+	root    string
+	stripe  *stripetest.Server
+	secrets *engine.MemorySecrets
+	st      *store.Store
+	eng     *engine.Engine
+	src     *engine.StaticSource
+	creds   map[string]engine.Credentials
+}
+
+func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.Finding) *extRig {
+	t.Helper()
+	r := &extRig{t: t, root: t.TempDir(), stripe: stripetest.New(t), secrets: engine.NewMemorySecrets(),
+		src: &engine.StaticSource{Services: svcs, Findings: findings}}
+	r.creds = map[string]engine.Credentials{"stripe": r.stripe.Credentials()}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	eng, err := engine.New(context.Background(), engine.Options{
+		Store: st, Secrets: r.secrets, Source: r.src,
+		Types: engine.AllTypes(engine.Endpoints{Stripe: engine.HTTPOptions{BaseURL: r.stripe.URL}}),
+		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
+			if c, ok := r.creds[provider]; ok {
+				return c, nil
+			}
+			return nil, fmt.Errorf("%s: %w", provider, engine.ErrNoCredentials)
+		}),
+		RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.st, r.eng = st, eng
+	if _, err := eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: r.root, Name: "local",
+		FrontendURL: "http://localhost:3000", APIURL: "http://localhost:8080"}); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (r *extRig) writeConfig(svc, body string) {
+	r.t.Helper()
+	dir := filepath.Join(r.root, filepath.FromSlash(svc))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, engine.ConfigFile), []byte(body), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *extRig) plan() *engine.Plan {
+	r.t.Helper()
+	p, err := r.eng.Plan(context.Background(), r.root, "local", false)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return p
+}
+
+func (r *extRig) apply(p *engine.Plan) {
+	r.t.Helper()
+	if res, err := r.eng.Apply(context.Background(), p.ID, nil); err != nil {
+		r.t.Fatalf("apply: %v %v\n%s", err, res.Failed, p.Summary())
+	}
+}
+
+func (r *extRig) planApply() *engine.Plan {
+	r.t.Helper()
+	p := r.plan()
+	r.apply(p)
+	return p
+}
+
+func (r *extRig) destroy() {
+	r.t.Helper()
+	if _, err := r.eng.Destroy(context.Background(), r.root, "local", nil); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *extRig) setURLs(front, api string) {
+	r.t.Helper()
+	env, err := r.st.GetEnvironment(context.Background(), r.root, "local")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	env.FrontendURL, env.APIURL = front, api
+	if _, err := r.eng.UpdateEnvironment(context.Background(), env); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// vars returns the injected variables by name with their values.
+func (r *extRig) vars() map[string]string {
+	r.t.Helper()
+	vs, err := r.eng.Variables(context.Background(), r.root, "local", true)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, v := range vs {
+		if v.Provided {
+			out[v.Name] = v.Value
+		}
+	}
+	return out
+}
+
+// actions maps step keys to actions, leaving out unchanged ones.
+func changedSteps(p *engine.Plan) map[string]engine.Action {
+	out := map[string]engine.Action{}
+	for _, s := range p.Steps {
+		if s.Action != engine.ActionNoop {
+			out[s.Key.String()] = s.Action
+		}
+	}
+	return out
+}
+
+func envRead(svc, provider, name string) *patchbayv1.Finding {
+	return &patchbayv1.Finding{Kind: patchbayv1.FindingKind_ENV_REFERENCE, Provider: provider, Service: svc,
+		Detail: &patchbayv1.Finding_EnvVar{EnvVar: &patchbayv1.EnvVar{Name: name}}}
+}
+
+func storeEnv(root, name string) store.Environment {
+	return store.Environment{WorkspaceRoot: root, Name: name, FrontendURL: "http://localhost:3001", APIURL: "http://localhost:8081"}
+}
