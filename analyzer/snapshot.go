@@ -28,6 +28,7 @@ import (
 	"github.com/patchbay-dev/patchbay/analyzer/golang"
 	"github.com/patchbay-dev/patchbay/analyzer/manifests"
 	"github.com/patchbay-dev/patchbay/analyzer/treesitter"
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // snapshot is one immutable analysis of a workspace. Files are shared
@@ -584,7 +585,13 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 		a.hookFilter = newPrefilter().add(classHook, hookNeedles)
 	})
 	found := a.filters[fe].scan(src)
-	hook := found != 0 && a.hookFilter.match(src)
+	// Ruby and PHP autoload SDK classes (Bundler, Composer): a webhook check
+	// needs no import there, so env-reading files qualify too.
+	hookable := classImport | classRoute
+	if fe.ecosystem == providers.RubyGems || fe.ecosystem == providers.Composer {
+		hookable |= classEnv
+	}
+	hook := found&hookable != 0 && a.hookFilter.match(src)
 	switch {
 	case found&classMount != 0, hook:
 		// A route that may be a webhook or callback, or a provider's

@@ -50,8 +50,7 @@ OAuth callbacks. --json prints {"services": [...], "findings": [...],
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// A scan holds little live data; keep the garbage collector
 				// from letting a very large tree grow the heap freely.
-				debug.SetMemoryLimit(256 << 20)
-				debug.SetGCPercent(50)
+				debug.SetMemoryLimit(180 << 20)
 			}
 			a := analyzer.New(analyzer.Options{NoGoPackages: noGoPackages})
 			res, err := a.Analyze(cmd.Context(), root, analyzer.Request{Full: true})
