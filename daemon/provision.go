@@ -114,20 +114,23 @@ const StateDB = "state.db"
 // NewEngine opens the state database under home and returns an engine that
 // reads findings from a (the daemon's own analyzer, so snapshots are
 // shared), credentials and provisioned secrets from the vault, and reaches
-// Auth0 and Stripe at their real endpoints unless PATCHBAY_ENDPOINT_AUTH0 /
-// PATCHBAY_ENDPOINT_STRIPE say otherwise. Close the returned store on
-// shutdown.
+// each provider at its real endpoint unless PATCHBAY_ENDPOINT_<PROVIDER>
+// (AUTH0, STRIPE, SENDGRID, TWILIO, AWS) says otherwise. Close the returned
+// store on shutdown.
 func NewEngine(ctx context.Context, home string, a *analyzer.Analyzer, v *vault.Store, log *slog.Logger) (*engine.Engine, *store.Store, error) {
 	st, err := store.Open(ctx, filepath.Join(home, StateDB), log)
 	if err != nil {
 		return nil, nil, err
 	}
 	var env providers.Env
-	auth0URL, _ := env.Override("AUTH0")
-	stripeURL, _ := env.Override("STRIPE")
+	endpoint := func(provider string) engine.HTTPOptions {
+		u, _ := env.Override(provider)
+		return engine.HTTPOptions{BaseURL: u}
+	}
 	eng, err := engine.New(ctx, engine.Options{
-		Store:       st,
-		Types:       engine.DefaultTypes(engine.HTTPOptions{BaseURL: auth0URL}, engine.HTTPOptions{BaseURL: stripeURL}),
+		Store: st,
+		Types: engine.AllTypes(engine.Endpoints{Auth0: endpoint("AUTH0"), Stripe: endpoint("STRIPE"), SendGrid: endpoint("SENDGRID"),
+			Twilio: endpoint("TWILIO"), AWS: endpoint("AWS")}),
 		Credentials: engine.VaultCredentials{Store: v},
 		Secrets:     engine.VaultSecrets{Store: v},
 		Source:      AnalyzerSource{Analyzer: a},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers/sendgrid/sendgridtest"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
 )
@@ -17,21 +18,22 @@ import (
 // extRig provisions a workspace on disk (for patchbay.json) against the
 // stateful fakes of the providers beyond Auth0.
 type extRig struct {
-	t       *testing.T
-	root    string
-	stripe  *stripetest.Server
-	secrets *engine.MemorySecrets
-	st      *store.Store
-	eng     *engine.Engine
-	src     *engine.StaticSource
-	creds   map[string]engine.Credentials
+	t        *testing.T
+	root     string
+	stripe   *stripetest.Server
+	sendgrid *sendgridtest.Server
+	secrets  *engine.MemorySecrets
+	st       *store.Store
+	eng      *engine.Engine
+	src      *engine.StaticSource
+	creds    map[string]engine.Credentials
 }
 
 func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.Finding) *extRig {
 	t.Helper()
-	r := &extRig{t: t, root: t.TempDir(), stripe: stripetest.New(t), secrets: engine.NewMemorySecrets(),
+	r := &extRig{t: t, root: t.TempDir(), stripe: stripetest.New(t), sendgrid: sendgridtest.New(t), secrets: engine.NewMemorySecrets(),
 		src: &engine.StaticSource{Services: svcs, Findings: findings}}
-	r.creds = map[string]engine.Credentials{"stripe": r.stripe.Credentials()}
+	r.creds = map[string]engine.Credentials{"stripe": r.stripe.Credentials(), "sendgrid": r.sendgrid.Credentials()}
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +41,8 @@ func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.
 	t.Cleanup(func() { st.Close() })
 	eng, err := engine.New(context.Background(), engine.Options{
 		Store: st, Secrets: r.secrets, Source: r.src,
-		Types: engine.AllTypes(engine.Endpoints{Stripe: engine.HTTPOptions{BaseURL: r.stripe.URL}}),
+		Types: engine.AllTypes(engine.Endpoints{Stripe: engine.HTTPOptions{BaseURL: r.stripe.URL},
+			SendGrid: engine.HTTPOptions{BaseURL: r.sendgrid.URL}}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
 			if c, ok := r.creds[provider]; ok {
 				return c, nil
@@ -147,3 +150,27 @@ func envRead(svc, provider, name string) *patchbayv1.Finding {
 func storeEnv(root, name string) store.Environment {
 	return store.Environment{WorkspaceRoot: root, Name: name, FrontendURL: "http://localhost:3001", APIURL: "http://localhost:8081"}
 }
+
+func (r *extRig) secret(k engine.Key, name string) string {
+	r.t.Helper()
+	env, err := r.st.GetEnvironment(context.Background(), r.root, "local")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	v, _ := r.secrets.Get(context.Background(), "patchbay/"+env.ID+"/"+k.Provider+"/"+k.Type+"/"+k.Name+"/"+name)
+	return v
+}
+
+func webhookFinding(svc, provider, route string) *patchbayv1.Finding {
+	return &patchbayv1.Finding{Kind: patchbayv1.FindingKind_WEBHOOK_HANDLER, Provider: provider, Service: svc,
+		Location: &patchbayv1.Location{Path: svc + "/webhooks.ts", StartLine: 7},
+		Detail:   &patchbayv1.Finding_Webhook{Webhook: &patchbayv1.WebhookHandler{Route: route, Method: "POST"}}}
+}
+
+func sdkFinding(svc, provider string) *patchbayv1.Finding {
+	return &patchbayv1.Finding{Kind: patchbayv1.FindingKind_SDK_USAGE, Provider: provider, Service: svc,
+		Location: &patchbayv1.Location{Path: svc + "/mail.ts", StartLine: 1}}
+}
+
+// wsName is the workspace's name in provider-side names.
+func (r *extRig) wsName() string { return filepath.Base(r.root) }

@@ -1,6 +1,9 @@
 // Package sendgridtest is an in-repo fake of the SendGrid v3 API following
 // providers.md §13: Bearer API keys with scopes, {"errors":[{"field",
-// "message"}]} bodies and GET /v3/scopes.
+// "message"}]} bodies and GET /v3/scopes, and, for provisioning
+// (provisioning.go), stateful API keys (value shown once, PUT replaces
+// scopes, a key cannot grant scopes it lacks, at most 100) and event
+// webhooks of the multiple-webhooks API with signing (public key).
 package sendgridtest
 
 import (
@@ -18,11 +21,15 @@ const Key = "SG.patchbayFakeKeyId00.patchbayFakeSecret000000000000"
 var FullScopes = []string{"mail.send", "api_keys.create", "api_keys.read", "api_keys.delete", "api_keys.update",
 	"user.webhooks.event.settings.read", "user.webhooks.event.settings.update", "scopes.read"}
 
+// Credentials returns credential values for Key.
+func (s *Server) Credentials() map[string]string { return map[string]string{"api_key": Key} }
+
 // Server is the fake.
 type Server struct {
 	*providertest.Server
 	mu   sync.Mutex
 	keys map[string][]string
+	st   state
 }
 
 // New starts the fake with Key registered.
@@ -36,6 +43,7 @@ func New(tb providertest.T) *Server {
 		}
 		providertest.WriteJSON(w, 200, map[string]any{"scopes": scopes})
 	})
+	s.handleProvisioning()
 	return s
 }
 
