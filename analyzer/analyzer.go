@@ -46,7 +46,10 @@ type Options struct {
 // Request says what to analyze in one call.
 type Request struct {
 	// Changed lists paths (relative to the root) known to have changed.
-	// With a previous snapshot, only these are looked at again.
+	// With a previous snapshot, only these are looked at again (a path that
+	// ends in "/" names a directory, and a changed .gitignore, make the
+	// analysis walk the tree again, still re-parsing only changed files).
+	// Without Changed, every file's size and mtime are checked.
 	Changed []string
 	// Full discards any cached snapshot.
 	Full bool

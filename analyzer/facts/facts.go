@@ -109,7 +109,6 @@ type File struct {
 	Props   []Property
 	// Exports are exported names (Next.js route handlers: GET, POST, ...).
 	Exports []string
-	// Strings are string literals of interest (Go: none yet).
 	// Errors are parse problems; the facts are still usable (partial).
 	Errors []string
 }
