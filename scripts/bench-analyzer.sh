@@ -14,7 +14,7 @@
 # files are renamed in the corpus so all three tools read the same files.
 #
 # Needs: go, rg (Debian package ripgrep), ast-grep (npm package
-# @ast-grep/cli; found on PATH or in $AST_GREP), GNU time (/usr/bin/time).
+# @ast-grep/cli; found on PATH or in $AST_GREP), GNU time (/usr/bin/time), bc.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
