@@ -30,9 +30,12 @@ const LoadTimeout = 30 * time.Second
 
 // Load asks go/packages about the module rooted at dir, with the smallest
 // mode that answers "which packages, files and imports, which module, what
-// cannot be resolved": no syntax, no types, no dependency graph. It never touches the network (GOPROXY=off) and
-// never edits go.mod (-mod=mod only resolves from the module cache). A
-// failed load returns an error; callers fall back to go/parser.
+// cannot be resolved": no syntax, no types, no dependency graph. It never
+// touches the network (GOPROXY=off) and never edits the workspace's go.mod or
+// go.sum: GOFLAGS is cleared so the go command's default applies (-mod=vendor
+// with a consistent vendor directory, else -mod=readonly), where -mod=mod
+// would add requirements and go.sum lines from the module cache. A failed
+// load returns an error; callers fall back to go/parser.
 func Load(ctx context.Context, dir string) (*Module, error) {
 	ctx, cancel := context.WithTimeout(ctx, LoadTimeout)
 	defer cancel()
@@ -40,7 +43,7 @@ func Load(ctx context.Context, dir string) (*Module, error) {
 		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedModule | packages.NeedImports,
 		Context: ctx,
 		Dir:     dir,
-		Env:     append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local"),
+		Env:     append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local"),
 		Tests:   true,
 	}
 	pkgs, err := packages.Load(cfg, "./...")
