@@ -82,9 +82,8 @@ type TwilioNumberConfig struct {
 
 // CognitoConfig names the user pool the app client lives in.
 type CognitoConfig struct {
+	// UserPoolID carries its region ("eu-west-1_AbC123").
 	UserPoolID string `json:"user_pool_id"`
-	// Region defaults to the user pool id's prefix ("eu-west-1_abc").
-	Region string `json:"region,omitempty"`
 	// Scopes are the OAuth scopes (default: openid, email, profile).
 	Scopes []string `json:"scopes,omitempty"`
 }
@@ -149,11 +148,8 @@ func (c *ServiceConfig) validate() error {
 		}
 	}
 	if c.Cognito != nil {
-		m := userPoolIDRE.FindStringSubmatch(c.Cognito.UserPoolID)
-		if m == nil {
+		if !userPoolIDRE.MatchString(c.Cognito.UserPoolID) {
 			errs = append(errs, fmt.Errorf("cognito.user_pool_id %q must look like \"us-east-1_AbCdEf123\"", c.Cognito.UserPoolID))
-		} else if c.Cognito.Region == "" {
-			c.Cognito.Region = m[1]
 		}
 	}
 	return errors.Join(errs...)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers/aws/awstest"
 	"github.com/patchbay-dev/patchbay/providers/sendgrid/sendgridtest"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
@@ -22,6 +23,7 @@ type extRig struct {
 	root     string
 	stripe   *stripetest.Server
 	sendgrid *sendgridtest.Server
+	aws      *awstest.Server
 	secrets  *engine.MemorySecrets
 	st       *store.Store
 	eng      *engine.Engine
@@ -31,9 +33,10 @@ type extRig struct {
 
 func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.Finding) *extRig {
 	t.Helper()
-	r := &extRig{t: t, root: t.TempDir(), stripe: stripetest.New(t), sendgrid: sendgridtest.New(t), secrets: engine.NewMemorySecrets(),
+	r := &extRig{t: t, root: t.TempDir(), stripe: stripetest.New(t), sendgrid: sendgridtest.New(t), aws: awstest.New(t, "*"), secrets: engine.NewMemorySecrets(),
 		src: &engine.StaticSource{Services: svcs, Findings: findings}}
-	r.creds = map[string]engine.Credentials{"stripe": r.stripe.Credentials(), "sendgrid": r.sendgrid.Credentials()}
+	r.creds = map[string]engine.Credentials{"stripe": r.stripe.Credentials(), "sendgrid": r.sendgrid.Credentials(),
+		"aws": {"access_key_id": awstest.KeyID, "secret_access_key": awstest.Secret, "region": "us-east-1"}}
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +45,7 @@ func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.
 	eng, err := engine.New(context.Background(), engine.Options{
 		Store: st, Secrets: r.secrets, Source: r.src,
 		Types: engine.AllTypes(engine.Endpoints{Stripe: engine.HTTPOptions{BaseURL: r.stripe.URL},
-			SendGrid: engine.HTTPOptions{BaseURL: r.sendgrid.URL}}),
+			SendGrid: engine.HTTPOptions{BaseURL: r.sendgrid.URL}, AWS: engine.HTTPOptions{BaseURL: r.aws.URL}}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
 			if c, ok := r.creds[provider]; ok {
 				return c, nil
@@ -174,3 +177,9 @@ func sdkFinding(svc, provider string) *patchbayv1.Finding {
 
 // wsName is the workspace's name in provider-side names.
 func (r *extRig) wsName() string { return filepath.Base(r.root) }
+
+func callbackFinding(svc, provider, route string, logouts ...string) *patchbayv1.Finding {
+	return &patchbayv1.Finding{Kind: patchbayv1.FindingKind_OAUTH_CALLBACK, Provider: provider, Service: svc,
+		Location: &patchbayv1.Location{Path: svc + "/auth.ts", StartLine: 4},
+		Detail:   &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: route, LogoutRoutes: logouts}}}
+}

@@ -10,6 +10,6 @@ type Endpoints struct {
 func AllTypes(o Endpoints) []ResourceType {
 	return []ResourceType{
 		NewAuth0Clients(o.Auth0), NewStripeWebhooks(o.Stripe), NewStripeProducts(o.Stripe), NewStripePrices(o.Stripe),
-		NewSendGridAPIKeys(o.SendGrid), NewSendGridEventWebhooks(o.SendGrid),
+		NewSendGridAPIKeys(o.SendGrid), NewSendGridEventWebhooks(o.SendGrid), NewCognitoAppClients(o.AWS),
 	}
 }

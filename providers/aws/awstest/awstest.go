@@ -1,8 +1,11 @@
 // Package awstest is an in-repo fake of AWS STS and IAM (Query protocol)
-// following providers.md §3: SigV4 verified independently of the SDK
-// signer, XML error bodies (InvalidClientTokenId, SignatureDoesNotMatch,
-// ExpiredToken, AccessDenied, Throttling), GetCallerIdentity and
-// SimulatePrincipalPolicy. One server plays both services.
+// and Cognito user pools (JSON 1.1, cognito.go) following providers.md §3:
+// SigV4 verified independently of the SDK signer, XML error bodies
+// (InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken, AccessDenied,
+// Throttling) or, for Cognito, {"__type","message"}; GetCallerIdentity,
+// SimulatePrincipalPolicy, and stateful user-pool app clients whose
+// UpdateUserPoolClient resets every omitted attribute. One server plays
+// every service.
 package awstest
 
 import (
@@ -43,8 +46,9 @@ type Key struct {
 // Server is the fake.
 type Server struct {
 	*providertest.Server
-	mu   sync.Mutex
-	keys map[string]Key
+	mu    sync.Mutex
+	keys  map[string]Key
+	pools map[string]*userPool
 }
 
 // New starts the fake with KeyID allowed every action.
@@ -64,7 +68,13 @@ func (s *Server) AddKey(id string, k Key) {
 
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	k, ok := s.verify(w, r, body)
+	if r.Header.Get("X-Amz-Target") != "" {
+		if _, ok := s.verify(jsonErrors{w}, r, body); ok {
+			s.serveJSON(w, r, body)
+		}
+		return
+	}
+	k, ok := s.verify(xmlErrors{w}, r, body)
 	if !ok {
 		return
 	}
@@ -101,11 +111,11 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 
 // verify checks the SigV4 signature the way AWS does, from the signed
 // header list in the Authorization header.
-func (s *Server) verify(w http.ResponseWriter, r *http.Request, body []byte) (Key, bool) {
+func (s *Server) verify(w errorWriter, r *http.Request, body []byte) (Key, bool) {
 	auth := r.Header.Get("Authorization")
 	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
 	if !ok {
-		WriteError(w, 403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+		w.writeError(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
 		return Key{}, false
 	}
 	parts := map[string]string{}
@@ -115,20 +125,20 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, body []byte) (Ke
 	}
 	scope := strings.Split(parts["Credential"], "/")
 	if len(scope) != 5 {
-		WriteError(w, 400, "IncompleteSignature", "Credential is malformed")
+		w.writeError(400, "IncompleteSignature", "Credential is malformed")
 		return Key{}, false
 	}
 	s.mu.Lock()
 	k, known := s.keys[scope[0]]
 	s.mu.Unlock()
 	if !known {
-		WriteError(w, 403, "InvalidClientTokenId", "The security token included in the request is invalid.")
+		w.writeError(403, "InvalidClientTokenId", "The security token included in the request is invalid.")
 		return k, false
 	}
 	amzDate := r.Header.Get("X-Amz-Date")
 	t, err := time.Parse("20060102T150405Z", amzDate)
 	if err != nil || time.Since(t).Abs() > 5*time.Minute {
-		WriteError(w, 403, "SignatureDoesNotMatch", "Signature expired: "+amzDate+" is now earlier than the allowed time window.")
+		w.writeError(403, "SignatureDoesNotMatch", "Signature expired: "+amzDate+" is now earlier than the allowed time window.")
 		return k, false
 	}
 	var canon strings.Builder
@@ -159,15 +169,15 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, body []byte) (Ke
 	}
 	want := hex.EncodeToString(hmacSum(key, toSign))
 	if !hmac.Equal([]byte(want), []byte(parts["Signature"])) {
-		WriteError(w, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+		w.writeError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 		return k, false
 	}
 	if k.Session != "" && r.Header.Get("X-Amz-Security-Token") != k.Session {
-		WriteError(w, 403, "InvalidClientTokenId", "The security token included in the request is invalid.")
+		w.writeError(403, "InvalidClientTokenId", "The security token included in the request is invalid.")
 		return k, false
 	}
 	if k.Expired {
-		WriteError(w, 403, "ExpiredToken", "The security token included in the request is expired")
+		w.writeError(403, "ExpiredToken", "The security token included in the request is expired")
 		return k, false
 	}
 	return k, true
@@ -192,7 +202,56 @@ func WriteError(w http.ResponseWriter, status int, code, msg string) {
 	_, _ = w.Write(b.Bytes())
 }
 
-func writeFault(w http.ResponseWriter, _ *http.Request, f providertest.Fault) {
+// errorWriter writes an auth failure in the protocol of the request: XML
+// for Query, JSON for Cognito.
+type errorWriter interface {
+	writeError(status int, code, msg string)
+}
+
+type xmlErrors struct{ http.ResponseWriter }
+
+func (x xmlErrors) writeError(status int, code, msg string) {
+	WriteError(x.ResponseWriter, status, code, msg)
+}
+
+type jsonErrors struct{ http.ResponseWriter }
+
+// writeError maps the Query codes to their JSON-protocol names.
+func (j jsonErrors) writeError(status int, code, msg string) {
+	switch code {
+	case "InvalidClientTokenId":
+		code = "UnrecognizedClientException"
+	case "SignatureDoesNotMatch":
+		code = "InvalidSignatureException"
+	case "ExpiredToken":
+		code = "ExpiredTokenException"
+	case "MissingAuthenticationToken":
+		code = "MissingAuthenticationTokenException"
+	case "IncompleteSignature":
+		code = "IncompleteSignatureException"
+	}
+	if status == 403 && code == "UnrecognizedClientException" {
+		status = 400
+	}
+	WriteJSONError(j.ResponseWriter, status, code, msg)
+}
+
+func writeFault(w http.ResponseWriter, r *http.Request, f providertest.Fault) {
+	if r.Header.Get("X-Amz-Target") != "" {
+		switch f.Kind {
+		case providertest.Unauthorized:
+			WriteJSONError(w, 400, "UnrecognizedClientException", "The security token included in the request is invalid.")
+		case providertest.Expired:
+			WriteJSONError(w, 400, "ExpiredTokenException", "The security token included in the request is expired")
+		case providertest.Forbidden:
+			WriteJSONError(w, 400, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/patchbay is not authorized to perform: cognito-idp:UpdateUserPoolClient")
+		case providertest.RateLimited:
+			WriteJSONError(w, 400, "TooManyRequestsException", "Too many requests")
+		default:
+			WriteJSONError(w, 500, "InternalErrorException", "An internal error occurred.")
+		}
+		return
+	}
 	switch f.Kind {
 	case providertest.Unauthorized:
 		WriteError(w, 403, "InvalidClientTokenId", "The security token included in the request is invalid.")
