@@ -9,7 +9,7 @@ import (
 
 // RequiredScopes are the Management API scopes Patchbay's provisioning uses.
 var RequiredScopes = []string{
-	"read:clients", "create:clients", "update:clients", "delete:clients", "read:client_keys",
+	"read:clients", "create:clients", "update:clients", "delete:clients", "read:client_keys", "update:client_keys",
 	"read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers",
 	"read:client_grants", "create:client_grants",
 }

@@ -62,7 +62,7 @@ func TestValidate(t *testing.T) {
 		{Name: "no client grant", Values: vals(auth0test.Domain, noGrant, secret2), Want: providers.StatusInsufficientPermissions},
 		{Name: "spa app", Values: vals(auth0test.Domain, spa, secret2), Want: providers.StatusInsufficientPermissions, WantField: "client_id"},
 		{Name: "scopes missing", Values: vals(auth0test.Domain, readOnly, secret2), Want: providers.StatusInsufficientPermissions,
-			WantMissing: []string{"create:clients", "update:clients", "delete:clients", "read:client_keys", "read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers", "read:client_grants", "create:client_grants"}},
+			WantMissing: []string{"create:clients", "update:clients", "delete:clients", "read:client_keys", "update:client_keys", "read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers", "read:client_grants", "create:client_grants"}},
 		{Name: "management token expired", Values: valid, Fault: &providertest.Fault{Kind: providertest.Expired, Path: "/api/v2"}, Want: providers.StatusExpired},
 	}
 	cases = append(cases, providertest.StandardFaults(valid, providers.StatusInvalid)...)

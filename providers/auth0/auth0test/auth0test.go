@@ -36,7 +36,7 @@ const (
 
 // AllScopes are granted to ClientID.
 var AllScopes = []string{
-	"read:clients", "create:clients", "update:clients", "delete:clients", "read:client_keys",
+	"read:clients", "create:clients", "update:clients", "delete:clients", "read:client_keys", "update:client_keys",
 	"read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers",
 	"read:client_grants", "create:client_grants",
 }
@@ -103,7 +103,7 @@ func New(tb providertest.T) *Server {
 	s.Handle("GET /api/v2/clients/{id}", s.mgmt("read:clients", s.get))
 	s.Handle("PATCH /api/v2/clients/{id}", s.mgmt("update:clients", s.update))
 	s.Handle("DELETE /api/v2/clients/{id}", s.mgmt("delete:clients", s.delete))
-	s.Handle("POST /api/v2/clients/{id}/rotate-secret", s.mgmt("update:clients", s.rotate))
+	s.Handle("POST /api/v2/clients/{id}/rotate-secret", s.mgmt("update:client_keys", s.rotate))
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) { MgmtError(w, http.StatusNotFound, "Not Found", "") })
 	return s
 }

@@ -161,6 +161,10 @@ func TestClientsResource(t *testing.T) {
 	if got := call(t, http.MethodGet, api+"/"+id, noKeys, "", ""); got.status != 200 || got.body["client_secret"] != nil {
 		t.Errorf("read without read:client_keys: %d, secret %v", got.status, got.body["client_secret"])
 	}
+	// Rotating needs update:client_keys, not update:clients.
+	if denied := call(t, http.MethodPost, api+"/"+id+"/rotate-secret", noKeys, "", ""); denied.status != http.StatusForbidden || denied.body["errorCode"] != "insufficient_scope" {
+		t.Errorf("rotate without update:client_keys: %d %v", denied.status, denied.body)
+	}
 	rotated := call(t, http.MethodPost, api+"/"+id+"/rotate-secret", all, "", "")
 	if rotated.status != 200 || rotated.body["client_secret"] == secret || s.Apps()[id].ClientSecret != rotated.body["client_secret"] {
 		t.Errorf("rotate: %d %v", rotated.status, rotated.body["client_secret"] != secret)
