@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
@@ -71,6 +72,11 @@ type Analyzer struct {
 
 	mu         sync.Mutex
 	workspaces map[string]*workspace
+
+	// reads and parses count file reads and front-end parses over the
+	// Analyzer's life, so tests can check the incremental mechanism (what
+	// was re-read and re-parsed) instead of timing it.
+	reads, parses atomic.Int64
 
 	prefilterOnce sync.Once
 	filters       map[*frontEnd]*prefilter

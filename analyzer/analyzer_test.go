@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 )
@@ -237,45 +238,64 @@ func TestWatch(t *testing.T) {
 	}
 }
 
-// TestSavedFileUnder50ms: on a 10,000-file workspace, re-analyzing one saved
-// file (the editor names it) stays well under 50 ms.
-func TestSavedFileUnder50ms(t *testing.T) {
+// TestSavedFileReanalyzedAlone: in a 10,000-file workspace, a saved file the
+// editor names is the only file read and parsed again, and its findings
+// update while every other file's findings are kept. How long that takes is
+// BenchmarkIncremental's business, not a test's.
+func TestSavedFileReanalyzedAlone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 10,000-file workspace")
 	}
+	t.Parallel()
 	root := t.TempDir()
+	const n = 10_000
 	files := map[string]string{"package.json": `{"dependencies": {"stripe": "1"}}`}
-	for i := 0; i < 10_000; i++ {
+	for i := 0; i < n; i++ {
 		files[fmt.Sprintf("src/m%03d/f%05d.js", i%100, i)] = fmt.Sprintf("import Stripe from 'stripe';\nconst v%d = process.env.VAR_%d;\n", i, i)
 	}
 	writeFiles(t, root, files)
 	a := New(Options{})
 	ctx := context.Background()
-	if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+	res, err := a.Analyze(ctx, root, Request{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	best := time.Hour
-	for i := 0; i < 10; i++ {
-		writeFiles(t, root, map[string]string{"src/m007/f00007.js": fmt.Sprintf("const x = process.env.CHANGED_%d;\n", i)})
-		start := time.Now()
-		res, err := a.Analyze(ctx, root, Request{Changed: []string{"src/m007/f00007.js"}})
+	if got, want := a.reads.Load(), int64(n+1); got != want {
+		t.Fatalf("cold scan read %d files, want %d", got, want)
+	}
+	if got, want := a.parses.Load(), int64(n); got != want {
+		t.Fatalf("cold scan parsed %d files, want %d", got, want)
+	}
+	total := len(res.Findings)
+	const saved = "src/m007/f00007.js"
+	for i := 0; i < 3; i++ {
+		reads, parses := a.reads.Load(), a.parses.Load()
+		writeFiles(t, root, map[string]string{saved: fmt.Sprintf("const x = process.env.CHANGED_%d;\n", i)})
+		res, err := a.Analyze(ctx, root, Request{Changed: []string{saved}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := time.Since(start); d < best {
-			best = d
+		if got := res.Stats.FilesReanalyzed; got != 1 {
+			t.Fatalf("save %d: stats.files_reanalyzed = %d, want 1", i, got)
 		}
-		if res.Stats.FilesReanalyzed != 1 {
-			t.Fatalf("re-parsed %d files", res.Stats.FilesReanalyzed)
+		if got := a.reads.Load() - reads; got != 1 {
+			t.Fatalf("save %d: %d files read, want 1", i, got)
 		}
-	}
-	limit := 50 * time.Millisecond
-	if raceEnabled || runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
-		limit *= 4
-	}
-	t.Logf("incremental re-analysis of one file in a 10,000-file workspace: %s", best)
-	if best > limit {
-		t.Fatalf("incremental analysis took %s, want < %s", best, limit)
+		if got := a.parses.Load() - parses; got != 1 {
+			t.Fatalf("save %d: %d files parsed, want 1", i, got)
+		}
+		want := []string{fmt.Sprintf("CHANGED_%d", i)}
+		if diff := cmp.Diff(want, envNames(res, saved)); diff != "" {
+			t.Fatalf("save %d: env reads of the saved file (-want +got):\n%s", i, diff)
+		}
+		if diff := cmp.Diff([]string{"VAR_8"}, envNames(res, "src/m008/f00008.js")); diff != "" {
+			t.Fatalf("save %d: an unchanged file's findings (-want +got):\n%s", i, diff)
+		}
+		// The saved file lost its import (one SDK_USAGE finding) and kept one
+		// env read; nothing else changed.
+		if got := len(res.Findings); got != total-1 {
+			t.Fatalf("save %d: %d findings, want %d", i, got, total-1)
+		}
 	}
 }
 

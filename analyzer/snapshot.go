@@ -484,6 +484,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			st.diag = diag(e.rel, "skipped", fmt.Sprintf("file is larger than %d bytes", a.opts.MaxFileSize))
 			return st
 		}
+		a.reads.Add(1)
 		b, err := readFile(filepath.Join(root, filepath.FromSlash(e.rel)), buf)
 		if err != nil {
 			st.diag = diag(e.rel, "error", "cannot read: "+errText(err))
@@ -543,6 +544,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		if fileRoute.MatchString(e.rel) {
 			parts = treesitter.All // Next.js/SvelteKit/Remix: the path is the route
 		}
+		a.parses.Add(1)
 		f, err := st.fe.extract(fctx, e.rel, src, parts)
 		switch {
 		case errors.Is(err, treesitter.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:

@@ -1,5 +1,0 @@
-//go:build !race
-
-package analyzer
-
-const raceEnabled = false
