@@ -1,66 +1,21 @@
 package typescript
 
 import (
-	"context"
 	"testing"
-	"time"
+
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter/frontendtest"
 )
 
-var smokeSource = []byte("import { WebClient } from \"@slack/web-api\";\nconst t: string = process.env.SLACK_BOT_TOKEN!;\n")
-
-// TestQueryCompiles checks the embedded query compiled (at package init,
-// through MustNew) and still finds what it is for.
-func TestQueryCompiles(t *testing.T) {
-	t.Parallel()
-	if TS.Query().PatternCount() == 0 {
-		t.Fatal("empty query")
-	}
-	f, err := TS.Extract(context.Background(), smokeSource)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.Imports) == 0 || f.Imports[0].Path != "@slack/web-api" {
-		t.Errorf("imports = %+v, want first %q", f.Imports, "@slack/web-api")
-	}
-	if len(f.Env) == 0 || f.Env[0].Name != "SLACK_BOT_TOKEN" {
-		t.Errorf("env = %+v, want first %q", f.Env, "SLACK_BOT_TOKEN")
-	}
+var sample = frontendtest.Sample{
+	Src:         "import { WebClient } from \"@slack/web-api\";\nconst t: string = process.env.SLACK_BOT_TOKEN!;\n",
+	FirstImport: "@slack/web-api",
+	FirstEnv:    "SLACK_BOT_TOKEN",
 }
 
-// FuzzExtract: malformed, truncated and non-UTF-8 input never panics or
-// hangs, and every span is well formed.
-func FuzzExtract(f *testing.F) {
-	f.Add(smokeSource)
-	f.Add(smokeSource[:len(smokeSource)/2])
-	f.Add([]byte("\xff\xfe\x00"))
-	f.Add([]byte("((((((((((((((((((((((((((((((((((((((((((((((((((("))
-	f.Fuzz(func(t *testing.T, src []byte) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		out, err := TS.Extract(ctx, src)
-		if err != nil {
-			return
-		}
-		for _, e := range out.Env {
-			if e.Span.StartLine == 0 || e.Span.EndLine < e.Span.StartLine {
-				t.Fatalf("bad span %+v", e.Span)
-			}
-		}
-		for _, i := range out.Imports {
-			if i.Span.StartLine == 0 || i.Span.EndLine < i.Span.StartLine {
-				t.Fatalf("bad span %+v", i.Span)
-			}
-		}
-	})
-}
+func TestQueryCompiles(t *testing.T) { frontendtest.Smoke(t, TS, sample) }
 
-func TestTSXCompiles(t *testing.T) {
-	t.Parallel()
-	f, err := TSX.Extract(context.Background(), []byte("import x from \"@clerk/nextjs\";\nconst a = <A k={process.env.CLERK_SECRET_KEY} />;\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.Imports) != 1 || len(f.Env) != 1 {
-		t.Fatalf("got %+v", f)
-	}
-}
+func TestQueryCompilesTSX(t *testing.T) { frontendtest.Smoke(t, TSX, sample) }
+
+func FuzzExtract(f *testing.F) { frontendtest.Fuzz(f, TS, sample) }
+
+func FuzzExtractTSX(f *testing.F) { frontendtest.Fuzz(f, TSX, sample) }

@@ -1,0 +1,72 @@
+// Package frontendtest holds the checks every tree-sitter language front end
+// runs in its own package: a smoke test of its embedded query and a fuzz
+// target. It is imported by tests only.
+package frontendtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter"
+)
+
+// Sample is a small source file in the front end's language with the first
+// import path and the first env var name its extraction must report.
+type Sample struct {
+	Src         string
+	FirstImport string
+	FirstEnv    string
+}
+
+// Smoke checks that the embedded query compiled (at package init, through
+// MustNew) and still finds what it is for.
+func Smoke(t *testing.T, lang *treesitter.Lang, s Sample) {
+	t.Helper()
+	t.Parallel()
+	if lang.Query().PatternCount() == 0 {
+		t.Fatal("empty query")
+	}
+	f, err := lang.Extract(context.Background(), []byte(s.Src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Imports) == 0 || f.Imports[0].Path != s.FirstImport {
+		t.Errorf("imports = %+v, want first %q", f.Imports, s.FirstImport)
+	}
+	if len(f.Env) == 0 || f.Env[0].Name != s.FirstEnv {
+		t.Errorf("env = %+v, want first %q", f.Env, s.FirstEnv)
+	}
+}
+
+// Fuzz: malformed, truncated and non-UTF-8 input never panics or hangs, and
+// every span is well formed.
+func Fuzz(f *testing.F, lang *treesitter.Lang, s Sample) {
+	src := []byte(s.Src)
+	f.Add(src)
+	f.Add(src[:len(src)/2])
+	f.Add([]byte("\xff\xfe\x00"))
+	f.Add([]byte("((((((((((((((((((((((((((((((((((((((((((((((((((("))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		out, err := lang.Extract(ctx, src)
+		if err != nil {
+			return
+		}
+		for _, e := range out.Env {
+			checkSpan(t, e.Span)
+		}
+		for _, i := range out.Imports {
+			checkSpan(t, i.Span)
+		}
+	})
+}
+
+func checkSpan(t *testing.T, sp facts.Span) {
+	t.Helper()
+	if sp.StartLine == 0 || sp.EndLine < sp.StartLine {
+		t.Fatalf("bad span %+v", sp)
+	}
+}
