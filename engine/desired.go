@@ -120,7 +120,7 @@ func DefaultDesired(in DesiredInput) ([]Desired, []string) {
 	out, warnings = append(out, a...), append(warnings, w...)
 	s, w := desiredStripe(in)
 	out, warnings = append(out, s...), append(warnings, w...)
-	for _, f := range []DesireFunc{desiredStripeCatalog, desiredSendGrid, desiredCognito} {
+	for _, f := range []DesireFunc{desiredStripeCatalog, desiredSendGrid, desiredCognito, desiredTwilio} {
 		r, w := f(in)
 		out, warnings = append(out, r...), append(warnings, w...)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/patchbay-dev/patchbay/providers/aws/awstest"
 	"github.com/patchbay-dev/patchbay/providers/sendgrid/sendgridtest"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
+	"github.com/patchbay-dev/patchbay/providers/twilio/twiliotest"
 	"github.com/patchbay-dev/patchbay/store"
 )
 
@@ -24,6 +25,7 @@ type extRig struct {
 	stripe   *stripetest.Server
 	sendgrid *sendgridtest.Server
 	aws      *awstest.Server
+	twilio   *twiliotest.Server
 	secrets  *engine.MemorySecrets
 	st       *store.Store
 	eng      *engine.Engine
@@ -33,9 +35,9 @@ type extRig struct {
 
 func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.Finding) *extRig {
 	t.Helper()
-	r := &extRig{t: t, root: t.TempDir(), stripe: stripetest.New(t), sendgrid: sendgridtest.New(t), aws: awstest.New(t, "*"), secrets: engine.NewMemorySecrets(),
+	r := &extRig{t: t, root: t.TempDir(), stripe: stripetest.New(t), sendgrid: sendgridtest.New(t), aws: awstest.New(t, "*"), twilio: twiliotest.New(t), secrets: engine.NewMemorySecrets(),
 		src: &engine.StaticSource{Services: svcs, Findings: findings}}
-	r.creds = map[string]engine.Credentials{"stripe": r.stripe.Credentials(), "sendgrid": r.sendgrid.Credentials(),
+	r.creds = map[string]engine.Credentials{"stripe": r.stripe.Credentials(), "sendgrid": r.sendgrid.Credentials(), "twilio": r.twilio.Credentials(),
 		"aws": {"access_key_id": awstest.KeyID, "secret_access_key": awstest.Secret, "region": "us-east-1"}}
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"), nil)
 	if err != nil {
@@ -45,7 +47,8 @@ func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.
 	eng, err := engine.New(context.Background(), engine.Options{
 		Store: st, Secrets: r.secrets, Source: r.src,
 		Types: engine.AllTypes(engine.Endpoints{Stripe: engine.HTTPOptions{BaseURL: r.stripe.URL},
-			SendGrid: engine.HTTPOptions{BaseURL: r.sendgrid.URL}, AWS: engine.HTTPOptions{BaseURL: r.aws.URL}}),
+			SendGrid: engine.HTTPOptions{BaseURL: r.sendgrid.URL}, AWS: engine.HTTPOptions{BaseURL: r.aws.URL},
+			Twilio: engine.HTTPOptions{BaseURL: r.twilio.URL}}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
 			if c, ok := r.creds[provider]; ok {
 				return c, nil

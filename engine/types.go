@@ -11,5 +11,6 @@ func AllTypes(o Endpoints) []ResourceType {
 	return []ResourceType{
 		NewAuth0Clients(o.Auth0), NewStripeWebhooks(o.Stripe), NewStripeProducts(o.Stripe), NewStripePrices(o.Stripe),
 		NewSendGridAPIKeys(o.SendGrid), NewSendGridEventWebhooks(o.SendGrid), NewCognitoAppClients(o.AWS),
+		NewTwilioNumberWebhooks(o.Twilio),
 	}
 }

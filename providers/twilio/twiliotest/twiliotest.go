@@ -1,6 +1,8 @@
 // Package twiliotest is an in-repo fake of the Twilio REST API following
 // providers.md §14: Basic auth with AccountSid:AuthToken or
-// ApiKeySid:Secret, {"code","message","more_info","status"} errors.
+// ApiKeySid:Secret, {"code","message","more_info","status"} errors, and
+// the account's IncomingPhoneNumbers (numbers.go): find by PhoneNumber,
+// read, set webhook URLs (only the parameters sent change), release.
 package twiliotest
 
 import (
@@ -25,8 +27,10 @@ type Server struct {
 	*providertest.Server
 	mu sync.Mutex
 	// creds maps username to {password, account sid}.
-	creds  map[string][2]string
-	status map[string]string
+	creds   map[string][2]string
+	status  map[string]string
+	numbers map[string]*Number
+	seq     int
 }
 
 // New starts the fake with the valid account and key registered.
@@ -47,7 +51,13 @@ func New(tb providertest.T) *Server {
 		s.mu.Unlock()
 		providertest.WriteJSON(w, 200, map[string]any{"sid": sid, "friendly_name": "Patchbay Dev", "status": st, "type": "Full", "owner_account_sid": sid})
 	})
+	s.handleNumbers()
 	return s
+}
+
+// Credentials returns credential values for the default account.
+func (s *Server) Credentials() map[string]string {
+	return map[string]string{"account_sid": AccountSid, "auth_token": AuthToken}
 }
 
 // AddAccount registers another account (status "active", "suspended", "closed").

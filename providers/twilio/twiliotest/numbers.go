@@ -1,0 +1,174 @@
+package twiliotest
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/patchbay-dev/patchbay/providers/providertest"
+)
+
+// Number is an IncomingPhoneNumber of the fake's account.
+type Number struct {
+	SID, PhoneNumber, FriendlyName           string
+	SMSURL, SMSMethod, VoiceURL, VoiceMethod string
+	StatusCallback, StatusCallbackMethod     string
+	SMSFallbackURL, VoiceFallbackURL         string
+}
+
+// numberParams are the writable parameters (PascalCase, form-encoded) and
+// the Number field each sets.
+var numberParams = map[string]func(*Number) *string{
+	"FriendlyName":         func(n *Number) *string { return &n.FriendlyName },
+	"SmsUrl":               func(n *Number) *string { return &n.SMSURL },
+	"SmsMethod":            func(n *Number) *string { return &n.SMSMethod },
+	"SmsFallbackUrl":       func(n *Number) *string { return &n.SMSFallbackURL },
+	"VoiceUrl":             func(n *Number) *string { return &n.VoiceURL },
+	"VoiceMethod":          func(n *Number) *string { return &n.VoiceMethod },
+	"VoiceFallbackUrl":     func(n *Number) *string { return &n.VoiceFallbackURL },
+	"StatusCallback":       func(n *Number) *string { return &n.StatusCallback },
+	"StatusCallbackMethod": func(n *Number) *string { return &n.StatusCallbackMethod },
+}
+
+func (s *Server) handleNumbers() {
+	s.Handle("GET /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", s.accountRoute(s.listNumbers))
+	s.Handle("GET /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers/{file}", s.accountRoute(s.getNumber))
+	s.Handle("POST /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers/{file}", s.accountRoute(s.updateNumber))
+	s.Handle("DELETE /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers/{file}", s.accountRoute(s.releaseNumber))
+}
+
+// AddNumber puts a number (bought outside Patchbay) into the default
+// account with the given webhook URLs and returns its SID.
+func (s *Server) AddNumber(e164, smsURL, voiceURL, statusCallback string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	n := &Number{SID: fmt.Sprintf("PN%032x", s.seq), PhoneNumber: e164, FriendlyName: e164, SMSURL: smsURL, SMSMethod: "POST",
+		VoiceURL: voiceURL, VoiceMethod: "POST", StatusCallback: statusCallback, StatusCallbackMethod: "POST"}
+	if s.numbers == nil {
+		s.numbers = map[string]*Number{}
+	}
+	s.numbers[n.SID] = n
+	return n.SID
+}
+
+// Numbers returns the default account's numbers by SID.
+func (s *Server) Numbers() map[string]Number {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]Number{}
+	for id, n := range s.numbers {
+		out[id] = *n
+	}
+	return out
+}
+
+// accountRoute checks credentials against the account in the path and runs
+// h locked. Numbers belong to the default account.
+func (s *Server) accountRoute(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.Auth(w, r, r.PathValue("sid")) {
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		h(w, r)
+	}
+}
+
+func (n *Number) object(account string) map[string]any {
+	nullable := func(v string) any {
+		if v == "" {
+			return nil
+		}
+		return v
+	}
+	return map[string]any{"sid": n.SID, "account_sid": account, "phone_number": n.PhoneNumber, "friendly_name": n.FriendlyName,
+		"sms_url": n.SMSURL, "sms_method": n.SMSMethod, "sms_fallback_url": n.SMSFallbackURL, "voice_url": nullable(n.VoiceURL),
+		"voice_method": n.VoiceMethod, "voice_fallback_url": nullable(n.VoiceFallbackURL), "status_callback": n.StatusCallback,
+		"status_callback_method": n.StatusCallbackMethod, "capabilities": map[string]bool{"sms": true, "voice": true, "mms": true},
+		"uri": "/2010-04-01/Accounts/" + account + "/IncomingPhoneNumbers/" + n.SID + ".json"}
+}
+
+func (s *Server) listNumbers(w http.ResponseWriter, r *http.Request) {
+	account := r.PathValue("sid")
+	want := r.URL.Query().Get("PhoneNumber")
+	var ids []string
+	for id, n := range s.numbers {
+		if want == "" || n.PhoneNumber == want {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	out := []map[string]any{}
+	for _, id := range ids {
+		out = append(out, s.numbers[id].object(account))
+	}
+	providertest.WriteJSON(w, 200, map[string]any{"incoming_phone_numbers": out, "page": 0, "page_size": 50,
+		"next_page_uri": nil, "uri": r.URL.RequestURI()})
+}
+
+func (s *Server) findNumber(w http.ResponseWriter, r *http.Request) (*Number, bool) {
+	sid, ok := strings.CutSuffix(r.PathValue("file"), ".json")
+	n := s.numbers[sid]
+	if !ok || n == nil {
+		WriteError(w, 404, 20404, "The requested resource "+r.URL.Path+" was not found")
+		return nil, false
+	}
+	return n, true
+}
+
+func (s *Server) getNumber(w http.ResponseWriter, r *http.Request) {
+	if n, ok := s.findNumber(w, r); ok {
+		providertest.WriteJSON(w, 200, n.object(r.PathValue("sid")))
+	}
+}
+
+// updateNumber sets the parameters sent and leaves the others alone.
+func (s *Server) updateNumber(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.findNumber(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		WriteError(w, 400, 20001, "Invalid request body")
+		return
+	}
+	c := *n
+	for k := range r.PostForm {
+		field, known := numberParams[k]
+		if !known {
+			WriteError(w, 400, 20001, "Invalid parameter: "+k)
+			return
+		}
+		v := r.PostForm.Get(k)
+		switch {
+		case strings.HasSuffix(k, "Method"):
+			if v != "GET" && v != "POST" {
+				WriteError(w, 400, 20001, k+" must be GET or POST")
+				return
+			}
+		case strings.HasSuffix(k, "Url") || k == "StatusCallback":
+			if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+				WriteError(w, 400, 21502, "Invalid "+k+": "+v)
+				return
+			}
+		}
+		*field(&c) = v
+	}
+	*n = c
+	s.Changed()
+	providertest.WriteJSON(w, 200, n.object(r.PathValue("sid")))
+}
+
+func (s *Server) releaseNumber(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.findNumber(w, r)
+	if !ok {
+		return
+	}
+	delete(s.numbers, n.SID)
+	s.Changed()
+	w.WriteHeader(http.StatusNoContent)
+}
