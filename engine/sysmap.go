@@ -80,8 +80,10 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 			if u := r.Props["url"]; len(u) > 0 {
 				attrs["url"] = u[0]
 			}
-			if cb := r.Props["callbacks"]; len(cb) > 0 {
-				attrs["callbacks"] = strings.Join(cb, ",")
+			for _, f := range []string{"callbacks", "callback_urls", "sms_url", "voice_url", "status_callback"} {
+				if v := normList(r.Props[f]); len(v) > 0 {
+					attrs[f] = strings.Join(v, ",")
+				}
 			}
 			m.node(id, "resource", k.Type+" "+k.Name, k.Provider, attrs)
 			m.edge(envNode, id, "owns")
@@ -90,6 +92,11 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 			if d, ok := desiredBy[k]; ok && d.Service != "" {
 				// Webhooks and OAuth redirects come back into the service.
 				m.edge(id, "service:"+d.Service, "calls_back")
+			}
+			for _, dep := range desiredBy[k].DependsOn {
+				if _, ok := w.rows[dep]; ok {
+					m.edge(id, "resource:"+env.Name+":"+dep.String(), "depends_on")
+				}
 			}
 		}
 		vars, err := e.variables(ctx, w)
