@@ -44,8 +44,22 @@ func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	r.st = st
+	r.open(nil)
+	eng := r.eng
+	if _, err := eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: r.root, Name: "local",
+		FrontendURL: "http://localhost:3000", APIURL: "http://localhost:8080"}); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// open starts a fresh engine on the rig's database, as a restarted daemon
+// would; kill is its kill switch.
+func (r *extRig) open(kill func(string) bool) {
+	r.t.Helper()
 	eng, err := engine.New(context.Background(), engine.Options{
-		Store: st, Secrets: r.secrets, Source: r.src,
+		Store: r.st, Secrets: r.secrets, Source: r.src,
 		Types: engine.AllTypes(engine.Endpoints{Stripe: engine.HTTPOptions{BaseURL: r.stripe.URL},
 			SendGrid: engine.HTTPOptions{BaseURL: r.sendgrid.URL}, AWS: engine.HTTPOptions{BaseURL: r.aws.URL},
 			Twilio: engine.HTTPOptions{BaseURL: r.twilio.URL}}),
@@ -55,17 +69,12 @@ func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.
 			}
 			return nil, fmt.Errorf("%s: %w", provider, engine.ErrNoCredentials)
 		}),
-		RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond,
+		RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond, KillSwitch: kill,
 	})
 	if err != nil {
-		t.Fatal(err)
+		r.t.Fatal(err)
 	}
-	r.st, r.eng = st, eng
-	if _, err := eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: r.root, Name: "local",
-		FrontendURL: "http://localhost:3000", APIURL: "http://localhost:8080"}); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	r.eng = eng
 }
 
 func (r *extRig) writeConfig(svc, body string) {
