@@ -29,7 +29,7 @@ type extRig struct {
 	secrets  *engine.MemorySecrets
 	st       *store.Store
 	eng      *engine.Engine
-	src      *engine.StaticSource
+	src      engine.Source
 	creds    map[string]engine.Credentials
 }
 
@@ -52,6 +52,12 @@ func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.
 		t.Fatal(err)
 	}
 	return r
+}
+
+// openWith restarts the engine with another source of findings.
+func (r *extRig) openWith(src engine.Source) {
+	r.src = src
+	r.open(nil)
 }
 
 // open starts a fresh engine on the rig's database, as a restarted daemon
