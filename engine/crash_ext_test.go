@@ -9,6 +9,7 @@ import (
 	"time"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
 
 // everythingRig has one resource of every type beyond Auth0 and the Stripe
@@ -120,5 +121,24 @@ func TestExtendedTypesCrashConvergence(t *testing.T) {
 		if t.Failed() {
 			t.Fatalf("run %d failed", i)
 		}
+	}
+}
+
+// TestExtendedTypesRetryThrottlingAndOutages answers the first calls of
+// every provider with its own 429/throttling and 5xx shapes; apply retries
+// them and ends where an undisturbed one does.
+func TestExtendedTypesRetryThrottlingAndOutages(t *testing.T) {
+	t.Parallel()
+	r, sid := everythingRig(t)
+	for _, f := range []interface {
+		Inject(providertest.Fault)
+	}{r.stripe, r.sendgrid, r.twilio, r.aws} {
+		f.Inject(providertest.Fault{Kind: providertest.RateLimited, Times: 1})
+		f.Inject(providertest.Fault{Kind: providertest.Outage, Times: 1})
+	}
+	r.planApply()
+	r.checkEverything(sid, "http://localhost:8080", 2000)
+	if p := r.plan(); p.HasChanges() {
+		t.Errorf("plan after apply:\n%s", p.Summary())
 	}
 }
