@@ -41,11 +41,21 @@ import (
 type Fakes struct {
 	Env         map[string]string            `json:"env"`
 	Credentials map[string]map[string]string `json:"credentials"`
+	// Existing provider objects that patchbay.json can name (Patchbay never
+	// creates user pools or buys numbers): a Cognito user pool and a
+	// Twilio number.
+	Existing map[string]map[string]string `json:"existing"`
 }
+
+// Seeded objects, for patchbay.json's cognito.user_pool_id and twilio.numbers.
+const (
+	UserPoolID  = "us-east-1_Patchbay1"
+	PhoneNumber = "+15005550006"
+)
 
 // Start starts every fake, owned by p (a test or a Process).
 func Start(p providertest.T) Fakes {
-	f := Fakes{Env: map[string]string{}, Credentials: map[string]map[string]string{}}
+	f := Fakes{Env: map[string]string{}, Credentials: map[string]map[string]string{}, Existing: map[string]map[string]string{}}
 	set := func(provider, url string, values map[string]string, keys ...string) {
 		for _, k := range keys {
 			f.Env[providertest.EndpointEnv(k)] = url
@@ -58,7 +68,10 @@ func Start(p providertest.T) Fakes {
 	set("stripe", st.URL, st.Credentials(), "STRIPE")
 	a0 := auth0test.New(p)
 	set("auth0", a0.URL, a0.Credentials(), "AUTH0")
-	set("aws", awstest.New(p, aws.RequiredActions...).URL, map[string]string{"access_key_id": awstest.KeyID, "secret_access_key": awstest.Secret}, "AWS")
+	awsFake := awstest.New(p, aws.RequiredActions...)
+	awsFake.AddUserPool(UserPoolID)
+	f.Existing["aws"] = map[string]string{"user_pool_id": UserPoolID}
+	set("aws", awsFake.URL, map[string]string{"access_key_id": awstest.KeyID, "secret_access_key": awstest.Secret}, "AWS")
 	set("azure", azuretest.New(p).URL, map[string]string{"tenant_id": azuretest.TenantID, "client_id": azuretest.ClientID, "client_secret": azuretest.ClientSecret,
 		"subscription_id": azuretest.SubscriptionID, "resource_group": azuretest.ResourceGroup}, "AZURE")
 	g := gcptest.New(p)
@@ -74,7 +87,10 @@ func Start(p providertest.T) Fakes {
 	set("github", githubtest.New(p).URL, map[string]string{"token": githubtest.Token, "repository": githubtest.Repo}, "GITHUB")
 	set("slack", slacktest.New(p).URL, map[string]string{"webhook_url": "https://hooks.slack.com" + slacktest.Path}, "SLACK")
 	set("sendgrid", sendgridtest.New(p).URL, map[string]string{"api_key": sendgridtest.Key}, "SENDGRID")
-	set("twilio", twiliotest.New(p).URL, map[string]string{"account_sid": twiliotest.AccountSid, "auth_token": twiliotest.AuthToken}, "TWILIO")
+	tw := twiliotest.New(p)
+	tw.AddNumber(PhoneNumber, "", "", "")
+	f.Existing["twilio"] = map[string]string{"phone_number": PhoneNumber}
+	set("twilio", tw.URL, map[string]string{"account_sid": twiliotest.AccountSid, "auth_token": twiliotest.AuthToken}, "TWILIO")
 	set("mailgun", mailguntest.New(p).URL, map[string]string{"api_key": mailguntest.Key, "domain": mailguntest.Domain}, "MAILGUN")
 	return f
 }

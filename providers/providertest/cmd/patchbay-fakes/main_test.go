@@ -7,9 +7,11 @@ import (
 
 	"github.com/patchbay-dev/patchbay/providers"
 	"github.com/patchbay-dev/patchbay/providers/auth0"
+	"github.com/patchbay-dev/patchbay/providers/aws"
 	"github.com/patchbay-dev/patchbay/providers/catalog"
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/stripe"
+	"github.com/patchbay-dev/patchbay/providers/twilio"
 )
 
 // Every credential the command prints passes its provider's live check
@@ -63,5 +65,29 @@ func TestServedFakesProvision(t *testing.T) {
 	got, err := m.GetClient(ctx, app.ClientID)
 	if err != nil || len(got.Callbacks) != 1 || got.Callbacks[0] != "http://localhost:3000/api/auth/callback" {
 		t.Errorf("auth0 read = %+v, %v", got, err)
+	}
+}
+
+// The objects Patchbay never creates (a Cognito user pool, a Twilio number)
+// are seeded, so patchbay.json can name them in an editor run.
+func TestServedFakesHaveExistingObjects(t *testing.T) {
+	f := Start(t)
+	ctx := context.Background()
+	base := func(key string) string { return f.Env[providertest.EndpointEnv(key)] }
+
+	tc := f.Credentials["twilio"]
+	num, err := twilio.NewNumbers(tc["account_sid"], tc["account_sid"], tc["auth_token"], base("TWILIO"), nil).Find(ctx, f.Existing["twilio"]["phone_number"])
+	if err != nil || num.PhoneNumber != PhoneNumber {
+		t.Errorf("twilio number = %+v, %v", num, err)
+	}
+
+	ac := f.Credentials["aws"]
+	cg := aws.NewCognito(ac["access_key_id"], ac["secret_access_key"], "", "us-east-1", base("AWS"), nil)
+	attrs := aws.UserPoolClient{}
+	attrs.Set("UserPoolId", f.Existing["aws"]["user_pool_id"])
+	attrs.Set("ClientName", "shop-local")
+	client, err := cg.CreateUserPoolClient(ctx, attrs)
+	if err != nil || client.String("ClientId") == "" {
+		t.Errorf("cognito client in the seeded pool = %+v, %v", client, err)
 	}
 }
