@@ -338,6 +338,30 @@ func TestWebhookRouteGuard(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("webhook route with Origin: %d", resp.StatusCode)
 	}
+	// Providers arrive through a tunnel under its public name: the Host
+	// check, which guards everything else, does not apply here...
+	req, _ = http.NewRequest(http.MethodPost, d.base+gateway.WebhookPathPrefix+"trg_missing", strings.NewReader(`{}`))
+	req.Host = "abc.tunnel.example"
+	resp, err = d.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("webhook route through a tunnel Host: %d, want the gateway's 404", resp.StatusCode)
+	}
+	// ...but it still does for the API next to it.
+	req, _ = http.NewRequest(http.MethodPost, d.base+"/patchbay.v1.ActionService/ListComponents", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Host = "abc.tunnel.example"
+	resp, err = d.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("ActionService with a foreign Host: %d, want 403", resp.StatusCode)
+	}
 }
 
 // TestRunActionLoad runs concurrent RunAction calls over loopback against

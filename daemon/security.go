@@ -17,16 +17,21 @@ import (
 //   - on TCP, requests whose Host is not a loopback name (DNS rebinding);
 //   - on TCP, requests without the daemon's bearer token, except for the
 //     paths listed in apiKeyPrefixes, which authenticate with API keys in
-//     their own handlers.
+//     their own handlers, and in webhookPrefixes, which check the provider's
+//     signature. Webhook paths also skip the Host check: providers reach
+//     them through a tunnel whose public name is the Host, and a browser
+//     (the only thing DNS rebinding can drive) is still refused by its
+//     Origin header.
 //
 // The Unix socket (0600) is protected by file permissions, so it needs no
 // token.
 type guard struct {
-	token          string
-	requireToken   bool
-	checkHost      bool
-	apiKeyPrefixes []string
-	errw           *connect.ErrorWriter
+	token           string
+	requireToken    bool
+	checkHost       bool
+	apiKeyPrefixes  []string
+	webhookPrefixes []string
+	errw            *connect.ErrorWriter
 }
 
 var (
@@ -49,11 +54,12 @@ func (g *guard) check(r *http.Request) *connect.Error {
 	if r.Header.Get("Origin") != "" || r.Header.Get("Referer") != "" || hasSecFetch(r.Header) {
 		return connect.NewError(connect.CodePermissionDenied, errBrowser)
 	}
-	if g.checkHost && !isLoopbackHost(r.Host) {
+	webhook := hasAnyPrefix(r.URL.Path, g.webhookPrefixes)
+	if g.checkHost && !webhook && !isLoopbackHost(r.Host) {
 		return connect.NewError(connect.CodePermissionDenied,
 			errors.New("host "+quote(r.Host)+" is not a loopback address; the daemon only answers to localhost, 127.0.0.1 and [::1]"))
 	}
-	if !g.requireToken || g.usesAPIKeys(r.URL.Path) {
+	if !g.requireToken || webhook || hasAnyPrefix(r.URL.Path, g.apiKeyPrefixes) {
 		return nil
 	}
 	auth := r.Header.Get("Authorization")
@@ -67,8 +73,8 @@ func (g *guard) check(r *http.Request) *connect.Error {
 	return nil
 }
 
-func (g *guard) usesAPIKeys(path string) bool {
-	for _, p := range g.apiKeyPrefixes {
+func hasAnyPrefix(path string, prefixes []string) bool {
+	for _, p := range prefixes {
 		if strings.HasPrefix(path, p) {
 			return true
 		}

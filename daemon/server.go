@@ -158,11 +158,12 @@ func (s *Server) Handler(tcp bool) http.Handler {
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(serviceNames...)))
 	g := &guard{
-		token:          s.token,
-		requireToken:   tcp,
-		checkHost:      tcp,
-		apiKeyPrefixes: []string{"/" + patchbayv1connect.ActionServiceName + "/", gateway.WebhookPathPrefix},
-		errw:           connect.NewErrorWriter(),
+		token:           s.token,
+		requireToken:    tcp,
+		checkHost:       tcp,
+		apiKeyPrefixes:  []string{"/" + patchbayv1connect.ActionServiceName + "/"},
+		webhookPrefixes: []string{gateway.WebhookPathPrefix},
+		errw:            connect.NewErrorWriter(),
 	}
 	return g.wrap(mux)
 }
