@@ -2,7 +2,9 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"connectrpc.com/connect"
@@ -112,6 +114,32 @@ func (a *apiKeyServer) ListApiKeyAudit(ctx context.Context, req *connect.Request
 			Provider: e.Provider, Component: e.Target, Profile: e.Profile, Outcome: e.Outcome})
 	}
 	return connect.NewResponse(out), nil
+}
+
+// ListAvailableComponents serves the whole catalogue to the daemon token so
+// the editor can build grants; it reveals no key, credential or team data.
+func (a *apiKeyServer) ListAvailableComponents(_ context.Context, req *connect.Request[patchbayv1.ListAvailableComponentsRequest]) (*connect.Response[patchbayv1.ListAvailableComponentsResponse], error) {
+	provider := strings.ToLower(strings.TrimSpace(req.Msg.GetProvider()))
+	out := &patchbayv1.ListAvailableComponentsResponse{}
+	for _, c := range gateway.Catalogue() {
+		if provider != "" && c.Provider != provider {
+			continue
+		}
+		out.Components = append(out.Components, toProtoComponent(c))
+	}
+	if provider != "" && len(out.Components) == 0 {
+		return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("no components for provider %q", provider))
+	}
+	return connect.NewResponse(out), nil
+}
+
+func toProtoComponent(c gateway.Component) *patchbayv1.Component {
+	kind := patchbayv1.ComponentKind_COMPONENT_KIND_ACTION
+	if c.Kind == gateway.KindTrigger {
+		kind = patchbayv1.ComponentKind_COMPONENT_KIND_TRIGGER
+	}
+	return &patchbayv1.Component{Provider: c.Provider, Id: c.ID, Kind: kind,
+		Description: c.Description, InputSchema: c.InputSchema, OutputSchema: c.OutputSchema}
 }
 
 func fromProtoGrants(gs []*patchbayv1.Grant) []gateway.Grant {

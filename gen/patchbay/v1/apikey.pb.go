@@ -1041,11 +1041,101 @@ func (x *ListApiKeyAuditResponse) GetEntries() []*ApiKeyAuditEntry {
 	return nil
 }
 
+type ListAvailableComponentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only this provider's components when set.
+	Provider      string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAvailableComponentsRequest) Reset() {
+	*x = ListAvailableComponentsRequest{}
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAvailableComponentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAvailableComponentsRequest) ProtoMessage() {}
+
+func (x *ListAvailableComponentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAvailableComponentsRequest.ProtoReflect.Descriptor instead.
+func (*ListAvailableComponentsRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_apikey_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListAvailableComponentsRequest) GetProvider() string {
+	if x != nil {
+		return x.Provider
+	}
+	return ""
+}
+
+type ListAvailableComponentsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Sorted by provider, then id.
+	Components    []*Component `protobuf:"bytes,1,rep,name=components,proto3" json:"components,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAvailableComponentsResponse) Reset() {
+	*x = ListAvailableComponentsResponse{}
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAvailableComponentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAvailableComponentsResponse) ProtoMessage() {}
+
+func (x *ListAvailableComponentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_apikey_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAvailableComponentsResponse.ProtoReflect.Descriptor instead.
+func (*ListAvailableComponentsResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_apikey_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ListAvailableComponentsResponse) GetComponents() []*Component {
+	if x != nil {
+		return x.Components
+	}
+	return nil
+}
+
 var File_patchbay_v1_apikey_proto protoreflect.FileDescriptor
 
 const file_patchbay_v1_apikey_proto_rawDesc = "" +
 	"\n" +
-	"\x18patchbay/v1/apikey.proto\x12\vpatchbay.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"]\n" +
+	"\x18patchbay/v1/apikey.proto\x12\vpatchbay.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18patchbay/v1/action.proto\"]\n" +
 	"\x05Grant\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x1e\n" +
 	"\n" +
@@ -1119,7 +1209,13 @@ const file_patchbay_v1_apikey_proto_rawDesc = "" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x14\n" +
 	"\x05limit\x18\x03 \x01(\rR\x05limit\"R\n" +
 	"\x17ListApiKeyAuditResponse\x127\n" +
-	"\aentries\x18\x01 \x03(\v2\x1d.patchbay.v1.ApiKeyAuditEntryR\aentries2\xfa\x04\n" +
+	"\aentries\x18\x01 \x03(\v2\x1d.patchbay.v1.ApiKeyAuditEntryR\aentries\"<\n" +
+	"\x1eListAvailableComponentsRequest\x12\x1a\n" +
+	"\bprovider\x18\x01 \x01(\tR\bprovider\"Y\n" +
+	"\x1fListAvailableComponentsResponse\x126\n" +
+	"\n" +
+	"components\x18\x01 \x03(\v2\x16.patchbay.v1.ComponentR\n" +
+	"components2\xf5\x05\n" +
 	"\rApiKeyService\x12S\n" +
 	"\fCreateApiKey\x12 .patchbay.v1.CreateApiKeyRequest\x1a!.patchbay.v1.CreateApiKeyResponse\x12U\n" +
 	"\vListApiKeys\x12\x1f.patchbay.v1.ListApiKeysRequest\x1a .patchbay.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12O\n" +
@@ -1127,7 +1223,8 @@ const file_patchbay_v1_apikey_proto_rawDesc = "" +
 	"\fUpdateApiKey\x12 .patchbay.v1.UpdateApiKeyRequest\x1a!.patchbay.v1.UpdateApiKeyResponse\x12_\n" +
 	"\x10RegenerateApiKey\x12$.patchbay.v1.RegenerateApiKeyRequest\x1a%.patchbay.v1.RegenerateApiKeyResponse\x12S\n" +
 	"\fDeleteApiKey\x12 .patchbay.v1.DeleteApiKeyRequest\x1a!.patchbay.v1.DeleteApiKeyResponse\x12a\n" +
-	"\x0fListApiKeyAudit\x12#.patchbay.v1.ListApiKeyAuditRequest\x1a$.patchbay.v1.ListApiKeyAuditResponse\"\x03\x90\x02\x01B\xa8\x01\n" +
+	"\x0fListApiKeyAudit\x12#.patchbay.v1.ListApiKeyAuditRequest\x1a$.patchbay.v1.ListApiKeyAuditResponse\"\x03\x90\x02\x01\x12y\n" +
+	"\x17ListAvailableComponents\x12+.patchbay.v1.ListAvailableComponentsRequest\x1a,.patchbay.v1.ListAvailableComponentsResponse\"\x03\x90\x02\x01B\xa8\x01\n" +
 	"\x0fcom.patchbay.v1B\vApikeyProtoP\x01Z;github.com/patchbay-dev/patchbay/gen/patchbay/v1;patchbayv1\xa2\x02\x03PXX\xaa\x02\vPatchbay.V1\xca\x02\vPatchbay\\V1\xe2\x02\x17Patchbay\\V1\\GPBMetadata\xea\x02\fPatchbay::V1b\x06proto3"
 
 var (
@@ -1142,62 +1239,68 @@ func file_patchbay_v1_apikey_proto_rawDescGZIP() []byte {
 	return file_patchbay_v1_apikey_proto_rawDescData
 }
 
-var file_patchbay_v1_apikey_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_patchbay_v1_apikey_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_patchbay_v1_apikey_proto_goTypes = []any{
-	(*Grant)(nil),                    // 0: patchbay.v1.Grant
-	(*ApiKey)(nil),                   // 1: patchbay.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),      // 2: patchbay.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),     // 3: patchbay.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),       // 4: patchbay.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),      // 5: patchbay.v1.ListApiKeysResponse
-	(*GetApiKeyRequest)(nil),         // 6: patchbay.v1.GetApiKeyRequest
-	(*GetApiKeyResponse)(nil),        // 7: patchbay.v1.GetApiKeyResponse
-	(*UpdateApiKeyRequest)(nil),      // 8: patchbay.v1.UpdateApiKeyRequest
-	(*UpdateApiKeyResponse)(nil),     // 9: patchbay.v1.UpdateApiKeyResponse
-	(*RegenerateApiKeyRequest)(nil),  // 10: patchbay.v1.RegenerateApiKeyRequest
-	(*RegenerateApiKeyResponse)(nil), // 11: patchbay.v1.RegenerateApiKeyResponse
-	(*DeleteApiKeyRequest)(nil),      // 12: patchbay.v1.DeleteApiKeyRequest
-	(*DeleteApiKeyResponse)(nil),     // 13: patchbay.v1.DeleteApiKeyResponse
-	(*ApiKeyAuditEntry)(nil),         // 14: patchbay.v1.ApiKeyAuditEntry
-	(*ListApiKeyAuditRequest)(nil),   // 15: patchbay.v1.ListApiKeyAuditRequest
-	(*ListApiKeyAuditResponse)(nil),  // 16: patchbay.v1.ListApiKeyAuditResponse
-	(*timestamppb.Timestamp)(nil),    // 17: google.protobuf.Timestamp
+	(*Grant)(nil),                           // 0: patchbay.v1.Grant
+	(*ApiKey)(nil),                          // 1: patchbay.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),             // 2: patchbay.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),            // 3: patchbay.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),              // 4: patchbay.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),             // 5: patchbay.v1.ListApiKeysResponse
+	(*GetApiKeyRequest)(nil),                // 6: patchbay.v1.GetApiKeyRequest
+	(*GetApiKeyResponse)(nil),               // 7: patchbay.v1.GetApiKeyResponse
+	(*UpdateApiKeyRequest)(nil),             // 8: patchbay.v1.UpdateApiKeyRequest
+	(*UpdateApiKeyResponse)(nil),            // 9: patchbay.v1.UpdateApiKeyResponse
+	(*RegenerateApiKeyRequest)(nil),         // 10: patchbay.v1.RegenerateApiKeyRequest
+	(*RegenerateApiKeyResponse)(nil),        // 11: patchbay.v1.RegenerateApiKeyResponse
+	(*DeleteApiKeyRequest)(nil),             // 12: patchbay.v1.DeleteApiKeyRequest
+	(*DeleteApiKeyResponse)(nil),            // 13: patchbay.v1.DeleteApiKeyResponse
+	(*ApiKeyAuditEntry)(nil),                // 14: patchbay.v1.ApiKeyAuditEntry
+	(*ListApiKeyAuditRequest)(nil),          // 15: patchbay.v1.ListApiKeyAuditRequest
+	(*ListApiKeyAuditResponse)(nil),         // 16: patchbay.v1.ListApiKeyAuditResponse
+	(*ListAvailableComponentsRequest)(nil),  // 17: patchbay.v1.ListAvailableComponentsRequest
+	(*ListAvailableComponentsResponse)(nil), // 18: patchbay.v1.ListAvailableComponentsResponse
+	(*timestamppb.Timestamp)(nil),           // 19: google.protobuf.Timestamp
+	(*Component)(nil),                       // 20: patchbay.v1.Component
 }
 var file_patchbay_v1_apikey_proto_depIdxs = []int32{
 	0,  // 0: patchbay.v1.ApiKey.grants:type_name -> patchbay.v1.Grant
-	17, // 1: patchbay.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	17, // 2: patchbay.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	17, // 3: patchbay.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
+	19, // 1: patchbay.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	19, // 2: patchbay.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	19, // 3: patchbay.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: patchbay.v1.CreateApiKeyRequest.grants:type_name -> patchbay.v1.Grant
-	17, // 5: patchbay.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	19, // 5: patchbay.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 6: patchbay.v1.CreateApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
 	1,  // 7: patchbay.v1.ListApiKeysResponse.keys:type_name -> patchbay.v1.ApiKey
 	1,  // 8: patchbay.v1.GetApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
 	0,  // 9: patchbay.v1.UpdateApiKeyRequest.grants:type_name -> patchbay.v1.Grant
-	17, // 10: patchbay.v1.UpdateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	19, // 10: patchbay.v1.UpdateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 11: patchbay.v1.UpdateApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
 	1,  // 12: patchbay.v1.RegenerateApiKeyResponse.key:type_name -> patchbay.v1.ApiKey
-	17, // 13: patchbay.v1.ApiKeyAuditEntry.at:type_name -> google.protobuf.Timestamp
+	19, // 13: patchbay.v1.ApiKeyAuditEntry.at:type_name -> google.protobuf.Timestamp
 	14, // 14: patchbay.v1.ListApiKeyAuditResponse.entries:type_name -> patchbay.v1.ApiKeyAuditEntry
-	2,  // 15: patchbay.v1.ApiKeyService.CreateApiKey:input_type -> patchbay.v1.CreateApiKeyRequest
-	4,  // 16: patchbay.v1.ApiKeyService.ListApiKeys:input_type -> patchbay.v1.ListApiKeysRequest
-	6,  // 17: patchbay.v1.ApiKeyService.GetApiKey:input_type -> patchbay.v1.GetApiKeyRequest
-	8,  // 18: patchbay.v1.ApiKeyService.UpdateApiKey:input_type -> patchbay.v1.UpdateApiKeyRequest
-	10, // 19: patchbay.v1.ApiKeyService.RegenerateApiKey:input_type -> patchbay.v1.RegenerateApiKeyRequest
-	12, // 20: patchbay.v1.ApiKeyService.DeleteApiKey:input_type -> patchbay.v1.DeleteApiKeyRequest
-	15, // 21: patchbay.v1.ApiKeyService.ListApiKeyAudit:input_type -> patchbay.v1.ListApiKeyAuditRequest
-	3,  // 22: patchbay.v1.ApiKeyService.CreateApiKey:output_type -> patchbay.v1.CreateApiKeyResponse
-	5,  // 23: patchbay.v1.ApiKeyService.ListApiKeys:output_type -> patchbay.v1.ListApiKeysResponse
-	7,  // 24: patchbay.v1.ApiKeyService.GetApiKey:output_type -> patchbay.v1.GetApiKeyResponse
-	9,  // 25: patchbay.v1.ApiKeyService.UpdateApiKey:output_type -> patchbay.v1.UpdateApiKeyResponse
-	11, // 26: patchbay.v1.ApiKeyService.RegenerateApiKey:output_type -> patchbay.v1.RegenerateApiKeyResponse
-	13, // 27: patchbay.v1.ApiKeyService.DeleteApiKey:output_type -> patchbay.v1.DeleteApiKeyResponse
-	16, // 28: patchbay.v1.ApiKeyService.ListApiKeyAudit:output_type -> patchbay.v1.ListApiKeyAuditResponse
-	22, // [22:29] is the sub-list for method output_type
-	15, // [15:22] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	20, // 15: patchbay.v1.ListAvailableComponentsResponse.components:type_name -> patchbay.v1.Component
+	2,  // 16: patchbay.v1.ApiKeyService.CreateApiKey:input_type -> patchbay.v1.CreateApiKeyRequest
+	4,  // 17: patchbay.v1.ApiKeyService.ListApiKeys:input_type -> patchbay.v1.ListApiKeysRequest
+	6,  // 18: patchbay.v1.ApiKeyService.GetApiKey:input_type -> patchbay.v1.GetApiKeyRequest
+	8,  // 19: patchbay.v1.ApiKeyService.UpdateApiKey:input_type -> patchbay.v1.UpdateApiKeyRequest
+	10, // 20: patchbay.v1.ApiKeyService.RegenerateApiKey:input_type -> patchbay.v1.RegenerateApiKeyRequest
+	12, // 21: patchbay.v1.ApiKeyService.DeleteApiKey:input_type -> patchbay.v1.DeleteApiKeyRequest
+	15, // 22: patchbay.v1.ApiKeyService.ListApiKeyAudit:input_type -> patchbay.v1.ListApiKeyAuditRequest
+	17, // 23: patchbay.v1.ApiKeyService.ListAvailableComponents:input_type -> patchbay.v1.ListAvailableComponentsRequest
+	3,  // 24: patchbay.v1.ApiKeyService.CreateApiKey:output_type -> patchbay.v1.CreateApiKeyResponse
+	5,  // 25: patchbay.v1.ApiKeyService.ListApiKeys:output_type -> patchbay.v1.ListApiKeysResponse
+	7,  // 26: patchbay.v1.ApiKeyService.GetApiKey:output_type -> patchbay.v1.GetApiKeyResponse
+	9,  // 27: patchbay.v1.ApiKeyService.UpdateApiKey:output_type -> patchbay.v1.UpdateApiKeyResponse
+	11, // 28: patchbay.v1.ApiKeyService.RegenerateApiKey:output_type -> patchbay.v1.RegenerateApiKeyResponse
+	13, // 29: patchbay.v1.ApiKeyService.DeleteApiKey:output_type -> patchbay.v1.DeleteApiKeyResponse
+	16, // 30: patchbay.v1.ApiKeyService.ListApiKeyAudit:output_type -> patchbay.v1.ListApiKeyAuditResponse
+	18, // 31: patchbay.v1.ApiKeyService.ListAvailableComponents:output_type -> patchbay.v1.ListAvailableComponentsResponse
+	24, // [24:32] is the sub-list for method output_type
+	16, // [16:24] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_apikey_proto_init() }
@@ -1205,13 +1308,14 @@ func file_patchbay_v1_apikey_proto_init() {
 	if File_patchbay_v1_apikey_proto != nil {
 		return
 	}
+	file_patchbay_v1_action_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_apikey_proto_rawDesc), len(file_patchbay_v1_apikey_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   17,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

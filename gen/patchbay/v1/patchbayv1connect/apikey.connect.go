@@ -53,6 +53,9 @@ const (
 	// ApiKeyServiceListApiKeyAuditProcedure is the fully-qualified name of the ApiKeyService's
 	// ListApiKeyAudit RPC.
 	ApiKeyServiceListApiKeyAuditProcedure = "/patchbay.v1.ApiKeyService/ListApiKeyAudit"
+	// ApiKeyServiceListAvailableComponentsProcedure is the fully-qualified name of the ApiKeyService's
+	// ListAvailableComponents RPC.
+	ApiKeyServiceListAvailableComponentsProcedure = "/patchbay.v1.ApiKeyService/ListAvailableComponents"
 )
 
 // ApiKeyServiceClient is a client for the patchbay.v1.ApiKeyService service.
@@ -69,6 +72,10 @@ type ApiKeyServiceClient interface {
 	// ListApiKeyAudit returns the audit log of calls made with (or on) a
 	// team's keys, oldest first. Entries never hold payloads or secrets.
 	ListApiKeyAudit(context.Context, *connect.Request[v1.ListApiKeyAuditRequest]) (*connect.Response[v1.ListApiKeyAuditResponse], error)
+	// ListAvailableComponents returns every component Patchbay offers (not
+	// only a key's grants), so a management UI can offer grants before any key
+	// exists; ActionService.ListComponents needs an API key.
+	ListAvailableComponents(context.Context, *connect.Request[v1.ListAvailableComponentsRequest]) (*connect.Response[v1.ListAvailableComponentsResponse], error)
 }
 
 // NewApiKeyServiceClient constructs a client for the patchbay.v1.ApiKeyService service. By default,
@@ -127,18 +134,26 @@ func NewApiKeyServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		listAvailableComponents: connect.NewClient[v1.ListAvailableComponentsRequest, v1.ListAvailableComponentsResponse](
+			httpClient,
+			baseURL+ApiKeyServiceListAvailableComponentsProcedure,
+			connect.WithSchema(apiKeyServiceMethods.ByName("ListAvailableComponents")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // apiKeyServiceClient implements ApiKeyServiceClient.
 type apiKeyServiceClient struct {
-	createApiKey     *connect.Client[v1.CreateApiKeyRequest, v1.CreateApiKeyResponse]
-	listApiKeys      *connect.Client[v1.ListApiKeysRequest, v1.ListApiKeysResponse]
-	getApiKey        *connect.Client[v1.GetApiKeyRequest, v1.GetApiKeyResponse]
-	updateApiKey     *connect.Client[v1.UpdateApiKeyRequest, v1.UpdateApiKeyResponse]
-	regenerateApiKey *connect.Client[v1.RegenerateApiKeyRequest, v1.RegenerateApiKeyResponse]
-	deleteApiKey     *connect.Client[v1.DeleteApiKeyRequest, v1.DeleteApiKeyResponse]
-	listApiKeyAudit  *connect.Client[v1.ListApiKeyAuditRequest, v1.ListApiKeyAuditResponse]
+	createApiKey            *connect.Client[v1.CreateApiKeyRequest, v1.CreateApiKeyResponse]
+	listApiKeys             *connect.Client[v1.ListApiKeysRequest, v1.ListApiKeysResponse]
+	getApiKey               *connect.Client[v1.GetApiKeyRequest, v1.GetApiKeyResponse]
+	updateApiKey            *connect.Client[v1.UpdateApiKeyRequest, v1.UpdateApiKeyResponse]
+	regenerateApiKey        *connect.Client[v1.RegenerateApiKeyRequest, v1.RegenerateApiKeyResponse]
+	deleteApiKey            *connect.Client[v1.DeleteApiKeyRequest, v1.DeleteApiKeyResponse]
+	listApiKeyAudit         *connect.Client[v1.ListApiKeyAuditRequest, v1.ListApiKeyAuditResponse]
+	listAvailableComponents *connect.Client[v1.ListAvailableComponentsRequest, v1.ListAvailableComponentsResponse]
 }
 
 // CreateApiKey calls patchbay.v1.ApiKeyService.CreateApiKey.
@@ -176,6 +191,11 @@ func (c *apiKeyServiceClient) ListApiKeyAudit(ctx context.Context, req *connect.
 	return c.listApiKeyAudit.CallUnary(ctx, req)
 }
 
+// ListAvailableComponents calls patchbay.v1.ApiKeyService.ListAvailableComponents.
+func (c *apiKeyServiceClient) ListAvailableComponents(ctx context.Context, req *connect.Request[v1.ListAvailableComponentsRequest]) (*connect.Response[v1.ListAvailableComponentsResponse], error) {
+	return c.listAvailableComponents.CallUnary(ctx, req)
+}
+
 // ApiKeyServiceHandler is an implementation of the patchbay.v1.ApiKeyService service.
 type ApiKeyServiceHandler interface {
 	// CreateApiKey returns the secret token once.
@@ -190,6 +210,10 @@ type ApiKeyServiceHandler interface {
 	// ListApiKeyAudit returns the audit log of calls made with (or on) a
 	// team's keys, oldest first. Entries never hold payloads or secrets.
 	ListApiKeyAudit(context.Context, *connect.Request[v1.ListApiKeyAuditRequest]) (*connect.Response[v1.ListApiKeyAuditResponse], error)
+	// ListAvailableComponents returns every component Patchbay offers (not
+	// only a key's grants), so a management UI can offer grants before any key
+	// exists; ActionService.ListComponents needs an API key.
+	ListAvailableComponents(context.Context, *connect.Request[v1.ListAvailableComponentsRequest]) (*connect.Response[v1.ListAvailableComponentsResponse], error)
 }
 
 // NewApiKeyServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -244,6 +268,13 @@ func NewApiKeyServiceHandler(svc ApiKeyServiceHandler, opts ...connect.HandlerOp
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	apiKeyServiceListAvailableComponentsHandler := connect.NewUnaryHandler(
+		ApiKeyServiceListAvailableComponentsProcedure,
+		svc.ListAvailableComponents,
+		connect.WithSchema(apiKeyServiceMethods.ByName("ListAvailableComponents")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/patchbay.v1.ApiKeyService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case ApiKeyServiceCreateApiKeyProcedure:
@@ -260,6 +291,8 @@ func NewApiKeyServiceHandler(svc ApiKeyServiceHandler, opts ...connect.HandlerOp
 			apiKeyServiceDeleteApiKeyHandler.ServeHTTP(w, r)
 		case ApiKeyServiceListApiKeyAuditProcedure:
 			apiKeyServiceListApiKeyAuditHandler.ServeHTTP(w, r)
+		case ApiKeyServiceListAvailableComponentsProcedure:
+			apiKeyServiceListAvailableComponentsHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -295,4 +328,8 @@ func (UnimplementedApiKeyServiceHandler) DeleteApiKey(context.Context, *connect.
 
 func (UnimplementedApiKeyServiceHandler) ListApiKeyAudit(context.Context, *connect.Request[v1.ListApiKeyAuditRequest]) (*connect.Response[v1.ListApiKeyAuditResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ApiKeyService.ListApiKeyAudit is not implemented"))
+}
+
+func (UnimplementedApiKeyServiceHandler) ListAvailableComponents(context.Context, *connect.Request[v1.ListAvailableComponentsRequest]) (*connect.Response[v1.ListAvailableComponentsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ApiKeyService.ListAvailableComponents is not implemented"))
 }
