@@ -77,6 +77,8 @@ type Analyzer struct {
 	// Analyzer's life, so tests can check the incremental mechanism (what
 	// was re-read and re-parsed) instead of timing it.
 	reads, parses atomic.Int64
+	// noLex turns off the lexical env path (tests compare both paths).
+	noLex bool
 
 	prefilterOnce sync.Once
 	filters       map[*frontEnd]*prefilter

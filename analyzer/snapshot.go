@@ -543,6 +543,12 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		}
 		if fileRoute.MatchString(e.rel) {
 			parts = treesitter.All // Next.js/SvelteKit/Remix: the path is the route
+		} else if parts == treesitter.Base && !a.noLex && (st.fe == feJS || st.fe == feTS) && onlyProcessEnv(src) {
+			if env, ok := jsEnvLex(src, st.fe == feTS); ok {
+				st.facts = &facts.File{Env: env}
+				st.lines = evidenceLines(st.facts, src)
+				return st
+			}
 		}
 		a.parses.Add(1)
 		f, err := st.fe.extract(fctx, e.rel, src, parts)

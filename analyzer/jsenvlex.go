@@ -1,0 +1,500 @@
+package analyzer
+
+import (
+	"bytes"
+
+	"github.com/patchbay-dev/patchbay/analyzer/facts"
+)
+
+// jsEnvLex is the cheap path for JavaScript and TypeScript files whose only
+// prefilter hit is `process.env` (library code reading NODE_ENV and the
+// like): a lexical scan that finds the `process.env.NAME` reads without
+// building a syntax tree. It yields exactly the env facts the tree-sitter
+// query would (name, span, HasDefault), or ok=false whenever the file holds
+// anything it cannot decide lexically (JSX, regex/division ambiguity, other
+// env forms, TypeScript non-null or `as` around a read, unbalanced
+// brackets, unterminated strings); the caller then parses the file.
+// jsenvlex_test.go compares both paths on the fixtures and on fuzzed input.
+//
+// Facts the Base query also returns and this path does not: imports. In a
+// file without a provider-package needle they cannot become findings (no
+// SDK_USAGE, no attribution through constructors), and files with route,
+// mount or auth needles never take this path. Env.Callee is likewise only
+// used with a provider import, so it is left empty.
+func jsEnvLex(src []byte, ts bool) (env []facts.Env, ok bool) {
+	if bytes.Contains(src, []byte("<!--")) || bytes.Contains(src, []byte("-->")) ||
+		bytes.Contains(src, []byte("\u2028")) || bytes.Contains(src, []byte("\u2029")) {
+		return nil, false // HTML-like comments and odd line terminators
+	}
+	for i, c := range src {
+		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			return nil, false
+		}
+	}
+	lx := jsLexer{src: src, ts: ts}
+	if !lx.run() {
+		return nil, false
+	}
+	return lx.env, true
+}
+
+// onlyProcessEnv: of the JavaScript env needles, src contains only
+// "process.env" (the others need the parser).
+func onlyProcessEnv(src []byte) bool {
+	for _, n := range jsEnv {
+		if !bytes.Equal(n, []byte("process.env")) && bytes.Contains(src, n) {
+			return false
+		}
+	}
+	return true
+}
+
+type jsTokKind uint8
+
+const (
+	tokNone jsTokKind = iota
+	tokIdent
+	tokPunct
+	tokLiteral // number, string, template, regex: an expression just ended
+)
+
+type jsTok struct {
+	kind jsTokKind
+	text string // identifiers and punctuators
+}
+
+type jsLexer struct {
+	src  []byte
+	ts   bool
+	i    int
+	prev jsTok
+	// prev2 is the token before prev.
+	prev2 jsTok
+	// stack of open brackets; '`' marks a template substitution ${...}.
+	stack []byte
+	env   []facts.Env
+	// line bookkeeping for spans: line number at linePos.
+	linePos, line int
+}
+
+func (lx *jsLexer) push(t jsTok) { lx.prev2, lx.prev = lx.prev, t }
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+
+// regexAllowed: after prev, does `/` start a regular expression? ok=false
+// when only a parser can tell (after `)` or `}`, or a contextual keyword).
+func regexAllowed(prev jsTok) (allowed, ok bool) {
+	switch prev.kind {
+	case tokNone:
+		return true, true
+	case tokLiteral:
+		return false, true
+	case tokIdent:
+		switch prev.text {
+		case "return", "typeof", "instanceof", "in", "new", "delete", "void", "throw", "case", "do", "else":
+			return true, true
+		case "of", "yield", "await", "let", "async", "get", "set", "static":
+			return false, false
+		}
+		return false, true
+	}
+	switch prev.text {
+	case ")", "}":
+		return false, false
+	case "]", "++", "--":
+		return false, true
+	}
+	return true, true
+}
+
+var jsPuncts = []string{">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
+	"=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=",
+	"&=", "|=", "^=", "**", "<<", ">>"}
+
+// lowestBefore: tokens after which an expression starts at the lowest
+// precedence, so `process.env.X || d` there is a binary expression whose left
+// operand is the read itself.
+func lowestBefore(t jsTok) (lowest, ok bool) {
+	switch t.kind {
+	case tokNone:
+		return true, true
+	case tokLiteral:
+		return false, false
+	case tokIdent:
+		switch t.text {
+		case "return", "yield", "throw", "case", "else", "do":
+			return true, true
+		case "typeof", "void", "delete", "await", "new":
+			return false, true
+		}
+		return false, false // `in`/`of` (for-in/of or operator), ASI, errors
+	}
+	switch t.text {
+	case "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=",
+		"(", "[", "{", "${", ",", ";", "?", ":", "=>", "...":
+		return true, true
+	case ")", "]", "}", ".", "?.":
+		return false, false
+	}
+	return false, true // a higher-precedence operator
+}
+
+func (lx *jsLexer) run() bool {
+	src := lx.src
+	if bytes.HasPrefix(src, []byte("#!")) {
+		for lx.i < len(src) && src[lx.i] != '\n' {
+			lx.i++
+		}
+	}
+	for lx.i < len(src) {
+		c := src[lx.i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			lx.i++
+		case c >= 0x80 || c == '\\' || c == '#' || c == '@':
+			return false // non-ASCII identifiers, escapes, private names, decorators
+		case c == '/' && lx.i+1 < len(src) && (src[lx.i+1] == '/' || src[lx.i+1] == '*'):
+			if !lx.skipComment() {
+				return false
+			}
+		case c == '/':
+			allowed, ok := regexAllowed(lx.prev)
+			if !ok {
+				return false
+			}
+			if allowed {
+				if !lx.regex() {
+					return false
+				}
+				lx.push(jsTok{kind: tokLiteral})
+				continue
+			}
+			lx.punct()
+		case c == '\'' || c == '"':
+			if !lx.str(c) {
+				return false
+			}
+			lx.push(jsTok{kind: tokLiteral})
+		case c == '`':
+			lx.i++
+			if !lx.template() {
+				return false
+			}
+		case c >= '0' && c <= '9' || c == '.' && lx.i+1 < len(src) && src[lx.i+1] >= '0' && src[lx.i+1] <= '9':
+			for lx.i < len(src) && (isIdentPart(src[lx.i]) || src[lx.i] == '.') {
+				lx.i++
+			}
+			lx.push(jsTok{kind: tokLiteral})
+		case isIdentStart(c):
+			if !lx.ident() {
+				return false
+			}
+		case c == '(' || c == '[' || c == '{':
+			lx.stack = append(lx.stack, c)
+			lx.push(jsTok{kind: tokPunct, text: string(c)})
+			lx.i++
+		case c == ')' || c == ']' || c == '}':
+			if len(lx.stack) == 0 {
+				return false
+			}
+			open := lx.stack[len(lx.stack)-1]
+			lx.stack = lx.stack[:len(lx.stack)-1]
+			lx.i++
+			if open == '`' && c == '}' {
+				if !lx.template() {
+					return false
+				}
+				continue
+			}
+			if open != map[byte]byte{')': '(', ']': '[', '}': '{'}[c] {
+				return false
+			}
+			lx.push(jsTok{kind: tokPunct, text: string(c)})
+		case c == '<':
+			if allowed, _ := regexAllowed(lx.prev); allowed {
+				return false // JSX or a TypeScript type assertion
+			}
+			lx.punct()
+		case bytes.IndexByte([]byte("+-*%&|^!~>=?:;,."), c) >= 0:
+			lx.punct()
+		default:
+			return false // control characters and the like: the parser decides
+		}
+	}
+	return len(lx.stack) == 0
+}
+
+func (lx *jsLexer) punct() {
+	rest := lx.src[lx.i:]
+	for _, p := range jsPuncts {
+		if bytes.HasPrefix(rest, []byte(p)) {
+			if p == "?." && len(rest) > 2 && rest[2] >= '0' && rest[2] <= '9' {
+				continue // a ? .5 : b
+			}
+			lx.i += len(p)
+			lx.push(jsTok{kind: tokPunct, text: p})
+			return
+		}
+	}
+	lx.i++
+	lx.push(jsTok{kind: tokPunct, text: string(rest[0])})
+}
+
+func (lx *jsLexer) skipComment() bool {
+	src := lx.src
+	if src[lx.i+1] == '/' {
+		for lx.i < len(src) && src[lx.i] != '\n' {
+			lx.i++
+		}
+		return true
+	}
+	end := bytes.Index(src[lx.i+2:], []byte("*/"))
+	if end < 0 {
+		return false
+	}
+	lx.i += 2 + end + 2
+	return true
+}
+
+// skipSpace skips whitespace and comments; false on an unterminated comment.
+func (lx *jsLexer) skipSpace() bool {
+	src := lx.src
+	for lx.i < len(src) {
+		c := src[lx.i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			lx.i++
+		case c == '/' && lx.i+1 < len(src) && (src[lx.i+1] == '/' || src[lx.i+1] == '*'):
+			if !lx.skipComment() {
+				return false
+			}
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+func (lx *jsLexer) str(q byte) bool {
+	src := lx.src
+	for lx.i++; lx.i < len(src); lx.i++ {
+		switch src[lx.i] {
+		case '\\':
+			lx.i++
+		case '\n':
+			return false
+		case q:
+			lx.i++
+			return true
+		}
+	}
+	return false
+}
+
+// template scans template text up to its end (a literal) or to a
+// substitution `${` (pushed on the stack).
+func (lx *jsLexer) template() bool {
+	src := lx.src
+	for ; lx.i < len(src); lx.i++ {
+		switch src[lx.i] {
+		case '\\':
+			lx.i++
+		case '`':
+			lx.i++
+			lx.push(jsTok{kind: tokLiteral})
+			return true
+		case '$':
+			if lx.i+1 < len(src) && src[lx.i+1] == '{' {
+				lx.i += 2
+				lx.stack = append(lx.stack, '`')
+				lx.push(jsTok{kind: tokPunct, text: "${"})
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (lx *jsLexer) regex() bool {
+	src := lx.src
+	class := false
+	for lx.i++; lx.i < len(src); lx.i++ {
+		switch src[lx.i] {
+		case '\\':
+			lx.i++
+		case '\n':
+			return false
+		case '[':
+			class = true
+		case ']':
+			class = false
+		case '/':
+			if !class {
+				lx.i++
+				for lx.i < len(src) && isIdentPart(src[lx.i]) {
+					lx.i++
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (lx *jsLexer) scanIdent() string {
+	start := lx.i
+	for lx.i < len(lx.src) && isIdentPart(lx.src[lx.i]) {
+		lx.i++
+	}
+	return string(lx.src[start:lx.i])
+}
+
+// ident handles an identifier; `process.env.NAME` is recognised here.
+func (lx *jsLexer) ident() bool {
+	src := lx.src
+	start := lx.i
+	word := lx.scanIdent()
+	if lx.i < len(src) && (src[lx.i] >= 0x80 || src[lx.i] == '\\') {
+		return false
+	}
+	member := lx.prev.kind == tokPunct && (lx.prev.text == "." || lx.prev.text == "?.")
+	switch word {
+	case "env", "config", "configService", "ENV", "Deno", "Bun", "getEnv", "getenv", "requireEnv", "mustGetEnv", "readEnv", "meta":
+		return false // other env forms the query knows
+	case "import":
+		save := lx.i
+		if !lx.skipSpace() {
+			return false
+		}
+		if lx.i < len(src) && src[lx.i] == '.' {
+			return false // import.meta
+		}
+		lx.i = save
+	case "process":
+		if member {
+			break
+		}
+		rest := src[lx.i:]
+		if !bytes.HasPrefix(rest, []byte(".env")) {
+			save := lx.i
+			if !lx.skipSpace() {
+				return false
+			}
+			if lx.i < len(src) && (src[lx.i] == '.' || src[lx.i] == '?' || src[lx.i] == '[') {
+				// process.exit is fine; a spaced or computed env is not.
+				if src[lx.i] == '[' {
+					return false
+				}
+				lx.i++
+				if lx.i < len(src) && src[lx.i] == '.' {
+					lx.i++
+				}
+				if !lx.skipSpace() {
+					return false
+				}
+				if bytes.HasPrefix(src[lx.i:], []byte("env")) && (lx.i+3 == len(src) || !isIdentPart(src[lx.i+3])) {
+					return false
+				}
+			}
+			lx.i = save
+			break
+		}
+		if len(rest) < 6 || rest[4] != '.' || !isIdentStart(rest[5]) {
+			return false // process.env[...], process.env?.X, = process.env
+		}
+		lx.i += 5
+		name := lx.scanIdent()
+		if lx.i < len(src) && (src[lx.i] >= 0x80 || src[lx.i] == '\\') {
+			return false
+		}
+		end := lx.i
+		lowest, ok := lowestBefore(lx.prev)
+		if !ok || lx.ts && lx.prev.kind == tokIdent && lx.prev.text == "typeof" {
+			return false
+		}
+		def, ok := lx.followedByDefault()
+		if !ok {
+			return false
+		}
+		if validName(name) {
+			lx.env = append(lx.env, facts.Env{Name: name, HasDefault: lowest && def, Span: lx.span(start, end)})
+		}
+		lx.i = end
+		lx.push(jsTok{kind: tokIdent, text: name})
+		return true
+	}
+	lx.push(jsTok{kind: tokIdent, text: word})
+	return true
+}
+
+// followedByDefault looks past a read: `|| x` or `?? x` follows it. ok=false
+// when a parser is needed (a closing paren or TypeScript's `!`/`as` in
+// between, which the tree-sitter hook peels).
+func (lx *jsLexer) followedByDefault() (def, ok bool) {
+	src := lx.src
+	if !lx.skipSpace() {
+		return false, false
+	}
+	rest := src[lx.i:]
+	switch {
+	case len(rest) == 0:
+		return false, true
+	case rest[0] == ')':
+		for lx.i < len(src) && src[lx.i] == ')' {
+			lx.i++
+			if !lx.skipSpace() {
+				return false, false
+			}
+		}
+		rest = src[lx.i:]
+		if bytes.HasPrefix(rest, []byte("||")) || bytes.HasPrefix(rest, []byte("??")) {
+			return false, false
+		}
+		return false, true
+	case rest[0] == '!' && !bytes.HasPrefix(rest, []byte("!=")):
+		return false, false
+	case isIdentStart(rest[0]):
+		w := lx.scanIdent()
+		if w == "as" || w == "satisfies" {
+			return false, false
+		}
+		return false, true
+	}
+	for _, op := range []string{"||", "??"} {
+		if bytes.HasPrefix(rest, []byte(op)) {
+			return !bytes.HasPrefix(rest[2:], []byte("=")), true
+		}
+	}
+	return false, true
+}
+
+// validName mirrors treesitter's env-name check.
+func validName(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' && i > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// span converts byte offsets to a Span; offsets only grow between calls.
+func (lx *jsLexer) span(start, end int) facts.Span {
+	if lx.line == 0 {
+		lx.line = 1
+	}
+	lx.line += bytes.Count(lx.src[lx.linePos:start], []byte("\n"))
+	lx.linePos = start
+	ls := bytes.LastIndexByte(lx.src[:start], '\n') + 1
+	startCol := start - ls + 1
+	// A read is a single line: it is made of identifier bytes and dots.
+	return facts.Span{StartLine: uint32(lx.line), StartCol: uint32(startCol), EndLine: uint32(lx.line), EndCol: uint32(end - ls + 1)}
+}
