@@ -12,6 +12,7 @@ import { CredentialPanels } from "./ui/credentialPanel";
 import { ask, registerChat } from "./ui/chat";
 import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
 import { TerminalEnvironment } from "./ui/terminalEnv";
+import { ApiKeyPanels } from "./ui/apiKeyPanel";
 import { ApiKeysTreeProvider, EnvironmentsTreeProvider, type KeyNode } from "./ui/moreTrees";
 import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
@@ -32,6 +33,7 @@ export interface PatchbayApi {
   credentials: CredentialsTreeProvider;
   environments: EnvironmentsTreeProvider;
   apiKeys: ApiKeysTreeProvider;
+  keyPanels: ApiKeyPanels;
   panels: CredentialPanels;
   provision: ProvisionFlow;
   /** Resolves when the analyses started by the last refresh are done. */
@@ -66,6 +68,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const panels = new CredentialPanels(() => supervisor.clients, store, log);
   const environments = new EnvironmentsTreeProvider(() => supervisor.clients, store, log);
   const apiKeys = new ApiKeysTreeProvider(() => supervisor.clients, store);
+  const keyPanels = new ApiKeyPanels(() => supervisor.clients, store, log, { changed: () => apiKeys.refresh() });
   const provision = new ProvisionFlow({ clients: () => supervisor.clients, store, log, showError: (what, err) => showError(what, err) });
 
   const envDiagnostics = new EnvDiagnostics(store);
@@ -129,6 +132,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     vscode.window.registerTreeDataProvider("patchbay.apiKeys", apiKeys),
     lenses,
     { dispose: () => panels.dispose() },
+    { dispose: () => keyPanels.dispose() },
     store.onAnalysis.on((root) => {
       lenses.refresh();
       services.refresh();
@@ -211,6 +215,16 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       showSystemMap(typeof arg?.root === "string" ? arg.root : firstRoot(), typeof arg?.env?.name === "string" ? arg.env.name : ""),
     ),
     vscode.commands.registerCommand("patchbay.deleteApiKey", (n?: KeyNode) => deleteApiKey(n)),
+    vscode.commands.registerCommand("patchbay.createApiKey", () => keyAction("opening the API key form", () => keyPanels.create())),
+    vscode.commands.registerCommand("patchbay.editApiKey", (n?: KeyNode) =>
+      n?.type === "key" ? keyAction("opening the API key form", () => keyPanels.edit(n.key)) : undefined,
+    ),
+    vscode.commands.registerCommand("patchbay.showApiKey", (n?: KeyNode) =>
+      n?.type === "key" ? keyAction("loading the API key", () => keyPanels.detail(n.key)) : undefined,
+    ),
+    vscode.commands.registerCommand("patchbay.regenerateApiKey", (n?: KeyNode) =>
+      n?.type === "key" ? keyAction(`regenerating API key ${n.key.name || n.key.id}`, () => keyPanels.regenerate(n.key)) : undefined,
+    ),
     vscode.commands.registerCommand("patchbay.ask", (question?: string) => askInPalette(question)),
     vscode.commands.registerCommand("patchbay.useEnvironmentInTerminals", () => useEnvironmentInTerminals()),
     vscode.commands.registerCommand("patchbay.showCredentials", () => vscode.commands.executeCommand("patchbay.credentials.focus")),
@@ -372,6 +386,14 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     }
   }
 
+  async function keyAction(what: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      showError(what, err);
+    }
+  }
+
   async function deleteApiKey(n?: KeyNode): Promise<void> {
     const c = supervisor.clients;
     if (!c || n?.type !== "key") return;
@@ -423,7 +445,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   supervisor.start();
   context.subscriptions.push({ dispose: () => void supervisor.stop() });
 
-  active = { supervisor, store, lenses, services, credentials, environments, apiKeys, panels, provision, refreshing: () => inflight };
+  active = { supervisor, store, lenses, services, credentials, environments, apiKeys, keyPanels, panels, provision, refreshing: () => inflight };
   return active;
 }
 

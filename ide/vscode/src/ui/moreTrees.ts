@@ -148,6 +148,7 @@ export class ApiKeysTreeProvider implements vscode.TreeDataProvider<KeyNode> {
         item.description = [n.key.tokenHint, n.key.team].filter(Boolean).join(" · ");
         item.iconPath = new vscode.ThemeIcon("key");
         item.contextValue = "apiKey";
+        item.command = { command: "patchbay.showApiKey", title: "Show API Key", arguments: [n] };
         return item;
       }
       case "grant": {

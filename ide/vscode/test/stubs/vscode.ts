@@ -285,6 +285,8 @@ export const recorded = {
   workspaceFolders: [] as { uri: Uri; name: string; index: number }[],
   saveListeners: new EventEmitter<any>(),
   openedExternal: [] as Uri[],
+  /** Everything written to the clipboard, in order. */
+  clipboard: [] as string[],
   /** Answers for showInputBox, in order; undefined when empty (user pressed Escape). */
   inputs: [] as (string | undefined)[],
   inputOptions: [] as any[],
@@ -306,6 +308,7 @@ export const recorded = {
     this.workspaceFolders = [];
     this.saveListeners = new EventEmitter<any>();
     this.openedExternal = [];
+    this.clipboard = [];
   },
 };
 
@@ -420,6 +423,14 @@ export const commands = {
 };
 
 export const env = {
+  clipboard: {
+    async writeText(text: string): Promise<void> {
+      recorded.clipboard.push(text);
+    },
+    async readText(): Promise<string> {
+      return recorded.clipboard.at(-1) ?? "";
+    },
+  },
   openExternal(uri: Uri) {
     recorded.openedExternal.push(uri);
     return Promise.resolve(true);
