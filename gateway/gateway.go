@@ -142,12 +142,18 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		touched: map[string]time.Time{},
 		idem:    newIdemCache(cfg.Now),
 	}
-	g.deliver = newDeliverer(cfg.Delivery, cfg.HTTPClient, cfg.Logger, cfg.Now)
+	// Starting the deliverer resumes whatever the outbox holds from a
+	// previous run, including one that was killed.
+	d, err := newDeliverer(g, cfg.Delivery, cfg.HTTPClient, cfg.Logger, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	g.deliver = d
 	return g, nil
 }
 
-// Close stops accepting deliveries and waits for in-flight ones to finish
-// or give up.
+// Close stops the delivery workers: attempts in flight are cancelled and
+// their deliveries stay in the outbox for the next start.
 func (g *Gateway) Close() { g.deliver.close() }
 
 // endpoint resolves a provider's base URL override: Config.Endpoints, then

@@ -101,6 +101,7 @@ type env struct {
 	secrets                                          *gateway.MemorySecrets
 	clock                                            *clock
 	log                                              *syncBuffer
+	settled                                          chan gateway.DeliveryReport
 	stripe, sendgrid, twilio, slack, github, mailgun *gatewaytest.Server
 }
 
@@ -115,6 +116,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		secrets: &gateway.MemorySecrets{},
 		clock:   &clock{t: time.Now()},
 		log:     &syncBuffer{},
+		settled: make(chan gateway.DeliveryReport, 256),
 	}
 	log := slog.New(slog.NewJSONHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"), log)
@@ -139,7 +141,15 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		},
 		Getenv:    func(string) string { return "" },
 		PublicURL: "https://tunnel.example.test",
-		Delivery:  gateway.DeliveryOptions{Backoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, MaxAttempts: 4},
+		// The clock only moves when a test moves it, so the dispatcher
+		// must look at it often; OnSettled is how tests wait for outcomes.
+		Delivery: gateway.DeliveryOptions{Backoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, MaxAttempts: 4,
+			PollInterval: 5 * time.Millisecond, OnSettled: func(r gateway.DeliveryReport) {
+				select {
+				case e.settled <- r:
+				default:
+				}
+			}},
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -181,4 +191,16 @@ func (e *env) auth(t *testing.T, token string) *gateway.Principal {
 		t.Fatalf("Authenticate: %v", err)
 	}
 	return p
+}
+
+// settle waits for the next settled delivery attempt.
+func (e *env) settle(t *testing.T) gateway.DeliveryReport {
+	t.Helper()
+	select {
+	case r := <-e.settled:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery attempt settled within 10s")
+	}
+	return gateway.DeliveryReport{}
 }

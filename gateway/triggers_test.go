@@ -148,6 +148,16 @@ func TestStripeTrigger(t *testing.T) {
 	if code := post(t, h, path, event, map[string]string{"Stripe-Signature": stripeSig(whsec, event, e.clock.Now())}); code != 200 {
 		t.Fatalf("event: %d", code)
 	}
+	for i := 0; ; i++ {
+		r := e.settle(t)
+		if r.Outcome == "delivered" {
+			break
+		}
+		if r.Outcome != "retry" || i >= 2 {
+			t.Fatalf("attempt %d: %+v", i+1, r)
+		}
+		e.clock.Add(time.Minute) // past the backoff
+	}
 	rcv.wait(t)
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()

@@ -4,10 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/patchbay-dev/patchbay/store"
 )
 
 // maxWebhookBody caps inbound provider deliveries (Stripe and GitHub
@@ -16,7 +19,7 @@ const maxWebhookBody = 1 << 20
 
 // WebhookHandler receives provider deliveries for triggers at
 // WebhookPathPrefix + <trigger id>, verifies the provider's signature over
-// the raw body, and queues matching events for delivery to the target.
+// the raw body, and commits matching events to the delivery outbox.
 // It must be mounted without the daemon token (providers cannot send it);
 // the signature is the authentication.
 func (g *Gateway) WebhookHandler() http.Handler {
@@ -66,26 +69,42 @@ func (g *Gateway) WebhookHandler() http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		signing, err := g.cfg.Secrets.Get(ctx, signingSecretName(t.ID))
-		if err != nil {
+		// The signing secret is read per attempt, never stored with the
+		// delivery; checking it here refuses events that could never be
+		// signed while the provider can still retry them.
+		if _, err := g.cfg.Secrets.Get(ctx, signingSecretName(t.ID)); err != nil {
 			g.log.Error("gateway: trigger has no signing secret", "trigger", t.ID, "err", err)
 			http.Error(w, "trigger secret unavailable", http.StatusInternalServerError)
 			return
 		}
-		dl := delivery{id: deliveryID(t.ID, evID, body), trigger: t.ID, event: typ, target: t.TargetURL, secret: signing}
-		dl.body, err = json.Marshal(map[string]any{
-			"id": dl.id, "trigger_id": t.ID, "provider": t.Provider, "type": typ,
+		dlvID := deliveryID(t.ID, evID, body)
+		payload, err := json.Marshal(map[string]any{
+			"id": dlvID, "trigger_id": t.ID, "provider": t.Provider, "type": typ,
 			"received_at": g.now().UTC().Format(time.RFC3339Nano), "data": json.RawMessage(body),
 		})
 		if err != nil {
 			http.Error(w, "event body is not JSON", http.StatusBadRequest)
 			return
 		}
-		if !g.deliver.enqueue(dl) {
+		// The 2xx below promises the provider the event is ours now, so it
+		// is committed first: a daemon killed after answering still has it.
+		fresh, err := g.deliver.enqueue(ctx, store.TriggerDelivery{ID: dlvID, TriggerID: t.ID, EventID: evID, EventType: typ,
+			TargetURL: t.TargetURL, Body: payload})
+		switch {
+		case errors.Is(err, errQueueFull):
 			// The provider retries on 5xx, which is what we want when full.
 			w.Header().Set("Retry-After", "60")
 			http.Error(w, "delivery queue full", http.StatusServiceUnavailable)
 			return
+		case errors.Is(err, store.ErrNotFound):
+			http.Error(w, "unknown trigger", http.StatusNotFound)
+			return
+		case err != nil:
+			g.log.Error("gateway: cannot store a trigger event", "trigger", t.ID, "err", err)
+			http.Error(w, "event not stored", http.StatusServiceUnavailable)
+			return
+		case !fresh:
+			g.log.Info("gateway: duplicate event acknowledged, not delivered again", "trigger", t.ID, "delivery", dlvID)
 		}
 		w.WriteHeader(http.StatusOK)
 	})

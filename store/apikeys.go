@@ -327,3 +327,227 @@ func (s *Store) ListAPIKeyAudit(ctx context.Context, team, keyID string, limit i
 	}
 	return out, rows.Err()
 }
+
+// Trigger deliveries (migration 0004): the durable outbox between a
+// verified provider webhook and the trigger's target. Times that are
+// compared in SQL are unix milliseconds.
+
+// Delivery states.
+const (
+	DeliveryPending = "pending"
+	DeliveryFailed  = "failed"
+)
+
+// TriggerDelivery is one event on its way to a trigger's target. KeyID is
+// the trigger's key, filled in by reads.
+type TriggerDelivery struct {
+	ID            string
+	TriggerID     string
+	KeyID         string
+	EventID       string
+	EventType     string
+	TargetURL     string
+	Body          []byte
+	State         string
+	Attempts      int
+	NextAttemptAt time.Time
+	// Claim identifies the worker holding the delivery until ClaimedUntil.
+	Claim        string
+	ClaimedUntil time.Time
+	LastStatus   int
+	LastError    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// EnqueueTriggerDelivery commits d as pending, due at d.NextAttemptAt, and
+// remembers its id as seen. It reports false, and stores nothing, when the
+// id was seen before (a provider retrying an event already accepted), and
+// ErrNotFound when the trigger no longer exists.
+func (s *Store) EnqueueTriggerDelivery(ctx context.Context, d TriggerDelivery) (bool, error) {
+	if s.q != s.db {
+		return s.enqueueTriggerDelivery(ctx, d)
+	}
+	var fresh bool
+	err := s.InTx(ctx, func(tx *Store) error {
+		var err error
+		fresh, err = tx.enqueueTriggerDelivery(ctx, d)
+		return err
+	})
+	return fresh, err
+}
+
+func (s *Store) enqueueTriggerDelivery(ctx context.Context, d TriggerDelivery) (bool, error) {
+	now := s.now()
+	res, err := s.q.ExecContext(ctx, `INSERT INTO trigger_events_seen (id, trigger_id, accepted_at) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, d.ID, d.TriggerID, now.UnixMilli())
+	if isForeignKeyViolation(err) {
+		return false, fmt.Errorf("store: delivery for trigger %q: %w", d.TriggerID, ErrNotFound)
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: enqueue delivery: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	stamp := s.stamp()
+	if _, err := s.q.ExecContext(ctx, `INSERT INTO trigger_deliveries (id, trigger_id, event_id, event_type, target_url, body,
+		state, attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+		d.ID, d.TriggerID, d.EventID, d.EventType, d.TargetURL, d.Body, DeliveryPending, ms(d.NextAttemptAt), stamp, stamp); err != nil {
+		return false, fmt.Errorf("store: enqueue delivery: %w", err)
+	}
+	return true, nil
+}
+
+const deliveryColumns = `d.id, d.trigger_id, t.key_id, d.event_id, d.event_type, d.target_url, d.body, d.state, d.attempts,
+	d.next_attempt_at, d.claim, d.claimed_until, d.last_status, d.last_error, d.created_at, d.updated_at`
+
+func scanDelivery(sc interface{ Scan(...any) error }) (TriggerDelivery, error) {
+	var d TriggerDelivery
+	var next, until int64
+	var created, updated string
+	if err := sc.Scan(&d.ID, &d.TriggerID, &d.KeyID, &d.EventID, &d.EventType, &d.TargetURL, &d.Body, &d.State, &d.Attempts,
+		&next, &d.Claim, &until, &d.LastStatus, &d.LastError, &created, &updated); err != nil {
+		return TriggerDelivery{}, err
+	}
+	d.NextAttemptAt, d.ClaimedUntil = fromMS(next), fromMS(until)
+	d.CreatedAt, d.UpdatedAt = parseStamp(created), parseStamp(updated)
+	return d, nil
+}
+
+func (s *Store) queryDeliveries(ctx context.Context, where string, args ...any) ([]TriggerDelivery, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM trigger_deliveries d
+		JOIN api_key_triggers t ON t.id = d.trigger_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []TriggerDelivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ClaimTriggerDeliveries takes up to limit pending deliveries due at now
+// whose lease is free, oldest due first: each gets claim, a lease until
+// now+lease and one more attempt counted (so a delivery that kills its
+// worker still runs out of attempts). Returned rows carry the new values.
+func (s *Store) ClaimTriggerDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int, claim string) ([]TriggerDelivery, error) {
+	var out []TriggerDelivery
+	err := s.InTx(ctx, func(tx *Store) error {
+		due, err := tx.queryDeliveries(ctx, `d.state = ? AND d.next_attempt_at <= ? AND d.claimed_until <= ?
+			ORDER BY d.next_attempt_at, d.id LIMIT ?`, DeliveryPending, ms(now), ms(now), limit)
+		if err != nil {
+			return err
+		}
+		until := now.Add(lease)
+		for _, d := range due {
+			if _, err := tx.q.ExecContext(ctx, `UPDATE trigger_deliveries SET claim = ?, claimed_until = ?, attempts = attempts + 1,
+				updated_at = ? WHERE id = ?`, claim, ms(until), tx.stamp(), d.ID); err != nil {
+				return fmt.Errorf("store: claim delivery: %w", err)
+			}
+			d.Claim, d.ClaimedUntil, d.Attempts = claim, fromMS(ms(until)), d.Attempts+1
+			out = append(out, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NextTriggerDeliveryAt is when the earliest pending delivery becomes
+// claimable (its due time or the end of its lease, whichever is later);
+// ok is false when nothing is pending.
+func (s *Store) NextTriggerDeliveryAt(ctx context.Context) (at time.Time, ok bool, err error) {
+	var v sql.NullInt64
+	if err := s.q.QueryRowContext(ctx, `SELECT MIN(MAX(next_attempt_at, claimed_until)) FROM trigger_deliveries WHERE state = ?`,
+		DeliveryPending).Scan(&v); err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next delivery: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(v.Int64).UTC(), true, nil
+}
+
+// CompleteTriggerDelivery deletes a delivered row. The event stays seen.
+func (s *Store) CompleteTriggerDelivery(ctx context.Context, id string) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM trigger_deliveries WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("store: complete delivery: %w", err)
+	}
+	return nil
+}
+
+// RetryTriggerDelivery releases claim's hold on the delivery and makes it
+// due again at next. A claim that lapsed and was taken over is
+// ErrNotFound, as is a delivery deleted meanwhile (its trigger went).
+func (s *Store) RetryTriggerDelivery(ctx context.Context, id, claim string, next time.Time, status int, lastErr string) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE trigger_deliveries SET next_attempt_at = ?, claim = '', claimed_until = 0,
+		last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND claim = ?`, ms(next), status, lastErr, s.stamp(), id, claim)
+	return oneRow(res, err, "retry delivery", id)
+}
+
+// ReleaseTriggerDelivery gives an attempt that never happened (shutdown
+// while claimed) back: the claim ends and the attempt is not counted.
+func (s *Store) ReleaseTriggerDelivery(ctx context.Context, id, claim string) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE trigger_deliveries SET claim = '', claimed_until = 0, attempts = MAX(attempts - 1, 0),
+		updated_at = ? WHERE id = ? AND claim = ?`, s.stamp(), id, claim)
+	return oneRow(res, err, "release delivery", id)
+}
+
+// FailTriggerDelivery marks the delivery failed for good; the row is kept
+// for inspection until its trigger is deleted.
+func (s *Store) FailTriggerDelivery(ctx context.Context, id, claim string, status int, lastErr string) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE trigger_deliveries SET state = ?, claim = '', claimed_until = 0, last_status = ?,
+		last_error = ?, updated_at = ? WHERE id = ? AND claim = ?`, DeliveryFailed, status, lastErr, s.stamp(), id, claim)
+	return oneRow(res, err, "fail delivery", id)
+}
+
+// ListTriggerDeliveries returns the deliveries of one key (of one trigger
+// when triggerID is set; in one state when state is set), oldest first.
+func (s *Store) ListTriggerDeliveries(ctx context.Context, keyID, triggerID, state string) ([]TriggerDelivery, error) {
+	return s.queryDeliveries(ctx, `t.key_id = ? AND (? = '' OR d.trigger_id = ?) AND (? = '' OR d.state = ?)
+		ORDER BY d.created_at, d.id`, keyID, triggerID, triggerID, state, state)
+}
+
+// CountPendingTriggerDeliveries counts deliveries still to be made.
+func (s *Store) CountPendingTriggerDeliveries(ctx context.Context) (int, error) {
+	var n int
+	if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM trigger_deliveries WHERE state = ?`, DeliveryPending).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count deliveries: %w", err)
+	}
+	return n, nil
+}
+
+// PruneTriggerEventsSeen forgets event ids accepted before cutoff, except
+// those whose delivery is still stored, so a provider retry arriving after
+// the window is delivered again rather than remembered forever.
+func (s *Store) PruneTriggerEventsSeen(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.q.ExecContext(ctx, `DELETE FROM trigger_events_seen WHERE accepted_at < ?
+		AND id NOT IN (SELECT id FROM trigger_deliveries)`, ms(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("store: prune seen events: %w", err)
+	}
+	return res.RowsAffected()
+}
