@@ -376,7 +376,7 @@ func (d *deliverer) enqueue(ctx context.Context, r store.TriggerDelivery) (fresh
 	if n >= d.opt.Queue {
 		return false, errQueueFull
 	}
-	r.NextAttemptAt = d.now()
+	r.NextAttemptAt, r.CreatedAt = d.now(), d.now()
 	fresh, err = d.g.st.EnqueueTriggerDelivery(ctx, r)
 	if err == nil && fresh {
 		d.notify()

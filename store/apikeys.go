@@ -375,7 +375,7 @@ func fromMS(v int64) time.Time {
 }
 
 // EnqueueTriggerDelivery commits d as pending, due at d.NextAttemptAt, and
-// remembers its id as seen. It reports false, and stores nothing, when the
+// remembers its id as seen at d.CreatedAt. It reports false, and stores nothing, when the
 // id was seen before (a provider retrying an event already accepted), and
 // ErrNotFound when the trigger no longer exists.
 func (s *Store) EnqueueTriggerDelivery(ctx context.Context, d TriggerDelivery) (bool, error) {
@@ -392,9 +392,14 @@ func (s *Store) EnqueueTriggerDelivery(ctx context.Context, d TriggerDelivery) (
 }
 
 func (s *Store) enqueueTriggerDelivery(ctx context.Context, d TriggerDelivery) (bool, error) {
-	now := s.now()
+	// The caller's clock decides what is pruned later, so it also stamps
+	// acceptance (CreatedAt), falling back to the store's.
+	accepted := d.CreatedAt
+	if accepted.IsZero() {
+		accepted = s.now()
+	}
 	res, err := s.q.ExecContext(ctx, `INSERT INTO trigger_events_seen (id, trigger_id, accepted_at) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO NOTHING`, d.ID, d.TriggerID, now.UnixMilli())
+		ON CONFLICT (id) DO NOTHING`, d.ID, d.TriggerID, ms(accepted))
 	if isForeignKeyViolation(err) {
 		return false, fmt.Errorf("store: delivery for trigger %q: %w", d.TriggerID, ErrNotFound)
 	}
