@@ -273,6 +273,10 @@ ${tokenBox}`;
     status("", "");
     vscode.postMessage({ type: "submit", spec: s });
   });
+  form.addEventListener("input", function (e) {
+    const err = e.target.id && document.getElementById(e.target.id + "-error");
+    if (err) { err.textContent = ""; e.target.removeAttribute("aria-invalid"); }
+  });
   document.getElementById("cancel").addEventListener("click", function () { vscode.postMessage({ type: "cancel" }); });
   window.addEventListener("message", function (ev) {
     const m = ev.data;

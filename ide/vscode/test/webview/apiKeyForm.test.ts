@@ -83,6 +83,7 @@ describe("API key pages in headless Chromium", { skip: chromiumSkip }, () => {
     assert.equal(await p.textContent("#name-error"), "Required.");
     assert.deepEqual(await posted(), [{ type: "ready" }], "nothing posted without a name");
     await p.fill("#name", "Production");
+    assert.equal(await p.textContent("#name-error"), "", "typing clears the error");
     await p.fill("#rateLimit", "120");
     await p.fill("#expires", "2031-03-04");
     await p.check("#c-stripe-create_customer");
