@@ -352,3 +352,34 @@ func TestGoPackagesFallback(t *testing.T) {
 		t.Fatalf("findings without go/packages = %v", res.Findings)
 	}
 }
+
+// TestMountedRoutes: prefixes that live away from the route (Koa router
+// prefixes and routes(), Fastify register, Django include, a Flask
+// blueprint registered in another module, chi Mount across Go packages)
+// and event types read from the X-GitHub-Event header.
+func TestMountedRoutes(t *testing.T) {
+	t.Parallel()
+	root, _ := filepath.Abs(filepath.Join(fixtureDir, "routes-mounts"))
+	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type hook struct{ Path, Provider, Method, Route, Events string }
+	var got []hook
+	for _, f := range res.Findings {
+		if w := f.GetWebhook(); w != nil {
+			got = append(got, hook{f.GetLocation().GetPath(), f.GetProvider(), w.GetMethod(), w.GetRoute(), strings.Join(w.GetEvents(), ",")})
+		}
+	}
+	want := []hook{
+		{"django/billing/urls.py", "stripe", "", "/api/webhooks/stripe/", "invoice.payment_failed"},
+		{"fastify/src/routes/billing.js", "stripe", "POST", "/api/v2/webhooks/stripe", "checkout.session.completed"},
+		{"flask/app/billing.py", "stripe", "POST", "/api/billing/webhook", "customer.created"},
+		{"gh/server.js", "github", "POST", "/github/events", "issues,pull_request,push"},
+		{"gosvc/internal/api/routes.go", "github", "POST", "/api/github/webhook", "push,workflow_run"},
+		{"koa/src/webhooks.js", "stripe", "POST", "/api/hooks/stripe", "invoice.paid"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("webhook handlers (-want +got):\n%s", diff)
+	}
+}

@@ -363,7 +363,9 @@ func joinRoute(prefix, p string) string {
 	if !strings.HasPrefix(j, "/") {
 		j = "/" + j
 	}
-	if len(j) > 1 {
+	// A trailing slash the route itself writes is part of it (Django's
+	// "webhooks/stripe/"); one left by joining is not.
+	if len(j) > 1 && (p == "" || p == "/" || !strings.HasSuffix(p, "/")) {
 		j = strings.TrimSuffix(j, "/")
 	}
 	return j
@@ -408,12 +410,48 @@ func (a *Analyzer) prefixes(sf *svcFiles, f *fileState, router string, depth int
 	if depth > 8 {
 		return []string{""}
 	}
-	var out []string
-	for _, m := range f.facts.Mounts {
-		if m.Target == router && router != "" && m.Parent != router {
-			for _, p := range a.prefixes(sf, f, m.Parent, depth+1) {
-				out = append(out, joinRoute(p, m.Prefix))
+	// A prefix the router is constructed with (Koa's new Router({prefix}),
+	// Flask's Blueprint(url_prefix=), FastAPI's APIRouter(prefix=)) comes
+	// after wherever the router itself is mounted, unless that mount
+	// replaces it (Flask's register_blueprint(url_prefix=)).
+	own := ""
+	if router != "" {
+		for _, m := range f.facts.Mounts {
+			if m.Target == router && m.Parent == "" && m.Prefix != "" {
+				own = m.Prefix
 			}
+		}
+	}
+	var out []string
+	for _, mp := range a.mountedPrefixes(sf, f, router, depth) {
+		switch {
+		case own == "" || mp.override:
+			out = append(out, mp.prefix)
+		default:
+			out = append(out, joinRoute(mp.prefix, own))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+type mountedPrefix struct {
+	prefix   string
+	override bool // the mount's prefix replaces the router's own
+}
+
+// mountedPrefixes: the prefixes router is mounted under, without its own;
+// {""} when it is not mounted anywhere.
+func (a *Analyzer) mountedPrefixes(sf *svcFiles, f *fileState, router string, depth int) []mountedPrefix {
+	var out []mountedPrefix
+	add := func(g *fileState, m facts.Mount) {
+		for _, p := range a.prefixes(sf, g, m.Parent, depth+1) {
+			out = append(out, mountedPrefix{joinRoute(p, m.Prefix), m.Override})
+		}
+	}
+	for _, m := range f.facts.Mounts {
+		if m.Target == router && router != "" && m.Parent != router && m.Parent != "" {
+			add(f, m)
 		}
 	}
 	if len(out) > 0 {
@@ -424,28 +462,108 @@ func (a *Analyzer) prefixes(sf *svcFiles, f *fileState, router string, depth int
 			continue
 		}
 		for _, m := range g.facts.Mounts {
-			module := m.Target
-			if !strings.HasPrefix(module, ".") {
-				module = ""
-				for _, im := range g.facts.Imports {
-					if im.Alias == m.Target && strings.HasPrefix(im.Path, ".") {
-						module = im.Path
-					}
-				}
-			}
-			if module == "" || resolveModule(sf, rel, module) != f {
-				continue
-			}
-			for _, p := range a.prefixes(sf, g, m.Parent, depth+1) {
-				out = append(out, joinRoute(p, m.Prefix))
+			if mountsFile(sf, rel, g, m, f) {
+				add(g, m)
 			}
 		}
 	}
 	if len(out) == 0 {
-		return []string{""}
+		return []mountedPrefix{{}}
 	}
-	sort.Strings(out)
 	return out
+}
+
+// mountsFile: does mount m in file g (at rel) mount a router defined in f?
+// JavaScript: a relative require/import (inline or bound to the target).
+// Python: a module the target was imported from (`from billing import bp`),
+// or Django's include("billing.urls"). Go: a function of the same package
+// or of an imported package of the service (r.Mount("/api", api.Routes())).
+func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileState) bool {
+	if m.Target == "" || g.fe == nil {
+		return false
+	}
+	switch g.fe.language {
+	case "python":
+		for _, im := range g.facts.Imports {
+			for _, n := range im.Names {
+				if n == m.Target {
+					return resolvePyModule(sf, rel, im.Path) == f
+				}
+			}
+		}
+		if strings.Contains(m.Target, ".") && !strings.ContainsAny(m.Target, " ()") {
+			return resolvePyModule(sf, rel, m.Target) == f
+		}
+		return false
+	case "go":
+		if f.fe == nil || f.fe.language != "go" {
+			return false
+		}
+		target := strings.TrimSuffix(m.Target, "()")
+		pkg, fn, qualified := strings.Cut(target, ".")
+		if !qualified {
+			fn = pkg
+			if path.Dir(rel) != path.Dir(f.rel) {
+				return false
+			}
+		} else {
+			dir := path.Dir(local(sf, f.rel))
+			found := false
+			for _, im := range g.facts.Imports {
+				name := im.Alias
+				if name == "" {
+					name = path.Base(im.Path)
+				}
+				if name == pkg && dir != "." && strings.HasSuffix(im.Path, "/"+dir) {
+					found = true
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+		for _, d := range f.facts.Funcs {
+			if d.Name == fn {
+				return true
+			}
+		}
+		return false
+	}
+	module := m.Target
+	if !strings.HasPrefix(module, ".") {
+		module = ""
+		for _, im := range g.facts.Imports {
+			if im.Alias == m.Target && strings.HasPrefix(im.Path, ".") {
+				module = im.Path
+			}
+		}
+	}
+	return module != "" && resolveModule(sf, rel, module) == f
+}
+
+// resolvePyModule finds a Python module ("billing.urls", ".billing") from
+// the importing file's package upwards to the service root.
+func resolvePyModule(sf *svcFiles, from, module string) *fileState {
+	dir := path.Dir(from)
+	if strings.HasPrefix(module, ".") {
+		rest := strings.TrimLeft(module, ".")
+		for i := 1; i < len(module)-len(rest); i++ {
+			dir = path.Dir(dir)
+		}
+		module = rest
+	}
+	p := strings.ReplaceAll(module, ".", "/")
+	for {
+		for _, cand := range []string{path.Join(dir, p+".py"), path.Join(dir, p, "__init__.py")} {
+			if f, ok := sf.files[cand]; ok {
+				return f
+			}
+		}
+		if dir == "." || dir == "/" || dir == sf.dir {
+			return nil
+		}
+		dir = path.Dir(dir)
+	}
 }
 
 func resolveModule(sf *svcFiles, from, module string) *fileState {

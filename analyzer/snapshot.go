@@ -616,9 +616,16 @@ var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt
 
 // mountNeedles: files that mount routers under a prefix are parsed on sight.
 var mountNeedles = map[string][][]byte{
-	"javascript": needles(".use(\"/", ".use('/", "basePath", "@Controller("),
-	"typescript": needles(".use(\"/", ".use('/", "basePath", "@Controller("),
+	"javascript": jsMountNeedles,
+	"typescript": jsMountNeedles,
+	"python":     needles("register_blueprint", "include_router", "include("),
+	"go":         needles(".Mount("),
 }
+
+// jsMountNeedles: Express/Koa use("/x"), Next.js basePath, NestJS
+// controllers, Koa new Router({prefix}) and router.routes(), Fastify
+// register(plugin, {prefix}).
+var jsMountNeedles = needles(".use(\"/", ".use('/", "basePath", "@Controller(", "prefix: '", "prefix: \"", ".routes())")
 
 var hookNeedles = needles("ebhook", "Hook", "hook", "allback", "ignature", "redirect", "oauth", "OAuth")
 

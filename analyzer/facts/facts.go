@@ -18,6 +18,10 @@ type Import struct {
 	Form string
 	// Alias is the local name when the language has one ("sc", "_", ".").
 	Alias string
+	// Names are the names a from-import binds (Python `from billing import
+	// bp`), so a router mounted in one module resolves to the module that
+	// defines it.
+	Names []string
 	Span  Span
 }
 
@@ -73,7 +77,10 @@ type Mount struct {
 	// Parent is the receiver mounted on; Target the router mounted (an
 	// identifier, or the module path of an inline require).
 	Parent, Target string
-	Span           Span
+	// Override: the prefix replaces the router's own instead of preceding
+	// it (Flask's register_blueprint(bp, url_prefix=...)).
+	Override bool
+	Span     Span
 }
 
 // Func is a named function (or a variable bound to one).

@@ -118,7 +118,7 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 			}
 		case *ast.SwitchStmt:
 			// switch event.Type { case "checkout.session.completed": }
-			if x.Tag != nil && eventSubject(exprText(x.Tag)) {
+			if x.Tag != nil && (eventSubject(exprText(x.Tag)) || eventHeader(x.Tag)) {
 				for _, st := range x.Body.List {
 					if cc, ok := st.(*ast.CaseClause); ok {
 						for _, e := range cc.List {
@@ -270,6 +270,17 @@ func exprText(e ast.Expr) string {
 		return exprText(x.Fun) + "()"
 	}
 	return ""
+}
+
+// eventHeader: r.Header.Get("X-GitHub-Event") and the like, where the event
+// type travels in a header.
+func eventHeader(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return false
+	}
+	name, ok := stringLit(call.Args[0])
+	return ok && strings.Contains(strings.ToLower(name), "event")
 }
 
 func eventSubject(s string) bool {

@@ -376,6 +376,7 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		envNode, envName *sitter.Node
 		envDefault       bool
 		placeholderName  string
+		names            []string
 	)
 	var (
 		route, mount, fn, prop    *sitter.Node
@@ -439,6 +440,10 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 			out.Exports = append(out.Exports, n.Content(src))
 		case name == "import.alias":
 			alias = n.Content(src)
+		case name == "import.names":
+			names = append(names, n.Content(src))
+		case name == "mount.override":
+			mt.Override = true
 		case name == "import.span":
 			impSpan = n
 		case strings.HasPrefix(name, "import."):
@@ -524,6 +529,7 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 	}
 	if imp != nil {
 		imp.Alias = alias
+		imp.Names = names
 		if impSpan == nil {
 			impSpan = impNode
 		}
@@ -535,6 +541,7 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 				if out.Imports[i].Alias == "" {
 					out.Imports[i].Alias = imp.Alias
 				}
+				out.Imports[i].Names = append(out.Imports[i].Names, imp.Names...)
 				return
 			}
 		}
@@ -624,6 +631,9 @@ func lastSegment(s string) string {
 // inline require("./routes").
 func mountTarget(s string) string {
 	s = strings.TrimSpace(s)
+	if p, ok := Unquote(s); ok {
+		return p // Django's include("billing.urls")
+	}
 	if strings.HasPrefix(s, "require(") {
 		if p, ok := Unquote(strings.TrimSuffix(strings.TrimPrefix(s, "require("), ")")); ok {
 			return p

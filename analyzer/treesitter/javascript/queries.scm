@@ -110,6 +110,38 @@
   arguments: (arguments . (string) @mount.prefix . (_) @mount.target)
   (#match? @_use "^(use|register|route)$")) @mount
 
+; Koa: app.use(router.routes()), api.use(webhooks.routes()): mounted
+; without a prefix of its own (the router's prefix is its constructor's)
+(call_expression
+  function: (member_expression
+    object: (_) @mount.parent
+    property: (property_identifier) @_use)
+  arguments: (arguments . (call_expression
+    function: (member_expression
+      object: (identifier) @mount.target
+      property: (property_identifier) @_routes)) .)
+  (#eq? @_use "use")
+  (#eq? @_routes "routes")) @mount
+
+; Koa: const router = new Router({ prefix: "/api" })
+(variable_declarator
+  name: (identifier) @mount.target
+  value: (new_expression
+    arguments: (arguments . (object
+      (pair key: [(property_identifier) (string)] @_k value: (string) @mount.prefix))))
+  (#match? @_k "^.?prefix.?$")) @mount
+
+; Fastify: fastify.register(routes, { prefix: "/api" }), also with an
+; inline require("./routes")
+(call_expression
+  function: (member_expression
+    object: (_) @mount.parent
+    property: (property_identifier) @_register)
+  arguments: (arguments . (_) @mount.target . (object
+    (pair key: [(property_identifier) (string)] @_k value: (string) @mount.prefix)))
+  (#eq? @_register "register")
+  (#match? @_k "^.?prefix.?$")) @mount
+
 ; named functions
 (function_declaration name: (identifier) @func.name) @func
 (variable_declarator name: (identifier) @func.name value: [(arrow_function) (function_expression)]) @func
@@ -128,6 +160,11 @@
   left: (member_expression property: (property_identifier) @_p)
   right: (string) @event.value
   (#match? @_p "^(type|event|eventType|event_type|action)$"))
+; const event = req.get("X-GitHub-Event"); if (event === "push")
+(binary_expression
+  left: (identifier) @_id
+  right: (string) @event.value
+  (#match? @_id "^(type|event|eventType|event_type|eventName|kind|action|githubEvent|ghEvent)$"))
 
 ; options of interest: callbackURL: "/auth/callback", basePath: "/auth"
 (pair

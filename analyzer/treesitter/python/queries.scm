@@ -3,6 +3,9 @@
 (import_statement
   name: (aliased_import name: (dotted_name) @import.import alias: (identifier) @import.alias)) @import.span
 (import_from_statement module_name: (dotted_name) @import.import) @import.span
+(import_from_statement
+  module_name: [(dotted_name) (relative_import)] @import.import
+  name: [(dotted_name) @import.names (aliased_import alias: (identifier) @import.names)]) @import.span
 
 ; ---- environment reads -----------------------------------------------------
 ; os.environ["NAME"]
@@ -101,13 +104,28 @@
     arguments: (argument_list (keyword_argument name: (identifier) @_k value: (string) @mount.prefix)))
   (#match? @_bp "^(Blueprint|APIRouter)$")
   (#match? @_k "^(url_prefix|prefix)$")) @mount
-; app.register_blueprint(bp, url_prefix="/api"), app.include_router(r, prefix="/api")
+; app.include_router(r, prefix="/api"): before the router's own prefix
 (call
   function: (attribute object: (identifier) @mount.parent attribute: (identifier) @_reg)
   arguments: (argument_list . (identifier) @mount.target
     (keyword_argument name: (identifier) @_k value: (string) @mount.prefix))
-  (#match? @_reg "^(register_blueprint|include_router)$")
+  (#eq? @_reg "include_router")
   (#match? @_k "^(url_prefix|prefix)$")) @mount
+; app.register_blueprint(bp, url_prefix="/api"): replaces the blueprint's own
+(call
+  function: (attribute object: (identifier) @mount.parent attribute: (identifier) @mount.override)
+  arguments: (argument_list . (identifier) @mount.target
+    (keyword_argument name: (identifier) @_k value: (string) @mount.prefix))
+  (#eq? @mount.override "register_blueprint")
+  (#eq? @_k "url_prefix")) @mount
+; Django: path("api/", include("billing.urls"))
+(call
+  function: (identifier) @_path
+  arguments: (argument_list . (string) @mount.prefix . (call
+    function: (identifier) @_include
+    arguments: (argument_list . (string) @mount.target)))
+  (#match? @_path "^(path|re_path)$")
+  (#eq? @_include "include")) @mount
 
 (function_definition name: (identifier) @func.name) @func
 
