@@ -82,6 +82,7 @@ export class FakeDaemon {
   mapEdges: MessageInitShape<typeof ProvisionService.method.getSystemMap.output>["edges"] = [];
   apiKeys: MessageInitShape<typeof ApiKeyService.method.listApiKeys.output>["keys"] = [];
   deletedKeys: string[] = [];
+  availableComponents: MessageInitShape<typeof ApiKeyService.method.listAvailableComponents.output>["components"] = [];
   answer: MessageInitShape<typeof AssistantService.method.ask.output>[] = [];
   private queues = new Set<Queue<Event>>();
 
@@ -134,6 +135,16 @@ export class FakeDaemon {
           d.checkAlive();
           return { keys: d.apiKeys };
         },
+        listAvailableComponents() {
+          d.checkAlive();
+          return { components: d.availableComponents };
+        },
+        getApiKey(req) {
+          const key = (d.apiKeys ?? []).find((k) => k.id === req.id && k.team === req.team);
+          if (!key) throw new ConnectError(`api key ${req.id} not found`, Code.NotFound);
+          return { key };
+        },
+        listApiKeyAudit: () => ({ entries: [] }),
         deleteApiKey(req) {
           d.deletedKeys.push(`${req.team}/${req.id}`);
           d.apiKeys = (d.apiKeys ?? []).filter((k) => k.id !== req.id);

@@ -406,6 +406,16 @@ describe("environments and API keys views", () => {
     const [key] = await keyTree.getChildren();
     assert.equal(keyTree.getTreeItem(key).description, "pbk_ab12… · ci");
     assert.deepEqual((await keyTree.getChildren(key)).map((g: never) => keyTree.getTreeItem(g).label), ["Stripe: create_customer"]);
+    // Clicking a key opens its detail; the view's + opens the create form.
+    const click = keyTree.getTreeItem(key).command;
+    assert.equal(click.command, "patchbay.showApiKey");
+    await vscode.commands.executeCommand(click.command, ...click.arguments);
+    assert.equal(recorded.panels.at(-1)!.viewType, "patchbay.apiKeyDetail");
+    assert.match(recorded.panels.at(-1)!.webview.html, /ci deploy/);
+    s.daemon.availableComponents = [{ provider: "stripe", id: "create_customer", description: "Create a customer" }];
+    await vscode.commands.executeCommand("patchbay.createApiKey");
+    assert.equal(recorded.panels.at(-1)!.viewType, "patchbay.apiKeyForm");
+    assert.match(recorded.panels.at(-1)!.webview.html, /data-component="create_customer"/);
     const del = vscode.commands.executeCommand("patchbay.deleteApiKey", key);
     await waitFor(() => recorded.messages.some((m) => m.items.includes("Delete")), 2000, "confirmation");
     recorded.messages.find((m) => m.items.includes("Delete"))!.choose("Delete");
