@@ -3,6 +3,7 @@
 // daemon through these same functions.
 import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { DaemonClients } from "../client/connection";
 import { ComponentKind, type Component } from "../gen/patchbay/v1/action_pb";
 import {
@@ -220,4 +221,14 @@ export async function keyDetail(c: DaemonClients, key: Pick<ApiKey, "team" | "id
   ]);
   if (!got.key) throw new Error("the daemon returned no key");
   return { key: got.key, audit: audit.entries };
+}
+
+/**
+ * The connection select a refusal is about, so the page can mark it: the
+ * gateway words it "the <provider> connection "<profile>" cannot be used".
+ */
+export function refusedField(err: unknown): string {
+  if (!(err instanceof ConnectError) || err.code !== Code.FailedPrecondition) return "";
+  const m = /the ([a-z0-9_-]+) connection "/.exec(err.rawMessage);
+  return m ? `profile-${m[1]}` : "";
 }

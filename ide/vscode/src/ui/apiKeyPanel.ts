@@ -9,6 +9,7 @@ import {
   createKey,
   keyDetail,
   loadGrantOptions,
+  refusedField,
   regenerateKey,
   SpecError,
   updateKey,
@@ -206,7 +207,7 @@ export class ApiKeyPanels {
         // lacks permissions) is shown in the page, whose inputs stay as typed.
         const msg = errorMessage(err);
         this.log.warn(`API key panel: ${msg}`);
-        this.post(panel, { type: "error", message: msg, field: "" });
+        this.post(panel, { type: "error", message: msg, field: refusedField(err) });
       }
     });
   }

@@ -11,7 +11,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { DaemonClients } from "../../src/client/connection";
 import { readDaemonInfo, type DaemonInfo } from "../../src/client/home";
 import { DaemonSupervisor, type Logger } from "../../src/client/supervisor";
-import { checkSubmission, createKey, keyDetail, loadGrantOptions, regenerateKey, updateKey } from "../../src/model/apiKeys";
+import { checkSubmission, createKey, keyDetail, loadGrantOptions, refusedField, regenerateKey, updateKey } from "../../src/model/apiKeys";
 
 const extensionRoot = path.resolve(__dirname, "..", "..", "..");
 const bin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay"));
@@ -103,7 +103,7 @@ describe("API key panel calls against a real daemon", { skip }, () => {
     const bad = checkSubmission(offered, { name: "Production", grants: [{ provider: "stripe", components: ["create_customer"], profile: "live" }] });
     await assert.rejects(createKey(c, bad), (err: unknown) => {
       const e = ConnectError.from(err);
-      return e.code === Code.FailedPrecondition && /stripe/.test(e.rawMessage) && /"live"/.test(e.rawMessage);
+      return e.code === Code.FailedPrecondition && /"live"/.test(e.rawMessage) && refusedField(e) === "profile-stripe";
     });
 
     // Nothing ticked: a key that may do nothing (deny by default).

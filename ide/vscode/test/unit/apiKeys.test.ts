@@ -186,6 +186,7 @@ describe("ApiKeyPanels", () => {
     p.webview.simulate({ type: "submit", spec });
     await waitFor(() => posted(p, "error").length > 0, 5000, "the refusal");
     assert.match(posted(p, "error")[0].message, /connection "live" cannot be used: invalid: key expired/);
+    assert.equal(posted(p, "error")[0].field, "profile-stripe", "the page marks the connection at fault");
     assert.equal(p.disposed, false, "the form stays open with what was typed");
     assert.equal(posted(p, "token").length, 0);
 
