@@ -212,3 +212,62 @@ func TestTriggerDeliverySurvivesDaemonRestart(t *testing.T) {
 		t.Fatalf("target received %v, want one delivery", delivered)
 	}
 }
+
+// TestGivenUpDeliveryInAuditRPC: a delivery the target refuses for good is
+// visible to the key's owner through ListApiKeyAudit.
+func TestGivenUpDeliveryInAuditRPC(t *testing.T) {
+	d := startGatewayDaemon(t)
+	ctx := context.Background()
+	created, err := d.keys(d.info.Token).CreateApiKey(ctx, connect.NewRequest(&patchbayv1.CreateApiKeyRequest{Name: "hooks",
+		Grants: []*patchbayv1.Grant{{Provider: "stripe", Components: []string{"events"}}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 410 is final: no retry, the delivery is given up at once.
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusGone) }))
+	defer target.Close()
+	resp, err := d.actions(created.Msg.GetToken()).CreateTrigger(ctx, connect.NewRequest(&patchbayv1.CreateTriggerRequest{
+		Provider: "stripe", Trigger: "events", Config: mustStruct(t, map[string]any{"events": []any{"*"}}), TargetUrl: target.URL}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := resp.Msg.GetTrigger().GetId()
+	whsec, err := d.secrets.Get(ctx, "gateway.trigger."+id+".provider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := `{"id":"evt_gone","type":"customer.created"}`
+	ts := fmt.Sprint(time.Now().Unix())
+	m := hmac.New(sha256.New, []byte(whsec))
+	m.Write([]byte(ts + "." + ev))
+	req, _ := http.NewRequest(http.MethodPost, d.base+gateway.WebhookPathPrefix+id, strings.NewReader(ev))
+	req.Header.Set("Stripe-Signature", "t="+ts+",v1="+hex.EncodeToString(m.Sum(nil)))
+	hr, err := d.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Body.Close()
+	if hr.StatusCode != http.StatusOK {
+		t.Fatalf("webhook: %d", hr.StatusCode)
+	}
+	// The outcome is recorded asynchronously; poll the RPC (bounded).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		audit, err := d.keys(d.info.Token).ListApiKeyAudit(ctx, connect.NewRequest(&patchbayv1.ListApiKeyAuditRequest{Id: created.Msg.GetKey().GetId()}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range audit.Msg.GetEntries() {
+			if e.GetCall() == "DeliverTrigger" {
+				if e.GetOutcome() != "delivery_failed" || e.GetProvider() != "stripe" || e.GetComponent() != "events" {
+					t.Fatalf("audit entry %v", e)
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no DeliverTrigger entry in %v", audit.Msg.GetEntries())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -179,11 +179,11 @@ func (d *deliverer) dispatch() {
 		}
 		free := d.opt.Workers - len(d.slots)
 		var rows []store.TriggerDelivery
+		var claimErr error
 		if free > 0 {
-			var err error
-			rows, err = d.g.st.ClaimTriggerDeliveries(d.ctx, d.now(), d.opt.Lease, free, d.claimID)
-			if err != nil && d.ctx.Err() == nil {
-				d.log.Error("gateway: cannot claim trigger deliveries", "err", err)
+			rows, claimErr = d.g.st.ClaimTriggerDeliveries(d.ctx, d.now(), d.opt.Lease, free, d.claimID)
+			if claimErr != nil && d.ctx.Err() == nil {
+				d.log.Error("gateway: cannot claim trigger deliveries", "err", claimErr)
 			}
 		}
 		for _, r := range rows {
@@ -199,7 +199,9 @@ func (d *deliverer) dispatch() {
 			continue // more may be due
 		}
 		wait := d.opt.PollInterval
-		if free > 0 {
+		// After a failed claim the due rows are still due; waiting the full
+		// PollInterval keeps a broken database from turning into a hot loop.
+		if free > 0 && claimErr == nil {
 			if at, ok, err := d.g.st.NextTriggerDeliveryAt(d.ctx); err == nil && ok {
 				wait = min(wait, max(at.Sub(d.now()), time.Millisecond))
 			}
