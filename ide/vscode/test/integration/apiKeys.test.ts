@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { DaemonClients } from "../../src/client/connection";
@@ -15,6 +16,10 @@ import { checkSubmission, createKey, keyDetail, loadGrantOptions, refusedField, 
 
 const extensionRoot = path.resolve(__dirname, "..", "..", "..");
 const bin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay"));
+const fakesBin = path.resolve(process.env.PATCHBAY_FAKES_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay-fakes"));
+const noFakes = fs.existsSync(fakesBin)
+  ? false
+  : `no provider fakes at ${fakesBin}: go build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes, or set PATCHBAY_FAKES_BIN`;
 const skip = fs.existsSync(bin)
   ? false
   : `no daemon binary at ${bin}: build it with "go build -o bin/patchbay ./cmd/patchbay" at the repo root, or set PATCHBAY_BIN`;
@@ -31,10 +36,16 @@ class MemLogger implements Logger {
  * a bearer token. node:http, not fetch: Node's fetch adds Sec-Fetch-Mode,
  * which the daemon refuses as a browser request.
  */
-function listComponents(info: DaemonInfo, token: string): Promise<{ status: number; body: { code?: string; components?: { id: string }[] } }> {
+type ActionAnswer = { status: number; body: { code?: string; message?: string; components?: { id: string }[]; output?: Record<string, unknown> } };
+
+function listComponents(info: DaemonInfo, token: string): Promise<ActionAnswer> {
+  return action(info, token, "ListComponents", {});
+}
+
+function action(info: DaemonInfo, token: string, method: string, body: unknown): Promise<ActionAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      `http://${info.address}/patchbay.v1.ActionService/ListComponents`,
+      `http://${info.address}/patchbay.v1.ActionService/${method}`,
       { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, timeout: 10_000 },
       (res) => {
         let text = "";
@@ -49,9 +60,9 @@ function listComponents(info: DaemonInfo, token: string): Promise<{ status: numb
         });
       },
     );
-    req.on("timeout", () => req.destroy(new Error("ListComponents timed out")));
+    req.on("timeout", () => req.destroy(new Error(`${method} timed out`)));
     req.on("error", reject);
-    req.end("{}");
+    req.end(JSON.stringify(body));
   });
 }
 
@@ -61,9 +72,31 @@ describe("API key panel calls against a real daemon", { skip }, () => {
   let sup: DaemonSupervisor;
   let c: DaemonClients;
   let info: DaemonInfo;
+  let fakes: ChildProcess | undefined;
+  let fakeCreds: Record<string, Record<string, string>> = {};
 
   before(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), "pbk-"));
+    let fakeEnv: Record<string, string> = {};
+    if (!noFakes) {
+      // The in-repo provider fakes; their JSON names the endpoints and working credentials.
+      const proc = spawn(fakesBin, ["-json"], { stdio: ["ignore", "pipe", "pipe"] });
+      fakes = proc;
+      const printed = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        proc.stdout!.on("data", (d) => {
+          out += d;
+          try {
+            JSON.parse(out);
+            resolve(out);
+          } catch {
+            // wait for the rest of the object
+          }
+        });
+        proc.once("exit", (code) => reject(new Error(`patchbay-fakes exited with ${code}`)));
+      });
+      ({ env: fakeEnv, credentials: fakeCreds } = JSON.parse(printed));
+    }
     log = new MemLogger();
     sup = new DaemonSupervisor({
       home,
@@ -71,7 +104,7 @@ describe("API key panel calls against a real daemon", { skip }, () => {
       resolveBinary: () => ({ path: bin, source: "setting" }),
       readyTimeoutMs: 20_000,
       // A throw-away file keyring: the test must not touch the user's.
-      env: { PATCHBAY_KEYRING_BACKEND: "file", PATCHBAY_KEYRING_PASSPHRASE: "api key panel test" },
+      env: { ...fakeEnv, PATCHBAY_KEYRING_BACKEND: "file", PATCHBAY_KEYRING_PASSPHRASE: "api key panel test" },
     });
     sup.start();
     await sup.waitReady(25_000).catch((err: Error) => {
@@ -83,6 +116,7 @@ describe("API key panel calls against a real daemon", { skip }, () => {
 
   after(async () => {
     await sup?.stop();
+    fakes?.kill("SIGTERM");
     fs.rmSync(home, { recursive: true, force: true });
   });
 
@@ -140,5 +174,37 @@ describe("API key panel calls against a real daemon", { skip }, () => {
 
     await c.apiKey.deleteApiKey({ team: "panel-test", id: first.key.id });
     assert.equal((await listComponents(info, second.token)).status, 401);
+  });
+
+  it("grants a component on a validated connection; the key runs it, and only until it is regenerated", { skip: noFakes }, async () => {
+    // A Stripe connection the daemon validates live against the fake (whose
+    // catalogue serves products, not customers).
+    const saved = await c.credential.saveCredentials({ provider: "stripe", profile: "default", values: fakeCreds.stripe });
+    assert.equal(saved.saved, true, `${saved.check?.status}: ${saved.check?.summary}`);
+    const options = await loadGrantOptions(c, (p) => p);
+    assert.deepEqual(options.find((o) => o.provider === "stripe")?.profiles.map((p) => p.name), ["default"]);
+
+    const spec = checkSubmission(options, { name: "Billing", grants: [{ provider: "stripe", components: ["create_product"], profile: "default" }] });
+    const first = await createKey(c, spec);
+    assert.deepEqual(first.key.grants.map((g) => [g.provider, g.components, g.profile]), [["stripe", ["create_product"], "default"]]);
+
+    const comps = await listComponents(info, first.token);
+    assert.deepEqual(comps.body.components?.map((x) => x.id), ["create_product"]);
+    const run = (token: string) => action(info, token, "RunAction", { provider: "stripe", action: "create_product", input: { name: "Patchbay panel test" } });
+    const ok = await run(first.token);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.match(String(ok.body.output?.id), /^prod_/);
+    const denied = await action(info, first.token, "RunAction", { provider: "slack", action: "post_message", input: { text: "hi" } });
+    assert.equal(denied.body.code, "permission_denied", "a component not ticked is denied");
+
+    const second = await regenerateKey(c, first.key);
+    const old = await run(first.token);
+    assert.equal(old.status, 401, JSON.stringify(old.body));
+    assert.equal(old.body.code, "unauthenticated");
+    assert.equal((await run(second.token)).status, 200);
+
+    const { audit } = await keyDetail(c, first.key);
+    assert.ok(audit.some((e) => e.call === "RunAction" && e.component === "create_product" && e.profile === "default" && e.outcome === "ok"), audit.map((e) => `${e.call}/${e.component}/${e.profile}:${e.outcome}`).join(", "));
+    await c.apiKey.deleteApiKey({ team: first.key.team, id: first.key.id });
   });
 });
