@@ -271,6 +271,8 @@ ${tokenBox}`;
     if (!s.name.trim()) { fieldError("name", "Required."); return; }
     for (const g of s.grants) if (!g.profile) { fieldError("profile-" + g.provider, "No saved connection to use."); return; }
     status("", "");
+    // Until the daemon answers: a double click must not create two keys.
+    setBusy(true);
     vscode.postMessage({ type: "submit", spec: s });
   });
   form.addEventListener("input", function (e) {

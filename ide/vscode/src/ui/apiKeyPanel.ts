@@ -86,12 +86,23 @@ export class ApiKeyPanels {
     // Each create form is its own panel: two keys can be drafted at once.
     const { panel } = this.panel(`create:${randomBytes(6).toString("hex")}`, "patchbay.apiKeyForm", "New API key");
     panel.webview.html = renderApiKeyForm({ options, cspSource: panel.webview.cspSource, nonce: nonce() });
+    let creating = false;
+    let created = false;
     this.wire(panel, async (m) => {
       if (m.type !== "submit") return false;
+      // One key per form: a repeated or late submit is ignored.
+      if (creating || created) return true;
       const spec = this.check(panel, options, m.spec);
       if (!spec) return true;
       this.post(panel, { type: "busy", text: "Checking the connections and creating the key…" });
-      const issued = await createKey(this.need(), spec);
+      creating = true;
+      let issued;
+      try {
+        issued = await createKey(this.need(), spec);
+      } finally {
+        creating = false;
+      }
+      created = true;
       this.log.info(`created API key ${issued.key.id} "${issued.key.name}" (team ${issued.key.team}, ${spec.grants.length} grant(s))`);
       this.hooks.changed();
       this.post(panel, { type: "token", token: issued.token, heading: `Token of “${issued.key.name}”` });

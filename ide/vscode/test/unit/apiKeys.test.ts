@@ -191,7 +191,11 @@ describe("ApiKeyPanels", () => {
     assert.equal(posted(p, "token").length, 0);
 
     p.webview.simulate({ type: "submit", spec });
+    p.webview.simulate({ type: "submit", spec });
     await waitFor(() => posted(p, "token").length > 0, 5000, "the token");
+    p.webview.simulate({ type: "submit", spec });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(posted(p, "token").length, 1, "one key per form, however often it is submitted");
     assert.deepEqual(posted(p, "token")[0], { type: "token", token: TOKEN, heading: "Token of “Prod”" });
     assert.equal(daemon.creates.length, 2);
     assert.deepEqual(daemon.creates[1].grants.map((g) => [g.provider, g.components, g.profile]), [["stripe", ["create_customer"], "live"]]);

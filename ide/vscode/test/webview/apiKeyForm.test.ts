@@ -93,6 +93,7 @@ describe("API key pages in headless Chromium", { skip: chromiumSkip }, () => {
     await p.uncheck("#c-slack-post_message");
     await p.screenshot({ path: path.join(artifacts, "apikey-form-filled-light.png"), fullPage: true });
     await p.click("#save");
+    assert.equal(await p.isDisabled("#save"), true, "no second submit while the daemon works");
     assert.deepEqual((await posted()).slice(1), [
       {
         type: "submit",
