@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/testing/protocmp"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 )
@@ -381,5 +382,32 @@ func TestMountedRoutes(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("webhook handlers (-want +got):\n%s", diff)
+	}
+}
+
+// TestOAuthLogoutAndOrigins: the express-openid-connect default callback
+// carries the SDK's logout route, the app's explicit one under its mount
+// prefix, the logout return URL, and the origins from baseURL and CORS.
+func TestOAuthLogoutAndOrigins(t *testing.T) {
+	t.Parallel()
+	root, _ := filepath.Abs(filepath.Join(fixtureDir, "oauth-logout"))
+	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []*patchbayv1.OAuthCallback
+	for _, f := range res.Findings {
+		if cb := f.GetCallback(); cb != nil {
+			got = append(got, cb)
+		}
+	}
+	want := []*patchbayv1.OAuthCallback{{
+		Route:        "/callback",
+		LogoutRoutes: []string{"/account/sign-out", "/goodbye", "/logout"},
+		Source:       "express-openid-connect default",
+		Origins:      []string{"https://admin.example.com", "https://app.example.com"},
+	}}
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Fatalf("callbacks (-want +got):\n%s", diff)
 	}
 }

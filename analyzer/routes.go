@@ -83,7 +83,104 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		out = append(out, a.defaultCallbacks(s, dir, si)...)
 		out = append(out, a.frameworkCallbacks(s, dir, si, bySvc[dir])...)
 	}
+	// Every callback of a service learns the service's explicit logout
+	// routes and return URLs and the web origins its OAuth flows run on.
+	for _, x := range out {
+		cb := x.GetCallback()
+		sf := bySvc[x.GetService()]
+		if cb == nil || sf == nil {
+			continue
+		}
+		logout, origins := a.authSurface(sf)
+		cb.LogoutRoutes = mergeSorted(cb.LogoutRoutes, logout)
+		cb.Origins = mergeSorted(cb.Origins, origins)
+	}
 	sortFindings(out)
+	return out
+}
+
+var (
+	logoutPath = regexp.MustCompile(`(?i)(^|/)(log-?out|sign-?out|sign_out|log_out|end-?session)(/|$)`)
+	// logoutProp: options naming where a logout returns to.
+	logoutProp = regexp.MustCompile(`(?i)(returnto|post_?logout|logout_?(redirect|return)|aftersignout)`)
+	// originProp: options whose absolute URL values are origins the flow
+	// runs on (cors({origin}), baseURL, absolute callback/redirect URLs).
+	originProp = regexp.MustCompile(`(?i)(^origin$|baseurl|callback|redirect|returnto|logout|aftersignout)`)
+)
+
+// authSurface: a service's explicit logout routes (routes named logout or
+// signout, logout return-to options) and the origins of absolute URLs in
+// its auth and CORS options, each sorted and unique.
+func (a *Analyzer) authSurface(sf *svcFiles) (logout, origins []string) {
+	seenL, seenO := map[string]bool{}, map[string]bool{}
+	for _, f := range sf.files {
+		for _, r := range f.facts.Routes {
+			p := r.Path
+			if _, rest, ok := strings.Cut(p, " "); ok && strings.ToUpper(p[:strings.IndexByte(p, ' ')]) == p[:strings.IndexByte(p, ' ')] {
+				p = strings.TrimSpace(rest)
+			}
+			if logoutPath.MatchString(p) {
+				for _, prefix := range a.prefixes(sf, f, r.Router, 0) {
+					seenL[joinRoute(prefix, p)] = true
+				}
+			}
+		}
+		for _, pr := range f.facts.Props {
+			origin, route := splitURL(pr.Value)
+			if origin != "" && originProp.MatchString(pr.Name) {
+				seenO[origin] = true
+			}
+			if logoutProp.MatchString(pr.Name) && strings.HasPrefix(route, "/") {
+				seenL[route] = true
+			}
+		}
+	}
+	for l := range seenL {
+		logout = append(logout, l)
+	}
+	for o := range seenO {
+		origins = append(origins, o)
+	}
+	sort.Strings(logout)
+	sort.Strings(origins)
+	return logout, origins
+}
+
+// splitURL splits "https://app.example.com:8443/auth/cb" into its origin
+// and path; a bare path has no origin.
+func splitURL(v string) (origin, route string) {
+	i := strings.Index(v, "://")
+	if i < 0 {
+		return "", v
+	}
+	scheme := strings.ToLower(v[:i])
+	if scheme != "http" && scheme != "https" {
+		return "", ""
+	}
+	rest := v[i+3:]
+	host, route := rest, "/"
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		host, route = rest[:j], rest[j:]
+		if !strings.HasPrefix(route, "/") {
+			route = "/"
+		}
+	}
+	if host == "" || strings.ContainsAny(host, "${}") {
+		return "", route
+	}
+	return scheme + "://" + strings.ToLower(host), route
+}
+
+func mergeSorted(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string(nil), a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 
@@ -225,8 +322,8 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 		// passport strategies, NextAuth basePath, SDK options: callbackURL: "/auth/callback"
 		for _, pr := range f.facts.Props {
 			n := strings.ToLower(pr.Name)
-			if !strings.Contains(n, "callback") && !strings.Contains(n, "redirect") {
-				continue
+			if !strings.Contains(n, "callback") && !strings.Contains(n, "redirect") || logoutProp.MatchString(n) {
+				continue // post_logout_redirect_uri is a logout return, not a callback
 			}
 			route := pr.Value
 			if i := strings.Index(route, "://"); i >= 0 {

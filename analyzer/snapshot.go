@@ -627,7 +627,7 @@ var mountNeedles = map[string][][]byte{
 // register(plugin, {prefix}).
 var jsMountNeedles = needles(".use(\"/", ".use('/", "basePath", "@Controller(", "prefix: '", "prefix: \"", ".routes())")
 
-var hookNeedles = needles("ebhook", "Hook", "hook", "allback", "ignature", "redirect", "oauth", "OAuth")
+var hookNeedles = needles("ebhook", "Hook", "hook", "allback", "ignature", "redirect", "oauth", "OAuth", "logout", "signout", "origin: ")
 
 var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".get(\"/", ".get('/", ".all(\"/", ".all('/",
 	"export async function POST", "export function POST", "export const POST", "export async function GET", "export function GET",

@@ -208,7 +208,14 @@ func kindLabel(f *patchbayv1.Finding) string {
 		}
 		return label
 	case *patchbayv1.Finding_Callback:
-		return "oauth callback " + d.Callback.GetRoute()
+		label := "oauth callback " + d.Callback.GetRoute()
+		if l := d.Callback.GetLogoutRoutes(); len(l) > 0 {
+			label += " · logout " + strings.Join(l, ", ")
+		}
+		if o := d.Callback.GetOrigins(); len(o) > 0 {
+			label += " · origins " + strings.Join(o, ", ")
+		}
+		return label
 	}
 	return f.GetKind().String()
 }

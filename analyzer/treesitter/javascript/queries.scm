@@ -170,5 +170,11 @@
 (pair
   key: [(property_identifier) (string)] @prop.name
   value: (string) @prop.value
-  (#match? @prop.name "^.?(callbackURL|callbackUrl|callback_url|redirectUri|redirect_uri|redirectURL|basePath|baseURL|routes)")) @prop
+  (#match? @prop.name "^.?(callbackURL|callbackUrl|callback_url|redirectUri|redirect_uri|redirectURL|basePath|baseURL|routes|returnTo|post_logout_redirect_uri|postLogoutRedirectUri|logoutRedirect|logoutReturn|afterSignOutUrl|origin.?$)")) @prop
+
+; cors({ origin: ["https://app.example.com", ...] })
+(pair
+  key: [(property_identifier) (string)] @prop.name
+  value: (array (string) @prop.value)
+  (#match? @prop.name "^.?origin.?$")) @prop
 

@@ -584,7 +584,10 @@ type OAuthCallback struct {
 	// Logout return routes the app uses.
 	LogoutRoutes []string `protobuf:"bytes,2,rep,name=logout_routes,json=logoutRoutes,proto3" json:"logout_routes,omitempty"`
 	// How the route was found: "explicit" or the SDK default it follows.
-	Source        string `protobuf:"bytes,3,opt,name=source,proto3" json:"source,omitempty"`
+	Source string `protobuf:"bytes,3,opt,name=source,proto3" json:"source,omitempty"`
+	// Web origins ("https://app.example.com") the app serves the flow from,
+	// which need CORS / allowed web origin entries at the provider.
+	Origins       []string `protobuf:"bytes,4,rep,name=origins,proto3" json:"origins,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -638,6 +641,13 @@ func (x *OAuthCallback) GetSource() string {
 		return x.Source
 	}
 	return ""
+}
+
+func (x *OAuthCallback) GetOrigins() []string {
+	if x != nil {
+		return x.Origins
+	}
+	return nil
 }
 
 // ManifestDependency details a MANIFEST_DEPENDENCY finding.
@@ -898,11 +908,12 @@ const file_patchbay_v1_common_proto_rawDesc = "" +
 	"\x05route\x18\x01 \x01(\tR\x05route\x12\x16\n" +
 	"\x06method\x18\x02 \x01(\tR\x06method\x12\x16\n" +
 	"\x06events\x18\x03 \x03(\tR\x06events\x12\"\n" +
-	"\fverification\x18\x04 \x01(\tR\fverification\"b\n" +
+	"\fverification\x18\x04 \x01(\tR\fverification\"|\n" +
 	"\rOAuthCallback\x12\x14\n" +
 	"\x05route\x18\x01 \x01(\tR\x05route\x12#\n" +
 	"\rlogout_routes\x18\x02 \x03(\tR\flogoutRoutes\x12\x16\n" +
-	"\x06source\x18\x03 \x01(\tR\x06source\"f\n" +
+	"\x06source\x18\x03 \x01(\tR\x06source\x12\x18\n" +
+	"\aorigins\x18\x04 \x03(\tR\aorigins\"f\n" +
 	"\x12ManifestDependency\x12\x1c\n" +
 	"\tecosystem\x18\x01 \x01(\tR\tecosystem\x12\x18\n" +
 	"\apackage\x18\x02 \x01(\tR\apackage\x12\x18\n" +
