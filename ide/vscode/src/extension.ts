@@ -67,8 +67,19 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const credentials = new CredentialsTreeProvider(store);
   const panels = new CredentialPanels(() => supervisor.clients, store, log);
   const environments = new EnvironmentsTreeProvider(() => supervisor.clients, store, log);
-  const apiKeys = new ApiKeysTreeProvider(() => supervisor.clients, store);
-  const keyPanels = new ApiKeyPanels(() => supervisor.clients, store, log, { changed: () => apiKeys.refresh() });
+  // Teams whose keys were created or edited in this window, shown next to the configured ones.
+  const keyTeams = new Set<string>();
+  const apiKeys = new ApiKeysTreeProvider(() => supervisor.clients, store, () => [
+    "default",
+    ...(vscode.workspace.getConfiguration("patchbay").get<string[]>("apiKeyTeams", []) ?? []).filter((t) => typeof t === "string" && t.trim()).map((t) => t.trim()),
+    ...keyTeams,
+  ]);
+  const keyPanels = new ApiKeyPanels(() => supervisor.clients, store, log, {
+    changed: (team) => {
+      keyTeams.add(team);
+      apiKeys.refresh();
+    },
+  });
   const provision = new ProvisionFlow({ clients: () => supervisor.clients, store, log, showError: (what, err) => showError(what, err) });
 
   const envDiagnostics = new EnvDiagnostics(store);

@@ -23,8 +23,8 @@ import { renderApiKeyDetail, renderApiKeyForm, type KeyPageMessage, type KeyPane
 const TOKEN_RE = /^pbk_[A-Za-z0-9_-]{8,200}$/;
 
 export interface ApiKeyPanelHooks {
-  /** The key list changed (created, updated, regenerated). */
-  changed(): void;
+  /** A key of this team changed (created, updated, regenerated). */
+  changed(team: string): void;
 }
 
 type KeyRef = Pick<ApiKey, "team" | "id"> & { name?: string };
@@ -104,7 +104,7 @@ export class ApiKeyPanels {
       }
       created = true;
       this.log.info(`created API key ${issued.key.id} "${issued.key.name}" (team ${issued.key.team}, ${spec.grants.length} grant(s))`);
-      this.hooks.changed();
+      this.hooks.changed(issued.key.team);
       this.post(panel, { type: "token", token: issued.token, heading: `Token of “${issued.key.name}”` });
       panel.title = `API key “${issued.key.name}”`;
       return true;
@@ -130,7 +130,7 @@ export class ApiKeyPanels {
       this.post(panel, { type: "busy", text: "Checking the connections and saving…" });
       const updated = await updateKey(this.need(), key.id, spec);
       this.log.info(`updated API key ${updated.id} "${updated.name}" (team ${updated.team})`);
-      this.hooks.changed();
+      this.hooks.changed(updated.team);
       this.post(panel, { type: "saved", message: `Saved “${updated.name}”. Its token is unchanged.` });
       return true;
     });
@@ -182,7 +182,7 @@ export class ApiKeyPanels {
     if (ok !== "Regenerate") return undefined;
     const issued = await regenerateKey(this.need(), ref);
     this.log.info(`regenerated the token of API key ${issued.key.id} (team ${issued.key.team})`);
-    this.hooks.changed();
+    this.hooks.changed(issued.key.team);
     return issued;
   }
 

@@ -105,16 +105,26 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<EnvNode
   }
 }
 
-export type KeyNode = { type: "key"; key: ApiKey } | { type: "grant"; text: string } | { type: "message"; label: string };
+export type KeyNode =
+  | { type: "team"; team: string }
+  | { type: "key"; key: ApiKey }
+  | { type: "grant"; text: string }
+  | { type: "message"; label: string };
 
 /** API Keys: scoped keys with their grants; the token itself is never known here. */
 export class ApiKeysTreeProvider implements vscode.TreeDataProvider<KeyNode> {
   private readonly changed = new vscode.EventEmitter<KeyNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
+  /**
+   * @param teams the teams to show: the daemon lists keys per team and has no
+   * list of teams, so this is "default", the `patchbay.apiKeyTeams` setting and
+   * teams used in this window.
+   */
   constructor(
     private readonly clients: () => DaemonClients | undefined,
     private readonly store: DaemonStore,
+    private readonly teams: () => string[] = () => ["default"],
   ) {}
 
   refresh(): void {
@@ -122,6 +132,7 @@ export class ApiKeysTreeProvider implements vscode.TreeDataProvider<KeyNode> {
   }
 
   async getChildren(element?: KeyNode): Promise<KeyNode[]> {
+    if (element?.type === "team") return this.keysOf(element.team);
     if (element?.type === "key") {
       return element.key.grants.map((g) => ({
         type: "grant" as const,
@@ -129,10 +140,17 @@ export class ApiKeysTreeProvider implements vscode.TreeDataProvider<KeyNode> {
       }));
     }
     if (element) return [];
+    if (!this.clients()) return [{ type: "message", label: "Daemon not connected" }];
+    const teams = [...new Set(this.teams())];
+    if (teams.length > 1) return teams.map((team) => ({ type: "team" as const, team }));
+    return this.keysOf(teams[0] ?? "");
+  }
+
+  private async keysOf(team: string): Promise<KeyNode[]> {
     const c = this.clients();
     if (!c) return [{ type: "message", label: "Daemon not connected" }];
     try {
-      const res = await c.apiKey.listApiKeys({});
+      const res = await c.apiKey.listApiKeys({ team });
       return res.keys.length ? res.keys.map((key) => ({ type: "key" as const, key })) : [{ type: "message", label: "No API keys" }];
     } catch (err) {
       if (unimplemented(err)) return [{ type: "message", label: "The daemon does not serve API keys yet" }];
@@ -142,6 +160,13 @@ export class ApiKeysTreeProvider implements vscode.TreeDataProvider<KeyNode> {
 
   getTreeItem(n: KeyNode): vscode.TreeItem {
     switch (n.type) {
+      case "team": {
+        const item = new vscode.TreeItem(n.team, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `team:${n.team}`;
+        item.description = "team";
+        item.iconPath = new vscode.ThemeIcon("organization");
+        return item;
+      }
       case "key": {
         const item = new vscode.TreeItem(n.key.name || n.key.id, n.key.grants.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `key:${n.key.team}/${n.key.id}`;

@@ -20,6 +20,7 @@ import { CheckStatus, CredentialProfileSchema, CredentialService } from "../../s
 import { checkSubmission, createRequest, grantOptions, parseExpiry, SpecError } from "../../src/model/apiKeys";
 import type { DaemonStore } from "../../src/model/store";
 import { ApiKeyPanels } from "../../src/ui/apiKeyPanel";
+import { ApiKeysTreeProvider, type KeyNode } from "../../src/ui/moreTrees";
 import { waitFor } from "../helpers/fakeDaemon";
 import * as vscode from "../stubs/vscode";
 
@@ -121,6 +122,7 @@ class KeyDaemon {
     const transport = createRouterTransport((router) => {
       router.service(ApiKeyService, {
         listAvailableComponents: () => ({ components }),
+        listApiKeys: (req) => ({ keys: d.keys.filter((k) => k.team === (req.team || "default")) }),
         createApiKey(req) {
           d.creates.push(req);
           if (d.refuse) {
@@ -160,16 +162,16 @@ describe("ApiKeyPanels", () => {
   let daemon: KeyDaemon;
   let log: MemLogger;
   let panels: ApiKeyPanels;
-  let changed: number;
+  let changed: string[];
 
   beforeEach(() => {
     recorded.reset();
     daemon = new KeyDaemon();
     log = new MemLogger();
-    changed = 0;
+    changed = [];
     const clients = daemon.clients();
     const store = { catalog: { providers: [], profiles: [], locked: false } } as unknown as DaemonStore;
-    panels = new ApiKeyPanels(() => clients, store, log, { changed: () => void changed++ });
+    panels = new ApiKeyPanels(() => clients, store, log, { changed: (team) => void changed.push(team) });
   });
 
   it("creates: a refusal stays in the form, then the token is shown once, copied, and gone with the panel", async () => {
@@ -200,7 +202,7 @@ describe("ApiKeyPanels", () => {
     assert.equal(daemon.creates.length, 2);
     assert.deepEqual(daemon.creates[1].grants.map((g) => [g.provider, g.components, g.profile]), [["stripe", ["create_customer"], "live"]]);
     assert.equal(daemon.creates[1].team, "acme");
-    assert.equal(changed, 1, "the tree refreshes");
+    assert.deepEqual(changed, ["acme"], "the tree refreshes and learns the team");
 
     p.webview.simulate({ type: "copy", token: "rm -rf / #not-a-token" });
     p.webview.simulate({ type: "copy", token: TOKEN });
@@ -287,5 +289,25 @@ describe("ApiKeyPanels", () => {
     p.webview.simulate({ type: "edit" });
     await waitFor(() => posted(p, "error").length > 0, 5000, "the error");
     assert.match(posted(p, "error")[0].message, /no such key/);
+  });
+});
+
+describe("ApiKeysTreeProvider teams", () => {
+  const store = { catalog: { providers: [], profiles: [], locked: false } } as unknown as DaemonStore;
+  const label = (t: ApiKeysTreeProvider, n: KeyNode) => String(t.getTreeItem(n).label);
+
+  it("lists the default team flat, and groups by team when more are known", async () => {
+    const daemon = new KeyDaemon();
+    daemon.keys.push(create(ApiKeySchema, { id: "k9", team: "default", name: "Local" }));
+    const clients = daemon.clients();
+    const flat = new ApiKeysTreeProvider(() => clients, store, () => ["default"]);
+    assert.deepEqual((await flat.getChildren()).map((n) => label(flat, n)), ["Local"]);
+
+    const grouped = new ApiKeysTreeProvider(() => clients, store, () => ["default", "acme", "default"]);
+    const teams = await grouped.getChildren();
+    assert.deepEqual(teams.map((n) => label(grouped, n)), ["default", "acme"]);
+    assert.deepEqual((await grouped.getChildren(teams[1])).map((n) => label(grouped, n)), ["Staging"]);
+    const key = (await grouped.getChildren(teams[1]))[0];
+    assert.deepEqual(grouped.getTreeItem(key).command?.arguments, [key], "a click opens that key's detail");
   });
 });
