@@ -153,6 +153,9 @@ export class ApiKeyPanels {
           if (pending) this.post(panel, { type: "token", token: pending, heading: `New token of “${key.name}”` });
           pending = undefined;
           return true;
+        case "close":
+          // Done on the detail only dismisses the token (the page wipes it); the detail stays.
+          return true;
         case "edit":
           await this.edit(key);
           return true;

@@ -271,6 +271,9 @@ describe("ApiKeyPanels", () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(posted(p, "token").length, 1, "a reloaded page does not get the token again");
     assert.ok(!log.lines.join("\n").includes("SECRET"));
+    p.webview.simulate({ type: "close" });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(p.disposed, false, "Done dismisses the token, not the key detail");
   });
 
   it("key detail: Edit opens the prefilled form", async () => {
