@@ -118,6 +118,13 @@ export class ApiKeyPanels {
     const [options, got] = await Promise.all([loadGrantOptions(c, this.name, this.profileStatus), c.apiKey.getApiKey({ team: ref.team, id: ref.id })]);
     const key = got.key;
     if (!key) throw new Error(`the daemon returned no key ${ref.id}`);
+    // A granted connection whose credentials were deleted is still shown as
+    // chosen, so saving cannot silently switch it; the daemon says why it fails.
+    for (const g of key.grants) {
+      const o = options.find((x) => x.provider === g.provider);
+      const name = g.profile || "default";
+      if (o && !o.profiles.some((p) => p.name === name)) o.profiles.push({ name, status: "not saved" });
+    }
     const { panel, fresh } = this.panel(`edit:${key.team}/${key.id}`, "patchbay.apiKeyForm", `Edit API key “${key.name || key.id}”`);
     if (!fresh) return panel;
     panel.webview.html = renderApiKeyForm({ options, key, cspSource: panel.webview.cspSource, nonce: nonce() });

@@ -235,13 +235,21 @@ describe("ApiKeyPanels", () => {
     assert.doesNotMatch(p.webview.html, /data-component="create_customer" checked/);
     assert.match(p.webview.html, /value="2030-01-02"/);
     assert.match(p.webview.html, /<option value="live" selected>/);
-    p.webview.simulate({ type: "submit", spec: { name: "Staging 2", team: "other", rateLimit: "10", grants: [{ provider: "slack", components: ["post_message"], profile: "default" }] } });
-    await waitFor(() => posted(p, "saved").length > 0, 5000, "saved");
+    daemon.keys[0].grants[0].profile = "gone";
+    await panels.edit({ team: "acme", id: "k1abcdef" });
+    assert.equal(lastPanel(), p, "one edit form per key");
+    p.dispose();
+    await panels.edit({ team: "acme", id: "k1abcdef" });
+    assert.match(lastPanel().webview.html, /<option value="gone" selected>gone \(not saved\)<\/option>/, "a deleted connection stays chosen, marked");
+    daemon.keys[0].grants[0].profile = "live";
+    const q = lastPanel();
+    q.webview.simulate({ type: "submit", spec: { name: "Staging 2", team: "other", rateLimit: "10", grants: [{ provider: "slack", components: ["post_message"], profile: "default" }] } });
+    await waitFor(() => posted(q, "saved").length > 0, 5000, "saved");
     assert.equal(daemon.updates.length, 1);
     const u = daemon.updates[0];
     assert.deepEqual([u.id, u.team, u.name, u.rateLimitPerMinute, u.expiresAt], ["k1abcdef", "acme", "Staging 2", 10, undefined]);
     assert.deepEqual(u.grants.map((g) => [g.provider, g.components, g.profile]), [["slack", ["post_message"], "default"]]);
-    assert.equal(posted(p, "token").length, 0, "an update never issues a token");
+    assert.equal(posted(q, "token").length, 0, "an update never issues a token");
   });
 
   it("regenerates only after confirmation, then shows the new token in the key detail once it is ready", async () => {
