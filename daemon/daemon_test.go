@@ -309,7 +309,8 @@ func TestRefusals(t *testing.T) {
 		{"basic auth", map[string]string{"Authorization": "Basic " + info.Token}, connect.CodeUnauthenticated, "invalid bearer token"},
 		{"browser origin", map[string]string{"Authorization": "Bearer " + info.Token, "Origin": "https://example.com"}, connect.CodePermissionDenied, "web browsers"},
 		{"browser referer", map[string]string{"Authorization": "Bearer " + info.Token, "Referer": "https://example.com/x"}, connect.CodePermissionDenied, "web browsers"},
-		{"sec-fetch", map[string]string{"Authorization": "Bearer " + info.Token, "Sec-Fetch-Mode": "cors"}, connect.CodePermissionDenied, "web browsers"},
+		{"sec-fetch-site", map[string]string{"Authorization": "Bearer " + info.Token, "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, connect.CodePermissionDenied, "web browsers"},
+		{"sec-fetch-dest", map[string]string{"Authorization": "Bearer " + info.Token, "Sec-Fetch-Dest": "empty"}, connect.CodePermissionDenied, "web browsers"},
 		{"foreign host", map[string]string{"Authorization": "Bearer " + info.Token, "Host": "attacker.example:80"}, connect.CodePermissionDenied, "not a loopback address"},
 		{"rebinding to loopback ip name", map[string]string{"Authorization": "Bearer " + info.Token, "Host": "127.0.0.1.nip.io"}, connect.CodePermissionDenied, "not a loopback address"},
 	}
@@ -337,6 +338,15 @@ func TestRefusals(t *testing.T) {
 		_, err := c.Version(context.Background())
 		if status.Code(err) != codes.Unauthenticated {
 			t.Fatalf("code = %v, want Unauthenticated", status.Code(err))
+		}
+	})
+	t.Run("node fetch is not a browser", func(t *testing.T) {
+		// Node's fetch (undici) sends Sec-Fetch-Mode: cors and nothing else
+		// a browser would; backends use it to call the daemon.
+		hc := &http.Client{Transport: headerRT{nil, map[string]string{"Authorization": "Bearer " + info.Token, "Sec-Fetch-Mode": "cors"}}}
+		c := patchbayv1connect.NewDaemonServiceClient(hc, base)
+		if _, err := c.Version(context.Background(), connect.NewRequest(&patchbayv1.VersionRequest{})); err != nil {
+			t.Fatalf("Version with Sec-Fetch-Mode only: %v", err)
 		}
 	})
 	t.Run("plain GET", func(t *testing.T) {

@@ -12,8 +12,10 @@ import (
 
 // guard is the local-security middleware in front of every handler
 // (tailscale's localapi shape). It refuses:
-//   - requests a browser could have made: any Origin, Referer or
-//     Sec-Fetch-* header (a web page must never drive the daemon);
+//   - requests a browser made: any Origin, Referer, Sec-Fetch-Site or
+//     Sec-Fetch-Dest header (a web page must never drive the daemon).
+//     Sec-Fetch-Mode alone is not a browser: Node's fetch sends it, and
+//     backends call ActionService with it;
 //   - on TCP, requests whose Host is not a loopback name (DNS rebinding);
 //   - on TCP, requests without the daemon's bearer token, except for the
 //     paths listed in apiKeyPrefixes, which authenticate with API keys in
@@ -35,7 +37,7 @@ type guard struct {
 }
 
 var (
-	errBrowser      = errors.New("requests from web browsers are not allowed: the daemon refuses any request with an Origin, Referer or Sec-Fetch-* header")
+	errBrowser      = errors.New("requests from web browsers are not allowed: the daemon refuses any request with an Origin, Referer, Sec-Fetch-Site or Sec-Fetch-Dest header")
 	errMissingToken = errors.New("missing bearer token: send \"Authorization: Bearer <token>\" with the token from daemon.json")
 	errWrongToken   = errors.New("invalid bearer token: read the current token from daemon.json (it changes every time the daemon starts)")
 )
@@ -51,7 +53,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 }
 
 func (g *guard) check(r *http.Request) *connect.Error {
-	if r.Header.Get("Origin") != "" || r.Header.Get("Referer") != "" || hasSecFetch(r.Header) {
+	if fromBrowser(r.Header) {
 		return connect.NewError(connect.CodePermissionDenied, errBrowser)
 	}
 	webhook := hasAnyPrefix(r.URL.Path, g.webhookPrefixes)
@@ -97,9 +99,13 @@ func (g *guard) refuse(w http.ResponseWriter, r *http.Request, err *connect.Erro
 	http.Error(w, err.Message(), status)
 }
 
-func hasSecFetch(h http.Header) bool {
-	for k := range h {
-		if strings.HasPrefix(k, "Sec-Fetch-") {
+// fromBrowser reports headers only browsers send. Browsers add Origin to
+// every cross-origin request and to every POST, and Sec-Fetch-Site and
+// Sec-Fetch-Dest to every request from a trustworthy origin (localhost
+// included).
+func fromBrowser(h http.Header) bool {
+	for _, k := range []string{"Origin", "Referer", "Sec-Fetch-Site", "Sec-Fetch-Dest"} {
+		if h.Get(k) != "" {
 			return true
 		}
 	}
