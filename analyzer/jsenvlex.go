@@ -72,6 +72,10 @@ type jsLexer struct {
 	prev2 jsTok
 	// stack of open brackets; '`' marks a template substitution ${...}.
 	stack []byte
+	// heads[i]: the bracket stack[i] opened a statement head (if/while/for/
+	// with), after whose ")" a "/" starts a regex and a read starts an
+	// expression.
+	heads []bool
 	env   []facts.Env
 	// line bookkeeping for spans: line number at linePos.
 	linePos, line int
@@ -103,12 +107,12 @@ func regexAllowed(prev jsTok) (allowed, ok bool) {
 		return false, true
 	}
 	switch prev.text {
-	case ")", "}":
+	case "}":
 		return false, false
-	case "]", "++", "--":
+	case ")", "]", "++", "--":
 		return false, true
 	}
-	return true, true
+	return true, true // ")head" too: if (x) /re/.test(y)
 }
 
 var jsPuncts = []string{">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
@@ -123,7 +127,7 @@ func lowestBefore(t jsTok) (lowest, ok bool) {
 	case tokNone:
 		return true, true
 	case tokLiteral:
-		return false, false
+		return true, true // "use strict" then a new line: a new statement
 	case tokIdent:
 		switch t.text {
 		case "return", "yield", "throw", "case", "else", "do":
@@ -135,9 +139,13 @@ func lowestBefore(t jsTok) (lowest, ok bool) {
 	}
 	switch t.text {
 	case "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=",
-		"(", "[", "{", "${", ",", ";", "?", ":", "=>", "...":
+		"(", "[", "{", "${", ",", ";", "?", ":", "=>", "...", ")head":
 		return true, true
-	case ")", "]", "}", ".", "?.":
+	case ")", "]", "}":
+		// Nothing continues an expression past these without an operator:
+		// the read starts a statement (automatic semicolon insertion).
+		return true, true
+	case ".", "?.":
 		return false, false
 	}
 	return false, true // a higher-precedence operator
@@ -155,8 +163,13 @@ func (lx *jsLexer) run() bool {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
 			lx.i++
+		case c == '#' && lx.i > 0 && lx.i+1 < len(src) && isIdentStart(src[lx.i+1]):
+			lx.i++ // a private name #x is an identifier here
+			if !lx.ident() {
+				return false
+			}
 		case c >= 0x80 || c == '\\' || c == '#' || c == '@':
-			return false // non-ASCII identifiers, escapes, private names, decorators
+			return false // non-ASCII identifiers, escapes, decorators
 		case c == '/' && lx.i+1 < len(src) && (src[lx.i+1] == '/' || src[lx.i+1] == '*'):
 			if !lx.skipComment() {
 				return false
@@ -195,6 +208,8 @@ func (lx *jsLexer) run() bool {
 			}
 		case c == '(' || c == '[' || c == '{':
 			lx.stack = append(lx.stack, c)
+			lx.heads = append(lx.heads, c == '(' && lx.prev.kind == tokIdent &&
+				(lx.prev.text == "if" || lx.prev.text == "while" || lx.prev.text == "for" || lx.prev.text == "with"))
 			lx.push(jsTok{kind: tokPunct, text: string(c)})
 			lx.i++
 		case c == ')' || c == ']' || c == '}':
@@ -203,6 +218,8 @@ func (lx *jsLexer) run() bool {
 			}
 			open := lx.stack[len(lx.stack)-1]
 			lx.stack = lx.stack[:len(lx.stack)-1]
+			head := lx.heads[len(lx.heads)-1]
+			lx.heads = lx.heads[:len(lx.heads)-1]
 			lx.i++
 			if open == '`' && c == '}' {
 				if !lx.template() {
@@ -212,6 +229,10 @@ func (lx *jsLexer) run() bool {
 			}
 			if open != map[byte]byte{')': '(', ']': '[', '}': '{'}[c] {
 				return false
+			}
+			if head {
+				lx.push(jsTok{kind: tokPunct, text: ")head"})
+				continue
 			}
 			lx.push(jsTok{kind: tokPunct, text: string(c)})
 		case c == '<':
@@ -311,6 +332,7 @@ func (lx *jsLexer) template() bool {
 			if lx.i+1 < len(src) && src[lx.i+1] == '{' {
 				lx.i += 2
 				lx.stack = append(lx.stack, '`')
+				lx.heads = append(lx.heads, false)
 				lx.push(jsTok{kind: tokPunct, text: "${"})
 				return true
 			}
@@ -363,8 +385,20 @@ func (lx *jsLexer) ident() bool {
 	}
 	member := lx.prev.kind == tokPunct && (lx.prev.text == "." || lx.prev.text == "?.")
 	switch word {
-	case "env", "config", "configService", "ENV", "Deno", "Bun", "getEnv", "getenv", "requireEnv", "mustGetEnv", "readEnv", "meta":
+	case "Deno", "Bun":
 		return false // other env forms the query knows
+	case "env", "getEnv", "getenv", "requireEnv", "mustGetEnv", "readEnv":
+		// env("X"): a config helper call the query knows.
+		if !member && lx.nextIs("(") {
+			return false
+		}
+		if word == "env" && lx.nextMethod() {
+			return false
+		}
+	case "config", "configService", "ENV":
+		if lx.nextMethod() {
+			return false // config.get("X")
+		}
 	case "import":
 		save := lx.i
 		if !lx.skipSpace() {
@@ -429,6 +463,42 @@ func (lx *jsLexer) ident() bool {
 	}
 	lx.push(jsTok{kind: tokIdent, text: word})
 	return true
+}
+
+// nextIs: after whitespace and comments, src continues with tok. Unterminated
+// comments count as a match (the caller then gives up).
+func (lx *jsLexer) nextIs(tok string) bool {
+	save := lx.i
+	defer func() { lx.i = save }()
+	if !lx.skipSpace() {
+		return true
+	}
+	return bytes.HasPrefix(lx.src[lx.i:], []byte(tok))
+}
+
+// nextMethod: `.get`, `.getOrThrow`, `.require`, `.str`, `.string` or `.url`
+// follows (config.get("X") and the like).
+func (lx *jsLexer) nextMethod() bool {
+	save := lx.i
+	defer func() { lx.i = save }()
+	if !lx.skipSpace() {
+		return true
+	}
+	if bytes.HasPrefix(lx.src[lx.i:], []byte("?.")) {
+		lx.i++
+	}
+	if lx.i >= len(lx.src) || lx.src[lx.i] != '.' {
+		return false
+	}
+	lx.i++
+	if !lx.skipSpace() {
+		return true
+	}
+	switch lx.scanIdent() {
+	case "get", "getOrThrow", "require", "str", "string", "url":
+		return true
+	}
+	return false
 }
 
 // followedByDefault looks past a read: `|| x` or `?? x` follows it. ok=false
