@@ -3,7 +3,8 @@
 
 GO        ?= go
 BIN       := $(CURDIR)/.bin
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A release tag (v1.2.3) when there is one, else v0.0.0-<commit>.
+VERSION   ?= $(shell git describe --tags --match 'v*' --dirty 2>/dev/null || echo v0.0.0-$$(git rev-parse --short HEAD 2>/dev/null || echo dev))
 COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X github.com/patchbay-dev/patchbay/internal/buildinfo.Version=$(VERSION) \
              -X github.com/patchbay-dev/patchbay/internal/buildinfo.Commit=$(COMMIT)

@@ -103,7 +103,7 @@ func TestPlanAsksForCredentials(t *testing.T) {
 	// Canceled: the plan still returns, without the step, saying why.
 	pc, ec := plan()
 	req := nextRequest()
-	if req.GetProvider() != "stripe" || !strings.Contains(req.GetReason(), `"dev"`) {
+	if req.GetProvider() != "stripe" || !strings.Contains(req.GetReason(), `"dev" needs your Stripe credentials`) {
 		t.Fatalf("credential request = %v", req)
 	}
 	if _, err := credSvc.AnswerCredentialRequest(ctx, connect.NewRequest(&patchbayv1.AnswerCredentialRequestRequest{RequestId: req.GetId(), Cancel: true})); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/catalog"
 	"github.com/patchbay-dev/patchbay/store"
 	"github.com/patchbay-dev/patchbay/vault"
 )
@@ -43,7 +44,11 @@ type askingCredentials struct {
 }
 
 func (a askingCredentials) Credentials(ctx context.Context, provider, profile string) (engine.Credentials, error) {
-	vals, err := a.creds.Require(ctx, provider, profile, fmt.Sprintf("Planning environment %q needs your %s credentials.", a.env, provider))
+	name := provider
+	if p, ok := catalog.Get(provider); ok {
+		name = p.DisplayName
+	}
+	vals, err := a.creds.Require(ctx, provider, profile, fmt.Sprintf("Planning environment %q needs your %s credentials.", a.env, name))
 	if errors.Is(err, vault.ErrRequestCanceled) || errors.Is(err, vault.ErrRequestTimeout) {
 		return nil, fmt.Errorf("%s profile %q: %w (%w)", provider, profile, engine.ErrNoCredentials, err)
 	}

@@ -229,11 +229,27 @@ describe("extension in code-server", { skip }, () => {
         throw err;
       });
     await lens.first().click();
+    // The app also handles Stripe webhooks and no Stripe credentials are
+    // saved: the plan asks for them through a credential request (the form
+    // opens with the reason), waits, and resumes once they are saved.
+    await page.locator(".tab", { hasText: "Stripe credentials" }).first().waitFor({ timeout: 30_000 });
+    const stripeForm = webview();
+    await stripeForm.locator("h1", { hasText: "Stripe credentials" }).waitFor({ timeout: 30_000 });
+    assert.match((await stripeForm.locator("body").textContent())!, /Planning environment "local"/);
+    await page.screenshot({ path: path.join(artifacts, "6-credential-request.png") });
+    const stripeCreds = fakeCreds.stripe;
+    assert.ok(stripeCreds, "patchbay-fakes names Stripe credentials");
+    for (const [field, value] of Object.entries(stripeCreds)) {
+      const input = stripeForm.locator(`[data-field="${field}"]`);
+      if ((await input.count()) === 1) await input.fill(value);
+    }
+    await stripeForm.locator("#save").click();
     await page.locator(".tab", { hasText: "Patchbay plan · local" }).first().waitFor({ timeout: 30_000 });
     const plan = webview();
     await plan.locator("tr[data-step-id]").first().waitFor({ timeout: 30_000 });
     const rows = await plan.locator("tr[data-step-id]").allTextContents();
     assert.ok(rows.some((r) => /create/.test(r) && /Auth0/.test(r)), `plan rows: ${rows.join(" | ")}`);
+    assert.ok(rows.some((r) => /create/.test(r) && /Stripe/.test(r)), `the plan resumed with the Stripe credentials; rows: ${rows.join(" | ")}`);
     await page.screenshot({ path: path.join(artifacts, "6-plan.png") });
   });
 
@@ -283,6 +299,15 @@ describe("extension in code-server", { skip }, () => {
     assert.equal(made.length, 1, `one application for the environment; applications at the fake: ${JSON.stringify(apps.map((x) => x.name))}`);
     const app = made[0];
     assert.match(app.name, /-local$/, "named after the environment");
+
+    // And the Stripe fake holds one webhook endpoint at the environment's
+    // URL (the API URL defaults to the frontend URL) + the detected route.
+    const hooks = scan.findings.filter((f) => f.kind === "WEBHOOK_HANDLER" && f.provider === "stripe") as { webhook?: { route?: string } }[];
+    assert.equal(hooks.length, 1, "the scan detects the Stripe webhook handler");
+    const epResp = await fetch(`${fakeEnv.PATCHBAY_ENDPOINT_STRIPE}/v1/webhook_endpoints`, { headers: { authorization: `Bearer ${fakeCreds.stripe.secret_key}` } });
+    assert.equal(epResp.status, 200, `list webhook endpoints: ${await epResp.clone().text()}`);
+    const eps = ((await epResp.json()) as { data: { url: string }[] }).data;
+    assert.deepEqual(eps.map((e) => e.url), [frontendURL + hooks[0].webhook?.route]);
     assert.deepEqual(
       { callbacks: sorted(app.callbacks), allowed_logout_urls: sorted(app.allowed_logout_urls), web_origins: sorted(app.web_origins) },
       want,
