@@ -177,6 +177,12 @@ export class FakeTextDocument {
   }
 }
 
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
+}
+
 export enum StatusBarAlignment {
   Left = 1,
   Right = 2,
