@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -103,6 +104,16 @@ func origin(u string) string {
 	return p.Scheme + "://" + p.Host
 }
 
+// resolveURL places a detected route under the environment's base URL; an
+// absolute URL written in the code is what the app will use in every
+// environment, so it stays as it is.
+func resolveURL(base, route string) string {
+	if origin(route) != "" {
+		return route
+	}
+	return joinURL(base, route)
+}
+
 func joinURL(base, route string) string {
 	if route == "" || route == "/" {
 		return strings.TrimRight(base, "/")
@@ -130,8 +141,8 @@ func DefaultDesired(in DesiredInput) ([]Desired, []string) {
 
 func desiredAuth0(in DesiredInput) ([]Desired, []string) {
 	type acc struct {
-		callbacks, logouts []string
-		reasons            []string
+		callbacks, logouts, origins []string
+		reasons                     []string
 	}
 	bySvc := map[string]*acc{}
 	var order []string
@@ -148,6 +159,7 @@ func desiredAuth0(in DesiredInput) ([]Desired, []string) {
 		cb := f.GetCallback()
 		a.callbacks = append(a.callbacks, cb.GetRoute())
 		a.logouts = append(a.logouts, cb.GetLogoutRoutes()...)
+		a.origins = append(a.origins, cb.GetOrigins()...)
 		a.reasons = append(a.reasons, "OAuth callback "+cb.GetRoute()+" at "+where(f))
 	}
 	env := in.Environment
@@ -164,17 +176,21 @@ func desiredAuth0(in DesiredInput) ([]Desired, []string) {
 		front := strings.TrimRight(env.FrontendURL, "/")
 		var callbacks, logouts []string
 		for _, r := range a.callbacks {
-			callbacks = append(callbacks, joinURL(front, r))
+			callbacks = append(callbacks, resolveURL(front, r))
 		}
 		// Returning to the app's root after logout is what every Auth0 SDK
 		// does by default, so it is always allowed.
 		logouts = append(logouts, front)
 		for _, r := range a.logouts {
-			logouts = append(logouts, joinURL(front, r))
+			logouts = append(logouts, resolveURL(front, r))
 		}
 		origins := []string{origin(front)}
-		for _, o := range env.ExtraOrigins {
-			origins = append(origins, origin(o))
+		// Origins the code names itself (cors({origin}), baseURL, absolute
+		// redirect URLs) are used as written in every environment.
+		for _, o := range slices.Concat(env.ExtraOrigins, a.origins) {
+			if o := origin(o); o != "" {
+				origins = append(origins, o)
+			}
 		}
 		out = append(out, Desired{
 			Key: Key{Provider: "auth0", Type: "client", Name: name},
