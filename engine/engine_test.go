@@ -19,7 +19,7 @@ import (
 	"github.com/patchbay-dev/patchbay/store"
 )
 
-const root = "/work/ws/shop"
+const root = "/src/ws/shop"
 
 // rig is one engine over one database, like one daemon process.
 type rig struct {

@@ -30,6 +30,20 @@ func (w *workspaceFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&w.env, "env", "local", "environment name")
 }
 
+// open resolves the workspace root and connects to the daemon: the preamble
+// of every workspace command.
+func (w *workspaceFlags) open(ctx context.Context) (string, *client, error) {
+	root, err := w.root()
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := dialer(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return root, c, nil
+}
+
 func (w *workspaceFlags) root() (string, error) {
 	root, err := filepath.Abs(w.workspace)
 	if err != nil {
@@ -63,11 +77,7 @@ block of a .env.local file that git ignores (--write .env.local).
 Subcommands manage environments and their URLs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -124,11 +134,7 @@ func newEnvListCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			wf := workspaceFlags{workspace: workspace}
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -173,11 +179,7 @@ func newEnvCreateCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			wf := workspaceFlags{workspace: workspace}
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -204,11 +206,7 @@ func newEnvSetURLCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			wf := workspaceFlags{workspace: workspace}
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -257,11 +255,7 @@ func newEnvDeleteCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			wf := workspaceFlags{workspace: workspace}
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}

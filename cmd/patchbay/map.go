@@ -20,11 +20,7 @@ func newMapCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			wf := workspaceFlags{workspace: workspace}
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}

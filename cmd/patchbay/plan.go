@@ -22,11 +22,7 @@ func newPlanCmd() *cobra.Command {
 		Short: "Show what provisioning the environment would change (read-only)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -175,11 +171,7 @@ func newDestroyCmd() *cobra.Command {
 		Short: "Delete everything the environment created at the providers (adopted objects stay)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}

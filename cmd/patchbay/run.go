@@ -19,11 +19,7 @@ under the names the code reads. Values from Patchbay override the same names
 in the current environment; nothing is written to disk.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root, err := wf.root()
-			if err != nil {
-				return err
-			}
-			c, err := dialer(cmd.Context())
+			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
