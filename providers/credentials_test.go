@@ -78,3 +78,16 @@ func TestMask(t *testing.T) {
 		}
 	}
 }
+
+func TestClientBase(t *testing.T) {
+	t.Setenv("PATCHBAY_ENDPOINT_EXAMPLE", "http://127.0.0.1:9/")
+	for _, tc := range []struct{ base, key, want string }{
+		{"http://explicit/", "EXAMPLE", "http://explicit"},
+		{"", "EXAMPLE", "http://127.0.0.1:9"},
+		{"", "UNSET_EXAMPLE", "https://api.example.com"},
+	} {
+		if got := providers.ClientBase(tc.base, tc.key, "https://api.example.com"); got != tc.want {
+			t.Errorf("ClientBase(%q, %q) = %q, want %q", tc.base, tc.key, got, tc.want)
+		}
+	}
+}

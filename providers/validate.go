@@ -276,3 +276,24 @@ func (e *Env) BaseURLAny(def string, keys ...string) string {
 	}
 	return def
 }
+
+// ActionTimeout bounds one provider call made for an API-key action.
+const ActionTimeout = 30 * time.Second
+
+// ClientBase resolves a provider client's base URL, without a trailing
+// slash: base when the caller set one, else PATCHBAY_ENDPOINT_<key>, else def.
+func ClientBase(base, key, def string) string {
+	if base != "" {
+		return strings.TrimRight(base, "/")
+	}
+	var env *Env
+	return env.BaseURL(key, def)
+}
+
+// ActionHTTP returns hc, or a client bounded by ActionTimeout.
+func ActionHTTP(hc *http.Client) *http.Client {
+	if hc != nil {
+		return hc
+	}
+	return &http.Client{Timeout: ActionTimeout}
+}

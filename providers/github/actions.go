@@ -8,9 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"strings"
-	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 const actionBaseURL = "https://api.github.com"
@@ -26,16 +25,7 @@ type ActionClient struct {
 // NewActionClient resolves base "" from PATCHBAY_ENDPOINT_GITHUB, then the
 // default.
 func NewActionClient(token, base string, hc *http.Client) *ActionClient {
-	if base == "" {
-		base = os.Getenv("PATCHBAY_ENDPOINT_GITHUB")
-	}
-	if base == "" {
-		base = actionBaseURL
-	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	return &ActionClient{BaseURL: strings.TrimRight(base, "/"), Token: token, HTTP: hc}
+	return &ActionClient{BaseURL: providers.ClientBase(base, "GITHUB", actionBaseURL), Token: token, HTTP: providers.ActionHTTP(hc)}
 }
 
 // ActionError is GitHub's {"message","documentation_url","status"} body.

@@ -7,9 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
-	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // Region bases (providers.md §15): a domain exists in one region only.
@@ -30,19 +30,11 @@ type ActionClient struct {
 // NewActionClient resolves base "" from PATCHBAY_ENDPOINT_MAILGUN (or
 // _MAILGUN_EU for region "eu"), then the region's default.
 func NewActionClient(apiKey, domain, region, base string, hc *http.Client) *ActionClient {
-	if base == "" {
-		if region == "eu" {
-			if base = os.Getenv("PATCHBAY_ENDPOINT_MAILGUN_EU"); base == "" {
-				base = actionEUURL
-			}
-		} else if base = os.Getenv("PATCHBAY_ENDPOINT_MAILGUN"); base == "" {
-			base = actionUSURL
-		}
+	key, def := "MAILGUN", actionUSURL
+	if region == "eu" {
+		key, def = "MAILGUN_EU", actionEUURL
 	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	return &ActionClient{BaseURL: strings.TrimRight(base, "/"), APIKey: apiKey, Domain: domain, HTTP: hc}
+	return &ActionClient{BaseURL: providers.ClientBase(base, key, def), APIKey: apiKey, Domain: domain, HTTP: providers.ActionHTTP(hc)}
 }
 
 // ActionError is a Mailgun failure; 4xx bodies carry {"message"}.

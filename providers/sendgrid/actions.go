@@ -8,9 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
-	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 const (
@@ -29,23 +29,11 @@ type ActionClient struct {
 // NewActionClient resolves base "" from PATCHBAY_ENDPOINT_SENDGRID (or
 // _SENDGRID_EU for region "eu"), then the region's default.
 func NewActionClient(key, region, base string, hc *http.Client) *ActionClient {
-	if base == "" {
-		if region == "eu" {
-			base = os.Getenv("PATCHBAY_ENDPOINT_SENDGRID_EU")
-			if base == "" {
-				base = actionEUURL
-			}
-		} else {
-			base = os.Getenv("PATCHBAY_ENDPOINT_SENDGRID")
-			if base == "" {
-				base = actionGlobalURL
-			}
-		}
+	env, def := "SENDGRID", actionGlobalURL
+	if region == "eu" {
+		env, def = "SENDGRID_EU", actionEUURL
 	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	return &ActionClient{BaseURL: strings.TrimRight(base, "/"), Key: key, HTTP: hc}
+	return &ActionClient{BaseURL: providers.ClientBase(base, env, def), Key: key, HTTP: providers.ActionHTTP(hc)}
 }
 
 // ActionError is SendGrid's {"errors":[{message,field,help}]} envelope.

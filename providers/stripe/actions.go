@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // actionBaseURL is the Stripe API (providers.md §1.1).
@@ -35,16 +35,7 @@ type ActionClient struct {
 // NewActionClient returns a client for key; base "" resolves the endpoint from
 // PATCHBAY_ENDPOINT_STRIPE or the default.
 func NewActionClient(key, base string, hc *http.Client) *ActionClient {
-	if base == "" {
-		base = os.Getenv("PATCHBAY_ENDPOINT_STRIPE")
-	}
-	if base == "" {
-		base = actionBaseURL
-	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	return &ActionClient{BaseURL: strings.TrimRight(base, "/"), Key: key, HTTP: hc}
+	return &ActionClient{BaseURL: providers.ClientBase(base, "STRIPE", actionBaseURL), Key: key, HTTP: providers.ActionHTTP(hc)}
 }
 
 // ActionError is Stripe's error envelope {"error":{type,code,message,param}}.

@@ -7,9 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
-	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 const actionBaseURL = "https://api.twilio.com"
@@ -28,16 +28,7 @@ type ActionClient struct {
 // NewActionClient resolves base "" from PATCHBAY_ENDPOINT_TWILIO, then the
 // default.
 func NewActionClient(accountSID, username, password, base string, hc *http.Client) *ActionClient {
-	if base == "" {
-		base = os.Getenv("PATCHBAY_ENDPOINT_TWILIO")
-	}
-	if base == "" {
-		base = actionBaseURL
-	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	return &ActionClient{BaseURL: strings.TrimRight(base, "/"), AccountSID: accountSID, Username: username, Password: password, HTTP: hc}
+	return &ActionClient{BaseURL: providers.ClientBase(base, "TWILIO", actionBaseURL), AccountSID: accountSID, Username: username, Password: password, HTTP: providers.ActionHTTP(hc)}
 }
 
 // ActionError is Twilio's {"code","message","more_info","status"} body.
