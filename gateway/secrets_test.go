@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/gateway/gatewaytest"
@@ -75,6 +76,13 @@ func TestNothingSecretLeaks(t *testing.T) {
 	ev := []byte(`{"id":"evt_9","type":"customer.created"}`)
 	post(t, h, gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig("whsec_bad", ev, e.clock.Now())})
 	post(t, h, gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig(whsec, ev, e.clock.Now())})
+	// Let one delivery attempt (to the unreachable target) happen and be
+	// logged before the key, and with it the pending delivery, is deleted.
+	select {
+	case <-e.settled:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no delivery attempt was made")
+	}
 	trs, _ := e.gw.ListTriggers(ctx, p)
 	seen = append(seen, fmt.Sprint(trs))
 	keys, _ := e.gw.ListKeys(ctx, "")
