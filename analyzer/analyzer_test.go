@@ -411,3 +411,41 @@ func TestOAuthLogoutAndOrigins(t *testing.T) {
 		t.Fatalf("callbacks (-want +got):\n%s", diff)
 	}
 }
+
+// TestCORSOriginsByStack: each stack's CORS allow-list, written literally,
+// reaches the service's OAuth callback; wildcards, wildcard hosts and
+// non-CORS settings do not.
+func TestCORSOriginsByStack(t *testing.T) {
+	t.Parallel()
+	root, _ := filepath.Abs(filepath.Join(fixtureDir, "oauth-origins"))
+	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, f := range res.Findings {
+		if cb := f.GetCallback(); cb != nil {
+			got[f.GetService()] = append(got[f.GetService()], cb.GetOrigins()...)
+		}
+	}
+	tests := []struct {
+		service string
+		want    []string
+	}{
+		{"flask", []string{"https://admin.example.com:8443", "https://api-client.example.com", "https://app.example.com"}},
+		{"fastapi", []string{"http://localhost:3000", "https://dashboard.example.com"}},
+		{"django", []string{"https://portal.example.com", "https://portal.example.org"}},
+		{"rails", []string{"https://shop.example.com", "https://shop.example.net"}},
+		{"spring", []string{"https://profile.example.com", "https://profile.example.org", "https://single.example.com", "https://spa.example.com"}},
+		{"aspnet", []string{"https://beta.spa.example.com", "https://spa.example.com"}},
+		{"laravel", []string{"https://admin.store.example.com", "https://store.example.com"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.service, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, got[tt.service]); diff != "" {
+				t.Errorf("origins (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -104,8 +104,12 @@ var (
 	// logoutProp: options naming where a logout returns to.
 	logoutProp = regexp.MustCompile(`(?i)(returnto|post_?logout|logout_?(redirect|return)|aftersignout)`)
 	// originProp: options whose absolute URL values are origins the flow
-	// runs on (cors({origin}), baseURL, absolute callback/redirect URLs).
-	originProp = regexp.MustCompile(`(?i)(^origin$|baseurl|callback|redirect|returnto|logout|aftersignout)`)
+	// runs on (cors({origin}), baseURL, absolute callback/redirect URLs) and
+	// the CORS allow-lists of other stacks (flask-cors origins, Starlette
+	// allow_origins, CORS_ALLOWED_ORIGINS, rack-cors origins, Spring
+	// @CrossOrigin/allowedOrigins, ASP.NET WithOrigins, Laravel
+	// allowed_origins, Go AllowedOrigins/AllowOrigins).
+	originProp = regexp.MustCompile(`(?i)(^origin$|origins$|^crossorigin$|baseurl|callback|redirect|returnto|logout|aftersignout)`)
 )
 
 // authSurface: a service's explicit logout routes (routes named logout or
@@ -165,7 +169,9 @@ func splitURL(v string) (origin, route string) {
 			route = "/"
 		}
 	}
-	if host == "" || strings.ContainsAny(host, "${}") {
+	// A wildcard ("https://*.example.com") is a pattern, not an origin a
+	// provider can register.
+	if host == "" || strings.ContainsAny(host, "${}*") {
 		return "", route
 	}
 	return scheme + "://" + strings.ToLower(host), route

@@ -587,6 +587,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 					add(classEnv, f.envNeedles).
 					add(classImport, a.ix.needles[f.ecosystem]).
 					add(classMount, mountNeedles[f.language]).
+					add(classMount, corsNeedles[f.language]).
 					add(classRoute, routeNeedles[f.language])
 			}
 		}
@@ -620,6 +621,18 @@ var mountNeedles = map[string][][]byte{
 	"typescript": jsMountNeedles,
 	"python":     needles("register_blueprint", "include_router", "include("),
 	"go":         needles(".Mount("),
+}
+
+// corsNeedles: CORS allow-lists usually sit in config files that import no
+// provider and define no route (settings.py, config/cors.php,
+// initializers/cors.rb), so they are parsed on sight like mounts: their
+// origins belong to the service's OAuth callbacks.
+var corsNeedles = map[string][][]byte{
+	"python": needles("CORS(", "cross_origin(", "CORSMiddleware", "CORS_ALLOWED_ORIGINS"),
+	"ruby":   needles("origins "),
+	"java":   needles("@CrossOrigin", "allowedOrigins("),
+	"csharp": needles("WithOrigins("),
+	"php":    needles("allowed_origins"),
 }
 
 // jsMountNeedles: Express/Koa use("/x"), Next.js basePath, NestJS

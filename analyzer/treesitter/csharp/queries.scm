@@ -48,3 +48,10 @@
   right: (string_literal) @event.value
   (#match? @_p "^(Type|EventType)$"))
 (switch_section (constant_pattern (string_literal) @event.value))
+
+; ---- CORS origins (issue 4.3) ------------------------------------------------
+; ASP.NET Core: policy.WithOrigins("https://a", "https://b")
+(invocation_expression
+  function: (member_access_expression name: (identifier) @prop.name)
+  arguments: (argument_list (argument (string_literal) @prop.value))
+  (#eq? @prop.name "WithOrigins")) @prop

@@ -77,3 +77,24 @@
   (#eq? @_eq "equals")
   (#match? @_gt "(?i)type"))
 (switch_label (string_literal) @event.value)
+
+; ---- CORS origins (issue 4.3) ------------------------------------------------
+; Spring @CrossOrigin(origins = {"https://a", ...}) / (origins = "https://a")
+(annotation
+  name: (identifier) @prop.name
+  arguments: (annotation_argument_list
+    (element_value_pair
+      key: (identifier) @_k
+      value: [(string_literal) @prop.value (element_value_array_initializer (string_literal) @prop.value)]))
+  (#eq? @prop.name "CrossOrigin")
+  (#match? @_k "^(origins|value)$")) @prop
+; @CrossOrigin("https://a")
+(annotation
+  name: (identifier) @prop.name
+  arguments: (annotation_argument_list [(string_literal) @prop.value (element_value_array_initializer (string_literal) @prop.value)])
+  (#eq? @prop.name "CrossOrigin")) @prop
+; CorsRegistry: registry.addMapping("/**").allowedOrigins("https://a", ...)
+(method_invocation
+  name: (identifier) @prop.name
+  arguments: (argument_list (string_literal) @prop.value)
+  (#eq? @prop.name "allowedOrigins")) @prop

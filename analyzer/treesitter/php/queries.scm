@@ -62,3 +62,10 @@
   left: (member_access_expression name: (name) @_p)
   right: [(string) (encapsed_string)] @event.value
   (#eq? @_p "type"))
+
+; ---- CORS origins (issue 4.3) ------------------------------------------------
+; Laravel config/cors.php: 'allowed_origins' => ['https://a', ...]
+(array_element_initializer
+  . [(string) (encapsed_string)] @prop.name
+  . (array_creation_expression (array_element_initializer [(string) (encapsed_string)] @prop.value))
+  (#match? @prop.name "^.allowed_origins.$")) @prop

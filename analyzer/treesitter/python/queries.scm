@@ -138,3 +138,31 @@
   (attribute attribute: (identifier) @_p)
   (string) @event.value
   (#match? @_p "^(type|event_type|event)$"))
+
+; ---- CORS origins (issue 4.3) ------------------------------------------------
+; flask-cors CORS(app, origins=[...]) / @cross_origin(origins=...), Starlette
+; add_middleware(CORSMiddleware, allow_origins=[...])
+(call
+  function: [(identifier) (attribute)] @_fn
+  arguments: (argument_list
+    (keyword_argument
+      name: (identifier) @prop.name
+      value: [(string) @prop.value (list (string) @prop.value) (tuple (string) @prop.value)]))
+  (#match? @_fn "(^|\\.)(CORS|cross_origin|add_middleware|CORSMiddleware)$")
+  (#match? @prop.name "^(origins|allow_origins)$")) @prop
+; CORS(app, resources={r"/api/*": {"origins": [...]}})
+(keyword_argument
+  name: (identifier) @_res
+  value: (dictionary
+    (pair
+      value: (dictionary
+        (pair
+          key: (string) @prop.name
+          value: [(string) @prop.value (list (string) @prop.value) (tuple (string) @prop.value)]))))
+  (#eq? @_res "resources")
+  (#match? @prop.name "^.origins.$")) @prop
+; Django settings (django-cors-headers): CORS_ALLOWED_ORIGINS = [...]
+(assignment
+  left: (identifier) @prop.name
+  right: [(list (string) @prop.value) (tuple (string) @prop.value)]
+  (#eq? @prop.name "CORS_ALLOWED_ORIGINS")) @prop

@@ -52,3 +52,10 @@
   left: [(call method: (identifier) @_p) (element_reference (string) @_p)]
   right: (string) @event.value
   (#match? @_p "type"))
+
+; ---- CORS origins (issue 4.3) ------------------------------------------------
+; rack-cors: allow do origins "https://a", "https://b" ... end
+(call
+  method: (identifier) @prop.name
+  arguments: (argument_list (string) @prop.value)
+  (#eq? @prop.name "origins")) @prop
