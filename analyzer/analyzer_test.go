@@ -439,6 +439,8 @@ func TestCORSOriginsByStack(t *testing.T) {
 		{"spring", []string{"https://profile.example.com", "https://profile.example.org", "https://single.example.com", "https://spa.example.com"}},
 		{"aspnet", []string{"https://beta.spa.example.com", "https://spa.example.com"}},
 		{"laravel", []string{"https://admin.store.example.com", "https://store.example.com"}},
+		{"gochi", []string{"https://web.example.com"}},
+		{"gogin", []string{"http://localhost:5173", "https://gin.example.com"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.service, func(t *testing.T) {

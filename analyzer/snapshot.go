@@ -633,6 +633,7 @@ var corsNeedles = map[string][][]byte{
 	"java":   needles("@CrossOrigin", "allowedOrigins("),
 	"csharp": needles("WithOrigins("),
 	"php":    needles("allowed_origins"),
+	"go":     needles("AllowedOrigins", "AllowOrigins"),
 }
 
 // jsMountNeedles: Express/Koa use("/x"), Next.js basePath, NestJS

@@ -99,6 +99,14 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 		}
 		stack = append(stack, n)
 		switch x := n.(type) {
+		case *ast.CompositeLit:
+			// cors.Options{AllowedOrigins: []string{...}} (rs/cors, go-chi/cors),
+			// cors.Config{AllowOrigins: []string{...}} (gin-contrib/cors)
+			if sel, ok := x.Type.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Options" || sel.Sel.Name == "Config") {
+				if id, ok := sel.X.(*ast.Ident); ok && strings.HasSuffix(local[id.Name], "/cors") {
+					out.Props = append(out.Props, corsOrigins(x, span)...)
+				}
+			}
 		case *ast.AssignStmt:
 			// handler := func(w http.ResponseWriter, r *http.Request) {...}
 			if len(x.Lhs) == 1 && len(x.Rhs) == 1 {
@@ -240,6 +248,31 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 		return out, ctx.Err()
 	}
 	return out, nil
+}
+
+// corsOrigins: the literal origins of a CORS options literal's allow-list.
+func corsOrigins(opts *ast.CompositeLit, span func(ast.Node) facts.Span) []facts.Property {
+	var out []facts.Property
+	for _, el := range opts.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		key, ok := kv.Key.(*ast.Ident)
+		if !ok || key.Name != "AllowedOrigins" && key.Name != "AllowOrigins" {
+			continue
+		}
+		list, ok := kv.Value.(*ast.CompositeLit)
+		if !ok {
+			continue
+		}
+		for _, e := range list.Elts {
+			if v, ok := stringLit(e); ok {
+				out = append(out, facts.Property{Name: key.Name, Value: v, Span: span(kv)})
+			}
+		}
+	}
+	return out
 }
 
 func joinPath(a, b string) string {
