@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers/stripe"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 )
 
 // TestStripeCatalogShapesAgainstStripeMock sends every product and price
@@ -17,7 +18,7 @@ func TestStripeCatalogShapesAgainstStripeMock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts stripe-mock")
 	}
-	base := stripeMock(t)
+	base := stripetest.StartMock(t)
 	ctx := context.Background()
 	cat := stripe.NewCatalog("sk_test_123", base, nil)
 	params := stripe.ProductParams{Name: "Pro", Description: "Everything", Active: true,

@@ -3,61 +3,14 @@ package gateway_test
 import (
 	"context"
 	"errors"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/gateway/gatewaytest"
 	"github.com/patchbay-dev/patchbay/providers/stripe"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 )
-
-// startStripeMock runs the official stripe-mock (installed into .bin by
-// `make tools`) on loopback ports and returns its base URL.
-func startStripeMock(t *testing.T) string {
-	t.Helper()
-	bin, err := filepath.Abs(filepath.Join("..", ".bin", "stripe-mock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Skip("stripe-mock not installed (run `make tools`)")
-	}
-	free := func() string {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		return l.Addr().String()
-	}
-	httpAddr, httpsAddr := free(), free()
-	// -https-addr keeps its HTTPS listener off the other interfaces.
-	cmd := exec.Command(bin, "-http-addr", httpAddr, "-https-addr", httpsAddr)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", httpAddr, time.Second)
-		if err == nil {
-			c.Close()
-			return "http://" + httpAddr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stripe-mock did not listen on %s: %v", httpAddr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 // TestStripeActionsAgainstStripeMock checks the request shapes of the
 // Stripe actions against the official spec-validating mock: an unknown or
@@ -66,7 +19,7 @@ func TestStripeActionsAgainstStripeMock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts stripe-mock")
 	}
-	base := startStripeMock(t)
+	base := stripetest.StartMock(t)
 	e := newEnv(t, func(c *gateway.Config) { c.Endpoints["STRIPE"] = base })
 	ctx := context.Background()
 	_, tok := e.createKey(t, "", "mock", []gateway.Grant{{Provider: "stripe", Components: []string{"create_customer", "create_product", "create_price", "events"}}})

@@ -4,9 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -74,27 +71,9 @@ func TestEndpointFromEnvironment(t *testing.T) {
 // TestStripeMock checks request shapes against the official stripe-mock.
 // Install it with: GOBIN=$PWD/.bin go install github.com/stripe/stripe-mock@v0.203.0
 func TestStripeMock(t *testing.T) {
-	bin := os.Getenv("STRIPE_MOCK_BIN")
-	if bin == "" {
-		bin = filepath.Join("..", "..", ".bin", "stripe-mock")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("PATCHBAY_REQUIRE_TOOLS") != "" {
-			t.Fatalf("stripe-mock not installed at %s (make tools)", bin)
-		}
-		t.Skipf("stripe-mock not installed at %s (GOBIN=$PWD/.bin go install github.com/stripe/stripe-mock@v0.203.0)", bin)
-	}
-	httpAddr, httpsAddr := freeAddr(t), freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	// -https-addr keeps stripe-mock from listening on every interface.
-	cmd := exec.CommandContext(ctx, bin, "-http-addr", httpAddr, "-https-addr", httpsAddr)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	waitListening(t, httpAddr)
+	base := stripetest.StartMock(t)
 
-	env := &providers.Env{Endpoints: map[string]string{"STRIPE": "http://" + httpAddr}}
+	env := &providers.Env{Endpoints: map[string]string{"STRIPE": base}}
 	spec := stripe.Provider().Credentials
 	if got := spec.Check(context.Background(), providers.Values{"secret_key": "sk_test_patchbay123456789"}, env); got.Status != providers.StatusOK {
 		t.Errorf("test key: status = %v (%s), want ok", got.Status, got.Summary)
@@ -106,26 +85,4 @@ func TestStripeMock(t *testing.T) {
 	if got := spec.Check(context.Background(), providers.Values{"secret_key": "rk_test_patchbay123456789"}, env); got.Status != providers.StatusOK {
 		t.Errorf("restricted key: status = %v (%s), want ok", got.Status, got.Summary)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func waitListening(t *testing.T, addr string) {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("stripe-mock did not listen on %s", addr)
 }
