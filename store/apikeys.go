@@ -73,7 +73,7 @@ func nonNilGrants(g []APIKeyGrant) []APIKeyGrant {
 
 const apiKeyColumns = `id, team, name, grants, token_hash, token_hint, rate_limit_per_minute, expires_at, last_used_at, created_at, updated_at`
 
-func scanAPIKey(sc interface{ Scan(...any) error }) (APIKey, error) {
+func scanAPIKey(sc scanner) (APIKey, error) {
 	var k APIKey
 	var grants, expires, lastUsed, created, updated string
 	if err := sc.Scan(&k.ID, &k.Team, &k.Name, &grants, &k.TokenHash, &k.TokenHint, &k.RateLimitPerMinute,
@@ -119,16 +119,7 @@ func (s *Store) ListAPIKeys(ctx context.Context, team string) ([]APIKey, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: list api keys: %w", err)
 	}
-	defer rows.Close()
-	var out []APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanAPIKey)
 }
 
 // UpdateAPIKey replaces the key's name, grants, rate limit and expiry.
@@ -227,7 +218,7 @@ func (s *Store) CreateAPIKeyTrigger(ctx context.Context, t APIKeyTrigger) (APIKe
 
 const triggerColumns = `id, key_id, provider, component, config, target_url, profile, provider_webhook_id, created_at`
 
-func scanTrigger(sc interface{ Scan(...any) error }) (APIKeyTrigger, error) {
+func scanTrigger(sc scanner) (APIKeyTrigger, error) {
 	var t APIKeyTrigger
 	var cfg, created string
 	if err := sc.Scan(&t.ID, &t.KeyID, &t.Provider, &t.Trigger, &cfg, &t.TargetURL, &t.Profile, &t.ProviderWebhookID, &created); err != nil {
@@ -259,16 +250,7 @@ func (s *Store) ListAPIKeyTriggers(ctx context.Context, keyID string) ([]APIKeyT
 	if err != nil {
 		return nil, fmt.Errorf("store: list triggers: %w", err)
 	}
-	defer rows.Close()
-	var out []APIKeyTrigger
-	for rows.Next() {
-		t, err := scanTrigger(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanTrigger)
 }
 
 // DeleteAPIKeyTrigger removes the key's trigger id.
@@ -421,7 +403,7 @@ func (s *Store) enqueueTriggerDelivery(ctx context.Context, d TriggerDelivery) (
 const deliveryColumns = `d.id, d.trigger_id, t.key_id, d.event_id, d.event_type, d.target_url, d.body, d.state, d.attempts,
 	d.next_attempt_at, d.claim, d.claimed_until, d.last_status, d.last_error, d.created_at, d.updated_at`
 
-func scanDelivery(sc interface{ Scan(...any) error }) (TriggerDelivery, error) {
+func scanDelivery(sc scanner) (TriggerDelivery, error) {
 	var d TriggerDelivery
 	var next, until int64
 	var created, updated string

@@ -70,7 +70,7 @@ func (s *Store) CreateEnvironment(ctx context.Context, e Environment) (Environme
 
 const envColumns = `id, workspace_root, name, frontend_url, api_url, extra_origins, created_at, updated_at`
 
-func scanEnvironment(row interface{ Scan(...any) error }) (Environment, error) {
+func scanEnvironment(row scanner) (Environment, error) {
 	var e Environment
 	var origins, created, updated string
 	if err := row.Scan(&e.ID, &e.WorkspaceRoot, &e.Name, &e.FrontendURL, &e.APIURL, &origins, &created, &updated); err != nil {
@@ -110,16 +110,7 @@ func (s *Store) ListEnvironments(ctx context.Context, workspaceRoot string) ([]E
 	if err != nil {
 		return nil, fmt.Errorf("store: list environments: %w", err)
 	}
-	defer rows.Close()
-	var out []Environment
-	for rows.Next() {
-		e, err := scanEnvironment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanEnvironment)
 }
 
 // UpdateEnvironment replaces the URLs and origins of an existing environment

@@ -49,7 +49,7 @@ type Resource struct {
 const resourceColumns = `id, environment_id, provider, type, name, provider_id, created_by_patchbay, status,
 	idempotency_key, profile, props, outputs, secret_names, retiring_provider_id, created_at, updated_at, managed_props`
 
-func scanResource(row interface{ Scan(...any) error }) (Resource, error) {
+func scanResource(row scanner) (Resource, error) {
 	var r Resource
 	var created int
 	var props, outputs, secrets, createdAt, updatedAt, managed string
@@ -147,16 +147,7 @@ func (s *Store) ListResources(ctx context.Context, envID string) ([]Resource, er
 	if err != nil {
 		return nil, fmt.Errorf("store: list resources: %w", err)
 	}
-	defer rows.Close()
-	var out []Resource
-	for rows.Next() {
-		r, err := scanResource(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanResource)
 }
 
 // DeleteResource forgets a resource row.
