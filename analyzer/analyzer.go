@@ -82,7 +82,7 @@ type Analyzer struct {
 
 	prefilterOnce sync.Once
 	filters       map[*frontEnd]*prefilter
-	hookFilter    *prefilter
+	hookFilters   map[*frontEnd]*prefilter
 }
 
 // workspace is the per-root state: the current snapshot and the overlays.
@@ -112,6 +112,23 @@ func New(opts Options) *Analyzer {
 		opts.FileTimeout = 5 * time.Second
 	}
 	return &Analyzer{opts: opts, ix: newIndex(opts.Providers), workspaces: map[string]*workspace{}}
+}
+
+// WarmUp compiles every language's queries now instead of on first use, so
+// that a long-running process (the daemon) answers its first analysis
+// without that cost. It logs, rather than returns, a query that does not
+// compile: the analysis that needs it reports the same error.
+func (a *Analyzer) WarmUp() {
+	seen := map[*frontEnd]bool{}
+	for _, fe := range extFrontEnds {
+		if fe.ts == nil || seen[fe] {
+			continue
+		}
+		seen[fe] = true
+		if err := fe.ts.Compile(); err != nil {
+			a.opts.Logger.Error("analyzer query does not compile", "language", fe.language, "err", err)
+		}
+	}
 }
 
 func (a *Analyzer) workspace(root string) *workspace {

@@ -275,10 +275,7 @@ func (a *Analyzer) nextRouter(s *snapshot, dir string) string {
 	if dir == "." {
 		prefix = ""
 	}
-	for rel := range s.files {
-		if !strings.HasPrefix(rel, prefix) {
-			continue
-		}
+	for _, rel := range s.relsUnder(dir) {
 		r := strings.TrimPrefix(strings.TrimPrefix(rel, prefix), "src/")
 		if strings.HasPrefix(r, "app/") {
 			app = true
@@ -296,13 +293,10 @@ func (a *Analyzer) nextRouter(s *snapshot, dir string) string {
 	return "nextjs"
 }
 
+// serviceUsesNetHTTP reports whether a Go file under dir imports net/http.
 func (a *Analyzer) serviceUsesNetHTTP(s *snapshot, dir string) bool {
-	prefix := dir + "/"
-	if dir == "." {
-		prefix = ""
-	}
-	for rel, f := range s.files {
-		if f.netHTTP && strings.HasPrefix(rel, prefix) {
+	for _, rel := range s.relsUnder(dir) {
+		if s.files[rel].netHTTP {
 			return true
 		}
 	}

@@ -16,6 +16,9 @@ type needle struct {
 	text  []byte
 	off   int // position of the bigram the needle is bucketed under
 	class uint8
+	// check, when set, looks at an occurrence's surroundings (src and the
+	// needle's start) and counts it only if it can matter.
+	check func(src []byte, at int) bool
 }
 
 // commonness scores how often a byte starts or ends a bigram in source
@@ -56,6 +59,12 @@ func newPrefilter() *prefilter {
 // add registers needles of one class. Needles shorter than two bytes are
 // ignored.
 func (p *prefilter) add(class uint8, ns [][]byte) *prefilter {
+	return p.addChecked(class, ns, nil)
+}
+
+// addChecked registers needles whose occurrences count only where check
+// accepts them.
+func (p *prefilter) addChecked(class uint8, ns [][]byte, check func(src []byte, at int) bool) *prefilter {
 	for _, n := range ns {
 		if len(n) < 2 {
 			continue
@@ -67,7 +76,7 @@ func (p *prefilter) add(class uint8, ns [][]byte) *prefilter {
 			}
 		}
 		k := uint16(n[off])<<8 | uint16(n[off+1])
-		p.buckets[k] = append(p.buckets[k], needle{n, off, class})
+		p.buckets[k] = append(p.buckets[k], needle{n, off, class, check})
 		p.has[k/64] |= 1 << (k % 64)
 		p.all |= class
 	}
@@ -84,7 +93,7 @@ func (p *prefilter) scan(src []byte) uint8 {
 			continue
 		}
 		for _, n := range p.buckets[k] {
-			if found&n.class == 0 && i >= n.off && bytes.HasPrefix(src[i-n.off:], n.text) {
+			if found&n.class == 0 && i >= n.off && bytes.HasPrefix(src[i-n.off:], n.text) && (n.check == nil || n.check(src, i-n.off)) {
 				found |= n.class
 				if found == p.all {
 					return found

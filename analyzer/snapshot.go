@@ -57,6 +57,18 @@ func (s *snapshot) sortedRels() []string {
 	return s.rels
 }
 
+// relsUnder returns the sorted paths of files under dir ("." is the root).
+func (s *snapshot) relsUnder(dir string) []string {
+	rels := s.sortedRels()
+	if dir == "." {
+		return rels
+	}
+	prefix := dir + "/"
+	lo := sort.SearchStrings(rels, prefix)
+	hi := lo + sort.Search(len(rels)-lo, func(i int) bool { return !strings.HasPrefix(rels[lo+i], prefix) })
+	return rels[lo:hi]
+}
+
 // fileState is what one file contributed: its stamp and its facts.
 type fileState struct {
 	rel      string
@@ -581,17 +593,26 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 	a.prefilterOnce.Do(func() {
 		a.filters = map[*frontEnd]*prefilter{}
+		a.hookFilters = map[*frontEnd]*prefilter{}
 		for _, f := range extFrontEnds {
-			if _, ok := a.filters[f]; !ok {
-				a.filters[f] = newPrefilter().
-					add(classEnv, f.envNeedles).
-					add(classImport, a.ix.needles[f.ecosystem]).
-					add(classMount, mountNeedles[f.language]).
-					add(classMount, corsNeedles[f.language]).
-					add(classRoute, routeNeedles[f.language])
+			if _, ok := a.filters[f]; ok {
+				continue
 			}
+			p := newPrefilter().
+				add(classEnv, f.envNeedles).
+				add(classImport, a.ix.needles[f.ecosystem]).
+				add(classMount, mountNeedles[f.language]).
+				add(classMount, corsNeedles[f.language]).
+				add(classRoute, routeNeedles[f.language])
+			h := newPrefilter().add(classHook, webhookNeedles)
+			if f.ecosystem == providers.NPM {
+				p.addChecked(classMount, needles("basePath"), jsKeyWithLiteral)
+				h.addChecked(classHook, jsOAuthNeedles, jsKeyOrPath)
+			} else {
+				h.add(classHook, oauthNeedles)
+			}
+			a.filters[f], a.hookFilters[f] = p, h
 		}
-		a.hookFilter = newPrefilter().add(classHook, hookNeedles)
 	})
 	found := a.filters[fe].scan(src)
 	// Ruby and PHP autoload SDK classes (Bundler, Composer): a webhook check
@@ -600,7 +621,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 	if fe.ecosystem == providers.RubyGems || fe.ecosystem == providers.Composer {
 		hookable |= classEnv
 	}
-	hook := found&hookable != 0 && a.hookFilter.match(src)
+	hook := found&hookable != 0 && a.hookFilters[fe].match(src)
 	switch {
 	case found&classMount != 0, hook:
 		// A route that may be a webhook or callback, or a provider's
@@ -636,12 +657,25 @@ var corsNeedles = map[string][][]byte{
 	"go":     needles("AllowedOrigins", "AllowOrigins"),
 }
 
-// jsMountNeedles: Express/Koa use("/x"), Next.js basePath, NestJS
-// controllers, Koa new Router({prefix}) and router.routes(), Fastify
-// register(plugin, {prefix}).
-var jsMountNeedles = needles(".use(\"/", ".use('/", "basePath", "@Controller(", "prefix: '", "prefix: \"", ".routes())")
+// jsMountNeedles: Express/Koa use("/x"), NestJS controllers, Koa new
+// Router({prefix}) and router.routes(), Fastify register(plugin,
+// {prefix}). Next.js's and NextAuth's basePath is added with a context
+// check (see needlecheck.go).
+var jsMountNeedles = needles(".use(\"/", ".use('/", "@Controller(", "prefix: '", "prefix: \"", ".routes())")
 
-var hookNeedles = needles("ebhook", "Hook", "hook", "allback", "ignature", "redirect", "oauth", "OAuth", "logout", "signout", "origin: ")
+// Hook needles make a file that imports a provider or defines routes worth
+// parsing for routes, handler functions and options. Webhook words count
+// anywhere (a signature check may sit in any helper). OAuth words count
+// anywhere in most languages; in JavaScript/TypeScript, where library code
+// says "callback" everywhere, they count only as an option key with a
+// literal value or inside a quoted path, and cover every word the callback,
+// logout and origin rules in routes.go look for.
+var (
+	webhookNeedles = needles("ebhook", "Hook", "hook", "ignature")
+	oauthNeedles   = needles("allback", "redirect", "oauth", "OAuth", "logout", "signout", "origin: ")
+	jsOAuthNeedles = append(needles("edirect", "ogout", "ogOut", "og-out", "og_out", "ignout", "ignOut", "ign-out", "ign_out",
+		"nd-session", "ndsession", "ndSession", "eturnTo", "eturn_to", "rigin", "signin-oidc"), oauthNeedles...)
+)
 
 var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".get(\"/", ".get('/", ".all(\"/", ".all('/",
 	"export async function POST", "export function POST", "export const POST", "export async function GET", "export function GET",

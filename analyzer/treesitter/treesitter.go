@@ -20,6 +20,7 @@
 package treesitter
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -36,16 +37,28 @@ import (
 
 var placeholder = regexp.MustCompile(`^\$\{([A-Z_][A-Z0-9_]*)(:[^}]*)?\}`)
 
-// Lang is one compiled language front end. It is safe for concurrent use.
+// Lang is one language front end. It is safe for concurrent use.
+//
+// Its queries are compiled on first use, one variant at a time: compiling
+// a query against a large grammar takes tens of milliseconds (the three
+// TypeScript variants ≈ 320 ms), which every process that links the
+// analyzer would otherwise pay at start-up for every language, and a scan
+// pays only for the languages and variants its files need.
 type Lang struct {
 	Name     string
 	language *sitter.Language
-	query    *Query // everything: base, calls and routes
-	// variants[p] is the query for the parts p; a file is queried once,
-	// with the smallest variant that answers what the file can contribute.
-	variants [3]*Query
+	// sources[p] is the query text for the parts p; a file is queried
+	// once, with the smallest variant that answers what it can contribute.
+	sources  [3][]byte
+	variants [3]lazyQuery
 	hooks    Hooks
 	parsers  sync.Pool
+}
+
+type lazyQuery struct {
+	once sync.Once
+	q    *Query
+	err  error
 }
 
 // Hooks are the language-specific bits the generic extractor needs.
@@ -65,32 +78,48 @@ type Hooks struct {
 	ImportPath func(form, path string) string
 }
 
-// New compiles the language's query. It returns an error, never panics, so
-// a broken query shows up in tests and at start-up, not mid-scan.
+// New makes a front end from its grammar and query. It checks that the
+// query splits into its sections; the query itself is compiled on first
+// use (see Compile for doing it up front).
 func New(name string, language *sitter.Language, query []byte, hooks Hooks) (*Lang, error) {
 	base, calls, routes := splitSections(query)
-	var variants [3]*Query
-	for i, src := range [][]byte{base, join(base, calls), join(base, calls, routes)} {
-		q, err := CompileQuery(src, language)
-		if err != nil {
-			for _, v := range variants[:i] {
-				v.Close()
-			}
-			return nil, fmt.Errorf("%s query: %w", name, err)
-		}
-		variants[i] = q
+	if len(bytes.TrimSpace(base)) == 0 {
+		return nil, fmt.Errorf("%s query: empty base section", name)
 	}
-	q := variants[All]
 	if hooks.ArgsField == "" {
 		hooks.ArgsField = "arguments"
 	}
-	l := &Lang{Name: name, language: language, query: q, variants: variants, hooks: hooks}
+	l := &Lang{Name: name, language: language, hooks: hooks,
+		sources: [3][]byte{base, join(base, calls), join(base, calls, routes)}}
 	l.parsers.New = func() any {
 		p := sitter.NewParser()
 		p.SetLanguage(language)
 		return p
 	}
 	return l, nil
+}
+
+// variant returns the compiled query for parts, compiling it once.
+func (l *Lang) variant(parts Parts) (*Query, error) {
+	v := &l.variants[parts]
+	v.once.Do(func() {
+		v.q, v.err = CompileQuery(l.sources[parts], l.language)
+		if v.err != nil {
+			v.err = fmt.Errorf("%s query: %w", l.Name, v.err)
+		}
+	})
+	return v.q, v.err
+}
+
+// Compile compiles every query variant now: tests call it to prove the
+// embedded query is valid, the daemon to warm up in the background.
+func (l *Lang) Compile() error {
+	for p := Base; p <= All; p++ {
+		if _, err := l.variant(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Parts says which sections of a language's query a file needs.
@@ -137,8 +166,8 @@ func join(parts ...[]byte) []byte {
 	return out
 }
 
-// MustNew is New for package-level variables whose queries are covered by
-// the package's compile test.
+// MustNew is New for package-level variables; their queries are compiled
+// by each package's smoke test.
 func MustNew(name string, language *sitter.Language, query []byte, hooks Hooks) *Lang {
 	l, err := New(name, language, query, hooks)
 	if err != nil {
@@ -147,8 +176,14 @@ func MustNew(name string, language *sitter.Language, query []byte, hooks Hooks) 
 	return l
 }
 
-// Query returns the compiled query (for tests).
-func (l *Lang) Query() *sitter.Query { return l.query.q }
+// Query returns the compiled query with every section (for tests).
+func (l *Lang) Query() (*sitter.Query, error) {
+	q, err := l.variant(All)
+	if err != nil {
+		return nil, err
+	}
+	return q.q, nil
+}
 
 // Language returns the grammar.
 func (l *Lang) Language() *sitter.Language { return l.language }
@@ -342,7 +377,10 @@ func (l *Lang) ExtractParts(ctx context.Context, src []byte, parts Parts) (*fact
 	if parts < Base || parts > All {
 		parts = All
 	}
-	q := l.variants[parts]
+	q, err := l.variant(parts)
+	if err != nil {
+		return nil, err
+	}
 	tree, err := l.Parse(ctx, src)
 	if err != nil {
 		return nil, err

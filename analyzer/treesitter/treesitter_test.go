@@ -54,13 +54,24 @@ func TestMatchesAppliesPredicates(t *testing.T) {
 	}
 }
 
-func TestNewReturnsQueryErrors(t *testing.T) {
+// TestInvalidQueryErrors: queries compile on first use; an invalid one is
+// an error from Compile and from every extraction, never a panic.
+func TestInvalidQueryErrors(t *testing.T) {
 	t.Parallel()
-	if _, err := treesitter.New("js", javascript.GetLanguage(), []byte(`(no_such_node) @x`), treesitter.Hooks{}); err == nil {
-		t.Fatal("want an error for an invalid query")
+	for _, src := range []string{`(no_such_node) @x`, `((identifier) @x (#match? @x "("))`} {
+		l, err := treesitter.New("js", javascript.GetLanguage(), []byte(src), treesitter.Hooks{})
+		if err != nil {
+			t.Fatalf("New(%s): %v", src, err)
+		}
+		if err := l.Compile(); err == nil {
+			t.Errorf("Compile(%s): want an error", src)
+		}
+		if _, err := l.Extract(context.Background(), []byte("x")); err == nil {
+			t.Errorf("Extract with %s: want an error", src)
+		}
 	}
-	if _, err := treesitter.New("js", javascript.GetLanguage(), []byte(`((identifier) @x (#match? @x "("))`), treesitter.Hooks{}); err == nil {
-		t.Fatal("want an error for an invalid regular expression")
+	if _, err := treesitter.New("js", javascript.GetLanguage(), []byte("; ---- calls\n(call_expression) @call"), treesitter.Hooks{}); err == nil {
+		t.Error("New with an empty base section: want an error")
 	}
 }
 

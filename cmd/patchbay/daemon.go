@@ -54,6 +54,7 @@ Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
 				return err
 			}
 			an := analyzer.New(analyzer.Options{Logger: log})
+			go an.WarmUp() // queries compile in the background while the daemon starts
 			eng, state, err := daemon.NewEngine(cmd.Context(), home, an, creds.Store(), log)
 			if err != nil {
 				return err

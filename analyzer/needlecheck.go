@@ -1,0 +1,84 @@
+package analyzer
+
+// Context checks for prefilter needles that are common words in library
+// code ("callback", "redirect", "basePath") but can only matter to the
+// JavaScript/TypeScript query in two places: as an object key whose value
+// is a literal (`callbackURL: "/auth/callback"`, `basePath: '/auth'`,
+// `origin: ["https://..."]`), which is what the query's option patterns
+// capture, or inside a quoted URL or path (`"/auth/callback"`), which is
+// what a route path is. A `callback` parameter or `redirect()` call is
+// neither, so a file whose only such word is one of those is not parsed
+// for routes. The checks err on the side of accepting: a comment between a
+// key and its value, a template literal or an unusual spacing all count.
+
+// jsKeyOrPath accepts an occurrence at src[at:] that sits in an object key
+// with a literal value or in a quoted path.
+func jsKeyOrPath(src []byte, at int) bool {
+	return jsKeyWithLiteral(src, at) || inQuotedPath(src, at)
+}
+
+// jsKeyWithLiteral: the identifier (or quoted key) running through src[at]
+// is followed by ':' and then a string, template, array or comment.
+func jsKeyWithLiteral(src []byte, at int) bool {
+	e := at
+	for e < len(src) && isIdentByte(src[e]) {
+		e++
+	}
+	if e < len(src) && (src[e] == '"' || src[e] == '\'') {
+		e++ // "redirect_uri": ...
+	}
+	e = skipSpace(src, e)
+	if e >= len(src) || src[e] != ':' {
+		return false
+	}
+	e = skipSpace(src, e+1)
+	if e >= len(src) {
+		return false
+	}
+	switch src[e] {
+	case '"', '\'', '`', '[', '/':
+		return true
+	}
+	return false
+}
+
+// inQuotedPath: src[at] is inside a quoted run of URL characters that
+// contains a '/' ("/auth/callback", 'https://app.example.com/cb').
+func inQuotedPath(src []byte, at int) bool {
+	slash := false
+	b := at - 1
+	for ; b >= 0 && at-b < 256 && isPathByte(src[b]); b-- {
+		if src[b] == '/' {
+			slash = true
+		}
+	}
+	if b < 0 || (src[b] != '"' && src[b] != '\'' && src[b] != '`') {
+		return false
+	}
+	for e := at; !slash && e < len(src) && e-at < 256 && isPathByte(src[e]); e++ {
+		slash = src[e] == '/'
+	}
+	return slash
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+func isPathByte(c byte) bool {
+	if isIdentByte(c) {
+		return true
+	}
+	switch c {
+	case '/', '-', '.', ':', '{', '}', '*', '~', '%', '@', '+', '=', '?', '&', '#', '[', ']':
+		return true
+	}
+	return false
+}
+
+func skipSpace(src []byte, i int) int {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+		i++
+	}
+	return i
+}
