@@ -44,8 +44,8 @@ func TestJSHookWordsInContext(t *testing.T) {
 		`return res.redirect(url)`:                                      false,
 		`const origin = req.headers.origin`:                             false,
 		`interface Options { callbackURL: string }`:                     false,
-		`"callback"`:                                                    false, // a word, not a path
-		`callback`:                                                      false,
+		`"callback"`: false, // a word, not a path
+		`callback`:   false,
 	} {
 		if got := p.match([]byte(src)); got != want {
 			t.Errorf("match(%q) = %v, want %v", src, got, want)
