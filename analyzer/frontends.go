@@ -26,6 +26,12 @@ type frontEnd struct {
 	ts *treesitter.Lang
 	// envNeedles are substrings that show a file may read env vars.
 	envNeedles [][]byte
+	// envCalls are names of env-reading calls (os.Getenv, getEnv, ...),
+	// which count only where called with a literal first argument: the
+	// front ends report no other reads of them.
+	envCalls [][]byte
+	// envCallCheck tells such a call (see callWithLiteral).
+	envCallCheck func(src []byte, at int) bool
 }
 
 func (fe *frontEnd) extract(ctx context.Context, rel string, src []byte, parts treesitter.Parts) (*facts.File, error) {
@@ -44,11 +50,14 @@ func needles(s ...string) [][]byte {
 }
 
 var (
-	jsEnv  = needles("process.env", "import.meta.env", "Deno.env", "Bun.env", "env(", "Env(", "config.get", "onfigService.get", "config.str")
-	feGo   = &frontEnd{language: "go", ecosystem: providers.Go, envNeedles: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr")}
-	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv}
-	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv}
-	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv}
+	jsEnv      = needles("process.env", "import.meta.env", "Deno.env", "Bun.env")
+	jsEnvCalls = needles("env(", "Env(", "config.get", "onfigService.get", "config.str")
+	jsCallLit  = callWithLiteral("\"'`")
+	feGo       = &frontEnd{language: "go", ecosystem: providers.Go,
+		envCalls: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr"), envCallCheck: callWithLiteral("\"`")}
+	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
+	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
+	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
 	fePy   = &frontEnd{language: "python", ecosystem: providers.PyPI, ts: python.Lang, envNeedles: needles("environ", "getenv", "config(", "env(", "env.")}
 	feRb   = &frontEnd{language: "ruby", ecosystem: providers.RubyGems, ts: ruby.Lang, envNeedles: needles("ENV")}
 	fePHP  = &frontEnd{language: "php", ecosystem: providers.Composer, ts: php.Lang, envNeedles: needles("getenv", "env(", "$_ENV", "$_SERVER")}

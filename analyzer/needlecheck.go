@@ -1,5 +1,7 @@
 package analyzer
 
+import "strings"
+
 // Context checks for prefilter needles that are common words in library
 // code ("callback", "redirect", "basePath") but can only matter to the
 // JavaScript/TypeScript query in two places: as an object key whose value
@@ -59,6 +61,26 @@ func inQuotedPath(src []byte, at int) bool {
 		slash = src[e] == '/'
 	}
 	return slash
+}
+
+// callWithLiteral returns a check that accepts a call whose name runs
+// through src[at] (dots allowed: config.get) and whose first argument
+// starts with one of quotes, or with a comment. Env reads are reported
+// only for literal names, so `os.Getenv(key)` or `isBrowserEnv()` alone
+// is no reason to parse a file.
+func callWithLiteral(quotes string) func(src []byte, at int) bool {
+	return func(src []byte, at int) bool {
+		e := at
+		for e < len(src) && (isIdentByte(src[e]) || src[e] == '.') {
+			e++
+		}
+		e = skipSpace(src, e)
+		if e >= len(src) || src[e] != '(' {
+			return false
+		}
+		e = skipSpace(src, e+1)
+		return e < len(src) && (src[e] == '/' || strings.IndexByte(quotes, src[e]) >= 0)
+	}
 }
 
 func isIdentByte(c byte) bool {

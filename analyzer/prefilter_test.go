@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"context"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -67,5 +69,67 @@ func TestBasePathNeedsLiteral(t *testing.T) {
 		if got := jsKeyWithLiteral([]byte(src), strings.Index(src, "basePath")); got != want {
 			t.Errorf("jsKeyWithLiteral(%q) = %v, want %v", src, got, want)
 		}
+	}
+}
+
+// TestEnvCallsNeedLiteral: env-reading calls make a file worth parsing
+// only when called with a literal name, the only reads the front ends
+// report.
+func TestEnvCallsNeedLiteral(t *testing.T) {
+	t.Parallel()
+	goCall, jsCall := feGo.envCallCheck, feJS.envCallCheck
+	for _, tc := range []struct {
+		check  func([]byte, int) bool
+		src    string
+		needle string
+		want   bool
+	}{
+		{goCall, `key := os.Getenv("STRIPE_KEY")`, "Getenv", true},
+		{goCall, "os.LookupEnv(\n\t`HOME`)", "LookupEnv", true},
+		{goCall, `v := getenvOr("PORT", "8080")`, "getenv", true},
+		{goCall, `os.Getenv(/* name */ "X")`, "Getenv", true},
+		{goCall, `return os.Getenv(key)`, "Getenv", false},
+		{goCall, `f := os.Getenv`, "Getenv", false},
+		{jsCall, `const k = getEnv('STRIPE_KEY')`, "Env(", true},
+		{jsCall, `configService.getOrThrow("AUTH0_DOMAIN")`, "onfigService.get", true},
+		{jsCall, `if (isBrowserEnv()) {}`, "Env(", false},
+		{jsCall, `config.get(key)`, "config.get", false},
+	} {
+		if got := tc.check([]byte(tc.src), strings.Index(tc.src, tc.needle)); got != tc.want {
+			t.Errorf("%q at %q = %v, want %v", tc.src, tc.needle, got, tc.want)
+		}
+	}
+}
+
+// TestNonLiteralEnvReadsAreNotParsed: the mechanism behind the check.
+func TestNonLiteralEnvReadsAreNotParsed(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"go.mod":       "module example.com/x\n\ngo 1.22\n",
+		"lib/dyn.go":   "package lib\n\nimport \"os\"\n\nfunc Get(k string) string { return os.Getenv(k) }\n",
+		"lib/port.go":  "package lib\n\nimport \"os\"\n\nvar Port = os.Getenv(\"PORT\")\n",
+		"web/env.js":   "export const isNode = () => isBrowserEnv() === false;\n",
+		"web/lit.js":   "const k = getEnv('API_KEY');\n",
+		"web/proc.js":  "const m = process.env.NODE_ENV;\n", // the lexical path
+		"package.json": `{"name": "web"}`,
+	})
+	a := New(Options{NoGoPackages: true})
+	res, err := a.Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.parses.Load(); got != 2 {
+		t.Errorf("parsed %d files, want 2 (lib/port.go and web/lit.js)", got)
+	}
+	var names []string
+	for _, f := range res.Findings {
+		if e := f.GetEnvVar(); e != nil {
+			names = append(names, f.GetLocation().GetPath()+":"+e.GetName())
+		}
+	}
+	sort.Strings(names)
+	if want := "lib/port.go:PORT web/lit.js:API_KEY web/proc.js:NODE_ENV"; strings.Join(names, " ") != want {
+		t.Errorf("env findings = %v, want %s", names, want)
 	}
 }

@@ -600,6 +600,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 			}
 			p := newPrefilter().
 				add(classEnv, f.envNeedles).
+				addChecked(classEnv, f.envCalls, f.envCallCheck).
 				add(classImport, a.ix.needles[f.ecosystem]).
 				add(classMount, mountNeedles[f.language]).
 				add(classMount, corsNeedles[f.language]).
