@@ -8,12 +8,15 @@ import (
 
 // jsEnvLex is the cheap path for JavaScript and TypeScript files whose only
 // prefilter hit is `process.env` (library code reading NODE_ENV and the
-// like): a lexical scan that finds the `process.env.NAME` reads without
-// building a syntax tree. It yields exactly the env facts the tree-sitter
-// query would (name, span, HasDefault), or ok=false whenever the file holds
-// anything it cannot decide lexically (JSX, regex/division ambiguity, other
-// env forms, TypeScript non-null or `as` around a read, unbalanced
-// brackets, unterminated strings); the caller then parses the file.
+// like): a lexical scan that finds the `process.env.NAME`,
+// `process.env?.NAME` and `process.env["NAME"]` reads without building a
+// syntax tree (computed indexes, spreads and arguments read no name). It
+// yields exactly the env facts the tree-sitter query would (name, span,
+// HasDefault), or ok=false whenever the file holds anything it cannot
+// decide lexically (JSX, regex/division ambiguity, other env forms,
+// `= process.env` destructuring, TypeScript non-null or `as` around a read,
+// unbalanced brackets, unterminated strings); the caller then parses the
+// file.
 // jsenvlex_test.go compares both paths on the fixtures and on fuzzed input.
 //
 // Facts the Base query also returns and this path does not: imports. In a
@@ -435,32 +438,105 @@ func (lx *jsLexer) ident() bool {
 			lx.i = save
 			break
 		}
-		if len(rest) < 6 || rest[4] != '.' || !isIdentStart(rest[5]) {
-			return false // process.env[...], process.env?.X, = process.env
+		var name string
+		switch {
+		case len(rest) > 5 && rest[4] == '.' && isIdentStart(rest[5]): // process.env.NAME
+			lx.i += 5
+			name = lx.scanIdent()
+		case len(rest) > 6 && rest[4] == '?' && rest[5] == '.' && isIdentStart(rest[6]): // process.env?.NAME
+			lx.i += 6
+			name = lx.scanIdent()
+		case len(rest) > 4 && rest[4] == '[': // process.env["NAME"], process.env[key]
+			n, end, lit, ok := envIndex(src, lx.i+5)
+			if !ok {
+				return false
+			}
+			if !lit {
+				lx.i += 4 // a computed index reads no name we can report
+				lx.push(jsTok{kind: tokIdent, text: "env"})
+				return true
+			}
+			return lx.read(start, end, n, jsTok{kind: tokPunct, text: "]"})
+		case len(rest) == 4 || !isIdentPart(rest[4]) && rest[4] < 0x80 && rest[4] != '\\':
+			// process.env alone: spread, argument, `in` operand. After "="
+			// it may be a destructuring declaration the query reads.
+			if lx.prev.kind == tokPunct && lx.prev.text == "=" {
+				return false
+			}
+			lx.i += 4
+			if lx.nextIs(".") || lx.nextIs("?") || lx.nextIs("[") {
+				return false // spaced member access or a ternary: the parser decides
+			}
+			lx.push(jsTok{kind: tokIdent, text: "env"})
+			return true
+		default:
+			return false
 		}
-		lx.i += 5
-		name := lx.scanIdent()
 		if lx.i < len(src) && (src[lx.i] >= 0x80 || src[lx.i] == '\\') {
 			return false
 		}
-		end := lx.i
-		lowest, ok := lowestBefore(lx.prev)
-		if !ok || lx.ts && lx.prev.kind == tokIdent && lx.prev.text == "typeof" {
-			return false
-		}
-		def, ok := lx.followedByDefault()
-		if !ok {
-			return false
-		}
-		if validName(name) {
-			lx.env = append(lx.env, facts.Env{Name: name, HasDefault: lowest && def, Span: lx.span(start, end)})
-		}
-		lx.i = end
-		lx.push(jsTok{kind: tokIdent, text: name})
-		return true
+		return lx.read(start, lx.i, name, jsTok{kind: tokIdent, text: name})
 	}
 	lx.push(jsTok{kind: tokIdent, text: word})
 	return true
+}
+
+// read records the env read src[start:end] of name (when valid) and
+// continues after it with tok as the previous token.
+func (lx *jsLexer) read(start, end int, name string, tok jsTok) bool {
+	lx.i = end
+	lowest, ok := lowestBefore(lx.prev)
+	if !ok || lx.ts && lx.prev.kind == tokIdent && lx.prev.text == "typeof" {
+		return false
+	}
+	def, ok := lx.followedByDefault()
+	if !ok {
+		return false
+	}
+	if validName(name) {
+		lx.env = append(lx.env, facts.Env{Name: name, HasDefault: lowest && def, Span: lx.span(start, end)})
+	}
+	lx.i = end
+	lx.push(tok)
+	return true
+}
+
+// envIndex reads the index of process.env[ starting at src[i]: a string
+// literal alone on one line gives lit=true, its text and the offset after
+// "]"; anything else gives lit=false (no name to report). ok=false when
+// only a parser can tell (escapes, line breaks, comments).
+func envIndex(src []byte, i int) (name string, end int, lit, ok bool) {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i >= len(src) || src[i] != '"' && src[i] != '\'' {
+		if i < len(src) && (src[i] == '\n' || src[i] == '\r' || src[i] == '/') {
+			return "", 0, false, false
+		}
+		return "", 0, false, true
+	}
+	q := src[i]
+	j := i + 1
+	for j < len(src) && src[j] != q {
+		if src[j] == '\\' || src[j] == '\n' || src[j] == '\r' {
+			return "", 0, false, false
+		}
+		j++
+	}
+	if j >= len(src) {
+		return "", 0, false, false
+	}
+	k := j + 1
+	for k < len(src) && (src[k] == ' ' || src[k] == '\t') {
+		k++
+	}
+	if k >= len(src) || src[k] != ']' {
+		if k < len(src) && (src[k] == '\n' || src[k] == '\r' || src[k] == '/') {
+			return "", 0, false, false
+		}
+		return "", 0, false, true // "A" + b: not a literal index
+	}
+	return string(src[i+1 : j]), k + 1, true, true
 }
 
 // nextIs: after whitespace and comments, src continues with tok. Unterminated

@@ -56,7 +56,16 @@ func TestJSEnvLex(t *testing.T) {
 		{name: "second line", src: "\n  process.env.A\n", ok: true,
 			want: []facts.Env{{Name: "A", Span: facts.Span{StartLine: 2, StartCol: 3, EndLine: 2, EndCol: 16}}}},
 		{name: "destructuring", src: "const { A } = process.env;"},
-		{name: "subscript", src: "process.env['A']"},
+		{name: "subscript", src: "x = process.env['A'] ?? 1", ok: true,
+			want: []facts.Env{{Name: "A", HasDefault: true, Span: facts.Span{StartLine: 1, StartCol: 5, EndLine: 1, EndCol: 21}}}},
+		{name: "computed subscript", src: "x = process.env[key] || process.env[`T`] || process.env['a-b']", ok: true},
+		{name: "optional chain", src: "x = process.env?.A", ok: true,
+			want: []facts.Env{{Name: "A", Span: facts.Span{StartLine: 1, StartCol: 5, EndLine: 1, EndCol: 19}}}},
+		{name: "spread and argument", src: "f({ ...process.env }, process.env)", ok: true},
+		{name: "assigned whole", src: "const { A }: Env = process.env;", ts: true},
+		{name: "subscript on two lines", src: "process.env\n['A']"},
+		{name: "escaped subscript", src: "process.env['\\x41']"},
+		{name: "spaced subscript", src: "process.env ['A']"},
 		{name: "jsx", src: "const e = <p>{process.env.A}</p>;"},
 		{name: "division after paren", src: "const h = (a + b) / process.env.A;", ok: true,
 			want: []facts.Env{{Name: "A", Span: facts.Span{StartLine: 1, StartCol: 21, EndLine: 1, EndCol: 34}}}},
@@ -176,6 +185,8 @@ func FuzzJSEnvLex(f *testing.F) {
 		"if (x) { y = process.env.B } else process.env.C || d",
 		"f(process.env.A) || g",
 		"return process.env.A.trim() || 'x'",
+		"x = process.env['A'] ?? process.env[k] ?? process.env?.B",
+		"f({ ...process.env, A: process.env[ \"B\" ] || 1 }, process.env)",
 	} {
 		f.Add(s, false)
 		f.Add(s, true)
