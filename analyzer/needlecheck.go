@@ -45,22 +45,40 @@ func jsKeyWithLiteral(src []byte, at int) bool {
 }
 
 // inQuotedPath: src[at] is inside a quoted run of URL characters that
-// contains a '/' ("/auth/callback", 'https://app.example.com/cb').
+// starts with '/' ("/auth/callback", '/api/oauth/github'). An absolute
+// URL outside an option ("https://oauth2.example.com/token") is a provider
+// endpoint, not a route of the app.
 func inQuotedPath(src []byte, at int) bool {
-	slash := false
 	b := at - 1
 	for ; b >= 0 && at-b < 256 && isPathByte(src[b]); b-- {
-		if src[b] == '/' {
-			slash = true
-		}
 	}
-	if b < 0 || (src[b] != '"' && src[b] != '\'' && src[b] != '`') {
+	return b >= 0 && (src[b] == '"' || src[b] == '\'' || src[b] == '`') && b+1 < at && src[b+1] == '/'
+}
+
+// jsKeyWithPath: like jsKeyWithLiteral, for options whose value matters
+// only as a path (basePath: "/auth", prefix: '/api').
+func jsKeyWithPath(src []byte, at int) bool {
+	e := at
+	for e < len(src) && isIdentByte(src[e]) {
+		e++
+	}
+	if e < len(src) && (src[e] == '"' || src[e] == '\'') {
+		e++
+	}
+	e = skipSpace(src, e)
+	if e >= len(src) || src[e] != ':' {
 		return false
 	}
-	for e := at; !slash && e < len(src) && e-at < 256 && isPathByte(src[e]); e++ {
-		slash = src[e] == '/'
+	e = skipSpace(src, e+1)
+	switch {
+	case e >= len(src):
+		return false
+	case src[e] == '`' || src[e] == '/':
+		return true // a template or a comment: the parser decides
+	case src[e] == '"' || src[e] == '\'':
+		return e+1 < len(src) && src[e+1] == '/'
 	}
-	return slash
+	return false
 }
 
 // callWithLiteral returns a check that accepts a call whose name runs

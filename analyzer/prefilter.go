@@ -3,18 +3,26 @@ package analyzer
 import "bytes"
 
 // prefilter answers "which classes of needles does src contain?" in one
-// pass over src: needles are bucketed by their first two bytes, so each
-// position costs one bit test and only plausible positions compare a
-// needle. It replaces dozens of bytes.Contains passes per file.
+// pass over src. Every needle of three or more bytes is bucketed under two
+// adjacent bigrams (its rarest such pair), so the scan looks at every
+// other position of src, one bit test each: an occurrence always puts one
+// of its two bigrams at an even position. Only positions whose bigram is a
+// bucket key compare needles. It replaces dozens of bytes.Contains passes
+// per file.
 type prefilter struct {
-	buckets map[uint16][]needle
-	has     [1 << 16 / 64]uint64 // bit set of bucket keys
-	all     uint8                // union of every needle's class
+	// index[k] is 1 + the position in lists of bigram k's needles, 0 for
+	// none; has is the same as a bit set, small enough to stay in cache.
+	index [1 << 16]uint16
+	lists [][]needle
+	has   [1 << 16 / 64]uint64
+	all   uint8 // union of every needle's class
+	// step is 2, or 1 once a two-byte needle is added.
+	step int
 }
 
 type needle struct {
 	text  []byte
-	off   int // position of the bigram the needle is bucketed under
+	off   int // position in text of the bigram the needle is bucketed under
 	class uint8
 	// check, when set, looks at an occurrence's surroundings (src and the
 	// needle's start) and counts it only if it can matter.
@@ -53,7 +61,7 @@ const (
 )
 
 func newPrefilter() *prefilter {
-	return &prefilter{buckets: map[uint16][]needle{}}
+	return &prefilter{step: 2}
 }
 
 // add registers needles of one class. Needles shorter than two bytes are
@@ -66,33 +74,49 @@ func (p *prefilter) add(class uint8, ns [][]byte) *prefilter {
 // accepts them.
 func (p *prefilter) addChecked(class uint8, ns [][]byte, check func(src []byte, at int) bool) *prefilter {
 	for _, n := range ns {
-		if len(n) < 2 {
+		switch {
+		case len(n) < 2:
 			continue
-		}
-		off := 0
-		for j := 1; j+1 < len(n); j++ {
-			if commonness(n[j])+commonness(n[j+1]) < commonness(n[off])+commonness(n[off+1]) {
-				off = j
+		case len(n) == 2:
+			p.step = 1
+			p.bucket(n, 0, class, check)
+		default:
+			// The adjacent pair of bigrams (off, off+1) with the rarest bytes.
+			off, best := 0, 1<<30
+			for j := 0; j+2 < len(n); j++ {
+				if c := commonness(n[j]) + commonness(n[j+1]) + commonness(n[j+2]); c < best {
+					off, best = j, c
+				}
 			}
+			p.bucket(n, off, class, check)
+			p.bucket(n, off+1, class, check)
 		}
-		k := uint16(n[off])<<8 | uint16(n[off+1])
-		p.buckets[k] = append(p.buckets[k], needle{n, off, class, check})
-		p.has[k/64] |= 1 << (k % 64)
 		p.all |= class
 	}
 	return p
+}
+
+func (p *prefilter) bucket(n []byte, off int, class uint8, check func([]byte, int) bool) {
+	k := uint16(n[off])<<8 | uint16(n[off+1])
+	if p.index[k] == 0 {
+		p.lists = append(p.lists, nil)
+		p.index[k] = uint16(len(p.lists))
+	}
+	i := p.index[k] - 1
+	p.lists[i] = append(p.lists[i], needle{n, off, class, check})
+	p.has[k/64] |= 1 << (k % 64)
 }
 
 // scan returns the classes of the needles found in src. It stops early once
 // every class has been seen.
 func (p *prefilter) scan(src []byte) uint8 {
 	var found uint8
-	for i := 0; i+1 < len(src); i++ {
+	for i := 0; i+1 < len(src); i += p.step {
 		k := uint16(src[i])<<8 | uint16(src[i+1])
 		if p.has[k>>6]&(1<<(k&63)) == 0 {
 			continue
 		}
-		for _, n := range p.buckets[k] {
+		for _, n := range p.lists[p.index[k]-1] {
 			if found&n.class == 0 && i >= n.off && bytes.HasPrefix(src[i-n.off:], n.text) && (n.check == nil || n.check(src, i-n.off)) {
 				found |= n.class
 				if found == p.all {

@@ -39,7 +39,8 @@ func TestJSHookWordsInContext(t *testing.T) {
 		`cors({ origin: ['https://app.example.com'] })`:                 true,
 		`router.get('/sign-out', logout)`:                               true,
 		`res.oidc.logout({ returnTo: 'https://app.example.com/bye' })`:  true,
-		`fetch("https://example.com/oauth/token")`:                      true,
+		`fetch("https://example.com/oauth/token")`:                      false, // a provider endpoint
+		`app.get("/oauth/github", start)`:                               true,
 		`{ callbackURL: /* set below */ "" }`:                           true,
 		`stripe.webhooks.constructEvent(body, sig, secret)`:             true, // webhook words count anywhere
 		`function done(err, callback) { callback(err) }`:                false,
@@ -55,19 +56,27 @@ func TestJSHookWordsInContext(t *testing.T) {
 	}
 }
 
-// TestBasePathNeedsLiteral: Next.js's and NextAuth's basePath matters only
-// as an option with a string value.
-func TestBasePathNeedsLiteral(t *testing.T) {
+// TestPathOptions: Next.js's and NextAuth's basePath and Koa's and
+// Fastify's prefix matter only as options whose value is a path.
+func TestPathOptions(t *testing.T) {
 	t.Parallel()
 	for src, want := range map[string]bool{
-		`module.exports = { basePath: '/docs' }`: true,
-		`NextAuth({ "basePath": "/auth" })`:      true,
-		`const { basePath } = config`:            false,
-		`url = basePath + "/x"`:                  false,
-		`{ basePath: config.basePath }`:          false,
+		`module.exports = { basePath: '/docs' }`:         true,
+		`NextAuth({ "basePath": "/auth" })`:              true,
+		`new Router({ prefix: "/api" })`:                 true,
+		"fastify.register(routes, { prefix: `/v${n}` })": true,
+		`const { basePath } = config`:                    false,
+		`url = basePath + "/x"`:                          false,
+		`{ basePath: config.basePath }`:                  false,
+		`{ basePath: '' }`:                               false,
+		`s3.list({ prefix: 'uploads-' })`:                false,
 	} {
-		if got := jsKeyWithLiteral([]byte(src), strings.Index(src, "basePath")); got != want {
-			t.Errorf("jsKeyWithLiteral(%q) = %v, want %v", src, got, want)
+		at := strings.Index(src, "basePath")
+		if at < 0 {
+			at = strings.Index(src, "prefix")
+		}
+		if got := jsKeyWithPath([]byte(src), at); got != want {
+			t.Errorf("jsKeyWithPath(%q) = %v, want %v", src, got, want)
 		}
 	}
 }
@@ -132,4 +141,32 @@ func TestNonLiteralEnvReadsAreNotParsed(t *testing.T) {
 	if want := "lib/port.go:PORT web/lit.js:API_KEY web/proc.js:NODE_ENV"; strings.Join(names, " ") != want {
 		t.Errorf("env findings = %v, want %s", names, want)
 	}
+}
+
+// FuzzPrefilter: the one-pass scan finds exactly the classes a
+// bytes.Contains per needle finds, for needles of every length and any
+// text.
+func FuzzPrefilter(f *testing.F) {
+	f.Add("const a = process.env.A; import s from \"stripe\"", "process.env", "\"stripe", "ab")
+	f.Add("xxabcxx", "abc", "bc", "zz")
+	f.Add("ab", "ab", "abc", "b")
+	f.Fuzz(func(t *testing.T, src, n1, n2, n3 string) {
+		for _, step2 := range []bool{true, false} {
+			p := newPrefilter()
+			want := uint8(0)
+			for i, n := range []string{n1, n2, n3} {
+				if !step2 && i == 2 && len(n) != 2 {
+					n = "ab" // force the one-step scan
+				}
+				class := uint8(1) << i
+				p.add(class, needles(n))
+				if len(n) >= 2 && strings.Contains(src, n) {
+					want |= class
+				}
+			}
+			if got := p.scan([]byte(src)); got != want {
+				t.Fatalf("scan(%q) with needles %q %q %q = %b, want %b", src, n1, n2, n3, got, want)
+			}
+		}
+	})
 }

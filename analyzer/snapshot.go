@@ -607,7 +607,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 				add(classRoute, routeNeedles[f.language])
 			h := newPrefilter().add(classHook, webhookNeedles)
 			if f.ecosystem == providers.NPM {
-				p.addChecked(classMount, needles("basePath"), jsKeyWithLiteral)
+				p.addChecked(classMount, needles("basePath", "prefix"), jsKeyWithPath)
 				h.addChecked(classHook, jsOAuthNeedles, jsKeyOrPath)
 			} else {
 				h.add(classHook, oauthNeedles)
@@ -658,11 +658,11 @@ var corsNeedles = map[string][][]byte{
 	"go":     needles("AllowedOrigins", "AllowOrigins"),
 }
 
-// jsMountNeedles: Express/Koa use("/x"), NestJS controllers, Koa new
-// Router({prefix}) and router.routes(), Fastify register(plugin,
-// {prefix}). Next.js's and NextAuth's basePath is added with a context
-// check (see needlecheck.go).
-var jsMountNeedles = needles(".use(\"/", ".use('/", "@Controller(", "prefix: '", "prefix: \"", ".routes())")
+// jsMountNeedles: Express/Koa use("/x"), NestJS controllers, Koa
+// router.routes(). Koa's new Router({prefix}), Fastify's register(plugin,
+// {prefix}) and Next.js's and NextAuth's basePath are added with a context
+// check: an option whose value is a path (see needlecheck.go).
+var jsMountNeedles = needles(".use(\"/", ".use('/", "@Controller(", ".routes())")
 
 // Hook needles make a file that imports a provider or defines routes worth
 // parsing for routes, handler functions and options. Webhook words count
