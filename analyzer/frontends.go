@@ -31,7 +31,7 @@ type frontEnd struct {
 	// front ends report no other reads of them.
 	envCalls [][]byte
 	// envCallCheck tells such a call (see callWithLiteral).
-	envCallCheck func(src []byte, at int) bool
+	envCallCheck func(src []byte, at, end int) bool
 }
 
 func (fe *frontEnd) extract(ctx context.Context, rel string, src []byte, parts treesitter.Parts) (*facts.File, error) {

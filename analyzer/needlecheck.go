@@ -15,13 +15,13 @@ import "strings"
 
 // jsKeyOrPath accepts an occurrence at src[at:] that sits in an object key
 // with a literal value or in a quoted path.
-func jsKeyOrPath(src []byte, at int) bool {
-	return jsKeyWithLiteral(src, at) || inQuotedPath(src, at)
+func jsKeyOrPath(src []byte, at, end int) bool {
+	return jsKeyWithLiteral(src, at, end) || inQuotedPath(src, at, end)
 }
 
 // jsKeyWithLiteral: the identifier (or quoted key) running through src[at]
 // is followed by ':' and then a string, template, array or comment.
-func jsKeyWithLiteral(src []byte, at int) bool {
+func jsKeyWithLiteral(src []byte, at, end int) bool {
 	e := at
 	for e < len(src) && isIdentByte(src[e]) {
 		e++
@@ -48,7 +48,7 @@ func jsKeyWithLiteral(src []byte, at int) bool {
 // starts with '/' ("/auth/callback", '/api/oauth/github'). An absolute
 // URL outside an option ("https://oauth2.example.com/token") is a provider
 // endpoint, not a route of the app.
-func inQuotedPath(src []byte, at int) bool {
+func inQuotedPath(src []byte, at, end int) bool {
 	b := at - 1
 	for ; b >= 0 && at-b < 256 && isPathByte(src[b]); b-- {
 	}
@@ -57,7 +57,7 @@ func inQuotedPath(src []byte, at int) bool {
 
 // jsKeyWithPath: like jsKeyWithLiteral, for options whose value matters
 // only as a path (basePath: "/auth", prefix: '/api').
-func jsKeyWithPath(src []byte, at int) bool {
+func jsKeyWithPath(src []byte, at, end int) bool {
 	e := at
 	for e < len(src) && isIdentByte(src[e]) {
 		e++
@@ -86,8 +86,8 @@ func jsKeyWithPath(src []byte, at int) bool {
 // starts with one of quotes, or with a comment. Env reads are reported
 // only for literal names, so `os.Getenv(key)` or `isBrowserEnv()` alone
 // is no reason to parse a file.
-func callWithLiteral(quotes string) func(src []byte, at int) bool {
-	return func(src []byte, at int) bool {
+func callWithLiteral(quotes string) func(src []byte, at, end int) bool {
+	return func(src []byte, at, end int) bool {
 		e := at
 		for e < len(src) && (isIdentByte(src[e]) || src[e] == '.') {
 			e++
@@ -99,6 +99,20 @@ func callWithLiteral(quotes string) func(src []byte, at int) bool {
 		e = skipSpace(src, e+1)
 		return e < len(src) && (src[e] == '/' || strings.IndexByte(quotes, src[e]) >= 0)
 	}
+}
+
+// moduleEnd accepts a quoted module name (the needle, src[at:end]) that
+// ends there: a closing quote or a sub-path follows. Import patterns
+// without a wildcard match the module itself or its sub-paths only.
+func moduleEnd(src []byte, at, end int) bool {
+	if end >= len(src) {
+		return false
+	}
+	switch src[end] {
+	case '"', '\'', '`', '/':
+		return true
+	}
+	return false
 }
 
 func isIdentByte(c byte) bool {

@@ -26,7 +26,7 @@ type needle struct {
 	class uint8
 	// check, when set, looks at an occurrence's surroundings (src and the
 	// needle's start) and counts it only if it can matter.
-	check func(src []byte, at int) bool
+	check func(src []byte, at, end int) bool
 }
 
 // commonness scores how often a byte starts or ends a bigram in source
@@ -72,7 +72,7 @@ func (p *prefilter) add(class uint8, ns [][]byte) *prefilter {
 
 // addChecked registers needles whose occurrences count only where check
 // accepts them.
-func (p *prefilter) addChecked(class uint8, ns [][]byte, check func(src []byte, at int) bool) *prefilter {
+func (p *prefilter) addChecked(class uint8, ns [][]byte, check func(src []byte, at, end int) bool) *prefilter {
 	for _, n := range ns {
 		switch {
 		case len(n) < 2:
@@ -96,7 +96,7 @@ func (p *prefilter) addChecked(class uint8, ns [][]byte, check func(src []byte, 
 	return p
 }
 
-func (p *prefilter) bucket(n []byte, off int, class uint8, check func([]byte, int) bool) {
+func (p *prefilter) bucket(n []byte, off int, class uint8, check func([]byte, int, int) bool) {
 	k := uint16(n[off])<<8 | uint16(n[off+1])
 	if p.index[k] == 0 {
 		p.lists = append(p.lists, nil)
@@ -117,7 +117,7 @@ func (p *prefilter) scan(src []byte) uint8 {
 			continue
 		}
 		for _, n := range p.lists[p.index[k]-1] {
-			if found&n.class == 0 && i >= n.off && bytes.HasPrefix(src[i-n.off:], n.text) && (n.check == nil || n.check(src, i-n.off)) {
+			if found&n.class == 0 && i >= n.off && bytes.HasPrefix(src[i-n.off:], n.text) && (n.check == nil || n.check(src, i-n.off, i-n.off+len(n.text))) {
 				found |= n.class
 				if found == p.all {
 					return found

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/patchbay-dev/patchbay/analyzer/treesitter"
 )
 
 func TestPrefilter(t *testing.T) {
@@ -75,7 +77,7 @@ func TestPathOptions(t *testing.T) {
 		if at < 0 {
 			at = strings.Index(src, "prefix")
 		}
-		if got := jsKeyWithPath([]byte(src), at); got != want {
+		if got := jsKeyWithPath([]byte(src), at, -1); got != want {
 			t.Errorf("jsKeyWithPath(%q) = %v, want %v", src, got, want)
 		}
 	}
@@ -88,7 +90,7 @@ func TestEnvCallsNeedLiteral(t *testing.T) {
 	t.Parallel()
 	goCall, jsCall := feGo.envCallCheck, feJS.envCallCheck
 	for _, tc := range []struct {
-		check  func([]byte, int) bool
+		check  func([]byte, int, int) bool
 		src    string
 		needle string
 		want   bool
@@ -104,7 +106,7 @@ func TestEnvCallsNeedLiteral(t *testing.T) {
 		{jsCall, `if (isBrowserEnv()) {}`, "Env(", false},
 		{jsCall, `config.get(key)`, "config.get", false},
 	} {
-		if got := tc.check([]byte(tc.src), strings.Index(tc.src, tc.needle)); got != tc.want {
+		if got := tc.check([]byte(tc.src), strings.Index(tc.src, tc.needle), strings.Index(tc.src, tc.needle)+len(tc.needle)); got != tc.want {
 			t.Errorf("%q at %q = %v, want %v", tc.src, tc.needle, got, tc.want)
 		}
 	}
@@ -169,4 +171,27 @@ func FuzzPrefilter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestModuleNeedles: a quoted module name counts only where it ends, as
+// import patterns without a wildcard match (the module or its sub-paths).
+func TestModuleNeedles(t *testing.T) {
+	t.Parallel()
+	a := New(Options{})
+	for src, want := range map[string]treesitter.Parts{
+		`import Stripe from "stripe";`:                 treesitter.Calls,
+		`const s = require('stripe/lib/stripe.js');`:   treesitter.Calls,
+		"const r = await import(`redis`);":             treesitter.Calls,
+		`const e = require("redis-errors");`:           treesitter.Base,
+		`const u = 'mongodb+srv://' + host;`:           treesitter.Base,
+		`fetch('googleapis.com/oauth2'); x.stripe = 1`: treesitter.Base,
+		`import { S3 } from "@aws-sdk/client-s3";`:     treesitter.Calls, // a prefix pattern
+	} {
+		if got, _ := a.parts(feJS, []byte(src)); got != want {
+			t.Errorf("parts(%q) = %v, want %v", src, got, want)
+		}
+	}
+	if got, _ := a.parts(feGo, []byte("import \"github.com/stripe/stripe-go/v82\"\n")); got != treesitter.Calls {
+		t.Errorf("Go module with a version suffix: parts = %v, want Calls", got)
+	}
 }

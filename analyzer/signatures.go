@@ -23,7 +23,9 @@ type index struct {
 	callTails, webhookTails map[string]bool
 	// needles per ecosystem: cheap substrings a file must contain to be
 	// worth parsing (import names); env tokens are added per language.
-	needles map[providers.Ecosystem][][]byte
+	// moduleNeedles are quoted whole module names: they count only where
+	// the name ends (a quote or "/" follows, see moduleEnd).
+	needles, moduleNeedles map[providers.Ecosystem][][]byte
 }
 
 type pkgEntry struct {
@@ -43,15 +45,18 @@ type prefixEntry struct {
 
 func newIndex(all []providers.Provider) *index {
 	ix := &index{
-		byEco:        map[providers.Ecosystem][]pkgEntry{},
-		constructors: map[providers.Ecosystem][]symEntry{},
-		webhooks:     map[providers.Ecosystem][]symEntry{},
-		envExact:     map[string]string{},
-		needles:      map[providers.Ecosystem][][]byte{},
-		callTails:    map[string]bool{},
-		webhookTails: map[string]bool{},
+		byEco:         map[providers.Ecosystem][]pkgEntry{},
+		constructors:  map[providers.Ecosystem][]symEntry{},
+		webhooks:      map[providers.Ecosystem][]symEntry{},
+		envExact:      map[string]string{},
+		needles:       map[providers.Ecosystem][][]byte{},
+		moduleNeedles: map[providers.Ecosystem][][]byte{},
+		callTails:     map[string]bool{},
+		webhookTails:  map[string]bool{},
 	}
-	seenNeedle := map[string]bool{}
+	// needle text -> whether it names a whole module (see needles below).
+	exact := map[string]bool{}
+	var order []string
 	for _, p := range all {
 		s := p.Signatures
 		for _, pkg := range s.Packages {
@@ -62,20 +67,29 @@ func newIndex(all []providers.Provider) *index {
 					// PHP namespaces appear with either separator in use statements.
 					n = strings.SplitN(n, `\`, 2)[0]
 				}
+				if n == "" {
+					continue
+				}
 				// Where imports quote the module, so does the needle: a
 				// file of the Stripe SDK itself says "stripe" everywhere,
-				// but imports it nowhere.
+				// but imports it nowhere. A quoted name that is not a
+				// prefix pattern must also end where the module name
+				// does ("redis" or "redis/x", not "redis-errors").
 				variants := []string{n}
+				whole := false
 				switch pkg.Ecosystem {
 				case providers.NPM, providers.Go, providers.RubyGems:
 					variants = []string{`"` + n, `'` + n, "`" + n}
+					whole = !strings.HasSuffix(imp, "*")
 				}
 				for _, v := range variants {
 					k := string(pkg.Ecosystem) + "\x00" + v
-					if n != "" && !seenNeedle[k] {
-						seenNeedle[k] = true
-						ix.needles[pkg.Ecosystem] = append(ix.needles[pkg.Ecosystem], []byte(v))
+					if w, seen := exact[k]; seen {
+						exact[k] = w && whole
+						continue
 					}
+					exact[k] = whole
+					order = append(order, k)
 				}
 			}
 		}
@@ -95,6 +109,14 @@ func newIndex(all []providers.Provider) *index {
 		}
 		for _, pre := range s.EnvPrefixes {
 			ix.envPrefixes = append(ix.envPrefixes, prefixEntry{p.ID, pre})
+		}
+	}
+	for _, k := range order {
+		eco, v, _ := strings.Cut(k, "\x00")
+		if exact[k] {
+			ix.moduleNeedles[providers.Ecosystem(eco)] = append(ix.moduleNeedles[providers.Ecosystem(eco)], []byte(v))
+		} else {
+			ix.needles[providers.Ecosystem(eco)] = append(ix.needles[providers.Ecosystem(eco)], []byte(v))
 		}
 	}
 	sort.SliceStable(ix.envPrefixes, func(i, j int) bool { return len(ix.envPrefixes[i].prefix) > len(ix.envPrefixes[j].prefix) })

@@ -602,6 +602,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 				add(classEnv, f.envNeedles).
 				addChecked(classEnv, f.envCalls, f.envCallCheck).
 				add(classImport, a.ix.needles[f.ecosystem]).
+				addChecked(classImport, a.ix.moduleNeedles[f.ecosystem], moduleEnd).
 				add(classMount, mountNeedles[f.language]).
 				add(classMount, corsNeedles[f.language]).
 				add(classRoute, routeNeedles[f.language])
