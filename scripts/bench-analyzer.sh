@@ -9,7 +9,8 @@
 # this machine already has: the Go module cache (Go, plus the JS/Python/...
 # files some modules ship) and the npm packages in $NPM_CORPUS_PACKAGES
 # installed into a scratch directory. COPIES (default 1) repeats it to make
-# a larger tree (COPIES=6 gives ~300,000 files). Directory names the analyzer
+# a larger tree (COPIES=4 gives ~300,000 files). REPEAT (default 3) is how
+# many times patchbay and rg run, interleaved; medians are compared. Directory names the analyzer
 # skips by design (node_modules, vendor, dist, build, ...) and .gitignore
 # files are renamed in the corpus so all three tools read the same files.
 #
@@ -72,10 +73,23 @@ measure() { # name cmd...
   /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" > "$work/$name.out" 2> "$work/$name.err" || true
   read -r secs rss user sys < "$out" || true
   printf '%-10s %8.2f s wall  %8.2f s CPU  %7d MB peak RSS  %s\n' "$name" "$secs" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(wc -c < "$work/$name.out") bytes of output"
+  echo "$secs $(echo "$user + $sys" | bc)" >> "$work/$name.runs"
 }
 
-measure patchbay "$work/patchbay" scan --json --no-go-packages "$corpus"
-measure rg rg --no-ignore --hidden -n -f "$here/bench/rg-patterns.txt" -g "*.{$exts}" -g 'package.json' -g 'go.mod' -g '.env*' -g 'Dockerfile' -g '*compose*.y*ml' "$corpus"
+# patchbay and rg take seconds, so they run $REPEAT times, interleaved, and
+# the medians are compared: on a shared machine single runs move by up to
+# 2x. ast-grep takes a minute and runs once.
+repeat=${REPEAT:-3}
+rm -f "$work"/*.runs
+for _ in $(seq "$repeat"); do
+  measure patchbay "$work/patchbay" scan --json --no-go-packages "$corpus"
+  measure rg rg --no-ignore --hidden -n -f "$here/bench/rg-patterns.txt" -g "*.{$exts}" -g 'package.json' -g 'go.mod' -g '.env*' -g 'Dockerfile' -g '*compose*.y*ml' "$corpus"
+done
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+pw=$(cut -d' ' -f1 "$work/patchbay.runs" | median); pc=$(cut -d' ' -f2 "$work/patchbay.runs" | median)
+rw=$(cut -d' ' -f1 "$work/rg.runs" | median); rc=$(cut -d' ' -f2 "$work/rg.runs" | median)
+printf 'median of %d: patchbay %.2f s wall, %.2f s CPU; rg %.2f s wall, %.2f s CPU; patchbay/rg %.2fx wall, %.2fx CPU\n' \
+  "$repeat" "$pw" "$pc" "$rw" "$rc" "$(echo "$pw / $rw" | bc -l)" "$(echo "$pc / $rc" | bc -l)"
 if [[ -n "$sg" ]]; then
   measure ast-grep "$sg" scan --no-ignore hidden --no-ignore dot --no-ignore vcs -c "$here/bench/sgconfig.yml" --json=stream --threads 2 "$corpus"
 else
