@@ -50,10 +50,17 @@ func needles(s ...string) [][]byte {
 }
 
 var (
-	jsEnv      = needles("process.env", "import.meta.env", "Deno.env", "Bun.env")
-	jsEnvCalls = needles("env(", "Env(", "config.get", "onfigService.get", "config.str")
-	jsCallLit  = callWithLiteral("\"'`")
-	feGo       = &frontEnd{language: "go", ecosystem: providers.Go,
+	jsEnv = needles("process.env", "import.meta.env", "Deno.env", "Bun.env")
+	// jsEnvCalls: env("X"), getEnv("X"), ..., and config.get("X") with the
+	// receivers and methods the query knows (config, configService, env,
+	// ENV; get, getOrThrow, require, str, string, url).
+	jsEnvCalls = needles("env(", "Env(",
+		"config.get", "config.require", "config.str", "config.url",
+		"onfigService.get", "onfigService.require", "onfigService.str", "onfigService.url",
+		"env.get", "env.require", "env.str", "env.url",
+		"ENV.get", "ENV.require", "ENV.str", "ENV.url")
+	jsCallLit = callWithLiteral("\"'`")
+	feGo      = &frontEnd{language: "go", ecosystem: providers.Go,
 		envCalls: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr"), envCallCheck: callWithLiteral("\"`")}
 	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
 	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}

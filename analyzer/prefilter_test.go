@@ -195,3 +195,31 @@ func TestModuleNeedles(t *testing.T) {
 		t.Errorf("Go module with a version suffix: parts = %v, want Calls", got)
 	}
 }
+
+// TestConfigHelperReceivers: every receiver and method the query reads
+// makes a file worth parsing (envalid's env.str("X") used to be missed).
+func TestConfigHelperReceivers(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"package.json": `{"name": "web"}`,
+		"a.js":         "const k = env.str('STRIPE_SECRET_KEY');\n",
+		"b.ts":         "const d = this.configService.getOrThrow(\"AUTH0_DOMAIN\");\n",
+		"c.js":         "const u = config.url('DATABASE_URL');\n",
+		"d.js":         "const v = ENV.get('SENDGRID_API_KEY');\n",
+	})
+	res, err := New(Options{}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range res.Findings {
+		if e := f.GetEnvVar(); e != nil {
+			names = append(names, f.GetLocation().GetPath()+":"+e.GetName())
+		}
+	}
+	sort.Strings(names)
+	if want := "a.js:STRIPE_SECRET_KEY b.ts:AUTH0_DOMAIN c.js:DATABASE_URL d.js:SENDGRID_API_KEY"; strings.Join(names, " ") != want {
+		t.Errorf("env findings = %v, want %s", names, want)
+	}
+}
