@@ -22,6 +22,20 @@ func jsKeyOrPath(src []byte, at, end int) bool {
 // jsKeyWithLiteral: the identifier (or quoted key) running through src[at]
 // is followed by ':' and then a string, template, array or comment.
 func jsKeyWithLiteral(src []byte, at, end int) bool {
+	v, ok := jsKeyValue(src, at)
+	if !ok {
+		return false
+	}
+	switch src[v] {
+	case '"', '\'', '`', '[', '/':
+		return true
+	}
+	return false
+}
+
+// jsKeyValue: the identifier (or quoted key) running through src[at] is
+// an object key; v is where its value starts.
+func jsKeyValue(src []byte, at int) (v int, ok bool) {
 	e := at
 	for e < len(src) && isIdentByte(src[e]) {
 		e++
@@ -31,17 +45,10 @@ func jsKeyWithLiteral(src []byte, at, end int) bool {
 	}
 	e = skipSpace(src, e)
 	if e >= len(src) || src[e] != ':' {
-		return false
+		return 0, false
 	}
 	e = skipSpace(src, e+1)
-	if e >= len(src) {
-		return false
-	}
-	switch src[e] {
-	case '"', '\'', '`', '[', '/':
-		return true
-	}
-	return false
+	return e, e < len(src)
 }
 
 // inQuotedPath: src[at] is inside a quoted run of URL characters that
@@ -58,25 +65,15 @@ func inQuotedPath(src []byte, at, end int) bool {
 // jsKeyWithPath: like jsKeyWithLiteral, for options whose value matters
 // only as a path (basePath: "/auth", prefix: '/api').
 func jsKeyWithPath(src []byte, at, end int) bool {
-	e := at
-	for e < len(src) && isIdentByte(src[e]) {
-		e++
-	}
-	if e < len(src) && (src[e] == '"' || src[e] == '\'') {
-		e++
-	}
-	e = skipSpace(src, e)
-	if e >= len(src) || src[e] != ':' {
+	v, ok := jsKeyValue(src, at)
+	if !ok {
 		return false
 	}
-	e = skipSpace(src, e+1)
-	switch {
-	case e >= len(src):
-		return false
-	case src[e] == '`' || src[e] == '/':
+	switch src[v] {
+	case '`', '/':
 		return true // a template or a comment: the parser decides
-	case src[e] == '"' || src[e] == '\'':
-		return e+1 < len(src) && src[e+1] == '/'
+	case '"', '\'':
+		return v+1 < len(src) && src[v+1] == '/'
 	}
 	return false
 }
