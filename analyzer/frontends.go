@@ -24,8 +24,10 @@ type frontEnd struct {
 	ecosystem providers.Ecosystem
 	// ts is the tree-sitter front end; nil for Go.
 	ts *treesitter.Lang
-	// envNeedles are substrings that show a file may read env vars.
-	envNeedles [][]byte
+	// envNeedles are substrings that show a file may read env vars;
+	// lexEnvNeedles those of the forms the lexical path reads (jsEnvLex;
+	// not TSX, whose JSX it cannot read).
+	envNeedles, lexEnvNeedles [][]byte
 	// envCalls are names of env-reading calls (os.Getenv, getEnv, ...),
 	// which count only where called with a literal first argument: the
 	// front ends report no other reads of them.
@@ -50,7 +52,8 @@ func needles(s ...string) [][]byte {
 }
 
 var (
-	jsEnv = needles("process.env", "import.meta.env", "Deno.env", "Bun.env")
+	jsLexEnv = needles("process.env")
+	jsEnv    = needles("import.meta.env", "Deno.env", "Bun.env")
 	// jsEnvCalls: env("X"), getEnv("X"), ..., and config.get("X") with the
 	// receivers and methods the query knows (config, configService, env,
 	// ENV; get, getOrThrow, require, str, string, url).
@@ -62,9 +65,9 @@ var (
 	jsCallLit = callWithLiteral("\"'`")
 	feGo      = &frontEnd{language: "go", ecosystem: providers.Go,
 		envCalls: needles("Getenv", "LookupEnv", "getenv", "Env(", "env(", "EnvOr", "envOr"), envCallCheck: callWithLiteral("\"`")}
-	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
-	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
-	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
+	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, lexEnvNeedles: jsLexEnv, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
+	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, lexEnvNeedles: jsLexEnv, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
+	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: append(jsLexEnv, jsEnv...), envCalls: jsEnvCalls, envCallCheck: jsCallLit}
 	fePy   = &frontEnd{language: "python", ecosystem: providers.PyPI, ts: python.Lang, envNeedles: needles("environ", "getenv", "config(", "env(", "env.")}
 	feRb   = &frontEnd{language: "ruby", ecosystem: providers.RubyGems, ts: ruby.Lang, envNeedles: needles("ENV")}
 	fePHP  = &frontEnd{language: "php", ecosystem: providers.Composer, ts: php.Lang, envNeedles: needles("getenv", "env(", "$_ENV", "$_SERVER")}

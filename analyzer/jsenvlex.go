@@ -41,15 +41,6 @@ func jsEnvLex(src []byte, ts bool) (env []facts.Env, ok bool) {
 	return lx.env, true
 }
 
-// onlyProcessEnv: of the JavaScript env forms, src contains only
-// process.env (config helpers count only when called with a literal, as
-// in the prefilter).
-func onlyProcessEnv(src []byte) bool { return !jsOtherEnv.match(src) }
-
-var jsOtherEnv = newPrefilter().
-	add(classEnv, needles("import.meta.env", "Deno.env", "Bun.env")).
-	addChecked(classEnv, jsEnvCalls, jsCallLit)
-
 type jsTokKind uint8
 
 const (

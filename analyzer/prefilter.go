@@ -54,6 +54,10 @@ func commonness(b byte) int {
 // Needle classes.
 const (
 	classEnv uint8 = 1 << iota
+	// classLexEnv: env forms the lexical path reads (process.env), see
+	// jsEnvLex; a file whose env hits are all of this class need not be
+	// parsed for them.
+	classLexEnv
 	classImport
 	classMount
 	classRoute

@@ -187,11 +187,11 @@ func TestModuleNeedles(t *testing.T) {
 		`fetch('googleapis.com/oauth2'); x.stripe = 1`: treesitter.Base,
 		`import { S3 } from "@aws-sdk/client-s3";`:     treesitter.Calls, // a prefix pattern
 	} {
-		if got, _ := a.parts(feJS, []byte(src)); got != want {
+		if got, _, _ := a.parts(feJS, []byte(src)); got != want {
 			t.Errorf("parts(%q) = %v, want %v", src, got, want)
 		}
 	}
-	if got, _ := a.parts(feGo, []byte("import \"github.com/stripe/stripe-go/v82\"\n")); got != treesitter.Calls {
+	if got, _, _ := a.parts(feGo, []byte("import \"github.com/stripe/stripe-go/v82\"\n")); got != treesitter.Calls {
 		t.Errorf("Go module with a version suffix: parts = %v, want Calls", got)
 	}
 }

@@ -548,14 +548,14 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		if st.fe.language == "go" {
 			st.netHTTP = bytes.Contains(src, []byte(`"net/http"`))
 		}
-		parts, ok := a.parts(st.fe, src)
+		parts, ok, lexable := a.parts(st.fe, src)
 		if !ok {
 			st.facts = &facts.File{}
 			return st
 		}
 		if fileRoute.MatchString(e.rel) {
 			parts = treesitter.All // Next.js/SvelteKit/Remix: the path is the route
-		} else if parts == treesitter.Base && !a.noLex && (st.fe == feJS || st.fe == feTS) && onlyProcessEnv(src) {
+		} else if parts == treesitter.Base && lexable && !a.noLex {
 			if env, ok := jsEnvLex(src, st.fe == feTS); ok {
 				st.facts = &facts.File{Env: env}
 				st.lines = evidenceLines(st.facts, src)
@@ -590,7 +590,10 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 // it can contribute: calls (SDK clients) when it names a provider, routes
 // when it registers or mounts routes that look like webhooks or callbacks
 // (the signature check itself may sit in a helper elsewhere).
-func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
+//
+// lexable reports that the file's only env forms are ones the lexical path
+// reads (see jsEnvLex).
+func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, lexable bool) {
 	a.prefilterOnce.Do(func() {
 		a.filters = map[*frontEnd]*prefilter{}
 		a.hookFilters = map[*frontEnd]*prefilter{}
@@ -599,6 +602,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 				continue
 			}
 			p := newPrefilter().
+				add(classLexEnv, f.lexEnvNeedles).
 				add(classEnv, f.envNeedles).
 				addChecked(classEnv, f.envCalls, f.envCallCheck).
 				add(classImport, a.ix.needles[f.ecosystem]).
@@ -621,18 +625,18 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (treesitter.Parts, bool) {
 	// needs no import there, so env-reading files qualify too.
 	hookable := classImport | classRoute
 	if fe.ecosystem == providers.RubyGems || fe.ecosystem == providers.Composer {
-		hookable |= classEnv
+		hookable |= classEnv | classLexEnv
 	}
 	hook := found&hookable != 0 && a.hookFilters[fe].match(src)
 	switch {
 	case found&classMount != 0, hook:
 		// A route that may be a webhook or callback, or a provider's
 		// webhook check that a route elsewhere may call.
-		return treesitter.All, true
+		return treesitter.All, true, false
 	case found&classImport != 0:
-		return treesitter.Calls, true
+		return treesitter.Calls, true, false
 	}
-	return treesitter.Base, found&classEnv != 0
+	return treesitter.Base, found&(classEnv|classLexEnv) != 0, found&classEnv == 0
 }
 
 // fileRoute matches files whose path makes them routes.
