@@ -112,9 +112,9 @@ func moduleEnd(src []byte, at, end int) bool {
 	return false
 }
 
-func isIdentByte(c byte) bool {
-	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
-}
+// isIdentByte: an identifier byte, counting any non-ASCII byte as one (the
+// checks accept rather than decide Unicode identifiers).
+func isIdentByte(c byte) bool { return isIdentPart(c) || c >= 0x80 }
 
 func isPathByte(c byte) bool {
 	if isIdentByte(c) {

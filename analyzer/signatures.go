@@ -54,9 +54,13 @@ func newIndex(all []providers.Provider) *index {
 		callTails:     map[string]bool{},
 		webhookTails:  map[string]bool{},
 	}
-	// needle text -> whether it names a whole module (see needles below).
-	exact := map[string]bool{}
-	var order []string
+	// needle -> whether it names a whole module (see needles below).
+	type needleKey struct {
+		eco  providers.Ecosystem
+		text string
+	}
+	exact := map[needleKey]bool{}
+	var order []needleKey
 	for _, p := range all {
 		s := p.Signatures
 		for _, pkg := range s.Packages {
@@ -83,7 +87,7 @@ func newIndex(all []providers.Provider) *index {
 					whole = !strings.HasSuffix(imp, "*")
 				}
 				for _, v := range variants {
-					k := string(pkg.Ecosystem) + "\x00" + v
+					k := needleKey{pkg.Ecosystem, v}
 					if w, seen := exact[k]; seen {
 						exact[k] = w && whole
 						continue
@@ -112,11 +116,10 @@ func newIndex(all []providers.Provider) *index {
 		}
 	}
 	for _, k := range order {
-		eco, v, _ := strings.Cut(k, "\x00")
 		if exact[k] {
-			ix.moduleNeedles[providers.Ecosystem(eco)] = append(ix.moduleNeedles[providers.Ecosystem(eco)], []byte(v))
+			ix.moduleNeedles[k.eco] = append(ix.moduleNeedles[k.eco], []byte(k.text))
 		} else {
-			ix.needles[providers.Ecosystem(eco)] = append(ix.needles[providers.Ecosystem(eco)], []byte(v))
+			ix.needles[k.eco] = append(ix.needles[k.eco], []byte(k.text))
 		}
 	}
 	sort.SliceStable(ix.envPrefixes, func(i, j int) bool { return len(ix.envPrefixes[i].prefix) > len(ix.envPrefixes[j].prefix) })
