@@ -20,7 +20,7 @@ STRIPE_MOCK_VERSION          := v0.203.0
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench clean
+.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench eval clean
 
 all: build
 
@@ -90,6 +90,13 @@ test-e2e: $(CODE_SERVER)
 	$(GO) build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes
 	cd $(VSCODE) && npm run --silent package
 	cd $(VSCODE) && CODE_SERVER=$(CODE_SERVER) PATCHBAY_BIN=$(CURDIR)/bin/patchbay npm run --silent test:e2e
+
+## eval: the analyzer's accuracy on the development corpus (eval/README.md):
+## re-creates the corpus outside the repository, prints precision/recall/F1
+## per kind and every miss. EVAL_FLAGS=-quiet prints the scores only.
+eval:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/patchbay ./cmd/patchbay
+	scripts/eval.sh $(EVAL_FLAGS)
 
 ## bench: Go benchmarks (see docs/benchmarks.md for the corpus script)
 bench:
