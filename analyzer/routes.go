@@ -70,6 +70,16 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		}
 		sf.files[rel] = f
 	}
+	allFuncs := map[string][]scope{}
+	for _, rel := range s.sortedRels() {
+		f := s.files[rel]
+		if f.facts == nil || f.fe == nil {
+			continue
+		}
+		for _, fn := range f.facts.Funcs {
+			allFuncs[fn.Name] = append(allFuncs[fn.Name], scope{f, fn.Span})
+		}
+	}
 	var out []*patchbayv1.Finding
 	dirs := make([]string, 0, len(bySvc))
 	for d := range bySvc {
@@ -77,7 +87,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 	}
 	sort.Strings(dirs)
 	for _, d := range dirs {
-		out = append(out, a.serviceRoutes(bySvc[d])...)
+		out = append(out, a.serviceRoutes(bySvc[d], allFuncs)...)
 	}
 	for dir, si := range services {
 		out = append(out, a.defaultCallbacks(s, dir, si)...)
@@ -208,7 +218,7 @@ func hasAuthJSImport(ff *facts.File) bool {
 	return false
 }
 
-func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
+func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*patchbayv1.Finding {
 	rels := make([]string, 0, len(sf.files))
 	for rel := range sf.files {
 		rels = append(rels, rel)
@@ -239,7 +249,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 				}
 			}
 			r.Method, r.Path = method, p
-			if dupOfMethodRoute(f.facts.Routes, r) {
+			if dupOfMethodRoute(f.facts.Routes, r) || !plausibleRoute(f, r.Router, p) {
 				continue
 			}
 			// Scope prefixes: a class-level @RequestMapping / [Route], a
@@ -278,28 +288,13 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 	var out []*patchbayv1.Finding
 	covered := map[*fileState][]facts.Span{} // verification calls already reported via a route
 	for _, rr := range routes {
-		rr.scopes = []scope{{rr.file, rr.route.Body}}
-		if h := rr.route.Handler; h != "" {
-			rr.scopes = append(rr.scopes, funcs[h]...)
-		}
-		// One level of helpers: functions the handler calls.
-		for _, sc := range append([]scope(nil), rr.scopes...) {
-			for _, c := range sc.file.facts.Calls {
-				if !sc.span.Contains(c.Span) {
-					continue
-				}
-				name := lastDotSegment(c.Callee)
-				for _, def := range funcs[name] {
-					if !containsScope(rr.scopes, def) {
-						rr.scopes = append(rr.scopes, def)
-					}
-				}
-			}
-		}
+		rr.scopes = handlerScopes(rr, funcs, allFuncs)
 		provider, verification, at := a.verification(rr.scopes, depProviders)
 		if provider != "" {
 			covered[at.file] = append(covered[at.file], at.span)
 			out = append(out, a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, verification, events(rr.scopes)))
+		} else if provider, mark := a.markIn(rr.scopes); provider != "" {
+			out = append(out, a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, "reads "+mark, events(rr.scopes)))
 		}
 		if callbackPath.MatchString(rr.full) {
 			out = append(out, a.callbackFinding(sf, rr.file, rr.route.Span, a.authProvider(rr.file, depProviders), rr.full, nil, "explicit"))
@@ -346,6 +341,72 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 		}
 	}
 	return out
+}
+
+// plausibleRoute: in JavaScript and Go, `x.get("...")` is a route only
+// when its path is one (headers.get("x-hub-signature-256"),
+// r.Header.Get("X-GitHub-Event") are not); their routers' paths always
+// start with "/". Decorator routes (NestJS @Post("stripe")) have no
+// receiver and may omit it.
+func plausibleRoute(f *fileState, router, p string) bool {
+	if router == "" || f.fe.ecosystem != providers.NPM && f.fe.ecosystem != providers.Go {
+		return true
+	}
+	return p == "" || p[0] == '/' || p[0] == '*'
+}
+
+// handlerDepth bounds how far calls are followed from a route's handler to
+// the helper that verifies the provider's signature.
+const handlerDepth = 4
+
+// handlerScopes: the spans a route's handling covers: its own body, its
+// named handler, and the functions they call, transitively (to
+// handlerDepth), found by name in the service and then in the workspace.
+func handlerScopes(rr *routeRef, funcs, all map[string][]scope) []scope {
+	scopes := []scope{{rr.file, rr.route.Body}}
+	lookup := func(name string) []scope {
+		if defs := funcs[name]; len(defs) > 0 {
+			return defs
+		}
+		return all[name]
+	}
+	if h := rr.route.Handler; h != "" {
+		scopes = append(scopes, lookup(lastDotSegment(h))...)
+	}
+	frontier := scopes
+	for depth := 0; depth < handlerDepth && len(frontier) > 0; depth++ {
+		var next []scope
+		for _, sc := range frontier {
+			for _, c := range sc.file.facts.Calls {
+				if !sc.span.Contains(c.Span) {
+					continue
+				}
+				for _, def := range lookup(lastDotSegment(c.Callee)) {
+					if !containsScope(scopes, def) && !def.span.Contains(sc.span) {
+						scopes = append(scopes, def)
+						next = append(next, def)
+					}
+				}
+			}
+		}
+		frontier = next
+	}
+	return scopes
+}
+
+// markIn: the first provider webhook header or marker read inside the
+// scopes.
+func (a *Analyzer) markIn(scopes []scope) (provider, mark string) {
+	for _, sc := range scopes {
+		for _, m := range sc.file.facts.Marks {
+			if sc.span.Contains(m.Span) {
+				if p := a.ix.markProvider(m.Value); p != "" {
+					return p, m.Value
+				}
+			}
+		}
+	}
+	return "", ""
 }
 
 // dupOfMethodRoute: a route without a method that another pattern also

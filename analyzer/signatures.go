@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 
@@ -26,6 +27,13 @@ type index struct {
 	// moduleNeedles are quoted whole module names: they count only where
 	// the name ends (a quote or "/" follows, see moduleEnd).
 	needles, moduleNeedles map[providers.Ecosystem][][]byte
+	// marks are the providers' webhook headers and markers, normalized
+	// (lower case, '_' as '-'), see markText.
+	marks []markEntry
+}
+
+type markEntry struct {
+	provider, text, declared string
 }
 
 type pkgEntry struct {
@@ -105,6 +113,9 @@ func newIndex(all []providers.Provider) *index {
 			ix.webhooks[w.Ecosystem] = append(ix.webhooks[w.Ecosystem], symEntry{p.ID, w.Symbol})
 			ix.callTails[symbolTail(w.Symbol)] = true
 			ix.webhookTails[symbolTail(w.Symbol)] = true
+		}
+		for _, m := range append(append([]string(nil), s.WebhookHeaders...), s.WebhookMarkers...) {
+			ix.marks = append(ix.marks, markEntry{provider: p.ID, text: string(markText([]byte(m))), declared: m})
 		}
 		for _, e := range s.EnvVars {
 			if _, dup := ix.envExact[e]; !dup {
@@ -277,12 +288,93 @@ func (ix *index) prune(f *facts.File) {
 		case ix.callTails[tail]:
 			webhook = webhook || ix.webhookTails[tail]
 			kept = append(kept, c)
-		case routes && !strings.ContainsAny(c.Callee, ".:>\\("):
-			kept = append(kept, c) // may call a helper that verifies
+		case routes && !strings.Contains(c.Callee, "("):
+			// May call a helper that verifies: verify(req),
+			// this.billing.handleWebhook(req), WebhookUtil::check($r).
+			kept = append(kept, c)
 		}
 	}
 	f.Calls = append([]facts.Call(nil), kept...)
-	if !routes && !webhook {
+	if !routes && !webhook && len(f.Marks) == 0 {
 		f.Funcs, f.Events = nil, nil
 	}
+}
+
+// markText normalizes text for mark matching: ASCII lower case, '_' as '-'
+// (so Rack's and WSGI's HTTP_STRIPE_SIGNATURE reads Stripe-Signature).
+func markText(src []byte) []byte {
+	out := make([]byte, len(src))
+	for i, c := range src {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '_':
+			c = '-'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// findMarks returns the occurrences in src of every provider's webhook
+// headers and markers (at most a few per marker: one inside a handler is
+// all a route needs, and a file that says it everywhere is a library).
+func (ix *index) findMarks(src []byte) []facts.Literal {
+	if len(ix.marks) == 0 {
+		return nil
+	}
+	low := markText(src)
+	type hit struct {
+		off, end int
+		declared string
+	}
+	var hits []hit
+	for _, m := range ix.marks {
+		from, n := 0, 0
+		for n < 32 {
+			i := bytes.Index(low[from:], []byte(m.text))
+			if i < 0 {
+				break
+			}
+			at := from + i
+			end := at + len(m.text)
+			// Whole words only: "twiml" in "twimlet" is not TwiML.
+			if (at == 0 || !isMarkWordByte(low[at-1])) && (end == len(low) || !isMarkWordByte(low[end])) {
+				hits = append(hits, hit{at, end, m.declared})
+				n++
+			}
+			from = end
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	sort.Slice(hits, func(i, j int) bool { return hits[i].off < hits[j].off })
+	out := make([]facts.Literal, 0, len(hits))
+	line, lineStart, pos := uint32(1), 0, 0
+	for _, h := range hits {
+		for ; pos < h.off; pos++ {
+			if src[pos] == '\n' {
+				line++
+				lineStart = pos + 1
+			}
+		}
+		sp := facts.Span{StartLine: line, StartCol: uint32(h.off-lineStart) + 1, EndLine: line, EndCol: uint32(h.end-lineStart) + 1}
+		out = append(out, facts.Literal{Value: h.declared, Span: sp})
+	}
+	return out
+}
+
+func isMarkWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+}
+
+// markProvider is the provider that declares the mark.
+func (ix *index) markProvider(declared string) string {
+	for _, m := range ix.marks {
+		if m.declared == declared {
+			return m.provider
+		}
+	}
+	return ""
 }

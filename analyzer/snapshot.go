@@ -572,6 +572,9 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			st.diag = diag(e.rel, "error", "cannot parse: "+firstLine(err.Error()))
 			return st
 		}
+		if parts == treesitter.All {
+			f.Marks = a.ix.findMarks(src)
+		}
 		a.ix.prune(f)
 		st.facts = f
 		if len(f.Errors) > 0 {
@@ -629,9 +632,10 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 	}
 	hook := found&hookable != 0 && a.hookFilters[fe].match(src)
 	switch {
-	case found&classMount != 0, hook:
-		// A route that may be a webhook or callback, or a provider's
-		// webhook check that a route elsewhere may call.
+	case found&(classMount|classRoute) != 0, hook:
+		// A route that may be a webhook or callback (its handler may sit
+		// in another file, and verify there or not at all), or a
+		// provider's webhook check that a route elsewhere may call.
 		return treesitter.All, true, false
 	case found&classImport != 0:
 		return treesitter.Calls, true, false

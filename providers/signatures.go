@@ -22,6 +22,16 @@ type Signatures struct {
 	// Callbacks are OAuth/OIDC callback routes that an SDK serves by
 	// default once it is a dependency (nextjs-auth0 v4: /auth/callback).
 	Callbacks []CallbackDefault
+	// WebhookHeaders are the headers only the provider's webhook requests
+	// carry (its signature and event headers: "Stripe-Signature",
+	// "X-GitHub-Event"). A route whose handler reads one is the provider's
+	// webhook even when it checks the signature by hand or not at all.
+	// Matched case-insensitively in the handler's code, '-' and '_' alike,
+	// so Rack's and WSGI's HTTP_STRIPE_SIGNATURE count too.
+	WebhookHeaders []string
+	// WebhookMarkers are words only a handler answering the provider uses
+	// (Twilio's TwiML: "twiml", "VoiceResponse"), matched like headers.
+	WebhookMarkers []string
 }
 
 // CallbackDefault is a callback route an SDK mounts by default.
@@ -99,5 +109,6 @@ type WebhookCheck struct {
 // Empty reports whether the provider declares no signatures at all.
 func (s Signatures) Empty() bool {
 	return len(s.Packages) == 0 && len(s.Constructors) == 0 && len(s.EnvVars) == 0 &&
-		len(s.EnvPrefixes) == 0 && len(s.Webhooks) == 0 && len(s.Callbacks) == 0
+		len(s.EnvPrefixes) == 0 && len(s.Webhooks) == 0 && len(s.Callbacks) == 0 &&
+		len(s.WebhookHeaders) == 0 && len(s.WebhookMarkers) == 0
 }

@@ -116,6 +116,9 @@ type File struct {
 	Props   []Property
 	// Exports are exported names (Next.js route handlers: GET, POST, ...).
 	Exports []string
+	// Marks are occurrences of a provider's webhook headers and markers
+	// (Value is the marker as the provider declares it), found lexically.
+	Marks []Literal
 	// Errors are parse problems; the facts are still usable (partial).
 	Errors []string
 }

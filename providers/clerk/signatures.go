@@ -25,4 +25,6 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Symbol: "verifyWebhook"},
 		{Ecosystem: providers.NPM, Symbol: "Webhook"},
 	},
+	// Clerk delivers webhooks through Svix: https://clerk.com/docs/webhooks/verify-webhooks
+	WebhookHeaders: []string{"svix-signature"},
 }

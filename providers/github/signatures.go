@@ -35,4 +35,6 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.Go, Symbol: "github.ValidatePayload"},
 		{Ecosystem: providers.Go, Symbol: "github.ValidateSignature"},
 	},
+	// https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
+	WebhookHeaders: []string{"X-Hub-Signature-256", "X-Hub-Signature", "X-GitHub-Event", "X-GitHub-Delivery", "X-GitHub-Hook-ID"},
 }

@@ -30,4 +30,6 @@ var signatures = providers.Signatures{
 			LogoutRoutes: []string{"/logout"}, Source: "oidc-middleware default"},
 		{Ecosystem: providers.RubyGems, Package: "omniauth-okta", Route: "/auth/okta/callback", Source: "omniauth default"},
 	},
+	// https://developer.okta.com/docs/concepts/event-hooks/#one-time-verification-request
+	WebhookHeaders: []string{"X-Okta-Verification-Challenge"},
 }

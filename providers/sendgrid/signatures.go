@@ -34,4 +34,6 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NuGet, Symbol: "VerifySignature"},
 		{Ecosystem: providers.Composer, Symbol: "verifySignature"},
 	},
+	// https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
+	WebhookHeaders: []string{"X-Twilio-Email-Event-Webhook-Signature"},
 }

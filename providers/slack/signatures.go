@@ -38,4 +38,6 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.PyPI, Symbol: "SignatureVerifier"},
 		{Ecosystem: providers.Go, Symbol: "slack.NewSecretsVerifier"},
 	},
+	// https://api.slack.com/authentication/verifying-requests-from-slack
+	WebhookHeaders: []string{"X-Slack-Signature", "X-Slack-Request-Timestamp"},
 }

@@ -40,4 +40,6 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NuGet, Symbol: "EventUtility.ConstructEvent"},
 		{Ecosystem: providers.Composer, Symbol: "Webhook::constructEvent"},
 	},
+	// https://docs.stripe.com/webhooks#verify-manually
+	WebhookHeaders: []string{"Stripe-Signature"},
 }

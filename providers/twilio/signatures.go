@@ -37,4 +37,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NuGet, Symbol: "RequestValidator"},
 		{Ecosystem: providers.Composer, Symbol: "RequestValidator"},
 	},
+	// https://www.twilio.com/docs/usage/webhooks/webhooks-security, https://www.twilio.com/docs/voice/twiml
+	WebhookHeaders: []string{"X-Twilio-Signature"},
+	WebhookMarkers: []string{"twiml", "VoiceResponse", "MessagingResponse"},
 }

@@ -12,4 +12,6 @@ var signatures = providers.Signatures{
 	},
 	EnvVars:     []string{"VERCEL_TOKEN", "VERCEL_ORG_ID", "VERCEL_PROJECT_ID", "VERCEL_TEAM_ID"},
 	EnvPrefixes: []string{"VERCEL_"},
+	// https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks
+	WebhookHeaders: []string{"X-Vercel-Signature"},
 }
