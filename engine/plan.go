@@ -292,19 +292,22 @@ func (e *Engine) planDesired(ctx context.Context, env store.Environment, creds *
 			s.Action, s.Changes = ActionNoop, nil
 			warns = append(warns, fmt.Sprintf("%s (%s): %s", d.Key, row.ProviderID, warn))
 		}
-		lost := e.lostSecrets(ctx, env.ID, d.Key, info)
+		lost, unreadable := e.lostSecrets(ctx, env.ID, d.Key, info)
 		switch {
 		case len(lost) == 0:
 		case info.SecretsReadable:
 			for _, name := range lost {
-				s.Changes = append(s.Changes, Change{Field: "secret " + name, Before: "missing from the secret store", After: "read back from the provider"})
+				s.Changes = append(s.Changes, Change{Field: "secret " + name, Before: lostBefore(name, "missing from the secret store", unreadable), After: "read back from the provider"})
 			}
 			s.Action = ActionUpdate
+			warns = append(warns, unreadableWarnings(d.Key, row.ProviderID, unreadable, "read back from the provider")...)
 		case row.CreatedByPatchbay:
 			for _, name := range lost {
-				s.Changes = append(s.Changes, Change{Field: "secret " + name, Before: "lost (shown only at creation)", After: "rotated: new object, re-injected, old one deleted"})
+				s.Changes = append(s.Changes, Change{Field: "secret " + name, Before: lostBefore(name, "lost (shown only at creation)", unreadable), After: "rotated: new object, re-injected, old one deleted"})
 			}
 			s.Action = ActionRotate
+			warns = append(warns, unreadableWarnings(d.Key, row.ProviderID, unreadable,
+				"rotated; if the keyring item is only damaged, delete it or fix the keyring before approving")...)
 		default:
 			warns = append(warns, fmt.Sprintf("%s (%s) was adopted and its %s was shown only when it was created; Patchbay cannot inject it. Rotate it at %s yourself, or let Patchbay create its own.",
 				d.Key, row.ProviderID, strings.Join(lost, ", "), d.Key.Provider))
@@ -355,18 +358,49 @@ func (e *Engine) recordServices(ctx context.Context, root string, svcs []*patchb
 	}
 }
 
-// lostSecrets lists the type's secrets missing from the secret store.
-func (e *Engine) lostSecrets(ctx context.Context, envID string, k Key, info TypeInfo) []string {
-	var lost []string
+// lostSecrets lists the type's secrets missing from the secret store. A
+// secret that is there but cannot be read (a damaged keyring item, a
+// failing keyring) counts as lost too, since Patchbay cannot inject it, but
+// is also listed in unreadable with the reason, so the plan says so
+// instead of presenting it as simply gone.
+func (e *Engine) lostSecrets(ctx context.Context, envID string, k Key, info TypeInfo) (lost []string, unreadable map[string]string) {
 	for _, name := range info.Secrets {
 		if _, err := e.opts.Secrets.Get(ctx, secretKey(envID, k, name)); err != nil {
 			if !errors.Is(err, ErrSecretNotFound) {
 				e.log.Warn("secret store read failed; treating the secret as lost", "resource", k.String(), "secret", name, "err", err)
+				if unreadable == nil {
+					unreadable = map[string]string{}
+				}
+				unreadable[name] = err.Error()
 			}
 			lost = append(lost, name)
 		}
 	}
-	return lost
+	return lost, unreadable
+}
+
+// lostBefore describes a lost secret's state for a plan change.
+func lostBefore(name, missing string, unreadable map[string]string) string {
+	if why, ok := unreadable[name]; ok {
+		return "unreadable in the secret store (" + why + ")"
+	}
+	return missing
+}
+
+// unreadableWarnings tells, per unreadable secret, that it is treated as
+// lost and why.
+func unreadableWarnings(k Key, providerID string, unreadable map[string]string, then string) []string {
+	names := make([]string, 0, len(unreadable))
+	for n := range unreadable {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, n := range names {
+		out = append(out, fmt.Sprintf("%s (%s): its %s is stored but cannot be read (%s); it is treated as lost and %s",
+			k, providerID, n, unreadable[n], then))
+	}
+	return out
 }
 
 // linkSteps fills DependsOn: creations and updates after what they depend

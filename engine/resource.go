@@ -158,6 +158,10 @@ type SecretStore interface {
 // ErrSecretNotFound is what SecretStore.Get returns for a missing key.
 var ErrSecretNotFound = errors.New("secret not found")
 
+// ErrSecretDamaged is what SecretStore.Get returns for a key whose item
+// exists but cannot be read; plans name it instead of calling it lost.
+var ErrSecretDamaged = errors.New("secret is damaged")
+
 // MemorySecrets is an in-memory SecretStore for tests and dry runs.
 type MemorySecrets struct {
 	mu sync.Mutex

@@ -247,7 +247,7 @@ func (r *run) update(ctx context.Context, s Step, t ResourceType, c Credentials)
 		return "", err
 	}
 	info := t.Info()
-	if lost := e.lostSecrets(ctx, r.plan.EnvironmentID, s.Key, info); len(lost) > 0 && info.SecretsReadable && !hasAll(st.Secrets, lost) {
+	if lost, _ := e.lostSecrets(ctx, r.plan.EnvironmentID, s.Key, info); len(lost) > 0 && info.SecretsReadable && !hasAll(st.Secrets, lost) {
 		err := e.call(ctx, "read "+s.ID, func(ctx context.Context) error {
 			var err error
 			st, err = t.Read(ctx, c, row.ProviderID)

@@ -37,6 +37,10 @@ func (v VaultSecrets) Get(_ context.Context, key string) (string, error) {
 	if errors.Is(err, vault.ErrNotFound) {
 		return "", fmt.Errorf("%s: %w", key, ErrSecretNotFound)
 	}
+	if errors.Is(err, vault.ErrDamaged) {
+		// Not ErrSecretNotFound: the plan says it is unreadable, not gone.
+		return "", fmt.Errorf("keyring item %s is damaged (unreadable): %w", key, ErrSecretDamaged)
+	}
 	return s, err
 }
 

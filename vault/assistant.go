@@ -165,6 +165,10 @@ func (c *Credentials) assistList(ctx context.Context, in Intent, send func(Reply
 		for _, k := range providers.SortedKeys(s.Hints) {
 			hints = append(hints, fmt.Sprintf("%s `%s`", k, s.Hints[k]))
 		}
+		if s.Damaged {
+			fmt.Fprintf(&b, "- **%s** / %s — damaged, cannot be read. %s\n", c.name(s.Provider), s.Profile, s.LastCheck.Fix)
+			continue
+		}
 		fmt.Fprintf(&b, "- **%s** / %s — %s (%s)\n", c.name(s.Provider), s.Profile, strings.Join(hints, ", "), status)
 	}
 	return send(Reply{Intent: IntentList, Text: b.String()})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,9 +146,26 @@ type Summary struct {
 	Hints     map[string]string
 	LastCheck *providers.CheckResult
 	UpdatedAt time.Time
+	// Damaged: the profile's keyring item cannot be read; LastCheck says
+	// so and how to fix it.
+	Damaged bool
+}
+
+// DamagedSummary starts the check summary of a damaged profile.
+const DamagedSummary = "The stored credentials are damaged and cannot be read"
+
+// damagedCheck is the check result a damaged profile is listed with.
+func damagedCheck(provider, profile string, now time.Time) providers.CheckResult {
+	return providers.CheckResult{Status: providers.StatusMalformed, CheckedAt: now,
+		Summary: DamagedSummary + " (an empty or cut-off keyring item, or one written with another passphrase); other profiles are not affected.",
+		Fix:     strings.ToUpper(DamagedFix(provider, profile)[:1]) + DamagedFix(provider, profile)[1:] + "."}
 }
 
 func (c *Credentials) summarize(p Profile) Summary {
+	if p.Damaged {
+		r := damagedCheck(p.Provider, p.Name, c.cfg.Now())
+		return Summary{Provider: p.Provider, Profile: p.Name, Hints: map[string]string{}, LastCheck: &r, Damaged: true}
+	}
 	s := Summary{Provider: p.Provider, Profile: p.Name, LastCheck: p.LastCheck, UpdatedAt: p.UpdatedAt, Hints: map[string]string{}}
 	if prov, ok := c.cfg.Catalog(p.Provider); ok && prov.Credentials != nil {
 		s.Hints = prov.Credentials.Hints(p.Values)
@@ -219,6 +237,9 @@ func (c *Credentials) Save(ctx context.Context, in SaveInput) (SaveResult, error
 					values[k] = v
 				}
 			}
+		case errors.Is(err, ErrDamaged):
+			// Nothing to keep: the new values replace the damaged item.
+			c.log.Warn("replacing damaged credentials", "provider", in.Provider, "profile", name)
 		case !errors.Is(err, ErrNotFound):
 			return SaveResult{}, err
 		}
@@ -266,7 +287,7 @@ func (c *Credentials) Check(ctx context.Context, provider, profile string, value
 					v[k] = x
 				}
 			}
-		} else if !errors.Is(err, ErrNotFound) {
+		} else if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged) {
 			return providers.CheckResult{}, err
 		}
 		return prov.Credentials.Check(ctx, v, c.cfg.Env), nil
@@ -275,6 +296,9 @@ func (c *Credentials) Check(ctx context.Context, provider, profile string, value
 		return providers.CheckResult{Status: providers.StatusMissing, CheckedAt: c.cfg.Now(),
 			Summary: fmt.Sprintf("No %s credentials are saved under profile %q.", prov.DisplayName, name),
 			Fix:     fmt.Sprintf("Add them with `patchbay creds set %s --profile %s` or from the editor.", provider, name)}, nil
+	}
+	if errors.Is(err, ErrDamaged) {
+		return damagedCheck(provider, name, c.cfg.Now()), nil
 	}
 	if err != nil {
 		return providers.CheckResult{}, err

@@ -7,6 +7,11 @@ import "errors"
 var (
 	// ErrNotFound: no such credential profile or secret.
 	ErrNotFound = errors.New("not found")
+	// ErrDamaged: an item exists in the keyring but cannot be read (an
+	// empty or cut-off file keyring item, one encrypted with another
+	// passphrase). It is never reported as ErrNotFound: the value is not
+	// known to be gone, only unreadable; deleting the item fixes it.
+	ErrDamaged = errors.New("the stored item is damaged and cannot be read")
 	// ErrUnknownProvider: the provider id is not in the catalogue, or
 	// Patchbay holds no credentials for it.
 	ErrUnknownProvider = errors.New("unknown provider")

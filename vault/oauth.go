@@ -47,7 +47,7 @@ func (c *Credentials) StartOAuth(ctx context.Context, provider, profile string, 
 				v[k] = x
 			}
 		}
-	} else if !errors.Is(err, ErrNotFound) {
+	} else if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged) {
 		return OAuthStart{}, err
 	}
 	getenv := os.Getenv

@@ -61,6 +61,10 @@ func (c *Credentials) Require(ctx context.Context, provider, profile, reason str
 			return nil, fmt.Errorf("vault: cannot verify the %s credentials now: %s", prov.DisplayName, res.Summary)
 		}
 		problem = &res
+	case errors.Is(err, ErrDamaged):
+		// Ask for them again, saying why; the answer replaces the item.
+		res := damagedCheck(provider, name, c.cfg.Now())
+		problem = &res
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}

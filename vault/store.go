@@ -62,6 +62,9 @@ type Profile struct {
 	Values    providers.Values       `json:"values"`
 	UpdatedAt time.Time              `json:"updated_at"`
 	LastCheck *providers.CheckResult `json:"last_check,omitempty"`
+	// Damaged marks a listed profile whose keyring item cannot be read
+	// (ErrDamaged); it has no values.
+	Damaged bool `json:"-"`
 }
 
 // Store is the keyring. It is safe for concurrent use.
@@ -121,6 +124,15 @@ func Open(opts Options) (*Store, error) {
 	}
 	s.ring = ring
 	s.backend = backendName(ring)
+	if s.backend == string(keyring.FileBackend) {
+		// Same files, written atomically (see fileRing).
+		fr := newFileRing(s.dir, s.filePassword)
+		if err := fr.ensureDir(); err != nil {
+			return nil, fmt.Errorf("vault: file keyring: %w", err)
+		}
+		fr.removeStaleTemps(time.Now())
+		s.ring = fr
+	}
 	if s.backend == string(keyring.FileBackend) && s.passphrase != "" {
 		if err := s.verifyPassphrase(); err != nil {
 			return nil, err
@@ -180,15 +192,10 @@ func (s *Store) Unlock(passphrase string) error {
 	defer s.mu.Unlock()
 	old := s.passphrase
 	s.passphrase = passphrase
-	// The file backend caches the first passphrase it gets; a fresh
-	// backend makes the new one count.
-	ring, err := keyring.Open(keyring.Config{AllowedBackends: []keyring.BackendType{keyring.FileBackend}, FileDir: s.dir, FilePasswordFunc: s.filePassword})
-	if err != nil {
-		s.passphrase = old
-		return err
-	}
+	// fileRing asks for the passphrase on every use, so the new one
+	// counts at once.
 	prev := s.ring
-	s.ring = ring
+	s.ring = newFileRing(s.dir, s.filePassword)
 	if err := s.verifyPassphraseLocked(); err != nil {
 		s.passphrase, s.ring = old, prev
 		return err
@@ -205,7 +212,9 @@ func (s *Store) verifyPassphrase() error {
 func (s *Store) verifyPassphraseLocked() error {
 	item, err := s.ring.Get(checkKey)
 	switch {
-	case errors.Is(err, keyring.ErrKeyNotFound):
+	case errors.Is(err, keyring.ErrKeyNotFound), errors.Is(err, errTornItem):
+		// A torn check item (cut off by a crash) says nothing about the
+		// passphrase; it is written again.
 		return s.ring.Set(keyring.Item{Key: checkKey, Data: []byte("patchbay"), Label: "Patchbay keyring check"})
 	case err != nil:
 		// jose reports a wrong passphrase as a decryption failure.
@@ -243,6 +252,9 @@ func (s *Store) keyringErr(op string, err error) error {
 	if errors.Is(err, keyring.ErrKeyNotFound) {
 		return ErrNotFound
 	}
+	if errors.Is(err, errDamagedItem) {
+		return fmt.Errorf("vault: keyring %s: %w (%v)", op, ErrDamaged, err)
+	}
 	// Backend errors carry D-Bus or file paths, never values.
 	return fmt.Errorf("vault: keyring %s failed: %w", op, err)
 }
@@ -264,14 +276,28 @@ func (s *Store) Get(provider, profile string) (Profile, error) {
 	s.mu.Lock()
 	item, err := s.ring.Get(credKey(provider, profile))
 	s.mu.Unlock()
+	if errors.Is(err, errDamagedItem) {
+		return Profile{}, damagedProfileErr(provider, profile)
+	}
 	if err != nil {
 		return Profile{}, s.keyringErr("read", err)
 	}
 	var p Profile
 	if err := json.Unmarshal(item.Data, &p); err != nil {
-		return Profile{}, fmt.Errorf("vault: stored profile %s/%s is corrupt", provider, profileName(profile))
+		return Profile{}, damagedProfileErr(provider, profile)
 	}
 	return p, nil
+}
+
+// damagedProfileErr names the damaged profile and how to fix it.
+func damagedProfileErr(provider, profile string) error {
+	return fmt.Errorf("vault: stored credentials %s/%s: %w; %s", provider, profileName(profile), ErrDamaged, DamagedFix(provider, profile))
+}
+
+// DamagedFix is what to do about a damaged profile.
+func DamagedFix(provider, profile string) string {
+	return fmt.Sprintf("delete them with `patchbay creds delete %s --profile %s` and save them again with `patchbay creds set %s --profile %s`",
+		provider, profileName(profile), provider, profileName(profile))
 }
 
 // Put stores a profile, replacing any previous one.
@@ -293,9 +319,7 @@ func (s *Store) Put(p Profile) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := credKey(p.Provider, p.Name)
-	// The Secret Service backend adds rather than replaces items with the
-	// same label in some daemons; removing first keeps one item per key.
-	if err := s.ring.Remove(key); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) && !os.IsNotExist(err) {
+	if err := s.removeBeforeSet(key); err != nil {
 		return s.keyringErr("replace", err)
 	}
 	err = s.ring.Set(keyring.Item{Key: key, Data: data, Label: key,
@@ -306,12 +330,26 @@ func (s *Store) Put(p Profile) error {
 	return nil
 }
 
-// Delete removes a profile; ErrNotFound when there is none.
+// removeBeforeSet: the Secret Service backend adds rather than replaces
+// items with the same label in some daemons; removing first keeps one item
+// per key. The file ring replaces atomically, and removing first would
+// open a window in which a crash loses the item.
+func (s *Store) removeBeforeSet(key string) error {
+	if _, atomic := s.ring.(*fileRing); atomic {
+		return nil
+	}
+	if err := s.ring.Remove(key); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
+}
+
+// Delete removes a profile, damaged or not; ErrNotFound when there is none.
 func (s *Store) Delete(provider, profile string) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
-	if _, err := s.Get(provider, profile); err != nil {
+	if _, err := s.Get(provider, profile); err != nil && !errors.Is(err, ErrDamaged) {
 		return err
 	}
 	s.mu.Lock()
@@ -350,7 +388,11 @@ func (s *Store) List(provider string) ([]Profile, error) {
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
-		if err != nil {
+		if errors.Is(err, ErrDamaged) {
+			// One broken item must not hide (or break) the others.
+			s.log.Warn("damaged keyring item", "provider", prov, "profile", name)
+			p = Profile{Provider: prov, Name: name, Damaged: true}
+		} else if err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -374,7 +416,7 @@ func (s *Store) PutSecret(name, value string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_ = s.ring.Remove(secretPrefix + name)
+	_ = s.removeBeforeSet(secretPrefix + name)
 	if err := s.ring.Set(keyring.Item{Key: secretPrefix + name, Data: []byte(value), Label: secretPrefix + name}); err != nil {
 		return s.keyringErr("write", err)
 	}
@@ -390,7 +432,7 @@ func (s *Store) GetSecret(name string) (string, error) {
 	item, err := s.ring.Get(secretPrefix + name)
 	s.mu.Unlock()
 	if err != nil {
-		return "", s.keyringErr("read", err)
+		return "", s.keyringErr("read secret "+name, err)
 	}
 	return string(item.Data), nil
 }

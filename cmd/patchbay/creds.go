@@ -184,6 +184,12 @@ func credsListCmd() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
+			for _, p := range resp.Msg.GetProfiles() {
+				// A damaged keyring item is listed with what to do about it.
+				if r := p.GetLastCheck(); strings.HasPrefix(r.GetSummary(), vault.DamagedSummary) {
+					fmt.Fprintf(w, "\n%s/%s: %s\n  %s\n", p.GetProvider(), p.GetProfile(), r.GetSummary(), r.GetFix())
+				}
+			}
 			fmt.Fprintf(w, "\nkeyring: %s\n", resp.Msg.GetBackend())
 			return nil
 		},
