@@ -49,8 +49,12 @@ var (
 
 func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string) []*patchbayv1.Finding {
 	bySvc := map[string]*svcFiles{}
+	spring := map[string][]*fileState{} // service -> Spring configuration files
 	for _, rel := range s.sortedRels() {
 		f := s.files[rel]
+		if f.kind == kindSpring && f.facts != nil && len(f.facts.Props) > 0 {
+			spring[serviceOf(rel)] = append(spring[serviceOf(rel)], f)
+		}
 		if f.facts == nil || f.fe == nil {
 			continue
 		}
@@ -91,7 +95,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 	}
 	for dir, si := range services {
 		out = append(out, a.defaultCallbacks(s, dir, si)...)
-		out = append(out, a.frameworkCallbacks(s, dir, si, bySvc[dir])...)
+		out = append(out, a.frameworkCallbacks(s, dir, si, bySvc[dir], spring[dir])...)
 	}
 	// Every callback of a service learns the service's explicit logout
 	// routes and return URLs and the web origins its OAuth flows run on.
@@ -211,11 +215,35 @@ func (a *Analyzer) hasWebhookCall(ff *facts.File) bool {
 
 func hasAuthJSImport(ff *facts.File) bool {
 	for _, im := range ff.Imports {
-		if strings.HasPrefix(im.Path, "next-auth/providers/") || strings.HasPrefix(im.Path, "@auth/core/providers/") {
+		if _, _, ok := authJSProvider(im.Path); ok {
 			return true
 		}
 	}
 	return false
+}
+
+// authJSPackages are the NextAuth/Auth.js packages whose provider modules
+// configure a callback each, and the basePath each serves by default.
+var authJSPackages = []struct{ pkg, basePath string }{
+	{"next-auth", "/api/auth"},
+	{"@auth/nextjs", "/api/auth"},
+	{"@auth/sveltekit", "/auth"},
+	{"@auth/express", "/auth"},
+	{"@auth/solid-start", "/api/auth"},
+	{"@auth/qwik", "/auth"},
+	{"@auth/core", "/auth"},
+}
+
+// authJSProvider: for an import of an Auth.js provider module
+// ("next-auth/providers/github", "@auth/sveltekit/providers/google"), the
+// provider's name and its package's default basePath.
+func authJSProvider(importPath string) (name, basePath string, ok bool) {
+	for _, p := range authJSPackages {
+		if n, found := strings.CutPrefix(importPath, p.pkg+"/providers/"); found && n != "" {
+			return n, p.basePath, true
+		}
+	}
+	return "", "", false
 }
 
 func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*patchbayv1.Finding {
@@ -297,7 +325,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			out = append(out, a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, "reads "+mark, events(rr.scopes)))
 		}
 		if callbackPath.MatchString(rr.full) {
-			out = append(out, a.callbackFinding(sf, rr.file, rr.route.Span, a.authProvider(rr.file, depProviders), rr.full, nil, "explicit"))
+			out = append(out, a.callbackFinding(sf, rr.file, rr.route.Span, a.callbackProvider(rr.full, rr.file, depProviders), rr.full, nil, "explicit"))
 		}
 	}
 	// Verification outside any recognised route: report the enclosing
@@ -337,7 +365,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			if !strings.HasPrefix(route, "/") {
 				continue
 			}
-			out = append(out, a.callbackFinding(sf, f, pr.Span, a.authProvider(f, depProviders), route, nil, "explicit"))
+			out = append(out, a.callbackFinding(sf, f, pr.Span, a.callbackProvider(route, f, depProviders), route, nil, "explicit"))
 		}
 	}
 	return out
@@ -797,6 +825,43 @@ func events(scopes []scope) []string {
 	return out
 }
 
+// identityNames maps the names identity providers go by in callback routes
+// and strategy names (/auth/google/callback, /login/github/authorized) to
+// catalogue ids; "" marks well-known providers outside the catalogue, whose
+// routes must not be attributed to whatever auth SDK the service imports.
+var identityNames = map[string]string{
+	"google": "gcp", "github": "github", "auth0": "auth0", "okta": "okta", "slack": "slack",
+	"azure": "azure", "azuread": "azure", "microsoft": "azure", "entra": "azure", "aad": "azure",
+	"cognito": "aws", "firebase": "firebase", "netlify": "netlify", "clerk": "clerk", "vercel": "vercel",
+	"facebook": "", "twitter": "", "discord": "", "spotify": "", "apple": "", "linkedin": "", "gitlab": "",
+	"bitbucket": "", "twitch": "", "instagram": "", "reddit": "", "yahoo": "", "deezer": "", "strava": "",
+	"dropbox": "", "zoom": "", "notion": "", "x": "",
+}
+
+// providerInRoute: the identity provider a route names in one of its
+// segments or words, and whether it names one at all.
+func providerInRoute(route string) (string, bool) {
+	words := strings.FieldsFunc(strings.ToLower(route), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	for _, w := range words {
+		if p, ok := identityNames[w]; ok {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// callbackProvider attributes an explicit callback route: the provider
+// the route names (/auth/google/callback is Google's whatever else the
+// service uses), else the auth SDK of the file or service.
+func (a *Analyzer) callbackProvider(route string, f *fileState, depProviders map[string]bool) string {
+	if p, ok := providerInRoute(route); ok {
+		return p
+	}
+	return a.authProvider(f, depProviders)
+}
+
 // authProvider is the identity provider a callback route belongs to: the
 // auth SDK the file imports, else the one the service depends on.
 func (a *Analyzer) authProvider(f *fileState, depProviders map[string]bool) string {
@@ -899,13 +964,14 @@ func majorIn(version string, min, max int) bool {
 var authJSProviders = map[string]string{
 	"auth0": "auth0", "github": "github", "okta": "okta", "slack": "slack", "google": "gcp",
 	"azure-ad": "azure", "microsoft-entra-id": "azure", "azure-ad-b2c": "azure", "cognito": "aws",
+	"netlify": "netlify", "vercel": "vercel", "clerk": "clerk",
 }
 
 // frameworkCallbacks are callback routes that auth frameworks (not one
 // provider's SDK) serve by default: NextAuth/Auth.js per configured
 // provider under basePath, Spring Security's OAuth2 client, ASP.NET's
 // OpenID Connect handler.
-func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, sf *svcFiles) []*patchbayv1.Finding {
+func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, sf *svcFiles, spring []*fileState) []*patchbayv1.Finding {
 	var out []*patchbayv1.Finding
 	dep := func(eco, name string) (facts.Dep, *fileState, bool) {
 		for _, rel := range si.svc.Manifests {
@@ -936,15 +1002,11 @@ func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, 
 		}
 		return withID(x, route)
 	}
-	_, _, nextAuth := dep("npm", "next-auth")
-	if _, _, ok := dep("npm", "@auth/*"); ok {
-		nextAuth = true
-	}
-	if nextAuth && sf != nil {
-		basePath := "/api/auth"
+	if sf != nil {
+		basePath := ""
 		for _, f := range sf.files {
 			for _, p := range f.facts.Props {
-				if p.Name == "basePath" && strings.HasPrefix(p.Value, "/") {
+				if p.Name == "basePath" && strings.HasPrefix(p.Value, "/") && !strings.HasPrefix(path.Base(f.rel), "next.config.") {
 					basePath = strings.TrimSuffix(p.Value, "/")
 				}
 			}
@@ -957,18 +1019,47 @@ func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, 
 		for _, rel := range rels {
 			f := sf.files[rel]
 			for _, im := range f.facts.Imports {
-				name, ok := strings.CutPrefix(im.Path, "next-auth/providers/")
-				if !ok {
-					name, ok = strings.CutPrefix(im.Path, "@auth/core/providers/")
-				}
+				name, def, ok := authJSProvider(im.Path)
 				if !ok {
 					continue
 				}
-				out = append(out, mk(f, im.Span, authJSProviders[name], basePath+"/callback/"+name, "NextAuth default"))
+				bp := def
+				if basePath != "" {
+					bp = basePath
+				}
+				out = append(out, mk(f, im.Span, authJSProviders[name], bp+"/callback/"+name, "Auth.js default"))
 			}
 		}
 	}
-	if d, f, ok := dep("maven", "org.springframework.boot:spring-boot-starter-oauth2-client"); ok {
+	// Spring Security's oauth2Login(): one callback per registration in the
+	// service's configuration, else the pattern at the dependency.
+	registered := false
+	for _, f := range spring {
+		for _, p := range f.facts.Props {
+			if p.Name != propSpringRegistration {
+				continue
+			}
+			redirect, provider := "", p.Value
+			for _, q := range f.facts.Props {
+				switch q.Name {
+				case propSpringRedirect + p.Value:
+					redirect = q.Value
+				case propSpringProvider + p.Value:
+					provider = q.Value
+				}
+			}
+			id, _ := providerInRoute(provider)
+			x := mk(f, p.Span, id, springCallbackRoute(p.Value, redirect), "Spring Security OAuth2 client default")
+			x.Language = "java"
+			out = append(out, x)
+			registered = true
+		}
+	}
+	d, f, ok := dep("maven", "org.springframework.boot:spring-boot-starter-oauth2-client")
+	if !ok {
+		d, f, ok = dep("maven", "org.springframework.security:spring-security-oauth2-client")
+	}
+	if ok && !registered {
 		provider := ""
 		if _, _, okta := dep("maven", "com.okta.*"); okta {
 			provider = "okta"

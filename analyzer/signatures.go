@@ -34,6 +34,9 @@ type index struct {
 
 type markEntry struct {
 	provider, text, declared string
+	// word: a marker (an identifier), matched as a whole identifier;
+	// headers may sit inside a longer name (HTTP_STRIPE_SIGNATURE).
+	word bool
 }
 
 type pkgEntry struct {
@@ -114,8 +117,11 @@ func newIndex(all []providers.Provider) *index {
 			ix.callTails[symbolTail(w.Symbol)] = true
 			ix.webhookTails[symbolTail(w.Symbol)] = true
 		}
-		for _, m := range append(append([]string(nil), s.WebhookHeaders...), s.WebhookMarkers...) {
+		for _, m := range s.WebhookHeaders {
 			ix.marks = append(ix.marks, markEntry{provider: p.ID, text: string(markText([]byte(m))), declared: m})
+		}
+		for _, m := range s.WebhookMarkers {
+			ix.marks = append(ix.marks, markEntry{provider: p.ID, text: string(markText([]byte(m))), declared: m, word: true})
 		}
 		for _, e := range s.EnvVars {
 			if _, dup := ix.envExact[e]; !dup {
@@ -338,8 +344,10 @@ func (ix *index) findMarks(src []byte) []facts.Literal {
 			}
 			at := from + i
 			end := at + len(m.text)
-			// Whole words only: "twiml" in "twimlet" is not TwiML.
-			if (at == 0 || !isMarkWordByte(low[at-1])) && (end == len(low) || !isMarkWordByte(low[end])) {
+			// Whole words only: "twiml" in "twimlet" is not TwiML, nor in
+			// TWIML_APP_SID (for markers '-', once '_', joins words).
+			word := func(c byte) bool { return isMarkWordByte(c) || m.word && c == '-' }
+			if (at == 0 || !word(low[at-1])) && (end == len(low) || !word(low[end])) {
 				hits = append(hits, hit{at, end, m.declared})
 				n++
 			}

@@ -257,7 +257,7 @@ func hashBytes(b []byte) uint64 {
 func isCandidate(rel string) bool {
 	base := path.Base(rel)
 	return manifests.IsManifest(base) || envfiles.Kind(base) != "" || frontEndFor(rel) != nil ||
-		base == "tsconfig.json"
+		base == "tsconfig.json" || springConfigName.MatchString(base)
 }
 
 // ignoredPath checks a single path against skipDirs and the .gitignore
@@ -480,6 +480,8 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 	case base == "tsconfig.json":
 		st.kind = "tsconfig"
 		return st
+	case springConfigName.MatchString(base):
+		st.kind = kindSpring
 	case envfiles.Kind(base) != "":
 		st.kind = envfiles.Kind(base)
 	default:
@@ -544,6 +546,8 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		st.facts = &facts.File{Env: env}
 	case kindDocker:
 		st.facts = &facts.File{Env: envfiles.Dockerfile(src)}
+	case kindSpring:
+		st.facts = &facts.File{Props: springRegistrations(base, src)}
 	default:
 		if st.fe.language == "go" {
 			st.netHTTP = bytes.Contains(src, []byte(`"net/http"`))
