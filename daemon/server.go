@@ -61,7 +61,8 @@ type Server struct {
 	build   buildinfo.Info
 	bus     *bus
 
-	analyzer *analyzer.Analyzer
+	analyzer  *analyzer.Analyzer
+	approvals *engine.Approvals // nil without an engine
 
 	mu         sync.Mutex
 	workspaces map[string]*patchbayv1.WorkspaceSummary
@@ -98,6 +99,9 @@ func New(cfg Config) (*Server, error) {
 	s.bus = newBus(cfg.EventQueue, s.snapshot)
 	if cfg.Credentials != nil {
 		cfg.Credentials.SetEvents(credentialEvents{s})
+	}
+	if cfg.Engine != nil {
+		s.approvals = engine.NewApprovals(cfg.Engine, approvalEvents{s})
 	}
 	return s, nil
 }
@@ -192,6 +196,7 @@ func (s *Server) snapshot() *patchbayv1.Snapshot {
 	}
 	sort.Slice(snap.Workspaces, func(i, j int) bool { return snap.Workspaces[i].Root < snap.Workspaces[j].Root })
 	snap.PendingCredentialRequests = s.pendingCredentialRequests()
+	snap.PendingApprovalRequests = s.pendingApprovalRequests()
 	return snap
 }
 

@@ -237,6 +237,8 @@ type Event struct {
 	//	*Event_CredentialRequestClosed
 	//	*Event_Operation
 	//	*Event_CredentialsChanged
+	//	*Event_ApprovalRequest
+	//	*Event_ApprovalRequestClosed
 	Payload       isEvent_Payload `protobuf_oneof:"payload"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -347,6 +349,24 @@ func (x *Event) GetCredentialsChanged() *CredentialsChanged {
 	return nil
 }
 
+func (x *Event) GetApprovalRequest() *ApprovalRequest {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_ApprovalRequest); ok {
+			return x.ApprovalRequest
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetApprovalRequestClosed() *ApprovalRequestClosed {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_ApprovalRequestClosed); ok {
+			return x.ApprovalRequestClosed
+		}
+	}
+	return nil
+}
+
 type isEvent_Payload interface {
 	isEvent_Payload()
 }
@@ -375,6 +395,14 @@ type Event_CredentialsChanged struct {
 	CredentialsChanged *CredentialsChanged `protobuf:"bytes,15,opt,name=credentials_changed,json=credentialsChanged,proto3,oneof"`
 }
 
+type Event_ApprovalRequest struct {
+	ApprovalRequest *ApprovalRequest `protobuf:"bytes,16,opt,name=approval_request,json=approvalRequest,proto3,oneof"`
+}
+
+type Event_ApprovalRequestClosed struct {
+	ApprovalRequestClosed *ApprovalRequestClosed `protobuf:"bytes,17,opt,name=approval_request_closed,json=approvalRequestClosed,proto3,oneof"`
+}
+
 func (*Event_Snapshot) isEvent_Payload() {}
 
 func (*Event_AnalysisUpdated) isEvent_Payload() {}
@@ -387,12 +415,17 @@ func (*Event_Operation) isEvent_Payload() {}
 
 func (*Event_CredentialsChanged) isEvent_Payload() {}
 
+func (*Event_ApprovalRequest) isEvent_Payload() {}
+
+func (*Event_ApprovalRequestClosed) isEvent_Payload() {}
+
 // Snapshot is the first event of every subscription.
 type Snapshot struct {
 	state                     protoimpl.MessageState `protogen:"open.v1"`
 	Version                   string                 `protobuf:"bytes,1,opt,name=version,proto3" json:"version,omitempty"`
 	Workspaces                []*WorkspaceSummary    `protobuf:"bytes,2,rep,name=workspaces,proto3" json:"workspaces,omitempty"`
 	PendingCredentialRequests []*CredentialRequest   `protobuf:"bytes,3,rep,name=pending_credential_requests,json=pendingCredentialRequests,proto3" json:"pending_credential_requests,omitempty"`
+	PendingApprovalRequests   []*ApprovalRequest     `protobuf:"bytes,4,rep,name=pending_approval_requests,json=pendingApprovalRequests,proto3" json:"pending_approval_requests,omitempty"`
 	unknownFields             protoimpl.UnknownFields
 	sizeCache                 protoimpl.SizeCache
 }
@@ -444,6 +477,13 @@ func (x *Snapshot) GetWorkspaces() []*WorkspaceSummary {
 func (x *Snapshot) GetPendingCredentialRequests() []*CredentialRequest {
 	if x != nil {
 		return x.PendingCredentialRequests
+	}
+	return nil
+}
+
+func (x *Snapshot) GetPendingApprovalRequests() []*ApprovalRequest {
+	if x != nil {
+		return x.PendingApprovalRequests
 	}
 	return nil
 }
@@ -719,7 +759,7 @@ const file_patchbay_v1_daemon_proto_rawDesc = "" +
 	"started_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\"\x14\n" +
 	"\x12WatchEventsRequest\"?\n" +
 	"\x13WatchEventsResponse\x12(\n" +
-	"\x05event\x18\x01 \x01(\v2\x12.patchbay.v1.EventR\x05event\"\x9d\x04\n" +
+	"\x05event\x18\x01 \x01(\v2\x12.patchbay.v1.EventR\x05event\"\xc6\x05\n" +
 	"\x05Event\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x123\n" +
@@ -729,14 +769,17 @@ const file_patchbay_v1_daemon_proto_rawDesc = "" +
 	"\x12credential_request\x18\f \x01(\v2\x1e.patchbay.v1.CredentialRequestH\x00R\x11credentialRequest\x12b\n" +
 	"\x19credential_request_closed\x18\r \x01(\v2$.patchbay.v1.CredentialRequestClosedH\x00R\x17credentialRequestClosed\x12>\n" +
 	"\toperation\x18\x0e \x01(\v2\x1e.patchbay.v1.OperationProgressH\x00R\toperation\x12R\n" +
-	"\x13credentials_changed\x18\x0f \x01(\v2\x1f.patchbay.v1.CredentialsChangedH\x00R\x12credentialsChangedB\t\n" +
-	"\apayload\"\xc3\x01\n" +
+	"\x13credentials_changed\x18\x0f \x01(\v2\x1f.patchbay.v1.CredentialsChangedH\x00R\x12credentialsChanged\x12I\n" +
+	"\x10approval_request\x18\x10 \x01(\v2\x1c.patchbay.v1.ApprovalRequestH\x00R\x0fapprovalRequest\x12\\\n" +
+	"\x17approval_request_closed\x18\x11 \x01(\v2\".patchbay.v1.ApprovalRequestClosedH\x00R\x15approvalRequestClosedB\t\n" +
+	"\apayload\"\x9d\x02\n" +
 	"\bSnapshot\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\tR\aversion\x12=\n" +
 	"\n" +
 	"workspaces\x18\x02 \x03(\v2\x1d.patchbay.v1.WorkspaceSummaryR\n" +
 	"workspaces\x12^\n" +
-	"\x1bpending_credential_requests\x18\x03 \x03(\v2\x1e.patchbay.v1.CredentialRequestR\x19pendingCredentialRequests\"\x9b\x01\n" +
+	"\x1bpending_credential_requests\x18\x03 \x03(\v2\x1e.patchbay.v1.CredentialRequestR\x19pendingCredentialRequests\x12X\n" +
+	"\x19pending_approval_requests\x18\x04 \x03(\v2\x1c.patchbay.v1.ApprovalRequestR\x17pendingApprovalRequests\"\x9b\x01\n" +
 	"\x10WorkspaceSummary\x12\x12\n" +
 	"\x04root\x18\x01 \x01(\tR\x04root\x12\x1a\n" +
 	"\bservices\x18\x02 \x01(\rR\bservices\x12\x1a\n" +
@@ -787,6 +830,8 @@ var file_patchbay_v1_daemon_proto_goTypes = []any{
 	(*CredentialRequest)(nil),       // 12: patchbay.v1.CredentialRequest
 	(*CredentialRequestClosed)(nil), // 13: patchbay.v1.CredentialRequestClosed
 	(*OperationProgress)(nil),       // 14: patchbay.v1.OperationProgress
+	(*ApprovalRequest)(nil),         // 15: patchbay.v1.ApprovalRequest
+	(*ApprovalRequestClosed)(nil),   // 16: patchbay.v1.ApprovalRequestClosed
 }
 var file_patchbay_v1_daemon_proto_depIdxs = []int32{
 	11, // 0: patchbay.v1.VersionResponse.started_at:type_name -> google.protobuf.Timestamp
@@ -798,21 +843,24 @@ var file_patchbay_v1_daemon_proto_depIdxs = []int32{
 	13, // 6: patchbay.v1.Event.credential_request_closed:type_name -> patchbay.v1.CredentialRequestClosed
 	14, // 7: patchbay.v1.Event.operation:type_name -> patchbay.v1.OperationProgress
 	8,  // 8: patchbay.v1.Event.credentials_changed:type_name -> patchbay.v1.CredentialsChanged
-	6,  // 9: patchbay.v1.Snapshot.workspaces:type_name -> patchbay.v1.WorkspaceSummary
-	12, // 10: patchbay.v1.Snapshot.pending_credential_requests:type_name -> patchbay.v1.CredentialRequest
-	11, // 11: patchbay.v1.WorkspaceSummary.analyzed_at:type_name -> google.protobuf.Timestamp
-	6,  // 12: patchbay.v1.AnalysisUpdated.workspace:type_name -> patchbay.v1.WorkspaceSummary
-	0,  // 13: patchbay.v1.DaemonService.Version:input_type -> patchbay.v1.VersionRequest
-	2,  // 14: patchbay.v1.DaemonService.WatchEvents:input_type -> patchbay.v1.WatchEventsRequest
-	9,  // 15: patchbay.v1.DaemonService.Shutdown:input_type -> patchbay.v1.ShutdownRequest
-	1,  // 16: patchbay.v1.DaemonService.Version:output_type -> patchbay.v1.VersionResponse
-	3,  // 17: patchbay.v1.DaemonService.WatchEvents:output_type -> patchbay.v1.WatchEventsResponse
-	10, // 18: patchbay.v1.DaemonService.Shutdown:output_type -> patchbay.v1.ShutdownResponse
-	16, // [16:19] is the sub-list for method output_type
-	13, // [13:16] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	15, // 9: patchbay.v1.Event.approval_request:type_name -> patchbay.v1.ApprovalRequest
+	16, // 10: patchbay.v1.Event.approval_request_closed:type_name -> patchbay.v1.ApprovalRequestClosed
+	6,  // 11: patchbay.v1.Snapshot.workspaces:type_name -> patchbay.v1.WorkspaceSummary
+	12, // 12: patchbay.v1.Snapshot.pending_credential_requests:type_name -> patchbay.v1.CredentialRequest
+	15, // 13: patchbay.v1.Snapshot.pending_approval_requests:type_name -> patchbay.v1.ApprovalRequest
+	11, // 14: patchbay.v1.WorkspaceSummary.analyzed_at:type_name -> google.protobuf.Timestamp
+	6,  // 15: patchbay.v1.AnalysisUpdated.workspace:type_name -> patchbay.v1.WorkspaceSummary
+	0,  // 16: patchbay.v1.DaemonService.Version:input_type -> patchbay.v1.VersionRequest
+	2,  // 17: patchbay.v1.DaemonService.WatchEvents:input_type -> patchbay.v1.WatchEventsRequest
+	9,  // 18: patchbay.v1.DaemonService.Shutdown:input_type -> patchbay.v1.ShutdownRequest
+	1,  // 19: patchbay.v1.DaemonService.Version:output_type -> patchbay.v1.VersionResponse
+	3,  // 20: patchbay.v1.DaemonService.WatchEvents:output_type -> patchbay.v1.WatchEventsResponse
+	10, // 21: patchbay.v1.DaemonService.Shutdown:output_type -> patchbay.v1.ShutdownResponse
+	19, // [19:22] is the sub-list for method output_type
+	16, // [16:19] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_daemon_proto_init() }
@@ -829,6 +877,8 @@ func file_patchbay_v1_daemon_proto_init() {
 		(*Event_CredentialRequestClosed)(nil),
 		(*Event_Operation)(nil),
 		(*Event_CredentialsChanged)(nil),
+		(*Event_ApprovalRequest)(nil),
+		(*Event_ApprovalRequestClosed)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -200,6 +200,62 @@ func (OperationState) EnumDescriptor() ([]byte, []int) {
 	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{2}
 }
 
+type ApprovalOutcome int32
+
+const (
+	ApprovalOutcome_APPROVAL_OUTCOME_UNSPECIFIED ApprovalOutcome = 0
+	ApprovalOutcome_APPROVAL_OUTCOME_APPROVED    ApprovalOutcome = 1
+	ApprovalOutcome_APPROVAL_OUTCOME_DENIED      ApprovalOutcome = 2
+	ApprovalOutcome_APPROVAL_OUTCOME_TIMEOUT     ApprovalOutcome = 3
+	// The requester went away before anyone answered.
+	ApprovalOutcome_APPROVAL_OUTCOME_CANCELED ApprovalOutcome = 4
+)
+
+// Enum value maps for ApprovalOutcome.
+var (
+	ApprovalOutcome_name = map[int32]string{
+		0: "APPROVAL_OUTCOME_UNSPECIFIED",
+		1: "APPROVAL_OUTCOME_APPROVED",
+		2: "APPROVAL_OUTCOME_DENIED",
+		3: "APPROVAL_OUTCOME_TIMEOUT",
+		4: "APPROVAL_OUTCOME_CANCELED",
+	}
+	ApprovalOutcome_value = map[string]int32{
+		"APPROVAL_OUTCOME_UNSPECIFIED": 0,
+		"APPROVAL_OUTCOME_APPROVED":    1,
+		"APPROVAL_OUTCOME_DENIED":      2,
+		"APPROVAL_OUTCOME_TIMEOUT":     3,
+		"APPROVAL_OUTCOME_CANCELED":    4,
+	}
+)
+
+func (x ApprovalOutcome) Enum() *ApprovalOutcome {
+	p := new(ApprovalOutcome)
+	*p = x
+	return p
+}
+
+func (x ApprovalOutcome) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ApprovalOutcome) Descriptor() protoreflect.EnumDescriptor {
+	return file_patchbay_v1_provision_proto_enumTypes[3].Descriptor()
+}
+
+func (ApprovalOutcome) Type() protoreflect.EnumType {
+	return &file_patchbay_v1_provision_proto_enumTypes[3]
+}
+
+func (x ApprovalOutcome) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ApprovalOutcome.Descriptor instead.
+func (ApprovalOutcome) EnumDescriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{3}
+}
+
 type FieldChange struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Field         string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
@@ -1117,6 +1173,445 @@ func (x *GetSystemMapResponse) GetEdges() []*MapEdge {
 	return nil
 }
 
+// ApprovalRequest asks the user to approve one plan.
+type ApprovalRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	PlanId        string                 `protobuf:"bytes,2,opt,name=plan_id,json=planId,proto3" json:"plan_id,omitempty"`
+	WorkspaceRoot string                 `protobuf:"bytes,3,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`
+	Environment   string                 `protobuf:"bytes,4,opt,name=environment,proto3" json:"environment,omitempty"`
+	// True for a plan that destroys everything the environment created.
+	Destroy bool `protobuf:"varint,5,opt,name=destroy,proto3" json:"destroy,omitempty"`
+	// Who asks ("MCP client Claude Code").
+	Requester string `protobuf:"bytes,6,opt,name=requester,proto3" json:"requester,omitempty"`
+	// The plan's human-readable diff.
+	Summary       string                 `protobuf:"bytes,7,opt,name=summary,proto3" json:"summary,omitempty"`
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApprovalRequest) Reset() {
+	*x = ApprovalRequest{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApprovalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApprovalRequest) ProtoMessage() {}
+
+func (x *ApprovalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApprovalRequest.ProtoReflect.Descriptor instead.
+func (*ApprovalRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ApprovalRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ApprovalRequest) GetPlanId() string {
+	if x != nil {
+		return x.PlanId
+	}
+	return ""
+}
+
+func (x *ApprovalRequest) GetWorkspaceRoot() string {
+	if x != nil {
+		return x.WorkspaceRoot
+	}
+	return ""
+}
+
+func (x *ApprovalRequest) GetEnvironment() string {
+	if x != nil {
+		return x.Environment
+	}
+	return ""
+}
+
+func (x *ApprovalRequest) GetDestroy() bool {
+	if x != nil {
+		return x.Destroy
+	}
+	return false
+}
+
+func (x *ApprovalRequest) GetRequester() string {
+	if x != nil {
+		return x.Requester
+	}
+	return ""
+}
+
+func (x *ApprovalRequest) GetSummary() string {
+	if x != nil {
+		return x.Summary
+	}
+	return ""
+}
+
+func (x *ApprovalRequest) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// ApprovalRequestClosed is published when an approval request is answered,
+// times out or its requester goes away.
+type ApprovalRequestClosed struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Outcome       ApprovalOutcome        `protobuf:"varint,2,opt,name=outcome,proto3,enum=patchbay.v1.ApprovalOutcome" json:"outcome,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApprovalRequestClosed) Reset() {
+	*x = ApprovalRequestClosed{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApprovalRequestClosed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApprovalRequestClosed) ProtoMessage() {}
+
+func (x *ApprovalRequestClosed) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApprovalRequestClosed.ProtoReflect.Descriptor instead.
+func (*ApprovalRequestClosed) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ApprovalRequestClosed) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ApprovalRequestClosed) GetOutcome() ApprovalOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return ApprovalOutcome_APPROVAL_OUTCOME_UNSPECIFIED
+}
+
+type RequestApprovalRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	PlanId    string                 `protobuf:"bytes,1,opt,name=plan_id,json=planId,proto3" json:"plan_id,omitempty"`
+	Requester string                 `protobuf:"bytes,2,opt,name=requester,proto3" json:"requester,omitempty"`
+	// How long to wait for an answer; 0 means the daemon's default (5 minutes).
+	TimeoutSeconds uint32 `protobuf:"varint,3,opt,name=timeout_seconds,json=timeoutSeconds,proto3" json:"timeout_seconds,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *RequestApprovalRequest) Reset() {
+	*x = RequestApprovalRequest{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestApprovalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestApprovalRequest) ProtoMessage() {}
+
+func (x *RequestApprovalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestApprovalRequest.ProtoReflect.Descriptor instead.
+func (*RequestApprovalRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *RequestApprovalRequest) GetPlanId() string {
+	if x != nil {
+		return x.PlanId
+	}
+	return ""
+}
+
+func (x *RequestApprovalRequest) GetRequester() string {
+	if x != nil {
+		return x.Requester
+	}
+	return ""
+}
+
+func (x *RequestApprovalRequest) GetTimeoutSeconds() uint32 {
+	if x != nil {
+		return x.TimeoutSeconds
+	}
+	return 0
+}
+
+type RequestApprovalResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RequestId     string                 `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	Outcome       ApprovalOutcome        `protobuf:"varint,2,opt,name=outcome,proto3,enum=patchbay.v1.ApprovalOutcome" json:"outcome,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestApprovalResponse) Reset() {
+	*x = RequestApprovalResponse{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestApprovalResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestApprovalResponse) ProtoMessage() {}
+
+func (x *RequestApprovalResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestApprovalResponse.ProtoReflect.Descriptor instead.
+func (*RequestApprovalResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *RequestApprovalResponse) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RequestApprovalResponse) GetOutcome() ApprovalOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return ApprovalOutcome_APPROVAL_OUTCOME_UNSPECIFIED
+}
+
+type AnswerApprovalRequestRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Approve       bool                   `protobuf:"varint,2,opt,name=approve,proto3" json:"approve,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerApprovalRequestRequest) Reset() {
+	*x = AnswerApprovalRequestRequest{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerApprovalRequestRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerApprovalRequestRequest) ProtoMessage() {}
+
+func (x *AnswerApprovalRequestRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerApprovalRequestRequest.ProtoReflect.Descriptor instead.
+func (*AnswerApprovalRequestRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *AnswerApprovalRequestRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *AnswerApprovalRequestRequest) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+type AnswerApprovalRequestResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerApprovalRequestResponse) Reset() {
+	*x = AnswerApprovalRequestResponse{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerApprovalRequestResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerApprovalRequestResponse) ProtoMessage() {}
+
+func (x *AnswerApprovalRequestResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerApprovalRequestResponse.ProtoReflect.Descriptor instead.
+func (*AnswerApprovalRequestResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{19}
+}
+
+type ListApprovalRequestsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApprovalRequestsRequest) Reset() {
+	*x = ListApprovalRequestsRequest{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApprovalRequestsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApprovalRequestsRequest) ProtoMessage() {}
+
+func (x *ListApprovalRequestsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApprovalRequestsRequest.ProtoReflect.Descriptor instead.
+func (*ListApprovalRequestsRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{20}
+}
+
+type ListApprovalRequestsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Requests      []*ApprovalRequest     `protobuf:"bytes,1,rep,name=requests,proto3" json:"requests,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApprovalRequestsResponse) Reset() {
+	*x = ListApprovalRequestsResponse{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApprovalRequestsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApprovalRequestsResponse) ProtoMessage() {}
+
+func (x *ListApprovalRequestsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApprovalRequestsResponse.ProtoReflect.Descriptor instead.
+func (*ListApprovalRequestsResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ListApprovalRequestsResponse) GetRequests() []*ApprovalRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
 var File_patchbay_v1_provision_proto protoreflect.FileDescriptor
 
 const file_patchbay_v1_provision_proto_rawDesc = "" +
@@ -1194,7 +1689,35 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\venvironment\x18\x02 \x01(\tR\venvironment\"n\n" +
 	"\x14GetSystemMapResponse\x12*\n" +
 	"\x05nodes\x18\x01 \x03(\v2\x14.patchbay.v1.MapNodeR\x05nodes\x12*\n" +
-	"\x05edges\x18\x02 \x03(\v2\x14.patchbay.v1.MapEdgeR\x05edges*\xce\x01\n" +
+	"\x05edges\x18\x02 \x03(\v2\x14.patchbay.v1.MapEdgeR\x05edges\"\x90\x02\n" +
+	"\x0fApprovalRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
+	"\aplan_id\x18\x02 \x01(\tR\x06planId\x12%\n" +
+	"\x0eworkspace_root\x18\x03 \x01(\tR\rworkspaceRoot\x12 \n" +
+	"\venvironment\x18\x04 \x01(\tR\venvironment\x12\x18\n" +
+	"\adestroy\x18\x05 \x01(\bR\adestroy\x12\x1c\n" +
+	"\trequester\x18\x06 \x01(\tR\trequester\x12\x18\n" +
+	"\asummary\x18\a \x01(\tR\asummary\x129\n" +
+	"\n" +
+	"expires_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"_\n" +
+	"\x15ApprovalRequestClosed\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x126\n" +
+	"\aoutcome\x18\x02 \x01(\x0e2\x1c.patchbay.v1.ApprovalOutcomeR\aoutcome\"x\n" +
+	"\x16RequestApprovalRequest\x12\x17\n" +
+	"\aplan_id\x18\x01 \x01(\tR\x06planId\x12\x1c\n" +
+	"\trequester\x18\x02 \x01(\tR\trequester\x12'\n" +
+	"\x0ftimeout_seconds\x18\x03 \x01(\rR\x0etimeoutSeconds\"p\n" +
+	"\x17RequestApprovalResponse\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tR\trequestId\x126\n" +
+	"\aoutcome\x18\x02 \x01(\x0e2\x1c.patchbay.v1.ApprovalOutcomeR\aoutcome\"H\n" +
+	"\x1cAnswerApprovalRequestRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
+	"\aapprove\x18\x02 \x01(\bR\aapprove\"\x1f\n" +
+	"\x1dAnswerApprovalRequestResponse\"\x1d\n" +
+	"\x1bListApprovalRequestsRequest\"X\n" +
+	"\x1cListApprovalRequestsResponse\x128\n" +
+	"\brequests\x18\x01 \x03(\v2\x1c.patchbay.v1.ApprovalRequestR\brequests*\xce\x01\n" +
 	"\n" +
 	"StepAction\x12\x1b\n" +
 	"\x17STEP_ACTION_UNSPECIFIED\x10\x00\x12\x16\n" +
@@ -1217,12 +1740,21 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\x17OPERATION_STATE_RUNNING\x10\x01\x12\x1d\n" +
 	"\x19OPERATION_STATE_COMPLETED\x10\x02\x12\x1a\n" +
 	"\x16OPERATION_STATE_FAILED\x10\x03\x12\x1c\n" +
-	"\x18OPERATION_STATE_CANCELED\x10\x042\xb3\x02\n" +
+	"\x18OPERATION_STATE_CANCELED\x10\x04*\xac\x01\n" +
+	"\x0fApprovalOutcome\x12 \n" +
+	"\x1cAPPROVAL_OUTCOME_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19APPROVAL_OUTCOME_APPROVED\x10\x01\x12\x1b\n" +
+	"\x17APPROVAL_OUTCOME_DENIED\x10\x02\x12\x1c\n" +
+	"\x18APPROVAL_OUTCOME_TIMEOUT\x10\x03\x12\x1d\n" +
+	"\x19APPROVAL_OUTCOME_CANCELED\x10\x042\xf3\x04\n" +
 	"\x10ProvisionService\x12;\n" +
 	"\x04Plan\x12\x18.patchbay.v1.PlanRequest\x1a\x19.patchbay.v1.PlanResponse\x12@\n" +
 	"\x05Apply\x12\x19.patchbay.v1.ApplyRequest\x1a\x1a.patchbay.v1.ApplyResponse0\x01\x12F\n" +
 	"\aDestroy\x12\x1b.patchbay.v1.DestroyRequest\x1a\x1c.patchbay.v1.DestroyResponse0\x01\x12X\n" +
-	"\fGetSystemMap\x12 .patchbay.v1.GetSystemMapRequest\x1a!.patchbay.v1.GetSystemMapResponse\"\x03\x90\x02\x01B\xab\x01\n" +
+	"\fGetSystemMap\x12 .patchbay.v1.GetSystemMapRequest\x1a!.patchbay.v1.GetSystemMapResponse\"\x03\x90\x02\x01\x12\\\n" +
+	"\x0fRequestApproval\x12#.patchbay.v1.RequestApprovalRequest\x1a$.patchbay.v1.RequestApprovalResponse\x12n\n" +
+	"\x15AnswerApprovalRequest\x12).patchbay.v1.AnswerApprovalRequestRequest\x1a*.patchbay.v1.AnswerApprovalRequestResponse\x12p\n" +
+	"\x14ListApprovalRequests\x12(.patchbay.v1.ListApprovalRequestsRequest\x1a).patchbay.v1.ListApprovalRequestsResponse\"\x03\x90\x02\x01B\xab\x01\n" +
 	"\x0fcom.patchbay.v1B\x0eProvisionProtoP\x01Z;github.com/patchbay-dev/patchbay/gen/patchbay/v1;patchbayv1\xa2\x02\x03PXX\xaa\x02\vPatchbay.V1\xca\x02\vPatchbay\\V1\xe2\x02\x17Patchbay\\V1\\GPBMetadata\xea\x02\fPatchbay::V1b\x06proto3"
 
 var (
@@ -1237,55 +1769,74 @@ func file_patchbay_v1_provision_proto_rawDescGZIP() []byte {
 	return file_patchbay_v1_provision_proto_rawDescData
 }
 
-var file_patchbay_v1_provision_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_patchbay_v1_provision_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_patchbay_v1_provision_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_patchbay_v1_provision_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_patchbay_v1_provision_proto_goTypes = []any{
-	(StepAction)(0),               // 0: patchbay.v1.StepAction
-	(StepState)(0),                // 1: patchbay.v1.StepState
-	(OperationState)(0),           // 2: patchbay.v1.OperationState
-	(*FieldChange)(nil),           // 3: patchbay.v1.FieldChange
-	(*PlanStep)(nil),              // 4: patchbay.v1.PlanStep
-	(*Plan)(nil),                  // 5: patchbay.v1.Plan
-	(*PlanRequest)(nil),           // 6: patchbay.v1.PlanRequest
-	(*PlanResponse)(nil),          // 7: patchbay.v1.PlanResponse
-	(*OperationProgress)(nil),     // 8: patchbay.v1.OperationProgress
-	(*ApplyRequest)(nil),          // 9: patchbay.v1.ApplyRequest
-	(*ApplyResponse)(nil),         // 10: patchbay.v1.ApplyResponse
-	(*DestroyRequest)(nil),        // 11: patchbay.v1.DestroyRequest
-	(*DestroyResponse)(nil),       // 12: patchbay.v1.DestroyResponse
-	(*MapNode)(nil),               // 13: patchbay.v1.MapNode
-	(*MapEdge)(nil),               // 14: patchbay.v1.MapEdge
-	(*GetSystemMapRequest)(nil),   // 15: patchbay.v1.GetSystemMapRequest
-	(*GetSystemMapResponse)(nil),  // 16: patchbay.v1.GetSystemMapResponse
-	nil,                           // 17: patchbay.v1.MapNode.AttributesEntry
-	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
+	(StepAction)(0),                       // 0: patchbay.v1.StepAction
+	(StepState)(0),                        // 1: patchbay.v1.StepState
+	(OperationState)(0),                   // 2: patchbay.v1.OperationState
+	(ApprovalOutcome)(0),                  // 3: patchbay.v1.ApprovalOutcome
+	(*FieldChange)(nil),                   // 4: patchbay.v1.FieldChange
+	(*PlanStep)(nil),                      // 5: patchbay.v1.PlanStep
+	(*Plan)(nil),                          // 6: patchbay.v1.Plan
+	(*PlanRequest)(nil),                   // 7: patchbay.v1.PlanRequest
+	(*PlanResponse)(nil),                  // 8: patchbay.v1.PlanResponse
+	(*OperationProgress)(nil),             // 9: patchbay.v1.OperationProgress
+	(*ApplyRequest)(nil),                  // 10: patchbay.v1.ApplyRequest
+	(*ApplyResponse)(nil),                 // 11: patchbay.v1.ApplyResponse
+	(*DestroyRequest)(nil),                // 12: patchbay.v1.DestroyRequest
+	(*DestroyResponse)(nil),               // 13: patchbay.v1.DestroyResponse
+	(*MapNode)(nil),                       // 14: patchbay.v1.MapNode
+	(*MapEdge)(nil),                       // 15: patchbay.v1.MapEdge
+	(*GetSystemMapRequest)(nil),           // 16: patchbay.v1.GetSystemMapRequest
+	(*GetSystemMapResponse)(nil),          // 17: patchbay.v1.GetSystemMapResponse
+	(*ApprovalRequest)(nil),               // 18: patchbay.v1.ApprovalRequest
+	(*ApprovalRequestClosed)(nil),         // 19: patchbay.v1.ApprovalRequestClosed
+	(*RequestApprovalRequest)(nil),        // 20: patchbay.v1.RequestApprovalRequest
+	(*RequestApprovalResponse)(nil),       // 21: patchbay.v1.RequestApprovalResponse
+	(*AnswerApprovalRequestRequest)(nil),  // 22: patchbay.v1.AnswerApprovalRequestRequest
+	(*AnswerApprovalRequestResponse)(nil), // 23: patchbay.v1.AnswerApprovalRequestResponse
+	(*ListApprovalRequestsRequest)(nil),   // 24: patchbay.v1.ListApprovalRequestsRequest
+	(*ListApprovalRequestsResponse)(nil),  // 25: patchbay.v1.ListApprovalRequestsResponse
+	nil,                                   // 26: patchbay.v1.MapNode.AttributesEntry
+	(*timestamppb.Timestamp)(nil),         // 27: google.protobuf.Timestamp
 }
 var file_patchbay_v1_provision_proto_depIdxs = []int32{
 	0,  // 0: patchbay.v1.PlanStep.action:type_name -> patchbay.v1.StepAction
-	3,  // 1: patchbay.v1.PlanStep.changes:type_name -> patchbay.v1.FieldChange
-	4,  // 2: patchbay.v1.Plan.steps:type_name -> patchbay.v1.PlanStep
-	18, // 3: patchbay.v1.Plan.created_at:type_name -> google.protobuf.Timestamp
-	5,  // 4: patchbay.v1.PlanResponse.plan:type_name -> patchbay.v1.Plan
+	4,  // 1: patchbay.v1.PlanStep.changes:type_name -> patchbay.v1.FieldChange
+	5,  // 2: patchbay.v1.Plan.steps:type_name -> patchbay.v1.PlanStep
+	27, // 3: patchbay.v1.Plan.created_at:type_name -> google.protobuf.Timestamp
+	6,  // 4: patchbay.v1.PlanResponse.plan:type_name -> patchbay.v1.Plan
 	2,  // 5: patchbay.v1.OperationProgress.state:type_name -> patchbay.v1.OperationState
 	1,  // 6: patchbay.v1.OperationProgress.step_state:type_name -> patchbay.v1.StepState
-	8,  // 7: patchbay.v1.ApplyResponse.progress:type_name -> patchbay.v1.OperationProgress
-	8,  // 8: patchbay.v1.DestroyResponse.progress:type_name -> patchbay.v1.OperationProgress
-	17, // 9: patchbay.v1.MapNode.attributes:type_name -> patchbay.v1.MapNode.AttributesEntry
-	13, // 10: patchbay.v1.GetSystemMapResponse.nodes:type_name -> patchbay.v1.MapNode
-	14, // 11: patchbay.v1.GetSystemMapResponse.edges:type_name -> patchbay.v1.MapEdge
-	6,  // 12: patchbay.v1.ProvisionService.Plan:input_type -> patchbay.v1.PlanRequest
-	9,  // 13: patchbay.v1.ProvisionService.Apply:input_type -> patchbay.v1.ApplyRequest
-	11, // 14: patchbay.v1.ProvisionService.Destroy:input_type -> patchbay.v1.DestroyRequest
-	15, // 15: patchbay.v1.ProvisionService.GetSystemMap:input_type -> patchbay.v1.GetSystemMapRequest
-	7,  // 16: patchbay.v1.ProvisionService.Plan:output_type -> patchbay.v1.PlanResponse
-	10, // 17: patchbay.v1.ProvisionService.Apply:output_type -> patchbay.v1.ApplyResponse
-	12, // 18: patchbay.v1.ProvisionService.Destroy:output_type -> patchbay.v1.DestroyResponse
-	16, // 19: patchbay.v1.ProvisionService.GetSystemMap:output_type -> patchbay.v1.GetSystemMapResponse
-	16, // [16:20] is the sub-list for method output_type
-	12, // [12:16] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	9,  // 7: patchbay.v1.ApplyResponse.progress:type_name -> patchbay.v1.OperationProgress
+	9,  // 8: patchbay.v1.DestroyResponse.progress:type_name -> patchbay.v1.OperationProgress
+	26, // 9: patchbay.v1.MapNode.attributes:type_name -> patchbay.v1.MapNode.AttributesEntry
+	14, // 10: patchbay.v1.GetSystemMapResponse.nodes:type_name -> patchbay.v1.MapNode
+	15, // 11: patchbay.v1.GetSystemMapResponse.edges:type_name -> patchbay.v1.MapEdge
+	27, // 12: patchbay.v1.ApprovalRequest.expires_at:type_name -> google.protobuf.Timestamp
+	3,  // 13: patchbay.v1.ApprovalRequestClosed.outcome:type_name -> patchbay.v1.ApprovalOutcome
+	3,  // 14: patchbay.v1.RequestApprovalResponse.outcome:type_name -> patchbay.v1.ApprovalOutcome
+	18, // 15: patchbay.v1.ListApprovalRequestsResponse.requests:type_name -> patchbay.v1.ApprovalRequest
+	7,  // 16: patchbay.v1.ProvisionService.Plan:input_type -> patchbay.v1.PlanRequest
+	10, // 17: patchbay.v1.ProvisionService.Apply:input_type -> patchbay.v1.ApplyRequest
+	12, // 18: patchbay.v1.ProvisionService.Destroy:input_type -> patchbay.v1.DestroyRequest
+	16, // 19: patchbay.v1.ProvisionService.GetSystemMap:input_type -> patchbay.v1.GetSystemMapRequest
+	20, // 20: patchbay.v1.ProvisionService.RequestApproval:input_type -> patchbay.v1.RequestApprovalRequest
+	22, // 21: patchbay.v1.ProvisionService.AnswerApprovalRequest:input_type -> patchbay.v1.AnswerApprovalRequestRequest
+	24, // 22: patchbay.v1.ProvisionService.ListApprovalRequests:input_type -> patchbay.v1.ListApprovalRequestsRequest
+	8,  // 23: patchbay.v1.ProvisionService.Plan:output_type -> patchbay.v1.PlanResponse
+	11, // 24: patchbay.v1.ProvisionService.Apply:output_type -> patchbay.v1.ApplyResponse
+	13, // 25: patchbay.v1.ProvisionService.Destroy:output_type -> patchbay.v1.DestroyResponse
+	17, // 26: patchbay.v1.ProvisionService.GetSystemMap:output_type -> patchbay.v1.GetSystemMapResponse
+	21, // 27: patchbay.v1.ProvisionService.RequestApproval:output_type -> patchbay.v1.RequestApprovalResponse
+	23, // 28: patchbay.v1.ProvisionService.AnswerApprovalRequest:output_type -> patchbay.v1.AnswerApprovalRequestResponse
+	25, // 29: patchbay.v1.ProvisionService.ListApprovalRequests:output_type -> patchbay.v1.ListApprovalRequestsResponse
+	23, // [23:30] is the sub-list for method output_type
+	16, // [16:23] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_provision_proto_init() }
@@ -1298,8 +1849,8 @@ func file_patchbay_v1_provision_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_provision_proto_rawDesc), len(file_patchbay_v1_provision_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   15,
+			NumEnums:      4,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

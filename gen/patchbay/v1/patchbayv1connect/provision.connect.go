@@ -43,6 +43,15 @@ const (
 	// ProvisionServiceGetSystemMapProcedure is the fully-qualified name of the ProvisionService's
 	// GetSystemMap RPC.
 	ProvisionServiceGetSystemMapProcedure = "/patchbay.v1.ProvisionService/GetSystemMap"
+	// ProvisionServiceRequestApprovalProcedure is the fully-qualified name of the ProvisionService's
+	// RequestApproval RPC.
+	ProvisionServiceRequestApprovalProcedure = "/patchbay.v1.ProvisionService/RequestApproval"
+	// ProvisionServiceAnswerApprovalRequestProcedure is the fully-qualified name of the
+	// ProvisionService's AnswerApprovalRequest RPC.
+	ProvisionServiceAnswerApprovalRequestProcedure = "/patchbay.v1.ProvisionService/AnswerApprovalRequest"
+	// ProvisionServiceListApprovalRequestsProcedure is the fully-qualified name of the
+	// ProvisionService's ListApprovalRequests RPC.
+	ProvisionServiceListApprovalRequestsProcedure = "/patchbay.v1.ProvisionService/ListApprovalRequests"
 )
 
 // ProvisionServiceClient is a client for the patchbay.v1.ProvisionService service.
@@ -56,6 +65,16 @@ type ProvisionServiceClient interface {
 	Destroy(context.Context, *connect.Request[v1.DestroyRequest]) (*connect.ServerStreamForClient[v1.DestroyResponse], error)
 	// GetSystemMap returns services, resources, env vars and their relations.
 	GetSystemMap(context.Context, *connect.Request[v1.GetSystemMapRequest]) (*connect.Response[v1.GetSystemMapResponse], error)
+	// RequestApproval asks the user to approve a plan that a tool which may not
+	// apply on its own (the MCP server, an agent) wants to apply: it publishes
+	// an ApprovalRequest on the event stream and returns once the editor or the
+	// CLI answers, the request times out or the caller goes away. It applies
+	// nothing itself.
+	RequestApproval(context.Context, *connect.Request[v1.RequestApprovalRequest]) (*connect.Response[v1.RequestApprovalResponse], error)
+	// AnswerApprovalRequest approves or denies an open approval request.
+	AnswerApprovalRequest(context.Context, *connect.Request[v1.AnswerApprovalRequestRequest]) (*connect.Response[v1.AnswerApprovalRequestResponse], error)
+	// ListApprovalRequests returns the open approval requests.
+	ListApprovalRequests(context.Context, *connect.Request[v1.ListApprovalRequestsRequest]) (*connect.Response[v1.ListApprovalRequestsResponse], error)
 }
 
 // NewProvisionServiceClient constructs a client for the patchbay.v1.ProvisionService service. By
@@ -94,15 +113,37 @@ func NewProvisionServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		requestApproval: connect.NewClient[v1.RequestApprovalRequest, v1.RequestApprovalResponse](
+			httpClient,
+			baseURL+ProvisionServiceRequestApprovalProcedure,
+			connect.WithSchema(provisionServiceMethods.ByName("RequestApproval")),
+			connect.WithClientOptions(opts...),
+		),
+		answerApprovalRequest: connect.NewClient[v1.AnswerApprovalRequestRequest, v1.AnswerApprovalRequestResponse](
+			httpClient,
+			baseURL+ProvisionServiceAnswerApprovalRequestProcedure,
+			connect.WithSchema(provisionServiceMethods.ByName("AnswerApprovalRequest")),
+			connect.WithClientOptions(opts...),
+		),
+		listApprovalRequests: connect.NewClient[v1.ListApprovalRequestsRequest, v1.ListApprovalRequestsResponse](
+			httpClient,
+			baseURL+ProvisionServiceListApprovalRequestsProcedure,
+			connect.WithSchema(provisionServiceMethods.ByName("ListApprovalRequests")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // provisionServiceClient implements ProvisionServiceClient.
 type provisionServiceClient struct {
-	plan         *connect.Client[v1.PlanRequest, v1.PlanResponse]
-	apply        *connect.Client[v1.ApplyRequest, v1.ApplyResponse]
-	destroy      *connect.Client[v1.DestroyRequest, v1.DestroyResponse]
-	getSystemMap *connect.Client[v1.GetSystemMapRequest, v1.GetSystemMapResponse]
+	plan                  *connect.Client[v1.PlanRequest, v1.PlanResponse]
+	apply                 *connect.Client[v1.ApplyRequest, v1.ApplyResponse]
+	destroy               *connect.Client[v1.DestroyRequest, v1.DestroyResponse]
+	getSystemMap          *connect.Client[v1.GetSystemMapRequest, v1.GetSystemMapResponse]
+	requestApproval       *connect.Client[v1.RequestApprovalRequest, v1.RequestApprovalResponse]
+	answerApprovalRequest *connect.Client[v1.AnswerApprovalRequestRequest, v1.AnswerApprovalRequestResponse]
+	listApprovalRequests  *connect.Client[v1.ListApprovalRequestsRequest, v1.ListApprovalRequestsResponse]
 }
 
 // Plan calls patchbay.v1.ProvisionService.Plan.
@@ -125,6 +166,21 @@ func (c *provisionServiceClient) GetSystemMap(ctx context.Context, req *connect.
 	return c.getSystemMap.CallUnary(ctx, req)
 }
 
+// RequestApproval calls patchbay.v1.ProvisionService.RequestApproval.
+func (c *provisionServiceClient) RequestApproval(ctx context.Context, req *connect.Request[v1.RequestApprovalRequest]) (*connect.Response[v1.RequestApprovalResponse], error) {
+	return c.requestApproval.CallUnary(ctx, req)
+}
+
+// AnswerApprovalRequest calls patchbay.v1.ProvisionService.AnswerApprovalRequest.
+func (c *provisionServiceClient) AnswerApprovalRequest(ctx context.Context, req *connect.Request[v1.AnswerApprovalRequestRequest]) (*connect.Response[v1.AnswerApprovalRequestResponse], error) {
+	return c.answerApprovalRequest.CallUnary(ctx, req)
+}
+
+// ListApprovalRequests calls patchbay.v1.ProvisionService.ListApprovalRequests.
+func (c *provisionServiceClient) ListApprovalRequests(ctx context.Context, req *connect.Request[v1.ListApprovalRequestsRequest]) (*connect.Response[v1.ListApprovalRequestsResponse], error) {
+	return c.listApprovalRequests.CallUnary(ctx, req)
+}
+
 // ProvisionServiceHandler is an implementation of the patchbay.v1.ProvisionService service.
 type ProvisionServiceHandler interface {
 	// Plan is read-only: it diffs the desired resources against the recorded
@@ -136,6 +192,16 @@ type ProvisionServiceHandler interface {
 	Destroy(context.Context, *connect.Request[v1.DestroyRequest], *connect.ServerStream[v1.DestroyResponse]) error
 	// GetSystemMap returns services, resources, env vars and their relations.
 	GetSystemMap(context.Context, *connect.Request[v1.GetSystemMapRequest]) (*connect.Response[v1.GetSystemMapResponse], error)
+	// RequestApproval asks the user to approve a plan that a tool which may not
+	// apply on its own (the MCP server, an agent) wants to apply: it publishes
+	// an ApprovalRequest on the event stream and returns once the editor or the
+	// CLI answers, the request times out or the caller goes away. It applies
+	// nothing itself.
+	RequestApproval(context.Context, *connect.Request[v1.RequestApprovalRequest]) (*connect.Response[v1.RequestApprovalResponse], error)
+	// AnswerApprovalRequest approves or denies an open approval request.
+	AnswerApprovalRequest(context.Context, *connect.Request[v1.AnswerApprovalRequestRequest]) (*connect.Response[v1.AnswerApprovalRequestResponse], error)
+	// ListApprovalRequests returns the open approval requests.
+	ListApprovalRequests(context.Context, *connect.Request[v1.ListApprovalRequestsRequest]) (*connect.Response[v1.ListApprovalRequestsResponse], error)
 }
 
 // NewProvisionServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -170,6 +236,25 @@ func NewProvisionServiceHandler(svc ProvisionServiceHandler, opts ...connect.Han
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	provisionServiceRequestApprovalHandler := connect.NewUnaryHandler(
+		ProvisionServiceRequestApprovalProcedure,
+		svc.RequestApproval,
+		connect.WithSchema(provisionServiceMethods.ByName("RequestApproval")),
+		connect.WithHandlerOptions(opts...),
+	)
+	provisionServiceAnswerApprovalRequestHandler := connect.NewUnaryHandler(
+		ProvisionServiceAnswerApprovalRequestProcedure,
+		svc.AnswerApprovalRequest,
+		connect.WithSchema(provisionServiceMethods.ByName("AnswerApprovalRequest")),
+		connect.WithHandlerOptions(opts...),
+	)
+	provisionServiceListApprovalRequestsHandler := connect.NewUnaryHandler(
+		ProvisionServiceListApprovalRequestsProcedure,
+		svc.ListApprovalRequests,
+		connect.WithSchema(provisionServiceMethods.ByName("ListApprovalRequests")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/patchbay.v1.ProvisionService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case ProvisionServicePlanProcedure:
@@ -180,6 +265,12 @@ func NewProvisionServiceHandler(svc ProvisionServiceHandler, opts ...connect.Han
 			provisionServiceDestroyHandler.ServeHTTP(w, r)
 		case ProvisionServiceGetSystemMapProcedure:
 			provisionServiceGetSystemMapHandler.ServeHTTP(w, r)
+		case ProvisionServiceRequestApprovalProcedure:
+			provisionServiceRequestApprovalHandler.ServeHTTP(w, r)
+		case ProvisionServiceAnswerApprovalRequestProcedure:
+			provisionServiceAnswerApprovalRequestHandler.ServeHTTP(w, r)
+		case ProvisionServiceListApprovalRequestsProcedure:
+			provisionServiceListApprovalRequestsHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -203,4 +294,16 @@ func (UnimplementedProvisionServiceHandler) Destroy(context.Context, *connect.Re
 
 func (UnimplementedProvisionServiceHandler) GetSystemMap(context.Context, *connect.Request[v1.GetSystemMapRequest]) (*connect.Response[v1.GetSystemMapResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ProvisionService.GetSystemMap is not implemented"))
+}
+
+func (UnimplementedProvisionServiceHandler) RequestApproval(context.Context, *connect.Request[v1.RequestApprovalRequest]) (*connect.Response[v1.RequestApprovalResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ProvisionService.RequestApproval is not implemented"))
+}
+
+func (UnimplementedProvisionServiceHandler) AnswerApprovalRequest(context.Context, *connect.Request[v1.AnswerApprovalRequestRequest]) (*connect.Response[v1.AnswerApprovalRequestResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ProvisionService.AnswerApprovalRequest is not implemented"))
+}
+
+func (UnimplementedProvisionServiceHandler) ListApprovalRequests(context.Context, *connect.Request[v1.ListApprovalRequestsRequest]) (*connect.Response[v1.ListApprovalRequestsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.ProvisionService.ListApprovalRequests is not implemented"))
 }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file patchbay/v1/provision.proto.
  */
 export const file_patchbay_v1_provision: GenFile = /*@__PURE__*/
-  fileDesc("ChtwYXRjaGJheS92MS9wcm92aXNpb24ucHJvdG8SC3BhdGNoYmF5LnYxIjsKC0ZpZWxkQ2hhbmdlEg0KBWZpZWxkGAEgASgJEg4KBmJlZm9yZRgCIAEoCRINCgVhZnRlchgDIAEoCSLaAQoIUGxhblN0ZXASCgoCaWQYASABKAkSJwoGYWN0aW9uGAIgASgOMhcucGF0Y2hiYXkudjEuU3RlcEFjdGlvbhIQCghwcm92aWRlchgDIAEoCRIVCg1yZXNvdXJjZV90eXBlGAQgASgJEgwKBG5hbWUYBSABKAkSKQoHY2hhbmdlcxgGIAMoCzIYLnBhdGNoYmF5LnYxLkZpZWxkQ2hhbmdlEhIKCmRlcGVuZHNfb24YByADKAkSDgoGcmVhc29uGAggASgJEhMKC3Byb3ZpZGVyX2lkGAkgASgJIskBCgRQbGFuEgoKAmlkGAEgASgJEhYKDndvcmtzcGFjZV9yb290GAIgASgJEhMKC2Vudmlyb25tZW50GAMgASgJEiQKBXN0ZXBzGAQgAygLMhUucGF0Y2hiYXkudjEuUGxhblN0ZXASEAoId2FybmluZ3MYBSADKAkSDwoHc3VtbWFyeRgGIAEoCRIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdkZXN0cm95GAggASgIImgKC1BsYW5SZXF1ZXN0EhYKDndvcmtzcGFjZV9yb290GAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJEg8KB2Rlc3Ryb3kYAyABKAgSGwoTYXNrX2Zvcl9jcmVkZW50aWFscxgEIAEoCCIvCgxQbGFuUmVzcG9uc2USHwoEcGxhbhgBIAEoCzIRLnBhdGNoYmF5LnYxLlBsYW4izgEKEU9wZXJhdGlvblByb2dyZXNzEhQKDG9wZXJhdGlvbl9pZBgBIAEoCRIMCgRraW5kGAIgASgJEioKBXN0YXRlGAMgASgOMhsucGF0Y2hiYXkudjEuT3BlcmF0aW9uU3RhdGUSDwoHc3RlcF9pZBgEIAEoCRIqCgpzdGVwX3N0YXRlGAUgASgOMhYucGF0Y2hiYXkudjEuU3RlcFN0YXRlEg8KB21lc3NhZ2UYBiABKAkSDAoEZG9uZRgHIAEoDRINCgV0b3RhbBgIIAEoDSIfCgxBcHBseVJlcXVlc3QSDwoHcGxhbl9pZBgBIAEoCSJBCg1BcHBseVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MiPQoORGVzdHJveVJlcXVlc3QSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkiQwoPRGVzdHJveVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MisQEKB01hcE5vZGUSCgoCaWQYASABKAkSDAoEa2luZBgCIAEoCRINCgVsYWJlbBgDIAEoCRIQCghwcm92aWRlchgEIAEoCRI4CgphdHRyaWJ1dGVzGAUgAygLMiQucGF0Y2hiYXkudjEuTWFwTm9kZS5BdHRyaWJ1dGVzRW50cnkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiMQoHTWFwRWRnZRIMCgRmcm9tGAEgASgJEgoKAnRvGAIgASgJEgwKBGtpbmQYAyABKAkiQgoTR2V0U3lzdGVtTWFwUmVxdWVzdBIWCg53b3Jrc3BhY2Vfcm9vdBgBIAEoCRITCgtlbnZpcm9ubWVudBgCIAEoCSJgChRHZXRTeXN0ZW1NYXBSZXNwb25zZRIjCgVub2RlcxgBIAMoCzIULnBhdGNoYmF5LnYxLk1hcE5vZGUSIwoFZWRnZXMYAiADKAsyFC5wYXRjaGJheS52MS5NYXBFZGdlKs4BCgpTdGVwQWN0aW9uEhsKF1NURVBfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFgoSU1RFUF9BQ1RJT05fQ1JFQVRFEAESFgoSU1RFUF9BQ1RJT05fVVBEQVRFEAISFgoSU1RFUF9BQ1RJT05fREVMRVRFEAMSFAoQU1RFUF9BQ1RJT05fTk9PUBAEEhYKElNURVBfQUNUSU9OX1JPVEFURRAFEhUKEVNURVBfQUNUSU9OX0FET1BUEAYSFgoSU1RFUF9BQ1RJT05fRk9SR0VUEAcqmwEKCVN0ZXBTdGF0ZRIaChZTVEVQX1NUQVRFX1VOU1BFQ0lGSUVEEAASFgoSU1RFUF9TVEFURV9QRU5ESU5HEAESFgoSU1RFUF9TVEFURV9SVU5OSU5HEAISEwoPU1RFUF9TVEFURV9ET05FEAMSFQoRU1RFUF9TVEFURV9GQUlMRUQQBBIWChJTVEVQX1NUQVRFX1NLSVBQRUQQBSqnAQoOT3BlcmF0aW9uU3RhdGUSHwobT1BFUkFUSU9OX1NUQVRFX1VOU1BFQ0lGSUVEEAASGwoXT1BFUkFUSU9OX1NUQVRFX1JVTk5JTkcQARIdChlPUEVSQVRJT05fU1RBVEVfQ09NUExFVEVEEAISGgoWT1BFUkFUSU9OX1NUQVRFX0ZBSUxFRBADEhwKGE9QRVJBVElPTl9TVEFURV9DQU5DRUxFRBAEMrMCChBQcm92aXNpb25TZXJ2aWNlEjsKBFBsYW4SGC5wYXRjaGJheS52MS5QbGFuUmVxdWVzdBoZLnBhdGNoYmF5LnYxLlBsYW5SZXNwb25zZRJACgVBcHBseRIZLnBhdGNoYmF5LnYxLkFwcGx5UmVxdWVzdBoaLnBhdGNoYmF5LnYxLkFwcGx5UmVzcG9uc2UwARJGCgdEZXN0cm95EhsucGF0Y2hiYXkudjEuRGVzdHJveVJlcXVlc3QaHC5wYXRjaGJheS52MS5EZXN0cm95UmVzcG9uc2UwARJYCgxHZXRTeXN0ZW1NYXASIC5wYXRjaGJheS52MS5HZXRTeXN0ZW1NYXBSZXF1ZXN0GiEucGF0Y2hiYXkudjEuR2V0U3lzdGVtTWFwUmVzcG9uc2UiA5ACAUKrAQoPY29tLnBhdGNoYmF5LnYxQg5Qcm92aXNpb25Qcm90b1ABWjtnaXRodWIuY29tL3BhdGNoYmF5LWRldi9wYXRjaGJheS9nZW4vcGF0Y2hiYXkvdjE7cGF0Y2hiYXl2MaICA1BYWKoCC1BhdGNoYmF5LlYxygILUGF0Y2hiYXlcVjHiAhdQYXRjaGJheVxWMVxHUEJNZXRhZGF0YeoCDFBhdGNoYmF5OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChtwYXRjaGJheS92MS9wcm92aXNpb24ucHJvdG8SC3BhdGNoYmF5LnYxIjsKC0ZpZWxkQ2hhbmdlEg0KBWZpZWxkGAEgASgJEg4KBmJlZm9yZRgCIAEoCRINCgVhZnRlchgDIAEoCSLaAQoIUGxhblN0ZXASCgoCaWQYASABKAkSJwoGYWN0aW9uGAIgASgOMhcucGF0Y2hiYXkudjEuU3RlcEFjdGlvbhIQCghwcm92aWRlchgDIAEoCRIVCg1yZXNvdXJjZV90eXBlGAQgASgJEgwKBG5hbWUYBSABKAkSKQoHY2hhbmdlcxgGIAMoCzIYLnBhdGNoYmF5LnYxLkZpZWxkQ2hhbmdlEhIKCmRlcGVuZHNfb24YByADKAkSDgoGcmVhc29uGAggASgJEhMKC3Byb3ZpZGVyX2lkGAkgASgJIskBCgRQbGFuEgoKAmlkGAEgASgJEhYKDndvcmtzcGFjZV9yb290GAIgASgJEhMKC2Vudmlyb25tZW50GAMgASgJEiQKBXN0ZXBzGAQgAygLMhUucGF0Y2hiYXkudjEuUGxhblN0ZXASEAoId2FybmluZ3MYBSADKAkSDwoHc3VtbWFyeRgGIAEoCRIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdkZXN0cm95GAggASgIImgKC1BsYW5SZXF1ZXN0EhYKDndvcmtzcGFjZV9yb290GAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJEg8KB2Rlc3Ryb3kYAyABKAgSGwoTYXNrX2Zvcl9jcmVkZW50aWFscxgEIAEoCCIvCgxQbGFuUmVzcG9uc2USHwoEcGxhbhgBIAEoCzIRLnBhdGNoYmF5LnYxLlBsYW4izgEKEU9wZXJhdGlvblByb2dyZXNzEhQKDG9wZXJhdGlvbl9pZBgBIAEoCRIMCgRraW5kGAIgASgJEioKBXN0YXRlGAMgASgOMhsucGF0Y2hiYXkudjEuT3BlcmF0aW9uU3RhdGUSDwoHc3RlcF9pZBgEIAEoCRIqCgpzdGVwX3N0YXRlGAUgASgOMhYucGF0Y2hiYXkudjEuU3RlcFN0YXRlEg8KB21lc3NhZ2UYBiABKAkSDAoEZG9uZRgHIAEoDRINCgV0b3RhbBgIIAEoDSIfCgxBcHBseVJlcXVlc3QSDwoHcGxhbl9pZBgBIAEoCSJBCg1BcHBseVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MiPQoORGVzdHJveVJlcXVlc3QSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkiQwoPRGVzdHJveVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MisQEKB01hcE5vZGUSCgoCaWQYASABKAkSDAoEa2luZBgCIAEoCRINCgVsYWJlbBgDIAEoCRIQCghwcm92aWRlchgEIAEoCRI4CgphdHRyaWJ1dGVzGAUgAygLMiQucGF0Y2hiYXkudjEuTWFwTm9kZS5BdHRyaWJ1dGVzRW50cnkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiMQoHTWFwRWRnZRIMCgRmcm9tGAEgASgJEgoKAnRvGAIgASgJEgwKBGtpbmQYAyABKAkiQgoTR2V0U3lzdGVtTWFwUmVxdWVzdBIWCg53b3Jrc3BhY2Vfcm9vdBgBIAEoCRITCgtlbnZpcm9ubWVudBgCIAEoCSJgChRHZXRTeXN0ZW1NYXBSZXNwb25zZRIjCgVub2RlcxgBIAMoCzIULnBhdGNoYmF5LnYxLk1hcE5vZGUSIwoFZWRnZXMYAiADKAsyFC5wYXRjaGJheS52MS5NYXBFZGdlIsABCg9BcHByb3ZhbFJlcXVlc3QSCgoCaWQYASABKAkSDwoHcGxhbl9pZBgCIAEoCRIWCg53b3Jrc3BhY2Vfcm9vdBgDIAEoCRITCgtlbnZpcm9ubWVudBgEIAEoCRIPCgdkZXN0cm95GAUgASgIEhEKCXJlcXVlc3RlchgGIAEoCRIPCgdzdW1tYXJ5GAcgASgJEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlIKFUFwcHJvdmFsUmVxdWVzdENsb3NlZBIKCgJpZBgBIAEoCRItCgdvdXRjb21lGAIgASgOMhwucGF0Y2hiYXkudjEuQXBwcm92YWxPdXRjb21lIlUKFlJlcXVlc3RBcHByb3ZhbFJlcXVlc3QSDwoHcGxhbl9pZBgBIAEoCRIRCglyZXF1ZXN0ZXIYAiABKAkSFwoPdGltZW91dF9zZWNvbmRzGAMgASgNIlwKF1JlcXVlc3RBcHByb3ZhbFJlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKAkSLQoHb3V0Y29tZRgCIAEoDjIcLnBhdGNoYmF5LnYxLkFwcHJvdmFsT3V0Y29tZSI7ChxBbnN3ZXJBcHByb3ZhbFJlcXVlc3RSZXF1ZXN0EgoKAmlkGAEgASgJEg8KB2FwcHJvdmUYAiABKAgiHwodQW5zd2VyQXBwcm92YWxSZXF1ZXN0UmVzcG9uc2UiHQobTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXF1ZXN0Ik4KHExpc3RBcHByb3ZhbFJlcXVlc3RzUmVzcG9uc2USLgoIcmVxdWVzdHMYASADKAsyHC5wYXRjaGJheS52MS5BcHByb3ZhbFJlcXVlc3QqzgEKClN0ZXBBY3Rpb24SGwoXU1RFUF9BQ1RJT05fVU5TUEVDSUZJRUQQABIWChJTVEVQX0FDVElPTl9DUkVBVEUQARIWChJTVEVQX0FDVElPTl9VUERBVEUQAhIWChJTVEVQX0FDVElPTl9ERUxFVEUQAxIUChBTVEVQX0FDVElPTl9OT09QEAQSFgoSU1RFUF9BQ1RJT05fUk9UQVRFEAUSFQoRU1RFUF9BQ1RJT05fQURPUFQQBhIWChJTVEVQX0FDVElPTl9GT1JHRVQQByqbAQoJU3RlcFN0YXRlEhoKFlNURVBfU1RBVEVfVU5TUEVDSUZJRUQQABIWChJTVEVQX1NUQVRFX1BFTkRJTkcQARIWChJTVEVQX1NUQVRFX1JVTk5JTkcQAhITCg9TVEVQX1NUQVRFX0RPTkUQAxIVChFTVEVQX1NUQVRFX0ZBSUxFRBAEEhYKElNURVBfU1RBVEVfU0tJUFBFRBAFKqcBCg5PcGVyYXRpb25TdGF0ZRIfChtPUEVSQVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIbChdPUEVSQVRJT05fU1RBVEVfUlVOTklORxABEh0KGU9QRVJBVElPTl9TVEFURV9DT01QTEVURUQQAhIaChZPUEVSQVRJT05fU1RBVEVfRkFJTEVEEAMSHAoYT1BFUkFUSU9OX1NUQVRFX0NBTkNFTEVEEAQqrAEKD0FwcHJvdmFsT3V0Y29tZRIgChxBUFBST1ZBTF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASHQoZQVBQUk9WQUxfT1VUQ09NRV9BUFBST1ZFRBABEhsKF0FQUFJPVkFMX09VVENPTUVfREVOSUVEEAISHAoYQVBQUk9WQUxfT1VUQ09NRV9USU1FT1VUEAMSHQoZQVBQUk9WQUxfT1VUQ09NRV9DQU5DRUxFRBAEMvMEChBQcm92aXNpb25TZXJ2aWNlEjsKBFBsYW4SGC5wYXRjaGJheS52MS5QbGFuUmVxdWVzdBoZLnBhdGNoYmF5LnYxLlBsYW5SZXNwb25zZRJACgVBcHBseRIZLnBhdGNoYmF5LnYxLkFwcGx5UmVxdWVzdBoaLnBhdGNoYmF5LnYxLkFwcGx5UmVzcG9uc2UwARJGCgdEZXN0cm95EhsucGF0Y2hiYXkudjEuRGVzdHJveVJlcXVlc3QaHC5wYXRjaGJheS52MS5EZXN0cm95UmVzcG9uc2UwARJYCgxHZXRTeXN0ZW1NYXASIC5wYXRjaGJheS52MS5HZXRTeXN0ZW1NYXBSZXF1ZXN0GiEucGF0Y2hiYXkudjEuR2V0U3lzdGVtTWFwUmVzcG9uc2UiA5ACARJcCg9SZXF1ZXN0QXBwcm92YWwSIy5wYXRjaGJheS52MS5SZXF1ZXN0QXBwcm92YWxSZXF1ZXN0GiQucGF0Y2hiYXkudjEuUmVxdWVzdEFwcHJvdmFsUmVzcG9uc2USbgoVQW5zd2VyQXBwcm92YWxSZXF1ZXN0EikucGF0Y2hiYXkudjEuQW5zd2VyQXBwcm92YWxSZXF1ZXN0UmVxdWVzdBoqLnBhdGNoYmF5LnYxLkFuc3dlckFwcHJvdmFsUmVxdWVzdFJlc3BvbnNlEnAKFExpc3RBcHByb3ZhbFJlcXVlc3RzEigucGF0Y2hiYXkudjEuTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXF1ZXN0GikucGF0Y2hiYXkudjEuTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXNwb25zZSIDkAIBQqsBCg9jb20ucGF0Y2hiYXkudjFCDlByb3Zpc2lvblByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message patchbay.v1.FieldChange
@@ -457,6 +457,207 @@ export const GetSystemMapResponseSchema: GenMessage<GetSystemMapResponse> = /*@_
   messageDesc(file_patchbay_v1_provision, 13);
 
 /**
+ * ApprovalRequest asks the user to approve one plan.
+ *
+ * @generated from message patchbay.v1.ApprovalRequest
+ */
+export type ApprovalRequest = Message<"patchbay.v1.ApprovalRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string plan_id = 2;
+   */
+  planId: string;
+
+  /**
+   * @generated from field: string workspace_root = 3;
+   */
+  workspaceRoot: string;
+
+  /**
+   * @generated from field: string environment = 4;
+   */
+  environment: string;
+
+  /**
+   * True for a plan that destroys everything the environment created.
+   *
+   * @generated from field: bool destroy = 5;
+   */
+  destroy: boolean;
+
+  /**
+   * Who asks ("MCP client Claude Code").
+   *
+   * @generated from field: string requester = 6;
+   */
+  requester: string;
+
+  /**
+   * The plan's human-readable diff.
+   *
+   * @generated from field: string summary = 7;
+   */
+  summary: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 8;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message patchbay.v1.ApprovalRequest.
+ * Use `create(ApprovalRequestSchema)` to create a new message.
+ */
+export const ApprovalRequestSchema: GenMessage<ApprovalRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 14);
+
+/**
+ * ApprovalRequestClosed is published when an approval request is answered,
+ * times out or its requester goes away.
+ *
+ * @generated from message patchbay.v1.ApprovalRequestClosed
+ */
+export type ApprovalRequestClosed = Message<"patchbay.v1.ApprovalRequestClosed"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: patchbay.v1.ApprovalOutcome outcome = 2;
+   */
+  outcome: ApprovalOutcome;
+};
+
+/**
+ * Describes the message patchbay.v1.ApprovalRequestClosed.
+ * Use `create(ApprovalRequestClosedSchema)` to create a new message.
+ */
+export const ApprovalRequestClosedSchema: GenMessage<ApprovalRequestClosed> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 15);
+
+/**
+ * @generated from message patchbay.v1.RequestApprovalRequest
+ */
+export type RequestApprovalRequest = Message<"patchbay.v1.RequestApprovalRequest"> & {
+  /**
+   * @generated from field: string plan_id = 1;
+   */
+  planId: string;
+
+  /**
+   * @generated from field: string requester = 2;
+   */
+  requester: string;
+
+  /**
+   * How long to wait for an answer; 0 means the daemon's default (5 minutes).
+   *
+   * @generated from field: uint32 timeout_seconds = 3;
+   */
+  timeoutSeconds: number;
+};
+
+/**
+ * Describes the message patchbay.v1.RequestApprovalRequest.
+ * Use `create(RequestApprovalRequestSchema)` to create a new message.
+ */
+export const RequestApprovalRequestSchema: GenMessage<RequestApprovalRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 16);
+
+/**
+ * @generated from message patchbay.v1.RequestApprovalResponse
+ */
+export type RequestApprovalResponse = Message<"patchbay.v1.RequestApprovalResponse"> & {
+  /**
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: patchbay.v1.ApprovalOutcome outcome = 2;
+   */
+  outcome: ApprovalOutcome;
+};
+
+/**
+ * Describes the message patchbay.v1.RequestApprovalResponse.
+ * Use `create(RequestApprovalResponseSchema)` to create a new message.
+ */
+export const RequestApprovalResponseSchema: GenMessage<RequestApprovalResponse> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 17);
+
+/**
+ * @generated from message patchbay.v1.AnswerApprovalRequestRequest
+ */
+export type AnswerApprovalRequestRequest = Message<"patchbay.v1.AnswerApprovalRequestRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: bool approve = 2;
+   */
+  approve: boolean;
+};
+
+/**
+ * Describes the message patchbay.v1.AnswerApprovalRequestRequest.
+ * Use `create(AnswerApprovalRequestRequestSchema)` to create a new message.
+ */
+export const AnswerApprovalRequestRequestSchema: GenMessage<AnswerApprovalRequestRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 18);
+
+/**
+ * @generated from message patchbay.v1.AnswerApprovalRequestResponse
+ */
+export type AnswerApprovalRequestResponse = Message<"patchbay.v1.AnswerApprovalRequestResponse"> & {
+};
+
+/**
+ * Describes the message patchbay.v1.AnswerApprovalRequestResponse.
+ * Use `create(AnswerApprovalRequestResponseSchema)` to create a new message.
+ */
+export const AnswerApprovalRequestResponseSchema: GenMessage<AnswerApprovalRequestResponse> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 19);
+
+/**
+ * @generated from message patchbay.v1.ListApprovalRequestsRequest
+ */
+export type ListApprovalRequestsRequest = Message<"patchbay.v1.ListApprovalRequestsRequest"> & {
+};
+
+/**
+ * Describes the message patchbay.v1.ListApprovalRequestsRequest.
+ * Use `create(ListApprovalRequestsRequestSchema)` to create a new message.
+ */
+export const ListApprovalRequestsRequestSchema: GenMessage<ListApprovalRequestsRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 20);
+
+/**
+ * @generated from message patchbay.v1.ListApprovalRequestsResponse
+ */
+export type ListApprovalRequestsResponse = Message<"patchbay.v1.ListApprovalRequestsResponse"> & {
+  /**
+   * @generated from field: repeated patchbay.v1.ApprovalRequest requests = 1;
+   */
+  requests: ApprovalRequest[];
+};
+
+/**
+ * Describes the message patchbay.v1.ListApprovalRequestsResponse.
+ * Use `create(ListApprovalRequestsResponseSchema)` to create a new message.
+ */
+export const ListApprovalRequestsResponseSchema: GenMessage<ListApprovalRequestsResponse> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 21);
+
+/**
  * @generated from enum patchbay.v1.StepAction
  */
 export enum StepAction {
@@ -587,6 +788,44 @@ export const OperationStateSchema: GenEnum<OperationState> = /*@__PURE__*/
   enumDesc(file_patchbay_v1_provision, 2);
 
 /**
+ * @generated from enum patchbay.v1.ApprovalOutcome
+ */
+export enum ApprovalOutcome {
+  /**
+   * @generated from enum value: APPROVAL_OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: APPROVAL_OUTCOME_APPROVED = 1;
+   */
+  APPROVED = 1,
+
+  /**
+   * @generated from enum value: APPROVAL_OUTCOME_DENIED = 2;
+   */
+  DENIED = 2,
+
+  /**
+   * @generated from enum value: APPROVAL_OUTCOME_TIMEOUT = 3;
+   */
+  TIMEOUT = 3,
+
+  /**
+   * The requester went away before anyone answered.
+   *
+   * @generated from enum value: APPROVAL_OUTCOME_CANCELED = 4;
+   */
+  CANCELED = 4,
+}
+
+/**
+ * Describes the enum patchbay.v1.ApprovalOutcome.
+ */
+export const ApprovalOutcomeSchema: GenEnum<ApprovalOutcome> = /*@__PURE__*/
+  enumDesc(file_patchbay_v1_provision, 3);
+
+/**
  * ProvisionService computes and applies what an environment needs at the
  * providers.
  *
@@ -633,6 +872,40 @@ export const ProvisionService: GenService<{
     methodKind: "unary";
     input: typeof GetSystemMapRequestSchema;
     output: typeof GetSystemMapResponseSchema;
+  },
+  /**
+   * RequestApproval asks the user to approve a plan that a tool which may not
+   * apply on its own (the MCP server, an agent) wants to apply: it publishes
+   * an ApprovalRequest on the event stream and returns once the editor or the
+   * CLI answers, the request times out or the caller goes away. It applies
+   * nothing itself.
+   *
+   * @generated from rpc patchbay.v1.ProvisionService.RequestApproval
+   */
+  requestApproval: {
+    methodKind: "unary";
+    input: typeof RequestApprovalRequestSchema;
+    output: typeof RequestApprovalResponseSchema;
+  },
+  /**
+   * AnswerApprovalRequest approves or denies an open approval request.
+   *
+   * @generated from rpc patchbay.v1.ProvisionService.AnswerApprovalRequest
+   */
+  answerApprovalRequest: {
+    methodKind: "unary";
+    input: typeof AnswerApprovalRequestRequestSchema;
+    output: typeof AnswerApprovalRequestResponseSchema;
+  },
+  /**
+   * ListApprovalRequests returns the open approval requests.
+   *
+   * @generated from rpc patchbay.v1.ProvisionService.ListApprovalRequests
+   */
+  listApprovalRequests: {
+    methodKind: "unary";
+    input: typeof ListApprovalRequestsRequestSchema;
+    output: typeof ListApprovalRequestsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_patchbay_v1_provision, 0);
