@@ -291,7 +291,7 @@ func (s *Store) AuditAPIKey(ctx context.Context, a APIKeyAudit) error {
 // when keyID is set), oldest first.
 func (s *Store) ListAPIKeyAudit(ctx context.Context, team, keyID string, limit int) ([]APIKeyAudit, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT seq, at, team, key_id, call, provider, target, profile, outcome, detail FROM
-		(SELECT * FROM api_key_audit WHERE team = ? AND (? = '' OR key_id = ?) ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+		(SELECT * FROM api_key_audit WHERE team = ? AND (? = '' OR key_id = ?) ORDER BY seq DESC LIMIT ?) AS recent ORDER BY seq`,
 		team, keyID, keyID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list api key audit: %w", err)
@@ -442,7 +442,7 @@ func (s *Store) ClaimTriggerDeliveries(ctx context.Context, now time.Time, lease
 	var out []TriggerDelivery
 	err := s.InTx(ctx, func(tx *Store) error {
 		due, err := tx.queryDeliveries(ctx, `d.state = ? AND d.next_attempt_at <= ? AND d.claimed_until <= ?
-			ORDER BY d.next_attempt_at, d.id LIMIT ?`, DeliveryPending, ms(now), ms(now), limit)
+			ORDER BY d.next_attempt_at, d.id LIMIT ?`+tx.forUpdate("FOR UPDATE OF d SKIP LOCKED"), DeliveryPending, ms(now), ms(now), limit)
 		if err != nil {
 			return err
 		}
@@ -468,7 +468,8 @@ func (s *Store) ClaimTriggerDeliveries(ctx context.Context, now time.Time, lease
 // ok is false when nothing is pending.
 func (s *Store) NextTriggerDeliveryAt(ctx context.Context) (at time.Time, ok bool, err error) {
 	var v sql.NullInt64
-	if err := s.q.QueryRowContext(ctx, `SELECT MIN(MAX(next_attempt_at, claimed_until)) FROM trigger_deliveries WHERE state = ?`,
+	if err := s.q.QueryRowContext(ctx, `SELECT MIN(CASE WHEN next_attempt_at > claimed_until THEN next_attempt_at ELSE claimed_until END)
+		FROM trigger_deliveries WHERE state = ?`,
 		DeliveryPending).Scan(&v); err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next delivery: %w", err)
 	}
@@ -498,7 +499,7 @@ func (s *Store) RetryTriggerDelivery(ctx context.Context, id, claim string, next
 // ReleaseTriggerDelivery gives an attempt that never happened (shutdown
 // while claimed) back: the claim ends and the attempt is not counted.
 func (s *Store) ReleaseTriggerDelivery(ctx context.Context, id, claim string) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE trigger_deliveries SET claim = '', claimed_until = 0, attempts = MAX(attempts - 1, 0),
+	res, err := s.q.ExecContext(ctx, `UPDATE trigger_deliveries SET claim = '', claimed_until = 0, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
 		updated_at = ? WHERE id = ? AND claim = ?`, s.stamp(), id, claim)
 	return oneRow(res, err, "release delivery", id)
 }

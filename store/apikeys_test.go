@@ -3,19 +3,25 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/patchbay-dev/patchbay/internal/pgtest"
 	"github.com/patchbay-dev/patchbay/store"
 )
 
 func openAPIKeyStore(t *testing.T) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"), nil)
+	path := filepath.Join(t.TempDir(), "state.db")
+	if os.Getenv(store.TestEngineEnv) == "postgres" {
+		path = pgtest.Database(t)
+	}
+	s, err := store.Open(ctx, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,7 +244,7 @@ func (s *Store) Audit(ctx context.Context, actor, action, target, detail string)
 // ListAudit returns the newest limit audit entries, oldest first.
 func (s *Store) ListAudit(ctx context.Context, limit int) ([]AuditEntry, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT seq, at, actor, action, target, detail FROM
-		(SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?) ORDER BY seq`, limit)
+		(SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?) AS recent ORDER BY seq`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit: %w", err)
 	}
@@ -288,6 +288,16 @@ func (s *Store) BeginApply(ctx context.Context, planID string) error {
 		p, err := tx.GetPlan(ctx, planID)
 		if err != nil {
 			return err
+		}
+		if tx.pg {
+			// Concurrent transactions of one environment queue on its row,
+			// so the check below sees the other's commit.
+			if _, err := tx.q.ExecContext(ctx, `SELECT id FROM environments WHERE id = ? FOR UPDATE`, p.EnvironmentID); err != nil {
+				return err
+			}
+			if p, err = tx.GetPlan(ctx, planID); err != nil {
+				return err
+			}
 		}
 		if p.State != PlanPending {
 			return fmt.Errorf("store: plan %s is %s: %w", planID, p.State, ErrNotPending)

@@ -226,8 +226,8 @@ func (s *Store) ReplaceRelationships(ctx context.Context, envID string, rels []R
 			return fmt.Errorf("store: replace relationships: %w", err)
 		}
 		for _, r := range rels {
-			if _, err := tx.q.ExecContext(ctx, `INSERT OR IGNORE INTO relationships (environment_id, from_node, to_node, kind)
-				VALUES (?, ?, ?, ?)`, envID, r.From, r.To, r.Kind); err != nil {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO relationships (environment_id, from_node, to_node, kind)
+				VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, envID, r.From, r.To, r.Kind); err != nil {
 				return fmt.Errorf("store: replace relationships: %w", err)
 			}
 		}

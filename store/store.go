@@ -73,6 +73,7 @@ type Store struct {
 	q       querier
 	log     *slog.Logger
 	now     func() time.Time
+	pg      bool // PostgreSQL (postgres.go); SQLite otherwise
 }
 
 // Option configures Open.
@@ -82,10 +83,14 @@ type Option func(*Store)
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // Open opens (creating if needed) the database at path and migrates it to
-// the newest schema.
+// the newest schema. A postgres:// or postgresql:// URL opens that
+// PostgreSQL database instead (postgres.go).
 func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if IsDatabaseURL(path) {
+		return openPostgres(ctx, path, log, opts...)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
@@ -136,14 +141,19 @@ func (s *Store) Close() error { return s.db.Close() }
 // InTx runs fn with a Store whose methods all run in one transaction,
 // committed when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	if s.writeMu != nil {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	inner := *s
 	inner.q = tx
+	if s.pg {
+		inner.q = pgQuerier{tx}
+	}
 	if err := fn(&inner); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -214,8 +224,18 @@ func (s *Store) migrate(ctx context.Context) error {
 // migrateTo applies ms up to version target; tests use it to build
 // databases of older versions.
 func (s *Store) migrateTo(ctx context.Context, ms []migration, target int) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+	if err := s.InTx(ctx, func(tx *Store) error {
+		if err := tx.lockMigrations(ctx); err != nil {
+			return err
+		}
+		create := `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`
+		if tx.pg {
+			create = pgMigrationSQL(create)
+		}
+		_, err := tx.q.ExecContext(ctx, create)
+		return err
+	}); err != nil {
 		return fmt.Errorf("store: migrations table: %w", err)
 	}
 	current, err := s.SchemaVersion(ctx)
@@ -228,8 +248,22 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration, target int) error
 	for _, m := range ms[current:target] {
 		// Each migration and its bookkeeping row commit together, so a crash
 		// mid-migration leaves the previous version intact.
+		applied := false
 		err := s.InTx(ctx, func(tx *Store) error {
-			if _, err := tx.q.ExecContext(ctx, m.sql); err != nil {
+			// Daemons starting together on one PostgreSQL database take
+			// turns; the one that comes second finds the work done.
+			if err := tx.lockMigrations(ctx); err != nil {
+				return err
+			}
+			if v, err := tx.SchemaVersion(ctx); err != nil || v >= m.version {
+				return err
+			}
+			applied = true
+			body := m.sql
+			if tx.pg {
+				body = pgMigrationSQL(body)
+			}
+			if _, err := tx.q.ExecContext(ctx, body); err != nil {
 				return fmt.Errorf("store: migration %s: %w", m.name, err)
 			}
 			_, err := tx.q.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
@@ -239,7 +273,9 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration, target int) error
 		if err != nil {
 			return err
 		}
-		s.log.Info("store: migrated", "version", m.version, "name", m.name)
+		if applied {
+			s.log.Info("store: migrated", "version", m.version, "name", m.name)
+		}
 	}
 	return nil
 }
@@ -252,9 +288,20 @@ func parseStamp(v string) time.Time {
 }
 
 func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || pgErrCode(err) == "23505")
 }
 
 func isForeignKeyViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+	return err != nil && (strings.Contains(err.Error(), "FOREIGN KEY constraint failed") || pgErrCode(err) == "23503")
+}
+
+// lockMigrations makes concurrent migrations of one PostgreSQL database
+// take turns, until the end of the transaction; SQLite's immediate
+// transactions already do.
+func (s *Store) lockMigrations(ctx context.Context) error {
+	if !s.pg {
+		return nil
+	}
+	_, err := s.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(migrationLockKey))
+	return err
 }

@@ -14,7 +14,7 @@ import (
 
 func openTest(t *testing.T) (*Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "state.db")
+	path := testDatabase(t)
 	s, err := Open(context.Background(), path, nil)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
