@@ -266,6 +266,12 @@ func (s *Store) ListAudit(ctx context.Context, limit int) ([]AuditEntry, error) 
 // running: after a crash nothing is applying them any more, and the next
 // plan of their environment picks up from the recorded resource states.
 func (s *Store) MarkInterrupted(ctx context.Context) error {
+	if s.pg {
+		return s.markInterruptedShared(ctx)
+	}
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM environment_locks`); err != nil {
+		return fmt.Errorf("store: clear environment locks: %w", err)
+	}
 	now := s.stamp()
 	if _, err := s.q.ExecContext(ctx, `UPDATE plans SET state = ?, updated_at = ? WHERE state = ?`, PlanFailed, now, PlanApplying); err != nil {
 		return fmt.Errorf("store: mark interrupted plans: %w", err)
@@ -273,6 +279,46 @@ func (s *Store) MarkInterrupted(ctx context.Context) error {
 	if _, err := s.q.ExecContext(ctx, `UPDATE operations SET state = 'failed', error = 'interrupted: the daemon stopped during the operation', finished_at = ?
 		WHERE state = 'running'`, now); err != nil {
 		return fmt.Errorf("store: mark interrupted operations: %w", err)
+	}
+	return nil
+}
+
+// markInterruptedShared is MarkInterrupted for a database other daemons
+// use too: an environment's applying plans are failed only while its lock
+// is free, so another daemon's running apply is left alone.
+func (s *Store) markInterruptedShared(ctx context.Context) error {
+	rows, err := s.q.QueryContext(ctx, `SELECT DISTINCT environment_id FROM plans WHERE state = ?`, PlanApplying)
+	if err != nil {
+		return fmt.Errorf("store: mark interrupted plans: %w", err)
+	}
+	envs, err := collectRows(rows, func(sc scanner) (string, error) {
+		var id string
+		return id, sc.Scan(&id)
+	})
+	if err != nil {
+		return fmt.Errorf("store: mark interrupted plans: %w", err)
+	}
+	for _, env := range envs {
+		l, err := s.LockEnvironment(ctx, env, "recovery", "recover")
+		if errors.Is(err, ErrLocked) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		_, err = s.q.ExecContext(ctx, `UPDATE operations SET state = 'failed', error = 'interrupted: the daemon stopped during the operation', finished_at = ?
+			WHERE state = 'running' AND plan_id IN (SELECT id FROM plans WHERE environment_id = ? AND state = ?)`, now, env, PlanApplying)
+		if err == nil {
+			_, err = s.q.ExecContext(ctx, `UPDATE plans SET state = ?, updated_at = ? WHERE environment_id = ? AND state = ?`,
+				PlanFailed, now, env, PlanApplying)
+		}
+		if uerr := l.Unlock(ctx); err == nil {
+			err = uerr
+		}
+		if err != nil {
+			return fmt.Errorf("store: mark interrupted plans: %w", err)
+		}
 	}
 	return nil
 }
