@@ -72,5 +72,31 @@ func (h *environmentServer) GetEnvironmentVariables(ctx context.Context, req *co
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&patchbayv1.GetEnvironmentVariablesResponse{Variables: engine.ProtoVariables(vars)}), nil
+	out := &patchbayv1.GetEnvironmentVariablesResponse{Satisfied: true}
+	for _, v := range engine.ProtoVariables(vars) {
+		if svc := req.Msg.GetService(); svc != "" && v.GetService() != svc {
+			continue
+		}
+		out.Variables = append(out.Variables, v)
+		out.Satisfied = out.Satisfied && v.GetSatisfied()
+	}
+	return connect.NewResponse(out), nil
+}
+
+func (h *environmentServer) SetVariable(ctx context.Context, req *connect.Request[patchbayv1.SetVariableRequest]) (*connect.Response[patchbayv1.SetVariableResponse], error) {
+	m := req.Msg
+	v, err := h.s.cfg.Engine.SetVariable(ctx, m.GetWorkspaceRoot(), m.GetEnvironment(), m.GetService(), m.GetName(), m.GetValue(), m.GetSecret(), m.GetGenerate())
+	if err != nil {
+		return nil, err
+	}
+	v.Value = ""
+	return connect.NewResponse(&patchbayv1.SetVariableResponse{Variable: engine.ProtoVariables([]engine.Variable{v})[0]}), nil
+}
+
+func (h *environmentServer) DeleteVariable(ctx context.Context, req *connect.Request[patchbayv1.DeleteVariableRequest]) (*connect.Response[patchbayv1.DeleteVariableResponse], error) {
+	m := req.Msg
+	if err := h.s.cfg.Engine.DeleteVariable(ctx, m.GetWorkspaceRoot(), m.GetEnvironment(), m.GetService(), m.GetName()); err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&patchbayv1.DeleteVariableResponse{}), nil
 }

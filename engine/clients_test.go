@@ -156,7 +156,7 @@ func TestRetryAfterIsHonored(t *testing.T) {
 	if got := logs.String(); !strings.Contains(got, "retrying") || !strings.Contains(got, "wait=1s") {
 		t.Errorf("the engine did not wait the provider's Retry-After of 1s; log:\n%s", got)
 	}
-	r.checkProviders("http://localhost:3000")
+	r.checkProviders("https://dev.example.net:3000")
 }
 
 // lockedLog is a log sink the engine's parallel steps can share.

@@ -49,10 +49,10 @@ func TestCognitoAppClientKeepsOtherSettingsAcrossURLChange(t *testing.T) {
 		t.Fatalf("plan (-want +got):\n%s\n%s", d, p.Summary())
 	}
 	c := onlyClient(t, r.aws)
-	if d := cmp.Diff([]string{"http://localhost:3000/api/auth/callback/cognito"}, c.CallbackURLs); d != "" {
+	if d := cmp.Diff([]string{"https://dev.example.net:3000/api/auth/callback/cognito"}, c.CallbackURLs); d != "" {
 		t.Errorf("callbacks (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]string{"http://localhost:3000", "http://localhost:3000/signed-out"}, slices.Sorted(slices.Values(c.LogoutURLs))); d != "" {
+	if d := cmp.Diff([]string{"https://dev.example.net:3000", "https://dev.example.net:3000/signed-out"}, slices.Sorted(slices.Values(c.LogoutURLs))); d != "" {
 		t.Errorf("logout URLs (-want +got):\n%s", d)
 	}
 	if !c.AllowedOAuthFlowsUserPoolClient || !slices.Equal(c.AllowedOAuthFlows, []string{"code"}) || c.ClientSecret == "" {
@@ -94,7 +94,7 @@ func TestCognitoAppClientKeepsOtherSettingsAcrossURLChange(t *testing.T) {
 		t.Errorf("callbacks after URL change (-want +got):\n%s", d)
 	}
 	for _, u := range slices.Concat(after.CallbackURLs, after.LogoutURLs) {
-		if strings.Contains(u, "localhost") {
+		if strings.Contains(u, "dev.example.net") {
 			t.Errorf("stale URL %s", u)
 		}
 	}

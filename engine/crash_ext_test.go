@@ -108,7 +108,7 @@ func TestExtendedTypesCrashConvergence(t *testing.T) {
 			_, _ = r.eng.Apply(context.Background(), p.ID, nil)
 		}
 		r.converge("create run")
-		r.checkEverything(sid, "http://localhost:8080", 2000)
+		r.checkEverything(sid, "https://dev.example.net:8080", 2000)
 
 		r.writeConfig("api", `{"twilio": {"numbers": [{"phone_number": "`+number+`"}]}, `+strings.TrimPrefix(catalogV2, "{"))
 		r.setURLs("https://app.example.dev", "https://api.example.dev")
@@ -137,7 +137,7 @@ func TestExtendedTypesRetryThrottlingAndOutages(t *testing.T) {
 		f.Inject(providertest.Fault{Kind: providertest.Outage, Times: 1})
 	}
 	r.planApply()
-	r.checkEverything(sid, "http://localhost:8080", 2000)
+	r.checkEverything(sid, "https://dev.example.net:8080", 2000)
 	if p := r.plan(); p.HasChanges() {
 		t.Errorf("plan after apply:\n%s", p.Summary())
 	}

@@ -24,6 +24,18 @@ type Desired struct {
 	// Service is the path of the service the resource serves.
 	Service  string
 	Bindings []Binding
+	// Forward, when set, means no resource: the environment's URL cannot be
+	// reached by the provider, and the provider's local forwarding (stripe
+	// listen) delivers events instead; the bindings name the variables it
+	// provides.
+	Forward *Forward
+}
+
+// Forward is a provider's local forwarding of webhooks to the app.
+type Forward struct {
+	Provider  string
+	ForwardTo string
+	Events    []string
 }
 
 // Binding says how a resource's value reaches the app as an env var.
@@ -35,6 +47,13 @@ type Binding struct {
 	// provider's findings attribute to it and that contains one of these
 	// fragments ("WEBHOOK" for a Stripe signing secret read as MY_WEBHOOK_KEY).
 	Match []string
+	// Exact: Names are what the code was seen to read for this value (the
+	// variable a webhook handler's verify call reads), so Match does not
+	// apply and no other binding may take them.
+	Exact bool
+	// Prefer, when several bindings of one service could take a name, gives
+	// it to the binding whose words it contains (a route's "billing").
+	Prefer []string
 	// Output names a non-secret output, or a secret when Secret is set.
 	Output string
 	Secret bool
@@ -217,6 +236,20 @@ func desiredAuth0(in DesiredInput) ([]Desired, []string) {
 	return out, warnings
 }
 
+// routeWords are the upper-case words of a route ("/webhooks/billing" →
+// WEBHOOKS, BILLING) minus the ones every webhook route has.
+func routeWords(route string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToUpper(route), func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
+		switch w {
+		case "API", "WEBHOOK", "WEBHOOKS", "HOOK", "HOOKS", "STRIPE", "V1", "V2", "EVENTS":
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 func desiredStripe(in DesiredInput) ([]Desired, []string) {
 	env := in.Environment
 	base := env.APIURL
@@ -228,6 +261,7 @@ func desiredStripe(in DesiredInput) ([]Desired, []string) {
 		svc, route string
 		events     []string
 		reasons    []string
+		secretEnv  string
 	}
 	byKey := map[string]*handler{}
 	for _, f := range in.Findings {
@@ -243,6 +277,9 @@ func desiredStripe(in DesiredInput) ([]Desired, []string) {
 		}
 		h.events = append(h.events, wh.GetEvents()...)
 		h.reasons = append(h.reasons, "Stripe webhook handler "+wh.GetRoute()+" at "+where(f))
+		if h.secretEnv == "" {
+			h.secretEnv = wh.GetSecretEnv()
+		}
 	}
 	var keys []string
 	for k := range byKey {
@@ -263,22 +300,36 @@ func desiredStripe(in DesiredInput) ([]Desired, []string) {
 			warnings = append(warnings, fmt.Sprintf("stripe: no event types found in the handler at %s; subscribing it to all events (*)", h.route))
 			events = []string{"*"}
 		}
-		out = append(out, Desired{
+		b := Binding{
+			Names:  []string{"STRIPE_WEBHOOK_SECRET", "STRIPE_ENDPOINT_SECRET", "STRIPE_SIGNING_SECRET", "STRIPE_WEBHOOK_SIGNING_SECRET"},
+			Match:  []string{"WEBHOOK", "WHSEC", "ENDPOINT_SECRET", "SIGNING_SECRET"},
+			Prefer: routeWords(h.route),
+			Output: "webhook_secret", Secret: true,
+		}
+		if h.secretEnv != "" {
+			// The handler's verify call reads this variable: it gets this
+			// endpoint's secret and no other.
+			b = Binding{Names: []string{h.secretEnv}, Exact: true, Output: "webhook_secret", Secret: true}
+		}
+		d := Desired{
 			Key: Key{Provider: "stripe", Type: "webhook_endpoint", Name: name},
 			Props: Props{
 				"url":            {joinURL(base, h.route)},
 				"enabled_events": events,
 				"description":    {fmt.Sprintf("patchbay %s/%s (%s)", in.Workspace, in.serviceName(h.svc), env.Name)},
 			},
-			Profile: in.profile("stripe"),
-			Reason:  strings.Join(normList(h.reasons), "; "),
-			Service: h.svc,
-			Bindings: []Binding{{
-				Names:  []string{"STRIPE_WEBHOOK_SECRET", "STRIPE_ENDPOINT_SECRET", "STRIPE_SIGNING_SECRET", "STRIPE_WEBHOOK_SIGNING_SECRET"},
-				Match:  []string{"WEBHOOK", "WHSEC", "ENDPOINT_SECRET", "SIGNING_SECRET"},
-				Output: "webhook_secret", Secret: true,
-			}},
-		})
+			Profile:  in.profile("stripe"),
+			Reason:   strings.Join(normList(h.reasons), "; "),
+			Service:  h.svc,
+			Bindings: []Binding{b},
+		}
+		if why := Unreachable(base); why != "" {
+			to := joinURL(base, h.route)
+			d.Forward = &Forward{Provider: "stripe", ForwardTo: to, Events: events}
+			warnings = append(warnings, unreachableWarning("stripe", "the webhook endpoint for "+h.route, to, why, env.Name,
+				fmt.Sprintf("let `patchbay run` forward Stripe's events with the Stripe CLI (`stripe listen --forward-to %s`), capturing the whsec_ it prints", to)))
+		}
+		out = append(out, d)
 	}
 	return out, warnings
 }

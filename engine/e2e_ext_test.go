@@ -58,7 +58,7 @@ func TestMessagingWorkspaceEndToEnd(t *testing.T) {
 	r.planApply()
 
 	n := r.twilio.Numbers()[sid]
-	if n.SMSURL != "http://localhost:8080/api/twilio/sms" {
+	if n.SMSURL != "https://dev.example.net:8080/api/twilio/sms" {
 		t.Errorf("twilio SmsUrl = %q", n.SMSURL)
 	}
 	vars := r.vars()

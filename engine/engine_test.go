@@ -42,7 +42,7 @@ func newRig(t testing.TB, things *enginetest.Things, opts func(*engine.Options))
 	t.Helper()
 	r := &rig{t: t, dbPath: filepath.Join(t.TempDir(), "state.db"), things: things, secrets: engine.NewMemorySecrets()}
 	r.open(opts)
-	env, err := r.eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: root, Name: "local", FrontendURL: "http://localhost:3000"})
+	env, err := r.eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: root, Name: "local", FrontendURL: "https://dev.example.net:3000"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func newExtRig(t *testing.T, svcs []*patchbayv1.Service, findings []*patchbayv1.
 	r.open(nil)
 	eng := r.eng
 	if _, err := eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: r.root, Name: "local",
-		FrontendURL: "http://localhost:3000", APIURL: "http://localhost:8080"}); err != nil {
+		FrontendURL: "https://dev.example.net:3000", APIURL: "https://dev.example.net:8080"}); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -169,7 +169,7 @@ func envRead(svc, provider, name string) *patchbayv1.Finding {
 }
 
 func storeEnv(root, name string) store.Environment {
-	return store.Environment{WorkspaceRoot: root, Name: name, FrontendURL: "http://localhost:3001", APIURL: "http://localhost:8081"}
+	return store.Environment{WorkspaceRoot: root, Name: name, FrontendURL: "https://dev.example.net:3001", APIURL: "https://dev.example.net:8081"}
 }
 
 func (r *extRig) secret(k engine.Key, name string) string {

@@ -9,14 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/store"
 )
 
-// Variable is one env var Patchbay can inject.
+// Variable is one variable of the env contract: a name a service reads and
+// where its value comes from.
 type Variable struct {
 	Name string
 	// Value is empty unless values were asked for.
@@ -24,28 +24,39 @@ type Variable struct {
 	Secret bool
 	// Source says where the value comes from, never the value.
 	Source string
-	// Provided is false when the code reads the variable but nothing
-	// provides it (or its secret is lost).
+	// Provided is true when Patchbay has a value to inject now.
 	Provided bool
 	// Resource is the providing resource, when any.
 	Resource Key
-	// Service is the service that reads it, when known.
+	// Service is the service that reads it.
 	Service string
+	Kind    patchbayv1.VariableSource
+	// Satisfied: provided, or left to the platform, a default or local
+	// forwarding.
+	Satisfied bool
+	// Fix says what to do when it is not satisfied.
+	Fix string
+	// Reads are where the code reads it.
+	Reads []*patchbayv1.Location
+	// Forward is the local forwarding that provides it.
+	Forward *patchbayv1.LocalForward
 }
 
 // workspace gathers what injection and the system map need.
 type workspace struct {
+	root     string
 	env      store.Environment
 	services []*patchbayv1.Service
-	findings []*patchbayv1.Finding
-	desired  []Desired
-	rows     map[Key]store.Resource
+	// findings are the evidence; all includes example and input files.
+	findings, all []*patchbayv1.Finding
+	desired       []Desired
+	rows          map[Key]store.Resource
 }
 
 func (e *Engine) loadWorkspace(ctx context.Context, root string, env store.Environment) (*workspace, error) {
-	svcs, findings, err := e.opts.Source.Analysis(ctx, root)
+	svcs, findings, all, err := e.analysis(ctx, root)
 	if err != nil {
-		return nil, fmt.Errorf("engine: analyze %s: %w", root, err)
+		return nil, err
 	}
 	configs, err := LoadConfigs(root, svcs)
 	if err != nil {
@@ -57,56 +68,16 @@ func (e *Engine) loadWorkspace(ctx context.Context, root string, env store.Envir
 	if err != nil {
 		return nil, err
 	}
-	w := &workspace{env: env, services: svcs, findings: findings, desired: desired, rows: map[Key]store.Resource{}}
+	w := &workspace{root: root, env: env, services: svcs, findings: findings, all: all, desired: desired, rows: map[Key]store.Resource{}}
 	for _, r := range rows {
 		w.rows[Key{r.Provider, r.Type, r.Name}] = r
 	}
 	return w, nil
 }
 
-// reads maps each env var name the code reads to the finding's provider
-// and service.
-func (w *workspace) reads() map[string]*patchbayv1.Finding {
-	out := map[string]*patchbayv1.Finding{}
-	for _, f := range w.findings {
-		if f.GetKind() == patchbayv1.FindingKind_ENV_REFERENCE && f.GetEnvVar().GetName() != "" {
-			if _, seen := out[f.GetEnvVar().GetName()]; !seen {
-				out[f.GetEnvVar().GetName()] = f
-			}
-		}
-	}
-	return out
-}
-
-// namesFor returns the names a binding is injected under: those the code
-// reads, or the canonical name when the code reads none of them.
-func namesFor(b Binding, provider string, reads map[string]*patchbayv1.Finding) []string {
-	var out []string
-	for _, n := range b.Names {
-		if reads[n] != nil {
-			out = append(out, n)
-		}
-	}
-	for n, f := range reads {
-		if f.GetProvider() != provider {
-			continue
-		}
-		for _, frag := range b.Match {
-			if strings.Contains(n, frag) {
-				out = append(out, n)
-				break
-			}
-		}
-	}
-	out = normList(out)
-	if len(out) == 0 && len(b.Names) > 0 {
-		out = []string{b.Names[0]}
-	}
-	return out
-}
-
-// Variables returns the env vars for an environment under the names the
-// code reads, with values only when includeValues is set.
+// Variables returns an environment's env contract, with values only when
+// includeValues is set (then secrets Patchbay generates are created on
+// first use).
 func (e *Engine) Variables(ctx context.Context, root, envName string, includeValues bool) ([]Variable, error) {
 	root, err := cleanRoot(root)
 	if err != nil {
@@ -120,7 +91,7 @@ func (e *Engine) Variables(ctx context.Context, root, envName string, includeVal
 	if err != nil {
 		return nil, err
 	}
-	vars, err := e.variables(ctx, w)
+	vars, err := e.contract(ctx, w, includeValues)
 	if err != nil {
 		return nil, err
 	}
@@ -132,79 +103,12 @@ func (e *Engine) Variables(ctx context.Context, root, envName string, includeVal
 	return vars, nil
 }
 
-func (e *Engine) variables(ctx context.Context, w *workspace) ([]Variable, error) {
-	reads := w.reads()
-	byName := map[string]Variable{}
-	for _, d := range w.desired {
-		row, ok := w.rows[d.Key]
-		if !ok || row.Status != store.StatusPresent {
-			continue
-		}
-		for _, b := range d.Bindings {
-			v := Variable{Secret: b.Secret, Resource: d.Key, Service: d.Service, Provided: true}
-			switch {
-			case b.Secret:
-				val, err := e.opts.Secrets.Get(ctx, secretKey(w.env.ID, d.Key, b.Output))
-				if errors.Is(err, ErrSecretNotFound) {
-					v.Provided = false
-					v.Source = fmt.Sprintf("%s %s %s: secret lost; run `patchbay plan` to rotate it", d.Key.Provider, d.Key.Type, row.ProviderID)
-				} else if err != nil {
-					return nil, fmt.Errorf("engine: read secret %s of %s: %w", b.Output, d.Key, err)
-				} else {
-					v.Value = val
-					v.Source = fmt.Sprintf("%s %s %s %s", d.Key.Provider, d.Key.Type, row.ProviderID, b.Output)
-				}
-			case b.Output != "":
-				v.Value = row.Outputs[b.Output]
-				v.Provided = v.Value != ""
-				v.Source = fmt.Sprintf("%s %s %s %s", d.Key.Provider, d.Key.Type, row.ProviderID, b.Output)
-			default:
-				v.Value = b.Value
-				v.Source = fmt.Sprintf("environment %s URL", w.env.Name)
-			}
-			for _, n := range namesFor(b, d.Key.Provider, reads) {
-				if _, taken := byName[n]; taken {
-					continue
-				}
-				vv := v
-				vv.Name = n
-				byName[n] = vv
-			}
-		}
-	}
-	// What a wanted but not yet provisioned resource will provide.
-	for _, d := range w.desired {
-		if row, ok := w.rows[d.Key]; ok && row.Status == store.StatusPresent {
-			continue
-		}
-		for _, b := range d.Bindings {
-			for _, n := range namesFor(b, d.Key.Provider, reads) {
-				if _, taken := byName[n]; !taken && reads[n] != nil {
-					byName[n] = Variable{Name: n, Secret: b.Secret, Resource: d.Key, Service: d.Service,
-						Source: fmt.Sprintf("%s %s %q is not provisioned yet; run `patchbay apply --env %s`", d.Key.Provider, d.Key.Type, d.Key.Name, w.env.Name)}
-				}
-			}
-		}
-	}
-	for n, f := range reads {
-		if _, ok := byName[n]; ok {
-			continue
-		}
-		byName[n] = Variable{Name: n, Service: f.GetService(), Source: "nothing Patchbay provisions provides it"}
-	}
-	out := make([]Variable, 0, len(byName))
-	for _, v := range byName {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
-}
-
 // ProtoVariables converts for the API.
 func ProtoVariables(vars []Variable) []*patchbayv1.EnvironmentVariable {
 	out := make([]*patchbayv1.EnvironmentVariable, 0, len(vars))
 	for _, v := range vars {
-		out = append(out, &patchbayv1.EnvironmentVariable{Name: v.Name, Value: v.Value, Secret: v.Secret, Source: v.Source, Provided: v.Provided})
+		out = append(out, &patchbayv1.EnvironmentVariable{Name: v.Name, Value: v.Value, Secret: v.Secret, Source: v.Source, Provided: v.Provided,
+			Kind: v.Kind, Satisfied: v.Satisfied, Fix: v.Fix, Service: v.Service, Reads: v.Reads, Forward: v.Forward})
 	}
 	return out
 }

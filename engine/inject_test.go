@@ -43,7 +43,7 @@ func TestVariablesUseTheNamesTheCodeReads(t *testing.T) {
 		"AUTH0_ISSUER_BASE_URL": "https://" + auth0test.Domain + "/",
 		// Not read by the code, so the canonical names are used.
 		"AUTH0_DOMAIN": auth0test.Domain,
-		"APP_BASE_URL": "http://localhost:3000",
+		"APP_BASE_URL": "https://dev.example.net:3000",
 	}
 	for n, w := range want {
 		if got[n].Value != w || !got[n].Provided {

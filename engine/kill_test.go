@@ -141,7 +141,7 @@ func TestProvidersSubprocessKill(t *testing.T) {
 			}
 			r.checkProviders(front)
 		}
-		converge(runChild("while creating", 2), "http://localhost:3000")
+		converge(runChild("while creating", 2), "https://dev.example.net:3000")
 
 		// Second phase: a URL change and a lost Stripe secret, so the
 		// child updates and rotates when it is killed.

@@ -154,9 +154,9 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 	plan := &Plan{EnvironmentID: env.ID, WorkspaceRoot: root, Environment: envName, Destroy: destroy, CreatedAt: time.Now().UTC()}
 	var desired []Desired
 	if !destroy {
-		svcs, findings, err := e.opts.Source.Analysis(ctx, root)
+		svcs, findings, _, err := e.analysis(ctx, root)
 		if err != nil {
-			return nil, fmt.Errorf("engine: analyze %s: %w", root, err)
+			return nil, err
 		}
 		e.recordServices(ctx, root, svcs)
 		configs, err := LoadConfigs(root, svcs)
@@ -179,6 +179,13 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 	}
 	wanted := map[Key]bool{}
 	for _, d := range desired {
+		if d.Forward != nil {
+			continue // forwarded locally: nothing to create at the provider
+		}
+		if w := httpsRequired(ctx, creds, d); w != "" {
+			plan.Warnings = append(plan.Warnings, w)
+			continue
+		}
 		if wanted[d.Key] {
 			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s is wanted twice; using the first", d.Key))
 			continue
@@ -233,6 +240,19 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 		return nil, err
 	}
 	return plan, nil
+}
+
+// httpsRequired: Stripe refuses live-mode webhook endpoints that are not
+// https, so none is planned for a plain http URL with a live key.
+func httpsRequired(ctx context.Context, creds *credCache, d Desired) string {
+	if d.Key.Provider != "stripe" || d.Key.Type != "webhook_endpoint" || len(d.Props["url"]) == 0 || !strings.HasPrefix(d.Props["url"][0], "http://") {
+		return ""
+	}
+	c, err := creds.get(ctx, d.Key.Provider, d.Profile)
+	if err != nil || !strings.Contains(c["secret_key"], "_live_") {
+		return ""
+	}
+	return fmt.Sprintf("stripe: the webhook endpoint %s is not registered: Stripe requires https for live-mode endpoints; give the environment an https URL with `patchbay env set-url`", d.Props["url"][0])
 }
 
 func (e *Engine) planDesired(ctx context.Context, env store.Environment, creds *credCache, d Desired, byKey map[Key]store.Resource) (Step, []string, error) {

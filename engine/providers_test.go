@@ -68,7 +68,7 @@ func newProviderRig(t *testing.T) *providerRig {
 		secrets: engine.NewMemorySecrets()}
 	r.open(nil)
 	if _, err := r.eng.CreateEnvironment(context.Background(), store.Environment{WorkspaceRoot: root, Name: "local",
-		FrontendURL: "http://localhost:3000", ExtraOrigins: []string{"http://127.0.0.1:3000"}}); err != nil {
+		FrontendURL: "https://dev.example.net:3000", ExtraOrigins: []string{"http://127.0.0.1:3000"}}); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -193,7 +193,7 @@ func TestProvidersPlanApplyURLChangeDestroy(t *testing.T) {
 	if !strings.Contains(p.Summary(), "OAuth callback /api/auth/callback at web/app/api/auth/[auth0]/route.ts:3") {
 		t.Errorf("plan does not say why:\n%s", p.Summary())
 	}
-	r.checkProviders("http://localhost:3000")
+	r.checkProviders("https://dev.example.net:3000")
 
 	// Moving the app: the plan updates callbacks, logout URLs, origins and
 	// the webhook URL, and applying leaves no trace of the old URL.
@@ -213,8 +213,8 @@ func TestProvidersPlanApplyURLChangeDestroy(t *testing.T) {
 	if d := cmp.Diff(map[string]engine.Action{"auth0": engine.ActionUpdate, "stripe": engine.ActionUpdate}, got); d != "" {
 		t.Fatalf("URL change plan (-want +got):\n%s\n%s", d, p2.Summary())
 	}
-	for _, want := range []string{"callbacks: http://localhost:3000/api/auth/callback → https://shop.example.dev/api/auth/callback",
-		"url: http://localhost:3000/api/webhooks/stripe → https://shop.example.dev/api/webhooks/stripe"} {
+	for _, want := range []string{"callbacks: https://dev.example.net:3000/api/auth/callback → https://shop.example.dev/api/auth/callback",
+		"url: https://dev.example.net:3000/api/webhooks/stripe → https://shop.example.dev/api/webhooks/stripe"} {
 		if !strings.Contains(p2.Summary(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, p2.Summary())
 		}
@@ -246,13 +246,13 @@ func TestProvidersAdoptionNeverDeletes(t *testing.T) {
 	t.Parallel()
 	r := newProviderRig(t)
 	// Someone's existing application, with a callback of their own.
-	existing := r.auth0.Seed("shop-web-local", []string{"http://localhost:3000/theirs"})
+	existing := r.auth0.Seed("shop-web-local", []string{"https://dev.example.net:3000/theirs"})
 	p := r.planApply()
 	if !strings.Contains(p.Summary(), "< adopt auth0 client") {
 		t.Fatalf("not adopted:\n%s", p.Summary())
 	}
 	callbacks := func() []string { return urlLists(r.auth0.Apps()[existing])["callbacks"] }
-	if d := cmp.Diff([]string{"http://localhost:3000/api/auth/callback", "http://localhost:3000/theirs"}, callbacks()); d != "" {
+	if d := cmp.Diff([]string{"https://dev.example.net:3000/api/auth/callback", "https://dev.example.net:3000/theirs"}, callbacks()); d != "" {
 		t.Errorf("callbacks after adoption (-want +got):\n%s", d)
 	}
 
@@ -263,10 +263,10 @@ func TestProvidersAdoptionNeverDeletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	p = r.planApply()
-	if !strings.Contains(p.Summary(), "      callbacks:\n        + https://shop.example.dev/api/auth/callback\n        - http://localhost:3000/api/auth/callback\n") {
+	if !strings.Contains(p.Summary(), "      callbacks:\n        + https://shop.example.dev/api/auth/callback\n        - https://dev.example.net:3000/api/auth/callback\n") {
 		t.Errorf("list change not shown as additions and removals:\n%s", p.Summary())
 	}
-	if d := cmp.Diff([]string{"http://localhost:3000/theirs", "https://shop.example.dev/api/auth/callback"}, callbacks()); d != "" {
+	if d := cmp.Diff([]string{"https://dev.example.net:3000/theirs", "https://shop.example.dev/api/auth/callback"}, callbacks()); d != "" {
 		t.Errorf("callbacks after URL change (-want +got):\n%s", d)
 	}
 
@@ -305,7 +305,7 @@ func TestProvidersLostStripeSecretIsRotated(t *testing.T) {
 	if _, err := r.eng.Apply(context.Background(), p.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	r.checkProviders("http://localhost:3000")
+	r.checkProviders("https://dev.example.net:3000")
 	if _, ok := r.stripe.Endpoints()[old]; ok {
 		t.Error("old endpoint was not deleted after rotation")
 	}
@@ -353,6 +353,6 @@ func TestProvidersCrashConvergence(t *testing.T) {
 				t.Fatalf("run %d (killed after %v): %v %v", i, points, err, res.Failed)
 			}
 		}
-		r.checkProviders("http://localhost:3000")
+		r.checkProviders("https://dev.example.net:3000")
 	}
 }

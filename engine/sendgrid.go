@@ -72,6 +72,10 @@ func desiredSendGrid(in DesiredInput) ([]Desired, []string) {
 			warnings = append(warnings, fmt.Sprintf("sendgrid: event webhook handler %s needs an API URL but environment %q has none; set one with `patchbay env set-url`", h.route, env.Name))
 			continue
 		}
+		if why := Unreachable(base); why != "" {
+			warnings = append(warnings, unreachableWarning("sendgrid", "the event webhook for "+h.route, joinURL(base, h.route), why, env.Name, ""))
+			continue
+		}
 		events := sendgrid.EventTypes
 		if c := in.config(h.svc); c != nil && c.SendGrid != nil && len(c.SendGrid.Events) > 0 {
 			events = c.SendGrid.Events

@@ -72,7 +72,7 @@ func TestSendGridKeyAndSignedEventWebhook(t *testing.T) {
 		t.Errorf("api key not captured")
 	}
 	h := onlyHook(t, r.sendgrid)
-	if h.URL != "http://localhost:8080/webhooks/sendgrid" || !h.Enabled || h.PublicKey == "" || !h.Events["delivered"] || !h.Events["bounce"] {
+	if h.URL != "https://dev.example.net:8080/webhooks/sendgrid" || !h.Enabled || h.PublicKey == "" || !h.Events["delivered"] || !h.Events["bounce"] {
 		t.Errorf("webhook = %+v", h)
 	}
 	der, err := base64.StdEncoding.DecodeString(h.PublicKey)
@@ -132,7 +132,7 @@ func TestSendGridKeyAndSignedEventWebhook(t *testing.T) {
 func TestSendGridAdoptedWebhookStays(t *testing.T) {
 	t.Parallel()
 	r := sendgridRig(t)
-	theirs := r.sendgrid.SeedEventWebhook("http://localhost:8080/webhooks/sendgrid")
+	theirs := r.sendgrid.SeedEventWebhook("https://dev.example.net:8080/webhooks/sendgrid")
 	p := r.planApply()
 	if a := changedSteps(p)[sgHook.String()]; a != engine.ActionAdopt {
 		t.Fatalf("action = %s\n%s", a, p.Summary())

@@ -32,9 +32,9 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 		}
 	}
 	m := &mapBuilder{nodes: map[string]*patchbayv1.MapNode{}, edges: map[string]*patchbayv1.MapEdge{}}
-	svcs, findings, err := e.opts.Source.Analysis(ctx, root)
+	svcs, findings, _, err := e.analysis(ctx, root)
 	if err != nil {
-		return nil, fmt.Errorf("engine: analyze %s: %w", root, err)
+		return nil, err
 	}
 	for _, s := range svcs {
 		m.node("service:"+s.GetPath(), "service", s.GetName(), "", map[string]string{"path": s.GetPath(), "language": s.GetLanguage(),
@@ -99,7 +99,7 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 				}
 			}
 		}
-		vars, err := e.variables(ctx, w)
+		vars, err := e.contract(ctx, w, false)
 		if err != nil {
 			return nil, err
 		}

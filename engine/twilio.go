@@ -68,6 +68,10 @@ func desiredTwilio(in DesiredInput) ([]Desired, []string) {
 			warnings = append(warnings, fmt.Sprintf("twilio: the numbers of service %s need an API URL but environment %q has none; set one with `patchbay env set-url`", name, env.Name))
 			continue
 		}
+		if why := Unreachable(base); why != "" {
+			warnings = append(warnings, unreachableWarning("twilio", "the webhooks of service "+name+"'s numbers", base, why, env.Name, ""))
+			continue
+		}
 		for _, n := range cfg.Twilio.Numbers {
 			roles := map[string]string{}
 			for role, r := range routes[svc] {

@@ -34,7 +34,7 @@ func TestTwilioNumberWebhooksFollowURLsAndAreRestored(t *testing.T) {
 		t.Fatalf("plan (-want +got):\n%s\n%s", d, p.Summary())
 	}
 	n := r.twilio.Numbers()[sid]
-	if n.SMSURL != "http://localhost:8080/twilio/sms" || n.VoiceURL != "http://localhost:8080/twilio/voice" || n.SMSMethod != "POST" {
+	if n.SMSURL != "https://dev.example.net:8080/twilio/sms" || n.VoiceURL != "https://dev.example.net:8080/twilio/voice" || n.SMSMethod != "POST" {
 		t.Errorf("number = %+v", n)
 	}
 	if n.StatusCallback != "https://old.example/status" {

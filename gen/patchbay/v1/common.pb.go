@@ -513,7 +513,10 @@ type WebhookHandler struct {
 	// Event types the handler handles, e.g. "checkout.session.completed".
 	Events []string `protobuf:"bytes,3,rep,name=events,proto3" json:"events,omitempty"`
 	// The call that verifies the provider's signature, when found.
-	Verification  string `protobuf:"bytes,4,opt,name=verification,proto3" json:"verification,omitempty"`
+	Verification string `protobuf:"bytes,4,opt,name=verification,proto3" json:"verification,omitempty"`
+	// The env var the verification's secret is read from, when the analyzer
+	// can follow it (from the verify call to the env read, through helpers).
+	SecretEnv     string `protobuf:"bytes,5,opt,name=secret_env,json=secretEnv,proto3" json:"secret_env,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -572,6 +575,13 @@ func (x *WebhookHandler) GetEvents() []string {
 func (x *WebhookHandler) GetVerification() string {
 	if x != nil {
 		return x.Verification
+	}
+	return ""
+}
+
+func (x *WebhookHandler) GetSecretEnv() string {
+	if x != nil {
+		return x.SecretEnv
 	}
 	return ""
 }
@@ -903,12 +913,14 @@ const file_patchbay_v1_common_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06source\x18\x02 \x01(\tR\x06source\x12\x1f\n" +
 	"\vhas_default\x18\x03 \x01(\bR\n" +
-	"hasDefault\"z\n" +
+	"hasDefault\"\x99\x01\n" +
 	"\x0eWebhookHandler\x12\x14\n" +
 	"\x05route\x18\x01 \x01(\tR\x05route\x12\x16\n" +
 	"\x06method\x18\x02 \x01(\tR\x06method\x12\x16\n" +
 	"\x06events\x18\x03 \x03(\tR\x06events\x12\"\n" +
-	"\fverification\x18\x04 \x01(\tR\fverification\"|\n" +
+	"\fverification\x18\x04 \x01(\tR\fverification\x12\x1d\n" +
+	"\n" +
+	"secret_env\x18\x05 \x01(\tR\tsecretEnv\"|\n" +
 	"\rOAuthCallback\x12\x14\n" +
 	"\x05route\x18\x01 \x01(\tR\x05route\x12#\n" +
 	"\rlogout_routes\x18\x02 \x03(\tR\flogoutRoutes\x12\x16\n" +

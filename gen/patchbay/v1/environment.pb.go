@@ -21,6 +21,87 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// VariableSource is where a variable's value comes from.
+type VariableSource int32
+
+const (
+	VariableSource_VARIABLE_SOURCE_UNSPECIFIED VariableSource = 0
+	// Nothing provides it yet; fix says how.
+	VariableSource_VARIABLE_SOURCE_UNSATISFIED VariableSource = 1
+	// An output of a resource Patchbay provisions (client id, whsec_, ...).
+	VariableSource_VARIABLE_SOURCE_OUTPUT VariableSource = 2
+	// Derived from a connected credential (Stripe keys, Auth0 domain, ...).
+	VariableSource_VARIABLE_SOURCE_CREDENTIAL VariableSource = 3
+	// A secret Patchbay generates and keeps in the keyring (AUTH0_SECRET, ...).
+	VariableSource_VARIABLE_SOURCE_GENERATED VariableSource = 4
+	// One of the environment's URLs (APP_BASE_URL, NEXT_PUBLIC_API_URL, ...).
+	VariableSource_VARIABLE_SOURCE_URL VariableSource = 5
+	// Set by the platform or runtime (PORT, NODE_ENV).
+	VariableSource_VARIABLE_SOURCE_PLATFORM VariableSource = 6
+	// Supplied by the user (SetVariable), kept in the keyring.
+	VariableSource_VARIABLE_SOURCE_USER VariableSource = 7
+	// The code's own fallback, or the default .env.example gives.
+	VariableSource_VARIABLE_SOURCE_DEFAULT VariableSource = 8
+	// The provider's local forwarding (stripe listen), started by `patchbay
+	// run`, which captures the value it prints.
+	VariableSource_VARIABLE_SOURCE_LOCAL_FORWARD VariableSource = 9
+)
+
+// Enum value maps for VariableSource.
+var (
+	VariableSource_name = map[int32]string{
+		0: "VARIABLE_SOURCE_UNSPECIFIED",
+		1: "VARIABLE_SOURCE_UNSATISFIED",
+		2: "VARIABLE_SOURCE_OUTPUT",
+		3: "VARIABLE_SOURCE_CREDENTIAL",
+		4: "VARIABLE_SOURCE_GENERATED",
+		5: "VARIABLE_SOURCE_URL",
+		6: "VARIABLE_SOURCE_PLATFORM",
+		7: "VARIABLE_SOURCE_USER",
+		8: "VARIABLE_SOURCE_DEFAULT",
+		9: "VARIABLE_SOURCE_LOCAL_FORWARD",
+	}
+	VariableSource_value = map[string]int32{
+		"VARIABLE_SOURCE_UNSPECIFIED":   0,
+		"VARIABLE_SOURCE_UNSATISFIED":   1,
+		"VARIABLE_SOURCE_OUTPUT":        2,
+		"VARIABLE_SOURCE_CREDENTIAL":    3,
+		"VARIABLE_SOURCE_GENERATED":     4,
+		"VARIABLE_SOURCE_URL":           5,
+		"VARIABLE_SOURCE_PLATFORM":      6,
+		"VARIABLE_SOURCE_USER":          7,
+		"VARIABLE_SOURCE_DEFAULT":       8,
+		"VARIABLE_SOURCE_LOCAL_FORWARD": 9,
+	}
+)
+
+func (x VariableSource) Enum() *VariableSource {
+	p := new(VariableSource)
+	*p = x
+	return p
+}
+
+func (x VariableSource) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (VariableSource) Descriptor() protoreflect.EnumDescriptor {
+	return file_patchbay_v1_environment_proto_enumTypes[0].Descriptor()
+}
+
+func (VariableSource) Type() protoreflect.EnumType {
+	return &file_patchbay_v1_environment_proto_enumTypes[0]
+}
+
+func (x VariableSource) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use VariableSource.Descriptor instead.
+func (VariableSource) EnumDescriptor() ([]byte, []int) {
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{0}
+}
+
 type Environment struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	WorkspaceRoot string                 `protobuf:"bytes,1,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`
@@ -454,6 +535,9 @@ type GetEnvironmentVariablesRequest struct {
 	WorkspaceRoot string                 `protobuf:"bytes,1,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`
 	Environment   string                 `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
 	IncludeValues bool                   `protobuf:"varint,3,opt,name=include_values,json=includeValues,proto3" json:"include_values,omitempty"`
+	// Only this service's variables (its directory, "." for the root); all
+	// services when empty.
+	Service       string `protobuf:"bytes,4,opt,name=service,proto3" json:"service,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -509,24 +593,129 @@ func (x *GetEnvironmentVariablesRequest) GetIncludeValues() bool {
 	return false
 }
 
-// EnvironmentVariable is one value Patchbay can inject.
+func (x *GetEnvironmentVariablesRequest) GetService() string {
+	if x != nil {
+		return x.Service
+	}
+	return ""
+}
+
+// LocalForward is a provider's local forwarding of webhooks to the app, for
+// environments whose URLs the provider cannot reach.
+type LocalForward struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "stripe".
+	Provider string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	// The executable and arguments `patchbay run` starts ("stripe listen
+	// --forward-to http://localhost:4000/api/webhooks/stripe --events ...").
+	Command []string `protobuf:"bytes,2,rep,name=command,proto3" json:"command,omitempty"`
+	// The URL events are forwarded to.
+	ForwardTo string `protobuf:"bytes,3,opt,name=forward_to,json=forwardTo,proto3" json:"forward_to,omitempty"`
+	// Whether the executable is on the daemon's PATH.
+	Installed bool `protobuf:"varint,4,opt,name=installed,proto3" json:"installed,omitempty"`
+	// Variables for the forwarding process (its API key); values only when
+	// include_values was set.
+	Env           map[string]string `protobuf:"bytes,5,rep,name=env,proto3" json:"env,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LocalForward) Reset() {
+	*x = LocalForward{}
+	mi := &file_patchbay_v1_environment_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LocalForward) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LocalForward) ProtoMessage() {}
+
+func (x *LocalForward) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_environment_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LocalForward.ProtoReflect.Descriptor instead.
+func (*LocalForward) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *LocalForward) GetProvider() string {
+	if x != nil {
+		return x.Provider
+	}
+	return ""
+}
+
+func (x *LocalForward) GetCommand() []string {
+	if x != nil {
+		return x.Command
+	}
+	return nil
+}
+
+func (x *LocalForward) GetForwardTo() string {
+	if x != nil {
+		return x.ForwardTo
+	}
+	return ""
+}
+
+func (x *LocalForward) GetInstalled() bool {
+	if x != nil {
+		return x.Installed
+	}
+	return false
+}
+
+func (x *LocalForward) GetEnv() map[string]string {
+	if x != nil {
+		return x.Env
+	}
+	return nil
+}
+
+// EnvironmentVariable is one variable of the env contract.
 type EnvironmentVariable struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Empty unless include_values was set.
 	Value  string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
 	Secret bool   `protobuf:"varint,3,opt,name=secret,proto3" json:"secret,omitempty"`
-	// Where the value comes from ("stripe webhook_endpoint we_123 secret").
+	// Where the value comes from, in words ("stripe webhook_endpoint we_123
+	// webhook_secret"), never the value.
 	Source string `protobuf:"bytes,4,opt,name=source,proto3" json:"source,omitempty"`
-	// False when the code reads the variable but nothing provides it.
-	Provided      bool `protobuf:"varint,5,opt,name=provided,proto3" json:"provided,omitempty"`
+	// True when Patchbay has a value to inject now.
+	Provided bool           `protobuf:"varint,5,opt,name=provided,proto3" json:"provided,omitempty"`
+	Kind     VariableSource `protobuf:"varint,6,opt,name=kind,proto3,enum=patchbay.v1.VariableSource" json:"kind,omitempty"`
+	// True when the contract holds for this variable: provided, or left to
+	// the platform, a default or local forwarding.
+	Satisfied bool `protobuf:"varint,7,opt,name=satisfied,proto3" json:"satisfied,omitempty"`
+	// When not satisfied: what to do ("patchbay creds set stripe").
+	Fix string `protobuf:"bytes,8,opt,name=fix,proto3" json:"fix,omitempty"`
+	// The service that reads it (its directory).
+	Service string `protobuf:"bytes,9,opt,name=service,proto3" json:"service,omitempty"`
+	// Where the code reads it.
+	Reads []*Location `protobuf:"bytes,10,rep,name=reads,proto3" json:"reads,omitempty"`
+	// Set when kind is LOCAL_FORWARD.
+	Forward       *LocalForward `protobuf:"bytes,11,opt,name=forward,proto3" json:"forward,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *EnvironmentVariable) Reset() {
 	*x = EnvironmentVariable{}
-	mi := &file_patchbay_v1_environment_proto_msgTypes[10]
+	mi := &file_patchbay_v1_environment_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -538,7 +727,7 @@ func (x *EnvironmentVariable) String() string {
 func (*EnvironmentVariable) ProtoMessage() {}
 
 func (x *EnvironmentVariable) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_environment_proto_msgTypes[10]
+	mi := &file_patchbay_v1_environment_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -551,7 +740,7 @@ func (x *EnvironmentVariable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvironmentVariable.ProtoReflect.Descriptor instead.
 func (*EnvironmentVariable) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{10}
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *EnvironmentVariable) GetName() string {
@@ -589,16 +778,60 @@ func (x *EnvironmentVariable) GetProvided() bool {
 	return false
 }
 
+func (x *EnvironmentVariable) GetKind() VariableSource {
+	if x != nil {
+		return x.Kind
+	}
+	return VariableSource_VARIABLE_SOURCE_UNSPECIFIED
+}
+
+func (x *EnvironmentVariable) GetSatisfied() bool {
+	if x != nil {
+		return x.Satisfied
+	}
+	return false
+}
+
+func (x *EnvironmentVariable) GetFix() string {
+	if x != nil {
+		return x.Fix
+	}
+	return ""
+}
+
+func (x *EnvironmentVariable) GetService() string {
+	if x != nil {
+		return x.Service
+	}
+	return ""
+}
+
+func (x *EnvironmentVariable) GetReads() []*Location {
+	if x != nil {
+		return x.Reads
+	}
+	return nil
+}
+
+func (x *EnvironmentVariable) GetForward() *LocalForward {
+	if x != nil {
+		return x.Forward
+	}
+	return nil
+}
+
 type GetEnvironmentVariablesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Variables     []*EnvironmentVariable `protobuf:"bytes,1,rep,name=variables,proto3" json:"variables,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Variables []*EnvironmentVariable `protobuf:"bytes,1,rep,name=variables,proto3" json:"variables,omitempty"`
+	// True when every variable is satisfied.
+	Satisfied     bool `protobuf:"varint,2,opt,name=satisfied,proto3" json:"satisfied,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetEnvironmentVariablesResponse) Reset() {
 	*x = GetEnvironmentVariablesResponse{}
-	mi := &file_patchbay_v1_environment_proto_msgTypes[11]
+	mi := &file_patchbay_v1_environment_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -610,7 +843,7 @@ func (x *GetEnvironmentVariablesResponse) String() string {
 func (*GetEnvironmentVariablesResponse) ProtoMessage() {}
 
 func (x *GetEnvironmentVariablesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_environment_proto_msgTypes[11]
+	mi := &file_patchbay_v1_environment_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -623,7 +856,7 @@ func (x *GetEnvironmentVariablesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEnvironmentVariablesResponse.ProtoReflect.Descriptor instead.
 func (*GetEnvironmentVariablesResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{11}
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetEnvironmentVariablesResponse) GetVariables() []*EnvironmentVariable {
@@ -633,11 +866,261 @@ func (x *GetEnvironmentVariablesResponse) GetVariables() []*EnvironmentVariable 
 	return nil
 }
 
+func (x *GetEnvironmentVariablesResponse) GetSatisfied() bool {
+	if x != nil {
+		return x.Satisfied
+	}
+	return false
+}
+
+type SetVariableRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceRoot string                 `protobuf:"bytes,1,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`
+	Environment   string                 `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	// The service's directory ("." for the root).
+	Service string `protobuf:"bytes,3,opt,name=service,proto3" json:"service,omitempty"`
+	Name    string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	// Ignored when generate is set.
+	Value  string `protobuf:"bytes,5,opt,name=value,proto3" json:"value,omitempty"`
+	Secret bool   `protobuf:"varint,6,opt,name=secret,proto3" json:"secret,omitempty"`
+	// Generate a random secret (rotate it when one exists).
+	Generate      bool `protobuf:"varint,7,opt,name=generate,proto3" json:"generate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetVariableRequest) Reset() {
+	*x = SetVariableRequest{}
+	mi := &file_patchbay_v1_environment_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetVariableRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetVariableRequest) ProtoMessage() {}
+
+func (x *SetVariableRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_environment_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetVariableRequest.ProtoReflect.Descriptor instead.
+func (*SetVariableRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *SetVariableRequest) GetWorkspaceRoot() string {
+	if x != nil {
+		return x.WorkspaceRoot
+	}
+	return ""
+}
+
+func (x *SetVariableRequest) GetEnvironment() string {
+	if x != nil {
+		return x.Environment
+	}
+	return ""
+}
+
+func (x *SetVariableRequest) GetService() string {
+	if x != nil {
+		return x.Service
+	}
+	return ""
+}
+
+func (x *SetVariableRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SetVariableRequest) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *SetVariableRequest) GetSecret() bool {
+	if x != nil {
+		return x.Secret
+	}
+	return false
+}
+
+func (x *SetVariableRequest) GetGenerate() bool {
+	if x != nil {
+		return x.Generate
+	}
+	return false
+}
+
+type SetVariableResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Variable      *EnvironmentVariable   `protobuf:"bytes,1,opt,name=variable,proto3" json:"variable,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetVariableResponse) Reset() {
+	*x = SetVariableResponse{}
+	mi := &file_patchbay_v1_environment_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetVariableResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetVariableResponse) ProtoMessage() {}
+
+func (x *SetVariableResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_environment_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetVariableResponse.ProtoReflect.Descriptor instead.
+func (*SetVariableResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *SetVariableResponse) GetVariable() *EnvironmentVariable {
+	if x != nil {
+		return x.Variable
+	}
+	return nil
+}
+
+type DeleteVariableRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceRoot string                 `protobuf:"bytes,1,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`
+	Environment   string                 `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	Service       string                 `protobuf:"bytes,3,opt,name=service,proto3" json:"service,omitempty"`
+	Name          string                 `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteVariableRequest) Reset() {
+	*x = DeleteVariableRequest{}
+	mi := &file_patchbay_v1_environment_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteVariableRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteVariableRequest) ProtoMessage() {}
+
+func (x *DeleteVariableRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_environment_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteVariableRequest.ProtoReflect.Descriptor instead.
+func (*DeleteVariableRequest) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *DeleteVariableRequest) GetWorkspaceRoot() string {
+	if x != nil {
+		return x.WorkspaceRoot
+	}
+	return ""
+}
+
+func (x *DeleteVariableRequest) GetEnvironment() string {
+	if x != nil {
+		return x.Environment
+	}
+	return ""
+}
+
+func (x *DeleteVariableRequest) GetService() string {
+	if x != nil {
+		return x.Service
+	}
+	return ""
+}
+
+func (x *DeleteVariableRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type DeleteVariableResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteVariableResponse) Reset() {
+	*x = DeleteVariableResponse{}
+	mi := &file_patchbay_v1_environment_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteVariableResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteVariableResponse) ProtoMessage() {}
+
+func (x *DeleteVariableResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_environment_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteVariableResponse.ProtoReflect.Descriptor instead.
+func (*DeleteVariableResponse) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_environment_proto_rawDescGZIP(), []int{16}
+}
+
 var File_patchbay_v1_environment_proto protoreflect.FileDescriptor
 
 const file_patchbay_v1_environment_proto_rawDesc = "" +
 	"\n" +
-	"\x1dpatchbay/v1/environment.proto\x12\vpatchbay.v1\"\xa9\x01\n" +
+	"\x1dpatchbay/v1/environment.proto\x12\vpatchbay.v1\x1a\x18patchbay/v1/common.proto\"\xa9\x01\n" +
 	"\vEnvironment\x12%\n" +
 	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12!\n" +
@@ -659,25 +1142,73 @@ const file_patchbay_v1_environment_proto_rawDesc = "" +
 	"\x18DeleteEnvironmentRequest\x12%\n" +
 	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\"\x1b\n" +
-	"\x19DeleteEnvironmentResponse\"\x90\x01\n" +
+	"\x19DeleteEnvironmentResponse\"\xaa\x01\n" +
 	"\x1eGetEnvironmentVariablesRequest\x12%\n" +
 	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12 \n" +
 	"\venvironment\x18\x02 \x01(\tR\venvironment\x12%\n" +
-	"\x0einclude_values\x18\x03 \x01(\bR\rincludeValues\"\x8b\x01\n" +
+	"\x0einclude_values\x18\x03 \x01(\bR\rincludeValues\x12\x18\n" +
+	"\aservice\x18\x04 \x01(\tR\aservice\"\xef\x01\n" +
+	"\fLocalForward\x12\x1a\n" +
+	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x18\n" +
+	"\acommand\x18\x02 \x03(\tR\acommand\x12\x1d\n" +
+	"\n" +
+	"forward_to\x18\x03 \x01(\tR\tforwardTo\x12\x1c\n" +
+	"\tinstalled\x18\x04 \x01(\bR\tinstalled\x124\n" +
+	"\x03env\x18\x05 \x03(\v2\".patchbay.v1.LocalForward.EnvEntryR\x03env\x1a6\n" +
+	"\bEnvEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xe8\x02\n" +
 	"\x13EnvironmentVariable\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value\x12\x16\n" +
 	"\x06secret\x18\x03 \x01(\bR\x06secret\x12\x16\n" +
 	"\x06source\x18\x04 \x01(\tR\x06source\x12\x1a\n" +
-	"\bprovided\x18\x05 \x01(\bR\bprovided\"a\n" +
+	"\bprovided\x18\x05 \x01(\bR\bprovided\x12/\n" +
+	"\x04kind\x18\x06 \x01(\x0e2\x1b.patchbay.v1.VariableSourceR\x04kind\x12\x1c\n" +
+	"\tsatisfied\x18\a \x01(\bR\tsatisfied\x12\x10\n" +
+	"\x03fix\x18\b \x01(\tR\x03fix\x12\x18\n" +
+	"\aservice\x18\t \x01(\tR\aservice\x12+\n" +
+	"\x05reads\x18\n" +
+	" \x03(\v2\x15.patchbay.v1.LocationR\x05reads\x123\n" +
+	"\aforward\x18\v \x01(\v2\x19.patchbay.v1.LocalForwardR\aforward\"\x7f\n" +
 	"\x1fGetEnvironmentVariablesResponse\x12>\n" +
-	"\tvariables\x18\x01 \x03(\v2 .patchbay.v1.EnvironmentVariableR\tvariables2\x9c\x04\n" +
+	"\tvariables\x18\x01 \x03(\v2 .patchbay.v1.EnvironmentVariableR\tvariables\x12\x1c\n" +
+	"\tsatisfied\x18\x02 \x01(\bR\tsatisfied\"\xd5\x01\n" +
+	"\x12SetVariableRequest\x12%\n" +
+	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12 \n" +
+	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x18\n" +
+	"\aservice\x18\x03 \x01(\tR\aservice\x12\x12\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\x12\x14\n" +
+	"\x05value\x18\x05 \x01(\tR\x05value\x12\x16\n" +
+	"\x06secret\x18\x06 \x01(\bR\x06secret\x12\x1a\n" +
+	"\bgenerate\x18\a \x01(\bR\bgenerate\"S\n" +
+	"\x13SetVariableResponse\x12<\n" +
+	"\bvariable\x18\x01 \x01(\v2 .patchbay.v1.EnvironmentVariableR\bvariable\"\x8e\x01\n" +
+	"\x15DeleteVariableRequest\x12%\n" +
+	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12 \n" +
+	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x18\n" +
+	"\aservice\x18\x03 \x01(\tR\aservice\x12\x12\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\"\x18\n" +
+	"\x16DeleteVariableResponse*\xbe\x02\n" +
+	"\x0eVariableSource\x12\x1f\n" +
+	"\x1bVARIABLE_SOURCE_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bVARIABLE_SOURCE_UNSATISFIED\x10\x01\x12\x1a\n" +
+	"\x16VARIABLE_SOURCE_OUTPUT\x10\x02\x12\x1e\n" +
+	"\x1aVARIABLE_SOURCE_CREDENTIAL\x10\x03\x12\x1d\n" +
+	"\x19VARIABLE_SOURCE_GENERATED\x10\x04\x12\x17\n" +
+	"\x13VARIABLE_SOURCE_URL\x10\x05\x12\x1c\n" +
+	"\x18VARIABLE_SOURCE_PLATFORM\x10\x06\x12\x18\n" +
+	"\x14VARIABLE_SOURCE_USER\x10\a\x12\x1b\n" +
+	"\x17VARIABLE_SOURCE_DEFAULT\x10\b\x12!\n" +
+	"\x1dVARIABLE_SOURCE_LOCAL_FORWARD\x10\t2\xc9\x05\n" +
 	"\x12EnvironmentService\x12d\n" +
 	"\x10ListEnvironments\x12$.patchbay.v1.ListEnvironmentsRequest\x1a%.patchbay.v1.ListEnvironmentsResponse\"\x03\x90\x02\x01\x12b\n" +
 	"\x11CreateEnvironment\x12%.patchbay.v1.CreateEnvironmentRequest\x1a&.patchbay.v1.CreateEnvironmentResponse\x12b\n" +
 	"\x11UpdateEnvironment\x12%.patchbay.v1.UpdateEnvironmentRequest\x1a&.patchbay.v1.UpdateEnvironmentResponse\x12b\n" +
 	"\x11DeleteEnvironment\x12%.patchbay.v1.DeleteEnvironmentRequest\x1a&.patchbay.v1.DeleteEnvironmentResponse\x12t\n" +
-	"\x17GetEnvironmentVariables\x12+.patchbay.v1.GetEnvironmentVariablesRequest\x1a,.patchbay.v1.GetEnvironmentVariablesResponseB\xad\x01\n" +
+	"\x17GetEnvironmentVariables\x12+.patchbay.v1.GetEnvironmentVariablesRequest\x1a,.patchbay.v1.GetEnvironmentVariablesResponse\x12P\n" +
+	"\vSetVariable\x12\x1f.patchbay.v1.SetVariableRequest\x1a .patchbay.v1.SetVariableResponse\x12Y\n" +
+	"\x0eDeleteVariable\x12\".patchbay.v1.DeleteVariableRequest\x1a#.patchbay.v1.DeleteVariableResponseB\xad\x01\n" +
 	"\x0fcom.patchbay.v1B\x10EnvironmentProtoP\x01Z;github.com/patchbay-dev/patchbay/gen/patchbay/v1;patchbayv1\xa2\x02\x03PXX\xaa\x02\vPatchbay.V1\xca\x02\vPatchbay\\V1\xe2\x02\x17Patchbay\\V1\\GPBMetadata\xea\x02\fPatchbay::V1b\x06proto3"
 
 var (
@@ -692,43 +1223,61 @@ func file_patchbay_v1_environment_proto_rawDescGZIP() []byte {
 	return file_patchbay_v1_environment_proto_rawDescData
 }
 
-var file_patchbay_v1_environment_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_patchbay_v1_environment_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_patchbay_v1_environment_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_patchbay_v1_environment_proto_goTypes = []any{
-	(*Environment)(nil),                     // 0: patchbay.v1.Environment
-	(*ListEnvironmentsRequest)(nil),         // 1: patchbay.v1.ListEnvironmentsRequest
-	(*ListEnvironmentsResponse)(nil),        // 2: patchbay.v1.ListEnvironmentsResponse
-	(*CreateEnvironmentRequest)(nil),        // 3: patchbay.v1.CreateEnvironmentRequest
-	(*CreateEnvironmentResponse)(nil),       // 4: patchbay.v1.CreateEnvironmentResponse
-	(*UpdateEnvironmentRequest)(nil),        // 5: patchbay.v1.UpdateEnvironmentRequest
-	(*UpdateEnvironmentResponse)(nil),       // 6: patchbay.v1.UpdateEnvironmentResponse
-	(*DeleteEnvironmentRequest)(nil),        // 7: patchbay.v1.DeleteEnvironmentRequest
-	(*DeleteEnvironmentResponse)(nil),       // 8: patchbay.v1.DeleteEnvironmentResponse
-	(*GetEnvironmentVariablesRequest)(nil),  // 9: patchbay.v1.GetEnvironmentVariablesRequest
-	(*EnvironmentVariable)(nil),             // 10: patchbay.v1.EnvironmentVariable
-	(*GetEnvironmentVariablesResponse)(nil), // 11: patchbay.v1.GetEnvironmentVariablesResponse
+	(VariableSource)(0),                     // 0: patchbay.v1.VariableSource
+	(*Environment)(nil),                     // 1: patchbay.v1.Environment
+	(*ListEnvironmentsRequest)(nil),         // 2: patchbay.v1.ListEnvironmentsRequest
+	(*ListEnvironmentsResponse)(nil),        // 3: patchbay.v1.ListEnvironmentsResponse
+	(*CreateEnvironmentRequest)(nil),        // 4: patchbay.v1.CreateEnvironmentRequest
+	(*CreateEnvironmentResponse)(nil),       // 5: patchbay.v1.CreateEnvironmentResponse
+	(*UpdateEnvironmentRequest)(nil),        // 6: patchbay.v1.UpdateEnvironmentRequest
+	(*UpdateEnvironmentResponse)(nil),       // 7: patchbay.v1.UpdateEnvironmentResponse
+	(*DeleteEnvironmentRequest)(nil),        // 8: patchbay.v1.DeleteEnvironmentRequest
+	(*DeleteEnvironmentResponse)(nil),       // 9: patchbay.v1.DeleteEnvironmentResponse
+	(*GetEnvironmentVariablesRequest)(nil),  // 10: patchbay.v1.GetEnvironmentVariablesRequest
+	(*LocalForward)(nil),                    // 11: patchbay.v1.LocalForward
+	(*EnvironmentVariable)(nil),             // 12: patchbay.v1.EnvironmentVariable
+	(*GetEnvironmentVariablesResponse)(nil), // 13: patchbay.v1.GetEnvironmentVariablesResponse
+	(*SetVariableRequest)(nil),              // 14: patchbay.v1.SetVariableRequest
+	(*SetVariableResponse)(nil),             // 15: patchbay.v1.SetVariableResponse
+	(*DeleteVariableRequest)(nil),           // 16: patchbay.v1.DeleteVariableRequest
+	(*DeleteVariableResponse)(nil),          // 17: patchbay.v1.DeleteVariableResponse
+	nil,                                     // 18: patchbay.v1.LocalForward.EnvEntry
+	(*Location)(nil),                        // 19: patchbay.v1.Location
 }
 var file_patchbay_v1_environment_proto_depIdxs = []int32{
-	0,  // 0: patchbay.v1.ListEnvironmentsResponse.environments:type_name -> patchbay.v1.Environment
-	0,  // 1: patchbay.v1.CreateEnvironmentRequest.environment:type_name -> patchbay.v1.Environment
-	0,  // 2: patchbay.v1.CreateEnvironmentResponse.environment:type_name -> patchbay.v1.Environment
-	0,  // 3: patchbay.v1.UpdateEnvironmentRequest.environment:type_name -> patchbay.v1.Environment
-	0,  // 4: patchbay.v1.UpdateEnvironmentResponse.environment:type_name -> patchbay.v1.Environment
-	10, // 5: patchbay.v1.GetEnvironmentVariablesResponse.variables:type_name -> patchbay.v1.EnvironmentVariable
-	1,  // 6: patchbay.v1.EnvironmentService.ListEnvironments:input_type -> patchbay.v1.ListEnvironmentsRequest
-	3,  // 7: patchbay.v1.EnvironmentService.CreateEnvironment:input_type -> patchbay.v1.CreateEnvironmentRequest
-	5,  // 8: patchbay.v1.EnvironmentService.UpdateEnvironment:input_type -> patchbay.v1.UpdateEnvironmentRequest
-	7,  // 9: patchbay.v1.EnvironmentService.DeleteEnvironment:input_type -> patchbay.v1.DeleteEnvironmentRequest
-	9,  // 10: patchbay.v1.EnvironmentService.GetEnvironmentVariables:input_type -> patchbay.v1.GetEnvironmentVariablesRequest
-	2,  // 11: patchbay.v1.EnvironmentService.ListEnvironments:output_type -> patchbay.v1.ListEnvironmentsResponse
-	4,  // 12: patchbay.v1.EnvironmentService.CreateEnvironment:output_type -> patchbay.v1.CreateEnvironmentResponse
-	6,  // 13: patchbay.v1.EnvironmentService.UpdateEnvironment:output_type -> patchbay.v1.UpdateEnvironmentResponse
-	8,  // 14: patchbay.v1.EnvironmentService.DeleteEnvironment:output_type -> patchbay.v1.DeleteEnvironmentResponse
-	11, // 15: patchbay.v1.EnvironmentService.GetEnvironmentVariables:output_type -> patchbay.v1.GetEnvironmentVariablesResponse
-	11, // [11:16] is the sub-list for method output_type
-	6,  // [6:11] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	1,  // 0: patchbay.v1.ListEnvironmentsResponse.environments:type_name -> patchbay.v1.Environment
+	1,  // 1: patchbay.v1.CreateEnvironmentRequest.environment:type_name -> patchbay.v1.Environment
+	1,  // 2: patchbay.v1.CreateEnvironmentResponse.environment:type_name -> patchbay.v1.Environment
+	1,  // 3: patchbay.v1.UpdateEnvironmentRequest.environment:type_name -> patchbay.v1.Environment
+	1,  // 4: patchbay.v1.UpdateEnvironmentResponse.environment:type_name -> patchbay.v1.Environment
+	18, // 5: patchbay.v1.LocalForward.env:type_name -> patchbay.v1.LocalForward.EnvEntry
+	0,  // 6: patchbay.v1.EnvironmentVariable.kind:type_name -> patchbay.v1.VariableSource
+	19, // 7: patchbay.v1.EnvironmentVariable.reads:type_name -> patchbay.v1.Location
+	11, // 8: patchbay.v1.EnvironmentVariable.forward:type_name -> patchbay.v1.LocalForward
+	12, // 9: patchbay.v1.GetEnvironmentVariablesResponse.variables:type_name -> patchbay.v1.EnvironmentVariable
+	12, // 10: patchbay.v1.SetVariableResponse.variable:type_name -> patchbay.v1.EnvironmentVariable
+	2,  // 11: patchbay.v1.EnvironmentService.ListEnvironments:input_type -> patchbay.v1.ListEnvironmentsRequest
+	4,  // 12: patchbay.v1.EnvironmentService.CreateEnvironment:input_type -> patchbay.v1.CreateEnvironmentRequest
+	6,  // 13: patchbay.v1.EnvironmentService.UpdateEnvironment:input_type -> patchbay.v1.UpdateEnvironmentRequest
+	8,  // 14: patchbay.v1.EnvironmentService.DeleteEnvironment:input_type -> patchbay.v1.DeleteEnvironmentRequest
+	10, // 15: patchbay.v1.EnvironmentService.GetEnvironmentVariables:input_type -> patchbay.v1.GetEnvironmentVariablesRequest
+	14, // 16: patchbay.v1.EnvironmentService.SetVariable:input_type -> patchbay.v1.SetVariableRequest
+	16, // 17: patchbay.v1.EnvironmentService.DeleteVariable:input_type -> patchbay.v1.DeleteVariableRequest
+	3,  // 18: patchbay.v1.EnvironmentService.ListEnvironments:output_type -> patchbay.v1.ListEnvironmentsResponse
+	5,  // 19: patchbay.v1.EnvironmentService.CreateEnvironment:output_type -> patchbay.v1.CreateEnvironmentResponse
+	7,  // 20: patchbay.v1.EnvironmentService.UpdateEnvironment:output_type -> patchbay.v1.UpdateEnvironmentResponse
+	9,  // 21: patchbay.v1.EnvironmentService.DeleteEnvironment:output_type -> patchbay.v1.DeleteEnvironmentResponse
+	13, // 22: patchbay.v1.EnvironmentService.GetEnvironmentVariables:output_type -> patchbay.v1.GetEnvironmentVariablesResponse
+	15, // 23: patchbay.v1.EnvironmentService.SetVariable:output_type -> patchbay.v1.SetVariableResponse
+	17, // 24: patchbay.v1.EnvironmentService.DeleteVariable:output_type -> patchbay.v1.DeleteVariableResponse
+	18, // [18:25] is the sub-list for method output_type
+	11, // [11:18] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_environment_proto_init() }
@@ -736,18 +1285,20 @@ func file_patchbay_v1_environment_proto_init() {
 	if File_patchbay_v1_environment_proto != nil {
 		return
 	}
+	file_patchbay_v1_common_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_environment_proto_rawDesc), len(file_patchbay_v1_environment_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   12,
+			NumEnums:      1,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_patchbay_v1_environment_proto_goTypes,
 		DependencyIndexes: file_patchbay_v1_environment_proto_depIdxs,
+		EnumInfos:         file_patchbay_v1_environment_proto_enumTypes,
 		MessageInfos:      file_patchbay_v1_environment_proto_msgTypes,
 	}.Build()
 	File_patchbay_v1_environment_proto = out.File

@@ -48,6 +48,12 @@ const (
 	// EnvironmentServiceGetEnvironmentVariablesProcedure is the fully-qualified name of the
 	// EnvironmentService's GetEnvironmentVariables RPC.
 	EnvironmentServiceGetEnvironmentVariablesProcedure = "/patchbay.v1.EnvironmentService/GetEnvironmentVariables"
+	// EnvironmentServiceSetVariableProcedure is the fully-qualified name of the EnvironmentService's
+	// SetVariable RPC.
+	EnvironmentServiceSetVariableProcedure = "/patchbay.v1.EnvironmentService/SetVariable"
+	// EnvironmentServiceDeleteVariableProcedure is the fully-qualified name of the EnvironmentService's
+	// DeleteVariable RPC.
+	EnvironmentServiceDeleteVariableProcedure = "/patchbay.v1.EnvironmentService/DeleteVariable"
 )
 
 // EnvironmentServiceClient is a client for the patchbay.v1.EnvironmentService service.
@@ -59,7 +65,17 @@ type EnvironmentServiceClient interface {
 	DeleteEnvironment(context.Context, *connect.Request[v1.DeleteEnvironmentRequest]) (*connect.Response[v1.DeleteEnvironmentResponse], error)
 	// GetEnvironmentVariables returns the variables to inject, under the names
 	// the code reads. Values are returned only when include_values is set.
+	//
+	// The answer is the environment's env contract: every variable each
+	// service reads, with its source, whether it is satisfied and, when not,
+	// the fix. `patchbay env check` prints it.
 	GetEnvironmentVariables(context.Context, *connect.Request[v1.GetEnvironmentVariablesRequest]) (*connect.Response[v1.GetEnvironmentVariablesResponse], error)
+	// SetVariable keeps a value the user supplies (or, with generate, a secret
+	// Patchbay generates; again to rotate it) for one service's variable in the
+	// keyring. The answer carries no value.
+	SetVariable(context.Context, *connect.Request[v1.SetVariableRequest]) (*connect.Response[v1.SetVariableResponse], error)
+	// DeleteVariable forgets a value SetVariable kept.
+	DeleteVariable(context.Context, *connect.Request[v1.DeleteVariableRequest]) (*connect.Response[v1.DeleteVariableResponse], error)
 }
 
 // NewEnvironmentServiceClient constructs a client for the patchbay.v1.EnvironmentService service.
@@ -104,6 +120,18 @@ func NewEnvironmentServiceClient(httpClient connect.HTTPClient, baseURL string, 
 			connect.WithSchema(environmentServiceMethods.ByName("GetEnvironmentVariables")),
 			connect.WithClientOptions(opts...),
 		),
+		setVariable: connect.NewClient[v1.SetVariableRequest, v1.SetVariableResponse](
+			httpClient,
+			baseURL+EnvironmentServiceSetVariableProcedure,
+			connect.WithSchema(environmentServiceMethods.ByName("SetVariable")),
+			connect.WithClientOptions(opts...),
+		),
+		deleteVariable: connect.NewClient[v1.DeleteVariableRequest, v1.DeleteVariableResponse](
+			httpClient,
+			baseURL+EnvironmentServiceDeleteVariableProcedure,
+			connect.WithSchema(environmentServiceMethods.ByName("DeleteVariable")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -114,6 +142,8 @@ type environmentServiceClient struct {
 	updateEnvironment       *connect.Client[v1.UpdateEnvironmentRequest, v1.UpdateEnvironmentResponse]
 	deleteEnvironment       *connect.Client[v1.DeleteEnvironmentRequest, v1.DeleteEnvironmentResponse]
 	getEnvironmentVariables *connect.Client[v1.GetEnvironmentVariablesRequest, v1.GetEnvironmentVariablesResponse]
+	setVariable             *connect.Client[v1.SetVariableRequest, v1.SetVariableResponse]
+	deleteVariable          *connect.Client[v1.DeleteVariableRequest, v1.DeleteVariableResponse]
 }
 
 // ListEnvironments calls patchbay.v1.EnvironmentService.ListEnvironments.
@@ -141,6 +171,16 @@ func (c *environmentServiceClient) GetEnvironmentVariables(ctx context.Context, 
 	return c.getEnvironmentVariables.CallUnary(ctx, req)
 }
 
+// SetVariable calls patchbay.v1.EnvironmentService.SetVariable.
+func (c *environmentServiceClient) SetVariable(ctx context.Context, req *connect.Request[v1.SetVariableRequest]) (*connect.Response[v1.SetVariableResponse], error) {
+	return c.setVariable.CallUnary(ctx, req)
+}
+
+// DeleteVariable calls patchbay.v1.EnvironmentService.DeleteVariable.
+func (c *environmentServiceClient) DeleteVariable(ctx context.Context, req *connect.Request[v1.DeleteVariableRequest]) (*connect.Response[v1.DeleteVariableResponse], error) {
+	return c.deleteVariable.CallUnary(ctx, req)
+}
+
 // EnvironmentServiceHandler is an implementation of the patchbay.v1.EnvironmentService service.
 type EnvironmentServiceHandler interface {
 	ListEnvironments(context.Context, *connect.Request[v1.ListEnvironmentsRequest]) (*connect.Response[v1.ListEnvironmentsResponse], error)
@@ -150,7 +190,17 @@ type EnvironmentServiceHandler interface {
 	DeleteEnvironment(context.Context, *connect.Request[v1.DeleteEnvironmentRequest]) (*connect.Response[v1.DeleteEnvironmentResponse], error)
 	// GetEnvironmentVariables returns the variables to inject, under the names
 	// the code reads. Values are returned only when include_values is set.
+	//
+	// The answer is the environment's env contract: every variable each
+	// service reads, with its source, whether it is satisfied and, when not,
+	// the fix. `patchbay env check` prints it.
 	GetEnvironmentVariables(context.Context, *connect.Request[v1.GetEnvironmentVariablesRequest]) (*connect.Response[v1.GetEnvironmentVariablesResponse], error)
+	// SetVariable keeps a value the user supplies (or, with generate, a secret
+	// Patchbay generates; again to rotate it) for one service's variable in the
+	// keyring. The answer carries no value.
+	SetVariable(context.Context, *connect.Request[v1.SetVariableRequest]) (*connect.Response[v1.SetVariableResponse], error)
+	// DeleteVariable forgets a value SetVariable kept.
+	DeleteVariable(context.Context, *connect.Request[v1.DeleteVariableRequest]) (*connect.Response[v1.DeleteVariableResponse], error)
 }
 
 // NewEnvironmentServiceHandler builds an HTTP handler from the service implementation. It returns
@@ -191,6 +241,18 @@ func NewEnvironmentServiceHandler(svc EnvironmentServiceHandler, opts ...connect
 		connect.WithSchema(environmentServiceMethods.ByName("GetEnvironmentVariables")),
 		connect.WithHandlerOptions(opts...),
 	)
+	environmentServiceSetVariableHandler := connect.NewUnaryHandler(
+		EnvironmentServiceSetVariableProcedure,
+		svc.SetVariable,
+		connect.WithSchema(environmentServiceMethods.ByName("SetVariable")),
+		connect.WithHandlerOptions(opts...),
+	)
+	environmentServiceDeleteVariableHandler := connect.NewUnaryHandler(
+		EnvironmentServiceDeleteVariableProcedure,
+		svc.DeleteVariable,
+		connect.WithSchema(environmentServiceMethods.ByName("DeleteVariable")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/patchbay.v1.EnvironmentService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case EnvironmentServiceListEnvironmentsProcedure:
@@ -203,6 +265,10 @@ func NewEnvironmentServiceHandler(svc EnvironmentServiceHandler, opts ...connect
 			environmentServiceDeleteEnvironmentHandler.ServeHTTP(w, r)
 		case EnvironmentServiceGetEnvironmentVariablesProcedure:
 			environmentServiceGetEnvironmentVariablesHandler.ServeHTTP(w, r)
+		case EnvironmentServiceSetVariableProcedure:
+			environmentServiceSetVariableHandler.ServeHTTP(w, r)
+		case EnvironmentServiceDeleteVariableProcedure:
+			environmentServiceDeleteVariableHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -230,4 +296,12 @@ func (UnimplementedEnvironmentServiceHandler) DeleteEnvironment(context.Context,
 
 func (UnimplementedEnvironmentServiceHandler) GetEnvironmentVariables(context.Context, *connect.Request[v1.GetEnvironmentVariablesRequest]) (*connect.Response[v1.GetEnvironmentVariablesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.EnvironmentService.GetEnvironmentVariables is not implemented"))
+}
+
+func (UnimplementedEnvironmentServiceHandler) SetVariable(context.Context, *connect.Request[v1.SetVariableRequest]) (*connect.Response[v1.SetVariableResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.EnvironmentService.SetVariable is not implemented"))
+}
+
+func (UnimplementedEnvironmentServiceHandler) DeleteVariable(context.Context, *connect.Request[v1.DeleteVariableRequest]) (*connect.Response[v1.DeleteVariableResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("patchbay.v1.EnvironmentService.DeleteVariable is not implemented"))
 }

@@ -2,15 +2,17 @@
 // @generated from file patchbay/v1/environment.proto (package patchbay.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Location } from "./common_pb";
+import { file_patchbay_v1_common } from "./common_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file patchbay/v1/environment.proto.
  */
 export const file_patchbay_v1_environment: GenFile = /*@__PURE__*/
-  fileDesc("Ch1wYXRjaGJheS92MS9lbnZpcm9ubWVudC5wcm90bxILcGF0Y2hiYXkudjEicQoLRW52aXJvbm1lbnQSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSDAoEbmFtZRgCIAEoCRIUCgxmcm9udGVuZF91cmwYAyABKAkSDwoHYXBpX3VybBgEIAEoCRIVCg1leHRyYV9vcmlnaW5zGAUgAygJIjEKF0xpc3RFbnZpcm9ubWVudHNSZXF1ZXN0EhYKDndvcmtzcGFjZV9yb290GAEgASgJIkoKGExpc3RFbnZpcm9ubWVudHNSZXNwb25zZRIuCgxlbnZpcm9ubWVudHMYASADKAsyGC5wYXRjaGJheS52MS5FbnZpcm9ubWVudCJJChhDcmVhdGVFbnZpcm9ubWVudFJlcXVlc3QSLQoLZW52aXJvbm1lbnQYASABKAsyGC5wYXRjaGJheS52MS5FbnZpcm9ubWVudCJKChlDcmVhdGVFbnZpcm9ubWVudFJlc3BvbnNlEi0KC2Vudmlyb25tZW50GAEgASgLMhgucGF0Y2hiYXkudjEuRW52aXJvbm1lbnQiSQoYVXBkYXRlRW52aXJvbm1lbnRSZXF1ZXN0Ei0KC2Vudmlyb25tZW50GAEgASgLMhgucGF0Y2hiYXkudjEuRW52aXJvbm1lbnQiSgoZVXBkYXRlRW52aXJvbm1lbnRSZXNwb25zZRItCgtlbnZpcm9ubWVudBgBIAEoCzIYLnBhdGNoYmF5LnYxLkVudmlyb25tZW50IkAKGERlbGV0ZUVudmlyb25tZW50UmVxdWVzdBIWCg53b3Jrc3BhY2Vfcm9vdBgBIAEoCRIMCgRuYW1lGAIgASgJIhsKGURlbGV0ZUVudmlyb25tZW50UmVzcG9uc2UiZQoeR2V0RW52aXJvbm1lbnRWYXJpYWJsZXNSZXF1ZXN0EhYKDndvcmtzcGFjZV9yb290GAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJEhYKDmluY2x1ZGVfdmFsdWVzGAMgASgIImQKE0Vudmlyb25tZW50VmFyaWFibGUSDAoEbmFtZRgBIAEoCRINCgV2YWx1ZRgCIAEoCRIOCgZzZWNyZXQYAyABKAgSDgoGc291cmNlGAQgASgJEhAKCHByb3ZpZGVkGAUgASgIIlYKH0dldEVudmlyb25tZW50VmFyaWFibGVzUmVzcG9uc2USMwoJdmFyaWFibGVzGAEgAygLMiAucGF0Y2hiYXkudjEuRW52aXJvbm1lbnRWYXJpYWJsZTKcBAoSRW52aXJvbm1lbnRTZXJ2aWNlEmQKEExpc3RFbnZpcm9ubWVudHMSJC5wYXRjaGJheS52MS5MaXN0RW52aXJvbm1lbnRzUmVxdWVzdBolLnBhdGNoYmF5LnYxLkxpc3RFbnZpcm9ubWVudHNSZXNwb25zZSIDkAIBEmIKEUNyZWF0ZUVudmlyb25tZW50EiUucGF0Y2hiYXkudjEuQ3JlYXRlRW52aXJvbm1lbnRSZXF1ZXN0GiYucGF0Y2hiYXkudjEuQ3JlYXRlRW52aXJvbm1lbnRSZXNwb25zZRJiChFVcGRhdGVFbnZpcm9ubWVudBIlLnBhdGNoYmF5LnYxLlVwZGF0ZUVudmlyb25tZW50UmVxdWVzdBomLnBhdGNoYmF5LnYxLlVwZGF0ZUVudmlyb25tZW50UmVzcG9uc2USYgoRRGVsZXRlRW52aXJvbm1lbnQSJS5wYXRjaGJheS52MS5EZWxldGVFbnZpcm9ubWVudFJlcXVlc3QaJi5wYXRjaGJheS52MS5EZWxldGVFbnZpcm9ubWVudFJlc3BvbnNlEnQKF0dldEVudmlyb25tZW50VmFyaWFibGVzEisucGF0Y2hiYXkudjEuR2V0RW52aXJvbm1lbnRWYXJpYWJsZXNSZXF1ZXN0GiwucGF0Y2hiYXkudjEuR2V0RW52aXJvbm1lbnRWYXJpYWJsZXNSZXNwb25zZUKtAQoPY29tLnBhdGNoYmF5LnYxQhBFbnZpcm9ubWVudFByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM");
+  fileDesc("Ch1wYXRjaGJheS92MS9lbnZpcm9ubWVudC5wcm90bxILcGF0Y2hiYXkudjEicQoLRW52aXJvbm1lbnQSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSDAoEbmFtZRgCIAEoCRIUCgxmcm9udGVuZF91cmwYAyABKAkSDwoHYXBpX3VybBgEIAEoCRIVCg1leHRyYV9vcmlnaW5zGAUgAygJIjEKF0xpc3RFbnZpcm9ubWVudHNSZXF1ZXN0EhYKDndvcmtzcGFjZV9yb290GAEgASgJIkoKGExpc3RFbnZpcm9ubWVudHNSZXNwb25zZRIuCgxlbnZpcm9ubWVudHMYASADKAsyGC5wYXRjaGJheS52MS5FbnZpcm9ubWVudCJJChhDcmVhdGVFbnZpcm9ubWVudFJlcXVlc3QSLQoLZW52aXJvbm1lbnQYASABKAsyGC5wYXRjaGJheS52MS5FbnZpcm9ubWVudCJKChlDcmVhdGVFbnZpcm9ubWVudFJlc3BvbnNlEi0KC2Vudmlyb25tZW50GAEgASgLMhgucGF0Y2hiYXkudjEuRW52aXJvbm1lbnQiSQoYVXBkYXRlRW52aXJvbm1lbnRSZXF1ZXN0Ei0KC2Vudmlyb25tZW50GAEgASgLMhgucGF0Y2hiYXkudjEuRW52aXJvbm1lbnQiSgoZVXBkYXRlRW52aXJvbm1lbnRSZXNwb25zZRItCgtlbnZpcm9ubWVudBgBIAEoCzIYLnBhdGNoYmF5LnYxLkVudmlyb25tZW50IkAKGERlbGV0ZUVudmlyb25tZW50UmVxdWVzdBIWCg53b3Jrc3BhY2Vfcm9vdBgBIAEoCRIMCgRuYW1lGAIgASgJIhsKGURlbGV0ZUVudmlyb25tZW50UmVzcG9uc2UidgoeR2V0RW52aXJvbm1lbnRWYXJpYWJsZXNSZXF1ZXN0EhYKDndvcmtzcGFjZV9yb290GAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJEhYKDmluY2x1ZGVfdmFsdWVzGAMgASgIEg8KB3NlcnZpY2UYBCABKAkitQEKDExvY2FsRm9yd2FyZBIQCghwcm92aWRlchgBIAEoCRIPCgdjb21tYW5kGAIgAygJEhIKCmZvcndhcmRfdG8YAyABKAkSEQoJaW5zdGFsbGVkGAQgASgIEi8KA2VudhgFIAMoCzIiLnBhdGNoYmF5LnYxLkxvY2FsRm9yd2FyZC5FbnZFbnRyeRoqCghFbnZFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIpICChNFbnZpcm9ubWVudFZhcmlhYmxlEgwKBG5hbWUYASABKAkSDQoFdmFsdWUYAiABKAkSDgoGc2VjcmV0GAMgASgIEg4KBnNvdXJjZRgEIAEoCRIQCghwcm92aWRlZBgFIAEoCBIpCgRraW5kGAYgASgOMhsucGF0Y2hiYXkudjEuVmFyaWFibGVTb3VyY2USEQoJc2F0aXNmaWVkGAcgASgIEgsKA2ZpeBgIIAEoCRIPCgdzZXJ2aWNlGAkgASgJEiQKBXJlYWRzGAogAygLMhUucGF0Y2hiYXkudjEuTG9jYXRpb24SKgoHZm9yd2FyZBgLIAEoCzIZLnBhdGNoYmF5LnYxLkxvY2FsRm9yd2FyZCJpCh9HZXRFbnZpcm9ubWVudFZhcmlhYmxlc1Jlc3BvbnNlEjMKCXZhcmlhYmxlcxgBIAMoCzIgLnBhdGNoYmF5LnYxLkVudmlyb25tZW50VmFyaWFibGUSEQoJc2F0aXNmaWVkGAIgASgIIpEBChJTZXRWYXJpYWJsZVJlcXVlc3QSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHc2VydmljZRgDIAEoCRIMCgRuYW1lGAQgASgJEg0KBXZhbHVlGAUgASgJEg4KBnNlY3JldBgGIAEoCBIQCghnZW5lcmF0ZRgHIAEoCCJJChNTZXRWYXJpYWJsZVJlc3BvbnNlEjIKCHZhcmlhYmxlGAEgASgLMiAucGF0Y2hiYXkudjEuRW52aXJvbm1lbnRWYXJpYWJsZSJjChVEZWxldGVWYXJpYWJsZVJlcXVlc3QSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHc2VydmljZRgDIAEoCRIMCgRuYW1lGAQgASgJIhgKFkRlbGV0ZVZhcmlhYmxlUmVzcG9uc2UqvgIKDlZhcmlhYmxlU291cmNlEh8KG1ZBUklBQkxFX1NPVVJDRV9VTlNQRUNJRklFRBAAEh8KG1ZBUklBQkxFX1NPVVJDRV9VTlNBVElTRklFRBABEhoKFlZBUklBQkxFX1NPVVJDRV9PVVRQVVQQAhIeChpWQVJJQUJMRV9TT1VSQ0VfQ1JFREVOVElBTBADEh0KGVZBUklBQkxFX1NPVVJDRV9HRU5FUkFURUQQBBIXChNWQVJJQUJMRV9TT1VSQ0VfVVJMEAUSHAoYVkFSSUFCTEVfU09VUkNFX1BMQVRGT1JNEAYSGAoUVkFSSUFCTEVfU09VUkNFX1VTRVIQBxIbChdWQVJJQUJMRV9TT1VSQ0VfREVGQVVMVBAIEiEKHVZBUklBQkxFX1NPVVJDRV9MT0NBTF9GT1JXQVJEEAkyyQUKEkVudmlyb25tZW50U2VydmljZRJkChBMaXN0RW52aXJvbm1lbnRzEiQucGF0Y2hiYXkudjEuTGlzdEVudmlyb25tZW50c1JlcXVlc3QaJS5wYXRjaGJheS52MS5MaXN0RW52aXJvbm1lbnRzUmVzcG9uc2UiA5ACARJiChFDcmVhdGVFbnZpcm9ubWVudBIlLnBhdGNoYmF5LnYxLkNyZWF0ZUVudmlyb25tZW50UmVxdWVzdBomLnBhdGNoYmF5LnYxLkNyZWF0ZUVudmlyb25tZW50UmVzcG9uc2USYgoRVXBkYXRlRW52aXJvbm1lbnQSJS5wYXRjaGJheS52MS5VcGRhdGVFbnZpcm9ubWVudFJlcXVlc3QaJi5wYXRjaGJheS52MS5VcGRhdGVFbnZpcm9ubWVudFJlc3BvbnNlEmIKEURlbGV0ZUVudmlyb25tZW50EiUucGF0Y2hiYXkudjEuRGVsZXRlRW52aXJvbm1lbnRSZXF1ZXN0GiYucGF0Y2hiYXkudjEuRGVsZXRlRW52aXJvbm1lbnRSZXNwb25zZRJ0ChdHZXRFbnZpcm9ubWVudFZhcmlhYmxlcxIrLnBhdGNoYmF5LnYxLkdldEVudmlyb25tZW50VmFyaWFibGVzUmVxdWVzdBosLnBhdGNoYmF5LnYxLkdldEVudmlyb25tZW50VmFyaWFibGVzUmVzcG9uc2USUAoLU2V0VmFyaWFibGUSHy5wYXRjaGJheS52MS5TZXRWYXJpYWJsZVJlcXVlc3QaIC5wYXRjaGJheS52MS5TZXRWYXJpYWJsZVJlc3BvbnNlElkKDkRlbGV0ZVZhcmlhYmxlEiIucGF0Y2hiYXkudjEuRGVsZXRlVmFyaWFibGVSZXF1ZXN0GiMucGF0Y2hiYXkudjEuRGVsZXRlVmFyaWFibGVSZXNwb25zZUKtAQoPY29tLnBhdGNoYmF5LnYxQhBFbnZpcm9ubWVudFByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_patchbay_v1_common]);
 
 /**
  * @generated from message patchbay.v1.Environment
@@ -204,6 +206,14 @@ export type GetEnvironmentVariablesRequest = Message<"patchbay.v1.GetEnvironment
    * @generated from field: bool include_values = 3;
    */
   includeValues: boolean;
+
+  /**
+   * Only this service's variables (its directory, "." for the root); all
+   * services when empty.
+   *
+   * @generated from field: string service = 4;
+   */
+  service: string;
 };
 
 /**
@@ -214,7 +224,59 @@ export const GetEnvironmentVariablesRequestSchema: GenMessage<GetEnvironmentVari
   messageDesc(file_patchbay_v1_environment, 9);
 
 /**
- * EnvironmentVariable is one value Patchbay can inject.
+ * LocalForward is a provider's local forwarding of webhooks to the app, for
+ * environments whose URLs the provider cannot reach.
+ *
+ * @generated from message patchbay.v1.LocalForward
+ */
+export type LocalForward = Message<"patchbay.v1.LocalForward"> & {
+  /**
+   * "stripe".
+   *
+   * @generated from field: string provider = 1;
+   */
+  provider: string;
+
+  /**
+   * The executable and arguments `patchbay run` starts ("stripe listen
+   * --forward-to http://localhost:4000/api/webhooks/stripe --events ...").
+   *
+   * @generated from field: repeated string command = 2;
+   */
+  command: string[];
+
+  /**
+   * The URL events are forwarded to.
+   *
+   * @generated from field: string forward_to = 3;
+   */
+  forwardTo: string;
+
+  /**
+   * Whether the executable is on the daemon's PATH.
+   *
+   * @generated from field: bool installed = 4;
+   */
+  installed: boolean;
+
+  /**
+   * Variables for the forwarding process (its API key); values only when
+   * include_values was set.
+   *
+   * @generated from field: map<string, string> env = 5;
+   */
+  env: { [key: string]: string };
+};
+
+/**
+ * Describes the message patchbay.v1.LocalForward.
+ * Use `create(LocalForwardSchema)` to create a new message.
+ */
+export const LocalForwardSchema: GenMessage<LocalForward> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_environment, 10);
+
+/**
+ * EnvironmentVariable is one variable of the env contract.
  *
  * @generated from message patchbay.v1.EnvironmentVariable
  */
@@ -237,18 +299,60 @@ export type EnvironmentVariable = Message<"patchbay.v1.EnvironmentVariable"> & {
   secret: boolean;
 
   /**
-   * Where the value comes from ("stripe webhook_endpoint we_123 secret").
+   * Where the value comes from, in words ("stripe webhook_endpoint we_123
+   * webhook_secret"), never the value.
    *
    * @generated from field: string source = 4;
    */
   source: string;
 
   /**
-   * False when the code reads the variable but nothing provides it.
+   * True when Patchbay has a value to inject now.
    *
    * @generated from field: bool provided = 5;
    */
   provided: boolean;
+
+  /**
+   * @generated from field: patchbay.v1.VariableSource kind = 6;
+   */
+  kind: VariableSource;
+
+  /**
+   * True when the contract holds for this variable: provided, or left to
+   * the platform, a default or local forwarding.
+   *
+   * @generated from field: bool satisfied = 7;
+   */
+  satisfied: boolean;
+
+  /**
+   * When not satisfied: what to do ("patchbay creds set stripe").
+   *
+   * @generated from field: string fix = 8;
+   */
+  fix: string;
+
+  /**
+   * The service that reads it (its directory).
+   *
+   * @generated from field: string service = 9;
+   */
+  service: string;
+
+  /**
+   * Where the code reads it.
+   *
+   * @generated from field: repeated patchbay.v1.Location reads = 10;
+   */
+  reads: Location[];
+
+  /**
+   * Set when kind is LOCAL_FORWARD.
+   *
+   * @generated from field: patchbay.v1.LocalForward forward = 11;
+   */
+  forward?: LocalForward | undefined;
 };
 
 /**
@@ -256,7 +360,7 @@ export type EnvironmentVariable = Message<"patchbay.v1.EnvironmentVariable"> & {
  * Use `create(EnvironmentVariableSchema)` to create a new message.
  */
 export const EnvironmentVariableSchema: GenMessage<EnvironmentVariable> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_environment, 10);
+  messageDesc(file_patchbay_v1_environment, 11);
 
 /**
  * @generated from message patchbay.v1.GetEnvironmentVariablesResponse
@@ -266,6 +370,13 @@ export type GetEnvironmentVariablesResponse = Message<"patchbay.v1.GetEnvironmen
    * @generated from field: repeated patchbay.v1.EnvironmentVariable variables = 1;
    */
   variables: EnvironmentVariable[];
+
+  /**
+   * True when every variable is satisfied.
+   *
+   * @generated from field: bool satisfied = 2;
+   */
+  satisfied: boolean;
 };
 
 /**
@@ -273,7 +384,204 @@ export type GetEnvironmentVariablesResponse = Message<"patchbay.v1.GetEnvironmen
  * Use `create(GetEnvironmentVariablesResponseSchema)` to create a new message.
  */
 export const GetEnvironmentVariablesResponseSchema: GenMessage<GetEnvironmentVariablesResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_environment, 11);
+  messageDesc(file_patchbay_v1_environment, 12);
+
+/**
+ * @generated from message patchbay.v1.SetVariableRequest
+ */
+export type SetVariableRequest = Message<"patchbay.v1.SetVariableRequest"> & {
+  /**
+   * @generated from field: string workspace_root = 1;
+   */
+  workspaceRoot: string;
+
+  /**
+   * @generated from field: string environment = 2;
+   */
+  environment: string;
+
+  /**
+   * The service's directory ("." for the root).
+   *
+   * @generated from field: string service = 3;
+   */
+  service: string;
+
+  /**
+   * @generated from field: string name = 4;
+   */
+  name: string;
+
+  /**
+   * Ignored when generate is set.
+   *
+   * @generated from field: string value = 5;
+   */
+  value: string;
+
+  /**
+   * @generated from field: bool secret = 6;
+   */
+  secret: boolean;
+
+  /**
+   * Generate a random secret (rotate it when one exists).
+   *
+   * @generated from field: bool generate = 7;
+   */
+  generate: boolean;
+};
+
+/**
+ * Describes the message patchbay.v1.SetVariableRequest.
+ * Use `create(SetVariableRequestSchema)` to create a new message.
+ */
+export const SetVariableRequestSchema: GenMessage<SetVariableRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_environment, 13);
+
+/**
+ * @generated from message patchbay.v1.SetVariableResponse
+ */
+export type SetVariableResponse = Message<"patchbay.v1.SetVariableResponse"> & {
+  /**
+   * @generated from field: patchbay.v1.EnvironmentVariable variable = 1;
+   */
+  variable?: EnvironmentVariable | undefined;
+};
+
+/**
+ * Describes the message patchbay.v1.SetVariableResponse.
+ * Use `create(SetVariableResponseSchema)` to create a new message.
+ */
+export const SetVariableResponseSchema: GenMessage<SetVariableResponse> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_environment, 14);
+
+/**
+ * @generated from message patchbay.v1.DeleteVariableRequest
+ */
+export type DeleteVariableRequest = Message<"patchbay.v1.DeleteVariableRequest"> & {
+  /**
+   * @generated from field: string workspace_root = 1;
+   */
+  workspaceRoot: string;
+
+  /**
+   * @generated from field: string environment = 2;
+   */
+  environment: string;
+
+  /**
+   * @generated from field: string service = 3;
+   */
+  service: string;
+
+  /**
+   * @generated from field: string name = 4;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message patchbay.v1.DeleteVariableRequest.
+ * Use `create(DeleteVariableRequestSchema)` to create a new message.
+ */
+export const DeleteVariableRequestSchema: GenMessage<DeleteVariableRequest> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_environment, 15);
+
+/**
+ * @generated from message patchbay.v1.DeleteVariableResponse
+ */
+export type DeleteVariableResponse = Message<"patchbay.v1.DeleteVariableResponse"> & {
+};
+
+/**
+ * Describes the message patchbay.v1.DeleteVariableResponse.
+ * Use `create(DeleteVariableResponseSchema)` to create a new message.
+ */
+export const DeleteVariableResponseSchema: GenMessage<DeleteVariableResponse> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_environment, 16);
+
+/**
+ * VariableSource is where a variable's value comes from.
+ *
+ * @generated from enum patchbay.v1.VariableSource
+ */
+export enum VariableSource {
+  /**
+   * @generated from enum value: VARIABLE_SOURCE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Nothing provides it yet; fix says how.
+   *
+   * @generated from enum value: VARIABLE_SOURCE_UNSATISFIED = 1;
+   */
+  UNSATISFIED = 1,
+
+  /**
+   * An output of a resource Patchbay provisions (client id, whsec_, ...).
+   *
+   * @generated from enum value: VARIABLE_SOURCE_OUTPUT = 2;
+   */
+  OUTPUT = 2,
+
+  /**
+   * Derived from a connected credential (Stripe keys, Auth0 domain, ...).
+   *
+   * @generated from enum value: VARIABLE_SOURCE_CREDENTIAL = 3;
+   */
+  CREDENTIAL = 3,
+
+  /**
+   * A secret Patchbay generates and keeps in the keyring (AUTH0_SECRET, ...).
+   *
+   * @generated from enum value: VARIABLE_SOURCE_GENERATED = 4;
+   */
+  GENERATED = 4,
+
+  /**
+   * One of the environment's URLs (APP_BASE_URL, NEXT_PUBLIC_API_URL, ...).
+   *
+   * @generated from enum value: VARIABLE_SOURCE_URL = 5;
+   */
+  URL = 5,
+
+  /**
+   * Set by the platform or runtime (PORT, NODE_ENV).
+   *
+   * @generated from enum value: VARIABLE_SOURCE_PLATFORM = 6;
+   */
+  PLATFORM = 6,
+
+  /**
+   * Supplied by the user (SetVariable), kept in the keyring.
+   *
+   * @generated from enum value: VARIABLE_SOURCE_USER = 7;
+   */
+  USER = 7,
+
+  /**
+   * The code's own fallback, or the default .env.example gives.
+   *
+   * @generated from enum value: VARIABLE_SOURCE_DEFAULT = 8;
+   */
+  DEFAULT = 8,
+
+  /**
+   * The provider's local forwarding (stripe listen), started by `patchbay
+   * run`, which captures the value it prints.
+   *
+   * @generated from enum value: VARIABLE_SOURCE_LOCAL_FORWARD = 9;
+   */
+  LOCAL_FORWARD = 9,
+}
+
+/**
+ * Describes the enum patchbay.v1.VariableSource.
+ */
+export const VariableSourceSchema: GenEnum<VariableSource> = /*@__PURE__*/
+  enumDesc(file_patchbay_v1_environment, 0);
 
 /**
  * EnvironmentService manages deployment environments (local, staging, prod)
@@ -320,12 +628,38 @@ export const EnvironmentService: GenService<{
    * GetEnvironmentVariables returns the variables to inject, under the names
    * the code reads. Values are returned only when include_values is set.
    *
+   * The answer is the environment's env contract: every variable each
+   * service reads, with its source, whether it is satisfied and, when not,
+   * the fix. `patchbay env check` prints it.
+   *
    * @generated from rpc patchbay.v1.EnvironmentService.GetEnvironmentVariables
    */
   getEnvironmentVariables: {
     methodKind: "unary";
     input: typeof GetEnvironmentVariablesRequestSchema;
     output: typeof GetEnvironmentVariablesResponseSchema;
+  },
+  /**
+   * SetVariable keeps a value the user supplies (or, with generate, a secret
+   * Patchbay generates; again to rotate it) for one service's variable in the
+   * keyring. The answer carries no value.
+   *
+   * @generated from rpc patchbay.v1.EnvironmentService.SetVariable
+   */
+  setVariable: {
+    methodKind: "unary";
+    input: typeof SetVariableRequestSchema;
+    output: typeof SetVariableResponseSchema;
+  },
+  /**
+   * DeleteVariable forgets a value SetVariable kept.
+   *
+   * @generated from rpc patchbay.v1.EnvironmentService.DeleteVariable
+   */
+  deleteVariable: {
+    methodKind: "unary";
+    input: typeof DeleteVariableRequestSchema;
+    output: typeof DeleteVariableResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_patchbay_v1_environment, 0);
