@@ -320,7 +320,9 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 		provider, verification, at := a.verification(rr.scopes, depProviders)
 		if provider != "" {
 			covered[at.file] = append(covered[at.file], at.span)
-			out = append(out, a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, verification, events(rr.scopes)))
+			wf := a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, verification, events(rr.scopes))
+			wf.GetWebhook().SecretEnv = secretEnv(rr.scopes, at)
+			out = append(out, wf)
 		} else if provider, mark := a.markIn(rr.scopes); provider != "" {
 			out = append(out, a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, "reads "+mark, events(rr.scopes)))
 		}
@@ -809,6 +811,54 @@ func (a *Analyzer) verification(scopes []scope, depProviders map[string]bool) (s
 	}
 	return "", "", scope{}
 }
+
+// secretEnv is the variable a handler's signing secret is read from: the
+// one secret-looking env read in the handler and the helpers it calls, else
+// the one at the top level of the verify call's file (const secret =
+// process.env.X). "" when that is not a single name.
+func secretEnv(scopes []scope, at scope) string {
+	pick := func(keep func(sc scope, e facts.Env) bool) string {
+		name := ""
+		for _, sc := range scopes {
+			for _, e := range sc.file.facts.Env {
+				if !keep(sc, e) || !secretName.MatchString(e.Name) {
+					continue
+				}
+				if name != "" && name != e.Name {
+					return "\x00"
+				}
+				name = e.Name
+			}
+		}
+		return name
+	}
+	n := pick(func(sc scope, e facts.Env) bool { return sc.span.Contains(e.Span) })
+	if n == "" && at.file != nil {
+		scopes = []scope{at}
+		n = pick(func(sc scope, e facts.Env) bool {
+			if sc.file != at.file {
+				return false
+			}
+			for _, fn := range at.file.facts.Funcs {
+				if fn.Span.Contains(e.Span) {
+					return false
+				}
+			}
+			for _, r := range at.file.facts.Routes {
+				if r.Body.Contains(e.Span) {
+					return false // another handler's read
+				}
+			}
+			return true
+		})
+	}
+	if n == "\x00" {
+		return ""
+	}
+	return n
+}
+
+var secretName = regexp.MustCompile(`WEBHOOK|WHSEC|SIGNING|ENDPOINT_SECRET|HOOK_SECRET`)
 
 func events(scopes []scope) []string {
 	seen := map[string]bool{}
