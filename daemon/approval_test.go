@@ -57,7 +57,7 @@ func TestApprovalRequests(t *testing.T) {
 	dmn := patchbayv1connect.NewDaemonServiceClient(hc, hs.URL)
 	const root = "/src/shop"
 	if _, err := envs.CreateEnvironment(ctx, connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
-		WorkspaceRoot: root, Name: "dev", ApiUrl: "http://localhost:8080"}})); err != nil {
+		WorkspaceRoot: root, Name: "dev", ApiUrl: "https://api.shop.example.dev"}})); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := prov.Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: root, Environment: "dev"}))

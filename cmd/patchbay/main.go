@@ -61,6 +61,8 @@ Most commands talk to the local daemon and start it when it is not running.`,
 		newDestroyCmd(),
 		newRunCmd(),
 		newMapCmd(),
+		newMCPCmd(),
+		newApproveCmd(),
 	)
 	return root
 }
