@@ -44,6 +44,13 @@ var credentials = &providers.CredentialSpec{
 			Pattern:        `^[A-Za-z0-9_-]{32,}$`,
 			PatternMessage: "An Auth0 client secret is at least 32 letters, digits, - and _.",
 		},
+		{
+			Name:        "audience",
+			Label:       "API audience for the app (optional)",
+			Kind:        providers.FieldText,
+			Placeholder: "https://api.example.com",
+			Help:        "The identifier of the API your app requests access tokens for (Applications → APIs); injected as AUTH0_AUDIENCE. Leave empty when the app only signs users in.",
+		},
 	},
 	Steps: []string{
 		"Open the Auth0 Dashboard → Applications → Applications and click \"Create Application\".",
