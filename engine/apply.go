@@ -100,15 +100,47 @@ func (e *Engine) Apply(ctx context.Context, planID string, hook Hook) (Result, e
 
 // Destroy plans the removal of everything the environment created (adopted
 // objects are only forgotten) and applies it.
+// The environment is locked before its destroy plan is made, so the plan
+// sees everything a concurrent apply created.
 func (e *Engine) Destroy(ctx context.Context, root, envName string, hook Hook) (Result, error) {
-	p, err := e.Plan(ctx, root, envName, true)
+	clean, err := cleanRoot(root)
 	if err != nil {
 		return Result{}, err
 	}
-	return e.applyPlan(ctx, p.ID, "destroy", hook)
+	env, err := e.environment(ctx, clean, envName)
+	if err != nil {
+		return Result{}, err
+	}
+	lctx, unlock, err := e.lockEnvironment(ctx, env.ID, envName, "destroy")
+	if err != nil {
+		return Result{}, err
+	}
+	defer unlock()
+	p, err := e.Plan(lctx, root, envName, true)
+	if err != nil {
+		return Result{}, err
+	}
+	return e.applyLocked(lctx, p.ID, "destroy", hook)
 }
 
 func (e *Engine) applyPlan(ctx context.Context, planID, kind string, hook Hook) (Result, error) {
+	plan, state, err := e.LoadPlan(ctx, planID)
+	if err != nil {
+		return Result{}, err
+	}
+	if state != store.PlanPending {
+		return Result{}, fmt.Errorf("plan %s is %s, not pending; make a new plan: %w", planID, state, ErrConflict)
+	}
+	lctx, unlock, err := e.lockEnvironment(ctx, plan.EnvironmentID, plan.Environment, kind)
+	if err != nil {
+		return Result{}, err
+	}
+	defer unlock()
+	return e.applyLocked(lctx, planID, kind, hook)
+}
+
+// applyLocked applies a plan whose environment lock the caller holds.
+func (e *Engine) applyLocked(ctx context.Context, planID, kind string, hook Hook) (Result, error) {
 	if hook == nil {
 		hook = BaseHook{}
 	}

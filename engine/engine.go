@@ -64,6 +64,9 @@ type Options struct {
 	// and, when it returns true, the engine behaves as if its process died
 	// there: no further provider calls, database writes or events.
 	KillSwitch func(point string) bool
+	// Owner names who holds environment locks taken by this engine
+	// (default user@host; WithActor overrides it per operation).
+	Owner string
 }
 
 // Engine plans and applies. It is safe for concurrent use; applies of the
