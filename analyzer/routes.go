@@ -31,6 +31,9 @@ type routeRef struct {
 	full  string
 	// scopes are the spans (per file) searched for verification and events.
 	scopes []scope
+	// via are the mounts the route is reached through: middleware there
+	// (router.use("/ivr", twilio.webhook(), ivr)) handles the route too.
+	via []scope
 }
 
 type scope struct {
@@ -42,6 +45,7 @@ var (
 	nextAppRoute   = regexp.MustCompile(`^(?:src/)?app/(.*?)/?route\.(?:ts|js|tsx|jsx|mjs)$`)
 	nextPagesRoute = regexp.MustCompile(`^(?:src/)?pages/(api/.*?)\.(?:ts|js|tsx|jsx|mjs)$`)
 	svelteKitRoute = regexp.MustCompile(`^(?:src/)?routes/(.*?)/?\+server\.(?:ts|js)$`)
+	nuxtRoute      = regexp.MustCompile(`^(?:src/)?server/(api|routes)/(.+?)(?:\.(get|post|put|patch|delete|head|options))?\.(?:ts|js|mjs)$`)
 	remixRoute     = regexp.MustCompile(`^app/routes/(.+?)(?:/route)?\.(?:tsx|ts|jsx|js)$`)
 	eventValue     = regexp.MustCompile(`^[a-z][a-z0-9_]*(?:[.:][a-z0-9_]+)*$`)
 	callbackPath   = regexp.MustCompile(`(?i)callback|/signin-oidc|/oauth2?/code`)
@@ -266,6 +270,14 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 		}
 	}
 
+	globalPrefix := ""
+	for _, rel := range rels {
+		for _, pr := range sf.files[rel].facts.Props {
+			if pr.Name == "setGlobalPrefix" {
+				globalPrefix = pr.Value
+			}
+		}
+	}
 	var routes []*routeRef
 	for _, rel := range rels {
 		f := sf.files[rel]
@@ -290,8 +302,16 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			if f.fe.language == "php" && strings.HasSuffix(local(sf, rel), "routes/api.php") {
 				p = joinRoute("/api", p) // Laravel's RouteServiceProvider prefix
 			}
-			for _, prefix := range a.prefixes(sf, f, r.Router, 0) {
-				routes = append(routes, &routeRef{file: f, route: r, full: joinRoute(prefix, p)})
+			if strings.Contains(p, "[controller]") {
+				// ASP.NET's [Route("api/[controller]")]: the class name
+				// without "Controller", here the file's.
+				p = strings.ReplaceAll(p, "[controller]", strings.TrimSuffix(strings.TrimSuffix(path.Base(rel), path.Ext(rel)), "Controller"))
+			}
+			if r.Router == "" && globalPrefix != "" && (f.fe.language == "typescript" || f.fe.language == "javascript") {
+				p = joinRoute(globalPrefix, p) // NestJS app.setGlobalPrefix
+			}
+			for _, mp := range a.routePrefixes(sf, f, r.Router) {
+				routes = append(routes, &routeRef{file: f, route: r, full: joinRoute(mp.prefix, p), via: mp.via})
 			}
 		}
 		// File-system routes (Next.js).
@@ -299,7 +319,16 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 		if sf.dir == "." || sf.dir == "" {
 			local = rel
 		}
-		if m := svelteKitRoute.FindStringSubmatch(local); m != nil {
+		if m := nuxtRoute.FindStringSubmatch(local); m != nil && hasDep(sf, "nuxt", "nitropack") {
+			// Nuxt/Nitro: server/api/x.post.ts is POST /api/x, server/routes/x.ts is /x.
+			p := strings.TrimSuffix(strings.TrimSuffix(m[2], "/index"), "index")
+			if m[1] == "api" {
+				p = "api/" + p
+			}
+			whole := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
+			full := joinRoute("", nextPath(p))
+			routes = append(routes, &routeRef{file: f, full: full, route: facts.Route{Method: strings.ToUpper(m[3]), Path: full, Body: whole, Span: facts.Span{StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}}})
+		} else if m := svelteKitRoute.FindStringSubmatch(local); m != nil {
 			m[1] = strings.TrimSuffix(m[1], "/")
 			routes = append(routes, exportedRoutes(f, nextPath(m[1]), nil)...)
 		} else if m := remixRoute.FindStringSubmatch(local); m != nil && hasRemix(sf) {
@@ -316,7 +345,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 	var out []*patchbayv1.Finding
 	covered := map[*fileState][]facts.Span{} // verification calls already reported via a route
 	for _, rr := range routes {
-		rr.scopes = handlerScopes(rr, funcs, allFuncs)
+		rr.scopes = append(handlerScopes(rr, funcs, allFuncs), rr.via...)
 		provider, verification, at := a.verification(rr.scopes, depProviders)
 		if provider != "" {
 			covered[at.file] = append(covered[at.file], at.span)
@@ -496,9 +525,20 @@ func remixPath(name string) string {
 		case strings.HasPrefix(seg, "$"):
 			seg = ":" + seg[1:]
 		}
-		parts = append(parts, strings.TrimSuffix(seg, "_"))
+		// remix-flat-routes folders: "api+/webhook.ts" is /api/webhook.
+		parts = append(parts, strings.TrimSuffix(strings.TrimSuffix(seg, "+"), "_"))
 	}
 	return "/" + strings.Join(parts, "/")
+}
+
+// hasDep: the service declares one of the packages.
+func hasDep(sf *svcFiles, names ...string) bool {
+	for _, d := range sf.deps {
+		if slicesContains(names, d.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasRemix(sf *svcFiles) bool {
@@ -546,7 +586,28 @@ func nextPath(p string) string {
 	return "/" + strings.Join(parts, "/")
 }
 
+// djangoGroup: a named or plain regex group in an old-style Django url()
+// or re_path() pattern.
+var djangoGroup = regexp.MustCompile(`\(\?P<(\w+)>[^)]*\)|\([^)]*\)`)
+
+// cleanRegexRoute turns a regex route (Django's url(r'^hooks/(?P<id>\d+)/$'))
+// into a path: anchors dropped, groups as {name}.
+func cleanRegexRoute(p string) string {
+	if !strings.ContainsAny(p, "^$(") {
+		return p
+	}
+	p = strings.TrimPrefix(p, "^")
+	p = strings.TrimSuffix(p, "$")
+	return djangoGroup.ReplaceAllStringFunc(p, func(g string) string {
+		if m := djangoGroup.FindStringSubmatch(g); m[1] != "" {
+			return "{" + m[1] + "}"
+		}
+		return "{}"
+	})
+}
+
 func joinRoute(prefix, p string) string {
+	prefix, p = cleanRegexRoute(prefix), cleanRegexRoute(p)
 	if prefix == "" || prefix == "/" {
 		if !strings.HasPrefix(p, "/") {
 			return "/" + p
@@ -572,8 +633,19 @@ func firstLineSpan(s facts.Span) facts.Span {
 	return s
 }
 
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// lastDotSegment: the function a qualified name ends in: "h.handle",
+// "Billing::webhook", "$this->verify", "CallController@newCall".
 func lastDotSegment(s string) string {
-	if i := strings.LastIndexAny(s, ".:>\\"); i >= 0 {
+	if i := strings.LastIndexAny(s, ".:>\\@"); i >= 0 {
 		return s[i+1:]
 	}
 	return s
@@ -601,29 +673,9 @@ func spanIn(list []facts.Span, s facts.Span) bool {
 // following app.use("/api", router) in the same file and mounts of the file's
 // module (require/import) in other files of the service.
 func (a *Analyzer) prefixes(sf *svcFiles, f *fileState, router string, depth int) []string {
-	if depth > 8 {
-		return []string{""}
-	}
-	// A prefix the router is constructed with (Koa's new Router({prefix}),
-	// Flask's Blueprint(url_prefix=), FastAPI's APIRouter(prefix=)) comes
-	// after wherever the router itself is mounted, unless that mount
-	// replaces it (Flask's register_blueprint(url_prefix=)).
-	own := ""
-	if router != "" {
-		for _, m := range f.facts.Mounts {
-			if m.Target == router && m.Parent == "" && m.Prefix != "" {
-				own = m.Prefix
-			}
-		}
-	}
 	var out []string
-	for _, mp := range a.mountedPrefixes(sf, f, router, depth) {
-		switch {
-		case own == "" || mp.override:
-			out = append(out, mp.prefix)
-		default:
-			out = append(out, joinRoute(mp.prefix, own))
-		}
+	for _, mp := range a.mountedPrefixesOwn(sf, f, router, depth) {
+		out = append(out, mp.prefix)
 	}
 	sort.Strings(out)
 	return out
@@ -632,6 +684,42 @@ func (a *Analyzer) prefixes(sf *svcFiles, f *fileState, router string, depth int
 type mountedPrefix struct {
 	prefix   string
 	override bool // the mount's prefix replaces the router's own
+	via      []scope
+}
+
+// routePrefixes is prefixes with the mounts each prefix comes through.
+func (a *Analyzer) routePrefixes(sf *svcFiles, f *fileState, router string) []mountedPrefix {
+	out := a.mountedPrefixesOwn(sf, f, router, 0)
+	sort.Slice(out, func(i, j int) bool { return out[i].prefix < out[j].prefix })
+	return out
+}
+
+// mountedPrefixesOwn: the full prefixes of router in f, each with the
+// mounts it comes through. A prefix the router is constructed with (Koa's
+// new Router({prefix}), Flask's Blueprint(url_prefix=), FastAPI's
+// APIRouter(prefix=)) comes after wherever the router itself is mounted,
+// unless that mount replaces it (Flask's register_blueprint(url_prefix=)).
+func (a *Analyzer) mountedPrefixesOwn(sf *svcFiles, f *fileState, router string, depth int) []mountedPrefix {
+	if depth > 8 {
+		return []mountedPrefix{{}}
+	}
+	own := ""
+	if router != "" {
+		for _, m := range f.facts.Mounts {
+			if m.Target == router && m.Parent == "" && m.Prefix != "" {
+				own = m.Prefix
+			}
+		}
+	}
+	var out []mountedPrefix
+	for _, mp := range a.mountedPrefixes(sf, f, router, depth) {
+		if own != "" && !mp.override {
+			mp.prefix = joinRoute(mp.prefix, own)
+		}
+		mp.override = false
+		out = append(out, mp)
+	}
+	return out
 }
 
 // mountedPrefixes: the prefixes router is mounted under, without its own;
@@ -639,8 +727,9 @@ type mountedPrefix struct {
 func (a *Analyzer) mountedPrefixes(sf *svcFiles, f *fileState, router string, depth int) []mountedPrefix {
 	var out []mountedPrefix
 	add := func(g *fileState, m facts.Mount) {
-		for _, p := range a.prefixes(sf, g, m.Parent, depth+1) {
-			out = append(out, mountedPrefix{joinRoute(p, m.Prefix), m.Override})
+		for _, p := range a.mountedPrefixesOwn(sf, g, m.Parent, depth+1) {
+			via := append(append([]scope(nil), p.via...), scope{g, m.Span})
+			out = append(out, mountedPrefix{joinRoute(p.prefix, m.Prefix), m.Override, via})
 		}
 	}
 	for _, m := range f.facts.Mounts {
@@ -727,7 +816,10 @@ func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileSt
 	if !strings.HasPrefix(module, ".") {
 		module = ""
 		for _, im := range g.facts.Imports {
-			if im.Alias == m.Target && strings.HasPrefix(im.Path, ".") {
+			if !strings.HasPrefix(im.Path, ".") {
+				continue
+			}
+			if im.Alias == m.Target || slicesContains(im.Names, m.Target) {
 				module = im.Path
 			}
 		}

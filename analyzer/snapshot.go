@@ -125,6 +125,9 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 			abs := filepath.Join(root, filepath.FromSlash(rel))
 			fi, err := os.Stat(abs)
 			_, hasOverlay := overlays[rel]
+			if err == nil && !insideRoot(root, abs) {
+				err = errOutsideRoot // a path through a symlink out of the workspace
+			}
 			if (err != nil || !fi.Mode().IsRegular()) && !hasOverlay {
 				delete(next.files, rel)
 				continue
@@ -284,8 +287,44 @@ func (a *Analyzer) ignoredPath(root, rel string) bool {
 	return false
 }
 
+// errOutsideRoot: a path resolves, through symlinks, outside the root.
+var errOutsideRoot = errors.New("outside the workspace")
+
+// within reports whether target (symlinks resolved) is realRoot or below it.
+func within(realRoot, target string) bool {
+	rel, err := filepath.Rel(realRoot, target)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// insideRoot reports whether abs, a path under root, stays inside root
+// once every symlink on the way is resolved.
+func insideRoot(root, abs string) bool {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return false
+	}
+	target, err := filepath.EvalSymlinks(abs)
+	return err == nil && within(realRoot, target)
+}
+
+// specialKind names a file type the analyzer never reads.
+func specialKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "device"
+	}
+	return "not a regular file"
+}
+
 // walk lists the analyzable files under root, honouring .gitignore and the
-// skip lists, following symlinked directories once (loops are reported).
+// skip lists. Symlinks are followed only while they stay inside the root
+// (a link to /usr would otherwise pull a whole system into the scan), each
+// directory once (loops are cut and reported); FIFOs, sockets and devices
+// are skipped with a diagnostic (reading a FIFO would block the scan).
 func (a *Analyzer) walk(ctx context.Context, root string, emit func(walkEntry)) ([]walkEntry, []*patchbayv1.Diagnostic, int) {
 	type dirItem struct {
 		rel string
@@ -312,6 +351,10 @@ func (a *Analyzer) walk(ctx context.Context, root string, emit func(walkEntry)) 
 		return true
 	}
 	markVisited(root)
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
 	stack := []dirItem{{rel: "", ig: &ignorer{}}}
 	for len(stack) > 0 {
 		if ctx.Err() != nil {
@@ -337,17 +380,32 @@ func (a *Analyzer) walk(ctx context.Context, root string, emit func(walkEntry)) 
 			typ := de.Type()
 			isDir := de.IsDir()
 			if typ&fs.ModeSymlink != 0 {
-				fi, err := os.Stat(abs)
+				target, err := filepath.EvalSymlinks(abs)
+				if err != nil {
+					diags = append(diags, diag(rel, "skipped", "broken symlink or symlink loop"))
+					continue
+				}
+				if !within(realRoot, target) {
+					diags = append(diags, diag(rel, "skipped", "symlink points outside the workspace; not followed"))
+					continue
+				}
+				fi, err := os.Stat(target)
 				if err != nil {
 					diags = append(diags, diag(rel, "skipped", "broken symlink"))
 					continue
 				}
 				isDir = fi.IsDir()
 				if !isDir && !fi.Mode().IsRegular() {
+					if !ig.ignored(rel, false) {
+						diags = append(diags, diag(rel, "skipped", "symlink to a "+specialKind(fi.Mode())+"; not read"))
+					}
 					continue
 				}
 			} else if !isDir && !typ.IsRegular() {
-				continue // sockets, devices, fifos
+				if !ig.ignored(rel, false) {
+					diags = append(diags, diag(rel, "skipped", specialKind(typ)+"; not read"))
+				}
+				continue
 			}
 			if isDir {
 				if silentDirs[name] {
@@ -572,6 +630,9 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		case errors.Is(err, treesitter.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 			st.diag = diag(e.rel, "timeout", fmt.Sprintf("analysis took longer than %s; file skipped", a.opts.FileTimeout))
 			return st
+		case errors.Is(err, treesitter.ErrTooDeep):
+			st.diag = diag(e.rel, "skipped", firstLine(err.Error())+"; file skipped")
+			return st
 		case err != nil:
 			st.diag = diag(e.rel, "error", "cannot parse: "+firstLine(err.Error()))
 			return st
@@ -648,7 +709,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 }
 
 // fileRoute matches files whose path makes them routes.
-var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt]sx?|routes/.*\+server\.[jt]s|app/routes/.*\.[jt]sx?)$`)
+var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt]sx?|routes/.*\+server\.[jt]s|app/routes/.*\.[jt]sx?|server/(api|routes)/.*\.m?[jt]s)$`)
 
 // mountNeedles: files that mount routers under a prefix are parsed on sight.
 var mountNeedles = map[string][][]byte{
@@ -675,7 +736,16 @@ var corsNeedles = map[string][][]byte{
 // router.routes(). Koa's new Router({prefix}), Fastify's register(plugin,
 // {prefix}) and Next.js's and NextAuth's basePath are added with a context
 // check: an option whose value is a path (see needlecheck.go).
-var jsMountNeedles = needles(".use(\"/", ".use('/", "@Controller(", ".routes())")
+var jsMountNeedles = append(needles(".use(\"/", ".use('/", "@Controller(", ".routes())"), authJSNeedles()...)
+
+// authJSNeedles: an Auth.js provider module import configures a callback.
+func authJSNeedles() [][]byte {
+	var out [][]byte
+	for _, p := range authJSPackages {
+		out = append(out, []byte(p.pkg+"/providers/"))
+	}
+	return out
+}
 
 // Hook needles make a file that imports a provider or defines routes worth
 // parsing for routes, handler functions and options. Webhook words count
@@ -860,11 +930,18 @@ func findingLess(x, y *patchbayv1.Finding) bool {
 
 // readFile reads a whole file into buf's storage when it fits.
 func readFile(name string, buf *[]byte) ([]byte, error) {
-	f, err := os.Open(name)
+	// O_NONBLOCK: a file swapped for a FIFO after the walk looked at it
+	// must not block a worker on open.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %s", name, specialKind(fi.Mode()))
+	}
 	var b []byte
 	if buf != nil {
 		b = (*buf)[:0]

@@ -90,7 +90,11 @@ func (a *Analyzer) watchLoop(ctx context.Context, w *fsnotify.Watcher, root stri
 			}
 			rel = filepath.ToSlash(rel)
 			if ev.Has(fsnotify.Create) {
-				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+				// Lstat: a new symlink is never watched through (it may lead
+				// out of the workspace); the walk decides whether to follow it.
+				if fi, err := os.Lstat(ev.Name); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+					rel += "/"
+				} else if err == nil && fi.IsDir() {
 					if !a.ignoredPath(root, rel+"/x") {
 						a.addWatches(w, root, rel)
 					}

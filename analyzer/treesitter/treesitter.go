@@ -191,38 +191,89 @@ func (l *Lang) Language() *sitter.Language { return l.language }
 // ErrTimeout is returned when parsing a file took longer than its budget.
 var ErrTimeout = errors.New("parse timed out")
 
-// Parse parses src within ctx's deadline (the per-file timeout). The caller
-// must Close the tree.
+// ErrTooDeep is returned for a file nested deeper than MaxNesting.
+var ErrTooDeep = errors.New("nesting too deep")
+
+// MaxNesting bounds how deeply brackets may nest in a file that is
+// queried. Query execution inside one NextMatch call (C code, which no
+// deadline or cancellation reaches) grows with the square of the tree's
+// depth: in the JavaScript grammar 256 levels take ≈ 100 ms, 2,000 levels
+// 2 s, 50,000 levels minutes; and tree-sitter checks its parse budget less
+// often the deeper its stack (Ruby at 200 levels overran a 20 ms slice
+// five-fold). Real code stays far below 128; a file past it is skipped
+// with a diagnostic.
+const MaxNesting = 128
+
+// Nesting returns how deeply (), [] and {} nest in src, counted on the raw
+// bytes (brackets inside strings and comments count too, which only ever
+// overestimates). It stops counting once past limit.
+func Nesting(src []byte, limit int) int {
+	depth, deepest := 0, 0
+	for _, c := range src {
+		switch c {
+		case '(', '[', '{':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if deepest > limit {
+					return deepest
+				}
+			}
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return deepest
+}
+
+// ParseSlice is how long tree-sitter parses before Parse checks ctx: a
+// canceled analysis stops within about this long, whatever the file.
+const ParseSlice = 20 * time.Millisecond
+
+// Parse parses src within ctx's deadline (the per-file timeout) and stops
+// soon after ctx is canceled. The caller must Close the tree.
 //
-// The deadline is handed to tree-sitter as its own time budget instead of
-// through ParseCtx's cancellation flag: that flag is set asynchronously and
-// can stay set on a pooled parser after a parse that finished in time,
-// failing the parser's next, unrelated parse.
+// Time is handed to tree-sitter as its own budget, in slices of ParseSlice:
+// a parse that runs out of budget is resumed by the next call on the same
+// parser, and ctx is checked between slices. ParseCtx's cancellation flag
+// is not used: it is set asynchronously and can stay set on a pooled parser
+// after a parse that finished in time, failing the parser's next, unrelated
+// parse.
 func (l *Lang) Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, ErrTimeout
 	}
 	p := l.parsers.Get().(*sitter.Parser)
-	budget := 0
-	if dl, ok := ctx.Deadline(); ok {
-		budget = int(time.Until(dl).Microseconds())
-		if budget <= 0 {
+	dl, hasDeadline := ctx.Deadline()
+	for {
+		slice := ParseSlice
+		if hasDeadline {
+			left := time.Until(dl)
+			if left <= 0 {
+				p.Close()
+				return nil, ErrTimeout
+			}
+			slice = min(slice, left)
+		}
+		p.SetOperationLimit(max(1, int(slice.Microseconds())))
+		tree, err := p.ParseCtx(context.Background(), nil, src)
+		if err == nil {
+			p.Reset()
 			l.parsers.Put(p)
+			return tree, nil
+		}
+		if !errors.Is(err, sitter.ErrOperationLimit) {
+			p.Close()
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			// A half-done parse stays in the parser; this one is dropped.
+			p.Close()
 			return nil, ErrTimeout
 		}
 	}
-	p.SetOperationLimit(budget)
-	tree, err := p.ParseCtx(context.Background(), nil, src)
-	if err != nil {
-		p.Close()
-		if errors.Is(err, sitter.ErrOperationLimit) {
-			return nil, ErrTimeout
-		}
-		return nil, err
-	}
-	p.Reset()
-	l.parsers.Put(p)
-	return tree, nil
 }
 
 // Query is a compiled query with its predicates prepared: the regular
@@ -304,10 +355,19 @@ func (q *Query) Raw() *sitter.Query { return q.q }
 // compiled once (FilterPredicates recompiles them on every match, which
 // cost a third of a cold scan).
 func Matches(q *Query, root *sitter.Node, src []byte, fn func(m *sitter.QueryMatch) bool) {
+	MatchesCtx(context.Background(), q, root, src, fn)
+}
+
+// MatchesCtx is Matches that stops when ctx is done, checked on every
+// match, also on the ones the predicates filter out.
+func MatchesCtx(ctx context.Context, q *Query, root *sitter.Node, src []byte, fn func(m *sitter.QueryMatch) bool) {
 	qc := sitter.NewQueryCursor()
 	defer qc.Close()
 	qc.Exec(q.q, root)
 	for {
+		if ctx.Err() != nil {
+			return
+		}
 		m, ok := qc.NextMatch()
 		if !ok {
 			return
@@ -381,6 +441,9 @@ func (l *Lang) ExtractParts(ctx context.Context, src []byte, parts Parts) (*fact
 	if err != nil {
 		return nil, err
 	}
+	if Nesting(src, MaxNesting) > MaxNesting {
+		return nil, fmt.Errorf("%w: brackets nest more than %d levels deep", ErrTooDeep, MaxNesting)
+	}
 	tree, err := l.Parse(ctx, src)
 	if err != nil {
 		return nil, err
@@ -393,10 +456,7 @@ func (l *Lang) ExtractParts(ctx context.Context, src []byte, parts Parts) (*fact
 	}
 	envAt := map[uint32]int{} // start byte of @env -> index in out.Env
 	seenCall := map[uint32]bool{}
-	Matches(q, root, src, func(m *sitter.QueryMatch) bool {
-		if ctx.Err() != nil {
-			return false
-		}
+	MatchesCtx(ctx, q, root, src, func(m *sitter.QueryMatch) bool {
 		l.collect(q, m, src, out, envAt, seenCall)
 		return true
 	})
@@ -422,6 +482,7 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		mt                        facts.Mount
 		fnName, propName, propVal string
 		methods                   []string
+		hasPath                   bool
 	)
 	for _, c := range m.Captures {
 		name := q.q.CaptureNameForId(c.Index)
@@ -439,7 +500,13 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 			if !ok {
 				return
 			}
-			rt.Path = p
+			rt.Path, hasPath = p, true
+		case name == "route.root":
+			// A route registered without a path of its own (@Post(),
+			// @router.post("")): the path of its scope or mount.
+			if n.NamedChildCount() == 0 {
+				rt.Path, hasPath = "", true
+			}
 		case name == "route.router":
 			rt.Router = n.Content(src)
 		case name == "route.handler":
@@ -520,7 +587,7 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 			}
 		}
 	}
-	if route != nil && rt.Path != "" {
+	if route != nil && hasPath {
 		rt.Span = spanOf(route)
 		if route.Type() == "decorator" {
 			// A method decorator (@Post("x")): the route is the method
@@ -856,13 +923,23 @@ func validEnvName(s string) bool {
 	return true
 }
 
+// MaxWrappers bounds how many wrapping nodes DefaultByOperator climbs.
+// Each Node.Parent() call walks down from the root (O(depth)), so an
+// unbounded climb is quadratic in the nesting: 50,000 nested parentheses
+// took minutes. No real fallback hides behind more than a few.
+const MaxWrappers = 8
+
 // DefaultByOperator returns a HasDefault hook: the env read is the left
 // operand of a binary expression with one of ops (`X || "d"`, `X ?? "d"`).
-// Wrapping nodes (parentheses, casts, non-null assertions) are skipped.
+// Wrapping nodes (parentheses, casts, non-null assertions) are skipped, at
+// most MaxWrappers of them.
 func DefaultByOperator(wrappers []string, ops ...string) func(n *sitter.Node, src []byte) bool {
 	return func(n *sitter.Node, src []byte) bool {
 		p := n.Parent()
-		for p != nil && isType(p, wrappers) {
+		for depth := 0; p != nil && isType(p, wrappers); depth++ {
+			if depth == MaxWrappers {
+				return false
+			}
 			n, p = p, p.Parent()
 		}
 		if p == nil || !(strings.Contains(p.Type(), "binary") || p.Type() == "boolean_operator") {

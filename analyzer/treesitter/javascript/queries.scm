@@ -22,6 +22,26 @@
     arguments: (arguments . (string) @import.require))
   (#eq? @_req "require")) @import.span
 
+; import { router, webhooks as hooks } from "./routes": the names a
+; relative module binds, so a router mounted by name resolves to its file
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @import.names !alias)))
+  source: (string) @import.import
+  (#match? @import.import "^.[./]")) @import.span
+(import_statement
+  (import_clause (named_imports (import_specifier alias: (identifier) @import.names)))
+  source: (string) @import.import
+  (#match? @import.import "^.[./]")) @import.span
+
+; const { userRouter } = require("./routes/user")
+(variable_declarator
+  name: (object_pattern (shorthand_property_identifier_pattern) @import.names)
+  value: (call_expression
+    function: (identifier) @_req
+    arguments: (arguments . (string) @import.require))
+  (#eq? @_req "require")
+  (#match? @import.require "^.[./]")) @import.span
+
 ; ---- environment reads -----------------------------------------------------
 ; process.env.NAME
 (member_expression
@@ -107,7 +127,7 @@
   function: (member_expression
     object: (_) @mount.parent
     property: (property_identifier) @_use)
-  arguments: (arguments . (string) @mount.prefix . (_) @mount.target)
+  arguments: (arguments . (string) @mount.prefix (_) @mount.target .)
   (#match? @_use "^(use|register|route)$")) @mount
 
 ; Koa: app.use(router.routes()), api.use(webhooks.routes()): mounted
@@ -141,6 +161,23 @@
     (pair key: [(property_identifier) (string)] @_k value: (string) @mount.prefix)))
   (#eq? @_register "register")
   (#match? @_k "^.?prefix.?$")) @mount
+
+; handlers and middlewares passed by name: router.post("/x", verify, handle),
+; fastify.post("/x", { preHandler: verify, handler })
+(call_expression
+  function: (member_expression property: (property_identifier) @_m)
+  arguments: (arguments (identifier) @call)
+  (#match? @_m "^(get|post|put|patch|delete|all|use|route)$"))
+(pair
+  key: (property_identifier) @_k
+  value: [(identifier) (member_expression)] @call
+  (#match? @_k "^(handler|preHandler|onRequest|preValidation|preParsing)$"))
+
+; NestJS: app.setGlobalPrefix("api/v1")
+(call_expression
+  function: (member_expression property: (property_identifier) @prop.name)
+  arguments: (arguments . (string) @prop.value)
+  (#eq? @prop.name "setGlobalPrefix")) @prop
 
 ; named functions
 (function_declaration name: (identifier) @func.name) @func

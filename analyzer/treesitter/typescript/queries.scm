@@ -11,6 +11,13 @@
       function: (identifier) @route.method
       arguments: (arguments . (string) @route.path))) @route
   (#match? @route.method "^(Get|Post|Put|Patch|Delete|All)$"))
+; @Post() with no path: the controller's own path
+(class_body
+  (decorator
+    (call_expression
+      function: (identifier) @route.method
+      arguments: (arguments) @route.root)) @route
+  (#match? @route.method "^(Get|Post|Put|Patch|Delete|All)$"))
 (class_declaration
   decorator: (decorator
     (call_expression function: (identifier) @_c arguments: (arguments . (string) @mount.prefix)))
