@@ -100,6 +100,20 @@ func TestApprovalRequests(t *testing.T) {
 		return events.Msg().GetEvent()
 	}
 
+	// Environment edits reach subscribers too (the editor's views follow them).
+	if _, err := envs.UpdateEnvironment(ctx, connect.NewRequest(&patchbayv1.UpdateEnvironmentRequest{Environment: &patchbayv1.Environment{
+		WorkspaceRoot: root, Name: "dev", ApiUrl: "https://api.shop.example.dev", ExtraOrigins: []string{"https://admin.shop.example.dev"}}})); err != nil {
+		t.Fatal(err)
+	}
+	if ch := nextEvent().GetEnvironmentChanged(); ch.GetName() != "dev" || ch.GetWorkspaceRoot() != root || ch.GetDeleted() {
+		t.Errorf("environment changed event = %v", ch)
+	}
+	plan, err = prov.Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: root, Environment: "dev"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	planID = plan.Msg.GetPlan().GetId()
+
 	for _, approve := range []bool{false, true} {
 		ch := ask(0)
 		req := nextEvent().GetApprovalRequest()

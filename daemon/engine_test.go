@@ -37,7 +37,7 @@ func TestNewEngineWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := eng.CreateEnvironment(ctx, store.Environment{WorkspaceRoot: ws, Name: "local", FrontendURL: "http://localhost:3000"}); err != nil {
+	if _, err := eng.CreateEnvironment(ctx, store.Environment{WorkspaceRoot: ws, Name: "local", FrontendURL: "https://dev.example.net:3000"}); err != nil {
 		t.Fatal(err)
 	}
 	vars, err := eng.Variables(ctx, ws, "local", false)

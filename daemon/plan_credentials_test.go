@@ -64,7 +64,7 @@ func TestPlanAsksForCredentials(t *testing.T) {
 	credSvc := patchbayv1connect.NewCredentialServiceClient(http.DefaultClient, hs.URL)
 	const root = "/src/shop"
 	if _, err := envs.CreateEnvironment(ctx, connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
-		WorkspaceRoot: root, Name: "dev", ApiUrl: "http://localhost:8080"}})); err != nil {
+		WorkspaceRoot: root, Name: "dev", ApiUrl: "https://dev.example.net:8080"}})); err != nil {
 		t.Fatal(err)
 	}
 

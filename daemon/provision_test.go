@@ -61,7 +61,7 @@ func TestEnvironmentAndProvisionServices(t *testing.T) {
 		t.Errorf("bad URL: code = %v (%v)", connect.CodeOf(err), err)
 	}
 	if _, err := envs.CreateEnvironment(ctx, connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
-		WorkspaceRoot: root, Name: "dev", ApiUrl: "http://localhost:8080"}})); err != nil {
+		WorkspaceRoot: root, Name: "dev", ApiUrl: "https://dev.example.net:8080"}})); err != nil {
 		t.Fatal(err)
 	}
 	_, err = envs.CreateEnvironment(ctx, connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
@@ -159,7 +159,7 @@ func TestEnvironmentAndProvisionServices(t *testing.T) {
 		stripe.Seed(fmt.Sprintf("https://elsewhere.example/%d", i), []string{"*"})
 	}
 	if _, err := envs.CreateEnvironment(ctx, connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
-		WorkspaceRoot: root, Name: "full", ApiUrl: "http://localhost:9090"}})); err != nil {
+		WorkspaceRoot: root, Name: "full", ApiUrl: "https://dev.example.net:9090"}})); err != nil {
 		t.Fatal(err)
 	}
 	plan, err = prov.Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: root, Environment: "full"}))

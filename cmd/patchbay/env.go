@@ -55,9 +55,9 @@ func (w *workspaceFlags) root() (string, error) {
 	return root, nil
 }
 
-func fetchVariables(ctx context.Context, c *client, root, env string, values bool) ([]*patchbayv1.EnvironmentVariable, error) {
+func fetchVariables(ctx context.Context, c *client, root, env, service string, values bool) ([]*patchbayv1.EnvironmentVariable, error) {
 	resp, err := c.Environment.GetEnvironmentVariables(ctx, connect.NewRequest(&patchbayv1.GetEnvironmentVariablesRequest{
-		WorkspaceRoot: root, Environment: env, IncludeValues: values}))
+		WorkspaceRoot: root, Environment: env, IncludeValues: values, Service: service}))
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func fetchVariables(ctx context.Context, c *client, root, env string, values boo
 
 func newEnvCmd() *cobra.Command {
 	var wf workspaceFlags
-	var format, write string
+	var format, write, service string
 	cmd := &cobra.Command{
 		Use:   "env",
 		Short: "Print an environment's variables, or manage environments",
@@ -81,13 +81,13 @@ Subcommands manage environments and their URLs.`,
 			if err != nil {
 				return err
 			}
-			vars, err := fetchVariables(cmd.Context(), c, root, wf.env, true)
+			vars, err := fetchVariables(cmd.Context(), c, root, wf.env, service, true)
 			if err != nil {
 				return err
 			}
 			for _, v := range vars {
-				if !v.GetProvided() {
-					fmt.Fprintf(cmd.ErrOrStderr(), "note: %s is not provided: %s\n", v.GetName(), v.GetSource())
+				if !v.GetSatisfied() {
+					fmt.Fprintf(cmd.ErrOrStderr(), "note: %s is not provided: %s; fix: %s\n", v.GetName(), v.GetSource(), v.GetFix())
 				}
 			}
 			if write != "" {
@@ -111,7 +111,9 @@ Subcommands manage environments and their URLs.`,
 	wf.add(cmd)
 	cmd.Flags().StringVar(&format, "format", "dotenv", "output format: dotenv, json or shell")
 	cmd.Flags().StringVar(&write, "write", "", "write a managed block into this file (refused unless git ignores it)")
-	cmd.AddCommand(newEnvListCmd(), newEnvCreateCmd(), newEnvSetURLCmd(), newEnvDeleteCmd())
+	cmd.Flags().StringVar(&service, "service", "", "only this service's variables (its directory)")
+	cmd.AddCommand(newEnvListCmd(), newEnvCreateCmd(), newEnvSetURLCmd(), newEnvDeleteCmd(),
+		newEnvCheckCmd(), newEnvSetCmd(), newEnvRotateCmd(), newEnvUnsetCmd())
 	return cmd
 }
 

@@ -66,7 +66,7 @@ func TestProvisioningThroughTheRealDaemon(t *testing.T) {
 		_ = cmd.Run()
 	})
 
-	pb("env", "create", "local", "--workspace", ws, "--frontend-url", "http://localhost:3000")
+	pb("env", "create", "local", "--workspace", ws, "--frontend-url", "https://dev.example.net:3000")
 	out := pb("apply", "--workspace", ws, "--yes")
 	if !strings.Contains(out, "apply completed") {
 		t.Fatalf("apply:\n%s", out)

@@ -116,10 +116,10 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 		return out
 	}
 
-	must(newEnvCmd, "create", "local", "--workspace", ws, "--frontend-url", "http://localhost:3000")
+	must(newEnvCmd, "create", "local", "--workspace", ws, "--frontend-url", "https://dev.example.net:3000")
 	out := must(newPlanCmd, "--workspace", ws)
 	for _, want := range []string{`+ create auth0 client "shop"`, `+ create stripe webhook_endpoint "shop/api/webhooks/stripe"`,
-		"callbacks: http://localhost:3000/api/auth/callback", "Apply it with: patchbay apply plan_"} {
+		"callbacks: https://dev.example.net:3000/api/auth/callback", "Apply it with: patchbay apply plan_"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, out)
 		}
@@ -146,8 +146,9 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	if vars["STRIPE_WEBHOOK_SECRET"] != whsec || vars["AUTH0_CLIENT_ID"] == "" || vars["AUTH0_ISSUER_BASE_URL"] != "https://"+auth0test.Domain+"/" {
 		t.Errorf("env vars = %v", vars)
 	}
-	if !strings.Contains(out, "note: STRIPE_SECRET_KEY is not provided") {
-		t.Errorf("env does not say what is missing:\n%s", out)
+	// The app's Stripe key comes from the connected credential.
+	if vars["STRIPE_SECRET_KEY"] != stripe.Credentials()["secret_key"] {
+		t.Errorf("STRIPE_SECRET_KEY = %q, want the connected key", vars["STRIPE_SECRET_KEY"])
 	}
 	if out := must(newEnvCmd, "--workspace", ws, "--format", "shell"); !strings.Contains(out, "export STRIPE_WEBHOOK_SECRET='"+whsec+"'") {
 		t.Errorf("shell format:\n%s", out)
@@ -170,6 +171,11 @@ func TestProvisioningCommandsEndToEnd(t *testing.T) {
 	must(newEnvCmd, "--workspace", ws, "--write", ".env.local")
 	if b, _ := os.ReadFile(filepath.Join(ws, ".env.local")); !strings.Contains(string(b), "STRIPE_WEBHOOK_SECRET="+whsec) {
 		t.Errorf(".env.local:\n%s", b)
+	}
+	// Inputs are not outputs: the managed block is never read back as
+	// evidence, so planning again changes nothing.
+	if out := must(newPlanCmd, "--workspace", ws); !strings.Contains(out, "Nothing to do") {
+		t.Errorf("plan after writing .env.local is not empty:\n%s", out)
 	}
 
 	// A URL change is planned for both providers and leaves nothing stale.

@@ -1,55 +1,331 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"os/signal"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 )
 
 func newRunCmd() *cobra.Command {
 	var wf workspaceFlags
+	var service string
+	var watch, keepEndpoints bool
+	var interval time.Duration
 	cmd := &cobra.Command{
-		Use:   "run [--env NAME] -- CMD [ARGS...]",
+		Use:   "run [--env NAME] [--service DIR] [--watch] -- CMD [ARGS...]",
 		Short: "Run a command with the environment's variables injected",
 		Long: `Run a command with the variables Patchbay provides for an environment,
-under the names the code reads. Values from Patchbay override the same names
-in the current environment; nothing is written to disk.`,
+under the names the code reads. The child gets your environment minus
+Patchbay's own variables (PATCHBAY_*: the keyring passphrase, tokens and
+endpoint overrides; --keep-endpoints keeps PATCHBAY_ENDPOINT_*), with the
+app's variables over it; nothing is written to disk.
+
+Where the environment's URL cannot be reached by Stripe, Patchbay starts
+` + "`stripe listen --forward-to <route>`" + ` (when the Stripe CLI is installed),
+captures the whsec_ it prints and injects it.
+
+With --watch, the command is restarted when a value it gets changes (a
+rotated secret, a changed URL, a new apply).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, c, err := wf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			vars, err := fetchVariables(cmd.Context(), c, root, wf.env, true)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			r := &runner{cmd: cmd, c: c, root: root, env: wf.env, service: service, args: args, keepEndpoints: keepEndpoints, captured: map[string]string{}}
+			defer r.stopForwarders()
+			vals, err := r.values(ctx, true)
 			if err != nil {
 				return err
 			}
-			env := os.Environ()
-			for _, v := range vars {
-				if v.GetProvided() {
-					env = append(env, v.GetName()+"="+v.GetValue())
-				} else {
-					fmt.Fprintf(cmd.ErrOrStderr(), "patchbay: note: %s is not provided: %s\n", v.GetName(), v.GetSource())
+			for {
+				child, done, err := r.start(vals)
+				if err != nil {
+					return err
 				}
-			}
-			child := exec.CommandContext(cmd.Context(), args[0], args[1:]...)
-			child.Env = env
-			child.Stdin, child.Stdout, child.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
-			if err := child.Run(); err != nil {
-				var ee *exec.ExitError
-				if errors.As(err, &ee) {
-					return &exitError{code: ee.ExitCode(), err: fmt.Errorf("%s exited with status %d", args[0], ee.ExitCode())}
+				if !watch {
+					select {
+					case err := <-done:
+						return childResult(args[0], err)
+					case <-ctx.Done():
+						return childResult(args[0], stopChild(child, done))
+					}
 				}
-				return fmt.Errorf("run %s: %w", args[0], err)
+				next, changed, err := r.waitChange(ctx, vals, done, interval)
+				if err != nil {
+					return err
+				}
+				if next == nil { // the child exited, or we were stopped
+					if ctx.Err() != nil {
+						return childResult(args[0], stopChild(child, done))
+					}
+					return childResult(args[0], <-done)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "patchbay: %s changed; restarting %s\n", strings.Join(changed, ", "), args[0])
+				if err := stopChild(child, done); err != nil && !isSignalExit(err) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "patchbay: %s stopped: %v\n", args[0], err)
+				}
+				vals = next
 			}
-			return nil
 		},
 	}
 	wf.add(cmd)
+	cmd.Flags().StringVar(&service, "service", "", "only this service's variables (its directory); all services when empty")
+	cmd.Flags().BoolVar(&watch, "watch", false, "restart the command when a value it gets changes")
+	cmd.Flags().DurationVar(&interval, "watch-interval", 2*time.Second, "how often --watch checks the values")
+	cmd.Flags().BoolVar(&keepEndpoints, "keep-endpoints", false, "pass PATCHBAY_ENDPOINT_* (provider endpoint overrides) to the command")
 	// Flags after CMD belong to CMD.
 	cmd.Flags().SetInterspersed(false)
 	return cmd
+}
+
+type runner struct {
+	cmd           *cobra.Command
+	c             *client
+	root, env     string
+	service       string
+	args          []string
+	keepEndpoints bool
+	noted         bool
+	// captured holds the secrets local forwarders printed, by forward URL.
+	captured   map[string]string
+	forwarders []*exec.Cmd
+}
+
+// values fetches the contract and resolves it to the child's variables,
+// starting local forwarders the first time they are needed.
+func (r *runner) values(ctx context.Context, first bool) (map[string]string, error) {
+	vars, err := fetchVariables(ctx, r.c, r.root, r.env, r.service, true)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	from := map[string]string{}
+	for _, v := range vars {
+		val, ok := v.GetValue(), v.GetProvided()
+		if f := v.GetForward(); f != nil && v.GetKind() == patchbayv1.VariableSource_VARIABLE_SOURCE_LOCAL_FORWARD {
+			val, ok, err = r.forwarded(ctx, f, first)
+			if err != nil {
+				return nil, err
+			}
+			if !ok && first {
+				fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: note: %s is not provided: %s\n", v.GetName(), v.GetFix())
+			}
+		} else if !ok && first && !v.GetSatisfied() {
+			fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: note: %s (service %s) is not provided: %s; fix: %s\n", v.GetName(), v.GetService(), v.GetSource(), v.GetFix())
+		}
+		if !ok {
+			continue
+		}
+		if prev, dup := out[v.GetName()]; dup && prev != val {
+			if first {
+				fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: note: %s differs between services %s and %s; using %s's (pass --service)\n", v.GetName(), from[v.GetName()], v.GetService(), from[v.GetName()])
+			}
+			continue
+		}
+		out[v.GetName()], from[v.GetName()] = val, v.GetService()
+	}
+	return out, nil
+}
+
+var whsec = regexp.MustCompile(`whsec_[A-Za-z0-9]+`)
+
+// forwarded returns the secret a local forwarder printed, starting it when
+// it is not running yet.
+func (r *runner) forwarded(ctx context.Context, f *patchbayv1.LocalForward, first bool) (string, bool, error) {
+	if s, ok := r.captured[f.GetForwardTo()]; ok {
+		return s, true, nil
+	}
+	if len(f.GetCommand()) == 0 || !first {
+		return "", false, nil
+	}
+	exe, err := exec.LookPath(f.GetCommand()[0])
+	if err != nil {
+		return "", false, nil
+	}
+	fc := exec.Command(exe, f.GetCommand()[1:]...)
+	fc.Env = childEnv(os.Environ(), f.GetEnv(), false)
+	fc.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	pr, pw := io.Pipe()
+	fc.Stdout, fc.Stderr = pw, pw
+	if err := fc.Start(); err != nil {
+		return "", false, fmt.Errorf("start %s: %w", strings.Join(f.GetCommand(), " "), err)
+	}
+	r.forwarders = append(r.forwarders, fc)
+	exited := make(chan struct{})
+	go func() { _ = fc.Wait(); pw.Close(); close(exited) }()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sent := false
+		for sc.Scan() {
+			line := sc.Text()
+			if m := whsec.FindString(line); m != "" && !sent {
+				found <- m
+				sent = true
+				continue
+			}
+			if sent {
+				fmt.Fprintf(r.cmd.ErrOrStderr(), "%s: %s\n", f.GetProvider(), line)
+			}
+		}
+		if !sent {
+			close(found)
+		}
+	}()
+	select {
+	case s, ok := <-found:
+		if !ok {
+			return "", false, fmt.Errorf("%s exited without printing a webhook signing secret", strings.Join(f.GetCommand(), " "))
+		}
+		r.captured[f.GetForwardTo()] = s
+		fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: %s forwards events to %s (%s)\n", f.GetProvider(), f.GetForwardTo(), strings.Join(f.GetCommand()[:2], " "))
+		return s, true, nil
+	case <-time.After(60 * time.Second):
+		return "", false, fmt.Errorf("%s printed no webhook signing secret within 60s", strings.Join(f.GetCommand(), " "))
+	case <-ctx.Done():
+		return "", false, ctx.Err()
+	}
+}
+
+func (r *runner) stopForwarders() {
+	for _, f := range r.forwarders {
+		if f.Process != nil {
+			_ = syscall.Kill(-f.Process.Pid, syscall.SIGTERM)
+		}
+	}
+}
+
+func (r *runner) start(vals map[string]string) (*exec.Cmd, chan error, error) {
+	child := exec.Command(r.args[0], r.args[1:]...)
+	child.Env = childEnv(os.Environ(), vals, r.keepEndpoints)
+	child.Stdin, child.Stdout, child.Stderr = r.cmd.InOrStdin(), r.cmd.OutOrStdout(), r.cmd.ErrOrStderr()
+	// Its own process group, so a restart stops everything it started
+	// (npm run dev → node).
+	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := child.Start(); err != nil {
+		return nil, nil, fmt.Errorf("run %s: %w", r.args[0], err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- child.Wait() }()
+	return child, done, nil
+}
+
+// waitChange polls the values until one the child gets changes (returning
+// the new values and the changed names), the child exits or ctx ends (nil).
+func (r *runner) waitChange(ctx context.Context, cur map[string]string, done chan error, every time.Duration) (map[string]string, []string, error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case err := <-done:
+			done <- err // for the caller
+			return nil, nil, nil
+		case <-ctx.Done():
+			return nil, nil, nil
+		case <-t.C:
+		}
+		next, err := r.values(ctx, false)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, nil
+			}
+			fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: cannot check the values: %v\n", err)
+			continue
+		}
+		var changed []string
+		for n, v := range next {
+			if cur[n] != v {
+				changed = append(changed, n)
+			}
+		}
+		for n := range cur {
+			if _, ok := next[n]; !ok {
+				changed = append(changed, n)
+			}
+		}
+		if len(changed) > 0 {
+			sort.Strings(changed)
+			return next, changed, nil
+		}
+	}
+}
+
+// stopChild ends the child's process group: SIGTERM, then SIGKILL after 10s.
+func stopChild(child *exec.Cmd, done chan error) error {
+	_ = syscall.Kill(-child.Process.Pid, syscall.SIGTERM)
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-child.Process.Pid, syscall.SIGKILL)
+		return <-done
+	}
+}
+
+func isSignalExit(err error) bool {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return true
+		}
+	}
+	return false
+}
+
+func childResult(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code := ee.ExitCode()
+		if code < 0 {
+			code = 130
+		}
+		return &exitError{code: code, err: fmt.Errorf("%s exited with status %d", name, code)}
+	}
+	return fmt.Errorf("run %s: %w", name, err)
+}
+
+// childEnv is the user's environment minus Patchbay's own variables (the
+// keyring passphrase, tokens, endpoint overrides unless keepEndpoints),
+// with vals over it.
+func childEnv(base []string, vals map[string]string, keepEndpoints bool) []string {
+	out := make([]string, 0, len(base)+len(vals))
+	for _, kv := range base {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, over := vals[name]; over {
+			continue
+		}
+		if strings.HasPrefix(name, "PATCHBAY_") && !(keepEndpoints && strings.HasPrefix(name, "PATCHBAY_ENDPOINT_")) {
+			continue
+		}
+		out = append(out, kv)
+	}
+	names := make([]string, 0, len(vals))
+	for n := range vals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out = append(out, n+"="+vals[n])
+	}
+	return out
 }
