@@ -32,6 +32,13 @@ func envFromProto(e *patchbayv1.Environment) store.Environment {
 		ExtraOrigins: e.GetExtraOrigins()}
 }
 
+// changed tells event subscribers (the editor's views) about an environment
+// created, edited or deleted by anyone: the CLI, an agent, another window.
+func (h *environmentServer) changed(root, name string, deleted bool) {
+	h.s.publish(&patchbayv1.Event{Payload: &patchbayv1.Event_EnvironmentChanged{
+		EnvironmentChanged: &patchbayv1.EnvironmentChanged{WorkspaceRoot: root, Name: name, Deleted: deleted}}})
+}
+
 func (h *environmentServer) ListEnvironments(ctx context.Context, req *connect.Request[patchbayv1.ListEnvironmentsRequest]) (*connect.Response[patchbayv1.ListEnvironmentsResponse], error) {
 	envs, err := h.s.cfg.Engine.ListEnvironments(ctx, req.Msg.GetWorkspaceRoot())
 	if err != nil {
@@ -49,6 +56,7 @@ func (h *environmentServer) CreateEnvironment(ctx context.Context, req *connect.
 	if err != nil {
 		return nil, err
 	}
+	h.changed(e.WorkspaceRoot, e.Name, false)
 	return connect.NewResponse(&patchbayv1.CreateEnvironmentResponse{Environment: envToProto(e)}), nil
 }
 
@@ -57,6 +65,7 @@ func (h *environmentServer) UpdateEnvironment(ctx context.Context, req *connect.
 	if err != nil {
 		return nil, err
 	}
+	h.changed(e.WorkspaceRoot, e.Name, false)
 	return connect.NewResponse(&patchbayv1.UpdateEnvironmentResponse{Environment: envToProto(e)}), nil
 }
 
@@ -64,6 +73,7 @@ func (h *environmentServer) DeleteEnvironment(ctx context.Context, req *connect.
 	if err := h.s.cfg.Engine.DeleteEnvironment(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetName()); err != nil {
 		return nil, err
 	}
+	h.changed(req.Msg.GetWorkspaceRoot(), req.Msg.GetName(), true)
 	return connect.NewResponse(&patchbayv1.DeleteEnvironmentResponse{}), nil
 }
 

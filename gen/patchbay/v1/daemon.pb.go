@@ -239,6 +239,7 @@ type Event struct {
 	//	*Event_CredentialsChanged
 	//	*Event_ApprovalRequest
 	//	*Event_ApprovalRequestClosed
+	//	*Event_EnvironmentChanged
 	Payload       isEvent_Payload `protobuf_oneof:"payload"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -367,6 +368,15 @@ func (x *Event) GetApprovalRequestClosed() *ApprovalRequestClosed {
 	return nil
 }
 
+func (x *Event) GetEnvironmentChanged() *EnvironmentChanged {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_EnvironmentChanged); ok {
+			return x.EnvironmentChanged
+		}
+	}
+	return nil
+}
+
 type isEvent_Payload interface {
 	isEvent_Payload()
 }
@@ -403,6 +413,10 @@ type Event_ApprovalRequestClosed struct {
 	ApprovalRequestClosed *ApprovalRequestClosed `protobuf:"bytes,17,opt,name=approval_request_closed,json=approvalRequestClosed,proto3,oneof"`
 }
 
+type Event_EnvironmentChanged struct {
+	EnvironmentChanged *EnvironmentChanged `protobuf:"bytes,18,opt,name=environment_changed,json=environmentChanged,proto3,oneof"`
+}
+
 func (*Event_Snapshot) isEvent_Payload() {}
 
 func (*Event_AnalysisUpdated) isEvent_Payload() {}
@@ -418,6 +432,8 @@ func (*Event_CredentialsChanged) isEvent_Payload() {}
 func (*Event_ApprovalRequest) isEvent_Payload() {}
 
 func (*Event_ApprovalRequestClosed) isEvent_Payload() {}
+
+func (*Event_EnvironmentChanged) isEvent_Payload() {}
 
 // Snapshot is the first event of every subscription.
 type Snapshot struct {
@@ -670,6 +686,68 @@ func (x *CredentialsChanged) GetDeleted() bool {
 	return false
 }
 
+// EnvironmentChanged is published when an environment is created, its URLs
+// or origins change, or it is deleted.
+type EnvironmentChanged struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceRoot string                 `protobuf:"bytes,1,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Deleted       bool                   `protobuf:"varint,3,opt,name=deleted,proto3" json:"deleted,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnvironmentChanged) Reset() {
+	*x = EnvironmentChanged{}
+	mi := &file_patchbay_v1_daemon_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnvironmentChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnvironmentChanged) ProtoMessage() {}
+
+func (x *EnvironmentChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_daemon_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnvironmentChanged.ProtoReflect.Descriptor instead.
+func (*EnvironmentChanged) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_daemon_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *EnvironmentChanged) GetWorkspaceRoot() string {
+	if x != nil {
+		return x.WorkspaceRoot
+	}
+	return ""
+}
+
+func (x *EnvironmentChanged) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *EnvironmentChanged) GetDeleted() bool {
+	if x != nil {
+		return x.Deleted
+	}
+	return false
+}
+
 type ShutdownRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -678,7 +756,7 @@ type ShutdownRequest struct {
 
 func (x *ShutdownRequest) Reset() {
 	*x = ShutdownRequest{}
-	mi := &file_patchbay_v1_daemon_proto_msgTypes[9]
+	mi := &file_patchbay_v1_daemon_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -690,7 +768,7 @@ func (x *ShutdownRequest) String() string {
 func (*ShutdownRequest) ProtoMessage() {}
 
 func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_daemon_proto_msgTypes[9]
+	mi := &file_patchbay_v1_daemon_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -703,7 +781,7 @@ func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownRequest.ProtoReflect.Descriptor instead.
 func (*ShutdownRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_daemon_proto_rawDescGZIP(), []int{9}
+	return file_patchbay_v1_daemon_proto_rawDescGZIP(), []int{10}
 }
 
 type ShutdownResponse struct {
@@ -714,7 +792,7 @@ type ShutdownResponse struct {
 
 func (x *ShutdownResponse) Reset() {
 	*x = ShutdownResponse{}
-	mi := &file_patchbay_v1_daemon_proto_msgTypes[10]
+	mi := &file_patchbay_v1_daemon_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -726,7 +804,7 @@ func (x *ShutdownResponse) String() string {
 func (*ShutdownResponse) ProtoMessage() {}
 
 func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_daemon_proto_msgTypes[10]
+	mi := &file_patchbay_v1_daemon_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -739,7 +817,7 @@ func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownResponse.ProtoReflect.Descriptor instead.
 func (*ShutdownResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_daemon_proto_rawDescGZIP(), []int{10}
+	return file_patchbay_v1_daemon_proto_rawDescGZIP(), []int{11}
 }
 
 var File_patchbay_v1_daemon_proto protoreflect.FileDescriptor
@@ -759,7 +837,7 @@ const file_patchbay_v1_daemon_proto_rawDesc = "" +
 	"started_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\"\x14\n" +
 	"\x12WatchEventsRequest\"?\n" +
 	"\x13WatchEventsResponse\x12(\n" +
-	"\x05event\x18\x01 \x01(\v2\x12.patchbay.v1.EventR\x05event\"\xc6\x05\n" +
+	"\x05event\x18\x01 \x01(\v2\x12.patchbay.v1.EventR\x05event\"\x9a\x06\n" +
 	"\x05Event\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x123\n" +
@@ -771,7 +849,8 @@ const file_patchbay_v1_daemon_proto_rawDesc = "" +
 	"\toperation\x18\x0e \x01(\v2\x1e.patchbay.v1.OperationProgressH\x00R\toperation\x12R\n" +
 	"\x13credentials_changed\x18\x0f \x01(\v2\x1f.patchbay.v1.CredentialsChangedH\x00R\x12credentialsChanged\x12I\n" +
 	"\x10approval_request\x18\x10 \x01(\v2\x1c.patchbay.v1.ApprovalRequestH\x00R\x0fapprovalRequest\x12\\\n" +
-	"\x17approval_request_closed\x18\x11 \x01(\v2\".patchbay.v1.ApprovalRequestClosedH\x00R\x15approvalRequestClosedB\t\n" +
+	"\x17approval_request_closed\x18\x11 \x01(\v2\".patchbay.v1.ApprovalRequestClosedH\x00R\x15approvalRequestClosed\x12R\n" +
+	"\x13environment_changed\x18\x12 \x01(\v2\x1f.patchbay.v1.EnvironmentChangedH\x00R\x12environmentChangedB\t\n" +
 	"\apayload\"\x9d\x02\n" +
 	"\bSnapshot\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\tR\aversion\x12=\n" +
@@ -792,6 +871,10 @@ const file_patchbay_v1_daemon_proto_rawDesc = "" +
 	"\x12CredentialsChanged\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x18\n" +
 	"\aprofile\x18\x02 \x01(\tR\aprofile\x12\x18\n" +
+	"\adeleted\x18\x03 \x01(\bR\adeleted\"i\n" +
+	"\x12EnvironmentChanged\x12%\n" +
+	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x18\n" +
 	"\adeleted\x18\x03 \x01(\bR\adeleted\"\x11\n" +
 	"\x0fShutdownRequest\"\x12\n" +
 	"\x10ShutdownResponse2\xf7\x01\n" +
@@ -813,7 +896,7 @@ func file_patchbay_v1_daemon_proto_rawDescGZIP() []byte {
 	return file_patchbay_v1_daemon_proto_rawDescData
 }
 
-var file_patchbay_v1_daemon_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_patchbay_v1_daemon_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_patchbay_v1_daemon_proto_goTypes = []any{
 	(*VersionRequest)(nil),          // 0: patchbay.v1.VersionRequest
 	(*VersionResponse)(nil),         // 1: patchbay.v1.VersionResponse
@@ -824,43 +907,45 @@ var file_patchbay_v1_daemon_proto_goTypes = []any{
 	(*WorkspaceSummary)(nil),        // 6: patchbay.v1.WorkspaceSummary
 	(*AnalysisUpdated)(nil),         // 7: patchbay.v1.AnalysisUpdated
 	(*CredentialsChanged)(nil),      // 8: patchbay.v1.CredentialsChanged
-	(*ShutdownRequest)(nil),         // 9: patchbay.v1.ShutdownRequest
-	(*ShutdownResponse)(nil),        // 10: patchbay.v1.ShutdownResponse
-	(*timestamppb.Timestamp)(nil),   // 11: google.protobuf.Timestamp
-	(*CredentialRequest)(nil),       // 12: patchbay.v1.CredentialRequest
-	(*CredentialRequestClosed)(nil), // 13: patchbay.v1.CredentialRequestClosed
-	(*OperationProgress)(nil),       // 14: patchbay.v1.OperationProgress
-	(*ApprovalRequest)(nil),         // 15: patchbay.v1.ApprovalRequest
-	(*ApprovalRequestClosed)(nil),   // 16: patchbay.v1.ApprovalRequestClosed
+	(*EnvironmentChanged)(nil),      // 9: patchbay.v1.EnvironmentChanged
+	(*ShutdownRequest)(nil),         // 10: patchbay.v1.ShutdownRequest
+	(*ShutdownResponse)(nil),        // 11: patchbay.v1.ShutdownResponse
+	(*timestamppb.Timestamp)(nil),   // 12: google.protobuf.Timestamp
+	(*CredentialRequest)(nil),       // 13: patchbay.v1.CredentialRequest
+	(*CredentialRequestClosed)(nil), // 14: patchbay.v1.CredentialRequestClosed
+	(*OperationProgress)(nil),       // 15: patchbay.v1.OperationProgress
+	(*ApprovalRequest)(nil),         // 16: patchbay.v1.ApprovalRequest
+	(*ApprovalRequestClosed)(nil),   // 17: patchbay.v1.ApprovalRequestClosed
 }
 var file_patchbay_v1_daemon_proto_depIdxs = []int32{
-	11, // 0: patchbay.v1.VersionResponse.started_at:type_name -> google.protobuf.Timestamp
+	12, // 0: patchbay.v1.VersionResponse.started_at:type_name -> google.protobuf.Timestamp
 	4,  // 1: patchbay.v1.WatchEventsResponse.event:type_name -> patchbay.v1.Event
-	11, // 2: patchbay.v1.Event.time:type_name -> google.protobuf.Timestamp
+	12, // 2: patchbay.v1.Event.time:type_name -> google.protobuf.Timestamp
 	5,  // 3: patchbay.v1.Event.snapshot:type_name -> patchbay.v1.Snapshot
 	7,  // 4: patchbay.v1.Event.analysis_updated:type_name -> patchbay.v1.AnalysisUpdated
-	12, // 5: patchbay.v1.Event.credential_request:type_name -> patchbay.v1.CredentialRequest
-	13, // 6: patchbay.v1.Event.credential_request_closed:type_name -> patchbay.v1.CredentialRequestClosed
-	14, // 7: patchbay.v1.Event.operation:type_name -> patchbay.v1.OperationProgress
+	13, // 5: patchbay.v1.Event.credential_request:type_name -> patchbay.v1.CredentialRequest
+	14, // 6: patchbay.v1.Event.credential_request_closed:type_name -> patchbay.v1.CredentialRequestClosed
+	15, // 7: patchbay.v1.Event.operation:type_name -> patchbay.v1.OperationProgress
 	8,  // 8: patchbay.v1.Event.credentials_changed:type_name -> patchbay.v1.CredentialsChanged
-	15, // 9: patchbay.v1.Event.approval_request:type_name -> patchbay.v1.ApprovalRequest
-	16, // 10: patchbay.v1.Event.approval_request_closed:type_name -> patchbay.v1.ApprovalRequestClosed
-	6,  // 11: patchbay.v1.Snapshot.workspaces:type_name -> patchbay.v1.WorkspaceSummary
-	12, // 12: patchbay.v1.Snapshot.pending_credential_requests:type_name -> patchbay.v1.CredentialRequest
-	15, // 13: patchbay.v1.Snapshot.pending_approval_requests:type_name -> patchbay.v1.ApprovalRequest
-	11, // 14: patchbay.v1.WorkspaceSummary.analyzed_at:type_name -> google.protobuf.Timestamp
-	6,  // 15: patchbay.v1.AnalysisUpdated.workspace:type_name -> patchbay.v1.WorkspaceSummary
-	0,  // 16: patchbay.v1.DaemonService.Version:input_type -> patchbay.v1.VersionRequest
-	2,  // 17: patchbay.v1.DaemonService.WatchEvents:input_type -> patchbay.v1.WatchEventsRequest
-	9,  // 18: patchbay.v1.DaemonService.Shutdown:input_type -> patchbay.v1.ShutdownRequest
-	1,  // 19: patchbay.v1.DaemonService.Version:output_type -> patchbay.v1.VersionResponse
-	3,  // 20: patchbay.v1.DaemonService.WatchEvents:output_type -> patchbay.v1.WatchEventsResponse
-	10, // 21: patchbay.v1.DaemonService.Shutdown:output_type -> patchbay.v1.ShutdownResponse
-	19, // [19:22] is the sub-list for method output_type
-	16, // [16:19] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	16, // 9: patchbay.v1.Event.approval_request:type_name -> patchbay.v1.ApprovalRequest
+	17, // 10: patchbay.v1.Event.approval_request_closed:type_name -> patchbay.v1.ApprovalRequestClosed
+	9,  // 11: patchbay.v1.Event.environment_changed:type_name -> patchbay.v1.EnvironmentChanged
+	6,  // 12: patchbay.v1.Snapshot.workspaces:type_name -> patchbay.v1.WorkspaceSummary
+	13, // 13: patchbay.v1.Snapshot.pending_credential_requests:type_name -> patchbay.v1.CredentialRequest
+	16, // 14: patchbay.v1.Snapshot.pending_approval_requests:type_name -> patchbay.v1.ApprovalRequest
+	12, // 15: patchbay.v1.WorkspaceSummary.analyzed_at:type_name -> google.protobuf.Timestamp
+	6,  // 16: patchbay.v1.AnalysisUpdated.workspace:type_name -> patchbay.v1.WorkspaceSummary
+	0,  // 17: patchbay.v1.DaemonService.Version:input_type -> patchbay.v1.VersionRequest
+	2,  // 18: patchbay.v1.DaemonService.WatchEvents:input_type -> patchbay.v1.WatchEventsRequest
+	10, // 19: patchbay.v1.DaemonService.Shutdown:input_type -> patchbay.v1.ShutdownRequest
+	1,  // 20: patchbay.v1.DaemonService.Version:output_type -> patchbay.v1.VersionResponse
+	3,  // 21: patchbay.v1.DaemonService.WatchEvents:output_type -> patchbay.v1.WatchEventsResponse
+	11, // 22: patchbay.v1.DaemonService.Shutdown:output_type -> patchbay.v1.ShutdownResponse
+	20, // [20:23] is the sub-list for method output_type
+	17, // [17:20] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_daemon_proto_init() }
@@ -879,6 +964,7 @@ func file_patchbay_v1_daemon_proto_init() {
 		(*Event_CredentialsChanged)(nil),
 		(*Event_ApprovalRequest)(nil),
 		(*Event_ApprovalRequestClosed)(nil),
+		(*Event_EnvironmentChanged)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -886,7 +972,7 @@ func file_patchbay_v1_daemon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_daemon_proto_rawDesc), len(file_patchbay_v1_daemon_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

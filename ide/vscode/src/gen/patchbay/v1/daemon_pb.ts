@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file patchbay/v1/daemon.proto.
  */
 export const file_patchbay_v1_daemon: GenFile = /*@__PURE__*/
-  fileDesc("ChhwYXRjaGJheS92MS9kYWVtb24ucHJvdG8SC3BhdGNoYmF5LnYxIhAKDlZlcnNpb25SZXF1ZXN0IpABCg9WZXJzaW9uUmVzcG9uc2USDwoHdmVyc2lvbhgBIAEoCRIOCgZjb21taXQYAiABKAkSEgoKZ29fdmVyc2lvbhgDIAEoCRILCgNhcGkYBCABKAkSCwoDcGlkGAUgASgDEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhQKEldhdGNoRXZlbnRzUmVxdWVzdCI4ChNXYXRjaEV2ZW50c1Jlc3BvbnNlEiEKBWV2ZW50GAEgASgLMhIucGF0Y2hiYXkudjEuRXZlbnQirQQKBUV2ZW50EgsKA3NlcRgBIAEoBBIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCghzbmFwc2hvdBgKIAEoCzIVLnBhdGNoYmF5LnYxLlNuYXBzaG90SAASOAoQYW5hbHlzaXNfdXBkYXRlZBgLIAEoCzIcLnBhdGNoYmF5LnYxLkFuYWx5c2lzVXBkYXRlZEgAEjwKEmNyZWRlbnRpYWxfcmVxdWVzdBgMIAEoCzIeLnBhdGNoYmF5LnYxLkNyZWRlbnRpYWxSZXF1ZXN0SAASSQoZY3JlZGVudGlhbF9yZXF1ZXN0X2Nsb3NlZBgNIAEoCzIkLnBhdGNoYmF5LnYxLkNyZWRlbnRpYWxSZXF1ZXN0Q2xvc2VkSAASMwoJb3BlcmF0aW9uGA4gASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3NIABI+ChNjcmVkZW50aWFsc19jaGFuZ2VkGA8gASgLMh8ucGF0Y2hiYXkudjEuQ3JlZGVudGlhbHNDaGFuZ2VkSAASOAoQYXBwcm92YWxfcmVxdWVzdBgQIAEoCzIcLnBhdGNoYmF5LnYxLkFwcHJvdmFsUmVxdWVzdEgAEkUKF2FwcHJvdmFsX3JlcXVlc3RfY2xvc2VkGBEgASgLMiIucGF0Y2hiYXkudjEuQXBwcm92YWxSZXF1ZXN0Q2xvc2VkSABCCQoHcGF5bG9hZCLUAQoIU25hcHNob3QSDwoHdmVyc2lvbhgBIAEoCRIxCgp3b3Jrc3BhY2VzGAIgAygLMh0ucGF0Y2hiYXkudjEuV29ya3NwYWNlU3VtbWFyeRJDChtwZW5kaW5nX2NyZWRlbnRpYWxfcmVxdWVzdHMYAyADKAsyHi5wYXRjaGJheS52MS5DcmVkZW50aWFsUmVxdWVzdBI/ChlwZW5kaW5nX2FwcHJvdmFsX3JlcXVlc3RzGAQgAygLMhwucGF0Y2hiYXkudjEuQXBwcm92YWxSZXF1ZXN0InUKEFdvcmtzcGFjZVN1bW1hcnkSDAoEcm9vdBgBIAEoCRIQCghzZXJ2aWNlcxgCIAEoDRIQCghmaW5kaW5ncxgDIAEoDRIvCgthbmFseXplZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWgoPQW5hbHlzaXNVcGRhdGVkEjAKCXdvcmtzcGFjZRgBIAEoCzIdLnBhdGNoYmF5LnYxLldvcmtzcGFjZVN1bW1hcnkSFQoNY2hhbmdlZF9wYXRocxgCIAMoCSJIChJDcmVkZW50aWFsc0NoYW5nZWQSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCRIPCgdkZWxldGVkGAMgASgIIhEKD1NodXRkb3duUmVxdWVzdCISChBTaHV0ZG93blJlc3BvbnNlMvcBCg1EYWVtb25TZXJ2aWNlEkkKB1ZlcnNpb24SGy5wYXRjaGJheS52MS5WZXJzaW9uUmVxdWVzdBocLnBhdGNoYmF5LnYxLlZlcnNpb25SZXNwb25zZSIDkAIBElIKC1dhdGNoRXZlbnRzEh8ucGF0Y2hiYXkudjEuV2F0Y2hFdmVudHNSZXF1ZXN0GiAucGF0Y2hiYXkudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABEkcKCFNodXRkb3duEhwucGF0Y2hiYXkudjEuU2h1dGRvd25SZXF1ZXN0Gh0ucGF0Y2hiYXkudjEuU2h1dGRvd25SZXNwb25zZUKoAQoPY29tLnBhdGNoYmF5LnYxQgtEYWVtb25Qcm90b1ABWjtnaXRodWIuY29tL3BhdGNoYmF5LWRldi9wYXRjaGJheS9nZW4vcGF0Y2hiYXkvdjE7cGF0Y2hiYXl2MaICA1BYWKoCC1BhdGNoYmF5LlYxygILUGF0Y2hiYXlcVjHiAhdQYXRjaGJheVxWMVxHUEJNZXRhZGF0YeoCDFBhdGNoYmF5OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_patchbay_v1_credential, file_patchbay_v1_provision]);
+  fileDesc("ChhwYXRjaGJheS92MS9kYWVtb24ucHJvdG8SC3BhdGNoYmF5LnYxIhAKDlZlcnNpb25SZXF1ZXN0IpABCg9WZXJzaW9uUmVzcG9uc2USDwoHdmVyc2lvbhgBIAEoCRIOCgZjb21taXQYAiABKAkSEgoKZ29fdmVyc2lvbhgDIAEoCRILCgNhcGkYBCABKAkSCwoDcGlkGAUgASgDEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhQKEldhdGNoRXZlbnRzUmVxdWVzdCI4ChNXYXRjaEV2ZW50c1Jlc3BvbnNlEiEKBWV2ZW50GAEgASgLMhIucGF0Y2hiYXkudjEuRXZlbnQi7QQKBUV2ZW50EgsKA3NlcRgBIAEoBBIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCghzbmFwc2hvdBgKIAEoCzIVLnBhdGNoYmF5LnYxLlNuYXBzaG90SAASOAoQYW5hbHlzaXNfdXBkYXRlZBgLIAEoCzIcLnBhdGNoYmF5LnYxLkFuYWx5c2lzVXBkYXRlZEgAEjwKEmNyZWRlbnRpYWxfcmVxdWVzdBgMIAEoCzIeLnBhdGNoYmF5LnYxLkNyZWRlbnRpYWxSZXF1ZXN0SAASSQoZY3JlZGVudGlhbF9yZXF1ZXN0X2Nsb3NlZBgNIAEoCzIkLnBhdGNoYmF5LnYxLkNyZWRlbnRpYWxSZXF1ZXN0Q2xvc2VkSAASMwoJb3BlcmF0aW9uGA4gASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3NIABI+ChNjcmVkZW50aWFsc19jaGFuZ2VkGA8gASgLMh8ucGF0Y2hiYXkudjEuQ3JlZGVudGlhbHNDaGFuZ2VkSAASOAoQYXBwcm92YWxfcmVxdWVzdBgQIAEoCzIcLnBhdGNoYmF5LnYxLkFwcHJvdmFsUmVxdWVzdEgAEkUKF2FwcHJvdmFsX3JlcXVlc3RfY2xvc2VkGBEgASgLMiIucGF0Y2hiYXkudjEuQXBwcm92YWxSZXF1ZXN0Q2xvc2VkSAASPgoTZW52aXJvbm1lbnRfY2hhbmdlZBgSIAEoCzIfLnBhdGNoYmF5LnYxLkVudmlyb25tZW50Q2hhbmdlZEgAQgkKB3BheWxvYWQi1AEKCFNuYXBzaG90Eg8KB3ZlcnNpb24YASABKAkSMQoKd29ya3NwYWNlcxgCIAMoCzIdLnBhdGNoYmF5LnYxLldvcmtzcGFjZVN1bW1hcnkSQwobcGVuZGluZ19jcmVkZW50aWFsX3JlcXVlc3RzGAMgAygLMh4ucGF0Y2hiYXkudjEuQ3JlZGVudGlhbFJlcXVlc3QSPwoZcGVuZGluZ19hcHByb3ZhbF9yZXF1ZXN0cxgEIAMoCzIcLnBhdGNoYmF5LnYxLkFwcHJvdmFsUmVxdWVzdCJ1ChBXb3Jrc3BhY2VTdW1tYXJ5EgwKBHJvb3QYASABKAkSEAoIc2VydmljZXMYAiABKA0SEAoIZmluZGluZ3MYAyABKA0SLwoLYW5hbHl6ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIloKD0FuYWx5c2lzVXBkYXRlZBIwCgl3b3Jrc3BhY2UYASABKAsyHS5wYXRjaGJheS52MS5Xb3Jrc3BhY2VTdW1tYXJ5EhUKDWNoYW5nZWRfcGF0aHMYAiADKAkiSAoSQ3JlZGVudGlhbHNDaGFuZ2VkEhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkSDwoHZGVsZXRlZBgDIAEoCCJLChJFbnZpcm9ubWVudENoYW5nZWQSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSDAoEbmFtZRgCIAEoCRIPCgdkZWxldGVkGAMgASgIIhEKD1NodXRkb3duUmVxdWVzdCISChBTaHV0ZG93blJlc3BvbnNlMvcBCg1EYWVtb25TZXJ2aWNlEkkKB1ZlcnNpb24SGy5wYXRjaGJheS52MS5WZXJzaW9uUmVxdWVzdBocLnBhdGNoYmF5LnYxLlZlcnNpb25SZXNwb25zZSIDkAIBElIKC1dhdGNoRXZlbnRzEh8ucGF0Y2hiYXkudjEuV2F0Y2hFdmVudHNSZXF1ZXN0GiAucGF0Y2hiYXkudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABEkcKCFNodXRkb3duEhwucGF0Y2hiYXkudjEuU2h1dGRvd25SZXF1ZXN0Gh0ucGF0Y2hiYXkudjEuU2h1dGRvd25SZXNwb25zZUKoAQoPY29tLnBhdGNoYmF5LnYxQgtEYWVtb25Qcm90b1ABWjtnaXRodWIuY29tL3BhdGNoYmF5LWRldi9wYXRjaGJheS9nZW4vcGF0Y2hiYXkvdjE7cGF0Y2hiYXl2MaICA1BYWKoCC1BhdGNoYmF5LlYxygILUGF0Y2hiYXlcVjHiAhdQYXRjaGJheVxWMVxHUEJNZXRhZGF0YeoCDFBhdGNoYmF5OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_patchbay_v1_credential, file_patchbay_v1_provision]);
 
 /**
  * @generated from message patchbay.v1.VersionRequest
@@ -174,6 +174,12 @@ export type Event = Message<"patchbay.v1.Event"> & {
      */
     value: ApprovalRequestClosed;
     case: "approvalRequestClosed";
+  } | {
+    /**
+     * @generated from field: patchbay.v1.EnvironmentChanged environment_changed = 18;
+     */
+    value: EnvironmentChanged;
+    case: "environmentChanged";
   } | { case: undefined; value?: undefined };
 };
 
@@ -304,6 +310,36 @@ export const CredentialsChangedSchema: GenMessage<CredentialsChanged> = /*@__PUR
   messageDesc(file_patchbay_v1_daemon, 8);
 
 /**
+ * EnvironmentChanged is published when an environment is created, its URLs
+ * or origins change, or it is deleted.
+ *
+ * @generated from message patchbay.v1.EnvironmentChanged
+ */
+export type EnvironmentChanged = Message<"patchbay.v1.EnvironmentChanged"> & {
+  /**
+   * @generated from field: string workspace_root = 1;
+   */
+  workspaceRoot: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: bool deleted = 3;
+   */
+  deleted: boolean;
+};
+
+/**
+ * Describes the message patchbay.v1.EnvironmentChanged.
+ * Use `create(EnvironmentChangedSchema)` to create a new message.
+ */
+export const EnvironmentChangedSchema: GenMessage<EnvironmentChanged> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_daemon, 9);
+
+/**
  * @generated from message patchbay.v1.ShutdownRequest
  */
 export type ShutdownRequest = Message<"patchbay.v1.ShutdownRequest"> & {
@@ -314,7 +350,7 @@ export type ShutdownRequest = Message<"patchbay.v1.ShutdownRequest"> & {
  * Use `create(ShutdownRequestSchema)` to create a new message.
  */
 export const ShutdownRequestSchema: GenMessage<ShutdownRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_daemon, 9);
+  messageDesc(file_patchbay_v1_daemon, 10);
 
 /**
  * @generated from message patchbay.v1.ShutdownResponse
@@ -327,7 +363,7 @@ export type ShutdownResponse = Message<"patchbay.v1.ShutdownResponse"> & {
  * Use `create(ShutdownResponseSchema)` to create a new message.
  */
 export const ShutdownResponseSchema: GenMessage<ShutdownResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_daemon, 10);
+  messageDesc(file_patchbay_v1_daemon, 11);
 
 /**
  * DaemonService reports on the daemon itself and carries the one event
