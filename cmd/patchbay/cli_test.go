@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/patchbay-dev/patchbay/internal/pgtest"
 )
 
 // patchbayBin builds the binary once per test run (or uses PATCHBAY_BIN,
@@ -225,7 +227,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m) // m.Run, then stop PostgreSQL if a test started it
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/patchbay-dev/patchbay/daemon"
 	"github.com/patchbay-dev/patchbay/gateway"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/internal/sealed"
 	"github.com/patchbay-dev/patchbay/vault"
 )
 
@@ -23,6 +24,7 @@ func newDaemonCmd() *cobra.Command {
 		socket   string
 		logLevel string
 		logJSON  bool
+		database string
 	)
 	cmd := &cobra.Command{
 		Use:   "daemon",
@@ -32,7 +34,13 @@ func newDaemonCmd() *cobra.Command {
 It serves Connect, gRPC and gRPC-Web on a Unix socket (0600) and on
 127.0.0.1 (requests there need "Authorization: Bearer <token>"), and writes
 daemon.json (address, socket, token, pid; 0600) to the state directory.
-Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
+Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".
+
+With --database or PATCHBAY_DATABASE_URL naming a PostgreSQL database
+(postgres://user:password@host/db), state is kept there instead of in
+state.db: several daemons pointed at one database share environments,
+resources, the journal, API keys and the audit log, and applies of one
+environment are serialized by a lock in the database.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, err := homeDir()
@@ -55,7 +63,11 @@ Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
 			}
 			an := analyzer.New(analyzer.Options{Logger: log})
 			go an.WarmUp() // queries compile in the background while the daemon starts
-			eng, state, err := daemon.NewEngine(cmd.Context(), home, an, creds.Store(), log)
+			db, err := daemon.StateDatabase(home, database)
+			if err != nil {
+				return err
+			}
+			eng, state, err := daemon.NewEngineAt(cmd.Context(), db, an, creds.Store(), log)
 			if err != nil {
 				return err
 			}
@@ -94,8 +106,31 @@ Stop it with Ctrl-C, SIGTERM or "patchbay daemon stop".`,
 	cmd.Flags().StringVar(&socket, "socket", "", "Unix socket path (default <home>/daemon.sock)")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	cmd.Flags().BoolVar(&logJSON, "log-json", false, "log as JSON lines")
-	cmd.AddCommand(newDaemonStatusCmd(), newDaemonStopCmd())
+	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+", else state.db in the state directory)")
+	cmd.AddCommand(newDaemonStatusCmd(), newDaemonStopCmd(), newDaemonKeysetCmd())
 	return cmd
+}
+
+func newDaemonKeysetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "keyset FILE",
+		Short: "Create the keyset that seals provisioned secrets in a shared state database",
+		Long: `Create a Tink AES-256-GCM keyset (JSON, mode 0600) in FILE; it refuses to
+overwrite one. Daemons started with PATCHBAY_KEYSET_FILE=FILE seal every
+provisioned secret with a fresh data key wrapped by this key (envelope
+encryption) and keep it in the state database, so the daemons sharing a
+PostgreSQL database share secrets and the database never holds them in
+plain text. Back the file up apart from the database: without it the
+secrets cannot be read.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := sealed.CreateKeyset(args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "keyset written to %s; start daemons with %s=%s\n", args[0], sealed.KeysetEnv, args[0])
+			return nil
+		},
+	}
 }
 
 func newDaemonStatusCmd() *cobra.Command {

@@ -14,12 +14,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -215,4 +217,22 @@ func start() (*Server, error) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// Dump is pg_dump's plain-text dump of the database at url (made by
+// Database): what a backup of it, or anyone reading the disk, would see.
+func Dump(t testing.TB, url string) []byte {
+	t.Helper()
+	s := Start(t)
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	cmd := s.Command(context.Background(), "pg_dump", "-h", s.Dir, "-U", "postgres", "--no-owner", strings.TrimPrefix(u.Path, "/"))
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pg_dump: %v\n%s", err, errb.String())
+	}
+	return out.Bytes()
 }
