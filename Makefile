@@ -25,7 +25,7 @@ export PATH := $(BIN):$(PATH)
 all: build
 
 ## tools: pinned Go tools into .bin/ and the extension's npm packages
-tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(VSCODE)/node_modules/.package-lock.json
+tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(VSCODE)/node_modules/.package-lock.json $(RUNAPP)/node_modules/.package-lock.json
 
 $(BIN)/buf:
 	GOBIN=$(BIN) $(GO) install github.com/bufbuild/buf/cmd/buf@$(BUF_VERSION)
@@ -39,6 +39,11 @@ $(BIN)/stripe-mock:
 	GOBIN=$(BIN) $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
 $(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package-lock.json
 	cd $(VSCODE) && npm ci --no-audit --no-fund
+# The real app the end-to-end run test starts (official stripe and
+# express-openid-connect packages, from the npm registry).
+RUNAPP := testdata/runapp
+$(RUNAPP)/node_modules/.package-lock.json: $(RUNAPP)/package-lock.json
+	cd $(RUNAPP) && npm ci --no-audit --no-fund
 
 ## system-deps: Debian packages some tests drive (Chromium, Secret Service)
 system-deps:
