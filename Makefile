@@ -9,6 +9,7 @@ COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X github.com/patchbay-dev/patchbay/internal/buildinfo.Version=$(VERSION) \
              -X github.com/patchbay-dev/patchbay/internal/buildinfo.Commit=$(COMMIT)
 VSCODE    := ide/vscode
+RUNAPP    := testdata/runapp
 DEMO_HOME := $(CURDIR)/.demo-home
 
 # Pinned tool versions, installed from the Go module proxy into .bin/.
@@ -41,7 +42,6 @@ $(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package-lock.json
 	cd $(VSCODE) && npm ci --no-audit --no-fund
 # The real app the end-to-end run test starts (official stripe and
 # express-openid-connect packages, from the npm registry).
-RUNAPP := testdata/runapp
 $(RUNAPP)/node_modules/.package-lock.json: $(RUNAPP)/package-lock.json
 	cd $(RUNAPP) && npm ci --no-audit --no-fund
 
