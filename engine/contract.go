@@ -350,8 +350,30 @@ func bindingNames(desired []Desired, reads map[string]*contractEntry) map[*Bindi
 			}
 		}
 	}
+	// A name with a binding's preferred word (a route's "billing") is that
+	// binding's, before conventional names are handed out.
+	for _, n := range sortedNames(reads) {
+		var pick *Binding
+		count := 0
+		for _, r := range refs {
+			if r.b.Exact || !(slices.Contains(r.b.Names, n) || matchesFrag(r.b, r.provider, reads[n])) {
+				continue
+			}
+			for _, w := range r.b.Prefer {
+				if strings.Contains(n, w) {
+					pick = r.b
+					count++
+					break
+				}
+			}
+		}
+		if count == 1 && !taken[n] {
+			out[pick] = append(out[pick], n)
+			taken[n] = true
+		}
+	}
 	for _, r := range refs {
-		if r.b.Exact {
+		if r.b.Exact || len(out[r.b]) > 0 {
 			continue
 		}
 		for _, n := range r.b.Names {
@@ -363,23 +385,8 @@ func bindingNames(desired []Desired, reads map[string]*contractEntry) map[*Bindi
 	}
 	// Fragment matches: a name that more than one binding could take goes
 	// to the binding whose preferred words it contains.
-	matches := func(b *Binding, provider, n string) bool {
-		if reads[n].provider != provider {
-			return false
-		}
-		for _, frag := range b.Match {
-			if strings.Contains(n, frag) {
-				return true
-			}
-		}
-		return false
-	}
-	names := make([]string, 0, len(reads))
-	for n := range reads {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	matches := func(b *Binding, provider, n string) bool { return matchesFrag(b, provider, reads[n]) }
+	for _, n := range sortedNames(reads) {
 		if taken[n] {
 			continue
 		}
@@ -419,6 +426,27 @@ func bindingNames(desired []Desired, reads map[string]*contractEntry) map[*Bindi
 		}
 		out[r.b] = normList(out[r.b])
 	}
+	return out
+}
+
+func matchesFrag(b *Binding, provider string, c *contractEntry) bool {
+	if c == nil || c.provider != provider {
+		return false
+	}
+	for _, frag := range b.Match {
+		if strings.Contains(c.name, frag) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedNames(m map[string]*contractEntry) []string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
 	return out
 }
 
