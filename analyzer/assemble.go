@@ -337,8 +337,8 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 			out = append(out, withID(x, d.Name))
 		}
 		return out
-	case kindDotenv, kindCompose, kindDocker:
-		source := map[string]string{kindDotenv: "dotenv", kindCompose: "compose", kindDocker: "dockerfile"}[f.kind]
+	case kindDotenv, kindCompose, kindDocker, kindConfig:
+		source := map[string]string{kindDotenv: "dotenv", kindCompose: "compose", kindDocker: "dockerfile", kindConfig: "config"}[f.kind]
 		for _, e := range f.facts.Env {
 			// Evidence is the name only: values in env files are secrets.
 			x := mk(patchbayv1.FindingKind_ENV_REFERENCE, ix.envProvider(e.Name), e.Span, e.Name)

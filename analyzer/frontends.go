@@ -53,7 +53,7 @@ func needles(s ...string) [][]byte {
 
 var (
 	jsLexEnv = needles("process.env")
-	jsEnv    = needles("import.meta.env", "Deno.env", "Bun.env")
+	jsEnv    = needles("import.meta.env", "Deno.env", "Bun.env", "$env/", "z.object(")
 	// jsEnvCalls: env("X"), getEnv("X"), ..., and config.get("X") with the
 	// receivers and methods the query knows (config, configService, env,
 	// ENV; get, getOrThrow, require, str, string, url).
@@ -68,7 +68,7 @@ var (
 	feJS   = &frontEnd{language: "javascript", ecosystem: providers.NPM, ts: javascript.Lang, lexEnvNeedles: jsLexEnv, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
 	feTS   = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TS, lexEnvNeedles: jsLexEnv, envNeedles: jsEnv, envCalls: jsEnvCalls, envCallCheck: jsCallLit}
 	feTSX  = &frontEnd{language: "typescript", ecosystem: providers.NPM, ts: typescript.TSX, envNeedles: append(jsLexEnv, jsEnv...), envCalls: jsEnvCalls, envCallCheck: jsCallLit}
-	fePy   = &frontEnd{language: "python", ecosystem: providers.PyPI, ts: python.Lang, envNeedles: needles("environ", "getenv", "config(", "env(", "env.")}
+	fePy   = &frontEnd{language: "python", ecosystem: providers.PyPI, ts: python.Lang, envNeedles: needles("environ", "getenv", "config(", "env(", "env.", "BaseSettings")}
 	feRb   = &frontEnd{language: "ruby", ecosystem: providers.RubyGems, ts: ruby.Lang, envNeedles: needles("ENV")}
 	fePHP  = &frontEnd{language: "php", ecosystem: providers.Composer, ts: php.Lang, envNeedles: needles("getenv", "env(", "$_ENV", "$_SERVER")}
 	feJava = &frontEnd{language: "java", ecosystem: providers.Maven, ts: java.Lang, envNeedles: needles("getenv", "getProperty", "@Value")}
@@ -101,6 +101,9 @@ const (
 	kindDotenv   = "dotenv"
 	kindCompose  = "compose"
 	kindDocker   = "dockerfile"
+	// kindConfig: configuration that reads env vars in its own syntax
+	// (Symfony %env()%, ERB in YAML, Prisma env()).
+	kindConfig = "config"
 )
 
 func frontEndFor(rel string) *frontEnd {

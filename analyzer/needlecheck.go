@@ -90,6 +90,22 @@ func callWithLiteral(quotes string) func(src []byte, at, end int) bool {
 			e++
 		}
 		e = skipSpace(src, e)
+		if e < len(src) && src[e] == '<' {
+			// TypeScript type arguments: config.get<string>("X")
+			depth := 0
+			for ; e < len(src) && e-at < 200; e++ {
+				if src[e] == '<' {
+					depth++
+				} else if src[e] == '>' {
+					depth--
+					if depth == 0 {
+						e++
+						break
+					}
+				}
+			}
+			e = skipSpace(src, e)
+		}
 		if e >= len(src) || src[e] != '(' {
 			return false
 		}
@@ -132,4 +148,14 @@ func skipSpace(src []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// envAliasMember accepts "env." (the needle, src[at:end]) as an alias of the
+// environment read with an ALL_CAPS member: env.STRIPE_KEY, not
+// process.env.X (the lexical path's) nor myenv.x.
+func envAliasMember(src []byte, at, end int) bool {
+	if at > 0 && (isIdentByte(src[at-1]) || src[at-1] == '.') {
+		return false
+	}
+	return end < len(src) && src[end] >= 'A' && src[end] <= 'Z'
 }

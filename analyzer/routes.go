@@ -633,6 +633,16 @@ func firstLineSpan(s facts.Span) facts.Span {
 	return s
 }
 
+// importBinds: the import binds name locally.
+func importBinds(im facts.Import, name string) bool {
+	for _, n := range im.Names {
+		if local, _ := facts.ImportName(n); local == name {
+			return true
+		}
+	}
+	return false
+}
+
 func slicesContains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -767,11 +777,21 @@ func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileSt
 	}
 	switch g.fe.language {
 	case "python":
+		// `from billing import bp` then include(bp); `from app.routes.webhooks
+		// import router as webhooks` then include_router(webhooks.router):
+		// the name is a module's attribute, or itself a submodule.
+		head, _, _ := strings.Cut(m.Target, ".")
 		for _, im := range g.facts.Imports {
 			for _, n := range im.Names {
-				if n == m.Target {
-					return resolvePyModule(sf, rel, im.Path) == f
+				local, orig := facts.ImportName(n)
+				if local != m.Target && local != head {
+					continue
 				}
+				sub := im.Path + "." + orig
+				if strings.HasSuffix(im.Path, ".") {
+					sub = im.Path + orig
+				}
+				return resolvePyModule(sf, rel, sub) == f || resolvePyModule(sf, rel, im.Path) == f
 			}
 		}
 		if strings.Contains(m.Target, ".") && !strings.ContainsAny(m.Target, " ()") {
@@ -819,7 +839,7 @@ func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileSt
 			if !strings.HasPrefix(im.Path, ".") {
 				continue
 			}
-			if im.Alias == m.Target || slicesContains(im.Names, m.Target) {
+			if im.Alias == m.Target || importBinds(im, m.Target) {
 				module = im.Path
 			}
 		}

@@ -285,6 +285,7 @@ func symbolTail(s string) string {
 // webhook check (except helper calls in files that define routes), and
 // functions and event literals of files without routes or webhook checks.
 func (ix *index) prune(f *facts.File) {
+	f.Mounts = dedupeMounts(f.Mounts)
 	routes := len(f.Routes) > 0 || len(f.Exports) > 0 || len(f.Mounts) > 0
 	webhook := false
 	kept := f.Calls[:0]
@@ -385,4 +386,24 @@ func (ix *index) markProvider(declared string) string {
 		}
 	}
 	return ""
+}
+
+// dedupeMounts drops a mount without a prefix that a pattern with the
+// prefix also matched (include_router(r) and include_router(r, prefix=...)).
+func dedupeMounts(ms []facts.Mount) []facts.Mount {
+	out := ms[:0:0]
+	for _, m := range ms {
+		dup := false
+		if m.Prefix == "" {
+			for _, o := range ms {
+				if o.Prefix != "" && o.Span == m.Span && o.Target == m.Target {
+					dup = true
+				}
+			}
+		}
+		if !dup {
+			out = append(out, m)
+		}
+	}
+	return out
 }

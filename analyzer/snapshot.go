@@ -260,7 +260,7 @@ func hashBytes(b []byte) uint64 {
 func isCandidate(rel string) bool {
 	base := path.Base(rel)
 	return manifests.IsManifest(base) || envfiles.Kind(base) != "" || frontEndFor(rel) != nil ||
-		base == "tsconfig.json" || springConfigName.MatchString(base)
+		base == "tsconfig.json" || springConfigName.MatchString(base) || envfiles.IsConfig(rel)
 }
 
 // ignoredPath checks a single path against skipDirs and the .gitignore
@@ -540,6 +540,8 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		return st
 	case springConfigName.MatchString(base):
 		st.kind = kindSpring
+	case envfiles.IsConfig(e.rel) && envfiles.Kind(base) == "":
+		st.kind = kindConfig
 	case envfiles.Kind(base) != "":
 		st.kind = envfiles.Kind(base)
 	default:
@@ -606,6 +608,8 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		st.facts = &facts.File{Env: envfiles.Dockerfile(src)}
 	case kindSpring:
 		st.facts = &facts.File{Props: springRegistrations(base, src)}
+	case kindConfig:
+		st.facts = &facts.File{Env: envfiles.Config(src)}
 	default:
 		if st.fe.language == "go" {
 			st.netHTTP = bytes.Contains(src, []byte(`"net/http"`))
@@ -681,6 +685,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 			h := newPrefilter().add(classHook, webhookNeedles)
 			if f.ecosystem == providers.NPM {
 				p.addChecked(classMount, needles("basePath", "prefix"), jsKeyWithPath)
+				p.addChecked(classEnv, needles("env.", "ENV."), envAliasMember)
 				h.addChecked(classHook, jsOAuthNeedles, jsKeyOrPath)
 			} else {
 				h.add(classHook, oauthNeedles)
@@ -736,7 +741,7 @@ var corsNeedles = map[string][][]byte{
 // router.routes(). Koa's new Router({prefix}), Fastify's register(plugin,
 // {prefix}) and Next.js's and NextAuth's basePath are added with a context
 // check: an option whose value is a path (see needlecheck.go).
-var jsMountNeedles = append(needles(".use(\"/", ".use('/", "@Controller(", ".routes())"), authJSNeedles()...)
+var jsMountNeedles = append(needles(".use(\"/", ".use('/", "@Controller(", ".routes())", "setGlobalPrefix("), authJSNeedles()...)
 
 // authJSNeedles: an Auth.js provider module import configures a callback.
 func authJSNeedles() [][]byte {

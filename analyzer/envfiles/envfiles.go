@@ -18,7 +18,12 @@ import (
 func Kind(base string) string {
 	lower := strings.ToLower(base)
 	switch {
-	case base == ".env" || strings.HasPrefix(base, ".env.") || strings.HasSuffix(base, ".env"):
+	case base == ".env" || strings.HasPrefix(base, ".env.") || strings.HasSuffix(base, ".env") ||
+		// .env_example, .env-example, env.example, env.sample, and
+		// Cloudflare Wrangler's .dev.vars / .dev.vars.example
+		strings.HasPrefix(base, ".env_") || strings.HasPrefix(base, ".env-") ||
+		strings.HasPrefix(lower, "env.") && isExampleSuffix(lower[len("env."):]) ||
+		base == ".dev.vars" || strings.HasPrefix(base, ".dev.vars."):
 		return "dotenv"
 	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) &&
 		(strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")):
@@ -27,6 +32,14 @@ func Kind(base string) string {
 		return "dockerfile"
 	}
 	return ""
+}
+
+func isExampleSuffix(s string) bool {
+	switch s {
+	case "example", "sample", "template", "dist", "defaults", "local", "development", "production":
+		return true
+	}
+	return false
 }
 
 var dotenvLine = regexp.MustCompile(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(.*)$`)

@@ -20,9 +20,28 @@ type Import struct {
 	Alias string
 	// Names are the names a from-import binds (Python `from billing import
 	// bp`), so a router mounted in one module resolves to the module that
-	// defines it.
+	// defines it; an aliased one as "local=original" (`import router as
+	// webhooks`: "webhooks=router"). See ImportName.
 	Names []string
 	Span  Span
+}
+
+// ImportName splits an Import.Names entry into the local name and the
+// name imported.
+func ImportName(n string) (local, original string) {
+	if l, o, ok := cut(n, '='); ok {
+		return l, o
+	}
+	return n, n
+}
+
+func cut(s string, sep byte) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == sep {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
 }
 
 // Env is one read of an environment variable.

@@ -88,23 +88,39 @@ func TestCanceledExtractStopsQuickly(t *testing.T) {
 			_ = c.lang.Compile()
 			// Big enough to keep tree-sitter busy for well over 100 ms.
 			src := []byte(strings.Repeat(string(c.manyReads(treesitter.MaxNesting-2)), 200))
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan time.Time, 1)
-			go func() {
-				_, _ = c.lang.Extract(ctx, src)
-				done <- time.Now()
-			}()
-			time.Sleep(30 * time.Millisecond)
-			canceled := time.Now()
-			cancel()
-			select {
-			case end := <-done:
-				if d := end.Sub(canceled); d > 100*time.Millisecond {
-					t.Errorf("stopped %v after cancel, want ≤ 100 ms", d)
+			// Best of three: on a loaded 2-core machine (go test runs
+			// packages at once) one attempt can lose the CPU for a while.
+			var took []time.Duration
+			for range 3 {
+				d := cancelLatency(t, func(ctx context.Context) { _, _ = c.lang.Extract(ctx, src) })
+				if d <= 100*time.Millisecond {
+					return
 				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("Extract ignored cancellation")
+				took = append(took, d)
 			}
+			t.Errorf("stopped %v after cancel, want ≤ 100 ms", took)
 		})
 	}
+}
+
+// cancelLatency runs fn, cancels it after 30 ms and returns how long fn
+// took to return after that.
+func cancelLatency(t *testing.T, fn func(context.Context)) time.Duration {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan time.Time, 1)
+	go func() {
+		fn(ctx)
+		done <- time.Now()
+	}()
+	time.Sleep(30 * time.Millisecond)
+	canceled := time.Now()
+	cancel()
+	select {
+	case end := <-done:
+		return end.Sub(canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("ignored cancellation")
+	}
+	return 0
 }

@@ -475,6 +475,7 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		envDefault       bool
 		placeholderName  string
 		names            []string
+		aliasOf          string
 	)
 	var (
 		route, mount, fn, prop    *sitter.Node
@@ -545,8 +546,16 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 			out.Exports = append(out.Exports, n.Content(src))
 		case name == "import.alias":
 			alias = n.Content(src)
+		case name == "import.aliasof":
+			aliasOf = n.Content(src)
 		case name == "import.names":
-			names = append(names, n.Content(src))
+			// An aliased name is kept as "local=original".
+			if aliasOf != "" {
+				names = append(names, n.Content(src)+"="+aliasOf)
+				aliasOf = ""
+			} else {
+				names = append(names, n.Content(src))
+			}
 		case name == "mount.override":
 			mt.Override = true
 		case name == "import.span":
@@ -566,6 +575,9 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 			envNode = n
 		case name == "env.name":
 			envName = n
+		case name == "env.field":
+			// A settings field: the variable is its name in upper case.
+			envName, placeholderName = n, strings.ToUpper(n.Content(src))
 		case name == "env.placeholder":
 			// Spring-style "${NAME:default}"
 			text := strings.Trim(n.Content(src), `"'`)
@@ -593,7 +605,7 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 			// A method decorator (@Post("x")): the route is the method
 			// that follows it.
 			for sib := route.NextNamedSibling(); sib != nil; sib = sib.NextNamedSibling() {
-				if sib.Type() == "decorator" {
+				if sib.Type() == "decorator" || sib.Type() == "comment" {
 					continue
 				}
 				if sib.Type() == "method_definition" {
@@ -659,6 +671,9 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		name, ok := Unquote(envName.Content(src))
 		if placeholderName != "" {
 			name, ok = placeholderName, true
+		}
+		if strings.HasPrefix(name, "__") || name == "MODEL_CONFIG" || name == "CONFIG" {
+			return // pydantic's model_config / class Config, not a variable
 		}
 		if !ok || !validEnvName(name) {
 			return

@@ -5,6 +5,7 @@ package frontendtest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,18 +44,31 @@ func Smoke(t *testing.T, lang *treesitter.Lang, s Sample) {
 	}
 }
 
-// Fuzz: malformed, truncated and non-UTF-8 input never panics or hangs, and
-// every span is well formed.
+// MaxPerFile is the analyzer's per-file budget, which no input may exceed.
+const MaxPerFile = 5 * time.Second
+
+// Fuzz: malformed, truncated, deeply nested and non-UTF-8 input never
+// panics or runs past the per-file budget, and every span is well formed.
+// `go test` runs the seeds; `make fuzz` fuzzes each front end for a while.
 func Fuzz(f *testing.F, lang *treesitter.Lang, s Sample) {
 	src := []byte(s.Src)
 	f.Add(src)
 	f.Add(src[:len(src)/2])
 	f.Add([]byte("\xff\xfe\x00"))
 	f.Add([]byte("((((((((((((((((((((((((((((((((((((((((((((((((((("))
+	// Pathological nesting around the sample (what once took minutes) and
+	// just under the depth limit, where the query is slowest.
+	f.Add([]byte(strings.Repeat("(", 50_000) + s.Src + strings.Repeat(")", 50_000)))
+	f.Add([]byte(strings.Repeat("(\n", treesitter.MaxNesting-1) + s.Src + strings.Repeat(")\n", treesitter.MaxNesting-1)))
+	f.Add([]byte(strings.Repeat("[{", treesitter.MaxNesting/2) + s.Src))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), MaxPerFile)
 		defer cancel()
+		start := time.Now()
 		out, err := lang.Extract(ctx, src)
+		if d := time.Since(start); d > MaxPerFile+500*time.Millisecond {
+			t.Fatalf("%d bytes took %v, past the %v per-file budget", len(src), d, MaxPerFile)
+		}
 		if err != nil {
 			return
 		}

@@ -109,6 +109,30 @@
   (#match? @_get "^(get|getOrThrow|require|str|string|url)$")
   (#match? @env.name "^.[A-Z][A-Z0-9_]*.$")) @env
 
+; aliases of the environment: SvelteKit's `import { env } from
+; "$env/dynamic/private"`, Vite's `const env = loadEnv(...)`, a Worker's
+; `env` binding: env.STRIPE_SECRET_KEY (an ALL_CAPS member)
+(member_expression
+  object: (identifier) @_envobj
+  property: (property_identifier) @env.name
+  (#match? @_envobj "^(env|ENV|environment|processEnv|envVars)$")
+  (#match? @env.name "^[A-Z][A-Z0-9_]*$")) @env
+
+; SvelteKit: import { STRIPE_SECRET_KEY } from "$env/static/private"
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @env.name) @env))
+  source: (string) @_src
+  (#match? @_src "^.[$]env/static/")
+  (#match? @env.name "^[A-Z_][A-Za-z0-9_]*$"))
+
+; env schemas: z.object({ STRIPE_SECRET_KEY: z.string(), ... }) parsed from
+; process.env (zod, t3-env's createEnv): ALL_CAPS keys are variable names
+(pair
+  key: (property_identifier) @env.name
+  value: (call_expression) @_zv
+  (#match? @env.name "^[A-Z][A-Z0-9_]*$")
+  (#match? @_zv "^z[.]")) @env
+
 ; ---- calls -----------------------------------------------------------------
 (call_expression) @call
 (new_expression) @new

@@ -5,9 +5,15 @@
 (import_from_statement module_name: (dotted_name) @import.import) @import.span
 (import_from_statement
   module_name: [(dotted_name) (relative_import)] @import.import
-  name: [(dotted_name) @import.names (aliased_import alias: (identifier) @import.names)]) @import.span
+  name: [(dotted_name) @import.names (aliased_import name: (dotted_name) @import.aliasof alias: (identifier) @import.names)]) @import.span
 
 ; ---- environment reads -----------------------------------------------------
+; pydantic settings: class Settings(BaseSettings): STRIPE_KEY: str (each
+; field reads the variable of its name, case-insensitively)
+(class_definition
+  superclasses: (argument_list [(identifier) (attribute)] @_base)
+  body: (block (expression_statement (assignment left: (identifier) @env.field type: (_)) @env))
+  (#match? @_base "BaseSettings$"))
 ; os.environ["NAME"]
 (subscript
   value: (attribute object: (identifier) @_os attribute: (identifier) @_environ)
@@ -107,14 +113,19 @@
 ; app.include_router(r, prefix="/api"): before the router's own prefix
 (call
   function: (attribute object: (identifier) @mount.parent attribute: (identifier) @_reg)
-  arguments: (argument_list . (identifier) @mount.target
+  arguments: (argument_list . [(identifier) (attribute)] @mount.target
     (keyword_argument name: (identifier) @_k value: (string) @mount.prefix))
   (#eq? @_reg "include_router")
   (#match? @_k "^(url_prefix|prefix)$")) @mount
+; router.include_router(billing.router): mounted without a prefix
+(call
+  function: (attribute object: (identifier) @mount.parent attribute: (identifier) @_reg)
+  arguments: (argument_list . [(identifier) (attribute)] @mount.target .)
+  (#eq? @_reg "include_router")) @mount
 ; app.register_blueprint(bp, url_prefix="/api"): replaces the blueprint's own
 (call
   function: (attribute object: (identifier) @mount.parent attribute: (identifier) @mount.override)
-  arguments: (argument_list . (identifier) @mount.target
+  arguments: (argument_list . [(identifier) (attribute)] @mount.target
     (keyword_argument name: (identifier) @_k value: (string) @mount.prefix))
   (#eq? @mount.override "register_blueprint")
   (#eq? @_k "url_prefix")) @mount
