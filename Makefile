@@ -21,7 +21,7 @@ STRIPE_MOCK_VERSION          := v0.203.0
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench eval clean
+.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench eval load clean
 
 all: build
 
@@ -102,6 +102,12 @@ test-e2e: $(CODE_SERVER)
 eval:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/patchbay ./cmd/patchbay
 	scripts/eval.sh $(EVAL_FLAGS)
+
+## load: 20 clients plan and apply 10 environments of one PostgreSQL
+## database against the fakes for 60 s (LOAD_DURATION=...), loopback
+## only; 0 errors and 0 duplicates or it fails. Figures: docs/load-test.md
+load: system-deps
+	PATCHBAY_LOAD_DURATION=$(or $(LOAD_DURATION),60s) $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 15m ./engine/
 
 ## bench: Go benchmarks (see docs/benchmarks.md for the corpus script)
 bench:

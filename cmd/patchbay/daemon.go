@@ -15,6 +15,7 @@ import (
 	"github.com/patchbay-dev/patchbay/gateway"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/internal/sealed"
+	"github.com/patchbay-dev/patchbay/store"
 	"github.com/patchbay-dev/patchbay/vault"
 )
 
@@ -107,8 +108,40 @@ environment are serialized by a lock in the database.`,
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	cmd.Flags().BoolVar(&logJSON, "log-json", false, "log as JSON lines")
 	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+", else state.db in the state directory)")
-	cmd.AddCommand(newDaemonStatusCmd(), newDaemonStopCmd(), newDaemonKeysetCmd())
+	cmd.AddCommand(newDaemonStatusCmd(), newDaemonStopCmd(), newDaemonKeysetCmd(), newDaemonBackupCmd())
 	return cmd
+}
+
+func newDaemonBackupCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Copy the SQLite state database consistently, even while the daemon runs",
+		Long: `Write a consistent copy of state.db to FILE (0600; it must not exist).
+Restore by stopping the daemon and moving the copy over state.db. Secrets
+are not in it: they live in the keyring. A PostgreSQL state database is
+backed up with pg_dump -Fc and restored with pg_restore (docs/teams.md).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			home, err := homeDir()
+			if err != nil {
+				return err
+			}
+			db, err := daemon.StateDatabase(home, "")
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(cmd.Context(), db, nil)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.Backup(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "state database copied to %s\n", args[0])
+			return nil
+		},
+	}
 }
 
 func newDaemonKeysetCmd() *cobra.Command {
