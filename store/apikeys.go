@@ -361,7 +361,7 @@ func fromMS(v int64) time.Time {
 // id was seen before (a provider retrying an event already accepted), and
 // ErrNotFound when the trigger no longer exists.
 func (s *Store) EnqueueTriggerDelivery(ctx context.Context, d TriggerDelivery) (bool, error) {
-	if s.q != s.db {
+	if s.inTx {
 		return s.enqueueTriggerDelivery(ctx, d)
 	}
 	var fresh bool

@@ -33,6 +33,20 @@ type Plan struct {
 // SavePlan records a new plan and marks the environment's older pending
 // plans superseded: only the newest plan reflects the current state.
 func (s *Store) SavePlan(ctx context.Context, p Plan) (Plan, error) {
+	if s.pg && !s.inTx {
+		// Plan writers of one environment queue on its row (as BeginApply
+		// does), so concurrent saves never lock plan rows in two orders.
+		var saved Plan
+		err := s.InTx(ctx, func(tx *Store) error {
+			if _, err := tx.q.ExecContext(ctx, `SELECT id FROM environments WHERE id = ? FOR NO KEY UPDATE`, p.EnvironmentID); err != nil {
+				return err
+			}
+			var err error
+			saved, err = tx.SavePlan(ctx, p)
+			return err
+		})
+		return saved, err
+	}
 	if p.ID == "" {
 		p.ID = NewID("plan")
 	}
@@ -306,13 +320,7 @@ func (s *Store) markInterruptedShared(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		now := s.stamp()
-		_, err = s.q.ExecContext(ctx, `UPDATE operations SET state = 'failed', error = 'interrupted: the daemon stopped during the operation', finished_at = ?
-			WHERE state = 'running' AND plan_id IN (SELECT id FROM plans WHERE environment_id = ? AND state = ?)`, now, env, PlanApplying)
-		if err == nil {
-			_, err = s.q.ExecContext(ctx, `UPDATE plans SET state = ?, updated_at = ? WHERE environment_id = ? AND state = ?`,
-				PlanFailed, now, env, PlanApplying)
-		}
+		err = l.Recover(ctx)
 		if uerr := l.Unlock(ctx); err == nil {
 			err = uerr
 		}
@@ -338,7 +346,7 @@ func (s *Store) BeginApply(ctx context.Context, planID string) error {
 		if tx.pg {
 			// Concurrent transactions of one environment queue on its row,
 			// so the check below sees the other's commit.
-			if _, err := tx.q.ExecContext(ctx, `SELECT id FROM environments WHERE id = ? FOR UPDATE`, p.EnvironmentID); err != nil {
+			if _, err := tx.q.ExecContext(ctx, `SELECT id FROM environments WHERE id = ? FOR NO KEY UPDATE`, p.EnvironmentID); err != nil {
 				return err
 			}
 			if p, err = tx.GetPlan(ctx, planID); err != nil {

@@ -122,6 +122,24 @@ func pgMigrationSQL(sqlite string) string {
 // migrationLockKey serializes migrations of daemons starting together.
 const migrationLockKey = 0x7062_6d69_6772 // "pbmigr"
 
+// retryDeadlocks runs a PostgreSQL transaction again when the server
+// aborted it as a deadlock victim or a serialization failure: the other
+// transaction went through, and this one is safe to repeat from the start.
+func retryDeadlocks(ctx context.Context, run func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := run()
+		code := pgErrCode(err)
+		if attempt == 4 || (code != "40P01" && code != "40001") {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
 func pgErrCode(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

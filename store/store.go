@@ -74,6 +74,7 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	pg      bool // PostgreSQL (postgres.go); SQLite otherwise
+	inTx    bool // q is a transaction (InTx)
 }
 
 // Option configures Open.
@@ -141,6 +142,13 @@ func (s *Store) Close() error { return s.db.Close() }
 // InTx runs fn with a Store whose methods all run in one transaction,
 // committed when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.pg {
+		return retryDeadlocks(ctx, func() error { return s.inTxOnce(ctx, fn) })
+	}
+	return s.inTxOnce(ctx, fn)
+}
+
+func (s *Store) inTxOnce(ctx context.Context, fn func(tx *Store) error) error {
 	if s.writeMu != nil {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
@@ -151,6 +159,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	inner := *s
 	inner.q = tx
+	inner.inTx = true
 	if s.pg {
 		inner.q = pgQuerier{tx}
 	}
