@@ -13,6 +13,9 @@ import { ask, registerChat } from "./ui/chat";
 import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
 import { TerminalEnvironment } from "./ui/terminalEnv";
 import { ApiKeyPanels } from "./ui/apiKeyPanel";
+import { ApprovalPrompts } from "./ui/approvals";
+import { EnvironmentCommands } from "./ui/environments";
+import { AgentTools, registerLmTools } from "./ui/lmTools";
 import { ApiKeysTreeProvider, EnvironmentsTreeProvider, type KeyNode } from "./ui/moreTrees";
 import { ProvisionFlow } from "./ui/provision";
 import { statusView } from "./ui/status";
@@ -36,6 +39,8 @@ export interface PatchbayApi {
   keyPanels: ApiKeyPanels;
   panels: CredentialPanels;
   provision: ProvisionFlow;
+  environmentCommands: EnvironmentCommands;
+  agentTools: AgentTools;
   /** Resolves when the analyses started by the last refresh are done. */
   refreshing: () => Promise<void>;
 }
@@ -66,7 +71,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const services = new ServicesTreeProvider(store);
   const credentials = new CredentialsTreeProvider(store);
   const panels = new CredentialPanels(() => supervisor.clients, store, log);
-  const environments = new EnvironmentsTreeProvider(() => supervisor.clients, store, log);
+  const environments = new EnvironmentsTreeProvider(() => supervisor.clients, store, log, (root) => envCommands.selected(root));
   // Teams whose keys were created or edited in this window, shown next to the configured ones.
   const keyTeams = new Set<string>();
   const apiKeys = new ApiKeysTreeProvider(() => supervisor.clients, store, () => [
@@ -80,7 +85,18 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       apiKeys.refresh();
     },
   });
-  const provision = new ProvisionFlow({ clients: () => supervisor.clients, store, log, showError: (what, err) => showError(what, err) });
+  const primaryRoot = () => (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === "file")?.uri.fsPath;
+  const envCommands = new EnvironmentCommands({ clients: () => supervisor.clients, store, root: primaryRoot, showError: (what, err) => showError(what, err) });
+  const provision = new ProvisionFlow({
+    clients: () => supervisor.clients,
+    store,
+    log,
+    showError: (what, err) => showError(what, err),
+    selected: (root) => envCommands.selected(root),
+    createEnvironment: (root) => envCommands.create(root),
+  });
+  const approvals = new ApprovalPrompts(() => supervisor.clients, log);
+  const agentTools = new AgentTools(() => supervisor.clients, firstRoot, (root) => envCommands.selected(root));
 
   const envDiagnostics = new EnvDiagnostics(store);
   // New integrated terminals get the chosen environment's variables.
@@ -92,7 +108,6 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
         log,
       )
     : undefined;
-  const primaryRoot = () => (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === "file")?.uri.fsPath;
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.name = "Patchbay";
   status.command = "patchbay.showOutput";
@@ -152,6 +167,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     store.onEnv.on((root) => {
       envDiagnostics.update(root);
       environments.refresh();
+      envCommands.renderStatus();
       if (root === primaryRoot()) void terminalEnv?.refresh(root);
     }),
     store.onCatalog.on(() => {
@@ -178,6 +194,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       }
       panels.open({ provider, profile: req.profile || "default", request: req });
     }),
+    store.onApprovalRequest.on((r) => void approvals.prompt(r)),
     store.onRequestClosed.on(({ id, outcome }) => panels.requestClosed(id, outcome)),
     store.onCredentialsChanged.on(({ provider, profile, deleted }) => panels.credentialsChanged(provider, profile, deleted)),
     supervisor.onState.on((s) => {
@@ -194,6 +211,10 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       const r = store.handleEvent(ev);
       if (r.reanalyze) void analyzeFolder(r.reanalyze);
       if (r.refreshCatalog) void store.refreshCatalog();
+      if (r.refreshEnv) {
+        const roots = r.refreshEnv === "*" ? store.roots() : [r.refreshEnv];
+        for (const root of roots) void store.refreshEnv(root).catch(() => undefined);
+      }
     }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (doc.uri.scheme !== "file") return;
@@ -238,6 +259,29 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     ),
     vscode.commands.registerCommand("patchbay.ask", (question?: string) => askInPalette(question)),
     vscode.commands.registerCommand("patchbay.useEnvironmentInTerminals", () => useEnvironmentInTerminals()),
+    vscode.commands.registerCommand("patchbay.createEnvironment", () => envCommands.create()),
+    vscode.commands.registerCommand("patchbay.editEnvironment", (arg?: { root?: string; env?: { name?: string } }) =>
+      envCommands.edit(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined),
+    ),
+    vscode.commands.registerCommand("patchbay.deleteEnvironment", (arg?: { root?: string; env?: { name?: string } }) =>
+      envCommands.remove(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined),
+    ),
+    vscode.commands.registerCommand("patchbay.selectEnvironment", async (arg?: { root?: string; env?: { name?: string } }) => {
+      const env = await envCommands.select(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined);
+      const root = primaryRoot();
+      if (env && root) await terminalEnv?.refresh(root);
+      environments.refresh();
+    }),
+    vscode.commands.registerCommand("patchbay.answerApprovalRequest", async () => {
+      const pending = store.pendingApprovals();
+      if (!pending.length) {
+        void vscode.window.showInformationMessage("Patchbay: no approval request is waiting.");
+        return;
+      }
+      for (const r of pending) await approvals.prompt(r);
+    }),
+    ...registerLmTools(agentTools),
+    envCommands,
     vscode.commands.registerCommand("patchbay.showCredentials", () => vscode.commands.executeCommand("patchbay.credentials.focus")),
     vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string; env?: { name?: string } }) =>
       provision.run(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined),
@@ -250,7 +294,9 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     if (!root || !terminalEnv) return;
     const names = store.envView(root).environments.map((e) => e.name);
     if (!names.length) {
-      void vscode.window.showInformationMessage("Patchbay: this workspace has no environments yet; create one with `patchbay env create local --frontend-url …`.");
+      void vscode.window.showInformationMessage("Patchbay: this workspace has no environments yet.", "Create Environment…").then((c) => {
+        if (c) void envCommands.create(root);
+      });
       return;
     }
     const none = "(none)";
@@ -456,7 +502,22 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   supervisor.start();
   context.subscriptions.push({ dispose: () => void supervisor.stop() });
 
-  active = { supervisor, store, lenses, services, credentials, environments, apiKeys, keyPanels, panels, provision, refreshing: () => inflight };
+  envCommands.renderStatus();
+  active = {
+    supervisor,
+    store,
+    lenses,
+    services,
+    credentials,
+    environments,
+    apiKeys,
+    keyPanels,
+    panels,
+    provision,
+    environmentCommands: envCommands,
+    agentTools,
+    refreshing: () => inflight,
+  };
   return active;
 }
 

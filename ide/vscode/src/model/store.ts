@@ -4,6 +4,7 @@ import { Emitter } from "../client/emitter";
 import { errorMessage, type Logger } from "../client/supervisor";
 import type { CredentialRequest } from "../gen/patchbay/v1/credential_pb";
 import type { Event } from "../gen/patchbay/v1/daemon_pb";
+import { OperationState, type ApprovalRequest } from "../gen/patchbay/v1/provision_pb";
 import type { AnalyzeResponse } from "../gen/patchbay/v1/workspace_pb";
 import type { EnvView } from "./envVars";
 import { emptyCatalog, type ProviderCatalog } from "./providers";
@@ -18,6 +19,7 @@ export class DaemonStore {
   private envViews = new Map<string, EnvView>();
   private catalogValue: ProviderCatalog = emptyCatalog;
   private pending = new Map<string, CredentialRequest>();
+  private approvals = new Map<string, ApprovalRequest>();
   private warnedUnimplemented = new Set<string>();
 
   readonly onAnalysis = new Emitter<string>();
@@ -30,6 +32,9 @@ export class DaemonStore {
   /** A (re)subscription found requests already waiting: nobody opened a form for them in this window. */
   readonly onSnapshotPending = new Emitter<number>();
   readonly onCredentialsChanged = new Emitter<{ provider: string; profile: string; deleted: boolean }>();
+  /** A tool (an MCP client, an agent) asks the user to approve a plan; also fired for requests a snapshot finds waiting. */
+  readonly onApprovalRequest = new Emitter<ApprovalRequest>();
+  readonly onApprovalClosed = new Emitter<{ id: string; outcome: number }>();
 
   constructor(
     private readonly clients: () => DaemonClients | undefined,
@@ -74,6 +79,10 @@ export class DaemonStore {
     return [...this.pending.values()];
   }
 
+  pendingApprovals(): ApprovalRequest[] {
+    return [...this.approvals.values()];
+  }
+
   forget(root: string): void {
     this.envViews.delete(root);
     if (this.analyses.delete(root)) this.onAnalysis.fire(root);
@@ -106,7 +115,7 @@ export class DaemonStore {
   }
 
   /** Applies one event from DaemonService.WatchEvents. */
-  handleEvent(ev: Event): { reanalyze?: string; refreshCatalog?: boolean } {
+  handleEvent(ev: Event): { reanalyze?: string; refreshCatalog?: boolean; refreshEnv?: string } {
     switch (ev.payload.case) {
       case "snapshot": {
         // A snapshot starts every subscription, including resubscriptions
@@ -115,6 +124,9 @@ export class DaemonStore {
         this.pending = new Map(ev.payload.value.pendingCredentialRequests.map((r) => [r.id, r]));
         this.onPending.fire(this.pendingRequests());
         if (fresh.length) this.onSnapshotPending.fire(fresh.length);
+        const freshApprovals = ev.payload.value.pendingApprovalRequests.filter((r) => !this.approvals.has(r.id));
+        this.approvals = new Map(ev.payload.value.pendingApprovalRequests.map((r) => [r.id, r]));
+        for (const r of freshApprovals) this.onApprovalRequest.fire(r);
         return { refreshCatalog: true };
       }
       case "analysisUpdated": {
@@ -137,6 +149,23 @@ export class DaemonStore {
         this.onPending.fire(this.pendingRequests());
         this.onRequestClosed.fire({ id: ev.payload.value.id, outcome: ev.payload.value.outcome });
         return {};
+      case "approvalRequest":
+        this.approvals.set(ev.payload.value.id, ev.payload.value);
+        this.onApprovalRequest.fire(ev.payload.value);
+        return {};
+      case "approvalRequestClosed":
+        this.approvals.delete(ev.payload.value.id);
+        this.onApprovalClosed.fire({ id: ev.payload.value.id, outcome: ev.payload.value.outcome });
+        return {};
+      case "environmentChanged":
+        // Created, edited or deleted by anyone (CLI, agent, another window).
+        return { refreshEnv: ev.payload.value.workspaceRoot };
+      case "operation": {
+        // A finished apply or destroy changes resources and provided variables.
+        const { state, kind } = ev.payload.value;
+        const finished = state === OperationState.COMPLETED || state === OperationState.FAILED || state === OperationState.CANCELED;
+        return finished && (kind === "apply" || kind === "destroy") ? { refreshEnv: "*" } : {};
+      }
       case "credentialsChanged":
         this.onCredentialsChanged.fire({ provider: ev.payload.value.provider, profile: ev.payload.value.profile, deleted: ev.payload.value.deleted });
         return { refreshCatalog: true };

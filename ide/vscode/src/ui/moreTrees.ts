@@ -27,6 +27,7 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<EnvNode
     private readonly clients: () => DaemonClients | undefined,
     private readonly store: DaemonStore,
     private readonly log: Logger,
+    private readonly selected: (root: string) => string | undefined = () => undefined,
   ) {}
 
   refresh(): void {
@@ -65,7 +66,7 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<EnvNode
       this.log.warn(`ListEnvironments: ${errorMessage(err)}`);
       return [{ type: "message", label: `Cannot list environments: ${errorMessage(err)}` }];
     }
-    return out.length ? out : [{ type: "message", label: "No environments yet" }];
+    return out.length ? out : [{ type: "message", label: "No environments yet — create one with + above" }];
   }
 
   getTreeItem(n: EnvNode): vscode.TreeItem {
@@ -73,9 +74,10 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<EnvNode
       case "environment": {
         const item = new vscode.TreeItem(n.env.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `env:${n.root}#${n.env.name}`;
-        item.description = `${n.resources.length} resource${n.resources.length === 1 ? "" : "s"}`;
+        const sel = this.selected(n.root) === n.env.name;
+        item.description = `${n.resources.length} resource${n.resources.length === 1 ? "" : "s"}${sel ? " · selected" : ""}`;
         item.tooltip = n.root;
-        item.iconPath = new vscode.ThemeIcon("server-environment");
+        item.iconPath = new vscode.ThemeIcon(sel ? "pass-filled" : "server-environment");
         item.contextValue = "environment";
         return item;
       }

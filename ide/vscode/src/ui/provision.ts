@@ -13,6 +13,10 @@ export interface ProvisionDeps {
   store: DaemonStore;
   log: Logger;
   showError: (what: string, err: unknown) => void;
+  /** The environment selected in the editor (status bar), if any. */
+  selected?: (root: string) => string | undefined;
+  /** Creates an environment (the Create Environment flow); its name, or undefined when the user gave up. */
+  createEnvironment?: (root: string) => Promise<string | undefined>;
 }
 
 const stepStates: Record<number, string> = {
@@ -66,10 +70,13 @@ export class ProvisionFlow {
   private async pickEnvironment(c: DaemonClients, workspaceRoot: string): Promise<string | undefined> {
     const res = await c.environment.listEnvironments({ workspaceRoot });
     if (res.environments.length === 0) {
-      void vscode.window.showErrorMessage(`Patchbay: ${workspaceRoot} has no environments yet; create one (e.g. "local" with its URLs) with the patchbay CLI.`);
-      return undefined;
+      const create = "Create Environment…";
+      const ch = await vscode.window.showInformationMessage(`Patchbay: ${workspaceRoot} has no environments yet. Create one (e.g. "local" with its URLs) to provision it.`, create);
+      return ch === create ? this.deps.createEnvironment?.(workspaceRoot) : undefined;
     }
     if (res.environments.length === 1) return res.environments[0].name;
+    const sel = this.deps.selected?.(workspaceRoot);
+    if (sel && res.environments.some((e) => e.name === sel)) return sel;
     const pick = await vscode.window.showQuickPick(
       res.environments.map((e) => ({ label: e.name, description: [e.frontendUrl, e.apiUrl].filter(Boolean).join(" · ") })),
       { placeHolder: "Environment to provision" },

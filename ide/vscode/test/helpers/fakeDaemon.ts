@@ -68,7 +68,11 @@ export class FakeDaemon {
   subscriptions = 0;
   /** Requests the snapshot reports as already waiting. */
   pendingRequests: { id: string; provider: string; profile?: string; reason?: string }[] = [];
-  environments: { name: string; frontendUrl?: string; apiUrl?: string }[] = [];
+  environments: { name: string; frontendUrl?: string; apiUrl?: string; extraOrigins?: string[] }[] = [];
+  envWrites: { op: "create" | "update" | "delete"; name: string; frontendUrl?: string; apiUrl?: string; extraOrigins?: string[] }[] = [];
+  approvalAnswers: { id: string; approve: boolean }[] = [];
+  /** Approval requests the snapshot reports as already waiting. */
+  pendingApprovals: { id: string; planId: string; environment: string; requester: string; summary: string; destroy?: boolean }[] = [];
   /** Per environment name: the variables GetEnvironmentVariables returns. */
   envVars = new Map<string, { name: string; provided: boolean; source?: string; secret?: boolean }[]>();
   envVarCalls: { environment: string; includeValues: boolean }[] = [];
@@ -105,7 +109,7 @@ export class FakeDaemon {
           const q = new Queue<Event>();
           d.queues.add(q);
           try {
-            yield { event: create(EventSchema, { seq: ++d.seq, payload: { case: "snapshot", value: { version: d.version, pendingCredentialRequests: d.pendingRequests } } }) };
+            yield { event: create(EventSchema, { seq: ++d.seq, payload: { case: "snapshot", value: { version: d.version, pendingCredentialRequests: d.pendingRequests, pendingApprovalRequests: d.pendingApprovals } } }) };
             for (;;) {
               const ev = await q.next(ctx.signal);
               if (!ev) {
@@ -163,6 +167,27 @@ export class FakeDaemon {
           d.checkAlive();
           return { environments: d.environments.map((e) => ({ workspaceRoot: req.workspaceRoot, ...e })) };
         },
+        createEnvironment(req) {
+          d.checkAlive();
+          const e = req.environment!;
+          if (d.environments.some((x) => x.name === e.name)) throw new ConnectError(`environment ${e.name} exists`, Code.AlreadyExists);
+          d.environments.push({ name: e.name, frontendUrl: e.frontendUrl, apiUrl: e.apiUrl, extraOrigins: e.extraOrigins });
+          d.envWrites.push({ op: "create", name: e.name, frontendUrl: e.frontendUrl, apiUrl: e.apiUrl, extraOrigins: e.extraOrigins });
+          return { environment: e };
+        },
+        updateEnvironment(req) {
+          d.checkAlive();
+          const e = req.environment!;
+          d.environments = d.environments.map((x) => (x.name === e.name ? { name: e.name, frontendUrl: e.frontendUrl, apiUrl: e.apiUrl, extraOrigins: e.extraOrigins } : x));
+          d.envWrites.push({ op: "update", name: e.name, frontendUrl: e.frontendUrl, apiUrl: e.apiUrl, extraOrigins: e.extraOrigins });
+          return { environment: e };
+        },
+        deleteEnvironment(req) {
+          d.checkAlive();
+          d.environments = d.environments.filter((x) => x.name !== req.name);
+          d.envWrites.push({ op: "delete", name: req.name });
+          return {};
+        },
         getEnvironmentVariables(req) {
           d.checkAlive();
           d.envVarCalls.push({ environment: req.environment, includeValues: req.includeValues });
@@ -179,6 +204,11 @@ export class FakeDaemon {
         getSystemMap() {
           d.checkAlive();
           return { nodes: d.mapNodes, edges: d.mapEdges };
+        },
+        answerApprovalRequest(req) {
+          d.checkAlive();
+          d.approvalAnswers.push({ id: req.id, approve: req.approve });
+          return {};
         },
         async *apply(req) {
           d.checkAlive();

@@ -293,10 +293,13 @@ export const recorded = {
   openedExternal: [] as Uri[],
   /** Everything written to the clipboard, in order. */
   clipboard: [] as string[],
+  /** Tools registered with lm.registerTool. */
+  lmTools: new Map<string, any>(),
   /** Answers for showInputBox, in order; undefined when empty (user pressed Escape). */
   inputs: [] as (string | undefined)[],
   inputOptions: [] as any[],
   reset(): void {
+    this.lmTools = new Map();
     this.inputs = [];
     this.inputOptions = [];
     this.outputChannels = [];
@@ -373,6 +376,10 @@ export const workspace = {
         const k = `${section}.${key}`;
         return recorded.configuration.has(k) ? recorded.configuration.get(k) : def;
       },
+      update(key: string, value: any): Promise<void> {
+        recorded.configuration.set(`${section}.${key}`, value);
+        return Promise.resolve();
+      },
     };
   },
   getWorkspaceFolder(uri: Uri) {
@@ -390,6 +397,21 @@ export const workspace = {
   },
   onDidChangeWorkspaceFolders(_l: Listener<any>) {
     return new Disposable();
+  },
+};
+
+export class LanguageModelTextPart {
+  constructor(public value: string) {}
+}
+
+export class LanguageModelToolResult {
+  constructor(public content: any[]) {}
+}
+
+export const lm = {
+  registerTool(name: string, tool: any) {
+    recorded.lmTools.set(name, tool);
+    return new Disposable(() => recorded.lmTools.delete(name));
   },
 };
 

@@ -291,8 +291,13 @@ describe("plan, approve, apply", () => {
   it("explains when the workspace has no environment", async () => {
     await s.api.supervisor.waitReady(2000);
     s.daemon.environments = [];
-    await vscode.commands.executeCommand("patchbay.provision", { root: s.root });
-    assert.match(recorded.messages.at(-1)!.message, /has no environments yet/);
+    const done = vscode.commands.executeCommand("patchbay.provision", { root: s.root });
+    await waitFor(() => recorded.messages.some((m) => /has no environments yet/.test(m.message)), 2000, "no-environment message");
+    const msg = recorded.messages.find((m) => /has no environments yet/.test(m.message))!;
+    assert.equal(msg.level, "info", "not an error: creating one is the next step");
+    assert.deepEqual(msg.items, ["Create Environment…"]);
+    msg.choose(undefined);
+    await done;
     assert.equal(recorded.panels.length, 0);
   });
 });
@@ -394,7 +399,7 @@ describe("environments and API keys views", () => {
     const envTree = recorded.treeProviders.get("patchbay.environments");
     const [env] = await envTree.getChildren();
     assert.equal(envTree.getTreeItem(env).label, "staging");
-    assert.equal(envTree.getTreeItem(env).description, "1 resource");
+    assert.equal(envTree.getTreeItem(env).description, "1 resource · selected", "the only environment is the selected one");
     const kids = await envTree.getChildren(env);
     assert.deepEqual(kids.map((k: never) => [envTree.getTreeItem(k).label, envTree.getTreeItem(k).description]), [
       ["Frontend", "https://staging.shop.test"],
@@ -429,7 +434,7 @@ describe("environments and API keys views", () => {
     await s.api.supervisor.waitReady(2000);
     const envTree = recorded.treeProviders.get("patchbay.environments");
     const kids = await envTree.getChildren();
-    assert.deepEqual(kids.map((k: never) => envTree.getTreeItem(k).label), ["No environments yet"]);
+    assert.deepEqual(kids.map((k: never) => envTree.getTreeItem(k).label), ["No environments yet — create one with + above"]);
   });
 });
 
