@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -465,4 +466,34 @@ func mergeFindings(a, b []*patchbayv1.Finding) []*patchbayv1.Finding {
 	}
 	out = append(out, a[i:]...)
 	return append(out, b[j:]...)
+}
+
+var javaPackage = regexp.MustCompile(`(?m)^\s*package\s+([\w.]+)\s*;`)
+
+// dropOwnJavaImports removes imports of the application's own packages: an
+// app may live under its vendor's namespace (com.twilio.browsercalls),
+// which the vendor's SDK (com.twilio) would otherwise claim. An import that
+// shares three or more leading segments with the file's own package is the
+// app's, not the SDK's (com.twilio.twiml shares two).
+func dropOwnJavaImports(f *facts.File, src []byte) {
+	m := javaPackage.FindSubmatch(src)
+	if m == nil {
+		return
+	}
+	own := strings.Split(string(m[1]), ".")
+	if len(own) < 3 {
+		return
+	}
+	kept := f.Imports[:0]
+	for _, im := range f.Imports {
+		seg := strings.Split(im.Path, ".")
+		shared := 0
+		for shared < len(seg) && shared < len(own) && seg[shared] == own[shared] {
+			shared++
+		}
+		if shared < 3 {
+			kept = append(kept, im)
+		}
+	}
+	f.Imports = kept
 }

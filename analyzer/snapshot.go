@@ -644,6 +644,9 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		if parts == treesitter.All {
 			f.Marks = a.ix.findMarks(src)
 		}
+		if st.fe.language == "java" {
+			dropOwnJavaImports(f, src)
+		}
 		a.ix.prune(f)
 		st.facts = f
 		if len(f.Errors) > 0 {

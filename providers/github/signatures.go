@@ -10,6 +10,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.PyPI, Name: "PyGithub", Imports: []string{"github"}},
 		{Ecosystem: providers.PyPI, Name: "githubkit"},
 		{Ecosystem: providers.Go, Name: "github.com/google/go-github*"},
+		{Ecosystem: providers.Go, Name: "github.com/palantir/go-githubapp*"},
 		{Ecosystem: providers.RubyGems, Name: "octokit"},
 		{Ecosystem: providers.Maven, Name: "org.kohsuke:github-api", Imports: []string{"org.kohsuke.github"}},
 		{Ecosystem: providers.NuGet, Name: "Octokit", Imports: []string{"Octokit"}},

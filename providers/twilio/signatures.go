@@ -5,6 +5,11 @@ import "github.com/patchbay-dev/patchbay/providers"
 var signatures = providers.Signatures{
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "twilio"},
+		{Ecosystem: providers.NPM, Name: "twilio-client"},
+		{Ecosystem: providers.NPM, Name: "twilio-video"},
+		{Ecosystem: providers.NPM, Name: "twilio-chat"},
+		{Ecosystem: providers.NPM, Name: "twilio-sync"},
+		{Ecosystem: providers.NPM, Name: "@twilio/*"},
 		{Ecosystem: providers.PyPI, Name: "twilio"},
 		{Ecosystem: providers.Go, Name: "github.com/twilio/twilio-go*"},
 		{Ecosystem: providers.RubyGems, Name: "twilio-ruby", Imports: []string{"twilio-ruby"}},

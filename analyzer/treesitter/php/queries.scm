@@ -4,6 +4,12 @@
   (namespace_aliasing_clause (name) @import.alias)?) @import.span
 (namespace_use_clause . (name) @import.use) @import.span
 
+; a fully qualified class used without a use statement: new \Stripe\StripeClient(),
+; \Stripe\Stripe::setApiKey() (Composer autoloads it)
+(object_creation_expression (qualified_name) @import.qualified) @import.span
+(scoped_call_expression scope: (qualified_name) @import.qualified) @import.span
+(class_constant_access_expression . (qualified_name) @import.qualified) @import.span
+
 (require_expression [(string) (encapsed_string)] @import.require) @import.span
 (require_once_expression [(string) (encapsed_string)] @import.require) @import.span
 (include_expression [(string) (encapsed_string)] @import.include) @import.span
