@@ -10,7 +10,7 @@ import { DaemonStore } from "./model/store";
 import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
 import { ask, registerChat } from "./ui/chat";
-import { EnvDiagnostics, EnvHoverProvider } from "./ui/envVars";
+import { EnvDiagnostics, EnvHoverProvider, EnvQuickFixes, registerEnvCommands } from "./ui/envVars";
 import { TerminalEnvironment } from "./ui/terminalEnv";
 import { ApiKeyPanels } from "./ui/apiKeyPanel";
 import { ApprovalPrompts } from "./ui/approvals";
@@ -152,6 +152,8 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     vscode.languages.registerCodeLensProvider({ scheme: "file" }, lenses),
     vscode.languages.registerHoverProvider({ scheme: "file" }, new EnvHoverProvider(store)),
     envDiagnostics,
+    vscode.languages.registerCodeActionsProvider({ scheme: "file" }, new EnvQuickFixes(envDiagnostics), { providedCodeActionKinds: EnvQuickFixes.kinds }),
+    ...registerEnvCommands(() => supervisor.clients, store, (what, err) => showError(what, err)),
     vscode.window.registerTreeDataProvider("patchbay.services", services),
     vscode.window.registerTreeDataProvider("patchbay.credentials", credentials),
     vscode.window.registerTreeDataProvider("patchbay.environments", environments),

@@ -1,9 +1,16 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { FindingKind } from "../gen/patchbay/v1/common_pb";
-import { envDiagnostics, envHoverMarkdown } from "../model/envVars";
+import type { DaemonClients } from "../client/connection";
+import { envDiagnostics, envHoverMarkdown, selectedEnvironment, type EnvDiagnostic } from "../model/envVars";
+import { displayName } from "../model/providers";
 import type { DaemonStore } from "../model/store";
 import { locate } from "./codeLens";
+
+/** The environment chosen for terminals ("patchbay.terminalEnvironment"). */
+function chosenEnvironment(): string {
+  return (vscode.workspace.getConfiguration("patchbay").get<string>("terminalEnvironment", "") ?? "").trim();
+}
 
 /** Hover on an env-var read: where each environment's value comes from, or that it is missing. */
 export class EnvHoverProvider implements vscode.HoverProvider {
@@ -29,7 +36,7 @@ export class EnvHoverProvider implements vscode.HoverProvider {
         position.line <= x.location.endLine - 1,
     );
     if (!f || f.detail.case !== "envVar") return undefined;
-    const md = new vscode.MarkdownString(envHoverMarkdown(f.detail.value.name, f.detail.value.hasDefault, this.store.envView(where.root)));
+    const md = new vscode.MarkdownString(envHoverMarkdown(f.detail.value.name, f.detail.value.hasDefault, this.store.envView(where.root), f.service || "."));
     md.isTrusted = false;
     return new vscode.Hover(md, wordRange);
   }
@@ -39,6 +46,8 @@ export class EnvHoverProvider implements vscode.HoverProvider {
 export class EnvDiagnostics {
   private readonly collection = vscode.languages.createDiagnosticCollection("patchbay");
   private readonly owned = new Map<string, vscode.Uri[]>();
+  /** The model behind each diagnostic, for the quick fixes. */
+  readonly details = new WeakMap<vscode.Diagnostic, EnvDiagnostic & { root: string }>();
 
   constructor(private readonly store: DaemonStore) {}
 
@@ -50,10 +59,13 @@ export class EnvDiagnostics {
       return;
     }
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const d of envDiagnostics(analysis.findings, this.store.envView(root))) {
-      const diag = new vscode.Diagnostic(new vscode.Range(d.line, d.startColumn, d.line, Math.max(d.endColumn, d.startColumn + 1)), d.message, vscode.DiagnosticSeverity.Warning);
+    const ds = envDiagnostics(analysis.findings, this.store.envView(root), { chosen: chosenEnvironment(), providerDisplay: (id) => displayName(this.store.catalog, id) });
+    for (const d of ds) {
+      const severity = d.env ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const diag = new vscode.Diagnostic(new vscode.Range(d.line, d.startColumn, d.line, Math.max(d.endColumn, d.startColumn + 1)), d.message, severity);
       diag.source = "patchbay";
       diag.code = "env-not-provided";
+      this.details.set(diag, { ...d, root });
       let list = byFile.get(d.path);
       if (!list) byFile.set(d.path, (list = []));
       list.push(diag);
@@ -71,3 +83,97 @@ export class EnvDiagnostics {
     this.collection.dispose();
   }
 }
+
+/** Quick fixes on "env-not-provided" diagnostics. */
+export class EnvQuickFixes implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly diagnostics: EnvDiagnostics) {}
+
+  provideCodeActions(_doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const out: vscode.CodeAction[] = [];
+    for (const diag of context.diagnostics) {
+      const d = this.diagnostics.details.get(diag);
+      if (!d) continue;
+      const target = { root: d.root, env: d.env, service: d.service, name: d.name };
+      for (const fix of d.fixes) {
+        const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        a.diagnostics = [diag];
+        switch (fix.kind) {
+          case "generate":
+            a.command = { command: "patchbay.generateVariable", title: fix.title, arguments: [target] };
+            a.isPreferred = true;
+            break;
+          case "set":
+            a.command = { command: "patchbay.setVariable", title: fix.title, arguments: [{ ...target, secret: fix.secret }] };
+            break;
+          case "connect":
+            a.command = { command: "patchbay.connectProvider", title: fix.title, arguments: [{ provider: fix.provider }] };
+            a.isPreferred = true;
+            break;
+          case "createEnvironment":
+            a.command = { command: "patchbay.createEnvironment", title: fix.title, arguments: [{ root: d.root }] };
+            break;
+        }
+        out.push(a);
+      }
+    }
+    return out;
+  }
+}
+
+interface VariableTarget {
+  root: string;
+  env: string;
+  service: string;
+  name: string;
+  secret?: boolean;
+}
+
+/** The commands behind the quick fixes; values go to the daemon's keyring, never to settings. */
+export function registerEnvCommands(clients: () => DaemonClients | undefined, store: DaemonStore, showError: (what: string, err: unknown) => void): vscode.Disposable[] {
+  const client = () => {
+    const c = clients();
+    if (!c) throw new Error("the Patchbay daemon is not connected");
+    return c;
+  };
+  return [
+    vscode.commands.registerCommand("patchbay.generateVariable", async (t: VariableTarget) => {
+      try {
+        await client().environment.setVariable({ workspaceRoot: t.root, environment: t.env, service: t.service, name: t.name, generate: true });
+        await store.refreshEnv(t.root);
+        void vscode.window.showInformationMessage(`Patchbay: generated ${t.name} for ${t.env}; it is kept in your keyring.`);
+      } catch (err) {
+        showError(`generating ${t.name}`, err);
+      }
+    }),
+    vscode.commands.registerCommand("patchbay.setVariable", async (t: VariableTarget) => {
+      const value = await vscode.window.showInputBox({ title: `${t.name} for environment ${t.env}`, prompt: `Service ${t.service}. Kept in your OS keyring.`, password: !!t.secret, ignoreFocusOut: true });
+      if (value === undefined || value === "") return;
+      try {
+        await client().environment.setVariable({ workspaceRoot: t.root, environment: t.env, service: t.service, name: t.name, value, secret: !!t.secret });
+        await store.refreshEnv(t.root);
+      } catch (err) {
+        showError(`setting ${t.name}`, err);
+      }
+    }),
+    vscode.commands.registerCommand("patchbay.createEnvironment", async (arg?: { root?: string }) => {
+      const root = arg?.root ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      if (!root) return;
+      const name = await vscode.window.showInputBox({ title: "New Patchbay environment", value: "local", ignoreFocusOut: true });
+      if (!name) return;
+      const frontendUrl = await vscode.window.showInputBox({ title: `Frontend URL of ${name}`, value: "http://localhost:3000", ignoreFocusOut: true });
+      if (frontendUrl === undefined) return;
+      const apiUrl = await vscode.window.showInputBox({ title: `API URL of ${name} (empty: the frontend URL)`, value: "", ignoreFocusOut: true });
+      if (apiUrl === undefined) return;
+      try {
+        await client().environment.createEnvironment({ environment: { workspaceRoot: root, name, frontendUrl, apiUrl } });
+        await store.refreshEnv(root);
+      } catch (err) {
+        showError(`creating environment ${name}`, err);
+      }
+    }),
+  ];
+}
+
+export { selectedEnvironment };

@@ -74,7 +74,7 @@ export class FakeDaemon {
   /** Approval requests the snapshot reports as already waiting. */
   pendingApprovals: { id: string; planId: string; environment: string; requester: string; summary: string; destroy?: boolean }[] = [];
   /** Per environment name: the variables GetEnvironmentVariables returns. */
-  envVars = new Map<string, { name: string; provided: boolean; source?: string; secret?: boolean }[]>();
+  envVars = new Map<string, { name: string; provided?: boolean; source?: string; secret?: boolean; service?: string; satisfied?: boolean; kind?: number; fix?: string }[]>();
   envVarCalls: { environment: string; includeValues: boolean }[] = [];
   plan: MessageInitShape<typeof PlanSchema> | undefined;
   /** Progress the Apply stream sends, in order. */

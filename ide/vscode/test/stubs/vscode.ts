@@ -127,6 +127,24 @@ export class Diagnostic {
   ) {}
 }
 
+export class CodeActionKind {
+  static readonly QuickFix = new CodeActionKind("quickfix");
+  constructor(readonly value: string) {}
+}
+
+export class CodeAction {
+  diagnostics?: Diagnostic[];
+  command?: any;
+  isPreferred?: boolean;
+  constructor(
+    readonly title: string,
+    readonly kind?: CodeActionKind,
+  ) {}
+}
+
+/** Code action providers the extension registered. */
+export const codeActionProviders: any[] = [];
+
 export class MarkdownString {
   isTrusted = false;
   constructor(readonly value: string = "") {}
@@ -434,6 +452,10 @@ export const languages = {
   },
   registerCodeLensProvider(_selector: any, p: any) {
     recorded.codeLensProviders.push(p);
+    return new Disposable();
+  },
+  registerCodeActionsProvider(_selector: any, p: any) {
+    codeActionProviders.push(p);
     return new Disposable();
   },
 };

@@ -310,27 +310,40 @@ describe("env vars in the editor", () => {
   it("warns about unprovided reads and explains the source on hover", async () => {
     const s = setup();
     s.daemon.environments = [{ name: "local" }];
-    s.daemon.envVars.set("local", [{ name: "STRIPE_SECRET_KEY", provided: true, source: "stripe credentials default", secret: true }]);
-    const envFinding = (id: string, name: string, line: number) => ({
+    s.daemon.envVars.set("local", [
+      { name: "STRIPE_SECRET_KEY", service: ".", provided: true, satisfied: true, kind: 3, source: "stripe credentials default", secret: true },
+      { name: "STRIPE_WEBHOOK_SECRET", service: ".", kind: 1, source: "nothing provides it", fix: "patchbay env set STRIPE_WEBHOOK_SECRET --env local" },
+    ]);
+    const envFinding = (id: string, name: string, line: number, p = "src/pay.ts", source = "code") => ({
       id,
       kind: FindingKind.ENV_REFERENCE,
       provider: "stripe",
-      location: { path: "src/pay.ts", startLine: line, startColumn: 27, endLine: line, endColumn: 27 + name.length },
-      detail: { case: "envVar" as const, value: { name, source: "code" } },
+      service: ".",
+      location: { path: p, startLine: line, startColumn: 27, endLine: line, endColumn: 27 + name.length },
+      detail: { case: "envVar" as const, value: { name, source } },
     });
-    s.daemon.analyses.set(s.root, { root: s.root, findings: [envFinding("e1", "STRIPE_SECRET_KEY", 1), envFinding("e2", "STRIPE_WEBHOOK_SECRET", 2)] });
+    s.daemon.analyses.set(s.root, {
+      root: s.root,
+      findings: [envFinding("e1", "STRIPE_SECRET_KEY", 1), envFinding("e2", "STRIPE_WEBHOOK_SECRET", 2), envFinding("e3", "STRIPE_WEBHOOK_SECRET", 1, ".env.example", "dotenv")],
+    });
     await s.api.supervisor.waitReady(2000);
     await waitFor(() => (recorded.diagnostics[0]?.entries.size ?? 0) > 0, 2000, "diagnostics");
     assert.deepEqual(s.daemon.envVarCalls, [{ environment: "local", includeValues: false }], "values are never requested");
+    assert.equal(recorded.diagnostics[0].entries.size, 1, "no diagnostics on example files");
     const diags = recorded.diagnostics[0].entries.get(path.join(s.root, "src", "pay.ts"))!;
     assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.character, d.severity, d.source, d.message]), [
-      [1, 26, vscode.DiagnosticSeverity.Warning, "patchbay", "STRIPE_WEBHOOK_SECRET is read here but no Patchbay environment provides it (local)."],
+      [1, 26, vscode.DiagnosticSeverity.Warning, "patchbay", "STRIPE_WEBHOOK_SECRET has no value in environment local: nothing provides it. Fix: patchbay env set STRIPE_WEBHOOK_SECRET --env local"],
+    ]);
+    const actions = vscode.codeActionProviders[vscode.codeActionProviders.length - 1].provideCodeActions(undefined, diags[0].range, { diagnostics: diags });
+    assert.deepEqual(actions.map((a: any) => [a.title, a.command.command]), [
+      ["Generate secret", "patchbay.generateVariable"],
+      ["Set value…", "patchbay.setVariable"],
     ]);
     const text = "const key = process.env.STRIPE_SECRET_KEY;\nconst wh = process.env.STRIPE_WEBHOOK_SECRET;";
     const doc = new vscode.FakeTextDocument(path.join(s.root, "src", "pay.ts"), text);
     const hover = recorded.hoverProviders[0].provideHover(doc, new vscode.Position(0, 30));
-    assert.match(hover.contents.value, /`local`: ✓ stripe credentials default \(secret\)/);
-    assert.match(recorded.hoverProviders[0].provideHover(doc, new vscode.Position(1, 30)).contents.value, /`local`: ✗ missing/);
+    assert.match(hover.contents.value, /`local`: ✓ stripe credentials default \(from your connection\) \(secret\)/);
+    assert.match(recorded.hoverProviders[0].provideHover(doc, new vscode.Position(1, 30)).contents.value, /`local`: ✗ nothing provides it — fix: `patchbay env set STRIPE_WEBHOOK_SECRET --env local`/);
     assert.equal(recorded.hoverProviders[0].provideHover(doc, new vscode.Position(0, 2)), undefined, "no hover off env reads");
   });
 });

@@ -10,8 +10,8 @@ import { RestartPolicy } from "../../src/client/restartPolicy";
 import { FindingKind, FindingSchema } from "../../src/gen/patchbay/v1/common_pb";
 import { CheckStatus, CredentialProfileSchema, FieldKind, ProviderInfoSchema } from "../../src/gen/patchbay/v1/credential_pb";
 import { AnalyzeResponseSchema } from "../../src/gen/patchbay/v1/workspace_pb";
-import { EnvironmentVariableSchema } from "../../src/gen/patchbay/v1/environment_pb";
-import { envDiagnostics, envHoverMarkdown, type EnvView } from "../../src/model/envVars";
+import { EnvironmentVariableSchema, VariableSource } from "../../src/gen/patchbay/v1/environment_pb";
+import { envDiagnostics, envHoverMarkdown, selectedEnvironment, type EnvView } from "../../src/model/envVars";
 import { provisionLenses, sdkLenses } from "../../src/model/lenses";
 import { emptyCatalog, type ProviderCatalog } from "../../src/model/providers";
 import { servicesTree } from "../../src/model/services";
@@ -195,28 +195,63 @@ describe("provisionLenses", () => {
 });
 
 describe("env vars", () => {
-  const envRead = (name: string, line: number, hasDefault = false) =>
-    create(FindingSchema, { id: name, kind: FindingKind.ENV_REFERENCE, provider: "stripe", location: { path: "src/pay.ts", startLine: line, startColumn: 5, endLine: line, endColumn: 5 + name.length }, detail: { case: "envVar", value: { name, source: "code", hasDefault } } });
+  const envRead = (name: string, line: number, hasDefault = false, path = "src/pay.ts", source = "code") =>
+    create(FindingSchema, { id: name + path, kind: FindingKind.ENV_REFERENCE, provider: "stripe", service: ".", location: { path, startLine: line, startColumn: 5, endLine: line, endColumn: 5 + name.length }, detail: { case: "envVar", value: { name, source, hasDefault } } });
   const view: EnvView = {
     environments: [
-      { name: "local", variables: [create(EnvironmentVariableSchema, { name: "STRIPE_SECRET_KEY", provided: true, secret: true, source: "stripe credentials default" }), create(EnvironmentVariableSchema, { name: "STRIPE_WEBHOOK_SECRET", provided: false })] },
+      {
+        name: "local",
+        variables: [
+          create(EnvironmentVariableSchema, { name: "STRIPE_SECRET_KEY", service: ".", provided: true, satisfied: true, secret: true, kind: VariableSource.CREDENTIAL, source: "stripe connection (profile default), secret_key" }),
+          create(EnvironmentVariableSchema, { name: "STRIPE_WEBHOOK_SECRET", service: ".", kind: VariableSource.UNSATISFIED, source: "stripe webhook_endpoint, not provisioned yet", fix: "patchbay apply --env local" }),
+          create(EnvironmentVariableSchema, { name: "MAPS_TOKEN", service: ".", kind: VariableSource.UNSATISFIED, source: "nothing provides it", fix: "patchbay env set MAPS_TOKEN --env local (asks for the value; --generate for a random secret)" }),
+          create(EnvironmentVariableSchema, { name: "STRIPE_PUBLISHABLE_KEY", service: ".", kind: VariableSource.UNSATISFIED, source: "comes from the stripe connection", fix: "patchbay creds set stripe" }),
+        ],
+      },
       { name: "prod", variables: [] },
     ],
   };
-  it("warns only about reads no environment provides", () => {
-    const d = envDiagnostics([envRead("STRIPE_SECRET_KEY", 4), envRead("STRIPE_WEBHOOK_SECRET", 9, true)], view);
-    assert.deepEqual(d.map((x) => [x.name, x.line, x.startColumn, x.endColumn, x.message]), [
-      ["STRIPE_WEBHOOK_SECRET", 8, 4, 25, "STRIPE_WEBHOOK_SECRET is read here but no Patchbay environment provides it (local, prod); the code falls back to a default."],
-    ]);
-  });
-  it("says nothing when the workspace has no environments", () => {
-    assert.deepEqual(envDiagnostics([envRead("X", 1)], { environments: [] }), []);
-  });
-  it("hover shows the source per environment or that it is missing", () => {
-    assert.equal(
-      envHoverMarkdown("STRIPE_SECRET_KEY", false, view),
-      "**STRIPE\\_SECRET\\_KEY**\n\n- `local`: ✓ stripe credentials default (secret)\n- `prod`: ✗ missing",
+  it("warns only where the selected environment has no value, with quick fixes", () => {
+    const d = envDiagnostics(
+      [envRead("STRIPE_SECRET_KEY", 4), envRead("STRIPE_WEBHOOK_SECRET", 9, true), envRead("MAPS_TOKEN", 12), envRead("STRIPE_PUBLISHABLE_KEY", 14)],
+      view,
+      { providerDisplay: (id) => (id === "stripe" ? "Stripe" : id) },
     );
+    assert.deepEqual(
+      d.map((x) => [x.name, x.line, x.startColumn, x.endColumn, x.env, x.fixes.map((f) => f.title)]),
+      [
+        ["STRIPE_WEBHOOK_SECRET", 8, 4, 25, "local", []],
+        ["MAPS_TOKEN", 11, 4, 14, "local", ["Generate secret", "Set value…"]],
+        ["STRIPE_PUBLISHABLE_KEY", 13, 4, 26, "local", ["Connect Stripe"]],
+      ],
+    );
+    assert.equal(d[0].message, "STRIPE_WEBHOOK_SECRET has no value in environment local: stripe webhook_endpoint, not provisioned yet. Fix: patchbay apply --env local");
+  });
+  it("never warns on example, compose, Docker or CI files", () => {
+    const reads = [
+      envRead("MAPS_TOKEN", 1, false, ".env.example", "dotenv"),
+      envRead("MAPS_TOKEN", 1, false, "docker-compose.yml", "compose"),
+      envRead("MAPS_TOKEN", 1, false, "api/Dockerfile", "dockerfile"),
+      envRead("MAPS_TOKEN", 1, false, ".github/workflows/ci.yml"),
+    ];
+    assert.deepEqual(envDiagnostics(reads, view), []);
+  });
+  it("uses the chosen environment", () => {
+    assert.equal(selectedEnvironment(view, "prod"), "prod");
+    assert.equal(selectedEnvironment(view, "gone"), "local");
+    // prod has no contract entry for the read: nothing to say.
+    assert.deepEqual(envDiagnostics([envRead("MAPS_TOKEN", 1)], view, { chosen: "prod" }), []);
+  });
+  it("offers to create an environment when there is none", () => {
+    const d = envDiagnostics([envRead("X", 1)], { environments: [] });
+    assert.deepEqual(d.map((x) => x.fixes.map((f) => f.kind)), [["createEnvironment"]]);
+  });
+  it("hover shows the source per environment, or why there is none and the fix", () => {
+    assert.equal(
+      envHoverMarkdown("STRIPE_SECRET_KEY", false, view, "."),
+      "**STRIPE\\_SECRET\\_KEY**\n\n- `local`: ✓ stripe connection \\(profile default\\), secret\\_key (from your connection) (secret)\n- `prod`: ✗ missing",
+    );
+    assert.match(envHoverMarkdown("STRIPE_WEBHOOK_SECRET", false, view, "."), /✗ stripe webhook\\_endpoint, not provisioned yet — fix: `patchbay apply --env local`/);
     assert.match(envHoverMarkdown("X", true, { environments: [] }), /No Patchbay environment is defined/);
   });
 });
