@@ -223,6 +223,11 @@ func (r *run) execute(ctx context.Context) (res Result, err error) {
 		if _, serr := e.st.SetPlanState(bg, r.plan.ID, planState); serr != nil {
 			e.log.Error("record plan state", "plan", r.plan.ID, "err", serr)
 		}
+		// A plan someone made while this ran was computed from state this
+		// apply has since changed: it is refused whole, not step by step.
+		if serr := e.st.SupersedePending(bg, r.plan.EnvironmentID); serr != nil {
+			e.log.Error("supersede stale plans", "environment", r.plan.Environment, "err", serr)
+		}
 		msg := ""
 		if err != nil {
 			msg = err.Error()

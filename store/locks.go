@@ -185,6 +185,31 @@ func (l *EnvLock) keep() {
 	}
 }
 
+// Recover fails the environment's plans and operations still recorded as
+// applying or running: whoever ran them held this lock, so they died.
+func (l *EnvLock) Recover(ctx context.Context) error {
+	s, env, now := l.s, l.info.EnvironmentID, l.s.stamp()
+	if _, err := s.q.ExecContext(ctx, `UPDATE operations SET state = 'failed', error = 'interrupted: its process stopped during the operation', finished_at = ?
+		WHERE state = 'running' AND plan_id IN (SELECT id FROM plans WHERE environment_id = ? AND state = ?)`, now, env, PlanApplying); err != nil {
+		return fmt.Errorf("store: recover environment: %w", err)
+	}
+	if _, err := s.q.ExecContext(ctx, `UPDATE plans SET state = ?, updated_at = ? WHERE environment_id = ? AND state = ?`,
+		PlanFailed, now, env, PlanApplying); err != nil {
+		return fmt.Errorf("store: recover environment: %w", err)
+	}
+	return nil
+}
+
+// SupersedePending marks the environment's pending plans superseded: an
+// apply of it just ended, so they describe a state that is gone.
+func (s *Store) SupersedePending(ctx context.Context, envID string) error {
+	if _, err := s.q.ExecContext(ctx, `UPDATE plans SET state = ?, updated_at = ? WHERE environment_id = ? AND state = ?`,
+		PlanSuperseded, s.stamp(), envID, PlanPending); err != nil {
+		return fmt.Errorf("store: supersede plans: %w", err)
+	}
+	return nil
+}
+
 // Unlock releases the lock. It is safe to call more than once.
 func (l *EnvLock) Unlock(ctx context.Context) error {
 	var err error
