@@ -130,7 +130,11 @@ interface VariableTarget {
   secret?: boolean;
 }
 
-/** The commands behind the quick fixes; values go to the daemon's keyring, never to settings. */
+/**
+ * The commands behind the quick fixes; values go to the daemon's keyring,
+ * never to settings. "Create environment" is the Environments view's
+ * patchbay.createEnvironment.
+ */
 export function registerEnvCommands(clients: () => DaemonClients | undefined, store: DaemonStore, showError: (what: string, err: unknown) => void): vscode.Disposable[] {
   const client = () => {
     const c = clients();
@@ -155,22 +159,6 @@ export function registerEnvCommands(clients: () => DaemonClients | undefined, st
         await store.refreshEnv(t.root);
       } catch (err) {
         showError(`setting ${t.name}`, err);
-      }
-    }),
-    vscode.commands.registerCommand("patchbay.createEnvironment", async (arg?: { root?: string }) => {
-      const root = arg?.root ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      if (!root) return;
-      const name = await vscode.window.showInputBox({ title: "New Patchbay environment", value: "local", ignoreFocusOut: true });
-      if (!name) return;
-      const frontendUrl = await vscode.window.showInputBox({ title: `Frontend URL of ${name}`, value: "http://localhost:3000", ignoreFocusOut: true });
-      if (frontendUrl === undefined) return;
-      const apiUrl = await vscode.window.showInputBox({ title: `API URL of ${name} (empty: the frontend URL)`, value: "", ignoreFocusOut: true });
-      if (apiUrl === undefined) return;
-      try {
-        await client().environment.createEnvironment({ environment: { workspaceRoot: root, name, frontendUrl, apiUrl } });
-        await store.refreshEnv(root);
-      } catch (err) {
-        showError(`creating environment ${name}`, err);
       }
     }),
   ];
