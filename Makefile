@@ -113,6 +113,22 @@ load: system-deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./analyzer/... ./engine/...
 
+## fuzz: every analyzer fuzz target for FUZZTIME each (default 10m; `make
+## test` runs only their seeds). Failing inputs land in testdata/fuzz/.
+FUZZTIME ?= 10m
+FUZZ_TARGETS := \
+	./analyzer:FuzzJSEnvLex ./analyzer:FuzzPrefilter ./analyzer/golang:FuzzExtract \
+	./analyzer/manifests:FuzzParse ./analyzer/envfiles:FuzzReaders \
+	./analyzer/treesitter/javascript:FuzzExtract ./analyzer/treesitter/typescript:FuzzExtract \
+	./analyzer/treesitter/typescript:FuzzExtractTSX ./analyzer/treesitter/python:FuzzExtract \
+	./analyzer/treesitter/ruby:FuzzExtract ./analyzer/treesitter/php:FuzzExtract \
+	./analyzer/treesitter/java:FuzzExtract ./analyzer/treesitter/csharp:FuzzExtract
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
+
 ## demo: the main job on embedded defaults: a daemon in .demo-home, the
 ## bundled example workspace analyzed through it, grpcurl listing the API
 demo: tools
