@@ -36,7 +36,7 @@ func (s *Server) addCredentialRoutes(add func(string, http.Handler), opts ...con
 		return
 	}
 	add(patchbayv1connect.NewCredentialServiceHandler(&credentialServer{c}, opts...))
-	add(patchbayv1connect.NewAssistantServiceHandler(&assistantServer{c}, opts...))
+	add(patchbayv1connect.NewAssistantServiceHandler(&assistantServer{s}, opts...))
 }
 
 // credentialServer implements patchbayv1connect.CredentialServiceHandler.

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/patchbay-dev/patchbay/assistant"
 	"github.com/patchbay-dev/patchbay/providers"
 )
 
@@ -21,11 +21,11 @@ type Intent struct {
 
 // The intent kinds the credential domain answers.
 const (
-	IntentList   = "list_credentials"
-	IntentUpdate = "update_credentials"
-	IntentDelete = "delete_credentials"
-	IntentCheck  = "check_credentials"
-	IntentHelp   = "help"
+	IntentList   = assistant.ListCredentials
+	IntentUpdate = assistant.UpdateCredentials
+	IntentDelete = assistant.DeleteCredentials
+	IntentCheck  = assistant.CheckCredentials
+	IntentHelp   = assistant.Help
 )
 
 // Command is an editor/CLI command a reply proposes.
@@ -42,76 +42,29 @@ type Reply struct {
 	Commands []Command
 }
 
-var (
-	profileRe = regexp.MustCompile(`(?i)\bprofile\s+["']?([a-z0-9][a-z0-9_.-]*)`)
-	// Order matters: the first matching verb group decides.
-	intentWords = []struct {
-		kind string
-		re   *regexp.Regexp
-	}{
-		{IntentDelete, regexp.MustCompile(`(?i)\b(delete|remove|forget|erase|drop)\b`)},
-		{IntentCheck, regexp.MustCompile(`(?i)\b(why|check|verify|validate|test|working|work|broken|fail\w*|wrong|valid|expired?|ok|okay)\b`)},
-		{IntentUpdate, regexp.MustCompile(`(?i)\b(update|set|change|replace|rotate|add|configure|connect|new|enter)\b`)},
-		{IntentList, regexp.MustCompile(`(?i)\b(what|which|list|show|have|configured|saved|stored)\b`)},
-	}
-	aliases = map[string]string{
-		"amazon": "aws", "google cloud": "gcp", "google": "gcp", "microsoft": "azure", "entra": "azure",
-		"digital ocean": "digitalocean", "atlas": "mongodb", "mongo": "mongodb", "redis cloud": "redis",
-		"github": "github", "sendgrid": "sendgrid", "send grid": "sendgrid",
-	}
-)
-
-// ParseIntent understands the credential questions of the assistant. It
-// is deliberately a small keyword matcher: the answers it gives are exact
-// and the editor's chat shows what it understood.
+// ParseIntent understands a credential question (the parser lives in the
+// assistant package, which answers every other domain too).
 func (c *Credentials) ParseIntent(question string) Intent {
-	q := strings.ToLower(question)
-	in := Intent{Kind: IntentHelp}
+	var provs []assistant.Provider
 	for _, p := range c.Providers() {
-		if wordIn(q, p.ID) || wordIn(q, strings.ToLower(p.DisplayName)) {
-			in.Provider = p.ID
-			break
-		}
+		provs = append(provs, assistant.Provider{ID: p.ID, DisplayName: p.DisplayName})
 	}
-	if in.Provider == "" {
-		for alias, id := range aliases {
-			if wordIn(q, alias) {
-				in.Provider = id
-				break
-			}
-		}
+	in := assistant.Parse(question, provs)
+	if !assistant.IsCredential(in.Kind) {
+		return Intent{Kind: IntentHelp, Provider: in.Provider, Profile: in.Profile}
 	}
-	if m := profileRe.FindStringSubmatch(question); m != nil {
-		in.Profile = strings.ToLower(m[1])
-	}
-	credWords := regexp.MustCompile(`(?i)\b(credentials?|creds|keys?|tokens?|secrets?|accounts?|connections?)\b`)
-	if !credWords.MatchString(q) && in.Provider == "" {
-		return in
-	}
-	for _, w := range intentWords {
-		if w.re.MatchString(q) {
-			in.Kind = w.kind
-			break
-		}
-	}
-	if in.Kind == IntentHelp && in.Provider != "" {
-		in.Kind = IntentCheck
-	}
-	if in.Kind == IntentList && in.Provider != "" && regexp.MustCompile(`(?i)\bwhat('s| is)? wrong\b`).MatchString(q) {
-		in.Kind = IntentCheck
-	}
-	return in
-}
-
-func wordIn(s, w string) bool {
-	return regexp.MustCompile(`\b` + regexp.QuoteMeta(w) + `\b`).MatchString(s)
+	return Intent{Kind: in.Kind, Provider: in.Provider, Profile: in.Profile}
 }
 
 // Assist answers a credential question; send receives each chunk as it is
 // ready (a live check takes a moment). No chunk contains a secret: listings
 // use masked hints.
 func (c *Credentials) Assist(ctx context.Context, question string, send func(Reply) error) error {
-	in := c.ParseIntent(question)
+	return c.AssistIntent(ctx, c.ParseIntent(question), send)
+}
+
+// AssistIntent answers a parsed credential intent.
+func (c *Credentials) AssistIntent(ctx context.Context, in Intent, send func(Reply) error) error {
 	switch in.Kind {
 	case IntentList:
 		return c.assistList(ctx, in, send)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"connectrpc.com/connect"
@@ -12,6 +13,7 @@ import (
 
 func newAskCmd() *cobra.Command {
 	var yes bool
+	var workspace string
 	cmd := &cobra.Command{
 		Use:   `ask "QUESTION"`,
 		Short: "Ask Patchbay in plain words (\"why are my Stripe credentials not working?\")",
@@ -20,6 +22,10 @@ func newAskCmd() *cobra.Command {
   patchbay ask "update my AWS credentials"
   patchbay ask "delete my Azure credentials"
   patchbay ask "why are my Stripe credentials not working?"
+  patchbay ask "plan local"          (apply and destroy: the answer shows the plan and the command that asks first)
+  patchbay ask "why is STRIPE_SECRET_KEY missing?"
+  patchbay ask "why does example-api need STRIPE_SECRET_KEY?"
+  patchbay ask "show the map"        patchbay ask "list my API keys"
 When the answer proposes an action (update or delete credentials), the
 command offers to run it; deleting always asks first unless --yes.`,
 		Args: cobra.MinimumNArgs(1),
@@ -28,7 +34,11 @@ command offers to run it; deleting always asks first unless --yes.`,
 			if err != nil {
 				return err
 			}
-			stream, err := c.Assistant.Ask(cmd.Context(), connect.NewRequest(&patchbayv1.AskRequest{Question: strings.Join(args, " ")}))
+			root, err := filepath.Abs(workspace)
+			if err != nil {
+				return err
+			}
+			stream, err := c.Assistant.Ask(cmd.Context(), connect.NewRequest(&patchbayv1.AskRequest{Question: strings.Join(args, " "), WorkspaceRoot: root}))
 			if err != nil {
 				return err
 			}
@@ -52,6 +62,7 @@ command offers to run it; deleting always asks first unless --yes.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "run proposed deletions without asking")
+	cmd.Flags().StringVar(&workspace, "workspace", ".", "workspace the question is about")
 	return cmd
 }
 
@@ -71,6 +82,10 @@ func runSuggestion(cmd *cobra.Command, c *client, s *patchbayv1.SuggestedCommand
 			return nil
 		}
 		return runCredsSet(cmd, c, args[0], setFlags{profile: profile})
+	case s.GetCommand() == "patchbay.provision" && len(args) == 2:
+		fmt.Fprintf(cmd.OutOrStdout(), "To apply (it shows the plan and asks first): patchbay apply --workspace %s --env %s\n", args[0], args[1])
+	case s.GetCommand() == "patchbay.destroy" && len(args) == 2:
+		fmt.Fprintf(cmd.OutOrStdout(), "To destroy (it shows what goes and asks first): patchbay destroy --workspace %s --env %s\n", args[0], args[1])
 	case s.GetCommand() == "patchbay.unlockKeyring":
 		fmt.Fprintln(cmd.OutOrStdout(), "Run: patchbay creds unlock")
 	default:
