@@ -373,7 +373,7 @@ func TestMountedRoutes(t *testing.T) {
 		}
 	}
 	want := []hook{
-		{"django/billing/urls.py", "stripe", "", "/api/webhooks/stripe/", "invoice.payment_failed"},
+		{"django/billing/views.py", "stripe", "", "/api/webhooks/stripe/", "invoice.payment_failed"},
 		{"fastify/src/routes/billing.js", "stripe", "POST", "/api/v2/webhooks/stripe", "checkout.session.completed"},
 		{"flask/app/billing.py", "stripe", "POST", "/api/billing/webhook", "customer.created"},
 		{"gh/server.js", "github", "POST", "/github/events", "issues,pull_request,push"},

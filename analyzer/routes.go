@@ -342,21 +342,39 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 		}
 	}
 
+	// Filters (Sinatra's before "/x") run before the routes of their path:
+	// a signature check there covers those routes.
+	var filters []*routeRef
+	kept := routes[:0]
+	for _, rr := range routes {
+		if rr.route.Method == facts.MethodFilter {
+			filters = append(filters, rr)
+		} else {
+			kept = append(kept, rr)
+		}
+	}
+	routes = kept
 	var out []*patchbayv1.Finding
 	covered := map[*fileState][]facts.Span{} // verification calls already reported via a route
 	for _, rr := range routes {
 		rr.scopes = append(handlerScopes(rr, funcs, allFuncs), rr.via...)
+		for _, fl := range filters {
+			if fl.full == rr.full || fl.full == "/*" || fl.full == "/" && fl.route.Path == "" {
+				rr.scopes = append(rr.scopes, handlerScopes(fl, funcs, allFuncs)...)
+			}
+		}
+		site, siteSpan := handlerSite(rr, funcs)
 		provider, verification, at := a.verification(rr.scopes, depProviders)
 		if provider != "" {
 			covered[at.file] = append(covered[at.file], at.span)
-			wf := a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, verification, events(rr.scopes))
+			wf := a.webhookFinding(sf, site, siteSpan, provider, rr.route.Method, rr.full, verification, events(rr.scopes))
 			wf.GetWebhook().SecretEnv = secretEnv(rr.scopes, at)
 			out = append(out, wf)
 		} else if provider, mark := a.markIn(rr.scopes); provider != "" {
-			out = append(out, a.webhookFinding(sf, rr.file, rr.route.Span, provider, rr.route.Method, rr.full, "reads "+mark, events(rr.scopes)))
+			out = append(out, a.webhookFinding(sf, site, siteSpan, provider, rr.route.Method, rr.full, "reads "+mark, events(rr.scopes)))
 		}
 		if callbackPath.MatchString(rr.full) {
-			out = append(out, a.callbackFinding(sf, rr.file, rr.route.Span, a.callbackProvider(rr.full, rr.file, depProviders), rr.full, nil, "explicit"))
+			out = append(out, a.callbackFinding(sf, site, siteSpan, a.callbackProvider(rr.full, site, depProviders), rr.full, nil, "explicit"))
 		}
 	}
 	// Verification outside any recognised route: report the enclosing
@@ -412,6 +430,18 @@ func plausibleRoute(f *fileState, router, p string) bool {
 		return true
 	}
 	return p == "" || p[0] == '/' || p[0] == '*'
+}
+
+// handlerSite is where a route's finding is reported: the handler's
+// definition when the route names one defined in another file (a
+// controller action, a Django view), else the registration.
+func handlerSite(rr *routeRef, funcs map[string][]scope) (*fileState, facts.Span) {
+	if h := rr.route.Handler; h != "" {
+		if defs := funcs[lastDotSegment(h)]; len(defs) == 1 && defs[0].file != rr.file {
+			return defs[0].file, firstLineSpan(defs[0].span)
+		}
+	}
+	return rr.file, rr.route.Span
 }
 
 // handlerDepth bounds how far calls are followed from a route's handler to

@@ -407,3 +407,19 @@ func dedupeMounts(ms []facts.Mount) []facts.Mount {
 	}
 	return out
 }
+
+// markNeedles: the prefilter's needles for webhook headers and markers, as
+// declared, in lower case and as Rack/WSGI write headers (HTTP_X_Y).
+func (ix *index) markNeedles() [][]byte {
+	seen := map[string]bool{}
+	var out [][]byte
+	for _, m := range ix.marks {
+		for _, v := range []string{m.declared, strings.ToLower(m.declared), strings.ToUpper(strings.ReplaceAll(m.declared, "-", "_"))} {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, []byte(v))
+			}
+		}
+	}
+	return out
+}

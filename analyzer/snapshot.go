@@ -685,7 +685,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 				add(classMount, mountNeedles[f.language]).
 				add(classMount, corsNeedles[f.language]).
 				add(classRoute, routeNeedles[f.language])
-			h := newPrefilter().add(classHook, webhookNeedles)
+			h := newPrefilter().add(classHook, webhookNeedles).add(classHook, a.ix.markNeedles())
 			if f.ecosystem == providers.NPM {
 				p.addChecked(classMount, needles("basePath", "prefix"), jsKeyWithPath)
 				p.addChecked(classEnv, needles("env.", "ENV."), envAliasMember)

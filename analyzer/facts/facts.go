@@ -89,6 +89,10 @@ type Route struct {
 	Span Span
 }
 
+// MethodFilter marks a Route that is a filter run before the routes of its
+// path (Sinatra's before "/x" do ... end), not a route of its own.
+const MethodFilter = "BEFORE"
+
 // Mount mounts a router under a prefix (app.use("/api", router),
 // Blueprint url_prefix, r.Route("/api", ...)).
 type Mount struct {

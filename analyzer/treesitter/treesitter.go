@@ -702,9 +702,21 @@ func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
 	switch last.Type() {
 	case "identifier", "member_expression", "selector_expression", "attribute", "field_access", "member_access_expression":
 		return lastSegment(last.Content(src))
-	case "array_creation_expression", "array": // Laravel [Controller::class, 'method']
-		if n := last.NamedChildCount(); n > 0 {
-			if v, ok := Unquote(strings.TrimSpace(last.NamedChild(int(n) - 1).Content(src))); ok {
+	case "array_creation_expression", "array":
+		// Laravel [Controller::class, 'method'], ['uses' => 'Controller@method', 'as' => 'name']
+		n := int(last.NamedChildCount())
+		for i := 0; i < n; i++ {
+			el := last.NamedChild(i)
+			if el.NamedChildCount() == 2 {
+				if k, ok := Unquote(el.NamedChild(0).Content(src)); ok && k == "uses" {
+					if v, ok := Unquote(el.NamedChild(1).Content(src)); ok {
+						return v[strings.LastIndexAny(v, "@")+1:]
+					}
+				}
+			}
+		}
+		if n > 0 {
+			if v, ok := Unquote(strings.TrimSpace(last.NamedChild(n - 1).Content(src))); ok {
 				return lastSegment(v)
 			}
 		}
@@ -734,7 +746,7 @@ func NormalizeMethod(m string) string {
 	m = strings.TrimPrefix(m, "MAP")
 	m = strings.TrimSuffix(m, "MAPPING")
 	switch m {
-	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", facts.MethodFilter:
 		return m
 	}
 	return ""

@@ -38,7 +38,11 @@
 (call
   method: (identifier) @route.method
   arguments: (argument_list . (string) @route.path)
-  (#match? @route.method "^(get|post|put|patch|delete|match)$")) @route
+  (#match? @route.method "^(get|post|put|patch|delete|match|before)$")) @route
+
+; a method called without arguments or parentheses: `verify_signature`
+; alone on its line (a helper a route or filter calls)
+(body_statement (identifier) @call)
 
 (method name: (identifier) @func.name) @func
 (singleton_method name: (identifier) @func.name) @func
