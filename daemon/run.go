@@ -56,8 +56,8 @@ func (s *Server) Run(ctx context.Context, ready func(*Info)) error {
 	if home == "" {
 		return errors.New("daemon home is not set")
 	}
-	if err := os.MkdirAll(home, 0o700); err != nil {
-		return fmt.Errorf("create daemon home: %w", err)
+	if err := PrepareHome(home); err != nil {
+		return err
 	}
 	unlock, err := lockHome(home)
 	if err != nil {

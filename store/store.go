@@ -96,6 +96,9 @@ func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 	}
+	if err := restrictFiles(path); err != nil {
+		return nil, fmt.Errorf("store: restrict %s: %w", path, err)
+	}
 	db, err := sqlOpen(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -117,7 +120,7 @@ func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*
 		db.Close()
 		return nil, err
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
+	if err := restrictFiles(path); err != nil {
 		log.Warn("store: cannot restrict database permissions", "err", err)
 	}
 	return s, nil

@@ -48,6 +48,10 @@ environment are serialized by a lock in the database.`,
 			if err != nil {
 				return err
 			}
+			// Before the state database and keyring are opened in it.
+			if err := daemon.PrepareHome(home); err != nil {
+				return err
+			}
 			var level slog.Level
 			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 				return fmt.Errorf("--log-level: %w", err)
