@@ -13,6 +13,7 @@ import { ask, registerChat } from "./ui/chat";
 import { EnvDiagnostics, EnvHoverProvider, EnvQuickFixes, registerEnvCommands } from "./ui/envVars";
 import { TerminalEnvironment } from "./ui/terminalEnv";
 import { ApiKeyPanels } from "./ui/apiKeyPanel";
+import { AnswerDocuments } from "./ui/answers";
 import { ApprovalPrompts } from "./ui/approvals";
 import { EnvironmentCommands } from "./ui/environments";
 import { AgentTools, registerLmTools } from "./ui/lmTools";
@@ -96,6 +97,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     createEnvironment: (root) => envCommands.create(root),
   });
   const approvals = new ApprovalPrompts(() => supervisor.clients, log);
+  const answers = new AnswerDocuments();
   const agentTools = new AgentTools(() => supervisor.clients, firstRoot, (root) => envCommands.selected(root));
 
   const envDiagnostics = new EnvDiagnostics(store);
@@ -285,9 +287,18 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     ...registerLmTools(agentTools),
     envCommands,
     vscode.commands.registerCommand("patchbay.showCredentials", () => vscode.commands.executeCommand("patchbay.credentials.focus")),
-    vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string; env?: { name?: string } }) =>
-      provision.run(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined),
+    // From views and lenses an object; from assistant answers (string arguments) root and environment.
+    vscode.commands.registerCommand("patchbay.provision", (arg?: { root?: string; env?: { name?: string } } | string, envName?: string) =>
+      typeof arg === "string"
+        ? provision.run(arg, typeof envName === "string" ? envName : undefined)
+        : provision.run(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined),
     ),
+    vscode.commands.registerCommand("patchbay.destroy", (arg?: { root?: string; env?: { name?: string } } | string, envName?: string) =>
+      typeof arg === "string"
+        ? provision.run(arg, typeof envName === "string" ? envName : undefined, true)
+        : provision.run(typeof arg?.root === "string" ? arg.root : undefined, typeof arg?.env?.name === "string" ? arg.env.name : undefined, true),
+    ),
+    vscode.workspace.registerTextDocumentContentProvider(AnswerDocuments.scheme, answers),
     { dispose: () => provision.dispose() },
   );
 
@@ -413,8 +424,13 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
         token.onCancellationRequested(() => ac.abort());
         return ask(c, q, firstRoot(), ac.signal);
       });
-      const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: `# ${q}\n\n${res.markdown}\n` });
-      await vscode.window.showTextDocument(doc, { preview: true });
+      // A read-only document (no "Save changes?"), rendered as markdown.
+      const uri = answers.add(q, `# ${q}\n\n${res.markdown}\n`);
+      try {
+        await vscode.commands.executeCommand("markdown.showPreview", uri);
+      } catch {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+      }
       if (res.commands.length) {
         const pick = await vscode.window.showInformationMessage(`Patchbay suggests:`, ...res.commands.slice(0, 3).map((x) => x.title));
         const cmd = res.commands.find((x) => x.title === pick);

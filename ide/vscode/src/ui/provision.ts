@@ -37,7 +37,8 @@ export class ProvisionFlow {
 
   constructor(private readonly deps: ProvisionDeps) {}
 
-  async run(root: string | undefined, environment?: string): Promise<void> {
+  /** Plans (destroy: the removal of everything the environment created) and shows the plan to approve. */
+  async run(root: string | undefined, environment?: string, destroy = false): Promise<void> {
     const c = this.deps.clients();
     if (!c) {
       void vscode.window.showErrorMessage("Patchbay: the daemon is not ready yet.");
@@ -49,13 +50,13 @@ export class ProvisionFlow {
       const env = environment ?? (await this.pickEnvironment(c, workspaceRoot));
       if (!env) return;
       const plan = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Patchbay: planning ${env}…`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `Patchbay: planning ${destroy ? "the removal of " : ""}${env}…`, cancellable: true },
         (_p, token) => {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
           // Missing or invalid credentials come back as a credential
           // request (the form opens) and the plan waits for the answer.
-          return c.provision.plan({ workspaceRoot, environment: env, askForCredentials: true }, { signal: ac.signal });
+          return c.provision.plan({ workspaceRoot, environment: env, destroy, askForCredentials: true }, { signal: ac.signal });
         },
       );
       if (!plan.plan) throw new Error("the daemon returned no plan");

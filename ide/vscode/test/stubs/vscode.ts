@@ -311,6 +311,8 @@ export const recorded = {
   openedExternal: [] as Uri[],
   /** Everything written to the clipboard, in order. */
   clipboard: [] as string[],
+  /** Content providers by scheme. */
+  contentProviders: new Map<string, any>(),
   /** Tools registered with lm.registerTool. */
   lmTools: new Map<string, any>(),
   /** Answers for showInputBox, in order; undefined when empty (user pressed Escape). */
@@ -318,6 +320,7 @@ export const recorded = {
   inputOptions: [] as any[],
   reset(): void {
     this.lmTools = new Map();
+    this.contentProviders = new Map();
     this.inputs = [];
     this.inputOptions = [];
     this.outputChannels = [];
@@ -405,6 +408,10 @@ export const workspace = {
       const rel = path.relative(f.uri.fsPath, uri.fsPath);
       return rel && !rel.startsWith("..") && !path.isAbsolute(rel);
     });
+  },
+  registerTextDocumentContentProvider(scheme: string, p: any) {
+    recorded.contentProviders.set(scheme, p);
+    return new Disposable(() => recorded.contentProviders.delete(scheme));
   },
   openTextDocument(opts: { language?: string; content?: string }) {
     recorded.openedDocuments.push(opts);

@@ -390,7 +390,11 @@ describe("@patchbay chat and Ask", () => {
     assert.deepEqual(msg.items, ["Check Stripe"]);
     msg.choose(undefined);
     await done;
-    assert.deepEqual(recorded.openedDocuments, [{ language: "markdown", content: "# what credentials do I have?\n\nYou have **1** Stripe profile (default, ok).\n" }]);
+    // A read-only virtual document, not an Untitled file that asks to be saved.
+    assert.equal(recorded.openedDocuments.length, 1);
+    const uri = recorded.openedDocuments[0] as unknown as vscode.Uri;
+    assert.equal(uri.scheme, "patchbay-answer");
+    assert.equal(recorded.contentProviders.get("patchbay-answer").provideTextDocumentContent(uri), "# what credentials do I have?\n\nYou have **1** Stripe profile (default, ok).\n");
   });
 });
 
