@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -135,10 +136,13 @@ func TestLoad(t *testing.T) {
 					continue
 				}
 				t0 = time.Now()
-				_, err = eng.Apply(ctx, p.ID, nil)
+				res, err := eng.Apply(ctx, p.ID, nil)
 				switch {
-				case errors.Is(err, engine.ErrConflict):
-					refused.Add(1) // locked by another client, or its plan was superseded
+				case errors.Is(err, engine.ErrConflict), stale(res):
+					// Locked by another client, its plan superseded, or a
+					// step found its resource changed since the plan (a
+					// plan read state just before another apply ended).
+					refused.Add(1)
 				case err != nil:
 					fail(err)
 				default:
@@ -184,6 +188,20 @@ func TestLoad(t *testing.T) {
 		clients, daemons, envs, duration, plans.Load(), pct(planLat, 50), pct(planLat, 95), pct(planLat, 99),
 		applies.Load(), pct(applyLat, 50), pct(applyLat, 95), pct(applyLat, 99), updates.Load(), refused.Load(), errs.Load(),
 		len(auth0.Apps()), len(stripe.Endpoints()))
+}
+
+// stale reports whether every failed step of res refused to act on a
+// resource that changed since the plan.
+func stale(res engine.Result) bool {
+	if len(res.Failed) == 0 {
+		return false
+	}
+	for _, msg := range res.Failed {
+		if !strings.Contains(msg, "changed since the plan was made") {
+			return false
+		}
+	}
+	return true
 }
 
 func pct(ds []time.Duration, p int) time.Duration {
