@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"connectrpc.com/connect"
@@ -40,7 +41,10 @@ func (d *daemonServer) WatchEvents(ctx context.Context, _ *connect.Request[patch
 				return sub.Err()
 			}
 			if err := stream.Send(&patchbayv1.WatchEventsResponse{Event: ev}); err != nil {
-				return err
+				// Mostly the write deadline: the client stopped reading.
+				d.s.log.Warn("event subscriber dropped: it stopped reading", "timeout", d.s.cfg.StreamWriteTimeout, "err", err)
+				return connect.NewError(connect.CodeDeadlineExceeded,
+					fmt.Errorf("event subscriber stopped reading for %s and was dropped; reconnect to get a fresh snapshot", d.s.cfg.StreamWriteTimeout))
 			}
 		}
 	}

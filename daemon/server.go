@@ -39,6 +39,10 @@ type Config struct {
 	Logger *slog.Logger
 	// EventQueue bounds each event subscriber's queue.
 	EventQueue int
+	// StreamWriteTimeout bounds each write of a response (default
+	// DefaultStreamWriteTimeout): a subscriber that stops reading is
+	// dropped after it.
+	StreamWriteTimeout time.Duration
 
 	Analyzer *analyzer.Analyzer
 	// Gateway serves ApiKeyService, ActionService and trigger webhooks; nil
@@ -78,6 +82,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.EventQueue <= 0 {
 		cfg.EventQueue = 256
+	}
+	if cfg.StreamWriteTimeout <= 0 {
+		cfg.StreamWriteTimeout = DefaultStreamWriteTimeout
 	}
 	if cfg.Analyzer == nil {
 		cfg.Analyzer = analyzer.New(analyzer.Options{Logger: cfg.Logger})
@@ -169,7 +176,7 @@ func (s *Server) Handler(tcp bool) http.Handler {
 		webhookPrefixes: []string{gateway.WebhookPathPrefix},
 		errw:            connect.NewErrorWriter(),
 	}
-	return g.wrap(mux)
+	return g.wrap(writeDeadlines(s.cfg.StreamWriteTimeout, mux))
 }
 
 // publish hands an event to every subscriber. Callers must not hold any

@@ -1,0 +1,68 @@
+package daemon
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+)
+
+// TestStuckSubscriberIsDropped: a WatchEvents client that never reads is
+// cut off after the write timeout, not kept until it hangs up. The queue is
+// made huge so that only the write deadline can drop it.
+func TestStuckSubscriberIsDropped(t *testing.T) {
+	t.Parallel()
+	home, err := os.MkdirTemp("", "pb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(home) })
+	srv, err := New(Config{Home: home, EventQueue: 1 << 16, StreamWriteTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan *Info, 1)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, func(i *Info) { ready <- i }) }()
+	t.Cleanup(func() { cancel(); <-done })
+	info := <-ready
+
+	conn, err := net.Dial("unix", info.Socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := []byte("{}")
+	env := make([]byte, 5, 5+len(body))
+	binary.BigEndian.PutUint32(env[1:], uint32(len(body)))
+	env = append(env, body...)
+	fmt.Fprintf(conn, "POST /patchbay.v1.DaemonService/WatchEvents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/connect+json\r\nContent-Length: %d\r\n\r\n", len(env))
+	if _, err := conn.Write(env); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.bus.subscribers() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Far more than the socket buffers hold, while the client reads nothing.
+	big := strings.Repeat("x", 64<<10)
+	for range 200 {
+		srv.publish(&patchbayv1.Event{Payload: &patchbayv1.Event_AnalysisUpdated{AnalysisUpdated: &patchbayv1.AnalysisUpdated{ChangedPaths: []string{big}}}})
+	}
+	time.Sleep(time.Second) // past the write timeout
+	// Now drain: a dropped stream ends; a live one would go on streaming
+	// (the publisher is done, so it would block on the next read).
+	_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	_, err = io.Copy(io.Discard, conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("the stuck subscriber's stream is still open after the write timeout")
+	}
+}
