@@ -31,6 +31,12 @@ type envIn struct {
 	Environment string `json:"environment,omitempty" jsonschema:"environment name (default local)"`
 }
 
+type envCheckIn struct {
+	Workspace   string `json:"workspace,omitempty" jsonschema:"workspace root directory; default: the one the server was started for"`
+	Environment string `json:"environment,omitempty" jsonschema:"environment name (default local)"`
+	Service     string `json:"service,omitempty" jsonschema:"only this service's variables (its path, as scan reports it)"`
+}
+
 type planIn struct {
 	Workspace   string `json:"workspace,omitempty" jsonschema:"workspace root directory; default: the one the server was started for"`
 	Environment string `json:"environment,omitempty" jsonschema:"environment name (default local)"`
@@ -106,15 +112,20 @@ type PlanOut struct {
 
 // Variable is one variable the code reads or Patchbay provides; never its value.
 type Variable struct {
-	Name     string `json:"name"`
-	Secret   bool   `json:"secret"`
-	Provided bool   `json:"provided"`
-	Source   string `json:"source,omitempty"`
+	Name      string `json:"name"`
+	Service   string `json:"service,omitempty"`
+	Secret    bool   `json:"secret"`
+	Provided  bool   `json:"provided"`
+	Satisfied bool   `json:"satisfied"`
+	Source    string `json:"source,omitempty"`
+	// Fix says how to satisfy a variable that is not.
+	Fix string `json:"fix,omitempty"`
 }
 
 // EnvCheckOut is the env_check tool's result.
 type EnvCheckOut struct {
 	Environment string     `json:"environment"`
+	Satisfied   bool       `json:"satisfied"`
 	Variables   []Variable `json:"variables"`
 	Missing     []string   `json:"missing"`
 }
@@ -198,7 +209,7 @@ func (s *server) addTools(srv *mcp.Server) {
 	mcp.AddTool(srv, &mcp.Tool{Name: "plan", Title: "Plan environment", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
 		Description: "Read-only: what provisioning the environment would create, update or delete at the providers (an Auth0 application with the callback URLs, a Stripe webhook endpoint for the events the handler handles, ...). Returns a plan_id for apply."}, s.plan)
 	mcp.AddTool(srv, &mcp.Tool{Name: "env_check", Title: "Check environment variables", Annotations: ro,
-		Description: "Which environment variables the code reads, which Patchbay provides for the environment and from where, and which are missing. Never returns values."}, s.envCheck)
+		Description: "The environment's contract: every variable the code reads, per service, where its value comes from (provisioned output, connected credential, generated secret, URL, default, ...) and, for each one not satisfied, how to fix it. Never returns values."}, s.envCheck)
 	mcp.AddTool(srv, &mcp.Tool{Name: "credential_status", Title: "Credential status", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
 		Description: "Which provider credentials are configured and whether they work (check=true validates them live), and which providers the code uses without credentials. Never returns credential values; the user enters them in the editor (Patchbay: Connect Provider…) or with `patchbay creds set`."}, s.credentialStatus)
 	mcp.AddTool(srv, &mcp.Tool{Name: "system_map", Title: "System map", Annotations: ro,
@@ -356,26 +367,36 @@ func (s *server) plan(ctx context.Context, _ *mcp.CallToolRequest, in planIn) (*
 	return text("%s\n%s", out.Summary, next), out, nil
 }
 
-func (s *server) envCheck(ctx context.Context, _ *mcp.CallToolRequest, in envIn) (*mcp.CallToolResult, EnvCheckOut, error) {
+func (s *server) envCheck(ctx context.Context, _ *mcp.CallToolRequest, in envCheckIn) (*mcp.CallToolResult, EnvCheckOut, error) {
 	root, err := s.root(in.Workspace)
 	if err != nil {
 		return nil, EnvCheckOut{}, err
 	}
 	env := envOr(in.Environment)
 	// IncludeValues stays false: the daemon sends names and sources only.
-	resp, err := s.d.Environment.GetEnvironmentVariables(ctx, connect.NewRequest(&patchbayv1.GetEnvironmentVariablesRequest{WorkspaceRoot: root, Environment: env}))
+	resp, err := s.d.Environment.GetEnvironmentVariables(ctx, connect.NewRequest(&patchbayv1.GetEnvironmentVariablesRequest{WorkspaceRoot: root, Environment: env, Service: in.Service}))
 	if err != nil {
 		return nil, EnvCheckOut{}, err
 	}
-	out := EnvCheckOut{Environment: env, Variables: []Variable{}, Missing: []string{}}
+	out := EnvCheckOut{Environment: env, Satisfied: resp.Msg.GetSatisfied(), Variables: []Variable{}, Missing: []string{}}
 	var lines []string
 	for _, v := range resp.Msg.GetVariables() {
-		out.Variables = append(out.Variables, Variable{Name: v.GetName(), Secret: v.GetSecret(), Provided: v.GetProvided(), Source: v.GetSource()})
-		if !v.GetProvided() {
+		out.Variables = append(out.Variables, Variable{Name: v.GetName(), Service: v.GetService(), Secret: v.GetSecret(), Provided: v.GetProvided(),
+			Satisfied: v.GetSatisfied(), Source: v.GetSource(), Fix: v.GetFix()})
+		name := v.GetName()
+		if svc := v.GetService(); svc != "" && svc != "." {
+			name = svc + ": " + name
+		}
+		switch {
+		case !v.GetSatisfied():
 			out.Missing = append(out.Missing, v.GetName())
-			lines = append(lines, fmt.Sprintf("%s: missing — the code reads it but nothing provides it", v.GetName()))
-		} else {
-			lines = append(lines, fmt.Sprintf("%s: provided by %s", v.GetName(), v.GetSource()))
+			line := fmt.Sprintf("%s: missing — %s", name, orDash(v.GetSource()))
+			if v.GetFix() != "" {
+				line += ". Fix: " + v.GetFix()
+			}
+			lines = append(lines, line)
+		default:
+			lines = append(lines, fmt.Sprintf("%s: %s", name, orDash(v.GetSource())))
 		}
 	}
 	hint := ""
