@@ -113,9 +113,17 @@ export class AgentTools {
     const root = this.ws(input);
     const env = this.env(root, input);
     const res = await this.c().environment.getEnvironmentVariables({ workspaceRoot: root, environment: env, includeValues: false }, { signal });
-    const missing = res.variables.filter((v) => !v.provided);
+    const ok = (v: (typeof res.variables)[number]) => v.satisfied || v.provided;
+    const missing = res.variables.filter((v) => !ok(v));
     const lines = [`Environment ${env}: ${res.variables.length} variables, ${missing.length} missing`];
-    for (const v of res.variables) lines.push(`- ${v.name}: ${v.provided ? `provided by ${v.source}` : "missing — the code reads it but nothing provides it"}`);
+    for (const v of res.variables) {
+      const who = v.service && v.service !== "." ? `${v.service}: ${v.name}` : v.name;
+      lines.push(
+        ok(v)
+          ? `- ${who}: provided by ${v.source}`
+          : `- ${who}: missing — ${v.source || "the code reads it but nothing provides it"}${v.fix ? `. Fix: ${v.fix}` : ""}`,
+      );
+    }
     if (missing.length) lines.push("Missing variables come from planning and applying the environment or from connecting the provider (Patchbay: Connect Provider…).");
     return lines.join("\n");
   }
