@@ -97,8 +97,15 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 	for _, d := range dirs {
 		out = append(out, a.serviceRoutes(bySvc[d], allFuncs)...)
 	}
+	code := map[string][]*fileState{} // service -> code files that import something, sorted
+	for _, rel := range s.sortedRels() {
+		if f := s.files[rel]; f.fe != nil && f.facts != nil && len(f.facts.Imports) > 0 {
+			code[serviceOf(rel)] = append(code[serviceOf(rel)], f)
+		}
+	}
 	for dir, si := range services {
-		out = append(out, a.defaultCallbacks(s, dir, si)...)
+		out = append(out, a.defaultCallbacks(s, dir, si, code[dir])...)
+		out = append(out, a.defaultWebhooks(s, dir, si, code[dir])...)
 		out = append(out, a.frameworkCallbacks(s, dir, si, bySvc[dir], spring[dir])...)
 	}
 	// Every callback of a service learns the service's explicit logout
@@ -1098,10 +1105,51 @@ func (a *Analyzer) locFinding(sf *svcFiles, f *fileState, at facts.Span, kind pa
 	}
 }
 
-// defaultCallbacks reports the callback routes SDKs serve by default, at the
-// dependency that brings them in.
-func (a *Analyzer) defaultCallbacks(s *snapshot, dir string, si *serviceInfo) []*patchbayv1.Finding {
+// defaultCallbacks reports the callback routes SDKs serve by default, at
+// the code file that brings the SDK in (see sdkSite), else at the
+// dependency.
+func (a *Analyzer) defaultCallbacks(s *snapshot, dir string, si *serviceInfo, code []*fileState) []*patchbayv1.Finding {
 	var out []*patchbayv1.Finding
+	a.eachSDKDefault(s, si, code, func(p providers.Provider, d facts.Dep, manifest *fileState) {
+		for _, cb := range p.Signatures.Callbacks {
+			if string(cb.Ecosystem) != d.Ecosystem || cb.Package != d.Name || !majorIn(d.Version, cb.MinMajor, cb.MaxMajor) {
+				continue
+			}
+			x := a.sdkDefaultFinding(dir, manifest, d, code, cb.Package, nil, cb.Calls, "auth", patchbayv1.FindingKind_OAUTH_CALLBACK, p.ID)
+			if x == nil {
+				continue
+			}
+			x.Detail = &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: cb.Route, LogoutRoutes: cb.LogoutRoutes, Source: cb.Source}}
+			out = append(out, withID(x, cb.Route))
+		}
+	})
+	return out
+}
+
+// defaultWebhooks reports the webhook routes SDKs and framework
+// integrations serve by default (Bolt's /slack/events, go-githubapp's
+// /api/github/hook), like defaultCallbacks.
+func (a *Analyzer) defaultWebhooks(s *snapshot, dir string, si *serviceInfo, code []*fileState) []*patchbayv1.Finding {
+	var out []*patchbayv1.Finding
+	a.eachSDKDefault(s, si, code, func(p providers.Provider, d facts.Dep, manifest *fileState) {
+		for _, wd := range p.Signatures.WebhookDefaults {
+			if string(wd.Ecosystem) != d.Ecosystem || wd.Package != d.Name {
+				continue
+			}
+			x := a.sdkDefaultFinding(dir, manifest, d, code, wd.Package, wd.UnlessImports, wd.Calls, "", patchbayv1.FindingKind_WEBHOOK_HANDLER, p.ID)
+			if x == nil {
+				continue
+			}
+			x.Detail = &patchbayv1.Finding_Webhook{Webhook: &patchbayv1.WebhookHandler{Route: wd.Route, Method: "POST", Verification: wd.Source}}
+			out = append(out, withID(x, "POST "+wd.Route))
+		}
+	})
+	return out
+}
+
+// eachSDKDefault calls fn for every dependency of the service's manifests
+// that some provider declares defaults for.
+func (a *Analyzer) eachSDKDefault(s *snapshot, si *serviceInfo, code []*fileState, fn func(providers.Provider, facts.Dep, *fileState)) {
 	for _, rel := range si.svc.Manifests {
 		f := s.files[rel]
 		if f == nil || f.facts == nil || f.manifest == nil {
@@ -1109,22 +1157,86 @@ func (a *Analyzer) defaultCallbacks(s *snapshot, dir string, si *serviceInfo) []
 		}
 		for _, d := range f.facts.Deps {
 			for _, p := range a.opts.Providers {
-				for _, cb := range p.Signatures.Callbacks {
-					if string(cb.Ecosystem) != d.Ecosystem || cb.Package != d.Name || !majorIn(d.Version, cb.MinMajor, cb.MaxMajor) {
-						continue
-					}
-					x := &patchbayv1.Finding{
-						Kind: patchbayv1.FindingKind_OAUTH_CALLBACK, Provider: p.ID, Service: dir, Language: f.manifest.Language,
-						Location: &patchbayv1.Location{Path: rel, StartLine: d.Span.StartLine, StartColumn: d.Span.StartCol, EndLine: d.Span.EndLine, EndColumn: d.Span.EndCol},
-						Evidence: lineOf(f, d.Span.StartLine),
-						Detail:   &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: cb.Route, LogoutRoutes: cb.LogoutRoutes, Source: cb.Source}},
-					}
-					out = append(out, withID(x, cb.Route))
+				if len(p.Signatures.Callbacks) > 0 || len(p.Signatures.WebhookDefaults) > 0 {
+					fn(p, d, f)
 				}
 			}
 		}
 	}
-	return out
+}
+
+// sdkDefaultFinding places a default route: at the first code file that
+// imports the package (preferring one whose path says prefer, skipping
+// files that import one of unless), else at the dependency when unless is
+// empty; nil when only files of the unless kind use it (Bolt in socket
+// mode serves no HTTP route).
+func (a *Analyzer) sdkDefaultFinding(dir string, manifest *fileState, d facts.Dep, code []*fileState, pkg string, unless, calls []string, prefer string, kind patchbayv1.FindingKind, provider string) *patchbayv1.Finding {
+	site, at := sdkSite(code, pkg, unless, calls, prefer)
+	if site == nil {
+		if len(unless) > 0 || len(calls) > 0 {
+			return nil
+		}
+		x := &patchbayv1.Finding{
+			Kind: kind, Provider: provider, Service: dir, Language: manifest.manifest.Language,
+			Location: &patchbayv1.Location{Path: manifest.rel, StartLine: d.Span.StartLine, StartColumn: d.Span.StartCol, EndLine: d.Span.EndLine, EndColumn: d.Span.EndCol},
+			Evidence: lineOf(manifest, d.Span.StartLine),
+		}
+		return x
+	}
+	return &patchbayv1.Finding{
+		Kind: kind, Provider: provider, Service: dir, Language: site.fe.language,
+		Location: &patchbayv1.Location{Path: site.rel, StartLine: at.StartLine, StartColumn: at.StartCol, EndLine: at.EndLine, EndColumn: at.EndCol},
+		Evidence: lineOf(site, at.StartLine),
+	}
+}
+
+// sdkSite: the code file that imports pkg (its import paths start with
+// the package name, '-' and '_' alike) and, when calls are given, makes
+// one of those calls (reported there).
+func sdkSite(code []*fileState, pkg string, unless, calls []string, prefer string) (*fileState, facts.Span) {
+	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "-", "_")) }
+	want := norm(pkg)
+	var first *fileState
+	var firstAt facts.Span
+	for _, f := range code {
+		var at *facts.Span
+		skip := false
+		for i, im := range f.facts.Imports {
+			p := norm(im.Path)
+			for _, u := range unless {
+				if strings.HasPrefix(p, norm(u)) {
+					skip = true
+				}
+			}
+			if at == nil && (p == want || strings.HasPrefix(p, want+"/") || strings.HasPrefix(p, want+".")) {
+				at = &f.facts.Imports[i].Span
+			}
+		}
+		if skip || at == nil && len(calls) == 0 {
+			continue
+		}
+		if len(calls) > 0 {
+			var call *facts.Span
+			for i, c := range f.facts.Calls {
+				for _, want := range calls {
+					if calleeMatches(c.Callee, want) || symbolTail(c.Callee) == symbolTail(want) && !strings.Contains(want, ".") {
+						call = &f.facts.Calls[i].Span
+					}
+				}
+			}
+			if call == nil || at == nil && f.fe.ecosystem != providers.Go {
+				continue
+			}
+			at = call
+		}
+		if prefer != "" && strings.Contains(strings.ToLower(f.rel), prefer) {
+			return f, *at
+		}
+		if first == nil {
+			first, firstAt = f, *at
+		}
+	}
+	return first, firstAt
 }
 
 func lineOf(f *fileState, line uint32) string {

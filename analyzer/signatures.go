@@ -123,6 +123,16 @@ func newIndex(all []providers.Provider) *index {
 		for _, m := range s.WebhookMarkers {
 			ix.marks = append(ix.marks, markEntry{provider: p.ID, text: string(markText([]byte(m))), declared: m, word: true})
 		}
+		for _, cb := range s.Callbacks {
+			for _, c := range cb.Calls {
+				ix.callTails[symbolTail(c)] = true
+			}
+		}
+		for _, wd := range s.WebhookDefaults {
+			for _, c := range wd.Calls {
+				ix.callTails[symbolTail(c)] = true
+			}
+		}
 		for _, e := range s.EnvVars {
 			if _, dup := ix.envExact[e]; !dup {
 				ix.envExact[e] = p.ID

@@ -615,12 +615,14 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			st.netHTTP = bytes.Contains(src, []byte(`"net/http"`))
 		}
 		parts, ok, lexable := a.parts(st.fe, src)
-		if !ok {
+		if !ok && !handlerFile.MatchString(e.rel) {
 			st.facts = &facts.File{}
 			return st
 		}
-		if fileRoute.MatchString(e.rel) {
-			parts = treesitter.All // Next.js/SvelteKit/Remix: the path is the route
+		if fileRoute.MatchString(e.rel) || handlerFile.MatchString(e.rel) {
+			// Next.js/SvelteKit/Remix: the path is the route; controllers
+			// and views: the handlers that routes elsewhere name.
+			parts = treesitter.All
 		} else if parts == treesitter.Base && lexable && !a.noLex {
 			if env, ok := jsEnvLex(src, st.fe == feTS); ok {
 				st.facts = &facts.File{Env: env}
@@ -716,6 +718,11 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 	return treesitter.Base, found&(classEnv|classLexEnv) != 0, found&classEnv == 0
 }
 
+// handlerFile matches files that by convention hold the handlers routes
+// name from elsewhere (Rails "settings#callback", Laravel
+// 'CallController@newCall', Django views.fn).
+var handlerFile = regexp.MustCompile(`(?i)(^|/)controllers/[^/]+\.(rb|php|cs|py|js|ts)$|_controller\.rb$|Controller\.(php|cs)$|(^|/)views\.py$`)
+
 // fileRoute matches files whose path makes them routes.
 var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt]sx?|routes/.*\+server\.[jt]s|app/routes/.*\.[jt]sx?|server/(api|routes)/.*\.m?[jt]s)$`)
 
@@ -780,7 +787,7 @@ var routeNeedles = map[string][][]byte{
 	"typescript": jsRouteNeedles,
 	"go":         needles("HandleFunc", ".POST(", ".Post(", ".Handle(", ".Route("),
 	"python":     needles(".route(", ".post(", "path("),
-	"ruby":       needles("post "),
+	"ruby":       needles("post ", "get \"", "get '", "match \"", "match '", "resources :", "namespace :", "devise_for "),
 	"php":        needles("Route::"),
 	"java":       needles("Mapping"),
 	"csharp":     needles("MapPost", "[HttpPost"),

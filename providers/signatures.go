@@ -22,6 +22,9 @@ type Signatures struct {
 	// Callbacks are OAuth/OIDC callback routes that an SDK serves by
 	// default once it is a dependency (nextjs-auth0 v4: /auth/callback).
 	Callbacks []CallbackDefault
+	// WebhookDefaults are webhook routes an SDK or framework integration
+	// serves by default once it is used (Bolt's /slack/events).
+	WebhookDefaults []WebhookDefault
 	// WebhookHeaders are the headers only the provider's webhook requests
 	// carry (its signature and event headers: "Stripe-Signature",
 	// "X-GitHub-Event"). A route whose handler reads one is the provider's
@@ -46,6 +49,25 @@ type CallbackDefault struct {
 	LogoutRoutes       []string
 	// Source names the default in findings ("nextjs-auth0 v4 default").
 	Source string
+	// Calls, when set, are the calls that turn the default on (Bolt's
+	// App(...), AddAuth0WebAppAuthentication); the finding sits at the
+	// file making one. Otherwise any file importing the package does.
+	Calls []string
+}
+
+// WebhookDefault is a webhook route an SDK serves by default.
+type WebhookDefault struct {
+	Ecosystem Ecosystem
+	// Package is the manifest name ("slack-bolt").
+	Package string
+	Route   string
+	// UnlessImports: files importing one of these use the SDK without
+	// the route (Bolt's socket mode).
+	UnlessImports []string
+	// Source names the default in findings ("Bolt default").
+	Source string
+	// Calls are as CallbackDefault.Calls.
+	Calls []string
 }
 
 // Ecosystem is a package ecosystem.
@@ -110,5 +132,5 @@ type WebhookCheck struct {
 func (s Signatures) Empty() bool {
 	return len(s.Packages) == 0 && len(s.Constructors) == 0 && len(s.EnvVars) == 0 &&
 		len(s.EnvPrefixes) == 0 && len(s.Webhooks) == 0 && len(s.Callbacks) == 0 &&
-		len(s.WebhookHeaders) == 0 && len(s.WebhookMarkers) == 0
+		len(s.WebhookHeaders) == 0 && len(s.WebhookMarkers) == 0 && len(s.WebhookDefaults) == 0
 }

@@ -511,7 +511,11 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		case name == "route.router":
 			rt.Router = n.Content(src)
 		case name == "route.handler":
-			rt.Handler = lastSegment(n.Content(src))
+			h := n.Content(src)
+			if v, ok := Unquote(h); ok {
+				h = v[strings.LastIndexAny(v, "#@")+1:] // "settings#github_callback"
+			}
+			rt.Handler = lastSegment(h)
 		case name == "route.body":
 			rt.Body = spanOf(n)
 		case name == "mount":

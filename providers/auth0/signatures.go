@@ -47,6 +47,7 @@ var signatures = providers.Signatures{
 			LogoutRoutes: []string{"/logout"}, Source: "express-openid-connect default"},
 		{Ecosystem: providers.RubyGems, Package: "omniauth-auth0", Route: "/auth/auth0/callback", Source: "omniauth default"},
 		{Ecosystem: providers.NuGet, Package: "Auth0.AspNetCore.Authentication", Route: "/callback",
-			LogoutRoutes: []string{"/"}, Source: "Auth0.AspNetCore.Authentication default"},
+			LogoutRoutes: []string{"/"}, Source: "Auth0.AspNetCore.Authentication default",
+			Calls: []string{"AddAuth0WebAppAuthentication"}},
 	},
 }

@@ -38,4 +38,9 @@ var signatures = providers.Signatures{
 	},
 	// https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
 	WebhookHeaders: []string{"X-Hub-Signature-256", "X-Hub-Signature", "X-GitHub-Event", "X-GitHub-Delivery", "X-GitHub-Hook-ID"},
+	// go-githubapp's githubapp.DefaultWebhookRoute
+	WebhookDefaults: []providers.WebhookDefault{
+		{Ecosystem: providers.Go, Package: "github.com/palantir/go-githubapp", Route: "/api/github/hook", Source: "go-githubapp default",
+			Calls: []string{"githubapp.NewEventDispatcher", "githubapp.NewDefaultEventDispatcher"}},
+	},
 }

@@ -29,9 +29,9 @@ var signatures = providers.Signatures{
 	EnvVars:     []string{"SLACK_WEBHOOK_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"},
 	EnvPrefixes: []string{"SLACK_"},
 	Callbacks: []providers.CallbackDefault{
-		{Ecosystem: providers.NPM, Package: "@slack/bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default"},
-		{Ecosystem: providers.PyPI, Package: "slack-bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default"},
-		{Ecosystem: providers.PyPI, Package: "slack_bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default"},
+		{Ecosystem: providers.NPM, Package: "@slack/bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default", Calls: []string{"App"}},
+		{Ecosystem: providers.PyPI, Package: "slack-bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default", Calls: []string{"App"}},
+		{Ecosystem: providers.PyPI, Package: "slack_bolt", Route: "/slack/oauth_redirect", Source: "Bolt OAuth default", Calls: []string{"App"}},
 	},
 	Webhooks: []providers.WebhookCheck{
 		{Ecosystem: providers.NPM, Symbol: "verifySlackRequest"},
@@ -40,4 +40,11 @@ var signatures = providers.Signatures{
 	},
 	// https://api.slack.com/authentication/verifying-requests-from-slack
 	WebhookHeaders: []string{"X-Slack-Signature", "X-Slack-Request-Timestamp"},
+	// Bolt's HTTP receiver answers events, commands and interactivity on
+	// /slack/events: https://tools.slack.dev/bolt-python/concepts/adapters
+	WebhookDefaults: []providers.WebhookDefault{
+		{Ecosystem: providers.NPM, Package: "@slack/bolt", Route: "/slack/events", UnlessImports: []string{"@slack/socket-mode"}, Source: "Bolt default", Calls: []string{"App"}},
+		{Ecosystem: providers.PyPI, Package: "slack-bolt", Route: "/slack/events", UnlessImports: []string{"slack_bolt.adapter.socket_mode"}, Source: "Bolt default", Calls: []string{"App"}},
+		{Ecosystem: providers.PyPI, Package: "slack_bolt", Route: "/slack/events", UnlessImports: []string{"slack_bolt.adapter.socket_mode"}, Source: "Bolt default", Calls: []string{"App"}},
+	},
 }

@@ -42,4 +42,9 @@ var signatures = providers.Signatures{
 	},
 	// https://docs.stripe.com/webhooks#verify-manually
 	WebhookHeaders: []string{"Stripe-Signature"},
+	// Laravel Cashier registers POST /stripe/webhook:
+	// https://laravel.com/docs/billing#handling-stripe-webhooks
+	WebhookDefaults: []providers.WebhookDefault{
+		{Ecosystem: providers.Composer, Package: "laravel/cashier", Route: "/stripe/webhook", Source: "Laravel Cashier default"},
+	},
 }

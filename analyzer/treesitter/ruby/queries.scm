@@ -40,6 +40,12 @@
   arguments: (argument_list . (string) @route.path)
   (#match? @route.method "^(get|post|put|patch|delete|match|before)$")) @route
 
+; Rails: get "/settings/github_callback" => "settings#github_callback"
+(call
+  method: (identifier) @route.method
+  arguments: (argument_list . (pair key: (string) @route.path value: (string) @route.handler))
+  (#match? @route.method "^(get|post|put|patch|delete|match)$")) @route
+
 ; a method called without arguments or parentheses: `verify_signature`
 ; alone on its line (a helper a route or filter calls)
 (body_statement (identifier) @call)
