@@ -313,4 +313,38 @@ describe("extension in code-server", { skip }, () => {
       want,
     );
   });
+
+  it("the Environments view follows environments the CLI creates, and the status bar shows the selected one", async () => {
+    // The Patchbay container: the activity-bar entry of the views.
+    await page.locator('.activitybar [aria-label^="Patchbay"]').first().click();
+    const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Environments/ }) });
+    await view.locator(".monaco-list-row", { hasText: "local" }).first().waitFor({ timeout: 30_000 });
+    await page.locator(".statusbar-item", { hasText: "local" }).first().waitFor({ timeout: 30_000 });
+    // Made elsewhere, shown without a refresh: the daemon's EnvironmentChanged event.
+    execFileSync(patchbayBin, ["env", "create", "staging", "--workspace", workspace, "--frontend-url", "https://staging.shop.example", "--home", home], {
+      env: { ...process.env, PATCHBAY_HOME: home },
+    });
+    await view.locator(".monaco-list-row", { hasText: "staging" }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifacts, "8-environments.png") });
+  });
+
+  it("an agent's apply through patchbay mcp waits for the user's answer in an editor modal", async () => {
+    const inspector = path.join(extensionRoot, "node_modules", ".bin", "mcp-inspector");
+    assert.ok(fs.existsSync(inspector), "the MCP inspector is installed with the extension's packages");
+    let out = "";
+    const agent = spawn(inspector, ["--cli", patchbayBin, "mcp", "--workspace", workspace, "--method", "tools/call", "--tool-name", "apply", "--tool-arg", "environment=staging"], {
+      env: { ...process.env, PATCHBAY_HOME: home },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    agent.stdout!.on("data", (d) => (out += d));
+    agent.stderr!.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => agent.once("exit", resolve));
+    const dialog = page.locator(".monaco-dialog-box", { hasText: /asks to apply/ });
+    await dialog.waitFor({ timeout: 60_000 });
+    assert.match((await dialog.textContent())!, /\+ create auth0 client/, "the modal shows the plan");
+    await page.screenshot({ path: path.join(artifacts, "9-approval.png") });
+    await dialog.locator(".monaco-button", { hasText: /^Deny$/ }).click();
+    assert.equal(await exited, 0, out);
+    assert.match(out, /"approval": "denied"/, out);
+  });
 });
