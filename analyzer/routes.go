@@ -48,7 +48,7 @@ var (
 	nuxtRoute      = regexp.MustCompile(`^(?:src/)?server/(api|routes)/(.+?)(?:\.(get|post|put|patch|delete|head|options))?\.(?:ts|js|mjs)$`)
 	remixRoute     = regexp.MustCompile(`^app/routes/(.+?)(?:/route)?\.(?:tsx|ts|jsx|js)$`)
 	eventValue     = regexp.MustCompile(`^[a-z][a-z0-9_]*(?:[.:][a-z0-9_]+)*$`)
-	callbackPath   = regexp.MustCompile(`(?i)callback|/signin-oidc|/oauth2?/code`)
+	callbackPath   = regexp.MustCompile(`(?i)callback|/signin-oidc|/oauth2?/code|/authorized$`)
 )
 
 func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string) []*patchbayv1.Finding {
@@ -64,7 +64,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		}
 		ff := f.facts
 		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 &&
-			!a.hasWebhookCall(ff) && !hasAuthJSImport(ff) {
+			!a.hasWebhookCall(ff) && !hasAuthJSImport(ff) && !strings.HasSuffix(rel, "__init__.py") && !fileRoute.MatchString(rel) {
 			continue
 		}
 		svc := serviceOf(rel)
@@ -380,7 +380,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 		} else if provider, mark := a.markIn(rr.scopes); provider != "" {
 			out = append(out, a.webhookFinding(sf, site, siteSpan, provider, rr.route.Method, rr.full, "reads "+mark, events(rr.scopes)))
 		}
-		if callbackPath.MatchString(rr.full) {
+		if callbackPath.MatchString(rr.full) || exchangesCode(rr.scopes) {
 			out = append(out, a.callbackFinding(sf, site, siteSpan, a.callbackProvider(rr.full, site, depProviders), rr.full, nil, "explicit"))
 		}
 	}
@@ -437,6 +437,48 @@ func plausibleRoute(f *fileState, router, p string) bool {
 		return true
 	}
 	return p == "" || p[0] == '/' || p[0] == '*'
+}
+
+// codeExchanges are the calls that finish an OAuth authorization-code
+// flow by hand or through a framework helper; a route whose handling makes
+// one is the flow's callback, whatever it is called. Matched on the
+// callee's last segment ("*" ends a prefix).
+var codeExchanges = []string{
+	"exchangeCodeForSession", // Supabase
+	"fetch_token",            // requests-oauthlib, authlib
+	"authorize_access_token", // authlib
+	"defineOAuth*",           // nuxt-auth-utils defineOAuthGitHubEventHandler
+	"getOAuthAccessToken",
+	"exchange_code_for_token",
+}
+
+// exchangesCode: does a call in the scopes exchange an authorization code?
+// Socialite::driver('github')->user() counts too.
+func exchangesCode(scopes []scope) bool {
+	for _, sc := range scopes {
+		for _, c := range sc.file.facts.Calls {
+			if !sc.span.Contains(c.Span) {
+				continue
+			}
+			if isCodeExchange(c.Callee) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isCodeExchange(callee string) bool {
+	if strings.Contains(callee, "Socialite::driver(") && strings.HasSuffix(callee, "->user") {
+		return true
+	}
+	tail := symbolTail(callee)
+	for _, x := range codeExchanges {
+		if p, ok := strings.CutSuffix(x, "*"); ok && strings.HasPrefix(tail, p) || tail == x {
+			return true
+		}
+	}
+	return false
 }
 
 // handlerSite is where a route's finding is reported: the handler's
@@ -680,6 +722,22 @@ func importBinds(im facts.Import, name string) bool {
 	return false
 }
 
+func firstOr(list []string, def string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return def
+}
+
+func sortedKeys(m map[string]*fileState) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func slicesContains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -828,7 +886,10 @@ func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileSt
 				if strings.HasSuffix(im.Path, ".") {
 					sub = im.Path + orig
 				}
-				return resolvePyModule(sf, rel, sub) == f || resolvePyModule(sf, rel, im.Path) == f
+				if resolvePyModule(sf, rel, sub) == f {
+					return true
+				}
+				return reexports(sf, resolvePyModule(sf, rel, im.Path), orig, f, 0)
 			}
 		}
 		if strings.Contains(m.Target, ".") && !strings.ContainsAny(m.Target, " ()") {
@@ -882,6 +943,35 @@ func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileSt
 		}
 	}
 	return module != "" && resolveModule(sf, rel, module) == f
+}
+
+// reexports: does Python module mod define name, or re-export it from f
+// (a package's __init__.py: `from .github import blueprint as
+// github_blueprint`)?
+func reexports(sf *svcFiles, mod *fileState, name string, f *fileState, depth int) bool {
+	if mod == nil || depth > 3 {
+		return false
+	}
+	if mod == f {
+		return true
+	}
+	for _, im := range mod.facts.Imports {
+		for _, n := range im.Names {
+			local, orig := facts.ImportName(n)
+			if local != name {
+				continue
+			}
+			sub := im.Path + "." + orig
+			if strings.HasSuffix(im.Path, ".") {
+				sub = im.Path + orig
+			}
+			if resolvePyModule(sf, mod.rel, sub) == f {
+				return true
+			}
+			return reexports(sf, resolvePyModule(sf, mod.rel, im.Path), orig, f, depth+1)
+		}
+	}
+	return false
 }
 
 // resolvePyModule finds a Python module ("billing.urls", ".billing") from
@@ -1332,6 +1422,32 @@ func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, 
 					bp = basePath
 				}
 				out = append(out, mk(f, im.Span, authJSProviders[name], bp+"/callback/"+name, "Auth.js default"))
+			}
+		}
+	}
+	// django-allauth: /accounts/<provider>/login/callback/ per installed
+	// provider app, under wherever allauth.urls is included.
+	if sf != nil {
+		prefix := ""
+		for _, f := range sf.files {
+			for _, m := range f.facts.Mounts {
+				if m.Target == "allauth.urls" {
+					prefix = joinRoute(firstOr(a.prefixes(sf, f, m.Parent, 0), ""), m.Prefix)
+				}
+			}
+		}
+		if prefix == "" {
+			prefix = "/accounts"
+		}
+		for _, rel := range sortedKeys(sf.files) {
+			f := sf.files[rel]
+			for _, p := range f.facts.Props {
+				name, ok := strings.CutPrefix(p.Value, "allauth.socialaccount.providers.")
+				if !ok || strings.Contains(name, ".") {
+					continue
+				}
+				id, _ := providerInRoute(name)
+				out = append(out, mk(f, p.Span, id, joinRoute(prefix, name+"/login/callback/"), "django-allauth default"))
 			}
 		}
 	}

@@ -294,9 +294,11 @@ func symbolTail(s string) string {
 // workspace's snapshot stays small: calls that are no constructor or
 // webhook check (except helper calls in files that define routes), and
 // functions and event literals of files without routes or webhook checks.
-func (ix *index) prune(f *facts.File) {
+// handlers marks a file that by convention holds handlers other files'
+// routes name (a controller): its functions and their calls are kept.
+func (ix *index) prune(f *facts.File, handlers bool) {
 	f.Mounts = dedupeMounts(f.Mounts)
-	routes := len(f.Routes) > 0 || len(f.Exports) > 0 || len(f.Mounts) > 0
+	routes := len(f.Routes) > 0 || len(f.Exports) > 0 || len(f.Mounts) > 0 || handlers
 	webhook := false
 	kept := f.Calls[:0]
 	for _, c := range f.Calls {
@@ -305,6 +307,8 @@ func (ix *index) prune(f *facts.File) {
 		case ix.callTails[tail]:
 			webhook = webhook || ix.webhookTails[tail]
 			kept = append(kept, c)
+		case isCodeExchange(c.Callee):
+			kept = append(kept, c) // an OAuth callback's code exchange
 		case routes && !strings.Contains(c.Callee, "("):
 			// May call a helper that verifies: verify(req),
 			// this.billing.handleWebhook(req), WebhookUtil::check($r).

@@ -615,7 +615,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			st.netHTTP = bytes.Contains(src, []byte(`"net/http"`))
 		}
 		parts, ok, lexable := a.parts(st.fe, src)
-		if !ok && !handlerFile.MatchString(e.rel) {
+		if !ok && !handlerFile.MatchString(e.rel) && !fileRoute.MatchString(e.rel) {
 			st.facts = &facts.File{}
 			return st
 		}
@@ -649,7 +649,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		if st.fe.language == "java" {
 			dropOwnJavaImports(f, src)
 		}
-		a.ix.prune(f)
+		a.ix.prune(f, handlerFile.MatchString(e.rel))
 		st.facts = f
 		if len(f.Errors) > 0 {
 			st.diag = diag(e.rel, "error", firstLine(f.Errors[0]))
@@ -721,7 +721,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 // handlerFile matches files that by convention hold the handlers routes
 // name from elsewhere (Rails "settings#callback", Laravel
 // 'CallController@newCall', Django views.fn).
-var handlerFile = regexp.MustCompile(`(?i)(^|/)controllers/[^/]+\.(rb|php|cs|py|js|ts)$|_controller\.rb$|Controller\.(php|cs)$|(^|/)views\.py$`)
+var handlerFile = regexp.MustCompile(`(?i)(^|/)controllers/[^/]+\.(rb|php|cs|py|js|ts)$|_controller\.rb$|Controller\.(php|cs)$|(^|/)views\.py$|(^|/)__init__\.py$`)
 
 // fileRoute matches files whose path makes them routes.
 var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt]sx?|routes/.*\+server\.[jt]s|app/routes/.*\.[jt]sx?|server/(api|routes)/.*\.m?[jt]s)$`)
@@ -730,7 +730,7 @@ var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt
 var mountNeedles = map[string][][]byte{
 	"javascript": jsMountNeedles,
 	"typescript": jsMountNeedles,
-	"python":     needles("register_blueprint", "include_router", "include("),
+	"python":     needles("register_blueprint", "include_router", "include(", "_blueprint(", "allauth.socialaccount.providers."),
 	"go":         needles(".Mount("),
 }
 

@@ -502,6 +502,12 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 				return
 			}
 			rt.Path, hasPath = p, true
+		case name == "route.dance":
+			// Flask-Dance's make_<provider>_blueprint(): its callback route.
+			fn := n.Content(src)
+			fn = fn[strings.LastIndexByte(fn, '.')+1:]
+			provider := strings.TrimSuffix(strings.TrimPrefix(fn, "make_"), "_blueprint")
+			rt.Path, rt.Method, hasPath = "/"+provider+"/authorized", "GET", true
 		case name == "route.root":
 			// A route registered without a path of its own (@Post(),
 			// @router.post("")): the path of its scope or mount.

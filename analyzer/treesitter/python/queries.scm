@@ -110,6 +110,12 @@
     arguments: (argument_list (keyword_argument name: (identifier) @_k value: (string) @mount.prefix)))
   (#match? @_bp "^(Blueprint|APIRouter)$")
   (#match? @_k "^(url_prefix|prefix)$")) @mount
+; Flask-Dance: bp = make_github_blueprint(...) serves /github/authorized,
+; the OAuth callback, under wherever bp is registered
+(assignment
+  left: (identifier) @route.router
+  right: (call function: [(identifier) (attribute)] @route.dance)
+  (#match? @route.dance "make_[a-z0-9_]+_blueprint$")) @route
 ; app.include_router(r, prefix="/api"): before the router's own prefix
 (call
   function: (attribute object: (identifier) @mount.parent attribute: (identifier) @_reg)
@@ -129,6 +135,11 @@
     (keyword_argument name: (identifier) @_k value: (string) @mount.prefix))
   (#eq? @mount.override "register_blueprint")
   (#eq? @_k "url_prefix")) @mount
+; django-allauth: INSTALLED_APPS = [..., "allauth.socialaccount.providers.google"]
+(assignment
+  left: (identifier) @prop.name
+  right: [(list (string) @prop.value @prop) (tuple (string) @prop.value @prop)]
+  (#match? @prop.value "^.allauth[.]socialaccount[.]providers[.][a-z0-9_]+.$"))
 ; Django: path("api/", include("billing.urls"))
 (call
   function: (identifier) @_path

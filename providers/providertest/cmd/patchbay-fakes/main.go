@@ -5,16 +5,24 @@
 //
 //	go run ./providers/providertest/cmd/patchbay-fakes > fakes.env &   # export lines
 //	go run ./providers/providertest/cmd/patchbay-fakes -json > fakes.json &
+//
+// With -state it also serves, on another loopback port named by
+// PATCHBAY_FAKES_STATE (or "state" in -json), what the stateful fakes hold
+// as JSON, secrets included, so a soak run can count duplicates, orphans
+// and lost secrets from outside.
 package main
 
 import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
 	"syscall"
+	"time"
 
 	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
 	"github.com/patchbay-dev/patchbay/providers/aws"
@@ -45,6 +53,64 @@ type Fakes struct {
 	// creates user pools or buys numbers): a Cognito user pool and a
 	// Twilio number.
 	Existing map[string]map[string]string `json:"existing"`
+	// State is the URL of the -state listener, if any.
+	State string `json:"state,omitempty"`
+
+	stripe *stripetest.Server
+	auth0  *auth0test.Server
+}
+
+// State is what GET on the -state listener answers: every Stripe webhook
+// endpoint and Auth0 application the code under test created, with the
+// secrets the providers hold for them.
+type State struct {
+	StripeEndpoints []StripeEndpoint `json:"stripe_endpoints"`
+	Auth0Apps       []Auth0App       `json:"auth0_apps"`
+}
+
+// StripeEndpoint is one webhook endpoint and its signing secret.
+type StripeEndpoint struct {
+	ID     string `json:"id"`
+	URL    string `json:"url"`
+	Secret string `json:"secret"`
+}
+
+// Auth0App is one application and its client secret.
+type Auth0App struct {
+	ClientID     string   `json:"client_id"`
+	Name         string   `json:"name"`
+	Callbacks    []string `json:"callbacks"`
+	ClientSecret string   `json:"client_secret"`
+}
+
+// Snapshot reads the stateful fakes.
+func (f *Fakes) Snapshot() State {
+	s := State{StripeEndpoints: []StripeEndpoint{}, Auth0Apps: []Auth0App{}}
+	for id, e := range f.stripe.Endpoints() {
+		s.StripeEndpoints = append(s.StripeEndpoints, StripeEndpoint{ID: id, URL: e.URL, Secret: f.stripe.Secret(id)})
+	}
+	for id, a := range f.auth0.Apps() {
+		s.Auth0Apps = append(s.Auth0Apps, Auth0App{ClientID: id, Name: a.Name, Callbacks: a.Callbacks, ClientSecret: a.ClientSecret})
+	}
+	sort.Slice(s.StripeEndpoints, func(i, j int) bool { return s.StripeEndpoints[i].ID < s.StripeEndpoints[j].ID })
+	sort.Slice(s.Auth0Apps, func(i, j int) bool { return s.Auth0Apps[i].ClientID < s.Auth0Apps[j].ClientID })
+	return s
+}
+
+// serveState serves Snapshot on a loopback port until the process ends.
+func (f *Fakes) serveState() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	f.State = "http://" + ln.Addr().String() + "/state"
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /state", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(f.Snapshot())
+	})
+	go func() { _ = (&http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}).Serve(ln) }()
+	return nil
 }
 
 // Seeded objects, for patchbay.json's cognito.user_pool_id and twilio.numbers.
@@ -68,6 +134,7 @@ func Start(p providertest.T) Fakes {
 	set("stripe", st.URL, st.Credentials(), "STRIPE")
 	a0 := auth0test.New(p)
 	set("auth0", a0.URL, a0.Credentials(), "AUTH0")
+	f.stripe, f.auth0 = st, a0
 	awsFake := awstest.New(p, aws.RequiredActions...)
 	awsFake.AddUserPool(UserPoolID)
 	f.Existing["aws"] = map[string]string{"user_pool_id": UserPoolID}
@@ -97,10 +164,17 @@ func Start(p providertest.T) Fakes {
 
 func main() {
 	asJSON := flag.Bool("json", false, "print endpoints and credentials as one JSON object")
+	state := flag.Bool("state", false, "also serve the Stripe and Auth0 fakes' objects, secrets included, as JSON on a loopback port")
 	flag.Parse()
 	p := &providertest.Process{}
 	defer p.Close()
 	f := Start(p)
+	if *state {
+		if err := f.serveState(); err != nil {
+			fmt.Fprintln(os.Stderr, "patchbay-fakes:", err)
+			os.Exit(1)
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
@@ -113,6 +187,9 @@ func main() {
 		sort.Strings(keys)
 		for _, k := range keys {
 			fmt.Printf("export %s=%s\n", k, f.Env[k])
+		}
+		if f.State != "" {
+			fmt.Printf("export PATCHBAY_FAKES_STATE=%s\n", f.State)
 		}
 	}
 	fmt.Fprintln(os.Stderr, "provider fakes running; Ctrl-C stops them")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -89,5 +91,30 @@ func TestServedFakesHaveExistingObjects(t *testing.T) {
 	client, err := cg.CreateUserPoolClient(ctx, attrs)
 	if err != nil || client.String("ClientId") == "" {
 		t.Errorf("cognito client in the seeded pool = %+v, %v", client, err)
+	}
+}
+
+// -state answers what the Stripe and Auth0 fakes hold, secrets included.
+func TestStateListsObjectsWithSecrets(t *testing.T) {
+	f := Start(t)
+	if err := f.serveState(); err != nil {
+		t.Fatal(err)
+	}
+	whID := f.stripe.Seed("https://shop.example.net/api/webhooks/stripe", []string{"checkout.session.completed"})
+	appID := f.auth0.Seed("shop (local)", []string{"https://shop.example.net/api/auth/callback"})
+	resp, err := http.Get(f.State)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s State
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.StripeEndpoints) != 1 || s.StripeEndpoints[0].ID != whID || s.StripeEndpoints[0].Secret != f.stripe.Secret(whID) || s.StripeEndpoints[0].Secret == "" {
+		t.Errorf("stripe endpoints = %+v", s.StripeEndpoints)
+	}
+	if len(s.Auth0Apps) != 1 || s.Auth0Apps[0].ClientID != appID || s.Auth0Apps[0].ClientSecret == "" {
+		t.Errorf("auth0 apps = %+v", s.Auth0Apps)
 	}
 }
