@@ -402,7 +402,13 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 					sc = scope{f, fn.Span}
 				}
 			}
-			out = append(out, a.webhookFinding(sf, f, firstLineSpan(sc.span), p, "", "", sym, events([]scope{sc})))
+			// A PHP file outside any framework is served as it is: its
+			// path under the document root is the route.
+			route := ""
+			if f.fe.language == "php" {
+				route = servedPHPRoute(sf, rel)
+			}
+			out = append(out, a.webhookFinding(sf, f, firstLineSpan(sc.span), p, "", route, sym, events([]scope{sc})))
 		}
 		// passport strategies, NextAuth basePath, SDK options: callbackURL: "/auth/callback"
 		for _, pr := range f.facts.Props {
@@ -433,7 +439,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 // start with "/". Decorator routes (NestJS @Post("stripe")) have no
 // receiver and may omit it.
 func plausibleRoute(f *fileState, router, p string) bool {
-	if router == "" || f.fe.ecosystem != providers.NPM && f.fe.ecosystem != providers.Go {
+	if router == "" || f.fe.ecosystem != providers.NPM && f.fe.ecosystem != providers.Go && f.fe.ecosystem != providers.Composer && f.fe.ecosystem != providers.Maven {
 		return true
 	}
 	return p == "" || p[0] == '/' || p[0] == '*'
@@ -479,6 +485,32 @@ func isCodeExchange(callee string) bool {
 		}
 	}
 	return false
+}
+
+// phpDocRoots are the folders PHP hosting serves as the document root.
+var phpDocRoots = []string{"public", "public_html", "webroot", "htdocs", "www", "web"}
+
+// servedPHPRoute: the URL path of a PHP file served as it is
+// (public/webhook.php -> /webhook.php), "" when a framework routes the
+// service's requests (Laravel, Symfony, Slim, ...) or the file is outside
+// the document root.
+func servedPHPRoute(sf *svcFiles, rel string) string {
+	for _, d := range sf.deps {
+		if d.Ecosystem == "composer" && (strings.HasPrefix(d.Name, "laravel/") || strings.HasPrefix(d.Name, "symfony/framework") ||
+			strings.HasPrefix(d.Name, "slim/") || strings.HasPrefix(d.Name, "cakephp/") || strings.HasPrefix(d.Name, "yiisoft/")) {
+			return ""
+		}
+	}
+	p := local(sf, rel)
+	for _, root := range phpDocRoots {
+		if rest, ok := strings.CutPrefix(p, root+"/"); ok {
+			return "/" + rest
+		}
+	}
+	if !strings.Contains(p, "/") {
+		return "/" + p // a site served from the repository root
+	}
+	return ""
 }
 
 // handlerSite is where a route's finding is reported: the handler's
@@ -1309,12 +1341,16 @@ func sdkSite(code []*fileState, pkg string, unless, calls []string, prefer strin
 			var call *facts.Span
 			for i, c := range f.facts.Calls {
 				for _, want := range calls {
-					if calleeMatches(c.Callee, want) || symbolTail(c.Callee) == symbolTail(want) && !strings.Contains(want, ".") {
+					callee := c.Callee
+					if f.fe.ecosystem == providers.Go {
+						_, callee = goCallee(callee) // "githubapp.NewEventDispatcher"
+					}
+					if calleeMatches(callee, want) || symbolTail(callee) == symbolTail(want) && !strings.Contains(want, ".") {
 						call = &f.facts.Calls[i].Span
 					}
 				}
 			}
-			if call == nil || at == nil && f.fe.ecosystem != providers.Go {
+			if call == nil || at == nil {
 				continue
 			}
 			at = call

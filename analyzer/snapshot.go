@@ -721,7 +721,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 // handlerFile matches files that by convention hold the handlers routes
 // name from elsewhere (Rails "settings#callback", Laravel
 // 'CallController@newCall', Django views.fn).
-var handlerFile = regexp.MustCompile(`(?i)(^|/)controllers/[^/]+\.(rb|php|cs|py|js|ts)$|_controller\.rb$|Controller\.(php|cs)$|(^|/)views\.py$|(^|/)__init__\.py$`)
+var handlerFile = regexp.MustCompile(`(?i)(^|/)controllers/[^/]+\.(rb|php|cs|py|js|ts)$|_controller\.rb$|Controller\.(php|cs|java|kt)$|(^|/)views\.py$|(^|/)__init__\.py$`)
 
 // fileRoute matches files whose path makes them routes.
 var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt]sx?|routes/.*\+server\.[jt]s|app/routes/.*\.[jt]sx?|server/(api|routes)/.*\.m?[jt]s)$`)
@@ -789,7 +789,7 @@ var routeNeedles = map[string][][]byte{
 	"python":     needles(".route(", ".post(", "path("),
 	"ruby":       needles("post ", "get \"", "get '", "match \"", "match '", "resources :", "namespace :", "devise_for "),
 	"php":        needles("Route::"),
-	"java":       needles("Mapping"),
+	"java":       needles("Mapping", "post(\"/", "get(\"/"),
 	"csharp":     needles("MapPost", "[HttpPost"),
 }
 

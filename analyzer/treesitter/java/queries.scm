@@ -67,7 +67,22 @@
       arguments: (annotation_argument_list (string_literal) @mount.prefix)))
   (#eq? @_rm "RequestMapping")) @mount
 
+; Spark Java: post("/webhook", Controller.handle) (a static import), and
+; Javalin/Spark on an instance: app.post("/webhook", ctx -> ...)
+(method_invocation
+  !object
+  name: (identifier) @route.method
+  arguments: (argument_list . (string_literal) @route.path)
+  (#match? @route.method "^(get|post|put|patch|delete)$")) @route
+(method_invocation
+  object: (identifier) @route.router
+  name: (identifier) @route.method
+  arguments: (argument_list . (string_literal) @route.path)
+  (#match? @route.method "^(get|post|put|patch|delete)$")) @route
+
 (method_declaration name: (identifier) @func.name) @func
+; Spark's handlers as fields: public static Route handle = (req, res) -> {...}
+(field_declaration declarator: (variable_declarator name: (identifier) @func.name value: (lambda_expression))) @func
 
 ; "x".equals(event.getType()), case "x" in a switch on a type
 (method_invocation

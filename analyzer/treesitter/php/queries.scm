@@ -47,6 +47,23 @@
   arguments: (arguments . (argument [(string) (encapsed_string)] @route.path))
   (#eq? @_route "Route")
   (#match? @route.method "^(get|post|put|patch|delete|any|match)$")) @route
+; Slim and other routers on a variable: $app->post('/webhook', function (...) {...})
+(member_call_expression
+  object: (variable_name) @route.router
+  name: (name) @route.method
+  arguments: (arguments . (argument [(string) (encapsed_string)] @route.path))
+  (#match? @route.method "^(get|post|put|patch|delete|any|map)$")) @route
+; Symfony: #[Route('/webhook/stripe', methods: ['POST'])] on an action
+(method_declaration
+  attributes: (attribute_list (attribute_group (attribute (name) @_r
+    parameters: (arguments . (argument [(string) (encapsed_string)] @route.path)))))
+  name: (name) @route.handler
+  (#eq? @_r "Route")) @route @route.body
+; ... and on the controller class: a prefix for its actions
+(class_declaration
+  attributes: (attribute_list (attribute_group (attribute (name) @_r
+    parameters: (arguments . (argument [(string) (encapsed_string)] @mount.prefix)))))
+  (#eq? @_r "Route")) @mount
 ; Route::prefix('api')->group(...) is resolved by scope below.
 (member_call_expression
   object: (scoped_call_expression
