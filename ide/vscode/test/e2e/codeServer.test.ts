@@ -21,7 +21,9 @@ const fakesBin = path.resolve(process.env.PATCHBAY_FAKES_BIN ?? path.join(extens
 const sampleWorkspace = path.join(extensionRoot, "..", "..", "testdata", "provision", "shop");
 const artifacts = path.join(extensionRoot, "test-results", "e2e");
 // The frontend URL of the environment the test creates and provisions.
-const frontendURL = "http://localhost:3000";
+// A public https URL: Stripe refuses webhook URLs it cannot reach
+// (localhost), and Patchbay plans none for them.
+const frontendURL = "https://shop.example.net";
 
 function why(): string | false {
   if (!codeServer || !fs.existsSync(codeServer)) return "set CODE_SERVER to a code-server 4.100.3 binary (see README: Test)";
@@ -218,8 +220,8 @@ describe("extension in code-server", { skip }, () => {
       env: { ...process.env, PATCHBAY_HOME: home },
     });
     // nextjs-auth0 serves its callback by default, so the finding (and the
-    // lens) sits on the SDK dependency in package.json.
-    await openFile("package.json", "package.json");
+    // lens) sits on the file that mounts its handler: the Auth0 route.
+    await page.locator(".tab", { hasText: "route.ts" }).first().click();
     const lens = page.locator(".codelens-decoration a", { hasText: /Connect Auth0 · callback/ });
     await lens
       .first()
