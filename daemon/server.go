@@ -23,6 +23,7 @@ import (
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/internal/buildinfo"
+	"github.com/patchbay-dev/patchbay/internal/teams"
 	"github.com/patchbay-dev/patchbay/vault"
 )
 
@@ -54,6 +55,12 @@ type Config struct {
 	// Credentials serves CredentialService and AssistantService; nil leaves
 	// them unimplemented.
 	Credentials *vault.Credentials
+	// Users, set by patchbay server, serves TeamService and makes Serve's
+	// TLS listener authenticate every request with a user token and check
+	// the caller's role (teamauth.go); nil on a local daemon.
+	Users *teams.Users
+	// PublicURL is the server's public base URL (WhoAmI reports it).
+	PublicURL string
 }
 
 // Server is a configured daemon; Run serves it.
@@ -127,6 +134,7 @@ var serviceNames = []string{
 	patchbayv1connect.ApiKeyServiceName,
 	patchbayv1connect.ActionServiceName,
 	patchbayv1connect.AssistantServiceName,
+	patchbayv1connect.TeamServiceName,
 }
 
 // routes mounts one handler per service. Services whose issues have not
@@ -145,6 +153,7 @@ func (s *Server) routes(opts ...connect.HandlerOption) map[string]http.Handler {
 		add(patchbayv1connect.NewProvisionServiceHandler(patchbayv1connect.UnimplementedProvisionServiceHandler{}, opts...))
 	}
 	s.addGatewayRoutes(add, opts...)
+	add(patchbayv1connect.NewTeamServiceHandler(&teamServer{s}, opts...))
 	return m
 }
 
@@ -152,9 +161,24 @@ func (s *Server) routes(opts ...connect.HandlerOption) map[string]http.Handler {
 // reflection (v1 and v1alpha) and health, behind the local-security guard.
 // tcp selects the TCP rules (token and Host checks).
 func (s *Server) Handler(tcp bool) http.Handler {
+	mux := s.mux()
+	g := &guard{
+		token:           s.token,
+		requireToken:    tcp,
+		checkHost:       tcp,
+		apiKeyPrefixes:  []string{"/" + patchbayv1connect.ActionServiceName + "/"},
+		webhookPrefixes: []string{gateway.WebhookPathPrefix},
+		errw:            connect.NewErrorWriter(),
+	}
+	return g.wrap(writeDeadlines(s.cfg.StreamWriteTimeout, mux))
+}
+
+// mux mounts every service, reflection and health; outer interceptors run
+// before the error mapping (a server's role checks).
+func (s *Server) mux(outer ...connect.Interceptor) *http.ServeMux {
 	mux := http.NewServeMux()
 	opts := []connect.HandlerOption{
-		connect.WithInterceptors(errorInterceptor(s.log)),
+		connect.WithInterceptors(append(outer, errorInterceptor(s.log))...),
 		connect.WithRecover(func(_ context.Context, spec connect.Spec, _ http.Header, p any) error {
 			s.log.Error("panic in handler", "procedure", spec.Procedure, "panic", p)
 			return connect.NewError(connect.CodeInternal, errors.New("internal error; see the daemon log"))
@@ -168,15 +192,7 @@ func (s *Server) Handler(tcp bool) http.Handler {
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(serviceNames...)))
-	g := &guard{
-		token:           s.token,
-		requireToken:    tcp,
-		checkHost:       tcp,
-		apiKeyPrefixes:  []string{"/" + patchbayv1connect.ActionServiceName + "/"},
-		webhookPrefixes: []string{gateway.WebhookPathPrefix},
-		errw:            connect.NewErrorWriter(),
-	}
-	return g.wrap(writeDeadlines(s.cfg.StreamWriteTimeout, mux))
+	return mux
 }
 
 // publish hands an event to every subscriber. Callers must not hold any

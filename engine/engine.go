@@ -279,8 +279,14 @@ func (e *Engine) DeleteEnvironment(ctx context.Context, root, name string) error
 	return nil
 }
 
+// audit records a domain action under the user it runs for (WithActor, on
+// a Patchbay server), else "engine".
 func (e *Engine) audit(ctx context.Context, action, target, detail string) {
-	if err := e.st.Audit(context.WithoutCancel(ctx), "engine", action, target, detail); err != nil {
+	actor := "engine"
+	if a, ok := ctx.Value(actorKey{}).(string); ok && a != "" {
+		actor = a
+	}
+	if err := e.st.Audit(context.WithoutCancel(ctx), actor, action, target, detail); err != nil {
 		e.log.Warn("audit log write failed", "action", action, "err", err)
 	}
 }

@@ -20,7 +20,8 @@ import (
 )
 
 // client holds one Connect client per daemon service, talking over the
-// daemon's Unix socket.
+// daemon's Unix socket, or over TLS to a Patchbay server after patchbay
+// login (then Info.Address is the server's URL and Team is set).
 type client struct {
 	Info        *daemon.Info
 	Daemon      patchbayv1connect.DaemonServiceClient
@@ -30,6 +31,7 @@ type client struct {
 	Provision   patchbayv1connect.ProvisionServiceClient
 	ApiKeys     patchbayv1connect.ApiKeyServiceClient
 	Assistant   patchbayv1connect.AssistantServiceClient
+	Team        patchbayv1connect.TeamServiceClient // nil for a local daemon
 }
 
 func newClient(info *daemon.Info) *client {
@@ -43,10 +45,25 @@ func newClient(info *daemon.Info) *client {
 	// HTTP/2 without TLS (prior knowledge) so streams and unary calls share
 	// one connection.
 	tr.Protocols.SetUnencryptedHTTP2(true)
-	hc := &http.Client{Transport: tr}
-	const base = "http://localhost"
+	c := clientsAt(&http.Client{Transport: tr}, "http://localhost")
+	c.Info = info
+	return c
+}
+
+// newServerClient talks to the server of a login.
+func newServerClient(l *serverLogin) (*client, error) {
+	hc, err := l.httpClient()
+	if err != nil {
+		return nil, err
+	}
+	c := clientsAt(hc, l.URL)
+	c.Info = &daemon.Info{Address: l.URL}
+	c.Team = patchbayv1connect.NewTeamServiceClient(hc, l.URL)
+	return c, nil
+}
+
+func clientsAt(hc *http.Client, base string) *client {
 	return &client{
-		Info:        info,
 		Daemon:      patchbayv1connect.NewDaemonServiceClient(hc, base),
 		Workspace:   patchbayv1connect.NewWorkspaceServiceClient(hc, base),
 		Credentials: patchbayv1connect.NewCredentialServiceClient(hc, base),
@@ -78,12 +95,19 @@ func connectRunning(ctx context.Context, home string) (*client, error) {
 	return c, nil
 }
 
-// dial connects to the daemon, starting it in the background when it is
+// dial connects to the server the CLI is logged in to, else to the
+// daemon, starting it in the background when it is
 // not running (unless --no-start).
 func dial(ctx context.Context) (*client, error) {
 	home, err := homeDir()
 	if err != nil {
 		return nil, err
+	}
+	if l, err := currentLogin(home); err != nil || l != nil {
+		if err != nil {
+			return nil, err
+		}
+		return newServerClient(l)
 	}
 	c, err := connectRunning(ctx, home)
 	if err == nil || !errors.Is(err, errNotRunning) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/daemon"
+	"github.com/patchbay-dev/patchbay/engine"
 	"github.com/patchbay-dev/patchbay/gateway"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/internal/sealed"
@@ -52,52 +54,24 @@ environment are serialized by a lock in the database.`,
 			if err := daemon.PrepareHome(home); err != nil {
 				return err
 			}
-			var level slog.Level
-			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
-				return fmt.Errorf("--log-level: %w", err)
-			}
-			hopts := &slog.HandlerOptions{Level: level}
-			var h slog.Handler = slog.NewTextHandler(os.Stderr, hopts)
-			if logJSON {
-				h = slog.NewJSONHandler(os.Stderr, hopts)
-			}
-			log := slog.New(h)
-			creds, err := openCredentials(home, log)
+			log, err := newLogger(logLevel, logJSON)
 			if err != nil {
 				return err
 			}
-			an := analyzer.New(analyzer.Options{Logger: log})
-			go an.WarmUp() // queries compile in the background while the daemon starts
-			db, err := daemon.StateDatabase(home, database)
+			d, err := openDomains(cmd.Context(), home, database, "", log)
 			if err != nil {
 				return err
 			}
-			eng, state, err := daemon.NewEngineAt(cmd.Context(), db, an, creds.Store(), log)
-			if err != nil {
-				return err
-			}
-			defer state.Close()
-			gwCreds, gwChecker, gwSecrets := gateway.FromVault(creds, creds.Store(), vault.ErrNotFound)
-			gw, err := gateway.New(cmd.Context(), gateway.Config{
-				Store:       state,
-				Credentials: gwCreds,
-				Checker:     gwChecker,
-				Secrets:     gwSecrets,
-				Logger:      log,
-			})
-			if err != nil {
-				return err
-			}
-			defer gw.Close()
+			defer d.Close()
 			srv, err := daemon.New(daemon.Config{
 				Home:        home,
 				Port:        port,
 				Socket:      socket,
 				Logger:      log,
-				Analyzer:    an,
-				Credentials: creds,
-				Engine:      eng,
-				Gateway:     gw,
+				Analyzer:    d.analyzer,
+				Credentials: d.creds,
+				Engine:      d.engine,
+				Gateway:     d.gateway,
 			})
 			if err != nil {
 				return err
@@ -221,6 +195,68 @@ func newDaemonStopCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// newLogger logs text (or JSON lines) to stderr at level.
+func newLogger(level string, asJSON bool) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	hopts := &slog.HandlerOptions{Level: l}
+	if asJSON {
+		return slog.New(slog.NewJSONHandler(os.Stderr, hopts)), nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, hopts)), nil
+}
+
+// domains are what a daemon or server serves, opened on one home and state
+// database.
+type domains struct {
+	analyzer *analyzer.Analyzer
+	creds    *vault.Credentials
+	engine   *engine.Engine
+	state    *store.Store
+	gateway  *gateway.Gateway
+}
+
+func (d *domains) Close() {
+	d.gateway.Close()
+	d.state.Close()
+}
+
+// openDomains opens the keyring, the state database (database, else
+// $PATCHBAY_DATABASE_URL, else state.db), the engine and the gateway.
+// publicURL "" lets the gateway read $PATCHBAY_PUBLIC_URL.
+func openDomains(ctx context.Context, home, database, publicURL string, log *slog.Logger) (*domains, error) {
+	creds, err := openCredentials(home, log)
+	if err != nil {
+		return nil, err
+	}
+	an := analyzer.New(analyzer.Options{Logger: log})
+	go an.WarmUp() // queries compile in the background while the daemon starts
+	db, err := daemon.StateDatabase(home, database)
+	if err != nil {
+		return nil, err
+	}
+	eng, state, err := daemon.NewEngineAt(ctx, db, an, creds.Store(), log)
+	if err != nil {
+		return nil, err
+	}
+	gwCreds, gwChecker, gwSecrets := gateway.FromVault(creds, creds.Store(), vault.ErrNotFound)
+	gw, err := gateway.New(ctx, gateway.Config{
+		Store:       state,
+		Credentials: gwCreds,
+		Checker:     gwChecker,
+		Secrets:     gwSecrets,
+		Logger:      log,
+		PublicURL:   publicURL,
+	})
+	if err != nil {
+		state.Close()
+		return nil, err
+	}
+	return &domains{analyzer: an, creds: creds, engine: eng, state: state, gateway: gw}, nil
 }
 
 // oneLine shortens multi-line messages for terminal output.

@@ -63,6 +63,10 @@ Most commands talk to the local daemon and start it when it is not running.`,
 		newMapCmd(),
 		newMCPCmd(),
 		newApproveCmd(),
+		newServerCmd(),
+		newLoginCmd(),
+		newLogoutCmd(),
+		newTeamCmd(),
 	)
 	return root
 }

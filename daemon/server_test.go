@@ -1,0 +1,298 @@
+package daemon_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/99designs/keyring"
+
+	"github.com/patchbay-dev/patchbay/analyzer"
+	"github.com/patchbay-dev/patchbay/daemon"
+	"github.com/patchbay-dev/patchbay/gateway"
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	"github.com/patchbay-dev/patchbay/internal/pgtest"
+	"github.com/patchbay-dev/patchbay/internal/teams"
+	"github.com/patchbay-dev/patchbay/internal/tlstest"
+	"github.com/patchbay-dev/patchbay/store"
+	"github.com/patchbay-dev/patchbay/vault"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// teamServer is a Patchbay server (daemon.Serve) on a fresh PostgreSQL
+// database with a self-signed certificate, and tokens of users in team
+// "acme": alice owner, bob member, carol viewer; dave is in no team.
+type teamServer struct {
+	url, caFile string
+	tokens      map[string]string
+	st          *store.Store
+}
+
+func startTeamServer(t *testing.T) *teamServer {
+	t.Helper()
+	ctx := context.Background()
+	dbURL := pgtest.Database(t)
+	home := t.TempDir()
+	v, err := vault.Open(vault.Options{Home: home, Backends: []keyring.BackendType{keyring.FileBackend}, Passphrase: "pw",
+		Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, st, err := daemon.NewEngineAt(ctx, dbURL, analyzer.New(analyzer.Options{}), v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	gw, err := gateway.New(ctx, gateway.Config{Store: st, Secrets: &gateway.MemorySecrets{}, PublicURL: "https://patchbay.example.test",
+		Credentials: memCreds{"slack/default": {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"}}, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.Close)
+	users := teams.New(st)
+	ts := &teamServer{tokens: map[string]string{}, st: st}
+	for user, role := range map[string]teams.Role{"alice": teams.Owner, "bob": teams.Member, "carol": teams.Viewer} {
+		tok, err := users.Add(ctx, "acme", user, role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.tokens[user] = tok
+	}
+	if err := st.AddUser(ctx, "dave"); err != nil {
+		t.Fatal(err)
+	}
+	if ts.tokens["dave"], err = users.NewToken(ctx, "dave"); err != nil {
+		t.Fatal(err)
+	}
+	cert, key := tlstest.SelfSigned(t)
+	ts.caFile = cert
+	srv, err := daemon.New(daemon.Config{Home: home, Engine: eng, Gateway: gw, Users: users, PublicURL: "https://patchbay.example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- srv.Serve(sctx, daemon.ServeOptions{Listen: "127.0.0.1:0", CertFile: cert, KeyFile: key}, func(a string) { ready <- a })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	select {
+	case a := <-ready:
+		ts.url = "https://" + a
+	case err := <-done:
+		t.Fatalf("Serve: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not start")
+	}
+	return ts
+}
+
+// client trusts only the test certificate and speaks HTTP/2 over TLS.
+func (ts *teamServer) client(t *testing.T) *http.Client {
+	t.Helper()
+	pem, err := os.ReadFile(ts.caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
+}
+
+func (ts *teamServer) as(user string) connect.ClientOption {
+	return bearer(ts.tokens[user])
+}
+
+func newEnv(name string) *connect.Request[patchbayv1.CreateEnvironmentRequest] {
+	return connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
+		WorkspaceRoot: "/srv/shop", Name: name, FrontendUrl: "https://" + name + ".shop.example.net"}})
+}
+
+// TestServerRoles drives a server over TLS with a real Connect client:
+// tokens, roles (viewers cannot mutate, members cannot manage members),
+// the team filled in for API keys, and the audit log with each user.
+func TestServerRoles(t *testing.T) {
+	ts := startTeamServer(t)
+	ctx := context.Background()
+	hc := ts.client(t)
+	envs := func(user string) patchbayv1connect.EnvironmentServiceClient {
+		return patchbayv1connect.NewEnvironmentServiceClient(hc, ts.url, ts.as(user))
+	}
+	team := func(user string) patchbayv1connect.TeamServiceClient {
+		return patchbayv1connect.NewTeamServiceClient(hc, ts.url, ts.as(user))
+	}
+	keys := func(user string) patchbayv1connect.ApiKeyServiceClient {
+		return patchbayv1connect.NewApiKeyServiceClient(hc, ts.url, ts.as(user))
+	}
+	wantCode := func(what string, err error, code connect.Code, words ...string) {
+		t.Helper()
+		if connect.CodeOf(err) != code {
+			t.Errorf("%s: err = %v, want %s", what, err, code)
+			return
+		}
+		for _, w := range words {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %q does not say %q", what, err, w)
+			}
+		}
+	}
+
+	// No token, a wrong one, a daemon-style one.
+	anon := patchbayv1connect.NewEnvironmentServiceClient(hc, ts.url)
+	_, err := anon.ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
+	wantCode("no token", err, connect.CodeUnauthenticated, "patchbay login")
+	_, err = patchbayv1connect.NewEnvironmentServiceClient(hc, ts.url, bearer(teams.TokenPrefix+"nope")).
+		ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
+	wantCode("unknown token", err, connect.CodeUnauthenticated, "unknown or revoked")
+
+	who, err := team("alice").WhoAmI(ctx, connect.NewRequest(&patchbayv1.WhoAmIRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := who.Msg.GetMemberships(); who.Msg.GetUser() != "alice" || len(m) != 1 || m[0].GetRole() != patchbayv1.Role_ROLE_OWNER ||
+		who.Msg.GetPublicUrl() != "https://patchbay.example.test" {
+		t.Errorf("WhoAmI = %v", who.Msg)
+	}
+
+	// Viewers read but cannot mutate; members mutate.
+	_, err = envs("carol").CreateEnvironment(ctx, newEnv("staging"))
+	wantCode("viewer creates", err, connect.CodePermissionDenied, "carol is a viewer of team \"acme\"", "needs member")
+	if _, err := envs("bob").CreateEnvironment(ctx, newEnv("staging")); err != nil {
+		t.Fatalf("member creates: %v", err)
+	}
+	list, err := envs("carol").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
+	if err != nil || len(list.Msg.GetEnvironments()) != 1 {
+		t.Fatalf("viewer lists: %v %v", list, err)
+	}
+	_, err = envs("dave").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
+	wantCode("no team", err, connect.CodePermissionDenied, "dave is in no team")
+	_, err = patchbayv1connect.NewDaemonServiceClient(hc, ts.url, ts.as("alice")).Shutdown(ctx, connect.NewRequest(&patchbayv1.ShutdownRequest{}))
+	wantCode("shutdown", err, connect.CodePermissionDenied, "SIGTERM")
+
+	// Members cannot manage members; owners can, and a new user gets a token.
+	_, err = team("bob").AddMember(ctx, connect.NewRequest(&patchbayv1.AddMemberRequest{User: "erin", Role: patchbayv1.Role_ROLE_VIEWER}))
+	wantCode("member adds", err, connect.CodePermissionDenied, "bob is a member", "needs owner")
+	added, err := team("alice").AddMember(ctx, connect.NewRequest(&patchbayv1.AddMemberRequest{User: "erin", Role: patchbayv1.Role_ROLE_MEMBER}))
+	if err != nil || !strings.HasPrefix(added.Msg.GetToken(), teams.TokenPrefix) || added.Msg.GetMember().GetTeam() != "acme" {
+		t.Fatalf("owner adds: %v %v", added, err)
+	}
+	ts.tokens["erin"] = added.Msg.GetToken()
+	if _, err := envs("erin").DeleteEnvironment(ctx, connect.NewRequest(&patchbayv1.DeleteEnvironmentRequest{WorkspaceRoot: "/srv/shop", Name: "staging"})); err != nil {
+		t.Fatalf("the new member deletes: %v", err)
+	}
+	_, err = team("alice").RemoveMember(ctx, connect.NewRequest(&patchbayv1.RemoveMemberRequest{User: "alice"}))
+	wantCode("last owner", err, connect.CodeFailedPrecondition, "last owner")
+	if _, err := team("alice").RemoveMember(ctx, connect.NewRequest(&patchbayv1.RemoveMemberRequest{User: "erin"})); err != nil {
+		t.Fatal(err)
+	}
+	_, err = envs("erin").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
+	wantCode("removed member", err, connect.CodePermissionDenied, "in no team")
+
+	// API keys: the team is the caller's; viewers list, members create; the
+	// key works on ActionService at the same URL without a user token.
+	_, err = keys("carol").CreateApiKey(ctx, connect.NewRequest(&patchbayv1.CreateApiKeyRequest{Name: "ci"}))
+	wantCode("viewer creates key", err, connect.CodePermissionDenied, "viewer")
+	k, err := keys("bob").CreateApiKey(ctx, connect.NewRequest(&patchbayv1.CreateApiKeyRequest{Name: "ci",
+		Grants: []*patchbayv1.Grant{{Provider: "slack", Components: []string{"post_message"}}}}))
+	if err != nil || k.Msg.GetKey().GetTeam() != "acme" {
+		t.Fatalf("member creates key: %v %v", k, err)
+	}
+	_, err = keys("bob").ListApiKeys(ctx, connect.NewRequest(&patchbayv1.ListApiKeysRequest{Team: "other"}))
+	wantCode("another team's keys", err, connect.CodePermissionDenied, "not in team \"other\"")
+	if l, err := keys("carol").ListApiKeys(ctx, connect.NewRequest(&patchbayv1.ListApiKeysRequest{})); err != nil || len(l.Msg.GetKeys()) != 1 {
+		t.Errorf("viewer lists keys: %v %v", l, err)
+	}
+	comps, err := patchbayv1connect.NewActionServiceClient(hc, ts.url, bearer(k.Msg.GetToken())).
+		ListComponents(ctx, connect.NewRequest(&patchbayv1.ListComponentsRequest{}))
+	if err != nil || len(comps.Msg.GetComponents()) == 0 {
+		t.Errorf("ActionService with the API key: %v %v", comps, err)
+	}
+
+	// Every mutation is audited with its user, refusals included; the
+	// engine's own entries carry the user too.
+	audit, err := team("carol").ListAudit(ctx, connect.NewRequest(&patchbayv1.ListAuditRequest{Limit: 1000}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range audit.Msg.GetEntries() {
+		lines = append(lines, e.GetUser()+" "+e.GetAction()+" "+e.GetTarget()+" "+e.GetDetail())
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"carol EnvironmentService/CreateEnvironment team:acme permission_denied",
+		"bob EnvironmentService/CreateEnvironment team:acme ok",
+		"bob environment.create environment:staging",
+		"erin EnvironmentService/DeleteEnvironment team:acme ok",
+		"bob TeamService/AddMember team:acme permission_denied",
+		"alice TeamService/AddMember team:acme ok",
+		"bob ApiKeyService/CreateApiKey team:acme ok",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("audit log lacks %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "ListEnvironments") {
+		t.Errorf("reads are audited:\n%s", all)
+	}
+}
+
+// TestServerGrpcurl reaches the server with grpcurl over TLS (-cacert):
+// reflection with a token, a role refusal as a gRPC status.
+func TestServerGrpcurl(t *testing.T) {
+	grpcurl := grpcurlPath(t)
+	ts := startTeamServer(t)
+	addr := strings.TrimPrefix(ts.url, "https://")
+	run := func(user string, args ...string) (string, error) {
+		full := append([]string{"-cacert", ts.caFile, "-H", "Authorization: Bearer " + ts.tokens[user]}, args...)
+		out, err := exec.Command(grpcurl, full...).CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("carol", addr, "list")
+	if err != nil || !strings.Contains(out, "patchbay.v1.TeamService") {
+		t.Fatalf("grpcurl list: %v\n%s", err, out)
+	}
+	out, err = run("carol", "-d", "{}", addr, "patchbay.v1.TeamService/WhoAmI")
+	if err != nil || !strings.Contains(out, `"user": "carol"`) || !strings.Contains(out, "ROLE_VIEWER") {
+		t.Errorf("WhoAmI: %v\n%s", err, out)
+	}
+	out, err = run("carol", "-d", `{"environment":{"workspace_root":"/srv/shop","name":"prod","frontend_url":"https://shop.example.net"}}`,
+		addr, "patchbay.v1.EnvironmentService/CreateEnvironment")
+	if err == nil || !strings.Contains(out, "PermissionDenied") || !strings.Contains(out, "viewer") {
+		t.Errorf("viewer CreateEnvironment through grpcurl: %v\n%s", err, out)
+	}
+	out, err = run("bob", "-d", `{"environment":{"workspace_root":"/srv/shop","name":"prod","frontend_url":"https://shop.example.net"}}`,
+		addr, "patchbay.v1.EnvironmentService/CreateEnvironment")
+	if err != nil {
+		t.Errorf("member CreateEnvironment through grpcurl: %v\n%s", err, out)
+	}
+	raw, err := exec.Command(grpcurl, "-cacert", ts.caFile, addr, "list").CombinedOutput()
+	if err == nil || !strings.Contains(string(raw), "Unauthenticated") {
+		t.Errorf("grpcurl without a token: %v\n%s", err, raw)
+	}
+	// Health answers without a token (load balancers).
+	resp, err := ts.client(t).Post(ts.url+"/grpc.health.v1.Health/Check", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "SERVING") {
+		t.Errorf("health without a token: %d %s", resp.StatusCode, body)
+	}
+}

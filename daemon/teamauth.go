@@ -1,0 +1,226 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/patchbay-dev/patchbay/engine"
+	"github.com/patchbay-dev/patchbay/gateway"
+	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	"github.com/patchbay-dev/patchbay/internal/teams"
+)
+
+// A Patchbay server (Serve) authenticates every request with a user token
+// and checks the caller's role in the request's team before the handler
+// runs; the handlers are the local daemon's, unchanged. Mutations run with
+// engine.WithActor(user) and are audited with the user, allowed or not.
+
+func init() {
+	registerErrorClass(teams.ErrUnauthenticated, connect.CodeUnauthenticated)
+	registerErrorClass(teams.ErrDenied, connect.CodePermissionDenied)
+	registerErrorClass(teams.ErrInvalid, connect.CodeInvalidArgument)
+	registerErrorClass(teams.ErrNotFound, connect.CodeNotFound)
+	registerErrorClass(teams.ErrLastOwner, connect.CodeFailedPrecondition)
+}
+
+// Roles a procedure needs beyond the default: viewer for procedures marked
+// NO_SIDE_EFFECTS, member for the rest.
+var procedureRoles = map[string]teams.Role{
+	// Plan changes nothing at the providers or in environments.
+	patchbayv1connect.ProvisionServicePlanProcedure:           teams.Viewer,
+	patchbayv1connect.DaemonServiceWatchEventsProcedure:       teams.Viewer,
+	patchbayv1connect.AssistantServiceAskProcedure:            teams.Viewer,
+	patchbayv1connect.TeamServiceAddMemberProcedure:           teams.Owner,
+	patchbayv1connect.TeamServiceRemoveMemberProcedure:        teams.Owner,
+	patchbayv1connect.CredentialServiceUnlockKeyringProcedure: teams.Owner,
+}
+
+// teamless procedures need an authenticated user but no team.
+var teamless = map[string]bool{
+	patchbayv1connect.DaemonServiceVersionProcedure: true,
+	patchbayv1connect.TeamServiceWhoAmIProcedure:    true,
+}
+
+// refusedOnServer are local-daemon procedures a server never runs.
+var refusedOnServer = map[string]string{
+	patchbayv1connect.DaemonServiceShutdownProcedure: "a Patchbay server is stopped by whoever runs it (SIGTERM), not over the API",
+}
+
+// unauthenticatedPrefixes skip the user token: ActionService checks API
+// keys, trigger webhooks the provider's signature, and health is for load
+// balancers.
+var unauthenticatedPrefixes = []string{
+	"/" + patchbayv1connect.ActionServiceName + "/",
+	gateway.WebhookPathPrefix,
+	"/grpc.health.v1.Health/",
+}
+
+type callerKey struct{}
+
+func callerFrom(ctx context.Context) *teams.Caller {
+	c, _ := ctx.Value(callerKey{}).(*teams.Caller)
+	return c
+}
+
+// serverGuard authenticates requests on a server's TLS listener. Browsers
+// are refused as on a daemon: the extension and the CLI are not browsers,
+// and a page must not drive the API with a user's cookie-less token.
+type serverGuard struct {
+	users *teams.Users
+	errw  *connect.ErrorWriter
+}
+
+func (g *serverGuard) wrap(next http.Handler) http.Handler {
+	refuse := (&guard{errw: g.errw}).refuse
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fromBrowser(r.Header) {
+			refuse(w, r, connect.NewError(connect.CodePermissionDenied, errBrowser))
+			return
+		}
+		if hasAnyPrefix(r.URL.Path, unauthenticatedPrefixes) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			refuse(w, r, connect.NewError(connect.CodeUnauthenticated,
+				errors.New(`missing bearer token: log in with "patchbay login --server URL", or send "Authorization: Bearer pbu_…"`)))
+			return
+		}
+		c, err := g.users.Authenticate(r.Context(), tok)
+		if err != nil {
+			code := connect.CodeUnavailable // the database did not answer
+			if errors.Is(err, teams.ErrUnauthenticated) {
+				code = connect.CodeUnauthenticated
+			}
+			refuse(w, r, connect.NewError(code, err))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+	})
+}
+
+// teamAuth is the role check and audit of every procedure on a server.
+type teamAuth struct{ s *Server }
+
+func (a *teamAuth) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
+	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		spec := req.Spec()
+		if skipTeamAuth(spec.Procedure) {
+			return next(ctx, req)
+		}
+		msg, _ := req.Any().(proto.Message)
+		ctx, team, err := a.authorize(ctx, spec, req.Header(), msg)
+		if err == nil {
+			var resp connect.AnyResponse
+			resp, err = next(ctx, req)
+			a.audit(ctx, spec, team, err)
+			return resp, err
+		}
+		a.audit(ctx, spec, team, err)
+		return nil, err
+	}
+}
+
+func (a *teamAuth) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
+	return next
+}
+
+func (a *teamAuth) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+	return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
+		spec := conn.Spec()
+		if skipTeamAuth(spec.Procedure) {
+			return next(ctx, conn)
+		}
+		ctx, team, err := a.authorize(ctx, spec, conn.RequestHeader(), nil)
+		if err == nil {
+			err = next(ctx, conn)
+		}
+		a.audit(ctx, spec, team, err)
+		return err
+	}
+}
+
+func skipTeamAuth(procedure string) bool {
+	return strings.HasPrefix(procedure, "/"+patchbayv1connect.ActionServiceName+"/")
+}
+
+// authorize resolves the request's team (its team field, else the
+// Patchbay-Team header, else the caller's only team; an empty team field is
+// filled in so the handler acts for the same team) and checks the role.
+func (a *teamAuth) authorize(ctx context.Context, spec connect.Spec, h http.Header, msg proto.Message) (context.Context, string, error) {
+	c := callerFrom(ctx)
+	if c == nil {
+		return ctx, "", connect.NewError(connect.CodeUnauthenticated, errors.New("no authenticated user"))
+	}
+	ctx = engine.WithActor(ctx, c.User)
+	if why, ok := refusedOnServer[spec.Procedure]; ok {
+		return ctx, "", connect.NewError(connect.CodePermissionDenied, errors.New(why))
+	}
+	if teamless[spec.Procedure] {
+		return ctx, "", nil
+	}
+	var field protoreflect.FieldDescriptor
+	named := h.Get(teams.TeamHeader)
+	if msg != nil {
+		if fd := msg.ProtoReflect().Descriptor().Fields().ByName("team"); fd != nil && fd.Kind() == protoreflect.StringKind {
+			field = fd
+			if v := msg.ProtoReflect().Get(fd).String(); v != "" {
+				named = v
+			}
+		}
+	}
+	team, err := c.Team(named)
+	if err != nil {
+		return ctx, "", toConnectError(a.s.log, spec.Procedure, err)
+	}
+	if field != nil {
+		msg.ProtoReflect().Set(field, protoreflect.ValueOfString(team))
+	}
+	need, ok := procedureRoles[spec.Procedure]
+	if !ok {
+		need = teams.Member
+		if spec.IdempotencyLevel == connect.IdempotencyNoSideEffects {
+			need = teams.Viewer
+		}
+	}
+	if err := c.Require(team, need, shortProcedure(spec.Procedure)); err != nil {
+		return ctx, team, toConnectError(a.s.log, spec.Procedure, err)
+	}
+	return ctx, team, nil
+}
+
+// audit records every procedure that may change something, with its user
+// and outcome (refusals included); reads are not logged.
+func (a *teamAuth) audit(ctx context.Context, spec connect.Spec, team string, err error) {
+	need := procedureRoles[spec.Procedure]
+	if spec.IdempotencyLevel == connect.IdempotencyNoSideEffects || need == teams.Viewer || teamless[spec.Procedure] {
+		return
+	}
+	c := callerFrom(ctx)
+	if c == nil || a.s.cfg.Users == nil {
+		return
+	}
+	detail := "ok"
+	if err != nil {
+		detail = connect.CodeOf(err).String()
+	}
+	target := ""
+	if team != "" {
+		target = "team:" + team
+	}
+	if aerr := a.s.cfg.Users.Audit(ctx, c.User, shortProcedure(spec.Procedure), target, detail); aerr != nil {
+		a.s.log.Error("audit log write failed", "procedure", spec.Procedure, "user", c.User, "err", aerr)
+	}
+}
+
+// shortProcedure drops the package: "ProvisionService/Apply".
+func shortProcedure(p string) string {
+	return strings.TrimPrefix(p, "/patchbay.v1.")
+}
