@@ -2,10 +2,15 @@ package daemon_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -18,6 +23,7 @@ import (
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/daemon"
 	"github.com/patchbay-dev/patchbay/gateway"
+	"github.com/patchbay-dev/patchbay/gateway/gatewaytest"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/internal/pgtest"
@@ -36,6 +42,8 @@ type teamServer struct {
 	url, caFile string
 	tokens      map[string]string
 	st          *store.Store
+	stripe      *gatewaytest.Server
+	secrets     *gateway.MemorySecrets
 }
 
 func startTeamServer(t *testing.T) *teamServer {
@@ -53,14 +61,20 @@ func startTeamServer(t *testing.T) *teamServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	gw, err := gateway.New(ctx, gateway.Config{Store: st, Secrets: &gateway.MemorySecrets{}, PublicURL: "https://patchbay.example.test",
-		Credentials: memCreds{"slack/default": {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"}}, Getenv: func(string) string { return "" }})
+	stripe, secrets := gatewaytest.NewStripe(t), &gateway.MemorySecrets{}
+	gw, err := gateway.New(ctx, gateway.Config{Store: st, Secrets: secrets, PublicURL: "https://patchbay.example.test",
+		Credentials: memCreds{
+			"slack/default":  {"webhook_url": gatewaytest.SlackWebhookURL()},
+			"stripe/default": {"secret_key": gatewaytest.StripeKey},
+		},
+		Endpoints: map[string]string{"STRIPE": stripe.URL},
+		Getenv:    func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(gw.Close)
 	users := teams.New(st)
-	ts := &teamServer{tokens: map[string]string{}, st: st}
+	ts := &teamServer{tokens: map[string]string{}, st: st, stripe: stripe, secrets: secrets}
 	for user, role := range map[string]teams.Role{"alice": teams.Owner, "bob": teams.Member, "carol": teams.Viewer} {
 		tok, err := users.Add(ctx, "acme", user, role)
 		if err != nil {
@@ -294,5 +308,68 @@ func TestServerGrpcurl(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "SERVING") {
 		t.Errorf("health without a token: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestServerTriggerAtPublicURL: an API key made by a member creates a
+// Stripe trigger on the server; Stripe is told to call the server's public
+// URL, and a signed event posted to the server's webhook route over TLS
+// (no user token) is delivered to the target.
+func TestServerTriggerAtPublicURL(t *testing.T) {
+	ts := startTeamServer(t)
+	ctx := context.Background()
+	hc := ts.client(t)
+	created, err := patchbayv1connect.NewApiKeyServiceClient(hc, ts.url, ts.as("bob")).CreateApiKey(ctx, connect.NewRequest(&patchbayv1.CreateApiKeyRequest{
+		Name: "hooks", Grants: []*patchbayv1.Grant{{Provider: "stripe", Components: []string{"events"}}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- b
+	}))
+	defer target.Close()
+	actions := patchbayv1connect.NewActionServiceClient(hc, ts.url, bearer(created.Msg.GetToken()))
+	resp, err := actions.CreateTrigger(ctx, connect.NewRequest(&patchbayv1.CreateTriggerRequest{
+		Provider: "stripe", Trigger: "events", Config: mustStruct(t, map[string]any{"events": []any{"checkout.session.completed"}}),
+		TargetUrl: target.URL}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := resp.Msg.GetTrigger().GetId()
+	hook := "https://patchbay.example.test" + gateway.WebhookPathPrefix + id
+	registered := false
+	for _, r := range ts.stripe.Requests() {
+		registered = registered || r.Method == http.MethodPost && r.Form.Get("url") == hook
+	}
+	if !registered {
+		t.Errorf("Stripe was not given %s: %+v", hook, ts.stripe.Requests())
+	}
+	whsec, err := ts.secrets.Get(ctx, "gateway.trigger."+id+".provider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := `{"id":"evt_1","type":"checkout.session.completed","data":{"object":{"id":"cs_1"}}}`
+	stamp := fmt.Sprint(time.Now().Unix())
+	m := hmac.New(sha256.New, []byte(whsec))
+	m.Write([]byte(stamp + "." + ev))
+	req, _ := http.NewRequest(http.MethodPost, ts.url+gateway.WebhookPathPrefix+id, strings.NewReader(ev))
+	req.Header.Set("Stripe-Signature", "t="+stamp+",v1="+hex.EncodeToString(m.Sum(nil)))
+	hr, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Body.Close()
+	if hr.StatusCode != 200 {
+		t.Fatalf("webhook at the server: %d", hr.StatusCode)
+	}
+	select {
+	case b := <-got:
+		if !strings.Contains(string(b), `"cs_1"`) {
+			t.Errorf("delivery %s", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no delivery")
 	}
 }
