@@ -21,7 +21,10 @@ import (
 type svcFiles struct {
 	dir   string
 	files map[string]*fileState // rel -> state, code files with facts
-	deps  []facts.Dep
+	// all: every code file of the snapshot with facts (barrels, packages
+	// that only re-export), for module resolution.
+	all  map[string]*fileState
+	deps []facts.Dep
 }
 
 // routeRef is a route with its resolved full paths.
@@ -70,7 +73,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		svc := serviceOf(rel)
 		sf := bySvc[svc]
 		if sf == nil {
-			sf = &svcFiles{dir: svc, files: map[string]*fileState{}}
+			sf = &svcFiles{dir: svc, files: map[string]*fileState{}, all: s.files}
 			if si := services[svc]; si != nil {
 				sf.deps = si.deps
 			}
@@ -298,6 +301,19 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			r.Method, r.Path = method, p
 			if dupOfMethodRoute(f.facts.Routes, r) || !plausibleRoute(f, r.Router, p) {
 				continue
+			}
+			if r.Action != "" {
+				// Convention: /{controller}/{action}, unless the class
+				// has a [Route] of its own (then the action serves it).
+				scoped := false
+				for _, m := range f.facts.Mounts {
+					if m.Target == "" && m.Span.Contains(r.Span) && m.Span != r.Span {
+						scoped = true
+					}
+				}
+				if !scoped {
+					p = "/[controller]/" + r.Action
+				}
 			}
 			// Scope prefixes: a class-level @RequestMapping / [Route], a
 			// Route::prefix()->group() around the route.
@@ -744,6 +760,16 @@ func firstLineSpan(s facts.Span) facts.Span {
 	return s
 }
 
+// definesName: the file defines or exports a function or binding name.
+func definesName(f *fileState, name string) bool {
+	for _, fn := range f.facts.Funcs {
+		if fn.Name == name {
+			return true
+		}
+	}
+	return slicesContains(f.facts.Exports, name)
+}
+
 // importBinds: the import binds name locally.
 func importBinds(im facts.Import, name string) bool {
 	for _, n := range im.Names {
@@ -974,7 +1000,35 @@ func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileSt
 			}
 		}
 	}
-	return module != "" && resolveModule(sf, rel, module) == f
+	if module == "" {
+		return false
+	}
+	return jsReexports(sf, resolveModule(sf, rel, module), m.Target, f, 0)
+}
+
+// jsReexports: is mod the file f, or a barrel (index.ts) re-exporting name
+// from it (export { name } from "./x", export * from "./x")?
+func jsReexports(sf *svcFiles, mod *fileState, name string, f *fileState, depth int) bool {
+	if mod == nil || depth > 3 {
+		return false
+	}
+	if mod == f {
+		// Reached through a barrel: f must define the name (export *
+		// passes every module's names on).
+		return depth == 0 || definesName(f, name)
+	}
+	if mod.facts == nil {
+		return false
+	}
+	for _, im := range mod.facts.Imports {
+		if !strings.HasPrefix(im.Path, ".") || im.Form != "import" || len(im.Names) > 0 && !importBinds(im, name) {
+			continue
+		}
+		if jsReexports(sf, resolveModule(sf, mod.rel, im.Path), name, f, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // reexports: does Python module mod define name, or re-export it from f
@@ -1036,6 +1090,9 @@ func resolveModule(sf *svcFiles, from, module string) *fileState {
 	for _, ext := range []string{"", ".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", "/index.js", "/index.ts"} {
 		if f, ok := sf.files[base+ext]; ok {
 			return f
+		}
+		if f, ok := sf.all[base+ext]; ok {
+			return f // a barrel that only re-exports
 		}
 	}
 	return nil

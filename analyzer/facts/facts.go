@@ -83,6 +83,10 @@ type Route struct {
 	Router string
 	// Handler names the handler function when it is not written inline.
 	Handler string
+	// Action is set for an action routed by convention (ASP.NET MVC's
+	// [HttpPost] without a template: /{controller}/{action} unless its
+	// controller has a route of its own).
+	Action string
 	// Body is the range searched for signature checks and event types: the
 	// whole registration (inline handlers) or the decorated function.
 	Body Span

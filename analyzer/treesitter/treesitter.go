@@ -502,6 +502,8 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 				return
 			}
 			rt.Path, hasPath = p, true
+		case name == "route.action":
+			rt.Action, rt.Path, hasPath = n.Content(src), "", true
 		case name == "route.dance":
 			// Flask-Dance's make_<provider>_blueprint(): its callback route.
 			fn := n.Content(src)
@@ -734,6 +736,18 @@ func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
 		if v, ok := Unquote(last.Content(src)); ok {
 			if i := strings.LastIndexAny(v, "@#"); i >= 0 {
 				return v[i+1:]
+			}
+		}
+	case "object": // Fastify: app.post("/x", { preHandler, handler: handle })
+		for i := 0; i < int(last.NamedChildCount()); i++ {
+			pr := last.NamedChild(i)
+			if pr.Type() != "pair" {
+				continue
+			}
+			if k := pr.ChildByFieldName("key"); k != nil && k.Content(src) == "handler" {
+				if v := pr.ChildByFieldName("value"); v != nil && (v.Type() == "identifier" || v.Type() == "member_expression") {
+					return lastSegment(v.Content(src))
+				}
 			}
 		}
 	case "pair": // Rails: post "/x", to: "webhooks#stripe"

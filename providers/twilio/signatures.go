@@ -44,5 +44,5 @@ var signatures = providers.Signatures{
 	},
 	// https://www.twilio.com/docs/usage/webhooks/webhooks-security, https://www.twilio.com/docs/voice/twiml
 	WebhookHeaders: []string{"X-Twilio-Signature"},
-	WebhookMarkers: []string{"twiml", "VoiceResponse", "MessagingResponse"},
+	WebhookMarkers: []string{"VoiceResponse", "MessagingResponse", "TwiMLResult", "TwilioResponse"},
 }

@@ -34,6 +34,12 @@
       (attribute_argument_list (attribute_argument (string_literal) @route.path))))
   name: (identifier) @route.handler
   (#match? @route.method "^Http(Get|Post|Put|Patch|Delete)$")) @route @route.body
+; [HttpPost] without a template: routed by convention or by the class's [Route]
+(method_declaration
+  (attribute_list (attribute name: (identifier) @route.method) @_a)
+  name: (identifier) @route.handler @route.action
+  (#match? @_a "^Http(Get|Post|Put|Patch|Delete)$")
+  (#match? @route.method "^Http(Get|Post|Put|Patch|Delete)$")) @route @route.body
 ; [Route("api/[controller]")] on a controller class prefixes its actions
 (class_declaration
   (attribute_list (attribute name: (identifier) @_r (attribute_argument_list (attribute_argument (string_literal) @mount.prefix))))

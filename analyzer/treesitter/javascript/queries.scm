@@ -4,6 +4,11 @@
   source: (string) @import.import) @import.span
 
 (export_statement source: (string) @import.import) @import.span
+; export { webhookRoutes } from "./webhook/routes": a barrel re-exports names
+(export_statement
+  (export_clause (export_specifier name: (identifier) @import.names))
+  source: (string) @import.import
+  (#match? @import.import "^.[./]")) @import.span
 
 (call_expression
   function: (identifier) @_req
