@@ -25,7 +25,7 @@ const TestEngineEnv = "PATCHBAY_TEST_STORE"
 
 // portableTests are the tests that use only the store's API, so they prove
 // both engines alike.
-const portableTests = `^(TestEnvironments|TestResources|TestPlansJournalAudit|TestAPIKeyRows|TestAPIKeyAuditRows|TestTriggerDeliveryOutbox|TestClaimTriggerDeliveriesConcurrently|TestEnvironmentLock.*|TestBackupRestore)$`
+const portableTests = `^(TestEnvironments|TestResources|TestPlansJournalAudit|TestAPIKeyRows|TestAPIKeyAuditRows|TestTriggerDeliveryOutbox|TestClaimTriggerDeliveriesConcurrently|TestEnvironmentLock.*|TestBackupRestore|TestServerUsers)$`
 
 func testDatabase(t *testing.T) string {
 	t.Helper()
