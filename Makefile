@@ -21,7 +21,7 @@ STRIPE_MOCK_VERSION          := v0.203.0
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench eval load clean
+.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench eval load soak clean
 
 all: build
 
@@ -108,6 +108,17 @@ eval:
 ## only; 0 errors and 0 duplicates or it fails. Figures: docs/load-test.md
 load: system-deps
 	PATCHBAY_LOAD_DURATION=$(or $(LOAD_DURATION),60s) $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 15m ./engine/
+
+## soak: the kill loop (two workspaces applied, re-URLed and destroyed
+## through the real daemon while it is SIGKILLed at random provider calls,
+## then 0 duplicates, orphans and lost secrets at patchbay-fakes) and the
+## load test (50 clients, flat memory, 0 errors), SOAK_DURATION in all
+## (default 10m, half each), loopback only. Figures: docs/reliability.md
+SOAK_DURATION ?= 10m
+soak:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(or $(SOAK_BIN),/tmp/pbsoak/patchbay) ./cmd/patchbay
+	PATCHBAY_BIN=$(or $(SOAK_BIN),/tmp/pbsoak/patchbay) PATCHBAY_SOAK_DURATION=$(SOAK_DURATION) \
+		$(GO) test -count=1 -run '^TestSoak' -v -timeout 3h ./cmd/patchbay/
 
 ## bench: Go benchmarks (see docs/benchmarks.md for the corpus script)
 bench:
