@@ -386,7 +386,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 				rr.scopes = append(rr.scopes, handlerScopes(fl, funcs, allFuncs)...)
 			}
 		}
-		site, siteSpan := handlerSite(rr, funcs)
+		site, siteSpan := handlerSite(sf, rr, funcs)
 		provider, verification, at := a.verification(rr.scopes, depProviders)
 		if provider != "" {
 			covered[at.file] = append(covered[at.file], at.span)
@@ -532,13 +532,41 @@ func servedPHPRoute(sf *svcFiles, rel string) string {
 // handlerSite is where a route's finding is reported: the handler's
 // definition when the route names one defined in another file (a
 // controller action, a Django view), else the registration.
-func handlerSite(rr *routeRef, funcs map[string][]scope) (*fileState, facts.Span) {
+func handlerSite(sf *svcFiles, rr *routeRef, funcs map[string][]scope) (*fileState, facts.Span) {
 	if h := rr.route.Handler; h != "" {
-		if defs := funcs[lastDotSegment(h)]; len(defs) == 1 && defs[0].file != rr.file {
+		name := lastDotSegment(h)
+		defs := funcs[name]
+		if len(defs) > 1 {
+			defs = importedDefs(sf, rr.file, name, defs)
+		}
+		if len(defs) == 1 && defs[0].file != rr.file {
 			return defs[0].file, firstLineSpan(defs[0].span)
 		}
 	}
 	return rr.file, rr.route.Span
+}
+
+// importedDefs narrows a name's definitions to the ones the file imports
+// it from (two views named GoogleLoginApi, each urls.py importing its own).
+func importedDefs(sf *svcFiles, from *fileState, name string, defs []scope) []scope {
+	var out []scope
+	for _, im := range from.facts.Imports {
+		if !importBinds(im, name) && im.Alias != name {
+			continue
+		}
+		var mod *fileState
+		if from.fe.language == "python" {
+			mod = resolvePyModule(sf, from.rel, im.Path)
+		} else if strings.HasPrefix(im.Path, ".") {
+			mod = resolveModule(sf, from.rel, im.Path)
+		}
+		for _, d := range defs {
+			if d.file == mod {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }
 
 // handlerDepth bounds how far calls are followed from a route's handler to
@@ -892,7 +920,7 @@ func (a *Analyzer) mountedPrefixes(sf *svcFiles, f *fileState, router string, de
 	add := func(g *fileState, m facts.Mount) {
 		for _, p := range a.mountedPrefixesOwn(sf, g, m.Parent, depth+1) {
 			via := append(append([]scope(nil), p.via...), scope{g, m.Span})
-			out = append(out, mountedPrefix{joinRoute(p.prefix, m.Prefix), m.Override, via})
+			out = append(out, mountedPrefix{joinRoute(joinRoute(p.prefix, listPrefix(g, m)), m.Prefix), m.Override, via})
 		}
 	}
 	for _, m := range f.facts.Mounts {
@@ -917,6 +945,23 @@ func (a *Analyzer) mountedPrefixes(sf *svcFiles, f *fileState, router string, de
 		return []mountedPrefix{{}}
 	}
 	return out
+}
+
+// listPrefix: the prefix of the Django urlpatterns list that holds mount
+// m, when the same module includes that list under one
+// (path("login/", include(login_urlpatterns))).
+func listPrefix(g *fileState, m facts.Mount) string {
+	for _, fn := range g.facts.Funcs {
+		if !fn.Span.Contains(m.Span) || fn.Span == m.Span {
+			continue
+		}
+		for _, o := range g.facts.Mounts {
+			if o.Target == fn.Name && !fn.Span.Contains(o.Span) {
+				return o.Prefix
+			}
+		}
+	}
+	return ""
 }
 
 // mountsFile: does mount m in file g (at rel) mount a router defined in f?
@@ -1515,6 +1560,48 @@ func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, 
 					bp = basePath
 				}
 				out = append(out, mk(f, im.Span, authJSProviders[name], bp+"/callback/"+name, "Auth.js default"))
+			}
+		}
+	}
+	// OmniAuth: /auth/<provider>/callback per configured strategy; with
+	// Devise, under the devise_for scope (/users/auth/github/callback),
+	// served by the omniauth_callbacks controller when there is one.
+	if sf != nil {
+		scopeName, controller := "", (*fileState)(nil)
+		for _, rel := range sortedKeys(sf.files) {
+			f := sf.files[rel]
+			for _, p := range f.facts.Props {
+				if p.Name == "devise_for" && scopeName == "" {
+					scopeName = p.Value
+				}
+			}
+			if strings.HasSuffix(rel, "omniauth_callbacks_controller.rb") && controller == nil {
+				controller = f
+			}
+		}
+		for _, rel := range sortedKeys(sf.files) {
+			f := sf.files[rel]
+			if f.fe.language != "ruby" {
+				continue
+			}
+			for _, p := range f.facts.Props {
+				if p.Name != "provider" && p.Name != "omniauth" || p.Value == "developer" {
+					continue
+				}
+				route, site, at := "/auth/"+p.Value+"/callback", f, p.Span
+				if p.Name == "omniauth" && scopeName != "" {
+					route = "/" + scopeName + route
+				}
+				if controller != nil {
+					site, at = controller, facts.Span{StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}
+					for _, fn := range controller.facts.Funcs {
+						if fn.Name == p.Value {
+							at = firstLineSpan(fn.Span)
+						}
+					}
+				}
+				id, _ := providerInRoute(p.Value)
+				out = append(out, mk(site, at, id, route, "OmniAuth default"))
 			}
 		}
 	}

@@ -721,7 +721,7 @@ func (a *Analyzer) parts(fe *frontEnd, src []byte) (parts treesitter.Parts, ok, 
 // handlerFile matches files that by convention hold the handlers routes
 // name from elsewhere (Rails "settings#callback", Laravel
 // 'CallController@newCall', Django views.fn).
-var handlerFile = regexp.MustCompile(`(?i)(^|/)controllers/[^/]+\.(rb|php|cs|py|js|ts)$|_controller\.rb$|Controller\.(php|cs|java|kt)$|(^|/)views\.py$|(^|/)__init__\.py$`)
+var handlerFile = regexp.MustCompile(`(?i)(^|/)controllers/[^/]+\.(rb|php|cs|py|js|ts)$|_controller\.rb$|Controller\.(php|cs|java|kt)$|(^|/)(views|apis?|handlers)\.py$|(^|/)__init__\.py$`)
 
 // fileRoute matches files whose path makes them routes.
 var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt]sx?|routes/.*\+server\.[jt]s|app/routes/.*\.[jt]sx?|server/(api|routes)/.*\.m?[jt]s)$`)
@@ -740,7 +740,7 @@ var mountNeedles = map[string][][]byte{
 // origins belong to the service's OAuth callbacks.
 var corsNeedles = map[string][][]byte{
 	"python": needles("CORS(", "cross_origin(", "CORSMiddleware", "CORS_ALLOWED_ORIGINS"),
-	"ruby":   needles("origins "),
+	"ruby":   needles("origins ", "omniauth ", "provider :", "devise_for "),
 	"java":   needles("@CrossOrigin", "allowedOrigins("),
 	"csharp": needles("WithOrigins("),
 	"php":    needles("allowed_origins"),

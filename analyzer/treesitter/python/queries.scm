@@ -101,6 +101,12 @@
   function: (identifier) @_path
   arguments: (argument_list . (string) @route.path . [(identifier) (attribute)] @route.handler)
   (#match? @_path "^(path|re_path)$")) @route
+; path("callback/", GoogleLoginApi.as_view()): a class-based view
+(call
+  function: (identifier) @_path
+  arguments: (argument_list . (string) @route.path . (call function: (attribute object: [(identifier) (attribute)] @route.handler attribute: (identifier) @_as)))
+  (#match? @_path "^(path|re_path|url)$")
+  (#eq? @_as "as_view")) @route
 
 ; Blueprint("x", __name__, url_prefix="/api"), APIRouter(prefix="/api")
 (assignment
@@ -148,8 +154,28 @@
     arguments: (argument_list . (string) @mount.target)))
   (#match? @_path "^(path|re_path)$")
   (#eq? @_include "include")) @mount
+; path("login/", include(login_urlpatterns)): a list in the same module
+(call
+  function: (identifier) @_path
+  arguments: (argument_list . (string) @mount.prefix . (call
+    function: (identifier) @_include
+    arguments: (argument_list . (identifier) @mount.target)))
+  (#match? @_path "^(path|re_path)$")
+  (#eq? @_include "include")) @mount
+; path("auth/", include(("app.urls", "namespace")))
+(call
+  function: (identifier) @_path
+  arguments: (argument_list . (string) @mount.prefix . (call
+    function: (identifier) @_include
+    arguments: (argument_list . (tuple . (string) @mount.target))))
+  (#match? @_path "^(path|re_path)$")
+  (#eq? @_include "include")) @mount
 
 (function_definition name: (identifier) @func.name) @func
+; urlpatterns lists: include(login_urlpatterns) mounts what the list holds
+(assignment left: (identifier) @func.name right: (list)) @func
+; a class-based view: its methods handle the route that names the class
+(class_definition name: (identifier) @func.name) @func
 
 ; event types: event["type"] == "x", event.type == "x"
 (comparison_operator

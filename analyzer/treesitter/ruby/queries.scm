@@ -46,6 +46,18 @@
   arguments: (argument_list . (pair key: (string) @route.path value: (string) @route.handler))
   (#match? @route.method "^(get|post|put|patch|delete|match)$")) @route
 
+; OmniAuth: provider :github, ... (OmniAuth::Builder) and Devise's
+; config.omniauth :github, ...: each serves /auth/<provider>/callback
+(call
+  method: (identifier) @prop.name
+  arguments: (argument_list . (simple_symbol) @prop.value)
+  (#match? @prop.name "^(provider|omniauth)$")) @prop
+; devise_for :users: Devise's routes (its OmniAuth callbacks too) under /users
+(call
+  method: (identifier) @prop.name
+  arguments: (argument_list . (simple_symbol) @prop.value)
+  (#eq? @prop.name "devise_for")) @prop
+
 ; a method called without arguments or parentheses: `verify_signature`
 ; alone on its line (a helper a route or filter calls)
 (body_statement (identifier) @call)
