@@ -50,7 +50,7 @@ func TestMigrations(t *testing.T) {
 	}
 	rows.Close()
 	sort.Strings(tables)
-	want := []string{"api_key_audit", "api_key_triggers", "api_keys", "audit_log", "environment_locks", "environments", "journal", "operations", "plans", "relationships", "resources", "schema_migrations", "sealed_secrets", "services", "trigger_deliveries", "trigger_events_seen"}
+	want := []string{"api_key_audit", "api_key_triggers", "api_keys", "audit_log", "environment_locks", "environments", "journal", "operations", "plans", "relationships", "resources", "schema_migrations", "sealed_secrets", "server_tokens", "server_users", "services", "team_members", "trigger_deliveries", "trigger_events_seen"}
 	if d := cmp.Diff(want, tables); d != "" {
 		t.Errorf("tables (-want +got):\n%s", d)
 	}
