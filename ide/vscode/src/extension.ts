@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import { resolveDaemonBinary } from "./client/binary";
 import { defaultHome } from "./client/home";
 import { DaemonSupervisor, errorMessage, type Logger, type SupervisorOptions } from "./client/supervisor";
+import { readServerLogin } from "./client/server";
 import type { CredentialProfile } from "./gen/patchbay/v1/credential_pb";
 import { describeCheck, displayName } from "./model/providers";
 import { DaemonStore } from "./model/store";
@@ -60,9 +61,13 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const config = vscode.workspace.getConfiguration("patchbay");
   const home = config.get<string>("home")?.trim() || defaultHome();
 
+  // A Patchbay server instead of the local daemon: same views, the login
+  // (token) from `patchbay login --server URL`, never from a setting.
+  const serverUrl = config.get<string>("serverUrl")?.trim() ?? "";
   const supervisorOptions: SupervisorOptions = {
     home,
     logger: log,
+    server: serverUrl ? () => readServerLogin(home, serverUrl) : undefined,
     resolveBinary: () =>
       resolveDaemonBinary({ setting: vscode.workspace.getConfiguration("patchbay").get<string>("daemonPath") ?? "", extensionPath: context.extensionPath }),
   };

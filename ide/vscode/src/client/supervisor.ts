@@ -6,6 +6,7 @@ import { clientsFor, transportFor, type DaemonClients } from "./connection";
 import { Emitter } from "./emitter";
 import { DaemonInfoError, readDaemonInfo, type DaemonInfo } from "./home";
 import { RestartPolicy } from "./restartPolicy";
+import { ServerLoginError, serverTransport, type ServerLogin } from "./server";
 
 export type DaemonState =
   | { kind: "stopped" }
@@ -38,6 +39,14 @@ export interface SupervisorOptions {
   eventRetryMs?: number;
   /** Extra environment for the spawned daemon. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Set when the extension talks to a Patchbay server (patchbay.serverUrl)
+   * instead of a local daemon: returns the login (throws ServerLoginError
+   * when there is none). Nothing is spawned then.
+   */
+  server?: () => ServerLogin;
+  /** Builds clients for a server login; tests swap it. */
+  connectServer?: (login: ServerLogin) => DaemonClients;
 }
 
 /**
@@ -47,7 +56,7 @@ export interface SupervisorOptions {
  * domain logic; everything it reports comes from the daemon.
  */
 export class DaemonSupervisor {
-  private readonly opts: Required<Omit<SupervisorOptions, "env">> & { env?: NodeJS.ProcessEnv };
+  private readonly opts: Required<Omit<SupervisorOptions, "env" | "server">> & Pick<SupervisorOptions, "env" | "server">;
   private stateValue: DaemonState = { kind: "stopped" };
   private clientsValue: DaemonClients | undefined;
   private child: child_process.ChildProcess | undefined;
@@ -66,6 +75,7 @@ export class DaemonSupervisor {
     this.opts = {
       policy: new RestartPolicy(),
       connect: (info) => clientsFor(transportFor(info)),
+      connectServer: (login) => clientsFor(serverTransport(login)),
       spawn: child_process.spawn,
       readyTimeoutMs: 15_000,
       probeTimeoutMs: 3_000,
@@ -145,6 +155,7 @@ export class DaemonSupervisor {
   }
 
   private async establish(gen: number): Promise<void> {
+    if (this.opts.server) return this.establishServer(gen, this.opts.server);
     try {
       const existing = await this.tryExisting();
       if (gen !== this.gen) return;
@@ -165,6 +176,29 @@ export class DaemonSupervisor {
         return;
       }
       this.lost(errorMessage(err));
+    }
+  }
+
+  /** Connects to a Patchbay server; a lost server is retried like a daemon, never spawned. */
+  private async establishServer(gen: number, login: () => ServerLogin): Promise<void> {
+    try {
+      const l = login();
+      const clients = this.opts.connectServer(l);
+      const v = await clients.daemon.version({}, { timeoutMs: this.opts.probeTimeoutMs });
+      if (gen !== this.gen) return;
+      this.opts.logger.info(`connected to Patchbay server ${v.version} at ${l.url}${l.user ? ` as ${l.user}` : ""}`);
+      this.clientsValue = clients;
+      this.setState({ kind: "ready", version: v.version, pid: Number(v.pid), address: l.url, owned: false });
+      void this.watchEvents(gen, clients);
+    } catch (err) {
+      if (gen !== this.gen) return;
+      const code = err instanceof ConnectError ? err.code : undefined;
+      if (err instanceof ServerLoginError || code === Code.Unauthenticated || code === Code.PermissionDenied) {
+        // Retrying does not log anyone in.
+        this.fail(errorMessage(err));
+        return;
+      }
+      this.lost(`server unreachable: ${errorMessage(err)}`);
     }
   }
 
