@@ -116,8 +116,8 @@ load: system-deps
 ## (default 10m, half each), loopback only. Figures: docs/reliability.md
 SOAK_DURATION ?= 10m
 soak:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(or $(SOAK_BIN),/tmp/pbsoak/patchbay) ./cmd/patchbay
-	PATCHBAY_BIN=$(or $(SOAK_BIN),/tmp/pbsoak/patchbay) PATCHBAY_SOAK_DURATION=$(SOAK_DURATION) \
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(or $(SOAK_BIN),$(CURDIR)/bin/patchbay-soak) ./cmd/patchbay
+	PATCHBAY_BIN=$(or $(SOAK_BIN),$(CURDIR)/bin/patchbay-soak) PATCHBAY_SOAK_DURATION=$(SOAK_DURATION) \
 		$(GO) test -count=1 -run '^TestSoak' -v -timeout 3h ./cmd/patchbay/
 
 ## bench: Go benchmarks (see docs/benchmarks.md for the corpus script)

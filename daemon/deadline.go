@@ -28,21 +28,28 @@ type deadlineWriter struct {
 	timeout time.Duration
 }
 
-func (d *deadlineWriter) arm() { _ = d.rc.SetWriteDeadline(time.Now().Add(d.timeout)) }
+// arm sets the deadline for one write; disarm clears it once the write is
+// done, so an idle stream (no event for a while) is never cut: only a write
+// that blocks for longer than timeout fails.
+func (d *deadlineWriter) arm()    { _ = d.rc.SetWriteDeadline(time.Now().Add(d.timeout)) }
+func (d *deadlineWriter) disarm() { _ = d.rc.SetWriteDeadline(time.Time{}) }
 
 func (d *deadlineWriter) WriteHeader(code int) {
 	d.arm()
+	defer d.disarm()
 	d.ResponseWriter.WriteHeader(code)
 }
 
 func (d *deadlineWriter) Write(b []byte) (int, error) {
 	d.arm()
+	defer d.disarm()
 	return d.ResponseWriter.Write(b)
 }
 
 // Flush is what connect calls after each stream message.
 func (d *deadlineWriter) Flush() {
 	d.arm()
+	defer d.disarm()
 	_ = d.rc.Flush()
 }
 

@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
+
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 )
 
 // TestStuckSubscriberIsDropped: a WatchEvents client that never reads is
@@ -65,4 +69,51 @@ func TestStuckSubscriberIsDropped(t *testing.T) {
 	if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Fatal("the stuck subscriber's stream is still open after the write timeout")
 	}
+}
+
+// TestIdleSubscriberIsKept: a subscriber that reads but gets no event for
+// longer than the write timeout keeps its stream: the deadline bounds a
+// blocked write, not the time between events. Over HTTP/2 (gRPC, the
+// Connect clients) a deadline left armed resets an idle stream.
+func TestIdleSubscriberIsKept(t *testing.T) {
+	t.Parallel()
+	home, err := os.MkdirTemp("", "pb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(home) })
+	srv, err := New(Config{Home: home, StreamWriteTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan *Info, 1)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, func(i *Info) { ready <- i }) }()
+	t.Cleanup(func() { cancel(); <-done })
+	info := <-ready
+
+	tr := &http.Transport{Protocols: new(http.Protocols), DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", info.Socket)
+	}}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	client := patchbayv1connect.NewDaemonServiceClient(&http.Client{Transport: tr}, "http://localhost", connect.WithGRPC())
+	sctx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	stream, err := client.WatchEvents(sctx, connect.NewRequest(&patchbayv1.WatchEventsRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	if !stream.Receive() { // the snapshot
+		t.Fatalf("no snapshot: %v", stream.Err())
+	}
+	time.Sleep(time.Second) // idle for five write timeouts
+	srv.publish(&patchbayv1.Event{Payload: &patchbayv1.Event_AnalysisUpdated{AnalysisUpdated: &patchbayv1.AnalysisUpdated{ChangedPaths: []string{"after-idle.go"}}}})
+	for stream.Receive() {
+		if u := stream.Msg().GetEvent().GetAnalysisUpdated(); u != nil && len(u.ChangedPaths) == 1 && u.ChangedPaths[0] == "after-idle.go" {
+			return
+		}
+	}
+	t.Fatalf("the idle subscriber's stream ended before the next event: %v", stream.Err())
 }
