@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"sort"
 	"sync"
 	"time"
@@ -61,6 +62,10 @@ type Config struct {
 	Users *teams.Users
 	// PublicURL is the server's public base URL (WhoAmI reports it).
 	PublicURL string
+	// WorkspaceRoots are the folders (absolute, cleaned, symlinks resolved)
+	// under which a server's requests may name workspaces; none refuses
+	// every workspace path.
+	WorkspaceRoots []string
 }
 
 // Server is a configured daemon; Run serves it.
@@ -96,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Analyzer == nil {
 		cfg.Analyzer = analyzer.New(analyzer.Options{Logger: cfg.Logger})
 	}
+	cfg.WorkspaceRoots = workspaceRoots(cfg.WorkspaceRoots)
 	tok, err := newToken()
 	if err != nil {
 		return nil, err
@@ -118,6 +124,25 @@ func New(cfg Config) (*Server, error) {
 		s.approvals = engine.NewApprovals(cfg.Engine, approvalEvents{s})
 	}
 	return s, nil
+}
+
+// workspaceRoots cleans the configured roots and adds each one's
+// symlink-free form, so a path is judged both as named and as resolved.
+func workspaceRoots(in []string) []string {
+	var out []string
+	for _, r := range in {
+		if r == "" {
+			continue
+		}
+		if abs, err := filepath.Abs(r); err == nil {
+			r = abs
+		}
+		out = append(out, r)
+		if real, err := filepath.EvalSymlinks(r); err == nil && real != r {
+			out = append(out, real)
+		}
+	}
+	return out
 }
 
 // Token returns the bearer token TCP clients must send.

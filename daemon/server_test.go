@@ -90,7 +90,8 @@ func startTeamServer(t *testing.T) *teamServer {
 	}
 	cert, key := tlstest.SelfSigned(t)
 	ts.caFile = cert
-	srv, err := daemon.New(daemon.Config{Home: home, Engine: eng, Gateway: gw, Users: users, PublicURL: "https://patchbay.example.test"})
+	srv, err := daemon.New(daemon.Config{Home: home, Engine: eng, Gateway: gw, Users: users, PublicURL: "https://patchbay.example.test",
+		WorkspaceRoots: []string{"/srv"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,6 +190,23 @@ func TestServerRoles(t *testing.T) {
 	if _, err := envs("bob").CreateEnvironment(ctx, newEnv("staging")); err != nil {
 		t.Fatalf("member creates: %v", err)
 	}
+	// Workspaces only under the server's roots.
+	for path, code := range map[string]connect.Code{"/etc/shop": connect.CodePermissionDenied, "/srv/../etc": connect.CodePermissionDenied, "srv/shop": connect.CodeInvalidArgument} {
+		req := newEnv("elsewhere")
+		req.Msg.Environment.WorkspaceRoot = path
+		_, err := envs("bob").CreateEnvironment(ctx, req)
+		wantCode("workspace "+path, err, code, "workspace")
+	}
+	_, err = patchbayv1connect.NewWorkspaceServiceClient(hc, ts.url, ts.as("bob")).Analyze(ctx, connect.NewRequest(&patchbayv1.AnalyzeRequest{Root: "/etc"}))
+	wantCode("analyze /etc", err, connect.CodePermissionDenied, "not under this server's workspace roots (/srv)")
+	watch, err := patchbayv1connect.NewWorkspaceServiceClient(hc, ts.url, ts.as("bob")).Watch(ctx, connect.NewRequest(&patchbayv1.WatchRequest{Root: "/etc"}))
+	if err == nil {
+		for watch.Receive() {
+		}
+		err = watch.Err()
+		watch.Close()
+	}
+	wantCode("watch /etc (a stream)", err, connect.CodePermissionDenied, "not under this server's workspace roots")
 	list, err := envs("carol").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
 	if err != nil || len(list.Msg.GetEnvironments()) != 1 {
 		t.Fatalf("viewer lists: %v %v", list, err)

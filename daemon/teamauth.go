@@ -3,7 +3,9 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"connectrpc.com/connect"
@@ -140,7 +142,7 @@ func (a *teamAuth) WrapStreamingHandler(next connect.StreamingHandlerFunc) conne
 		}
 		ctx, team, err := a.authorize(ctx, spec, conn.RequestHeader(), nil)
 		if err == nil {
-			err = next(ctx, conn)
+			err = next(ctx, &rootCheckingConn{StreamingHandlerConn: conn, a: a})
 		}
 		a.audit(ctx, spec, team, err)
 		return err
@@ -193,6 +195,11 @@ func (a *teamAuth) authorize(ctx context.Context, spec connect.Spec, h http.Head
 	if err := c.Require(team, need, shortProcedure(spec.Procedure)); err != nil {
 		return ctx, team, toConnectError(a.s.log, spec.Procedure, err)
 	}
+	if msg != nil {
+		if err := a.checkRoots(msg.ProtoReflect()); err != nil {
+			return ctx, team, err
+		}
+	}
 	return ctx, team, nil
 }
 
@@ -223,4 +230,79 @@ func (a *teamAuth) audit(ctx context.Context, spec connect.Spec, team string, er
 // shortProcedure drops the package: "ProvisionService/Apply".
 func shortProcedure(p string) string {
 	return strings.TrimPrefix(p, "/patchbay.v1.")
+}
+
+// rootCheckingConn checks the workspace roots of a stream's requests as
+// they arrive (the interceptor sees no message before the handler runs).
+type rootCheckingConn struct {
+	connect.StreamingHandlerConn
+	a *teamAuth
+}
+
+func (c *rootCheckingConn) Receive(m any) error {
+	if err := c.StreamingHandlerConn.Receive(m); err != nil {
+		return err
+	}
+	if pm, ok := m.(proto.Message); ok {
+		return c.a.checkRoots(pm.ProtoReflect())
+	}
+	return nil
+}
+
+// checkRoots refuses workspace paths outside the server's workspace roots
+// (patchbay server --workspace-root): a server analyzes and plans
+// checkouts on its own disk, and a member must not make it read anything
+// else. Every string field named root or workspace_root, at any depth,
+// is checked; empty ones mean "any" in list requests and pass.
+func (a *teamAuth) checkRoots(m protoreflect.Message) error {
+	var err error
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.Kind() == protoreflect.StringKind && !fd.IsList() && (fd.Name() == "root" || fd.Name() == "workspace_root"):
+			err = a.allowedRoot(v.String())
+		case fd.Kind() == protoreflect.MessageKind && fd.IsList():
+			l := v.List()
+			for i := 0; i < l.Len() && err == nil; i++ {
+				err = a.checkRoots(l.Get(i).Message())
+			}
+		case fd.Kind() == protoreflect.MessageKind && !fd.IsMap():
+			err = a.checkRoots(v.Message())
+		}
+		return err == nil
+	})
+	return err
+}
+
+func (a *teamAuth) allowedRoot(p string) error {
+	if p == "" {
+		return nil
+	}
+	roots := a.s.cfg.WorkspaceRoots
+	if len(roots) == 0 {
+		return connect.NewError(connect.CodePermissionDenied,
+			errors.New("this server serves no workspaces: start it with --workspace-root DIR (the folder of the checkouts it may analyze)"))
+	}
+	if !filepath.IsAbs(p) {
+		return connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("workspace %s: want an absolute path on the server", quote(p)))
+	}
+	candidates := []string{filepath.Clean(p)}
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		candidates = append(candidates, real) // a link out of a root must not pass
+	}
+	for _, c := range candidates {
+		if !underAny(c, roots) {
+			return connect.NewError(connect.CodePermissionDenied,
+				fmt.Errorf("workspace %s is not under this server's workspace roots (%s)", quote(p), strings.Join(roots, ", ")))
+		}
+	}
+	return nil
+}
+
+func underAny(p string, roots []string) bool {
+	for _, r := range roots {
+		if rel, err := filepath.Rel(r, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }

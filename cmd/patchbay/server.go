@@ -18,6 +18,7 @@ func newServerCmd() *cobra.Command {
 	var (
 		listen, certFile, keyFile, publicURL, database, logLevel string
 		logJSON                                                  bool
+		workspaceRoots                                           []string
 	)
 	cmd := &cobra.Command{
 		Use:   "server --cert FILE --key FILE [--listen ADDR] [--public-url URL]",
@@ -31,7 +32,11 @@ viewers read, members also change environments, credentials and API keys
 and plan and apply, owners also manage the team's members. Every mutation
 is audited with its user. API keys (ActionService) and trigger webhooks are
 served here too, at --public-url, so CI and providers reach them without
-anyone's laptop. Create the first owner with "patchbay server add-user".`,
+anyone's laptop. Create the first owner with "patchbay server add-user".
+
+The server analyzes and plans workspaces on its own disk (the team's
+checkouts, kept up to date by CI or a cron job): requests may only name
+paths under a --workspace-root.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if certFile == "" || keyFile == "" {
@@ -65,14 +70,15 @@ anyone's laptop. Create the first owner with "patchbay server add-user".`,
 			}
 			defer d.Close()
 			srv, err := daemon.New(daemon.Config{
-				Home:        home,
-				Logger:      log,
-				Analyzer:    d.analyzer,
-				Credentials: d.creds,
-				Engine:      d.engine,
-				Gateway:     d.gateway,
-				Users:       teams.New(d.state),
-				PublicURL:   publicURL,
+				Home:           home,
+				Logger:         log,
+				Analyzer:       d.analyzer,
+				Credentials:    d.creds,
+				Engine:         d.engine,
+				Gateway:        d.gateway,
+				Users:          teams.New(d.state),
+				PublicURL:      publicURL,
+				WorkspaceRoots: workspaceRoots,
 			})
 			if err != nil {
 				return err
@@ -90,6 +96,7 @@ anyone's laptop. Create the first owner with "patchbay server add-user".`,
 	f.StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+")")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	f.BoolVar(&logJSON, "log-json", false, "log as JSON lines")
+	f.StringArrayVar(&workspaceRoots, "workspace-root", nil, "folder of the checkouts the server may analyze and plan (repeatable); requests naming other paths are refused")
 	cmd.AddCommand(newServerAddUserCmd())
 	return cmd
 }

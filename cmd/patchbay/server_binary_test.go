@@ -81,7 +81,8 @@ func TestServerBinary(t *testing.T) {
 	}
 
 	aliceToken := lastLine(run(serverEnv, "", false, "server", "add-user", "alice", "--team", "acme"))
-	srv := exec.Command(patchbayBin(t), "server", "--listen", "127.0.0.1:0", "--cert", cert, "--key", key, "--public-url", "https://patchbay.example.test")
+	srv := exec.Command(patchbayBin(t), "server", "--listen", "127.0.0.1:0", "--cert", cert, "--key", key, "--public-url", "https://patchbay.example.test",
+		"--workspace-root", filepath.Dir(ws))
 	srv.Env = serverEnv
 	stdout, err := srv.StdoutPipe()
 	if err != nil {
@@ -140,6 +141,9 @@ func TestServerBinary(t *testing.T) {
 	}
 	if len(stripe.Endpoints()) != 1 || len(auth0.Apps()) != 1 {
 		t.Errorf("after apply: endpoints %d, apps %d", len(stripe.Endpoints()), len(auth0.Apps()))
+	}
+	if out := alice("", true, "env", "create", "etc", "--workspace", "/etc", "--frontend-url", "https://x.example.net"); !strings.Contains(out, "not under this server's workspace roots") {
+		t.Errorf("a workspace outside the roots:\n%s", out)
 	}
 	carolToken := lastLine(alice("", false, "team", "add", "carol", "--role", "viewer"))
 
