@@ -4,11 +4,12 @@
 # (gnome-keyring under dbus-run-session) for the real-keyring test, and what
 # code-server's npm install builds with, and PostgreSQL (the store's and the
 # engine's PostgreSQL tests run initdb in a temporary folder; nothing is
-# started as a service). Without root it only reports
+# started as a service), and openssl (the extension's TLS test makes a
+# self-signed certificate with it). Without root it only reports
 # what is missing; the tests that need a missing package then skip, and say so.
 set -euo pipefail
 
-pkgs=(chromium gnome-keyring dbus libsecret-tools build-essential pkg-config libx11-dev libxkbfile-dev libsecret-1-dev libkrb5-dev python3 ripgrep postgresql)
+pkgs=(chromium gnome-keyring dbus libsecret-tools build-essential pkg-config libx11-dev libxkbfile-dev libsecret-1-dev libkrb5-dev python3 ripgrep postgresql openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
