@@ -116,7 +116,7 @@ func keysCreateCmd(team *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printSecretKey(cmd, resp.Msg, resp.Msg.GetKey(), resp.Msg.GetToken(), f.asJSON)
+			return printSecretKey(cmd, c, resp.Msg, resp.Msg.GetKey(), resp.Msg.GetToken(), f.asJSON)
 		},
 	}
 	f.add(cmd)
@@ -257,7 +257,7 @@ func keysRegenerateCmd(team *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printSecretKey(cmd, resp.Msg, resp.Msg.GetKey(), resp.Msg.GetToken(), asJSON)
+			return printSecretKey(cmd, c, resp.Msg, resp.Msg.GetKey(), resp.Msg.GetToken(), asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -334,14 +334,20 @@ func dash(s string) string {
 
 // printSecretKey prints a key with its token. The token goes to stdout
 // only, so `patchbay keys create ... --json | jq -r .token` can capture it.
-func printSecretKey(cmd *cobra.Command, msg proto.Message, k *patchbayv1.ApiKey, token string, asJSON bool) error {
+func printSecretKey(cmd *cobra.Command, c *client, msg proto.Message, k *patchbayv1.ApiKey, token string, asJSON bool) error {
 	if asJSON {
 		return printProtoJSON(cmd.OutOrStdout(), msg)
 	}
 	w := cmd.OutOrStdout()
 	printKey(w, k)
 	fmt.Fprintf(w, "\nToken (shown only now; store it as a secret):\n  %s\n", token)
-	fmt.Fprintln(w, "\nUse it with: Authorization: Bearer <token> on /patchbay.v1.ActionService/*")
+	base := ""
+	if c.Team != nil { // a server: its public URL, which CI reaches
+		if who, err := c.Team.WhoAmI(cmd.Context(), connect.NewRequest(&patchbayv1.WhoAmIRequest{})); err == nil {
+			base = strings.TrimRight(who.Msg.GetPublicUrl(), "/")
+		}
+	}
+	fmt.Fprintf(w, "\nUse it with: Authorization: Bearer <token> on %s/patchbay.v1.ActionService/*\n", base)
 	return nil
 }
 

@@ -145,6 +145,10 @@ func TestServerBinary(t *testing.T) {
 	if out := alice("", true, "env", "create", "etc", "--workspace", "/etc", "--frontend-url", "https://x.example.net"); !strings.Contains(out, "not under this server's workspace roots") {
 		t.Errorf("a workspace outside the roots:\n%s", out)
 	}
+	if out := alice("", false, "keys", "create", "ci", "--grant", "stripe:create_customer"); !strings.Contains(out, "acme") ||
+		!strings.Contains(out, "on https://patchbay.example.test/patchbay.v1.ActionService/*") {
+		t.Errorf("keys create through the server:\n%s", out)
+	}
 	carolToken := lastLine(alice("", false, "team", "add", "carol", "--role", "viewer"))
 
 	carol, carolHome := laptop()
