@@ -97,7 +97,7 @@ paths under a --workspace-root.`,
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	f.BoolVar(&logJSON, "log-json", false, "log as JSON lines")
 	f.StringArrayVar(&workspaceRoots, "workspace-root", nil, "folder of the checkouts the server may analyze and plan (repeatable); requests naming other paths are refused")
-	cmd.AddCommand(newServerAddUserCmd())
+	cmd.AddCommand(newServerAddUserCmd(), newServerTokenCmd())
 	return cmd
 }
 
@@ -174,4 +174,55 @@ func printAdded(cmd *cobra.Command, user, team, role, token string) error {
 		fmt.Fprintf(out, "token (shown once; give it to %s for patchbay login):\n%s\n", user, token)
 	}
 	return nil
+}
+
+func newServerTokenCmd() *cobra.Command {
+	var database string
+	var revoke bool
+	cmd := &cobra.Command{
+		Use:   "token USER [--revoke]",
+		Short: "Issue a user a new token (a lost one), or --revoke all of theirs",
+		Long: `Issue USER a new token, printed once, by writing to the state database
+directly; with --revoke, delete every token USER has instead (they are
+logged out everywhere until given a new one).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			home, err := homeDir()
+			if err != nil {
+				return err
+			}
+			db, err := serverDatabase(home, database)
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(cmd.Context(), db, nil)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			users := teams.New(st)
+			if revoke {
+				if err := users.Revoke(cmd.Context(), args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "revoked every token of %s\n", args[0])
+				return nil
+			}
+			if ok, err := st.UserExists(cmd.Context(), args[0]); err != nil || !ok {
+				if err == nil {
+					err = fmt.Errorf("no user %q: add them with patchbay server add-user", args[0])
+				}
+				return err
+			}
+			tok, err := users.NewToken(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "token (shown once; give it to %s for patchbay login):\n%s\n", args[0], tok)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&revoke, "revoke", false, "delete every token of USER instead")
+	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+")")
+	return cmd
 }

@@ -182,6 +182,13 @@ func TestServerBinary(t *testing.T) {
 			t.Errorf("%s started a local daemon though it is logged in to a server", home)
 		}
 	}
+	// A revoked user is refused at once; a new token logs them in again.
+	run(serverEnv, "", false, "server", "token", "carol", "--revoke")
+	if out := carol("", true, "env", "list", "--workspace", ws); !strings.Contains(out, "unknown or revoked token") {
+		t.Errorf("revoked token:\n%s", out)
+	}
+	carolToken = lastLine(run(serverEnv, "", false, "server", "token", "carol"))
+	carol(carolToken+"\n", false, "login", "--server", serverURL, "--cacert", cert, "--token-stdin")
 	if out := carol("", false, "logout"); !strings.Contains(out, "logged out") {
 		t.Errorf("logout:\n%s", out)
 	}

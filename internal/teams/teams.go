@@ -203,6 +203,18 @@ func (u *Users) NewToken(ctx context.Context, user string) (string, error) {
 	return token, nil
 }
 
+// Revoke deletes every token of user: they are logged out everywhere.
+func (u *Users) Revoke(ctx context.Context, user string) error {
+	ok, err := u.st.UserExists(ctx, user)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("no user %q: %w", user, ErrNotFound)
+	}
+	return u.st.RevokeUserTokens(ctx, user)
+}
+
 // Remove takes user out of team.
 func (u *Users) Remove(ctx context.Context, team, user string) error {
 	if err := u.keepOwner(ctx, team, user); err != nil {

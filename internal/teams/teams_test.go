@@ -75,6 +75,15 @@ func TestUsers(t *testing.T) {
 	if _, err := u.Add(ctx, "acme", "bad name", teams.Member); !errors.Is(err, teams.ErrInvalid) {
 		t.Errorf("bad user name: %v", err)
 	}
+	if err := u.Revoke(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Authenticate(ctx, tok); !errors.Is(err, teams.ErrUnauthenticated) {
+		t.Errorf("a revoked token authenticates: %v", err)
+	}
+	if err := u.Revoke(ctx, "nobody"); !errors.Is(err, teams.ErrNotFound) {
+		t.Errorf("Revoke(nobody) = %v", err)
+	}
 	if _, err := teams.ParseRole("admin"); !errors.Is(err, teams.ErrInvalid) {
 		t.Errorf("ParseRole(admin): %v", err)
 	}
