@@ -164,6 +164,26 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 		}
 	}
 	res.Findings = mergeFindings(res.Findings, a.routeFindings(s, services, serviceOf))
+	// Users' corrections: patchbay.json declares what was missed and
+	// suppresses what was wrong, per service.
+	declared := false
+	for _, rel := range s.sortedRels() {
+		if f := s.files[rel]; f.kind == kindPatchbay && f.overrides != nil {
+			dir := path.Dir(rel)
+			if _, ok := services[dir]; ok || dir == "." {
+				res.Findings = applyOverrides(res.Findings, dir, f.overrides)
+				declared = true
+			}
+		}
+	}
+	if declared {
+		sortFindings(res.Findings)
+	}
+	for _, f := range res.Findings {
+		if f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK {
+			f.Reasons = Explain(f)
+		}
+	}
 	for _, f := range res.Findings {
 		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && f.Provider != "" {
 			if si := services[f.Service]; si != nil {

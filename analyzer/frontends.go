@@ -104,6 +104,8 @@ const (
 	// kindConfig: configuration that reads env vars in its own syntax
 	// (Symfony %env()%, ERB in YAML, Prisma env()).
 	kindConfig = "config"
+	// kindPatchbay: the service's patchbay.json (its "analyzer" section).
+	kindPatchbay = "patchbay"
 )
 
 func frontEndFor(rel string) *frontEnd {

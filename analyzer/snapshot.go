@@ -90,6 +90,8 @@ type fileState struct {
 	cachedFinding []*patchbayv1.Finding
 	// netHTTP: a Go file that imports net/http (seen without parsing).
 	netHTTP bool
+	// overrides: a patchbay.json's "analyzer" section.
+	overrides *overrides
 }
 
 type goModState struct {
@@ -260,7 +262,7 @@ func hashBytes(b []byte) uint64 {
 func isCandidate(rel string) bool {
 	base := path.Base(rel)
 	return manifests.IsManifest(base) || envfiles.Kind(base) != "" || frontEndFor(rel) != nil ||
-		base == "tsconfig.json" || springConfigName.MatchString(base) || envfiles.IsConfig(rel)
+		base == "tsconfig.json" || springConfigName.MatchString(base) || envfiles.IsConfig(rel) || base == configFile
 }
 
 // ignoredPath checks a single path against skipDirs and the .gitignore
@@ -538,6 +540,8 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 	case base == "tsconfig.json":
 		st.kind = "tsconfig"
 		return st
+	case base == configFile:
+		st.kind = kindPatchbay
 	case springConfigName.MatchString(base):
 		st.kind = kindSpring
 	case envfiles.IsConfig(e.rel) && envfiles.Kind(base) == "":
@@ -608,6 +612,14 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		st.facts = &facts.File{Env: envfiles.Dockerfile(src)}
 	case kindSpring:
 		st.facts = &facts.File{Props: springRegistrations(base, src)}
+	case kindPatchbay:
+		o, err := parseOverrides(src)
+		if err != nil {
+			st.diag = diag(e.rel, "error", err.Error())
+			return st
+		}
+		st.overrides = o
+		st.facts = &facts.File{}
 	case kindConfig:
 		st.facts = &facts.File{Env: envfiles.Config(src)}
 	default:

@@ -27,6 +27,9 @@ type ServiceConfig struct {
 	SendGrid *SendGridConfig `json:"sendgrid,omitempty"`
 	Twilio   *TwilioConfig   `json:"twilio,omitempty"`
 	Cognito  *CognitoConfig  `json:"cognito,omitempty"`
+	// Analyzer holds the analyzer's corrections (declared webhooks and
+	// callbacks, suppressed findings); the analyzer reads it itself.
+	Analyzer json.RawMessage `json:"analyzer,omitempty"`
 }
 
 // StripeConfig declares the service's catalog.

@@ -23,15 +23,18 @@ import (
 func newScanCmd() *cobra.Command {
 	var (
 		asJSON       bool
+		explain      bool
 		noGoPackages bool
 	)
 	cmd := &cobra.Command{
-		Use:   "scan [--json] DIR",
+		Use:   "scan [--json|--explain] DIR",
 		Short: "Analyze a workspace once, without the daemon",
 		Long: `Analyze a workspace once, without the daemon, and print its services and
 findings: SDK usage, manifest dependencies, env-var reads, webhook handlers and
 OAuth callbacks. --json prints {"services": [...], "findings": [...],
-"diagnostics": [...]} in protojson (camelCase) form.`,
+"diagnostics": [...]} in protojson (camelCase) form; --explain adds the
+evidence behind each finding. Findings can be corrected in the service's
+patchbay.json (see docs/provisioning.md).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, err := filepath.Abs(args[0])
@@ -59,21 +62,22 @@ OAuth callbacks. --json prints {"services": [...], "findings": [...],
 			}
 			return printAnalysis(cmd.OutOrStdout(), &patchbayv1.AnalyzeResponse{
 				Root: res.Root, Services: res.Services, Findings: res.Findings, Diagnostics: res.Diagnostics, Stats: res.Stats,
-			}, asJSON)
+			}, asJSON, explain)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (protojson, camelCase)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "show the evidence behind each finding")
 	cmd.Flags().BoolVar(&noGoPackages, "no-go-packages", false, "parse Go files without loading modules through go/packages")
 	return cmd
 }
 
 // printAnalysis prints an analysis as JSON or for people. Shared by scan
 // (local) and analyze (through the daemon).
-func printAnalysis(w io.Writer, res *patchbayv1.AnalyzeResponse, asJSON bool) error {
+func printAnalysis(w io.Writer, res *patchbayv1.AnalyzeResponse, asJSON, explain bool) error {
 	if asJSON {
 		return writeAnalysisJSON(w, res)
 	}
-	return printHuman(w, res)
+	return printHuman(w, res, explain)
 }
 
 // writeAnalysisJSON renders the response with protojson's field names and
@@ -126,7 +130,7 @@ func writeAnalysisJSON(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
 	return bw.err
 }
 
-func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
+func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse, explain bool) error {
 	bw := &errWriter{w: w}
 	stats := res.GetStats()
 	bw.printf("%s\n", res.GetRoot())
@@ -178,6 +182,11 @@ func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
 			for _, f := range byProvider[p] {
 				l := f.GetLocation()
 				bw.printf("    %-28s %-44s %s\n", kindLabel(f), fmt.Sprintf("%s:%d:%d", l.GetPath(), l.GetStartLine(), l.GetStartColumn()), f.GetEvidence())
+				if explain {
+					for _, why := range analyzer.Explain(f) {
+						bw.printf("      because %s\n", why)
+					}
+				}
 			}
 		}
 	}

@@ -181,6 +181,11 @@ type Finding struct {
 	Evidence string `protobuf:"bytes,6,opt,name=evidence,proto3" json:"evidence,omitempty"`
 	// The source language ("go", "typescript", "python", "dotenv", ...).
 	Language string `protobuf:"bytes,7,opt,name=language,proto3" json:"language,omitempty"`
+	// What made a webhook or callback finding, one reason per line ("its
+	// handling verifies stripe's signature with stripe.webhooks.constructEvent",
+	// "of NextAuth default"). `patchbay scan --explain` shows them for every
+	// kind.
+	Reasons []string `protobuf:"bytes,8,rep,name=reasons,proto3" json:"reasons,omitempty"`
 	// Types that are valid to be assigned to Detail:
 	//
 	//	*Finding_Sdk
@@ -270,6 +275,13 @@ func (x *Finding) GetLanguage() string {
 		return x.Language
 	}
 	return ""
+}
+
+func (x *Finding) GetReasons() []string {
+	if x != nil {
+		return x.Reasons
+	}
+	return nil
 }
 
 func (x *Finding) GetDetail() isFinding_Detail {
@@ -885,7 +897,7 @@ const file_patchbay_v1_common_proto_rawDesc = "" +
 	"\fstart_column\x18\x03 \x01(\rR\vstartColumn\x12\x19\n" +
 	"\bend_line\x18\x04 \x01(\rR\aendLine\x12\x1d\n" +
 	"\n" +
-	"end_column\x18\x05 \x01(\rR\tendColumn\"\x83\x04\n" +
+	"end_column\x18\x05 \x01(\rR\tendColumn\"\x9d\x04\n" +
 	"\aFinding\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12,\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x18.patchbay.v1.FindingKindR\x04kind\x12\x1a\n" +
@@ -893,7 +905,8 @@ const file_patchbay_v1_common_proto_rawDesc = "" +
 	"\aservice\x18\x04 \x01(\tR\aservice\x121\n" +
 	"\blocation\x18\x05 \x01(\v2\x15.patchbay.v1.LocationR\blocation\x12\x1a\n" +
 	"\bevidence\x18\x06 \x01(\tR\bevidence\x12\x1a\n" +
-	"\blanguage\x18\a \x01(\tR\blanguage\x12)\n" +
+	"\blanguage\x18\a \x01(\tR\blanguage\x12\x18\n" +
+	"\areasons\x18\b \x03(\tR\areasons\x12)\n" +
 	"\x03sdk\x18\n" +
 	" \x01(\v2\x15.patchbay.v1.SdkUsageH\x00R\x03sdk\x12.\n" +
 	"\aenv_var\x18\v \x01(\v2\x13.patchbay.v1.EnvVarH\x00R\x06envVar\x127\n" +

@@ -11,7 +11,7 @@ import { DaemonStore } from "./model/store";
 import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
 import { ask, registerChat } from "./ui/chat";
-import { EnvDiagnostics, EnvHoverProvider, EnvQuickFixes, registerEnvCommands } from "./ui/envVars";
+import { EnvDiagnostics, EnvHoverProvider, EnvQuickFixes, FindingHoverProvider, registerEnvCommands } from "./ui/envVars";
 import { TerminalEnvironment } from "./ui/terminalEnv";
 import { ApiKeyPanels } from "./ui/apiKeyPanel";
 import { AnswerDocuments } from "./ui/answers";
@@ -158,6 +158,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     status,
     vscode.languages.registerCodeLensProvider({ scheme: "file" }, lenses),
     vscode.languages.registerHoverProvider({ scheme: "file" }, new EnvHoverProvider(store)),
+    vscode.languages.registerHoverProvider({ scheme: "file" }, new FindingHoverProvider(store)),
     envDiagnostics,
     vscode.languages.registerCodeActionsProvider({ scheme: "file" }, new EnvQuickFixes(envDiagnostics), { providedCodeActionKinds: EnvQuickFixes.kinds }),
     ...registerEnvCommands(() => supervisor.clients, store, (what, err) => showError(what, err)),

@@ -4,6 +4,7 @@ import { FindingKind } from "../gen/patchbay/v1/common_pb";
 import type { DaemonClients } from "../client/connection";
 import { envDiagnostics, envHoverMarkdown, selectedEnvironment, type EnvDiagnostic } from "../model/envVars";
 import { displayName } from "../model/providers";
+import { findingHoverMarkdown } from "../model/findingHover";
 import type { DaemonStore } from "../model/store";
 import { locate } from "./codeLens";
 
@@ -39,6 +40,28 @@ export class EnvHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString(envHoverMarkdown(f.detail.value.name, f.detail.value.hasDefault, this.store.envView(where.root), f.service || "."));
     md.isTrusted = false;
     return new vscode.Hover(md, wordRange);
+  }
+}
+
+/** Hover on a webhook handler or OAuth callback: the evidence behind the finding. */
+export class FindingHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly store: DaemonStore) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const where = locate(this.store, document.uri.fsPath);
+    if (!where) return undefined;
+    const analysis = this.store.analysis(where.root);
+    if (!analysis) return undefined;
+    const parts: string[] = [];
+    for (const f of analysis.findings) {
+      if (f.location?.path !== where.rel || position.line !== f.location.startLine - 1) continue;
+      const md = findingHoverMarkdown(f, (id) => displayName(this.store.catalog, id));
+      if (md) parts.push(md);
+    }
+    if (parts.length === 0) return undefined;
+    const md = new vscode.MarkdownString(parts.join("\n\n---\n\n"));
+    md.isTrusted = false;
+    return new vscode.Hover(md);
   }
 }
 

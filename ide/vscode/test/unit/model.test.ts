@@ -317,3 +317,23 @@ describe("credential form", () => {
   });
   it("escapeHtml", () => assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"));
 });
+
+describe("findingHoverMarkdown", () => {
+  it("shows a webhook's route and the evidence behind it", async () => {
+    const { findingHoverMarkdown } = await import("../../src/model/findingHover");
+    const f = create(FindingSchema, {
+      kind: FindingKind.WEBHOOK_HANDLER,
+      provider: "stripe",
+      reasons: ["its handling verifies stripe's signature with stripe.webhooks.constructEvent", "it handles invoice.paid"],
+      detail: { case: "webhook", value: { route: "/api/webhooks/stripe", method: "POST" } },
+    });
+    const md = findingHoverMarkdown(f)!;
+    assert.match(md, /webhook handler · `POST \/api\/webhooks\/stripe`/);
+    assert.match(md, /because its handling verifies stripe's signature with stripe\\\.webhooks\\\.constructEvent/);
+    assert.match(md, /patchbay\.json/);
+  });
+  it("has nothing to say about other kinds", async () => {
+    const { findingHoverMarkdown } = await import("../../src/model/findingHover");
+    assert.equal(findingHoverMarkdown(create(FindingSchema, { kind: FindingKind.SDK_USAGE })), undefined);
+  });
+});
