@@ -18,17 +18,17 @@ import (
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 )
 
-// TestStuckSubscriberIsDropped: a WatchEvents client that never reads is
-// cut off after the write timeout, not kept until it hangs up. The queue is
-// made huge so that only the write deadline can drop it.
-func TestStuckSubscriberIsDropped(t *testing.T) {
-	t.Parallel()
+// startStreamDaemon runs a daemon with cfg in a short private home (Unix
+// socket paths are limited) until the test ends.
+func startStreamDaemon(t *testing.T, cfg Config) (*Server, *Info, context.Context) {
+	t.Helper()
 	home, err := os.MkdirTemp("", "pb")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(home) })
-	srv, err := New(Config{Home: home, EventQueue: 1 << 16, StreamWriteTimeout: 300 * time.Millisecond})
+	cfg.Home = home
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,15 @@ func TestStuckSubscriberIsDropped(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, func(i *Info) { ready <- i }) }()
 	t.Cleanup(func() { cancel(); <-done })
-	info := <-ready
+	return srv, <-ready, ctx
+}
+
+// TestStuckSubscriberIsDropped: a WatchEvents client that never reads is
+// cut off after the write timeout, not kept until it hangs up. The queue is
+// made huge so that only the write deadline can drop it.
+func TestStuckSubscriberIsDropped(t *testing.T) {
+	t.Parallel()
+	srv, info, _ := startStreamDaemon(t, Config{EventQueue: 1 << 16, StreamWriteTimeout: 300 * time.Millisecond})
 
 	conn, err := net.Dial("unix", info.Socket)
 	if err != nil {
@@ -77,21 +85,7 @@ func TestStuckSubscriberIsDropped(t *testing.T) {
 // Connect clients) a deadline left armed resets an idle stream.
 func TestIdleSubscriberIsKept(t *testing.T) {
 	t.Parallel()
-	home, err := os.MkdirTemp("", "pb")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(home) })
-	srv, err := New(Config{Home: home, StreamWriteTimeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan *Info, 1)
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx, func(i *Info) { ready <- i }) }()
-	t.Cleanup(func() { cancel(); <-done })
-	info := <-ready
+	srv, info, ctx := startStreamDaemon(t, Config{StreamWriteTimeout: 200 * time.Millisecond})
 
 	tr := &http.Transport{Protocols: new(http.Protocols), DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, "unix", info.Socket)
