@@ -34,9 +34,16 @@ type frontEnd struct {
 	envCalls [][]byte
 	// envCallCheck tells such a call (see callWithLiteral).
 	envCallCheck func(src []byte, at, end int) bool
+	// scriptOnly: a single-file component (.vue, .svelte, .astro); only
+	// its <script> blocks (and Astro's frontmatter) are code, see
+	// scriptBlocks.
+	scriptOnly bool
 }
 
 func (fe *frontEnd) extract(ctx context.Context, rel string, src []byte, parts treesitter.Parts) (*facts.File, error) {
+	if fe.scriptOnly {
+		src = scriptBlocks(src)
+	}
 	if fe.ts == nil {
 		return golang.Extract(ctx, rel, src)
 	}
@@ -72,27 +79,78 @@ var (
 	feRb   = &frontEnd{language: "ruby", ecosystem: providers.RubyGems, ts: ruby.Lang, envNeedles: needles("ENV")}
 	fePHP  = &frontEnd{language: "php", ecosystem: providers.Composer, ts: php.Lang, envNeedles: needles("getenv", "env(", "$_ENV", "$_SERVER")}
 	feJava = &frontEnd{language: "java", ecosystem: providers.Maven, ts: java.Lang, envNeedles: needles("getenv", "getProperty", "@Value")}
-	feCS   = &frontEnd{language: "csharp", ecosystem: providers.NuGet, ts: csharp.Lang, envNeedles: needles("GetEnvironmentVariable", "onfig")}
+	// Single-file components: their scripts parsed as TypeScript (a
+	// superset of what plain <script> blocks hold).
+	feVue    = &frontEnd{language: "vue", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: append(jsLexEnv, jsEnv...), envCalls: jsEnvCalls, envCallCheck: jsCallLit, scriptOnly: true}
+	feSvelte = &frontEnd{language: "svelte", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: append(jsLexEnv, jsEnv...), envCalls: jsEnvCalls, envCallCheck: jsCallLit, scriptOnly: true}
+	feAstro  = &frontEnd{language: "astro", ecosystem: providers.NPM, ts: typescript.TS, envNeedles: append(jsLexEnv, jsEnv...), envCalls: jsEnvCalls, envCallCheck: jsCallLit, scriptOnly: true}
+	feCS     = &frontEnd{language: "csharp", ecosystem: providers.NuGet, ts: csharp.Lang, envNeedles: needles("GetEnvironmentVariable", "onfig")}
 )
 
 // extFrontEnds maps file extensions to front ends; languages register
 // themselves here (see languages.go).
 var extFrontEnds = map[string]*frontEnd{
-	".go":   feGo,
-	".js":   feJS,
-	".jsx":  feJS,
-	".mjs":  feJS,
-	".cjs":  feJS,
-	".ts":   feTS,
-	".mts":  feTS,
-	".cts":  feTS,
-	".tsx":  feTSX,
-	".py":   fePy,
-	".rb":   feRb,
-	".rake": feRb,
-	".php":  fePHP,
-	".java": feJava,
-	".cs":   feCS,
+	".go":     feGo,
+	".js":     feJS,
+	".jsx":    feJS,
+	".mjs":    feJS,
+	".cjs":    feJS,
+	".ts":     feTS,
+	".mts":    feTS,
+	".cts":    feTS,
+	".tsx":    feTSX,
+	".py":     fePy,
+	".rb":     feRb,
+	".rake":   feRb,
+	".php":    fePHP,
+	".java":   feJava,
+	".cs":     feCS,
+	".vue":    feVue,
+	".svelte": feSvelte,
+	".astro":  feAstro,
+}
+
+// scriptBlocks keeps only the code of a single-file component: the
+// contents of its <script> elements and an Astro component's --- frontmatter
+// ---; every other byte becomes a space (newlines stay), so positions in
+// the result are positions in the file.
+func scriptBlocks(src []byte) []byte {
+	out := make([]byte, len(src))
+	for i, c := range src {
+		if c == '\n' || c == '\r' {
+			out[i] = c
+		} else {
+			out[i] = ' '
+		}
+	}
+	keep := func(from, to int) { copy(out[from:to], src[from:to]) }
+	// Astro frontmatter: the file starts with a --- line.
+	if rest, ok := strings.CutPrefix(string(src), "---"); ok {
+		if end := strings.Index(rest, "\n---"); end >= 0 {
+			keep(3, 3+end)
+		}
+	}
+	lower := strings.ToLower(string(src))
+	for at := 0; ; {
+		i := strings.Index(lower[at:], "<script")
+		if i < 0 {
+			break
+		}
+		open := at + i
+		gt := strings.IndexByte(lower[open:], '>')
+		if gt < 0 {
+			break
+		}
+		body := open + gt + 1
+		end := strings.Index(lower[body:], "</script")
+		if end < 0 {
+			keep(body, len(src))
+			break
+		}
+		keep(body, body+end)
+		at = body + end
+	}
+	return out
 }
 
 // File kinds besides source code.
