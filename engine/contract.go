@@ -54,6 +54,56 @@ var credentialRules = []credentialRule{
 		names: []string{"AUTH0_AUDIENCE", "NEXT_PUBLIC_AUTH0_AUDIENCE", "VITE_AUTH0_AUDIENCE", "REACT_APP_AUTH0_AUDIENCE"},
 		fix:   "add the API audience to the Auth0 connection (`patchbay creds set auth0`), or leave it unset"},
 	{provider: "aws", field: "region", names: []string{"AWS_REGION", "AWS_DEFAULT_REGION", "COGNITO_REGION", "NEXT_PUBLIC_AWS_REGION"}},
+	// Supabase: the project URL and the public key go to server and browser
+	// names alike; the service-role key bypasses Row Level Security, so it
+	// has server names only.
+	{provider: "supabase", field: "url", names: publicNames("SUPABASE_URL")},
+	{provider: "supabase", field: "anon_key",
+		names: append(append(publicNames("SUPABASE_ANON_KEY"), publicNames("SUPABASE_PUBLISHABLE_KEY")...),
+			"SUPABASE_KEY", "NUXT_PUBLIC_SUPABASE_KEY", "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_OR_ANON_KEY")},
+	{provider: "supabase", field: "service_role_key", secret: true,
+		names: []string{"SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_SERVICE_KEY", "SUPABASE_SECRET_KEY", "SUPABASE_SERVICE_ROLE"},
+		fix:   "add the secret (service-role) key to the Supabase connection: `patchbay creds set supabase`"},
+	// Firebase: the web config (public by design) and firebase-admin's
+	// service account.
+	{provider: "firebase", field: "api_key", names: publicNames("FIREBASE_API_KEY")},
+	{provider: "firebase", field: "auth_domain", names: publicNames("FIREBASE_AUTH_DOMAIN")},
+	{provider: "firebase", field: "project_id", names: append(publicNames("FIREBASE_PROJECT_ID"), "FIREBASE_ADMIN_PROJECT_ID")},
+	{provider: "firebase", field: "storage_bucket", names: publicNames("FIREBASE_STORAGE_BUCKET")},
+	{provider: "firebase", field: "messaging_sender_id", names: publicNames("FIREBASE_MESSAGING_SENDER_ID")},
+	{provider: "firebase", field: "app_id", names: publicNames("FIREBASE_APP_ID")},
+	{provider: "firebase", field: "measurement_id", optional: true, names: publicNames("FIREBASE_MEASUREMENT_ID"),
+		fix: "add the measurementId to the Firebase connection (`patchbay creds set firebase`), or leave it unset"},
+	// FIREBASE_CONFIG is what firebase-admin's initializeApp() reads
+	// without arguments (JSON with projectId and storageBucket).
+	{provider: "firebase", field: "project_id", names: []string{"FIREBASE_CONFIG"}, derive: func(c Credentials) string {
+		b, _ := json.Marshal(map[string]string{"projectId": c["project_id"], "storageBucket": c["storage_bucket"]})
+		return string(b)
+	}},
+	{provider: "firebase", field: "service_account", secret: true, fix: firebaseAdminFix,
+		names: []string{"FIREBASE_SERVICE_ACCOUNT", "FIREBASE_SERVICE_ACCOUNT_KEY", "FIREBASE_SERVICE_ACCOUNT_JSON", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "FIREBASE_ADMIN_CREDENTIALS"}},
+	{provider: "firebase", field: "client_email", fix: firebaseAdminFix,
+		names: []string{"FIREBASE_CLIENT_EMAIL", "FIREBASE_ADMIN_CLIENT_EMAIL"}},
+	{provider: "firebase", field: "service_account", secret: true, fix: firebaseAdminFix, derive: func(c Credentials) string {
+		var sa struct {
+			PrivateKey string `json:"private_key"`
+		}
+		_ = json.Unmarshal([]byte(c["service_account"]), &sa)
+		return sa.PrivateKey
+	}, names: []string{"FIREBASE_PRIVATE_KEY", "FIREBASE_ADMIN_PRIVATE_KEY"}},
+}
+
+const firebaseAdminFix = "add the service account key (Project settings → Service accounts) to the Firebase connection: `patchbay creds set firebase`"
+
+// publicNames are the names frameworks give one value for server and
+// browser code: NAME and its NEXT_PUBLIC_, VITE_, REACT_APP_, PUBLIC_
+// (SvelteKit, Astro), EXPO_PUBLIC_ and NUXT_PUBLIC_ forms.
+func publicNames(name string) []string {
+	out := []string{name}
+	for _, p := range []string{"NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "EXPO_PUBLIC_", "NUXT_PUBLIC_"} {
+		out = append(out, p+name)
+	}
+	return out
 }
 
 // generatedNames are secrets an app only needs to be random and stable:

@@ -29,6 +29,7 @@ import (
 	"github.com/patchbay-dev/patchbay/providers/aws/awstest"
 	"github.com/patchbay-dev/patchbay/providers/azure/azuretest"
 	"github.com/patchbay-dev/patchbay/providers/digitalocean/digitaloceantest"
+	"github.com/patchbay-dev/patchbay/providers/firebase/firebasetest"
 	"github.com/patchbay-dev/patchbay/providers/gcp"
 	"github.com/patchbay-dev/patchbay/providers/gcp/gcptest"
 	"github.com/patchbay-dev/patchbay/providers/github/githubtest"
@@ -40,6 +41,7 @@ import (
 	"github.com/patchbay-dev/patchbay/providers/sendgrid/sendgridtest"
 	"github.com/patchbay-dev/patchbay/providers/slack/slacktest"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
+	"github.com/patchbay-dev/patchbay/providers/supabase/supabasetest"
 	"github.com/patchbay-dev/patchbay/providers/twilio/twiliotest"
 	"github.com/patchbay-dev/patchbay/providers/vercel/verceltest"
 )
@@ -159,6 +161,12 @@ func Start(p providertest.T) Fakes {
 	f.Existing["twilio"] = map[string]string{"phone_number": PhoneNumber}
 	set("twilio", tw.URL, map[string]string{"account_sid": twiliotest.AccountSid, "auth_token": twiliotest.AuthToken}, "TWILIO")
 	set("mailgun", mailguntest.New(p).URL, map[string]string{"api_key": mailguntest.Key, "domain": mailguntest.Domain}, "MAILGUN")
+	// Supabase and Firebase only give the app values; their fakes answer
+	// the credential checks.
+	sb := supabasetest.New(p)
+	set("supabase", sb.URL, sb.Credentials(), "SUPABASE")
+	fb := firebasetest.New(p)
+	set("firebase", fb.URL, fb.Credentials(), "FIREBASE")
 	return f
 }
 

@@ -36,8 +36,8 @@ func TestEveryPrintedCredentialWorks(t *testing.T) {
 			}
 		})
 	}
-	if len(f.Credentials) != 15 {
-		t.Errorf("%d providers, want 15", len(f.Credentials))
+	if len(f.Credentials) != 17 {
+		t.Errorf("%d providers, want 17", len(f.Credentials))
 	}
 }
 
