@@ -25,6 +25,9 @@ import (
 // mount or auth needles never take this path. Env.Callee is likewise only
 // used with a provider import, so it is left empty.
 func jsEnvLex(src []byte, ts bool) (env []facts.Env, ok bool) {
+	if bytes.Contains(src, []byte("$env/")) || bytes.Contains(src, []byte("z.object")) {
+		return nil, false // SvelteKit env modules, env schemas: the query reads them
+	}
 	if bytes.Contains(src, []byte("<!--")) || bytes.Contains(src, []byte("-->")) ||
 		bytes.Contains(src, []byte("\u2028")) || bytes.Contains(src, []byte("\u2029")) {
 		return nil, false // HTML-like comments and odd line terminators
@@ -60,8 +63,8 @@ type jsLexer struct {
 	ts   bool
 	i    int
 	prev jsTok
-	// prev2 is the token before prev.
-	prev2 jsTok
+	// prev2 is the token before prev, prev3 the one before that.
+	prev2, prev3 jsTok
 	// stack of open brackets; '`' marks a template substitution ${...}.
 	stack []byte
 	// heads[i]: the bracket stack[i] opened a statement head (if/while/for/
@@ -73,7 +76,7 @@ type jsLexer struct {
 	linePos, line int
 }
 
-func (lx *jsLexer) push(t jsTok) { lx.prev2, lx.prev = lx.prev, t }
+func (lx *jsLexer) push(t jsTok) { lx.prev3, lx.prev2, lx.prev = lx.prev2, lx.prev, t }
 
 func isIdentStart(c byte) bool {
 	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
@@ -379,17 +382,22 @@ func (lx *jsLexer) ident() bool {
 	switch word {
 	case "Deno", "Bun":
 		return false // other env forms the query knows
+	case "environment", "processEnv", "envVars":
+		if !member && (lx.nextIs(".") || lx.nextIs("?")) {
+			return false // an alias of the environment: env.NAME
+		}
 	case "env", "getEnv", "getenv", "requireEnv", "mustGetEnv", "readEnv":
-		// env("X"): a config helper call the query knows.
-		if !member && lx.nextIs("(") {
+		// env("X"): a config helper call the query knows; env.NAME: an
+		// alias of the environment (SvelteKit, Vite's loadEnv, Workers).
+		if !member && (lx.nextIs("(") || word == "env" && (lx.nextIs(".") || lx.nextIs("?"))) {
 			return false
 		}
 		if word == "env" && lx.nextMethod() {
 			return false
 		}
 	case "config", "configService", "ENV":
-		if lx.nextMethod() {
-			return false // config.get("X")
+		if lx.nextMethod() || word == "ENV" && !member && (lx.nextIs(".") || lx.nextIs("?")) {
+			return false // config.get("X"), ENV.NAME
 		}
 	case "import":
 		save := lx.i
@@ -477,19 +485,55 @@ func (lx *jsLexer) ident() bool {
 func (lx *jsLexer) read(start, end int, name string, tok jsTok) bool {
 	lx.i = end
 	lowest, ok := lowestBefore(lx.prev)
-	if !ok || lx.ts && lx.prev.kind == tokIdent && lx.prev.text == "typeof" {
+	if !ok || lx.ts && lx.prev.kind == tokIdent && lx.prev.text == "typeof" || lx.ts && lx.typeAnnotation() {
 		return false
 	}
 	def, ok := lx.followedByDefault()
 	if !ok {
 		return false
 	}
-	if validName(name) {
+	assigned, ok := assignedAfter(lx.src, end)
+	if !ok {
+		return false
+	}
+	if validName(name) && !assigned { // process.env.X = v writes, it does not read
 		lx.env = append(lx.env, facts.Env{Name: name, HasDefault: lowest && def, Span: lx.span(start, end)})
 	}
 	lx.i = end
 	lx.push(tok)
 	return true
+}
+
+// assignedAfter: is the expression ending at src[i] the target of a plain
+// assignment (`= v`, not `==`, `=>` or `||=`)? ok=false when a comment
+// follows and only a parser can tell.
+func assignedAfter(src []byte, i int) (assigned, ok bool) {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+		i++
+	}
+	if i < len(src) && src[i] == '/' {
+		return false, false
+	}
+	return i < len(src) && src[i] == '=' && (i+1 == len(src) || src[i+1] != '=' && src[i+1] != '>'), true
+}
+
+// typeAnnotation: in TypeScript, is the read in a type position (`const A:
+// process.env.A`, `f(): process.env.A`), which the parser reads as a type?
+// An object literal's `{ key: process.env.A }` is not.
+func (lx *jsLexer) typeAnnotation() bool {
+	if lx.prev.kind != tokPunct || lx.prev.text != ":" {
+		return false
+	}
+	if lx.prev2.kind == tokPunct && lx.prev2.text == ")" {
+		return true
+	}
+	if lx.prev2.kind == tokIdent && lx.prev3.kind == tokIdent {
+		switch lx.prev3.text {
+		case "const", "let", "var", "readonly", "declare":
+			return true
+		}
+	}
+	return false
 }
 
 // envIndex reads the index of process.env[ starting at src[i]: a string

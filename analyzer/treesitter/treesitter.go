@@ -690,6 +690,9 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		if !ok || !validEnvName(name) {
 			return
 		}
+		if isAssignedTo(envNode) {
+			return // ENV["X"] = "v", os.environ["X"] = v: a write, not a read
+		}
 		def := envDefault || (l.hooks.HasDefault != nil && l.hooks.HasDefault(envNode, src))
 		if i, ok := envAt[envNode.StartByte()]; ok && out.Env[i].Name == name {
 			out.Env[i].HasDefault = out.Env[i].HasDefault || def
@@ -698,6 +701,21 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		envAt[envNode.StartByte()] = len(out.Env)
 		out.Env = append(out.Env, facts.Env{Name: name, HasDefault: def, Callee: l.enclosingCallee(envNode, src), Span: spanOf(envNode)})
 	}
+}
+
+// isAssignedTo: n is the target of a plain assignment (not `||=`, which
+// reads first).
+func isAssignedTo(n *sitter.Node) bool {
+	p := n.Parent()
+	if p == nil {
+		return false
+	}
+	switch p.Type() {
+	case "assignment", "assignment_expression":
+		left := p.ChildByFieldName("left")
+		return left != nil && left.StartByte() == n.StartByte() && left.EndByte() == n.EndByte()
+	}
+	return false
 }
 
 // lastArgName names the handler passed as the last argument of a route
