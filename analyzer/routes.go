@@ -390,10 +390,12 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 		provider, verification, at := a.verification(rr.scopes, depProviders)
 		if provider != "" {
 			covered[at.file] = append(covered[at.file], at.span)
+			site, siteSpan = evidenceSite(rr, funcs, at, site, siteSpan)
 			wf := a.webhookFinding(sf, site, siteSpan, provider, rr.route.Method, rr.full, verification, events(rr.scopes))
 			wf.GetWebhook().SecretEnv = secretEnv(rr.scopes, at)
 			out = append(out, wf)
-		} else if provider, mark := a.markIn(rr.scopes); provider != "" {
+		} else if provider, mark, mat := a.markIn(rr.scopes); provider != "" {
+			site, siteSpan = evidenceSite(rr, funcs, mat, site, siteSpan)
 			out = append(out, a.webhookFinding(sf, site, siteSpan, provider, rr.route.Method, rr.full, "reads "+mark, events(rr.scopes)))
 		}
 		if callbackPath.MatchString(rr.full) || exchangesCode(rr.scopes) {
@@ -610,17 +612,32 @@ func handlerScopes(rr *routeRef, funcs, all map[string][]scope) []scope {
 
 // markIn: the first provider webhook header or marker read inside the
 // scopes.
-func (a *Analyzer) markIn(scopes []scope) (provider, mark string) {
+func (a *Analyzer) markIn(scopes []scope) (provider, mark string, at scope) {
 	for _, sc := range scopes {
 		for _, m := range sc.file.facts.Marks {
 			if sc.span.Contains(m.Span) {
 				if p := a.ix.markProvider(m.Value); p != "" {
-					return p, m.Value
+					return p, m.Value, scope{sc.file, m.Span}
 				}
 			}
 		}
 	}
-	return "", ""
+	return "", "", scope{}
+}
+
+// evidenceSite: when the route's named handler has several definitions
+// (methods of one name on different types), the one holding the evidence
+// is the handler.
+func evidenceSite(rr *routeRef, funcs map[string][]scope, at scope, site *fileState, siteSpan facts.Span) (*fileState, facts.Span) {
+	if site != rr.file || rr.route.Handler == "" {
+		return site, siteSpan
+	}
+	for _, d := range funcs[lastDotSegment(rr.route.Handler)] {
+		if d.file == at.file && d.span.Contains(at.span) && d.file != rr.file {
+			return d.file, firstLineSpan(d.span)
+		}
+	}
+	return site, siteSpan
 }
 
 // dupOfMethodRoute: a route without a method that another pattern also

@@ -42,6 +42,9 @@ var signatures = providers.Signatures{
 	},
 	// https://docs.stripe.com/webhooks#verify-manually
 	WebhookHeaders: []string{"Stripe-Signature"},
+	// A handler that decodes the request into stripe-go's Event answers
+	// Stripe even when it does not verify (yet).
+	WebhookMarkers: []string{"stripe.Event{"},
 	// Laravel Cashier registers POST /stripe/webhook:
 	// https://laravel.com/docs/billing#handling-stripe-webhooks
 	WebhookDefaults: []providers.WebhookDefault{
