@@ -244,10 +244,40 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 			}
 		}
 	}
+	out.Mounts = append(out.Mounts, groupHandoffs(f, out.Mounts, span)...)
 	if ctx.Err() != nil {
 		return out, ctx.Err()
 	}
 	return out, nil
+}
+
+// groupHandoffs: a router group handed to a function that registers its
+// routes (api := r.Group("/api/v1"); routes.PaymentRoutes(api)) mounts
+// that function's routes under the group, like chi's r.Mount.
+func groupHandoffs(f *ast.File, mounts []facts.Mount, span func(ast.Node) facts.Span) []facts.Mount {
+	groups := map[string]bool{}
+	for _, m := range mounts {
+		if m.Target != "" && m.Prefix != "" {
+			groups[m.Target] = true
+		}
+	}
+	if len(groups) == 0 {
+		return nil
+	}
+	var out []facts.Mount
+	ast.Inspect(f, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		for _, a := range c.Args {
+			if id, ok := a.(*ast.Ident); ok && groups[id.Name] {
+				out = append(out, facts.Mount{Parent: id.Name, Target: exprText(c.Fun), Span: span(c)})
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // corsOrigins: the literal origins of a CORS options literal's allow-list.

@@ -121,3 +121,32 @@ func TestLoadLeavesGoModAlone(t *testing.T) {
 		t.Error("analysis wrote a go.sum")
 	}
 }
+
+// TestGroupHandoff: a gin/echo group handed to a route-registering
+// function is a mount of that function under the group.
+func TestGroupHandoff(t *testing.T) {
+	t.Parallel()
+	src := []byte(`package main
+
+import "example.com/app/internal/routes"
+
+func main() {
+	r := gin.Default()
+	api := r.Group("/api/v1")
+	routes.PaymentRoutes(api)
+	log.Println("x")
+}
+`)
+	f, err := Extract(context.Background(), "main.go", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range f.Mounts {
+		got = append(got, m.Parent+" "+m.Prefix+" -> "+m.Target)
+	}
+	want := []string{"r /api/v1 -> api", "api  -> routes.PaymentRoutes"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mounts (-want +got):\n%s", diff)
+	}
+}
