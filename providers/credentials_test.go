@@ -10,7 +10,7 @@ import (
 )
 
 // The providers issue 5 asks credential forms for.
-var withCredentials = []string{"auth0", "aws", "azure", "digitalocean", "gcp", "github", "mailgun", "mongodb", "netlify", "redis", "sendgrid", "slack", "stripe", "twilio", "vercel"}
+var withCredentials = []string{"auth0", "aws", "azure", "digitalocean", "firebase", "gcp", "github", "mailgun", "mongodb", "netlify", "redis", "sendgrid", "slack", "stripe", "supabase", "twilio", "vercel"}
 
 func TestCatalogueForms(t *testing.T) {
 	t.Parallel()
