@@ -67,7 +67,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		}
 		ff := f.facts
 		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 &&
-			!a.hasWebhookCall(ff) && !hasAuthJSImport(ff) && !strings.HasSuffix(rel, "__init__.py") && !fileRoute.MatchString(rel) {
+			!a.hasWebhookCall(ff) && !hasAuthJSImport(ff) && !strings.HasSuffix(rel, "__init__.py") && !fileRoute.MatchString(rel) && !hasAspNetScheme(ff) {
 			continue
 		}
 		svc := serviceOf(rel)
@@ -461,6 +461,22 @@ func plausibleRoute(f *fileState, router, p string) bool {
 		return true
 	}
 	return p == "" || p[0] == '/' || p[0] == '*'
+}
+
+// aspNetSchemes: ASP.NET Core's authentication handlers and the scheme
+// their default CallbackPath (/signin-<scheme>) names.
+var aspNetSchemes = map[string]string{
+	"AddGoogle": "google", "AddGitHub": "github", "AddMicrosoftAccount": "microsoft",
+	"AddFacebook": "facebook", "AddTwitter": "twitter",
+}
+
+func hasAspNetScheme(ff *facts.File) bool {
+	for _, c := range ff.Calls {
+		if aspNetSchemes[symbolTail(c.Callee)] != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // codeExchanges are the calls that finish an OAuth authorization-code
@@ -1619,6 +1635,24 @@ func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, 
 				}
 				id, _ := providerInRoute(p.Value)
 				out = append(out, mk(site, at, id, route, "OmniAuth default"))
+			}
+		}
+	}
+	// ASP.NET Core's OAuth handlers: AddGoogle() serves /signin-google,
+	// AddGitHub() /signin-github, ... (their CallbackPath default).
+	if sf != nil {
+		for _, rel := range sortedKeys(sf.files) {
+			f := sf.files[rel]
+			if f.fe.language != "csharp" {
+				continue
+			}
+			for _, c := range f.facts.Calls {
+				scheme := aspNetSchemes[symbolTail(c.Callee)]
+				if scheme == "" {
+					continue
+				}
+				id, _ := providerInRoute(scheme)
+				out = append(out, mk(f, c.Span, id, "/signin-"+scheme, "ASP.NET "+symbolTail(c.Callee)+" default"))
 			}
 		}
 	}

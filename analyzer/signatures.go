@@ -307,8 +307,8 @@ func (ix *index) prune(f *facts.File, handlers bool) {
 		case ix.callTails[tail]:
 			webhook = webhook || ix.webhookTails[tail]
 			kept = append(kept, c)
-		case isCodeExchange(c.Callee):
-			kept = append(kept, c) // an OAuth callback's code exchange
+		case isCodeExchange(c.Callee), aspNetSchemes[tail] != "":
+			kept = append(kept, c) // an OAuth callback's code exchange or handler
 		case routes && !strings.Contains(c.Callee, "("):
 			// May call a helper that verifies: verify(req),
 			// this.billing.handleWebhook(req), WebhookUtil::check($r).

@@ -754,7 +754,7 @@ var corsNeedles = map[string][][]byte{
 	"python": needles("CORS(", "cross_origin(", "CORSMiddleware", "CORS_ALLOWED_ORIGINS"),
 	"ruby":   needles("origins ", "omniauth ", "provider :", "devise_for "),
 	"java":   needles("@CrossOrigin", "allowedOrigins("),
-	"csharp": needles("WithOrigins("),
+	"csharp": needles("WithOrigins(", "AddGoogle(", "AddGitHub(", "AddMicrosoftAccount(", "AddFacebook(", "AddTwitter(", "AddOAuth("),
 	"php":    needles("allowed_origins"),
 	"go":     needles("AllowedOrigins", "AllowOrigins"),
 }

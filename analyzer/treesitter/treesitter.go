@@ -455,7 +455,7 @@ func (l *Lang) ExtractParts(ctx context.Context, src []byte, parts Parts) (*fact
 		out.Errors = append(out.Errors, fmt.Sprintf("syntax error near line %d; findings may be incomplete", firstErrorLine(root)))
 	}
 	envAt := map[uint32]int{} // start byte of @env -> index in out.Env
-	seenCall := map[uint32]bool{}
+	seenCall := map[[2]uint32]bool{} // a call node by its range: chained calls share a start
 	MatchesCtx(ctx, q, root, src, func(m *sitter.QueryMatch) bool {
 		l.collect(q, m, src, out, envAt, seenCall)
 		return true
@@ -466,7 +466,7 @@ func (l *Lang) ExtractParts(ctx context.Context, src []byte, parts Parts) (*fact
 	return out, nil
 }
 
-func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.File, envAt map[uint32]int, seenCall map[uint32]bool) {
+func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.File, envAt map[uint32]int, seenCall map[[2]uint32]bool) {
 	var (
 		imp              *facts.Import
 		impNode, impSpan *sitter.Node
@@ -602,10 +602,10 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 		case name == "env.default":
 			envDefault = true
 		case name == "call" || name == "new":
-			if seenCall[n.StartByte()] && name == "call" {
+			if seenCall[[2]uint32{n.StartByte(), n.EndByte()}] && name == "call" {
 				continue
 			}
-			seenCall[n.StartByte()] = true
+			seenCall[[2]uint32{n.StartByte(), n.EndByte()}] = true
 			if callee := l.callee(n, src); callee != "" {
 				out.Calls = append(out.Calls, facts.Call{Callee: callee, New: name == "new", Span: spanOf(n)})
 			}
