@@ -454,7 +454,7 @@ func (l *Lang) ExtractParts(ctx context.Context, src []byte, parts Parts) (*fact
 	if root.HasError() {
 		out.Errors = append(out.Errors, fmt.Sprintf("syntax error near line %d; findings may be incomplete", firstErrorLine(root)))
 	}
-	envAt := map[uint32]int{} // start byte of @env -> index in out.Env
+	envAt := map[uint32]int{}        // start byte of @env -> index in out.Env
 	seenCall := map[[2]uint32]bool{} // a call node by its range: chained calls share a start
 	MatchesCtx(ctx, q, root, src, func(m *sitter.QueryMatch) bool {
 		l.collect(q, m, src, out, envAt, seenCall)
