@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   const store = new DaemonStore(() => supervisor.clients, log);
   const lenses = new SdkCodeLensProvider(store);
   const services = new ServicesTreeProvider(store);
-  const credentials = new CredentialsTreeProvider(store);
+  const credentials = new CredentialsTreeProvider(store, () => supervisor.state);
   const panels = new CredentialPanels(() => supervisor.clients, store, log);
   const environments = new EnvironmentsTreeProvider(() => supervisor.clients, store, log, (root) => envCommands.selected(root));
   // Teams whose keys were created or edited in this window, shown next to the configured ones.
@@ -172,9 +172,12 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     store.onAnalysis.on((root) => {
       lenses.refresh();
       services.refresh();
+      credentials.refresh();
       envDiagnostics.update(root);
     }),
     store.onEnv.on((root) => {
+      // Provision lenses say where their resources are provisioned.
+      lenses.refresh();
       envDiagnostics.update(root);
       environments.refresh();
       envCommands.renderStatus();
@@ -209,6 +212,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     store.onCredentialsChanged.on(({ provider, profile, deleted }) => panels.credentialsChanged(provider, profile, deleted)),
     supervisor.onState.on((s) => {
       render();
+      credentials.refresh();
       if (s.kind === "ready") void refreshAll();
       if (s.kind === "failed") {
         void vscode.window.showErrorMessage(`Patchbay daemon failed: ${s.reason}`, "Show details", "Restart").then((choice) => {

@@ -49,3 +49,45 @@ export function describeCheck(check: CheckResult | undefined): string {
   if (check.summary) parts.push(check.summary);
   return parts.join(": ");
 }
+
+/** Whether the daemon can answer now: "down" covers stopped, reconnecting and failed. */
+export type DaemonAvailability = "up" | "starting" | "down";
+
+export interface ProviderRow {
+  provider: string;
+  label: string;
+  profiles: CredentialProfile[];
+  /** The analyzed code uses this provider. */
+  detected: boolean;
+  description: string;
+}
+
+/**
+ * The Credentials view's providers: connected ones (saved profiles) first,
+ * then the ones the code uses, then the rest, each group alphabetical.
+ * While the daemon is not up nothing is claimed about connections: the
+ * description says the daemon's state instead of "not connected".
+ */
+export function credentialRows(catalog: ProviderCatalog, detected: ReadonlySet<string>, daemon: DaemonAvailability = "up"): ProviderRow[] {
+  const ids = new Set([...catalog.providers.map((p) => p.id), ...catalog.profiles.map((p) => p.provider)]);
+  const rows = [...ids].map((id): ProviderRow => {
+    const profiles = catalog.profiles.filter((p) => p.provider === id);
+    const used = detected.has(id);
+    const parts: string[] = [];
+    if (profiles.length) parts.push(`${profiles.length} profile${profiles.length === 1 ? "" : "s"}`);
+    if (used) parts.push("used in code");
+    if (daemon === "down") parts.push("daemon not running");
+    else if (daemon === "starting") parts.push("daemon starting");
+    else if (!profiles.length) parts.push("not connected");
+    return { provider: id, label: displayName(catalog, id), profiles, detected: used, description: parts.join(" · ") };
+  });
+  const rank = (r: ProviderRow) => (r.profiles.length ? 0 : r.detected ? 1 : 2);
+  return rows.sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label));
+}
+
+/** Providers the findings name (SDKs, env vars, webhooks, callbacks). */
+export function detectedProviders(findings: Iterable<{ provider: string }>): Set<string> {
+  const out = new Set<string>();
+  for (const f of findings) if (f.provider) out.add(f.provider);
+  return out;
+}

@@ -30,7 +30,7 @@ export class SdkCodeLensProvider implements vscode.CodeLensProvider {
     if (!where) return [];
     const analysis = this.store.analysis(where.root);
     if (!analysis) return [];
-    const models = [...sdkLenses(analysis.findings, where.rel, this.store.catalog), ...provisionLenses(analysis.findings, where.rel, this.store.catalog)];
+    const models = [...sdkLenses(analysis.findings, where.rel, this.store.catalog), ...provisionLenses(analysis.findings, where.rel, this.store.catalog, this.store.envView(where.root))];
     return models.map((l) => {
       const range = new vscode.Range(l.line, 0, l.line, 0);
       return new vscode.CodeLens(range, { title: l.title, command: l.command, arguments: [{ provider: l.provider, findingId: l.findingId, root: where.root }] });

@@ -2,7 +2,8 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { CredentialProfile } from "../gen/patchbay/v1/credential_pb";
 import { CheckStatus } from "../gen/patchbay/v1/credential_pb";
-import { describeCheck, displayName } from "../model/providers";
+import type { DaemonState } from "../client/supervisor";
+import { credentialRows, describeCheck, detectedProviders, type DaemonAvailability } from "../model/providers";
 import { servicesTree, type TreeNodeModel } from "../model/services";
 import type { DaemonStore } from "../model/store";
 
@@ -57,16 +58,25 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<TreeNodeMod
 }
 
 export type CredentialNode =
-  | { type: "provider"; provider: string; label: string; profiles: CredentialProfile[] }
+  | { type: "provider"; provider: string; label: string; profiles: CredentialProfile[]; description: string }
   | { type: "profile"; provider: string; profile: CredentialProfile }
-  | { type: "message"; label: string; command?: string };
+  | { type: "message"; label: string; command?: string; icon?: string };
+
+export function daemonAvailability(s: DaemonState | undefined): DaemonAvailability {
+  if (!s || s.kind === "ready") return "up";
+  return s.kind === "starting" ? "starting" : "down";
+}
 
 /** Credentials view: providers from the catalogue, their saved profiles and status. */
 export class CredentialsTreeProvider implements vscode.TreeDataProvider<CredentialNode> {
   private readonly changed = new vscode.EventEmitter<CredentialNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly store: DaemonStore) {}
+  /** daemon: the supervisor's state; the view shows it while the daemon is not up. */
+  constructor(
+    private readonly store: DaemonStore,
+    private readonly daemon: () => DaemonState | undefined = () => undefined,
+  ) {}
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -75,17 +85,19 @@ export class CredentialsTreeProvider implements vscode.TreeDataProvider<Credenti
   getChildren(element?: CredentialNode): CredentialNode[] {
     const cat = this.store.catalog;
     if (!element) {
-      const ids = new Set([...cat.providers.map((p) => p.id), ...cat.profiles.map((p) => p.provider)]);
-      const head: CredentialNode[] = cat.locked
-        ? [{ type: "message", label: `Keyring (${cat.backend || "file"}) is locked: click to unlock`, command: "patchbay.unlockKeyring" }]
-        : [];
-      if (ids.size === 0) return [...head, { type: "message", label: "No provider catalogue from the daemon yet" }];
-      return [
-        ...head,
-        ...[...ids]
-          .map((id) => ({ type: "provider" as const, provider: id, label: displayName(cat, id), profiles: cat.profiles.filter((p) => p.provider === id) }))
-          .sort((a, b) => a.label.localeCompare(b.label)),
-      ];
+      const up = daemonAvailability(this.daemon());
+      const head: CredentialNode[] =
+        up === "down"
+          ? [{ type: "message", label: "Patchbay daemon not running: click to restart", command: "patchbay.restartDaemon", icon: "debug-disconnect" }]
+          : up === "starting"
+            ? [{ type: "message", label: "Patchbay daemon starting…", icon: "loading~spin" }]
+            : cat.locked
+              ? [{ type: "message", label: `Keyring (${cat.backend || "file"}) is locked: click to unlock`, command: "patchbay.unlockKeyring", icon: "lock" }]
+              : [];
+      const detected = detectedProviders(this.store.roots().flatMap((r) => this.store.analysis(r)?.findings ?? []));
+      const rows = credentialRows(cat, detected, up);
+      if (rows.length === 0) return up === "up" ? [...head, { type: "message", label: "No provider catalogue from the daemon yet" }] : head;
+      return [...head, ...rows.map((r) => ({ type: "provider" as const, provider: r.provider, label: r.label, profiles: r.profiles, description: r.description }))];
     }
     if (element.type === "provider") return element.profiles.map((profile) => ({ type: "profile", provider: element.provider, profile }));
     return [];
@@ -95,14 +107,14 @@ export class CredentialsTreeProvider implements vscode.TreeDataProvider<Credenti
     switch (n.type) {
       case "message": {
         const item = new vscode.TreeItem(n.label);
-        item.iconPath = new vscode.ThemeIcon(n.command ? "lock" : "info");
+        item.iconPath = new vscode.ThemeIcon(n.icon ?? "info");
         if (n.command) item.command = { title: n.label, command: n.command };
         return item;
       }
       case "provider": {
         const item = new vscode.TreeItem(n.label, n.profiles.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `cred:${n.provider}`;
-        item.description = n.profiles.length ? `${n.profiles.length} profile${n.profiles.length === 1 ? "" : "s"}` : "not connected";
+        item.description = n.description;
         item.iconPath = new vscode.ThemeIcon("plug");
         item.contextValue = "credentialProvider";
         return item;

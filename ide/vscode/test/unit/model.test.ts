@@ -12,8 +12,8 @@ import { CheckStatus, CredentialProfileSchema, FieldKind, ProviderInfoSchema } f
 import { AnalyzeResponseSchema } from "../../src/gen/patchbay/v1/workspace_pb";
 import { EnvironmentVariableSchema, VariableSource } from "../../src/gen/patchbay/v1/environment_pb";
 import { envDiagnostics, envHoverMarkdown, selectedEnvironment, type EnvView } from "../../src/model/envVars";
-import { provisionLenses, sdkLenses } from "../../src/model/lenses";
-import { emptyCatalog, type ProviderCatalog } from "../../src/model/providers";
+import { provisionedIn, provisionLenses, sdkLenses } from "../../src/model/lenses";
+import { credentialRows, detectedProviders, emptyCatalog, type ProviderCatalog } from "../../src/model/providers";
 import { servicesTree } from "../../src/model/services";
 import { escapeHtml, renderCredentialForm, sanitizeValues } from "../../src/ui/credentialForm";
 import { statusView } from "../../src/ui/status";
@@ -159,7 +159,22 @@ describe("sdkLenses", () => {
     finding("d", FindingKind.SDK_USAGE, "twilio", "src/pay.ts", 9),
     finding("e", FindingKind.SDK_USAGE, "stripe", "src/other.ts", 2),
   ];
-  it("makes one lens per SDK finding in the file, titled from daemon data", () => {
+  it("makes one lens per provider in the file, on its first finding", () => {
+    const dup = [
+      finding("imp", FindingKind.SDK_USAGE, "stripe", "app.ts", 1),
+      finding("ctor", FindingKind.SDK_USAGE, "stripe", "app.ts", 3),
+      finding("imp2", FindingKind.SDK_USAGE, "auth0", "app.ts", 2),
+      finding("ctor2", FindingKind.SDK_USAGE, "auth0", "app.ts", 6),
+    ];
+    assert.deepEqual(
+      sdkLenses([dup[1], dup[3], dup[0], dup[2]], "app.ts", catalog).map((l) => [l.line, l.title, l.findingId]),
+      [
+        [0, "Stripe · Connect", "imp"],
+        [1, "Auth0 · Credentials OK ✓", "imp2"],
+      ],
+    );
+  });
+  it("titles lenses from daemon data", () => {
     assert.deepEqual(
       sdkLenses(findings, "src/pay.ts", catalog).map((l) => [l.line, l.title, l.command, l.findingId]),
       [
@@ -178,19 +193,77 @@ describe("sdkLenses", () => {
 });
 
 describe("provisionLenses", () => {
-  it("names webhook events and callback routes", () => {
+  const hook = (id: string, line: number, events: string[], provider = "stripe", route = "/api/webhooks/stripe") =>
+    create(FindingSchema, { id, kind: FindingKind.WEBHOOK_HANDLER, provider, service: ".", location: { path: "api.ts", startLine: line }, detail: { case: "webhook", value: { route, events } } });
+  const callback = (id: string, line: number, route = "/api/auth/callback") =>
+    create(FindingSchema, { id, kind: FindingKind.OAUTH_CALLBACK, provider: "auth0", service: ".", location: { path: "api.ts", startLine: line }, detail: { case: "callback", value: { route } } });
+  it("makes one lens per provider, says it plans the environment, keeps the callback title", () => {
     const findings = [
-      create(FindingSchema, { id: "w", kind: FindingKind.WEBHOOK_HANDLER, provider: "stripe", location: { path: "api.ts", startLine: 8 }, detail: { case: "webhook", value: { route: "/api/webhooks/stripe", events: ["a", "b", "c", "d"] } } }),
-      create(FindingSchema, { id: "c", kind: FindingKind.OAUTH_CALLBACK, provider: "auth0", location: { path: "api.ts", startLine: 2 }, detail: { case: "callback", value: { route: "/api/auth/callback" } } }),
+      hook("w", 8, ["a", "b", "c", "d"]),
+      hook("w2", 12, ["d", "e"]),
+      callback("c", 2),
       create(FindingSchema, { id: "x", kind: FindingKind.WEBHOOK_HANDLER, provider: "", location: { path: "api.ts", startLine: 9 }, detail: { case: "webhook", value: { route: "/hook" } } }),
+      hook("elsewhere", 1, ["a"], "twilio"),
     ];
+    findings[4].location!.path = "other.ts";
     assert.deepEqual(
-      provisionLenses(findings, "api.ts", catalog).map((l) => [l.line, l.title, l.command]),
+      provisionLenses(findings, "api.ts", catalog).map((l) => [l.line, l.title, l.command, l.findingId]),
       [
-        [7, "Provision Stripe webhook · 4 events", "patchbay.provision"],
-        [1, "Connect Auth0 · callback /api/auth/callback", "patchbay.provision"],
+        [1, "Connect Auth0 · callback /api/auth/callback · Plan environment", "patchbay.provision", "c"],
+        [7, "Stripe webhook · 5 events · Plan environment", "patchbay.provision", "w"],
       ],
     );
+  });
+  it("says where the store knows the provider's resources are provisioned", () => {
+    const out = (name: string, provided: boolean, source: string, service = ".") =>
+      create(EnvironmentVariableSchema, { name, provided, satisfied: provided, kind: VariableSource.OUTPUT, source, service });
+    const view: EnvView = {
+      environments: [
+        { name: "local", variables: [out("STRIPE_WEBHOOK_SECRET", false, 'stripe webhook_endpoint "shop/api/webhooks/stripe", not provisioned yet')] },
+        { name: "staging", variables: [out("STRIPE_WEBHOOK_SECRET", true, "stripe webhook_endpoint we_1 webhook_secret"), out("AUTH0_CLIENT_ID", false, 'auth0 client "shop", not provisioned yet')] },
+        { name: "prod", variables: [out("STRIPE_WEBHOOK_SECRET", false, "stripe webhook_endpoint we_2: secret lost")] },
+      ],
+    };
+    assert.deepEqual(provisionedIn(view, "stripe", "."), ["staging"]);
+    assert.deepEqual(provisionedIn(view, "stripe", "web"), [], "another service's variables say nothing");
+    assert.deepEqual(provisionedIn(view, "auth0"), []);
+    assert.deepEqual(provisionedIn(undefined, "stripe"), []);
+    assert.deepEqual(
+      provisionLenses([hook("w", 3, ["a"]), callback("c", 5)], "api.ts", catalog, view).map((l) => l.title),
+      ["Stripe webhook · 1 event · provisioned in staging ✓ · Plan environment", "Connect Auth0 · callback /api/auth/callback · Plan environment"],
+    );
+  });
+});
+
+describe("credentialRows", () => {
+  const cat: ProviderCatalog = {
+    providers: ["twilio", "auth0", "aws", "stripe", "sendgrid", "vercel"].map((id) => create(ProviderInfoSchema, { id, displayName: id === "aws" ? "AWS" : id.charAt(0).toUpperCase() + id.slice(1) })),
+    profiles: [
+      create(CredentialProfileSchema, { provider: "vercel", profile: "default" }),
+      create(CredentialProfileSchema, { provider: "auth0", profile: "default" }),
+      create(CredentialProfileSchema, { provider: "auth0", profile: "work" }),
+    ],
+  };
+  const detected = detectedProviders([{ provider: "stripe" }, { provider: "" }, { provider: "auth0" }, { provider: "sendgrid" }]);
+  it("puts connected, then detected providers first, then the rest alphabetically", () => {
+    assert.deepEqual(
+      credentialRows(cat, detected).map((r) => [r.label, r.description]),
+      [
+        ["Auth0", "2 profiles · used in code"],
+        ["Vercel", "1 profile"],
+        ["Sendgrid", "used in code · not connected"],
+        ["Stripe", "used in code · not connected"],
+        ["AWS", "not connected"],
+        ["Twilio", "not connected"],
+      ],
+    );
+  });
+  it("says the daemon is not running instead of not connected", () => {
+    const rows = credentialRows(cat, detected, "down");
+    assert.ok(rows.every((r) => !r.description.includes("not connected")), rows.map((r) => r.description).join("; "));
+    assert.deepEqual(rows.map((r) => r.description).slice(0, 3), ["2 profiles · used in code · daemon not running", "1 profile · daemon not running", "used in code · daemon not running"]);
+    assert.equal(rows.at(-1)!.description, "daemon not running");
+    assert.equal(credentialRows(cat, new Set(), "starting").at(-1)!.description, "daemon starting");
   });
 });
 
