@@ -144,7 +144,7 @@ func TestLoad(t *testing.T) {
 					// plan read state just before another apply ended).
 					refused.Add(1)
 				case err != nil:
-					fail(err)
+					fail(fmt.Errorf("%w (every failed step: %v)", err, res.Failed))
 				default:
 					applies.Add(1)
 					mu.Lock()
