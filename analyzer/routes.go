@@ -261,11 +261,7 @@ func authJSProvider(importPath string) (name, basePath string, ok bool) {
 }
 
 func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*patchbayv1.Finding {
-	rels := make([]string, 0, len(sf.files))
-	for rel := range sf.files {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
+	rels := sortedKeys(sf.files)
 	funcs := map[string][]scope{} // function name -> definitions in the service
 	for _, rel := range rels {
 		f := sf.files[rel]
@@ -1012,21 +1008,8 @@ func mountsFile(sf *svcFiles, rel string, g *fileState, m facts.Mount, f *fileSt
 		// import router as webhooks` then include_router(webhooks.router):
 		// the name is a module's attribute, or itself a submodule.
 		head, _, _ := strings.Cut(m.Target, ".")
-		for _, im := range g.facts.Imports {
-			for _, n := range im.Names {
-				local, orig := facts.ImportName(n)
-				if local != m.Target && local != head {
-					continue
-				}
-				sub := im.Path + "." + orig
-				if strings.HasSuffix(im.Path, ".") {
-					sub = im.Path + orig
-				}
-				if resolvePyModule(sf, rel, sub) == f {
-					return true
-				}
-				return reexports(sf, resolvePyModule(sf, rel, im.Path), orig, f, 0)
-			}
+		if bound, ok := pyBinding(sf, g, func(local string) bool { return local == m.Target || local == head }, f, 0); ok {
+			return bound
 		}
 		if strings.Contains(m.Target, ".") && !strings.ContainsAny(m.Target, " ()") {
 			return resolvePyModule(sf, rel, m.Target) == f
@@ -1119,10 +1102,19 @@ func reexports(sf *svcFiles, mod *fileState, name string, f *fileState, depth in
 	if mod == f {
 		return true
 	}
+	bound, _ := pyBinding(sf, mod, func(local string) bool { return local == name }, f, depth+1)
+	return bound
+}
+
+// pyBinding follows the first from-import of module mod whose local name
+// matches: the name is a submodule (`from . import stripe_webhook`), or an
+// attribute of the module imported, possibly re-exported further. ok is
+// false when no import binds a matching name.
+func pyBinding(sf *svcFiles, mod *fileState, match func(local string) bool, f *fileState, depth int) (bound, ok bool) {
 	for _, im := range mod.facts.Imports {
 		for _, n := range im.Names {
 			local, orig := facts.ImportName(n)
-			if local != name {
+			if !match(local) {
 				continue
 			}
 			sub := im.Path + "." + orig
@@ -1130,12 +1122,12 @@ func reexports(sf *svcFiles, mod *fileState, name string, f *fileState, depth in
 				sub = im.Path + orig
 			}
 			if resolvePyModule(sf, mod.rel, sub) == f {
-				return true
+				return true, true
 			}
-			return reexports(sf, resolvePyModule(sf, mod.rel, im.Path), orig, f, depth+1)
+			return reexports(sf, resolvePyModule(sf, mod.rel, im.Path), orig, f, depth), true
 		}
 	}
-	return false
+	return false, false
 }
 
 // resolvePyModule finds a Python module ("billing.urls", ".billing") from
@@ -1576,12 +1568,7 @@ func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, 
 				}
 			}
 		}
-		rels := make([]string, 0, len(sf.files))
-		for rel := range sf.files {
-			rels = append(rels, rel)
-		}
-		sort.Strings(rels)
-		for _, rel := range rels {
+		for _, rel := range sortedKeys(sf.files) {
 			f := sf.files[rel]
 			for _, im := range f.facts.Imports {
 				name, def, ok := authJSProvider(im.Path)
