@@ -627,13 +627,15 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			st.netHTTP = bytes.Contains(src, []byte(`"net/http"`))
 		}
 		parts, ok, lexable := a.parts(st.fe, src)
-		if !ok && !handlerFile.MatchString(e.rel) && !fileRoute.MatchString(e.rel) {
+		// Next.js/SvelteKit/Remix/Nuxt: the path is the route; controllers
+		// and views hold the handlers that routes elsewhere name.
+		handlers := handlerFile.MatchString(e.rel)
+		byPath := handlers || fileRoute.MatchString(e.rel)
+		if !ok && !byPath {
 			st.facts = &facts.File{}
 			return st
 		}
-		if fileRoute.MatchString(e.rel) || handlerFile.MatchString(e.rel) {
-			// Next.js/SvelteKit/Remix: the path is the route; controllers
-			// and views: the handlers that routes elsewhere name.
+		if byPath {
 			parts = treesitter.All
 		} else if parts == treesitter.Base && lexable && !a.noLex {
 			if env, ok := jsEnvLex(src, st.fe == feTS); ok {
@@ -661,7 +663,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		if st.fe.language == "java" {
 			dropOwnJavaImports(f, src)
 		}
-		a.ix.prune(f, handlerFile.MatchString(e.rel))
+		a.ix.prune(f, handlers)
 		st.facts = f
 		if len(f.Errors) > 0 {
 			st.diag = diag(e.rel, "error", firstLine(f.Errors[0]))
