@@ -28,21 +28,31 @@ all: build
 ## tools: pinned Go tools into .bin/ and the extension's npm packages
 tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(VSCODE)/node_modules/.package-lock.json $(RUNAPP)/node_modules/.package-lock.json
 
+# Each install says what it is doing: on a fresh machine `go install` is
+# silent for minutes while it downloads and compiles; later runs skip what
+# .bin/ already has.
+define go-install
+	@echo "== installing $(notdir $@) $(2) into .bin/ (first run only)"
+	GOBIN=$(BIN) $(GO) install $(1)@$(2)
+endef
+
 $(BIN)/buf:
-	GOBIN=$(BIN) $(GO) install github.com/bufbuild/buf/cmd/buf@$(BUF_VERSION)
+	$(call go-install,github.com/bufbuild/buf/cmd/buf,$(BUF_VERSION))
 $(BIN)/protoc-gen-go:
-	GOBIN=$(BIN) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	$(call go-install,google.golang.org/protobuf/cmd/protoc-gen-go,$(PROTOC_GEN_GO_VERSION))
 $(BIN)/protoc-gen-connect-go:
-	GOBIN=$(BIN) $(GO) install connectrpc.com/connect/cmd/protoc-gen-connect-go@$(PROTOC_GEN_CONNECT_GO_VERSION)
+	$(call go-install,connectrpc.com/connect/cmd/protoc-gen-connect-go,$(PROTOC_GEN_CONNECT_GO_VERSION))
 $(BIN)/grpcurl:
-	GOBIN=$(BIN) $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+	$(call go-install,github.com/fullstorydev/grpcurl/cmd/grpcurl,$(GRPCURL_VERSION))
 $(BIN)/stripe-mock:
-	GOBIN=$(BIN) $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
+	$(call go-install,github.com/stripe/stripe-mock,$(STRIPE_MOCK_VERSION))
 $(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package-lock.json
+	@echo "== installing the extension's npm packages (npm ci in $(VSCODE))"
 	cd $(VSCODE) && npm ci --no-audit --no-fund
 # The real app the end-to-end run test starts (official stripe and
 # express-openid-connect packages, from the npm registry).
 $(RUNAPP)/node_modules/.package-lock.json: $(RUNAPP)/package-lock.json
+	@echo "== installing $(RUNAPP)'s npm packages (npm ci)"
 	cd $(RUNAPP) && npm ci --no-audit --no-fund
 
 ## system-deps: Debian packages some tests drive (Chromium, Secret Service)
@@ -141,8 +151,10 @@ fuzz:
 	done
 
 ## demo: the main job on embedded defaults: a daemon in .demo-home, the
-## bundled example workspace analyzed through it, grpcurl listing the API
-demo: tools
+## bundled example workspace analyzed through it, grpcurl listing the API.
+## It needs only grpcurl of the tools, so a first run installs just that.
+demo: $(BIN)/grpcurl
+	@echo "== building bin/patchbay"
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/patchbay ./cmd/patchbay
 	scripts/demo.sh
 
