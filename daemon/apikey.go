@@ -15,18 +15,6 @@ import (
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 )
 
-func init() {
-	registerErrorClass(gateway.ErrUnauthenticated, connect.CodeUnauthenticated)
-	registerErrorClass(gateway.ErrPermissionDenied, connect.CodePermissionDenied)
-	registerErrorClass(gateway.ErrNotFound, connect.CodeNotFound)
-	registerErrorClass(gateway.ErrAlreadyExists, connect.CodeAlreadyExists)
-	registerErrorClass(gateway.ErrInvalidArgument, connect.CodeInvalidArgument)
-	registerErrorClass(gateway.ErrConnection, connect.CodeFailedPrecondition)
-	registerErrorClass(gateway.ErrNotConfigured, connect.CodeFailedPrecondition)
-	registerErrorClass(gateway.ErrRateLimited, connect.CodeResourceExhausted)
-	registerErrorClass(gateway.ErrProvider, connect.CodeUnavailable)
-}
-
 // addGatewayRoutes mounts ApiKeyService (daemon token, via the guard),
 // ActionService (API keys only, via apiKeyAuth) and the trigger webhook
 // route, or the Unimplemented handlers when no gateway is configured.

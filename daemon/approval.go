@@ -11,11 +11,6 @@ import (
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 )
 
-func init() {
-	registerErrorClass(engine.ErrApprovalNotFound, connect.CodeNotFound)
-	registerErrorClass(engine.ErrNothingToApprove, connect.CodeFailedPrecondition)
-}
-
 var approvalOutcomes = map[engine.ApprovalOutcome]patchbayv1.ApprovalOutcome{
 	engine.ApprovalApproved: patchbayv1.ApprovalOutcome_APPROVAL_OUTCOME_APPROVED,
 	engine.ApprovalDenied:   patchbayv1.ApprovalOutcome_APPROVAL_OUTCOME_DENIED,

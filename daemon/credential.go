@@ -13,19 +13,6 @@ import (
 	"github.com/patchbay-dev/patchbay/vault"
 )
 
-func init() {
-	registerErrorClass(vault.ErrNotFound, connect.CodeNotFound)
-	registerErrorClass(vault.ErrUnknownProvider, connect.CodeNotFound)
-	registerErrorClass(vault.ErrLocked, connect.CodeFailedPrecondition)
-	registerErrorClass(vault.ErrBadPassphrase, connect.CodePermissionDenied)
-	registerErrorClass(vault.ErrInvalidArgument, connect.CodeInvalidArgument)
-	registerErrorClass(vault.ErrRequestNotFound, connect.CodeNotFound)
-	registerErrorClass(vault.ErrRequestCanceled, connect.CodeCanceled)
-	registerErrorClass(vault.ErrRequestTimeout, connect.CodeDeadlineExceeded)
-	registerErrorClass(vault.ErrOAuthInProgress, connect.CodeAlreadyExists)
-	registerErrorClass(vault.ErrOAuthPort, connect.CodeFailedPrecondition)
-}
-
 // addCredentialRoutes mounts CredentialService and AssistantService, or
 // their Unimplemented handlers when no credential service is configured.
 func (s *Server) addCredentialRoutes(add func(string, http.Handler), opts ...connect.HandlerOption) {

@@ -10,15 +10,6 @@ import (
 	"github.com/patchbay-dev/patchbay/store"
 )
 
-func init() {
-	registerErrorClass(engine.ErrInvalid, connect.CodeInvalidArgument)
-	registerErrorClass(engine.ErrConflict, connect.CodeFailedPrecondition)
-	registerErrorClass(engine.ErrNotIgnored, connect.CodeFailedPrecondition)
-	registerErrorClass(store.ErrNotFound, connect.CodeNotFound)
-	registerErrorClass(store.ErrExists, connect.CodeAlreadyExists)
-	registerErrorClass(store.ErrInUse, connect.CodeFailedPrecondition)
-}
-
 // environmentServer implements patchbayv1connect.EnvironmentServiceHandler.
 type environmentServer struct{ s *Server }
 

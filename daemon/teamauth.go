@@ -23,14 +23,6 @@ import (
 // runs; the handlers are the local daemon's, unchanged. Mutations run with
 // engine.WithActor(user) and are audited with the user, allowed or not.
 
-func init() {
-	registerErrorClass(teams.ErrUnauthenticated, connect.CodeUnauthenticated)
-	registerErrorClass(teams.ErrDenied, connect.CodePermissionDenied)
-	registerErrorClass(teams.ErrInvalid, connect.CodeInvalidArgument)
-	registerErrorClass(teams.ErrNotFound, connect.CodeNotFound)
-	registerErrorClass(teams.ErrLastOwner, connect.CodeFailedPrecondition)
-}
-
 // Roles a procedure needs beyond the default: viewer for procedures marked
 // NO_SIDE_EFFECTS, member for the rest.
 var procedureRoles = map[string]teams.Role{

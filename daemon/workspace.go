@@ -12,10 +12,6 @@ import (
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 )
 
-func init() {
-	registerErrorClass(analyzer.ErrInvalidRoot, connect.CodeInvalidArgument)
-}
-
 // workspaceServer implements patchbayv1connect.WorkspaceServiceHandler.
 type workspaceServer struct{ s *Server }
 
