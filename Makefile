@@ -18,6 +18,7 @@ PROTOC_GEN_GO_VERSION        := v1.36.12
 PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 GRPCURL_VERSION              := v1.9.4
 STRIPE_MOCK_VERSION          := v0.203.0
+STATICCHECK_VERSION          := v0.8.2
 
 export PATH := $(BIN):$(PATH)
 
@@ -26,7 +27,7 @@ export PATH := $(BIN):$(PATH)
 all: build
 
 ## tools: pinned Go tools into .bin/ and the extension's npm packages
-tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(VSCODE)/node_modules/.package-lock.json $(RUNAPP)/node_modules/.package-lock.json
+tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(BIN)/staticcheck $(VSCODE)/node_modules/.package-lock.json $(RUNAPP)/node_modules/.package-lock.json
 
 # Each install says what it is doing: on a fresh machine `go install` is
 # silent for minutes while it downloads and compiles; later runs skip what
@@ -46,6 +47,8 @@ $(BIN)/grpcurl:
 	$(call go-install,github.com/fullstorydev/grpcurl/cmd/grpcurl,$(GRPCURL_VERSION))
 $(BIN)/stripe-mock:
 	$(call go-install,github.com/stripe/stripe-mock,$(STRIPE_MOCK_VERSION))
+$(BIN)/staticcheck:
+	$(call go-install,honnef.co/go/tools/cmd/staticcheck,$(STATICCHECK_VERSION))
 $(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package-lock.json
 	@echo "== installing the extension's npm packages (npm ci in $(VSCODE))"
 	cd $(VSCODE) && npm ci --no-audit --no-fund
@@ -69,7 +72,8 @@ generate: tools
 	buf format -w
 	buf generate
 
-## lint: fails when generated code is stale or buf/gofmt/vet complain
+## lint: fails when generated code is stale, go.mod/go.sum are not tidy or
+## buf/gofmt/vet/staticcheck complain
 lint: tools
 	buf lint
 	buf format --diff --exit-code
@@ -80,7 +84,10 @@ lint: tools
 	@git diff --exit-code -- gen $(VSCODE)/src/gen || (echo "generated code is stale: run 'make generate' and commit" >&2; exit 1)
 	@test -z "$$(git status --porcelain -- gen $(VSCODE)/src/gen)" || (echo "generated code is stale: run 'make generate' and commit" >&2; git status --porcelain -- gen $(VSCODE)/src/gen >&2; exit 1)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'))" || (echo "gofmt needed:" >&2; gofmt -l $$(git ls-files '*.go' | grep -v '^gen/') >&2; exit 1)
+	@$(GO) mod tidy -diff >/dev/null || (echo "go.mod/go.sum are not tidy: run 'go mod tidy' and commit; it would change:" >&2; $(GO) mod tidy -diff >&2; exit 1)
 	$(GO) vet ./...
+	@# staticcheck skips generated code (gen/) by itself.
+	staticcheck ./...
 	cd $(VSCODE) && npm run --silent typecheck
 
 ## test: every test (Go, extension, editor end-to-end); installs what it needs first
