@@ -62,9 +62,12 @@ $(RUNAPP)/node_modules/.package-lock.json: $(RUNAPP)/package-lock.json
 system-deps:
 	scripts/system-deps.sh
 
-## build: the patchbay binary and the extension bundle
+## build: the patchbay binary, the provider fakes (patchbay-fakes: the
+## extension's integration and end-to-end tests run against them) and the
+## extension bundle
 build: $(VSCODE)/node_modules/.package-lock.json
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/patchbay ./cmd/patchbay
+	$(GO) build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes
 	cd $(VSCODE) && npm run --silent build
 
 ## generate: regenerate Go and TypeScript code from proto/
@@ -98,9 +101,13 @@ test: tools system-deps build
 test-go:
 	PATCHBAY_REQUIRE_TOOLS=1 PATCHBAY_BIN=$(CURDIR)/bin/patchbay $(GO) test -count=1 -timeout 15m ./...
 
+# scripts/no-skips.sh fails a run that skipped anything: on a fresh clone
+# `make test` has built and installed everything its tests need.
+TEST_BINS := PATCHBAY_BIN=$(CURDIR)/bin/patchbay PATCHBAY_FAKES_BIN=$(CURDIR)/bin/patchbay-fakes
+
 test-vscode:
-	cd $(VSCODE) && PATCHBAY_BIN=$(CURDIR)/bin/patchbay npm test
-	cd $(VSCODE) && PATCHBAY_REQUIRE_TOOLS=1 npm run --silent test:webview
+	cd $(VSCODE) && $(TEST_BINS) PATCHBAY_REQUIRE_TOOLS=1 $(CURDIR)/scripts/no-skips.sh npm test
+	cd $(VSCODE) && PATCHBAY_REQUIRE_TOOLS=1 $(CURDIR)/scripts/no-skips.sh npm run --silent test:webview
 
 # code-server (VS Code in a browser, from npm) is the real VS Code host of
 # the end-to-end test; see ide/vscode/README.md.
@@ -111,7 +118,7 @@ $(CODE_SERVER):
 test-e2e: $(CODE_SERVER)
 	$(GO) build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes
 	cd $(VSCODE) && npm run --silent package
-	cd $(VSCODE) && CODE_SERVER=$(CODE_SERVER) PATCHBAY_BIN=$(CURDIR)/bin/patchbay npm run --silent test:e2e
+	cd $(VSCODE) && CODE_SERVER=$(CODE_SERVER) $(TEST_BINS) PATCHBAY_REQUIRE_TOOLS=1 $(CURDIR)/scripts/no-skips.sh npm run --silent test:e2e
 
 ## eval: the analyzer's accuracy on the development corpus (eval/README.md):
 ## re-creates the corpus outside the repository, prints precision/recall/F1
