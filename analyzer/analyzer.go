@@ -196,6 +196,18 @@ func (a *Analyzer) SetOverlay(ctx context.Context, root, rel string, content []b
 	return out, nil
 }
 
+// Timings says where the last analysis of root spent its time (nil before
+// the first one).
+func (a *Analyzer) Timings(root string) *Timings {
+	ws := a.workspace(filepath.Clean(root))
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.snap == nil {
+		return nil
+	}
+	return ws.snap.timings
+}
+
 // Forget drops the snapshot and overlays of root.
 func (a *Analyzer) Forget(root string) {
 	a.mu.Lock()

@@ -4,22 +4,31 @@ import (
 	"bufio"
 	"bytes"
 	"path"
-	"regexp"
 	"strings"
 )
 
 // ignorer holds the .gitignore rules in force for one directory. It is
 // immutable: a subdirectory with its own .gitignore gets a new ignorer that
 // shares its parent's rules.
+//
+// Rules are compiled once, when their .gitignore is read, into glob
+// segments matched without regular expressions (no backtracking: `*` and
+// `?` stay inside one path segment, `**` spans whole segments), so checking
+// a path costs a few string comparisons per rule.
 type ignorer struct {
 	rules []ignoreRule
 }
 
 type ignoreRule struct {
-	base    string // directory of the .gitignore, relative to the root ("" for root)
-	re      *regexp.Regexp
-	negate  bool
-	dirOnly bool
+	base string // directory of the .gitignore, relative to the root ("" for root)
+	// segs is the pattern split at "/"; a pattern without a slash
+	// (unanchored) is one segment matched against the last path segment.
+	segs     []string
+	anchored bool
+	negate   bool
+	dirOnly  bool
+	// literal: segs[0] has no wildcard (the most common rule: a name).
+	literal bool
 }
 
 // with returns an ignorer with the rules of a .gitignore in directory base.
@@ -28,38 +37,9 @@ func (ig *ignorer) with(base string, content []byte) *ignorer {
 	sc := bufio.NewScanner(bytes.NewReader(content))
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), " \r")
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+		if r, ok := parseIgnoreRule(base, sc.Text()); ok {
+			rules = append(rules, r)
 		}
-		r := ignoreRule{base: base}
-		if strings.HasPrefix(line, "!") {
-			r.negate = true
-			line = line[1:]
-		} else if strings.HasPrefix(line, `\`) {
-			line = line[1:]
-		}
-		if strings.HasSuffix(line, "/") {
-			r.dirOnly = true
-			line = strings.TrimRight(line, "/")
-		}
-		if line == "" {
-			continue
-		}
-		anchored := strings.Contains(line, "/")
-		line = strings.TrimPrefix(line, "/")
-		expr := globToRegexp(line)
-		if anchored {
-			expr = "^" + expr + "$"
-		} else {
-			expr = "(^|/)" + expr + "$"
-		}
-		re, err := regexp.Compile(expr)
-		if err != nil {
-			continue
-		}
-		r.re = re
-		rules = append(rules, r)
 	}
 	if len(rules) == 0 {
 		return ig
@@ -69,66 +49,119 @@ func (ig *ignorer) with(base string, content []byte) *ignorer {
 	return out
 }
 
+// parseIgnoreRule compiles one .gitignore line (gitignore(5)).
+func parseIgnoreRule(base, line string) (ignoreRule, bool) {
+	line = strings.TrimRight(line, " \r")
+	if line == "" || strings.HasPrefix(line, "#") {
+		return ignoreRule{}, false
+	}
+	r := ignoreRule{base: base}
+	if strings.HasPrefix(line, "!") {
+		r.negate = true
+		line = line[1:]
+	} else if strings.HasPrefix(line, `\`) {
+		line = line[1:]
+	}
+	if strings.HasSuffix(line, "/") {
+		r.dirOnly = true
+		line = strings.TrimRight(line, "/")
+	}
+	if line == "" {
+		return ignoreRule{}, false
+	}
+	r.anchored = strings.Contains(line, "/")
+	line = strings.TrimPrefix(line, "/")
+	if r.anchored {
+		r.segs = strings.Split(line, "/")
+	} else {
+		r.segs = []string{line}
+	}
+	for i, s := range r.segs {
+		if s != "**" {
+			r.segs[i] = normalizeClass(s)
+			if _, err := path.Match(r.segs[i], ""); err != nil {
+				return ignoreRule{}, false // a malformed class: git ignores the line too
+			}
+		}
+	}
+	r.literal = len(r.segs) == 1 && !strings.ContainsAny(r.segs[0], `*?[\`)
+	return r, true
+}
+
+// normalizeClass rewrites git's "[!...]" negated classes to path.Match's
+// "[^...]" and a "**" inside a segment to "*" (git: two asterisks not
+// forming a whole segment are ordinary asterisks).
+func normalizeClass(seg string) string {
+	seg = strings.ReplaceAll(seg, "[!", "[^")
+	for strings.Contains(seg, "**") {
+		seg = strings.ReplaceAll(seg, "**", "*")
+	}
+	return seg
+}
+
 // ignored reports whether rel (slash-separated, relative to the root) is
 // ignored. The last matching rule wins, as in git.
 func (ig *ignorer) ignored(rel string, isDir bool) bool {
-	ignored := false
-	for i := range ig.rules {
+	if len(ig.rules) == 0 {
+		return false
+	}
+	name := rel[strings.LastIndexByte(rel, '/')+1:]
+	for i := len(ig.rules) - 1; i >= 0; i-- {
 		r := &ig.rules[i]
 		if r.dirOnly && !isDir {
 			continue
 		}
-		p := rel
-		if r.base != "" {
-			if !strings.HasPrefix(rel, r.base+"/") {
-				continue
-			}
-			p = rel[len(r.base)+1:]
-		}
-		if r.re.MatchString(p) {
-			ignored = !r.negate
+		if r.matches(rel, name) {
+			return !r.negate
 		}
 	}
-	return ignored
+	return false
 }
 
-func globToRegexp(glob string) string {
-	var b strings.Builder
-	for i := 0; i < len(glob); i++ {
-		c := glob[i]
-		switch c {
-		case '*':
-			if i+1 < len(glob) && glob[i+1] == '*' {
-				// "**/" matches zero or more directories; "/**" everything below.
-				if i+2 < len(glob) && glob[i+2] == '/' {
-					b.WriteString("(.*/)?")
-					i += 2
-				} else {
-					b.WriteString(".*")
-					i++
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		case '[':
-			j := strings.IndexByte(glob[i:], ']')
-			if j < 0 {
-				b.WriteString(`\[`)
-				continue
-			}
-			class := glob[i+1 : i+j]
-			if strings.HasPrefix(class, "!") {
-				class = "^" + class[1:]
-			}
-			b.WriteString("[" + strings.ReplaceAll(class, `\`, `\\`) + "]")
-			i += j
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
+func (r *ignoreRule) matches(rel, name string) bool {
+	p := rel
+	if r.base != "" {
+		if len(rel) <= len(r.base) || rel[len(r.base)] != '/' || rel[:len(r.base)] != r.base {
+			return false
 		}
+		p = rel[len(r.base)+1:]
 	}
-	return b.String()
+	if !r.anchored {
+		if r.literal {
+			return name == r.segs[0]
+		}
+		ok, _ := path.Match(r.segs[0], name)
+		return ok
+	}
+	return matchSegs(r.segs, strings.Split(p, "/"))
+}
+
+// matchSegs matches path segments against pattern segments, where "**"
+// stands for any number of whole segments (at the end: at least one, so
+// "a/**" matches what is inside a, not a itself).
+func matchSegs(pat, segs []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			rest := pat[1:]
+			if len(rest) == 0 {
+				return len(segs) > 0
+			}
+			for i := 0; i <= len(segs); i++ {
+				if matchSegs(rest, segs[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(segs) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(pat[0], segs[0]); !ok {
+			return false
+		}
+		pat, segs = pat[1:], segs[1:]
+	}
+	return len(segs) == 0
 }
 
 // skipDirs are never descended into; each one found is reported once.

@@ -44,6 +44,7 @@ type snapshot struct {
 	// no file was added or removed.
 	rels        []string
 	findingHint int
+	timings     *Timings
 }
 
 func (s *snapshot) sortedRels() []string {
@@ -113,6 +114,9 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 		return nil, fmt.Errorf("%w: %s", ErrInvalidRoot, root)
 	}
 	next := &snapshot{root: root, files: map[string]*fileState{}, goMods: map[string]*goModState{}}
+	tm := &Timings{}
+	lc := &langCounter{}
+	gl := a.startGoLoads(ctx, root, prev)
 	var todo []walkEntry
 	coldAnalyzed := 0
 	incremental := prev != nil && len(changed) > 0 && !needsWalk(changed)
@@ -153,9 +157,18 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 		go func() {
 			defer close(done)
 			defer close(ch)
-			_, diags, seen = a.walk(ctx, root, func(e walkEntry) { ch <- e })
+			t0 := time.Now()
+			_, diags, seen = a.walk(ctx, root, func(e walkEntry) {
+				if _, ov := overlays[e.rel]; !ov {
+					gl.start(e.rel, e.size, e.mtime, 0)
+				}
+				ch <- e
+			})
+			tm.Walk = time.Since(t0)
 		}()
-		streamed := a.analyzeStream(ctx, root, ch, overlays)
+		t0 := time.Now()
+		streamed := a.analyzeStream(ctx, root, ch, overlays, lc)
+		tm.Extract = time.Since(t0)
 		<-done
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -171,7 +184,9 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 		}
 		coldAnalyzed = len(streamed)
 	} else {
+		t0 := time.Now()
 		entries, diags, seen := a.walk(ctx, root, nil)
+		tm.Walk = time.Since(t0)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -203,7 +218,9 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 		}
 		work = append(work, e)
 	}
-	analyzed := a.analyzeFiles(ctx, root, work, overlays)
+	t0 := time.Now()
+	analyzed := a.analyzeFiles(ctx, root, work, overlays, lc)
+	tm.Extract += time.Since(t0)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -225,8 +242,15 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	if prev != nil {
 		next.findingHint = prev.findingHint
 	}
-	a.loadGoModules(ctx, root, prev, next)
+	t0 = time.Now()
+	a.loadGoModules(ctx, root, prev, next, gl)
+	tm.GoPackages = time.Since(t0) // the wait after the other languages
+	t0 = time.Now()
 	res := a.assemble(next)
+	tm.Assemble = time.Since(t0)
+	tm.Total = time.Since(start)
+	tm.Languages = lc.m
+	next.timings = tm
 	res.Stats.FilesReanalyzed = uint32(len(work) + coldAnalyzed)
 	res.Stats.DurationMs = uint32(time.Since(start).Milliseconds())
 	next.result = res
@@ -471,7 +495,7 @@ func diag(path, severity, msg string) *patchbayv1.Diagnostic {
 }
 
 // analyzeFiles extracts facts from files with a bounded worker pool.
-func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEntry, overlays map[string][]byte) []*fileState {
+func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEntry, overlays map[string][]byte, lc *langCounter) []*fileState {
 	ch := make(chan walkEntry)
 	go func() {
 		defer close(ch)
@@ -482,12 +506,12 @@ func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEnt
 			ch <- e
 		}
 	}()
-	return a.analyzeStream(ctx, root, ch, overlays)
+	return a.analyzeStream(ctx, root, ch, overlays, lc)
 }
 
 // analyzeStream analyzes the files sent on in with a bounded worker pool,
 // until in is closed.
-func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan walkEntry, overlays map[string][]byte) []*fileState {
+func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan walkEntry, overlays map[string][]byte, lc *langCounter) []*fileState {
 	workers := a.opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -507,7 +531,7 @@ func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan wal
 				if ctx.Err() != nil {
 					continue // drain
 				}
-				if f := a.analyzeFile(ctx, root, e, overlays[e.rel], &buf); f != nil {
+				if f := a.analyzeFile(ctx, root, e, overlays[e.rel], &buf, lc); f != nil {
 					mine = append(mine, f)
 				}
 			}
@@ -524,7 +548,7 @@ func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan wal
 // front end becomes a diagnostic for that file.
 // analyzeFile reads into *buf (reused by the worker: nothing keeps a
 // reference to the file's bytes after this returns).
-func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, overlay []byte, buf *[]byte) (st *fileState) {
+func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, overlay []byte, buf *[]byte, lc *langCounter) (st *fileState) {
 	st = &fileState{rel: e.rel, size: e.size, mtime: e.mtime}
 	defer func() {
 		if r := recover(); r != nil {
@@ -632,6 +656,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		handlers := handlerFile.MatchString(e.rel)
 		byPath := handlers || fileRoute.MatchString(e.rel)
 		if !ok && !byPath {
+			lc.add(st.fe.language, func(t *LangTimings) { t.Files++; t.Skipped++ })
 			st.facts = &facts.File{}
 			return st
 		}
@@ -639,13 +664,17 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			parts = treesitter.All
 		} else if parts == treesitter.Base && lexable && !a.noLex {
 			if env, ok := jsEnvLex(src, st.fe == feTS); ok {
+				lc.add(st.fe.language, func(t *LangTimings) { t.Files++; t.Lexed++ })
 				st.facts = &facts.File{Env: env}
 				st.lines = evidenceLines(st.facts, src)
 				return st
 			}
 		}
 		a.parses.Add(1)
+		t0 := time.Now()
 		f, err := st.fe.extract(fctx, e.rel, src, parts)
+		took := time.Since(t0)
+		lc.add(st.fe.language, func(t *LangTimings) { t.Files++; t.Parsed++; t.Bytes += int64(len(src)); t.ParseTime += took })
 		switch {
 		case errors.Is(err, treesitter.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 			st.diag = diag(e.rel, "timeout", fmt.Sprintf("analysis took longer than %s; file skipped", a.opts.FileTimeout))
@@ -912,26 +941,105 @@ func firstLine(s string) string {
 	return s
 }
 
-// loadGoModules runs go/packages once per Go module whose go.mod changed,
-// reporting a failed or partial load as a diagnostic on the go.mod.
-func (a *Analyzer) loadGoModules(ctx context.Context, root string, prev, next *snapshot) {
+// goLoads runs go/packages for the Go modules of one analysis alongside
+// the other languages: a load starts as soon as the walk meets a go.mod
+// (the go command then works while this process parses), at most
+// goLoadWorkers at a time.
+type goLoads struct {
+	ctx  context.Context
+	root string
+	prev *snapshot
+	sem  chan struct{}
+	mu   sync.Mutex
+	// started maps a module directory to its load, keyed by go.mod stamp.
+	started map[string]*goLoad
+}
+
+type goLoad struct {
+	stamp string
+	done  chan struct{}
+	st    *goModState
+}
+
+// goLoadWorkers bounds concurrent go/packages loads: each runs `go list`,
+// which uses a core of its own while it works.
+const goLoadWorkers = 2
+
+func goModStamp(size, mtime int64, overlay uint64) string {
+	return fmt.Sprintf("%d/%d/%d", size, mtime, overlay)
+}
+
+// startGoLoads returns nil when go/packages is off.
+func (a *Analyzer) startGoLoads(ctx context.Context, root string, prev *snapshot) *goLoads {
 	if a.opts.NoGoPackages {
+		return nil
+	}
+	return &goLoads{ctx: ctx, root: root, prev: prev, sem: make(chan struct{}, goLoadWorkers), started: map[string]*goLoad{}}
+}
+
+// start begins loading the module of the go.mod at rel, unless the
+// previous snapshot has it at the same stamp or it is already under way.
+func (g *goLoads) start(rel string, size, mtime int64, overlay uint64) {
+	if g == nil || path.Base(rel) != "go.mod" {
 		return
 	}
+	dir, stamp := path.Dir(rel), goModStamp(size, mtime, overlay)
+	if g.prev != nil {
+		if old, ok := g.prev.goMods[dir]; ok && old.stamp == stamp {
+			return
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if l, ok := g.started[dir]; ok && l.stamp == stamp {
+		return
+	}
+	l := &goLoad{stamp: stamp, done: make(chan struct{})}
+	g.started[dir] = l
+	go func() {
+		defer close(l.done)
+		select {
+		case g.sem <- struct{}{}:
+		case <-g.ctx.Done():
+			l.st = &goModState{stamp: stamp, err: g.ctx.Err()}
+			return
+		}
+		defer func() { <-g.sem }()
+		mod, err := golang.Load(g.ctx, filepath.Join(g.root, filepath.FromSlash(dir)))
+		l.st = &goModState{stamp: stamp, mod: mod, err: err}
+	}()
+}
+
+// loadGoModules collects go/packages results for every Go module of next,
+// reusing the previous snapshot's for unchanged go.mod files and starting
+// the loads the walk did not; a failed or partial load becomes a
+// diagnostic on the go.mod.
+func (a *Analyzer) loadGoModules(ctx context.Context, root string, prev, next *snapshot, g *goLoads) {
+	if g == nil {
+		return
+	}
+	type want struct{ dir, stamp string }
+	var wants []want
 	for rel, f := range next.files {
 		if path.Base(rel) != "go.mod" || f.manifest == nil {
 			continue
 		}
-		dir := path.Dir(rel)
-		stamp := fmt.Sprintf("%d/%d/%d", f.size, f.mtime, f.overlay)
+		dir, stamp := path.Dir(rel), goModStamp(f.size, f.mtime, f.overlay)
 		if prev != nil {
 			if old, ok := prev.goMods[dir]; ok && old.stamp == stamp {
 				next.goMods[dir] = old
 				continue
 			}
 		}
-		mod, err := golang.Load(ctx, filepath.Join(root, filepath.FromSlash(dir)))
-		next.goMods[dir] = &goModState{stamp: stamp, mod: mod, err: err}
+		g.start(rel, f.size, f.mtime, f.overlay)
+		wants = append(wants, want{dir, stamp})
+	}
+	for _, w := range wants {
+		g.mu.Lock()
+		l := g.started[w.dir]
+		g.mu.Unlock()
+		<-l.done
+		next.goMods[w.dir] = l.st
 	}
 }
 

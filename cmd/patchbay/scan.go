@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"strings"
 
@@ -25,6 +26,8 @@ func newScanCmd() *cobra.Command {
 		asJSON       bool
 		explain      bool
 		noGoPackages bool
+		cpuProfile   string
+		timings      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "scan [--json|--explain] DIR",
@@ -55,10 +58,20 @@ patchbay.json (see docs/provisioning.md).`,
 				// from letting a very large tree grow the heap freely.
 				debug.SetMemoryLimit(180 << 20)
 			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			a := analyzer.New(analyzer.Options{NoGoPackages: noGoPackages})
 			res, err := a.Analyze(cmd.Context(), root, analyzer.Request{Full: true})
 			if err != nil {
 				return err
+			}
+			if t := a.Timings(root); timings && t != nil {
+				t.Write(cmd.ErrOrStderr())
 			}
 			return printAnalysis(cmd.OutOrStdout(), &patchbayv1.AnalyzeResponse{
 				Root: res.Root, Services: res.Services, Findings: res.Findings, Diagnostics: res.Diagnostics, Stats: res.Stats,
@@ -68,6 +81,10 @@ patchbay.json (see docs/provisioning.md).`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (protojson, camelCase)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show the evidence behind each finding")
 	cmd.Flags().BoolVar(&noGoPackages, "no-go-packages", false, "parse Go files without loading modules through go/packages")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `FILE` (go tool pprof)")
+	cmd.Flags().BoolVar(&timings, "timings", false, "print where the scan spent its time to stderr")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
+	_ = cmd.Flags().MarkHidden("timings")
 	return cmd
 }
 
@@ -238,4 +255,18 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// startCPUProfile profiles the process into file until the returned stop
+// is called (docs/benchmarks.md uses it for the account of the time).
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
