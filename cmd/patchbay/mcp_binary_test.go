@@ -37,6 +37,9 @@ func inspectorBin(t *testing.T) string {
 		t.Skip("the MCP inspector is not installed; run make tools")
 	}
 	if _, err := exec.LookPath("node"); err != nil {
+		if os.Getenv("PATCHBAY_REQUIRE_TOOLS") != "" {
+			t.Fatalf("node not installed (%v)", err)
+		}
 		t.Skip("node not installed")
 	}
 	return p
