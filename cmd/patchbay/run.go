@@ -102,7 +102,6 @@ type runner struct {
 	service       string
 	args          []string
 	keepEndpoints bool
-	noted         bool
 	// captured holds the secrets local forwarders printed, by forward URL.
 	captured   map[string]string
 	forwarders []*exec.Cmd
