@@ -13,6 +13,7 @@ import (
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	stripeprov "github.com/patchbay-dev/patchbay/providers/stripe"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
 )
@@ -35,7 +36,7 @@ func TestApprovalRequests(t *testing.T) {
 			{Kind: patchbayv1.FindingKind_WEBHOOK_HANDLER, Provider: "stripe", Service: ".",
 				Detail: &patchbayv1.Finding_Webhook{Webhook: &patchbayv1.WebhookHandler{Route: "/webhooks/stripe", Events: []string{"invoice.paid"}}}},
 		}},
-		Types: []engine.ResourceType{engine.NewStripeWebhooks(engine.HTTPOptions{BaseURL: stripe.URL})},
+		Types: []engine.ResourceType{stripeprov.NewWebhookEndpointType(engine.HTTPOptions{BaseURL: stripe.URL})},
 		Credentials: engine.CredentialFunc(func(context.Context, string, string) (engine.Credentials, error) {
 			return stripe.Credentials(), nil
 		}),

@@ -17,6 +17,7 @@ import (
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/providers/catalog"
+	stripeprov "github.com/patchbay-dev/patchbay/providers/stripe"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
 	"github.com/patchbay-dev/patchbay/vault"
@@ -48,7 +49,7 @@ func TestPlanAsksForCredentials(t *testing.T) {
 			{Kind: patchbayv1.FindingKind_WEBHOOK_HANDLER, Provider: "stripe", Service: ".",
 				Detail: &patchbayv1.Finding_Webhook{Webhook: &patchbayv1.WebhookHandler{Route: "/webhooks/stripe", Events: []string{"invoice.paid"}}}},
 		}},
-		Types: []engine.ResourceType{engine.NewStripeWebhooks(engine.HTTPOptions{BaseURL: stripe.URL})},
+		Types: []engine.ResourceType{stripeprov.NewWebhookEndpointType(engine.HTTPOptions{BaseURL: stripe.URL})},
 	})
 	if err != nil {
 		t.Fatal(err)

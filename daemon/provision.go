@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
-	"path/filepath"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -14,10 +11,7 @@ import (
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
-	"github.com/patchbay-dev/patchbay/internal/sealed"
-	"github.com/patchbay-dev/patchbay/providers"
 	"github.com/patchbay-dev/patchbay/providers/catalog"
-	"github.com/patchbay-dev/patchbay/store"
 	"github.com/patchbay-dev/patchbay/vault"
 )
 
@@ -116,86 +110,4 @@ func (a AnalyzerSource) Analysis(ctx context.Context, root string) ([]*patchbayv
 		return nil, nil, err
 	}
 	return res.Services, res.Findings, nil
-}
-
-// StateDB is the state database's file name under PATCHBAY_HOME.
-const StateDB = "state.db"
-
-// DatabaseEnv names a shared PostgreSQL state database
-// (postgres://user@host/db); without it state is SQLite under
-// PATCHBAY_HOME.
-const DatabaseEnv = "PATCHBAY_DATABASE_URL"
-
-// StateDatabase is where state lives: flag (--database) if set, else
-// $PATCHBAY_DATABASE_URL, else home/state.db.
-func StateDatabase(home, flag string) (string, error) {
-	db := flag
-	if db == "" {
-		db = os.Getenv(DatabaseEnv)
-	}
-	if db == "" {
-		return filepath.Join(home, StateDB), nil
-	}
-	if !store.IsDatabaseURL(db) {
-		return "", fmt.Errorf("%s / --database must be a postgres:// or postgresql:// URL, not %q", DatabaseEnv, db)
-	}
-	return db, nil
-}
-
-// NewEngine opens the state database under home and returns an engine that
-// reads findings from a (the daemon's own analyzer, so snapshots are
-// shared), credentials and provisioned secrets from the vault, and reaches
-// each provider at its real endpoint unless PATCHBAY_ENDPOINT_<PROVIDER>
-// (AUTH0, STRIPE, SENDGRID, TWILIO, AWS) says otherwise. Close the returned
-// store on shutdown.
-func NewEngine(ctx context.Context, home string, a *analyzer.Analyzer, v *vault.Store, log *slog.Logger) (*engine.Engine, *store.Store, error) {
-	db, err := StateDatabase(home, "")
-	if err != nil {
-		return nil, nil, err
-	}
-	return NewEngineAt(ctx, db, a, v, log)
-}
-
-// NewEngineAt is NewEngine with the state database named: a SQLite file
-// or a PostgreSQL URL (StateDatabase).
-func NewEngineAt(ctx context.Context, database string, a *analyzer.Analyzer, v *vault.Store, log *slog.Logger) (*engine.Engine, *store.Store, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	st, err := store.Open(ctx, database, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Provisioned secrets go to the keyring, or, with a keyset, sealed into
-	// the state database so every daemon sharing it reads them.
-	var secrets engine.SecretStore = engine.VaultSecrets{Store: v}
-	if ks := os.Getenv(sealed.KeysetEnv); ks != "" {
-		aead, err := sealed.Open(ks)
-		if err != nil {
-			st.Close()
-			return nil, nil, err
-		}
-		secrets = engine.SealedSecrets{Store: st, Sealer: aead}
-	} else if store.IsDatabaseURL(database) {
-		log.Warn("shared state database without " + sealed.KeysetEnv + ": provisioned secrets stay in this machine's keyring")
-	}
-	var env providers.Env
-	endpoint := func(provider string) engine.HTTPOptions {
-		u, _ := env.Override(provider)
-		return engine.HTTPOptions{BaseURL: u}
-	}
-	eng, err := engine.New(ctx, engine.Options{
-		Store: st,
-		Types: engine.AllTypes(engine.Endpoints{Auth0: endpoint("AUTH0"), Stripe: endpoint("STRIPE"), SendGrid: endpoint("SENDGRID"),
-			Twilio: endpoint("TWILIO"), AWS: endpoint("AWS")}),
-		Credentials: engine.VaultCredentials{Store: v},
-		Secrets:     secrets,
-		Source:      AnalyzerSource{Analyzer: a},
-		Logger:      log,
-	})
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	return eng, st, nil
 }

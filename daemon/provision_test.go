@@ -16,6 +16,7 @@ import (
 	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
+	stripeprov "github.com/patchbay-dev/patchbay/providers/stripe"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 	"github.com/patchbay-dev/patchbay/store"
 )
@@ -37,7 +38,7 @@ func TestEnvironmentAndProvisionServices(t *testing.T) {
 			{Kind: patchbayv1.FindingKind_ENV_REFERENCE, Provider: "stripe", Service: ".",
 				Detail: &patchbayv1.Finding_EnvVar{EnvVar: &patchbayv1.EnvVar{Name: "STRIPE_WEBHOOK_SECRET"}}},
 		}},
-		Types: []engine.ResourceType{engine.NewStripeWebhooks(engine.HTTPOptions{BaseURL: stripe.URL})},
+		Types: []engine.ResourceType{stripeprov.NewWebhookEndpointType(engine.HTTPOptions{BaseURL: stripe.URL})},
 		Credentials: engine.CredentialFunc(func(context.Context, string, string) (engine.Credentials, error) {
 			return stripe.Credentials(), nil
 		}),

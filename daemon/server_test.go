@@ -22,6 +22,7 @@ import (
 
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/daemon"
+	"github.com/patchbay-dev/patchbay/engine"
 	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/gateway/gatewaytest"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
@@ -56,8 +57,14 @@ func startTeamServer(t *testing.T) *teamServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, st, err := daemon.NewEngineAt(ctx, dbURL, analyzer.New(analyzer.Options{}), v, nil)
+	st, err := store.Open(ctx, dbURL, nil)
 	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(ctx, engine.Options{Store: st, Types: engine.AllTypes(nil), Credentials: engine.VaultCredentials{Store: v},
+		Secrets: engine.VaultSecrets{Store: v}, Source: daemon.AnalyzerSource{Analyzer: analyzer.New(analyzer.Options{})}})
+	if err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })

@@ -3,12 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/url"
 	"path"
 	"strings"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // Inputs are not outputs: what a service needs is read from its code. An
@@ -81,46 +80,5 @@ func (e *Engine) analysis(ctx context.Context, root string) (svcs []*patchbayv1.
 }
 
 // Unreachable says why a provider on the internet cannot call u ("" when
-// it can): loopback, private and link-local addresses, and names that only
-// resolve on a local network.
-func Unreachable(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || p.Host == "" {
-		return "it is not an absolute URL"
-	}
-	host := strings.ToLower(strings.TrimSuffix(p.Hostname(), "."))
-	if ip := net.ParseIP(host); ip != nil {
-		switch {
-		case ip.IsLoopback():
-			return host + " is a loopback address"
-		case ip.IsPrivate():
-			return host + " is a private address"
-		case ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast():
-			return host + " is a link-local address"
-		case ip.IsUnspecified():
-			return host + " is not an address others can reach"
-		}
-		return ""
-	}
-	switch {
-	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
-		return host + " is this machine"
-	case strings.HasSuffix(host, ".local"), strings.HasSuffix(host, ".lan"), strings.HasSuffix(host, ".internal"),
-		strings.HasSuffix(host, ".home.arpa"), strings.HasSuffix(host, ".test"):
-		return host + " only resolves on a local network"
-	case !strings.Contains(host, "."):
-		return host + " is not a public host name"
-	}
-	return ""
-}
-
-// unreachableWarning explains why a provider will not be given a URL and
-// what the user can do instead.
-func unreachableWarning(provider, what, u, why, envName, local string) string {
-	msg := fmt.Sprintf("%s: %s is not registered at %s: %s cannot be reached from the internet (%s). Give environment %q a public URL (a tunnel you run): `patchbay env set-url %s --api-url https://…`",
-		provider, what, provider, u, why, envName, envName)
-	if local != "" {
-		msg += "; or " + local
-	}
-	return msg
-}
+// it can); see providers.Unreachable.
+func Unreachable(u string) string { return providers.Unreachable(u) }

@@ -66,9 +66,9 @@ func (r *extRig) open(kill func(string) bool) {
 	r.t.Helper()
 	eng, err := engine.New(context.Background(), engine.Options{
 		Store: r.st, Secrets: r.secrets, Source: r.src,
-		Types: engine.AllTypes(engine.Endpoints{Stripe: engine.HTTPOptions{BaseURL: r.stripe.URL},
-			SendGrid: engine.HTTPOptions{BaseURL: r.sendgrid.URL}, AWS: engine.HTTPOptions{BaseURL: r.aws.URL},
-			Twilio: engine.HTTPOptions{BaseURL: r.twilio.URL}}),
+		Types: engine.AllTypes(engine.Endpoints{"stripe": engine.HTTPOptions{BaseURL: r.stripe.URL},
+			"sendgrid": engine.HTTPOptions{BaseURL: r.sendgrid.URL}, "aws": engine.HTTPOptions{BaseURL: r.aws.URL},
+			"twilio": engine.HTTPOptions{BaseURL: r.twilio.URL}}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
 			if c, ok := r.creds[provider]; ok {
 				return c, nil

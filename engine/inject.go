@@ -62,7 +62,7 @@ func (e *Engine) loadWorkspace(ctx context.Context, root string, env store.Envir
 	if err != nil {
 		return nil, err
 	}
-	desired, _ := e.opts.Desire(DesiredInput{Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings,
+	desired, _ := e.opts.Desire(DesiredInput{Environment: desiredEnv(env), Workspace: workspaceName(root), Services: svcs, Findings: findings,
 		Profiles: e.opts.Profiles, Configs: configs})
 	rows, err := e.st.ListResources(ctx, env.ID)
 	if err != nil {
@@ -70,7 +70,7 @@ func (e *Engine) loadWorkspace(ctx context.Context, root string, env store.Envir
 	}
 	w := &workspace{root: root, env: env, services: svcs, findings: findings, all: all, desired: desired, rows: map[Key]store.Resource{}}
 	for _, r := range rows {
-		w.rows[Key{r.Provider, r.Type, r.Name}] = r
+		w.rows[Key{Provider: r.Provider, Type: r.Type, Name: r.Name}] = r
 	}
 	return w, nil
 }

@@ -164,7 +164,7 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 			return nil, err
 		}
 		desired, plan.Warnings = e.opts.Desire(DesiredInput{
-			Environment: env, Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles,
+			Environment: desiredEnv(env), Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles,
 			Configs: configs,
 		})
 	}
@@ -175,7 +175,7 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 	creds := newCredCache(src)
 	byKey := map[Key]store.Resource{}
 	for _, r := range rows {
-		byKey[Key{r.Provider, r.Type, r.Name}] = r
+		byKey[Key{Provider: r.Provider, Type: r.Type, Name: r.Name}] = r
 	}
 	wanted := map[Key]bool{}
 	for _, d := range desired {
@@ -210,7 +210,7 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 		plan.Steps = append(plan.Steps, step)
 	}
 	for _, r := range rows {
-		k := Key{r.Provider, r.Type, r.Name}
+		k := Key{Provider: r.Provider, Type: r.Type, Name: r.Name}
 		if wanted[k] {
 			continue
 		}
@@ -472,7 +472,7 @@ func parseNodeKey(node string) Key {
 	if len(parts) != 3 {
 		return Key{}
 	}
-	return Key{parts[0], parts[1], parts[2]}
+	return Key{Provider: parts[0], Type: parts[1], Name: parts[2]}
 }
 
 func render(v []string) string {

@@ -154,7 +154,7 @@ func TestRecordedPlanApplyDestroy(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	eng, err := engine.New(context.Background(), engine.Options{
 		Store: st, Secrets: engine.NewMemorySecrets(), Source: &engine.StaticSource{Services: svcs, Findings: findings},
-		Types: engine.AllTypes(engine.Endpoints{Auth0: o(a0.URL), Stripe: o(sp.URL), SendGrid: o(sg.URL), AWS: o(aw.URL), Twilio: o(tw.URL)}),
+		Types: engine.AllTypes(engine.Endpoints{"auth0": o(a0.URL), "stripe": o(sp.URL), "sendgrid": o(sg.URL), "aws": o(aw.URL), "twilio": o(tw.URL)}),
 		Credentials: engine.CredentialFunc(func(_ context.Context, provider, _ string) (engine.Credentials, error) {
 			if c, ok := creds[provider]; ok {
 				return c, nil

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/engine"
+	stripeprov "github.com/patchbay-dev/patchbay/providers/stripe"
 	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
 )
 
@@ -20,7 +21,7 @@ func TestStripeWebhookShapesAgainstStripeMock(t *testing.T) {
 	}
 	base := stripetest.StartMock(t)
 	ctx := context.Background()
-	typ := engine.NewStripeWebhooks(engine.HTTPOptions{BaseURL: base})
+	typ := stripeprov.NewWebhookEndpointType(engine.HTTPOptions{BaseURL: base})
 	c := engine.Credentials{"secret_key": "sk_test_123"}
 	props := engine.Props{"url": {"https://shop.example.dev/api/webhooks/stripe"},
 		"enabled_events": {"checkout.session.completed", "invoice.paid"}, "description": {"patchbay shop/web (local)"}}

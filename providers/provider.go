@@ -6,10 +6,15 @@
 //     names, webhook verification calls) that the analyzer matches;
 //   - its credential form, how-to steps, minimal permissions and live
 //     validation;
-//   - later, its resource types, actions and triggers.
+//   - its resource types with their desired-state rule (findings +
+//     environment + patchbay.json → desired resources, each with the env
+//     vars it provides), CRUD and adoption (resource.go, desire.go).
 //
-// The catalog package lists them all. This package holds only the shared
-// types so that provider packages and their consumers agree on one shape.
+// The catalog package lists them all; the engine, gateway, vault, analyzer
+// and daemon loop over it and import no provider package. This package
+// holds only the shared types so that provider packages and their
+// consumers agree on one shape. docs/adding-a-provider.md walks through
+// adding one.
 package providers
 
 // Category groups providers in the editor's credential views.
@@ -35,4 +40,17 @@ type Provider struct {
 	// Credentials describes the credential form and its live validation; nil
 	// when Patchbay cannot hold credentials for the provider.
 	Credentials *CredentialSpec
+
+	// EndpointKey is the <KEY> of PATCHBAY_ENDPOINT_<KEY> that points the
+	// provider's resource clients elsewhere ("AUTH0"); empty when the
+	// provider has no resource types.
+	EndpointKey string
+	// Resources returns the provider's resource types, their clients
+	// pointed at o; nil when Patchbay provisions nothing at the provider.
+	Resources func(o HTTPOptions) []ResourceType
+	// Desire derives the environment's resources of this provider; nil
+	// when it has no resource types.
+	Desire DesireFunc
+	// Config are the patchbay.json sections the provider owns.
+	Config []ConfigSection
 }

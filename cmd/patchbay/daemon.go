@@ -85,7 +85,7 @@ environment are serialized by a lock in the database.`,
 	cmd.Flags().StringVar(&socket, "socket", "", "Unix socket path (default <home>/daemon.sock)")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	cmd.Flags().BoolVar(&logJSON, "log-json", false, "log as JSON lines")
-	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+", else state.db in the state directory)")
+	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+databaseEnv+", else state.db in the state directory)")
 	cmd.AddCommand(newDaemonStatusCmd(), newDaemonStopCmd(), newDaemonKeysetCmd(), newDaemonBackupCmd())
 	return cmd
 }
@@ -104,7 +104,7 @@ backed up with pg_dump -Fc and restored with pg_restore (docs/teams.md).`,
 			if err != nil {
 				return err
 			}
-			db, err := daemon.StateDatabase(home, "")
+			db, err := stateDatabase(home, "")
 			if err != nil {
 				return err
 			}
@@ -235,11 +235,11 @@ func openDomains(ctx context.Context, home, database, publicURL string, log *slo
 	}
 	an := analyzer.New(analyzer.Options{Logger: log})
 	go an.WarmUp() // queries compile in the background while the daemon starts
-	db, err := daemon.StateDatabase(home, database)
+	db, err := stateDatabase(home, database)
 	if err != nil {
 		return nil, err
 	}
-	eng, state, err := daemon.NewEngineAt(ctx, db, an, creds.Store(), log)
+	eng, state, err := newEngineAt(ctx, db, an, creds.Store(), log)
 	if err != nil {
 		return nil, err
 	}

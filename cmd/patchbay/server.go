@@ -93,7 +93,7 @@ paths under a --workspace-root.`,
 	f.StringVar(&certFile, "cert", "", "TLS certificate (PEM, chain first)")
 	f.StringVar(&keyFile, "key", "", "TLS private key (PEM)")
 	f.StringVar(&publicURL, "public-url", "", "public base URL of this server for API keys and trigger webhooks (default $"+gateway.PublicURLEnv+")")
-	f.StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+")")
+	f.StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+databaseEnv+")")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	f.BoolVar(&logJSON, "log-json", false, "log as JSON lines")
 	f.StringArrayVar(&workspaceRoots, "workspace-root", nil, "folder of the checkouts the server may analyze and plan (repeatable); requests naming other paths are refused")
@@ -104,12 +104,12 @@ paths under a --workspace-root.`,
 // serverDatabase is the state database of a server: it must be PostgreSQL,
 // shared by every server process and daemon of the team.
 func serverDatabase(home, flag string) (string, error) {
-	db, err := daemon.StateDatabase(home, flag)
+	db, err := stateDatabase(home, flag)
 	if err != nil {
 		return "", err
 	}
 	if !store.IsDatabaseURL(db) {
-		return "", fmt.Errorf("a server needs a shared PostgreSQL database: set --database or %s to a postgres:// URL", daemon.DatabaseEnv)
+		return "", fmt.Errorf("a server needs a shared PostgreSQL database: set --database or %s to a postgres:// URL", databaseEnv)
 	}
 	return db, nil
 }
@@ -162,7 +162,7 @@ user's token is printed once; they log in with it:
 	}
 	cmd.Flags().StringVar(&team, "team", "", "team (required)")
 	cmd.Flags().StringVar(&role, "role", "owner", "owner, member or viewer")
-	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+")")
+	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+databaseEnv+")")
 	_ = cmd.MarkFlagRequired("team")
 	return cmd
 }
@@ -223,6 +223,6 @@ logged out everywhere until given a new one).`,
 		},
 	}
 	cmd.Flags().BoolVar(&revoke, "revoke", false, "delete every token of USER instead")
-	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+daemon.DatabaseEnv+")")
+	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+databaseEnv+")")
 	return cmd
 }

@@ -11,5 +11,10 @@ func Provider() providers.Provider {
 		Category:    providers.Service,
 		Signatures:  signatures,
 		Credentials: credentials,
+		EndpointKey: "AUTH0",
+		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
+			return []providers.ResourceType{NewClientType(o)}
+		},
+		Desire: Desire,
 	}
 }

@@ -11,5 +11,11 @@ func Provider() providers.Provider {
 		Category:    providers.Cloud,
 		Signatures:  signatures,
 		Credentials: credentials,
+		EndpointKey: "AWS",
+		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
+			return []providers.ResourceType{NewCognitoAppClientType(o)}
+		},
+		Desire: DesireCognito,
+		Config: []providers.ConfigSection{{Name: "cognito", Decode: providers.DecodeSection(validateCognitoConfig)}},
 	}
 }

@@ -11,5 +11,11 @@ func Provider() providers.Provider {
 		Category:    providers.Service,
 		Signatures:  signatures,
 		Credentials: credentials,
+		EndpointKey: "SENDGRID",
+		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
+			return []providers.ResourceType{NewAPIKeyType(o), NewEventWebhookType(o)}
+		},
+		Desire: Desire,
+		Config: []providers.ConfigSection{{Name: "sendgrid", Decode: providers.DecodeSection[Config](nil)}},
 	}
 }

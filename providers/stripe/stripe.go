@@ -11,5 +11,15 @@ func Provider() providers.Provider {
 		Category:    providers.Service,
 		Signatures:  signatures,
 		Credentials: credentials,
+		EndpointKey: "STRIPE",
+		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
+			return []providers.ResourceType{NewWebhookEndpointType(o), NewProductType(o), NewPriceType(o)}
+		},
+		Desire: func(in providers.DesiredInput) ([]providers.Desired, []string) {
+			out, warnings := DesireWebhooks(in)
+			c, w := DesireCatalog(in)
+			return append(out, c...), append(warnings, w...)
+		},
+		Config: []providers.ConfigSection{{Name: "stripe", Decode: providers.DecodeSection(validateConfig)}},
 	}
 }

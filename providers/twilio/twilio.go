@@ -11,5 +11,11 @@ func Provider() providers.Provider {
 		Category:    providers.Service,
 		Signatures:  signatures,
 		Credentials: credentials,
+		EndpointKey: "TWILIO",
+		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
+			return []providers.ResourceType{NewNumberWebhooksType(o)}
+		},
+		Desire: Desire,
+		Config: []providers.ConfigSection{{Name: "twilio", Decode: providers.DecodeSection(validateConfig)}},
 	}
 }

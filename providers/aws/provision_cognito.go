@@ -1,21 +1,22 @@
-package engine
+package aws
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
-	"github.com/patchbay-dev/patchbay/providers/aws"
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
-// desiredCognito gives every service with OAuth callbacks handled by
+// DesireCognito gives every service with OAuth callbacks handled by
 // Cognito and a user pool in its patchbay.json an app client shaped like
 // the Auth0 application: callbacks and logout URLs from the detected routes
 // under the frontend URL.
-func desiredCognito(in DesiredInput) ([]Desired, []string) {
+func DesireCognito(in providers.DesiredInput) ([]providers.Desired, []string) {
 	type acc struct{ callbacks, logouts, reasons []string }
 	bySvc := map[string]*acc{}
 	for _, f := range in.Findings {
@@ -30,23 +31,23 @@ func desiredCognito(in DesiredInput) ([]Desired, []string) {
 		cb := f.GetCallback()
 		a.callbacks = append(a.callbacks, cb.GetRoute())
 		a.logouts = append(a.logouts, cb.GetLogoutRoutes()...)
-		a.reasons = append(a.reasons, "Cognito OAuth callback "+cb.GetRoute()+" at "+where(f))
+		a.reasons = append(a.reasons, "Cognito OAuth callback "+cb.GetRoute()+" at "+providers.Where(f))
 	}
 	env := in.Environment
-	var out []Desired
+	var out []providers.Desired
 	var warnings []string
-	for _, svc := range in.servicePaths() {
-		cfg := in.config(svc)
+	for _, svc := range in.ServicePaths() {
+		cfg, _ := in.Config(svc).Section("cognito").(*CognitoConfig)
 		a := bySvc[svc]
-		name := in.serviceName(svc)
+		name := in.ServiceName(svc)
 		switch {
-		case (cfg == nil || cfg.Cognito == nil) && a != nil:
-			warnings = append(warnings, fmt.Sprintf("aws: service %s has Cognito OAuth callbacks but no user pool; add {\"cognito\": {\"user_pool_id\": \"…\"}} to %s", name, configPath(svc)))
+		case cfg == nil && a != nil:
+			warnings = append(warnings, fmt.Sprintf("aws: service %s has Cognito OAuth callbacks but no user pool; add {\"cognito\": {\"user_pool_id\": \"…\"}} to %s", name, providers.ConfigPath(svc)))
 			continue
-		case cfg == nil || cfg.Cognito == nil:
+		case cfg == nil:
 			continue
 		case a == nil:
-			warnings = append(warnings, fmt.Sprintf("aws: %s names Cognito user pool %s but no Cognito OAuth callback route was found in service %s; no app client is planned", configPath(svc), cfg.Cognito.UserPoolID, name))
+			warnings = append(warnings, fmt.Sprintf("aws: %s names Cognito user pool %s but no Cognito OAuth callback route was found in service %s; no app client is planned", providers.ConfigPath(svc), cfg.UserPoolID, name))
 			continue
 		case env.FrontendURL == "":
 			warnings = append(warnings, fmt.Sprintf("aws: service %s has Cognito OAuth callbacks but environment %q has no frontend URL; set one with `patchbay env set-url`", name, env.Name))
@@ -55,26 +56,26 @@ func desiredCognito(in DesiredInput) ([]Desired, []string) {
 		front := strings.TrimRight(env.FrontendURL, "/")
 		var callbacks []string
 		for _, r := range a.callbacks {
-			callbacks = append(callbacks, joinURL(front, r))
+			callbacks = append(callbacks, providers.JoinURL(front, r))
 		}
 		logouts := []string{front}
 		for _, r := range a.logouts {
-			logouts = append(logouts, joinURL(front, r))
+			logouts = append(logouts, providers.JoinURL(front, r))
 		}
-		scopes := cfg.Cognito.Scopes
+		scopes := cfg.Scopes
 		if len(scopes) == 0 {
 			scopes = []string{"openid", "email", "profile"}
 		}
-		pool := cfg.Cognito.UserPoolID
-		out = append(out, Desired{
-			Key: Key{Provider: "aws", Type: "cognito_app_client", Name: name},
-			Props: Props{"name": {in.resourceName(name, env.Name)}, "user_pool_id": {pool},
-				"callback_urls": normList(callbacks), "logout_urls": normList(logouts), "allowed_oauth_flows": {"code"},
-				"allowed_oauth_scopes": normList(scopes), "supported_identity_providers": {"COGNITO"}, "oauth_enabled": {"true"}},
-			Profile: in.profile("aws"),
-			Reason:  strings.Join(normList(a.reasons), "; "),
+		pool := cfg.UserPoolID
+		out = append(out, providers.Desired{
+			Key: providers.Key{Provider: "aws", Type: "cognito_app_client", Name: name},
+			Props: providers.Props{"name": {in.ResourceName(name, env.Name)}, "user_pool_id": {pool},
+				"callback_urls": providers.NormList(callbacks), "logout_urls": providers.NormList(logouts), "allowed_oauth_flows": {"code"},
+				"allowed_oauth_scopes": providers.NormList(scopes), "supported_identity_providers": {"COGNITO"}, "oauth_enabled": {"true"}},
+			Profile: in.Profile("aws"),
+			Reason:  strings.Join(providers.NormList(a.reasons), "; "),
 			Service: svc,
-			Bindings: []Binding{
+			Bindings: []providers.Binding{
 				{Names: []string{"COGNITO_CLIENT_ID", "AUTH_COGNITO_ID", "NEXT_PUBLIC_COGNITO_CLIENT_ID", "VITE_COGNITO_CLIENT_ID"}, Output: "client_id"},
 				{Names: []string{"COGNITO_CLIENT_SECRET", "AUTH_COGNITO_SECRET"}, Output: "client_secret", Secret: true},
 				{Names: []string{"COGNITO_USER_POOL_ID", "NEXT_PUBLIC_COGNITO_USER_POOL_ID", "VITE_COGNITO_USER_POOL_ID"}, Output: "user_pool_id"},
@@ -85,17 +86,19 @@ func desiredCognito(in DesiredInput) ([]Desired, []string) {
 	return out, warnings
 }
 
-// CognitoAppClients is the "aws/cognito_app_client" resource type. Its
+// CognitoAppClientType is the "aws/cognito_app_client" resource type. Its
 // provider id is "<user pool id>/<client id>", since every call needs both.
-type CognitoAppClients struct{ opts HTTPOptions }
+type CognitoAppClientType struct{ opts providers.HTTPOptions }
 
-// NewCognitoAppClients returns the type.
-func NewCognitoAppClients(o HTTPOptions) *CognitoAppClients { return &CognitoAppClients{opts: o} }
+// NewCognitoAppClientType returns the type.
+func NewCognitoAppClientType(o providers.HTTPOptions) *CognitoAppClientType {
+	return &CognitoAppClientType{opts: o}
+}
 
-func (t *CognitoAppClients) Provider() string { return "aws" }
-func (t *CognitoAppClients) Type() string     { return "cognito_app_client" }
-func (t *CognitoAppClients) Info() TypeInfo {
-	return TypeInfo{Secrets: []string{"client_secret"}, SecretsReadable: true, SharedLists: []string{"callback_urls", "logout_urls"}}
+func (t *CognitoAppClientType) Provider() string { return "aws" }
+func (t *CognitoAppClientType) Type() string     { return "cognito_app_client" }
+func (t *CognitoAppClientType) Info() providers.TypeInfo {
+	return providers.TypeInfo{Secrets: []string{"client_secret"}, SecretsReadable: true, SharedLists: []string{"callback_urls", "logout_urls"}}
 }
 
 func poolRegion(pool string) string {
@@ -103,11 +106,11 @@ func poolRegion(pool string) string {
 	return r
 }
 
-func (t *CognitoAppClients) client(c Credentials, region string) (*aws.Cognito, error) {
+func (t *CognitoAppClientType) client(c providers.Credentials, region string) (*Cognito, error) {
 	if c["access_key_id"] == "" || c["secret_access_key"] == "" {
 		return nil, fmt.Errorf("aws credentials need access_key_id and secret_access_key")
 	}
-	return aws.NewCognito(c["access_key_id"], c["secret_access_key"], c["session_token"], region, t.opts.BaseURL, t.opts.Client), nil
+	return NewCognito(c["access_key_id"], c["secret_access_key"], c["session_token"], region, t.opts.BaseURL, t.opts.Client), nil
 }
 
 func splitClientID(id string) (pool, client string, err error) {
@@ -118,11 +121,11 @@ func splitClientID(id string) (pool, client string, err error) {
 	return pool, client, nil
 }
 
-func cognitoState(u aws.UserPoolClient) State {
+func cognitoState(u UserPoolClient) providers.State {
 	pool, region := u.String("UserPoolId"), poolRegion(u.String("UserPoolId"))
-	st := State{
+	st := providers.State{
 		ID: pool + "/" + u.String("ClientId"),
-		Props: Props{"name": {u.String("ClientName")}, "user_pool_id": {pool},
+		Props: providers.Props{"name": {u.String("ClientName")}, "user_pool_id": {pool},
 			"callback_urls": u.Strings("CallbackURLs"), "logout_urls": u.Strings("LogoutURLs"),
 			"allowed_oauth_flows": u.Strings("AllowedOAuthFlows"), "allowed_oauth_scopes": u.Strings("AllowedOAuthScopes"),
 			"supported_identity_providers": u.Strings("SupportedIdentityProviders"),
@@ -137,7 +140,7 @@ func cognitoState(u aws.UserPoolClient) State {
 }
 
 // setManaged writes the attributes Patchbay manages onto a client config.
-func setManaged(u aws.UserPoolClient, p Props) {
+func setManaged(u UserPoolClient, p providers.Props) {
 	u.Set("ClientName", p.Get("name"))
 	u.Set("CallbackURLs", p["callback_urls"])
 	u.Set("LogoutURLs", p["logout_urls"])
@@ -147,28 +150,28 @@ func setManaged(u aws.UserPoolClient, p Props) {
 	u.Set("AllowedOAuthFlowsUserPoolClient", p.Get("oauth_enabled") == "true")
 }
 
-func (t *CognitoAppClients) Read(ctx context.Context, c Credentials, id string) (State, error) {
+func (t *CognitoAppClientType) Read(ctx context.Context, c providers.Credentials, id string) (providers.State, error) {
 	pool, clientID, err := splitClientID(id)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	cl, err := t.client(c, poolRegion(pool))
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	u, err := cl.DescribeUserPoolClient(ctx, pool, clientID)
-	if errors.Is(err, aws.ErrNotFound) {
-		return State{}, fmt.Errorf("cognito app client %s: %w", id, ErrGone)
+	if errors.Is(err, ErrNotFound) {
+		return providers.State{}, fmt.Errorf("cognito app client %s: %w", id, providers.ErrGone)
 	}
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	return cognitoState(u), nil
 }
 
 // Lookup matches clients of the pool by name, reading each so that
 // adoption captures the secret.
-func (t *CognitoAppClients) Lookup(ctx context.Context, c Credentials, desired Props) ([]State, error) {
+func (t *CognitoAppClientType) Lookup(ctx context.Context, c providers.Credentials, desired providers.Props) ([]providers.State, error) {
 	pool := desired.Get("user_pool_id")
 	cl, err := t.client(c, poolRegion(pool))
 	if err != nil {
@@ -178,7 +181,7 @@ func (t *CognitoAppClients) Lookup(ctx context.Context, c Credentials, desired P
 	if err != nil {
 		return nil, err
 	}
-	var out []State
+	var out []providers.State
 	for _, d := range list {
 		if d.ClientName != desired.Get("name") {
 			continue
@@ -192,45 +195,45 @@ func (t *CognitoAppClients) Lookup(ctx context.Context, c Credentials, desired P
 	return out, nil
 }
 
-func (t *CognitoAppClients) Create(ctx context.Context, c Credentials, desired Props, _ string) (State, error) {
+func (t *CognitoAppClientType) Create(ctx context.Context, c providers.Credentials, desired providers.Props, _ string) (providers.State, error) {
 	pool := desired.Get("user_pool_id")
 	cl, err := t.client(c, poolRegion(pool))
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
-	req := aws.UserPoolClient{}
+	req := UserPoolClient{}
 	req.Set("UserPoolId", pool)
 	req.Set("GenerateSecret", true)
 	setManaged(req, desired)
 	u, err := cl.CreateUserPoolClient(ctx, req)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	return cognitoState(u), nil
 }
 
 // Update reads the client and writes back every attribute with Patchbay's
 // on top: UpdateUserPoolClient resets whatever it is not sent.
-func (t *CognitoAppClients) Update(ctx context.Context, c Credentials, id string, desired Props) (State, error) {
+func (t *CognitoAppClientType) Update(ctx context.Context, c providers.Credentials, id string, desired providers.Props) (providers.State, error) {
 	pool, clientID, err := splitClientID(id)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	cl, err := t.client(c, poolRegion(pool))
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
-	u, err := cl.UpdateUserPoolClient(ctx, pool, clientID, func(u aws.UserPoolClient) { setManaged(u, desired) })
-	if errors.Is(err, aws.ErrNotFound) {
-		return State{}, fmt.Errorf("cognito app client %s: %w", id, ErrGone)
+	u, err := cl.UpdateUserPoolClient(ctx, pool, clientID, func(u UserPoolClient) { setManaged(u, desired) })
+	if errors.Is(err, ErrNotFound) {
+		return providers.State{}, fmt.Errorf("cognito app client %s: %w", id, providers.ErrGone)
 	}
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	return cognitoState(u), nil
 }
 
-func (t *CognitoAppClients) Delete(ctx context.Context, c Credentials, id string) error {
+func (t *CognitoAppClientType) Delete(ctx context.Context, c providers.Credentials, id string) error {
 	pool, clientID, err := splitClientID(id)
 	if err != nil {
 		return err
@@ -240,4 +243,21 @@ func (t *CognitoAppClients) Delete(ctx context.Context, c Credentials, id string
 		return err
 	}
 	return cl.DeleteUserPoolClient(ctx, pool, clientID)
+}
+
+// CognitoConfig names the user pool the app client lives in (the "cognito"
+// section of patchbay.json).
+type CognitoConfig struct {
+	UserPoolID string `json:"user_pool_id"`
+	// Scopes default to openid, email, profile.
+	Scopes []string `json:"scopes,omitempty"`
+}
+
+var userPoolIDRE = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9])_[0-9A-Za-z]+$`)
+
+func validateCognitoConfig(c *CognitoConfig) []error {
+	if !userPoolIDRE.MatchString(c.UserPoolID) {
+		return []error{fmt.Errorf("cognito.user_pool_id %q must look like \"us-east-1_AbCdEf123\"", c.UserPoolID)}
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package engine
+package twilio
 
 import (
 	"context"
@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
-	"github.com/patchbay-dev/patchbay/providers/twilio"
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // twilioRoles sorts a Twilio webhook handler by its route: voice and call
@@ -27,11 +28,11 @@ func twilioRole(route string) string {
 	}
 }
 
-// desiredTwilio points the webhooks of every number declared in a
+// Desire points the webhooks of every number declared in a
 // service's patchbay.json at the service: SMS, voice and status-callback
 // URLs = API URL + the detected Twilio webhook routes (or the routes the
 // config names).
-func desiredTwilio(in DesiredInput) ([]Desired, []string) {
+func Desire(in providers.DesiredInput) ([]providers.Desired, []string) {
 	routes := map[string]map[string]string{} // service → role → route
 	reasons := map[string][]string{}
 	for _, f := range in.Findings {
@@ -46,21 +47,21 @@ func desiredTwilio(in DesiredInput) ([]Desired, []string) {
 		if prev, ok := routes[svc][role]; !ok || route < prev {
 			routes[svc][role] = route
 		}
-		reasons[svc] = append(reasons[svc], "Twilio webhook handler "+route+" at "+where(f))
+		reasons[svc] = append(reasons[svc], "Twilio webhook handler "+route+" at "+providers.Where(f))
 	}
 	env := in.Environment
 	base := env.APIURL
 	if base == "" {
 		base = env.FrontendURL
 	}
-	var out []Desired
+	var out []providers.Desired
 	var warnings []string
-	for _, svc := range in.servicePaths() {
-		cfg := in.config(svc)
-		name := in.serviceName(svc)
-		if cfg == nil || cfg.Twilio == nil || len(cfg.Twilio.Numbers) == 0 {
+	for _, svc := range in.ServicePaths() {
+		cfg, _ := in.Config(svc).Section("twilio").(*Config)
+		name := in.ServiceName(svc)
+		if cfg == nil || len(cfg.Numbers) == 0 {
 			if len(routes[svc]) > 0 {
-				warnings = append(warnings, fmt.Sprintf("twilio: service %s handles Twilio webhooks but declares no number; add {\"twilio\": {\"numbers\": [{\"phone_number\": \"+1…\"}]}} to %s", name, configPath(svc)))
+				warnings = append(warnings, fmt.Sprintf("twilio: service %s handles Twilio webhooks but declares no number; add {\"twilio\": {\"numbers\": [{\"phone_number\": \"+1…\"}]}} to %s", name, providers.ConfigPath(svc)))
 			}
 			continue
 		}
@@ -68,11 +69,11 @@ func desiredTwilio(in DesiredInput) ([]Desired, []string) {
 			warnings = append(warnings, fmt.Sprintf("twilio: the numbers of service %s need an API URL but environment %q has none; set one with `patchbay env set-url`", name, env.Name))
 			continue
 		}
-		if why := Unreachable(base); why != "" {
-			warnings = append(warnings, unreachableWarning("twilio", "the webhooks of service "+name+"'s numbers", base, why, env.Name, ""))
+		if why := providers.Unreachable(base); why != "" {
+			warnings = append(warnings, providers.UnreachableWarning("twilio", "the webhooks of service "+name+"'s numbers", base, why, env.Name, ""))
 			continue
 		}
-		for _, n := range cfg.Twilio.Numbers {
+		for _, n := range cfg.Numbers {
 			roles := map[string]string{}
 			for role, r := range routes[svc] {
 				roles[role] = r
@@ -83,24 +84,24 @@ func desiredTwilio(in DesiredInput) ([]Desired, []string) {
 				}
 			}
 			if len(roles) == 0 {
-				warnings = append(warnings, fmt.Sprintf("twilio: no Twilio webhook route found in service %s for %s; name one with sms_route/voice_route in %s", name, n.PhoneNumber, configPath(svc)))
+				warnings = append(warnings, fmt.Sprintf("twilio: no Twilio webhook route found in service %s for %s; name one with sms_route/voice_route in %s", name, n.PhoneNumber, providers.ConfigPath(svc)))
 				continue
 			}
-			props := Props{"phone_number": {n.PhoneNumber}}
+			props := providers.Props{"phone_number": {n.PhoneNumber}}
 			for role, r := range roles {
-				props[role] = []string{joinURL(base, r)}
+				props[role] = []string{providers.JoinURL(base, r)}
 			}
 			why := reasons[svc]
 			if len(why) == 0 {
-				why = []string{"routes named in " + configPath(svc)}
+				why = []string{"routes named in " + providers.ConfigPath(svc)}
 			}
-			out = append(out, Desired{
-				Key:     Key{Provider: "twilio", Type: "number_webhooks", Name: name + "/" + n.PhoneNumber},
+			out = append(out, providers.Desired{
+				Key:     providers.Key{Provider: "twilio", Type: "number_webhooks", Name: name + "/" + n.PhoneNumber},
 				Props:   props,
-				Profile: in.profile("twilio"),
-				Reason:  fmt.Sprintf("number %s declared in %s; %s", n.PhoneNumber, configPath(svc), strings.Join(normList(why), "; ")),
+				Profile: in.Profile("twilio"),
+				Reason:  fmt.Sprintf("number %s declared in %s; %s", n.PhoneNumber, providers.ConfigPath(svc), strings.Join(providers.NormList(why), "; ")),
 				Service: svc,
-				Bindings: []Binding{{Names: []string{"TWILIO_PHONE_NUMBER", "TWILIO_FROM_NUMBER", "TWILIO_NUMBER"},
+				Bindings: []providers.Binding{{Names: []string{"TWILIO_PHONE_NUMBER", "TWILIO_FROM_NUMBER", "TWILIO_NUMBER"},
 					Output: "phone_number"}},
 			})
 		}
@@ -108,7 +109,7 @@ func desiredTwilio(in DesiredInput) ([]Desired, []string) {
 	return out, warnings
 }
 
-// TwilioNumberWebhooks is the "twilio/number_webhooks" resource type: the
+// NumberWebhooksType is the "twilio/number_webhooks" resource type: the
 // webhook URLs of a number already in the account. "Create" attaches the
 // app to the number and remembers the URLs it replaced; "Delete" puts them
 // back. The number itself is never bought or released.
@@ -116,29 +117,29 @@ func desiredTwilio(in DesiredInput) ([]Desired, []string) {
 // The replaced URLs travel in the provider id ("PN…~<base64 JSON>"),
 // because Delete receives nothing else and Twilio has no field to keep
 // them in.
-type TwilioNumberWebhooks struct{ opts HTTPOptions }
+type NumberWebhooksType struct{ opts providers.HTTPOptions }
 
-// NewTwilioNumberWebhooks returns the type.
-func NewTwilioNumberWebhooks(o HTTPOptions) *TwilioNumberWebhooks {
-	return &TwilioNumberWebhooks{opts: o}
+// NewNumberWebhooksType returns the type.
+func NewNumberWebhooksType(o providers.HTTPOptions) *NumberWebhooksType {
+	return &NumberWebhooksType{opts: o}
 }
 
-func (t *TwilioNumberWebhooks) Provider() string { return "twilio" }
-func (t *TwilioNumberWebhooks) Type() string     { return "number_webhooks" }
-func (t *TwilioNumberWebhooks) Info() TypeInfo   { return TypeInfo{} }
+func (t *NumberWebhooksType) Provider() string         { return "twilio" }
+func (t *NumberWebhooksType) Type() string             { return "number_webhooks" }
+func (t *NumberWebhooksType) Info() providers.TypeInfo { return providers.TypeInfo{} }
 
-func (t *TwilioNumberWebhooks) client(c Credentials) (*twilio.Numbers, error) {
+func (t *NumberWebhooksType) client(c providers.Credentials) (*Numbers, error) {
 	sid := c["account_sid"]
 	if sid == "" {
 		return nil, fmt.Errorf("twilio credentials need account_sid")
 	}
 	if c["api_key_sid"] != "" && c["api_key_secret"] != "" {
-		return twilio.NewNumbers(sid, c["api_key_sid"], c["api_key_secret"], t.opts.BaseURL, t.opts.Client), nil
+		return NewNumbers(sid, c["api_key_sid"], c["api_key_secret"], t.opts.BaseURL, t.opts.Client), nil
 	}
 	if c["auth_token"] == "" {
 		return nil, fmt.Errorf("twilio credentials need auth_token or an API key")
 	}
-	return twilio.NewNumbers(sid, sid, c["auth_token"], t.opts.BaseURL, t.opts.Client), nil
+	return NewNumbers(sid, sid, c["auth_token"], t.opts.BaseURL, t.opts.Client), nil
 }
 
 // replaced are a number's webhook URLs before Patchbay set them.
@@ -169,17 +170,17 @@ func decodeNumberID(id string) (string, replaced, error) {
 	return sid, r, nil
 }
 
-func numberState(id string, p twilio.PhoneNumber) State {
-	return State{
+func numberState(id string, p PhoneNumber) providers.State {
+	return providers.State{
 		ID: id,
-		Props: Props{"phone_number": {p.PhoneNumber}, "sms_url": {p.SMSURL}, "voice_url": {p.VoiceURL},
+		Props: providers.Props{"phone_number": {p.PhoneNumber}, "sms_url": {p.SMSURL}, "voice_url": {p.VoiceURL},
 			"status_callback": {p.StatusCallback}},
 		Outputs: map[string]string{"phone_number": p.PhoneNumber, "sid": p.SID},
 	}
 }
 
-func webhooksOf(p Props) twilio.NumberWebhooks {
-	var w twilio.NumberWebhooks
+func webhooksOf(p providers.Props) NumberWebhooks {
+	var w NumberWebhooks
 	for k, dst := range map[string]**string{"sms_url": &w.SMSURL, "voice_url": &w.VoiceURL, "status_callback": &w.StatusCallback} {
 		if v, ok := p[k]; ok {
 			s := ""
@@ -192,21 +193,21 @@ func webhooksOf(p Props) twilio.NumberWebhooks {
 	return w
 }
 
-func (t *TwilioNumberWebhooks) Read(ctx context.Context, c Credentials, id string) (State, error) {
+func (t *NumberWebhooksType) Read(ctx context.Context, c providers.Credentials, id string) (providers.State, error) {
 	sid, _, err := decodeNumberID(id)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	n, err := t.client(c)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	p, err := n.Get(ctx, sid)
-	if errors.Is(err, twilio.ErrNotFound) {
-		return State{}, fmt.Errorf("twilio number %s: %w", sid, ErrGone)
+	if errors.Is(err, ErrNotFound) {
+		return providers.State{}, fmt.Errorf("twilio number %s: %w", sid, providers.ErrGone)
 	}
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	return numberState(id, p), nil
 }
@@ -214,7 +215,7 @@ func (t *TwilioNumberWebhooks) Read(ctx context.Context, c Credentials, id strin
 // Lookup finds nothing on purpose: the number always exists, and adopting
 // it would leave its webhooks pointing at the app after destroy. Create
 // attaches to it instead and Delete restores it.
-func (t *TwilioNumberWebhooks) Lookup(context.Context, Credentials, Props) ([]State, error) {
+func (t *NumberWebhooksType) Lookup(context.Context, providers.Credentials, providers.Props) ([]providers.State, error) {
 	return nil, nil
 }
 
@@ -222,17 +223,17 @@ func (t *TwilioNumberWebhooks) Lookup(context.Context, Credentials, Props) ([]St
 // A URL that already is the desired one (an earlier attach that was not
 // recorded) is remembered as empty: the original is unknowable, and
 // leaving the number pointing at a destroyed environment is worse.
-func (t *TwilioNumberWebhooks) Create(ctx context.Context, c Credentials, desired Props, _ string) (State, error) {
+func (t *NumberWebhooksType) Create(ctx context.Context, c providers.Credentials, desired providers.Props, _ string) (providers.State, error) {
 	n, err := t.client(c)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	p, err := n.Find(ctx, desired.Get("phone_number"))
-	if errors.Is(err, twilio.ErrNotFound) {
-		return State{}, fmt.Errorf("%w; Patchbay does not buy numbers: buy it in the Twilio console or fix patchbay.json", err)
+	if errors.Is(err, ErrNotFound) {
+		return providers.State{}, fmt.Errorf("%w; Patchbay does not buy numbers: buy it in the Twilio console or fix patchbay.json", err)
 	}
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	keep := func(field, cur string) string {
 		if cur == desired.Get(field) {
@@ -244,32 +245,32 @@ func (t *TwilioNumberWebhooks) Create(ctx context.Context, c Credentials, desire
 		StatusCallback: keep("status_callback", p.StatusCallback)})
 	p, err = n.SetWebhooks(ctx, p.SID, webhooksOf(desired))
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	return numberState(id, p), nil
 }
 
-func (t *TwilioNumberWebhooks) Update(ctx context.Context, c Credentials, id string, desired Props) (State, error) {
+func (t *NumberWebhooksType) Update(ctx context.Context, c providers.Credentials, id string, desired providers.Props) (providers.State, error) {
 	sid, _, err := decodeNumberID(id)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	n, err := t.client(c)
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	p, err := n.SetWebhooks(ctx, sid, webhooksOf(desired))
-	if errors.Is(err, twilio.ErrNotFound) {
-		return State{}, fmt.Errorf("twilio number %s: %w", sid, ErrGone)
+	if errors.Is(err, ErrNotFound) {
+		return providers.State{}, fmt.Errorf("twilio number %s: %w", sid, providers.ErrGone)
 	}
 	if err != nil {
-		return State{}, err
+		return providers.State{}, err
 	}
 	return numberState(id, p), nil
 }
 
 // Delete restores the URLs Create replaced; the number stays.
-func (t *TwilioNumberWebhooks) Delete(ctx context.Context, c Credentials, id string) error {
+func (t *NumberWebhooksType) Delete(ctx context.Context, c providers.Credentials, id string) error {
 	sid, r, err := decodeNumberID(id)
 	if err != nil {
 		return err
@@ -278,9 +279,42 @@ func (t *TwilioNumberWebhooks) Delete(ctx context.Context, c Credentials, id str
 	if err != nil {
 		return err
 	}
-	_, err = n.SetWebhooks(ctx, sid, twilio.NumberWebhooks{SMSURL: &r.SMSURL, VoiceURL: &r.VoiceURL, StatusCallback: &r.StatusCallback})
-	if errors.Is(err, twilio.ErrNotFound) {
+	_, err = n.SetWebhooks(ctx, sid, NumberWebhooks{SMSURL: &r.SMSURL, VoiceURL: &r.VoiceURL, StatusCallback: &r.StatusCallback})
+	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	return err
+}
+
+// Config lists phone numbers the service's webhooks answer (the "twilio"
+// section of patchbay.json).
+type Config struct {
+	Numbers []NumberConfig `json:"numbers"`
+}
+
+// NumberConfig is one number already in the account. Patchbay only points
+// its webhooks at the app; it never buys or releases numbers.
+type NumberConfig struct {
+	PhoneNumber string `json:"phone_number"`
+	// Routes override the detected webhook routes per role.
+	SMSRoute    string `json:"sms_route,omitempty"`
+	VoiceRoute  string `json:"voice_route,omitempty"`
+	StatusRoute string `json:"status_callback_route,omitempty"`
+}
+
+var phoneRE = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+func validateConfig(c *Config) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, n := range c.Numbers {
+		if !phoneRE.MatchString(n.PhoneNumber) {
+			errs = append(errs, fmt.Errorf("twilio.numbers[%d].phone_number %q must be in E.164 form (+15551234567)", i, n.PhoneNumber))
+		}
+		if seen[n.PhoneNumber] {
+			errs = append(errs, fmt.Errorf("twilio.numbers[%d].phone_number %q is declared twice", i, n.PhoneNumber))
+		}
+		seen[n.PhoneNumber] = true
+	}
+	return errs
 }

@@ -1,4 +1,4 @@
-package daemon_test
+package main
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"github.com/99designs/keyring"
 
 	"github.com/patchbay-dev/patchbay/analyzer"
-	"github.com/patchbay-dev/patchbay/daemon"
 	"github.com/patchbay-dev/patchbay/store"
 	"github.com/patchbay-dev/patchbay/vault"
 )
@@ -25,15 +24,15 @@ func TestNewEngineWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, st, err := daemon.NewEngine(ctx, home, analyzer.New(analyzer.Options{}), v, nil)
+	eng, st, err := newEngine(ctx, home, analyzer.New(analyzer.Options{}), v, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := os.Stat(filepath.Join(home, daemon.StateDB)); err != nil {
+	if _, err := os.Stat(filepath.Join(home, stateDB)); err != nil {
 		t.Fatalf("state database not created: %v", err)
 	}
-	ws, err := filepath.Abs(filepath.Join("..", "testdata", "provision", "shop"))
+	ws, err := filepath.Abs(filepath.Join("..", "..", "testdata", "provision", "shop"))
 	if err != nil {
 		t.Fatal(err)
 	}

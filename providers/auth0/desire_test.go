@@ -1,4 +1,4 @@
-package engine
+package auth0
 
 import (
 	"testing"
@@ -6,16 +6,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
-	"github.com/patchbay-dev/patchbay/store"
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // TestAuth0UsesDetectedLogoutRoutesAndOrigins: relative routes go under the
 // environment's frontend URL; absolute URLs and origins the code names are
 // allowed as written.
 func TestAuth0UsesDetectedLogoutRoutesAndOrigins(t *testing.T) {
-	in := DesiredInput{
+	in := providers.DesiredInput{
 		Workspace:   "shop",
-		Environment: store.Environment{Name: "staging", FrontendURL: "https://staging.shop.example/", ExtraOrigins: []string{"https://preview.shop.example"}},
+		Environment: providers.Environment{Name: "staging", FrontendURL: "https://staging.shop.example/", ExtraOrigins: []string{"https://preview.shop.example"}},
 		Findings: []*patchbayv1.Finding{{
 			Kind: patchbayv1.FindingKind_OAUTH_CALLBACK, Provider: "auth0", Service: ".",
 			Location: &patchbayv1.Location{Path: "server.js", StartLine: 3},
@@ -26,12 +26,12 @@ func TestAuth0UsesDetectedLogoutRoutesAndOrigins(t *testing.T) {
 			}},
 		}},
 	}
-	ds, warnings := desiredAuth0(in)
+	ds, warnings := Desire(in)
 	if len(ds) != 1 || len(warnings) != 0 {
 		t.Fatalf("desired = %v, warnings %v", ds, warnings)
 	}
 	p := ds[0].Props
-	want := Props{
+	want := providers.Props{
 		"callbacks":           {"https://staging.shop.example/callback"},
 		"allowed_logout_urls": {"https://shop.example/goodbye", "https://staging.shop.example", "https://staging.shop.example/logout"},
 		"web_origins":         {"https://admin.shop.example", "https://preview.shop.example", "https://staging.shop.example"},

@@ -1,4 +1,4 @@
-package engine
+package providers
 
 import "testing"
 
@@ -9,8 +9,8 @@ func TestResourceName(t *testing.T) {
 		{"", "api", "staging", "api-staging"},
 	} {
 		in := DesiredInput{Workspace: tc.workspace}
-		if got := in.resourceName(tc.service, tc.env); got != tc.want {
-			t.Errorf("resourceName(%q, %q) in workspace %q = %q, want %q", tc.service, tc.env, tc.workspace, got, tc.want)
+		if got := in.ResourceName(tc.service, tc.env); got != tc.want {
+			t.Errorf("ResourceName(%q, %q) in workspace %q = %q, want %q", tc.service, tc.env, tc.workspace, got, tc.want)
 		}
 	}
 }
