@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // maxIdempotencyKey is Stripe's limit (providers.md §1.5), the strictest.
@@ -57,7 +59,7 @@ func (g *Gateway) RunAction(ctx context.Context, p *Principal, provider, action 
 	if err != nil {
 		return nil, err
 	}
-	out, err = comp.run(ctx, &callEnv{base: g.endpoint(provider), http: g.http}, creds, input, idempotencyKey)
+	out, err = comp.run(ctx, providers.ActionEnv{BaseURL: g.endpoint(provider), HTTP: g.http}, creds, input, idempotencyKey)
 	if err != nil {
 		return nil, classify(provider, err, creds)
 	}
@@ -108,13 +110,17 @@ func classify(provider string, err error, creds map[string]string) error {
 	}
 }
 
+// nonSecretFields are credential fields that are not secrets (a region, a
+// Mailgun domain) and may appear in messages.
+var nonSecretFields = map[string]bool{"region": true, "domain": true}
+
 // scrub replaces every credential value longer than a few characters found
 // in s. Providers mask keys in their own messages, but an error path that
 // echoes a URL (Slack) or a proxy page must not leak one either.
 func scrub(s string, creds map[string]string) string {
 	vals := make([]string, 0, len(creds))
 	for k, v := range creds {
-		if len(v) >= 8 && k != regionField && k != mailgunDomField {
+		if len(v) >= 8 && !nonSecretFields[k] {
 			vals = append(vals, v)
 		}
 	}

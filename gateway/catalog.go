@@ -3,9 +3,11 @@ package gateway
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/catalog"
 )
 
 // Kind tells actions from triggers.
@@ -28,27 +30,30 @@ type Component struct {
 
 	input *Schema
 	// run executes an action with the profile's credential fields.
-	run func(ctx context.Context, env *callEnv, creds map[string]string, in map[string]any, idem string) (map[string]any, error)
+	run func(ctx context.Context, env providers.ActionEnv, creds map[string]string, in map[string]any, idem string) (map[string]any, error)
 	// trigger registers/removes the provider side of a trigger.
-	trigger *triggerDef
+	trigger *providers.Trigger
 }
 
-// callEnv is what an action needs from the gateway.
-type callEnv struct {
-	base string // endpoint override, "" for the provider default
-	http *http.Client
-}
+// catalogue is built once; its schemas are parsed in init (after every
+// package variable, the schema keyword table among them, is set) so a
+// malformed one fails every test rather than a caller's request.
+var catalogue map[string][]*Component
 
-const draft = `"$schema":"https://json-schema.org/draft/2020-12/schema"`
-
-// catalogue is built once; its schemas are parsed at init so a malformed
-// one fails every test rather than a caller's request.
-var catalogue = buildCatalogue()
+func init() { catalogue = buildCatalogue() }
 
 func buildCatalogue() map[string][]*Component {
-	all := append(append(append(append(append(
-		stripeComponents(), sendgridComponents()...), twilioComponents()...), slackComponents()...),
-		githubComponents()...), mailgunComponents()...)
+	var all []*Component
+	for _, p := range catalog.All() {
+		for _, a := range p.Actions {
+			all = append(all, &Component{Provider: p.ID, ID: a.ID, Kind: KindAction, Description: a.Description,
+				InputSchema: a.InputSchema, OutputSchema: a.OutputSchema, run: a.Run})
+		}
+		for _, t := range p.Triggers {
+			all = append(all, &Component{Provider: p.ID, ID: t.ID, Kind: KindTrigger, Description: t.Description,
+				InputSchema: t.InputSchema, OutputSchema: t.OutputSchema, trigger: &t})
+		}
+	}
 	m := map[string][]*Component{}
 	for _, c := range all {
 		s, err := ParseSchema(c.InputSchema)
@@ -124,38 +129,6 @@ func (g *Gateway) ListComponents(ctx context.Context, p *Principal, provider str
 	return out, nil
 }
 
-// field reads a required credential field.
 func field(creds map[string]string, provider, name string) (string, error) {
-	v := strings.TrimSpace(creds[name])
-	if v == "" {
-		return "", fmt.Errorf("%w: the saved %s credentials have no %q field", ErrConnection, provider, name)
-	}
-	return v, nil
-}
-
-func str(in map[string]any, k string) string {
-	s, _ := in[k].(string)
-	return s
-}
-
-func strs(in map[string]any, k string) []string {
-	arr, _ := in[k].([]any)
-	out := make([]string, 0, len(arr))
-	for _, v := range arr {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// pick copies the named fields of a provider object into an output.
-func pick(obj map[string]any, keys ...string) map[string]any {
-	out := map[string]any{}
-	for _, k := range keys {
-		if v, ok := obj[k]; ok && v != nil {
-			out[k] = v
-		}
-	}
-	return out
+	return providers.CredentialField(creds, provider, name)
 }

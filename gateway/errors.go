@@ -1,6 +1,10 @@
 package gateway
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/patchbay-dev/patchbay/providers"
+)
 
 // Error classes. Every error the gateway returns wraps exactly one of these
 // so the daemon can map it to a wire code in one place (daemon/errors.go);
@@ -21,7 +25,7 @@ var (
 	ErrInvalidArgument = errors.New("invalid argument")
 	// ErrConnection: the credential profile a key uses is missing, invalid,
 	// expired or lacks a permission; the reason follows.
-	ErrConnection = errors.New("connection unusable")
+	ErrConnection = providers.ErrConnection
 	// ErrRateLimited: the key used up its per-minute budget.
 	ErrRateLimited = errors.New("rate limit exceeded")
 	// ErrNotConfigured: the daemon lacks a setting the call needs (the
@@ -29,7 +33,7 @@ var (
 	ErrNotConfigured = errors.New("not configured")
 	// ErrProvider: the provider failed or is unreachable; retrying later may
 	// succeed.
-	ErrProvider = errors.New("provider unavailable")
+	ErrProvider = providers.ErrProvider
 )
 
 // errorClasses lists the classes in the order Outcome checks them.

@@ -2,186 +2,35 @@ package gateway
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/patchbay-dev/patchbay/providers/github"
-	"github.com/patchbay-dev/patchbay/providers/stripe"
+	"github.com/patchbay-dev/patchbay/providers"
 	"github.com/patchbay-dev/patchbay/store"
 )
-
-// triggerDef is the provider side of a trigger.
-type triggerDef struct {
-	// register creates the provider webhook pointing at hookURL. secret is
-	// one Patchbay generated, for providers that let the caller choose it;
-	// providers that choose their own return it.
-	register func(ctx context.Context, env *callEnv, creds map[string]string, cfg map[string]any, hookURL, secret, idem string) (webhookID, providerSecret string, err error)
-	remove   func(ctx context.Context, env *callEnv, creds map[string]string, cfg map[string]any, webhookID string) error
-	// verify checks an inbound delivery's signature against the provider
-	// secret and returns the event's type and id.
-	verify func(h http.Header, body []byte, secret string, now time.Time) (eventType, eventID string, err error)
-}
 
 // StripeSignatureTolerance is the replay window for Stripe-Signature
 // timestamps (the SDKs' default, providers.md §1.4).
 const StripeSignatureTolerance = 5 * time.Minute
 
-var stripeTrigger = &triggerDef{
-	register: func(ctx context.Context, env *callEnv, creds map[string]string, cfg map[string]any, hookURL, _, idem string) (string, string, error) {
-		key, err := field(creds, "stripe", stripeKeyField)
-		if err != nil {
-			return "", "", err
-		}
-		c := stripe.NewActionClient(key, env.base, env.http)
-		id, secret, err := c.CreateWebhookEndpoint(ctx, hookURL, strs(cfg, "events"), map[string]string{"created_by": "patchbay"}, idem)
-		if err != nil {
-			return "", "", err
-		}
-		if secret == "" {
-			// Without whsec_ no delivery could ever be verified; undo.
-			_ = c.DeleteWebhookEndpoint(context.WithoutCancel(ctx), id)
-			return "", "", fmt.Errorf("%w: stripe returned the webhook endpoint without its signing secret", ErrProvider)
-		}
-		return id, secret, nil
-	},
-	remove: func(ctx context.Context, env *callEnv, creds map[string]string, _ map[string]any, id string) error {
-		key, err := field(creds, "stripe", stripeKeyField)
-		if err != nil {
-			return err
-		}
-		return stripe.NewActionClient(key, env.base, env.http).DeleteWebhookEndpoint(ctx, id)
-	},
-	verify: func(h http.Header, body []byte, secret string, now time.Time) (string, string, error) {
-		if err := verifyTimestamped(h.Get("Stripe-Signature"), body, secret, now, StripeSignatureTolerance); err != nil {
-			return "", "", fmt.Errorf("Stripe-Signature: %w", err)
-		}
-		var ev struct {
-			ID   string `json:"id"`
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal(body, &ev); err != nil || ev.Type == "" {
-			return "", "", errors.New("body is not a Stripe event")
-		}
-		return ev.Type, ev.ID, nil
-	},
-}
-
-var githubTrigger = &triggerDef{
-	register: func(ctx context.Context, env *callEnv, creds map[string]string, cfg map[string]any, hookURL, secret, _ string) (string, string, error) {
-		tok, err := field(creds, "github", githubTokenField)
-		if err != nil {
-			return "", "", err
-		}
-		c := github.NewActionClient(tok, env.base, env.http)
-		id, err := c.CreateRepoWebhook(ctx, str(cfg, "owner"), str(cfg, "repo"), hookURL, secret, strs(cfg, "events"))
-		if err != nil {
-			return "", "", err
-		}
-		return strconv.FormatInt(id, 10), secret, nil
-	},
-	remove: func(ctx context.Context, env *callEnv, creds map[string]string, cfg map[string]any, id string) error {
-		tok, err := field(creds, "github", githubTokenField)
-		if err != nil {
-			return err
-		}
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil {
-			return fmt.Errorf("github webhook id %q: %w", id, err)
-		}
-		return github.NewActionClient(tok, env.base, env.http).DeleteRepoWebhook(ctx, str(cfg, "owner"), str(cfg, "repo"), n)
-	},
-	verify: func(h http.Header, body []byte, secret string, _ time.Time) (string, string, error) {
-		sig, ok := strings.CutPrefix(h.Get("X-Hub-Signature-256"), "sha256=")
-		if !ok {
-			return "", "", errors.New("X-Hub-Signature-256: missing")
-		}
-		got, err := hex.DecodeString(sig)
-		if err != nil || !hmac.Equal(got, hmacSHA256(secret, body)) {
-			return "", "", errors.New("X-Hub-Signature-256: no valid signature")
-		}
-		typ := h.Get("X-GitHub-Event")
-		if typ == "" {
-			return "", "", errors.New("X-GitHub-Event: missing")
-		}
-		return typ, h.Get("X-GitHub-Delivery"), nil
-	},
-}
-
-func hmacSHA256(key string, parts ...[]byte) []byte {
-	m := hmac.New(sha256.New, []byte(key))
-	for _, p := range parts {
-		m.Write(p)
-	}
-	return m.Sum(nil)
-}
-
-// verifyTimestamped checks a "t=<unix>,v1=<hex>[,v1=...]" header over
-// "<t>.<body>", the scheme Stripe uses and Patchbay's own deliveries copy.
-func verifyTimestamped(header string, body []byte, secret string, now time.Time, tolerance time.Duration) error {
-	if header == "" {
-		return errors.New("missing")
-	}
-	var ts string
-	var sigs [][]byte
-	for _, part := range strings.Split(header, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok {
-			return errors.New("malformed header")
-		}
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			if b, err := hex.DecodeString(v); err == nil {
-				sigs = append(sigs, b)
-			}
-		}
-	}
-	t, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return errors.New("malformed header: no timestamp")
-	}
-	if len(sigs) == 0 {
-		return errors.New("no v1 signature")
-	}
-	want := hmacSHA256(secret, []byte(ts), []byte("."), body)
-	valid := false
-	for _, s := range sigs {
-		if hmac.Equal(s, want) {
-			valid = true
-		}
-	}
-	if !valid {
-		return errors.New("no valid signature")
-	}
-	if d := now.Sub(time.Unix(t, 0)); d > tolerance || d < -tolerance {
-		return errors.New("timestamp outside the tolerance window")
-	}
-	return nil
-}
-
 // Sign returns the X-Patchbay-Signature value for body at t:
 // "t=<unix>,v1=<hex HMAC-SHA256(secret, "<unix>.<body>")>".
 func Sign(secret string, body []byte, t time.Time) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(hmacSHA256(secret, []byte(ts), []byte("."), body))
+	return "t=" + ts + ",v1=" + hex.EncodeToString(providers.HMACSHA256(secret, []byte(ts), []byte("."), body))
 }
 
 // VerifySignature checks an X-Patchbay-Signature header the way a
 // receiver should: constant-time, any v1, within tolerance of now.
 func VerifySignature(secret, header string, body []byte, now time.Time, tolerance time.Duration) error {
-	return verifyTimestamped(header, body, secret, now, tolerance)
+	return providers.VerifyTimestamped(header, body, secret, now, tolerance)
 }
 
 // Trigger is a registered trigger.
@@ -248,15 +97,15 @@ func (g *Gateway) CreateTrigger(ctx context.Context, p *Principal, provider, tri
 	if err != nil {
 		return Trigger{}, "", err
 	}
-	env := &callEnv{base: g.endpoint(provider), http: g.http}
+	env := providers.ActionEnv{BaseURL: g.endpoint(provider), HTTP: g.http}
 	hookURL := strings.TrimRight(g.cfg.PublicURL, "/") + WebhookPathPrefix + id
-	whID, provSecret, err := comp.trigger.register(ctx, env, creds, cfg, hookURL, hookSecret, id)
+	whID, provSecret, err := comp.trigger.Register(ctx, env, creds, cfg, hookURL, hookSecret, id)
 	if err != nil {
 		return Trigger{}, "", classify(provider, err, creds)
 	}
 	undo := func() {
 		ctx := context.WithoutCancel(ctx)
-		if rerr := comp.trigger.remove(ctx, env, creds, cfg, whID); rerr != nil {
+		if rerr := comp.trigger.Remove(ctx, env, creds, cfg, whID); rerr != nil {
 			g.log.Error("gateway: provider webhook left behind after a failed trigger creation", "provider", provider, "webhook", whID, "err", classify(provider, rerr, creds))
 		}
 		_ = g.cfg.Secrets.Delete(ctx, signingSecretName(id))
@@ -317,8 +166,8 @@ func (g *Gateway) removeTrigger(ctx context.Context, t store.APIKeyTrigger) erro
 		if err != nil {
 			return fmt.Errorf("removing the %s webhook of trigger %s: %w", t.Provider, t.ID, err)
 		}
-		env := &callEnv{base: g.endpoint(t.Provider), http: g.http}
-		if err := comp.trigger.remove(ctx, env, creds, t.Config, t.ProviderWebhookID); err != nil {
+		env := providers.ActionEnv{BaseURL: g.endpoint(t.Provider), HTTP: g.http}
+		if err := comp.trigger.Remove(ctx, env, creds, t.Config, t.ProviderWebhookID); err != nil {
 			return fmt.Errorf("removing the %s webhook of trigger %s: %w", t.Provider, t.ID, classify(t.Provider, err, creds))
 		}
 	}
@@ -335,6 +184,6 @@ func (g *Gateway) removeTrigger(ctx context.Context, t store.APIKeyTrigger) erro
 
 // matches reports whether a trigger's configured events include typ.
 func matches(cfg map[string]any, typ string) bool {
-	evs := strs(cfg, "events")
+	evs := providers.Strs(cfg, "events")
 	return slices.Contains(evs, "*") || slices.Contains(evs, typ)
 }

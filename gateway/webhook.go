@@ -52,7 +52,7 @@ func (g *Gateway) WebhookHandler() http.Handler {
 			http.Error(w, "trigger secret unavailable", http.StatusInternalServerError)
 			return
 		}
-		typ, evID, err := comp.trigger.verify(r.Header, body, provSecret, g.now())
+		typ, evID, err := comp.trigger.Verify(r.Header, body, provSecret, g.now())
 		if err != nil {
 			g.log.Warn("gateway: rejected webhook", "trigger", t.ID, "provider", t.Provider, "reason", err.Error())
 			http.Error(w, "signature verification failed", http.StatusBadRequest)

@@ -53,4 +53,8 @@ type Provider struct {
 	Desire DesireFunc
 	// Config are the patchbay.json sections the provider owns.
 	Config []ConfigSection
+
+	// Actions and Triggers are what API keys can be granted (action.go).
+	Actions  []Action
+	Triggers []Trigger
 }

@@ -11,5 +11,7 @@ func Provider() providers.Provider {
 		Category:    providers.Service,
 		Signatures:  signatures,
 		Credentials: credentials,
+		Actions:     actions(),
+		Triggers:    []providers.Trigger{trigger},
 	}
 }

@@ -11,5 +11,6 @@ func Provider() providers.Provider {
 		Category:    providers.Service,
 		Signatures:  signatures,
 		Credentials: credentials,
+		Actions:     actions(),
 	}
 }

@@ -15,7 +15,8 @@ func Provider() providers.Provider {
 		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
 			return []providers.ResourceType{NewAPIKeyType(o), NewEventWebhookType(o)}
 		},
-		Desire: Desire,
-		Config: []providers.ConfigSection{{Name: "sendgrid", Decode: providers.DecodeSection[Config](nil)}},
+		Desire:  Desire,
+		Config:  []providers.ConfigSection{{Name: "sendgrid", Decode: providers.DecodeSection[Config](nil)}},
+		Actions: actions(),
 	}
 }

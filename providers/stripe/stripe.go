@@ -20,6 +20,8 @@ func Provider() providers.Provider {
 			c, w := DesireCatalog(in)
 			return append(out, c...), append(warnings, w...)
 		},
-		Config: []providers.ConfigSection{{Name: "stripe", Decode: providers.DecodeSection(validateConfig)}},
+		Config:   []providers.ConfigSection{{Name: "stripe", Decode: providers.DecodeSection(validateConfig)}},
+		Actions:  actions(),
+		Triggers: []providers.Trigger{trigger},
 	}
 }

@@ -15,7 +15,8 @@ func Provider() providers.Provider {
 		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
 			return []providers.ResourceType{NewNumberWebhooksType(o)}
 		},
-		Desire: Desire,
-		Config: []providers.ConfigSection{{Name: "twilio", Decode: providers.DecodeSection(validateConfig)}},
+		Desire:  Desire,
+		Config:  []providers.ConfigSection{{Name: "twilio", Decode: providers.DecodeSection(validateConfig)}},
+		Actions: actions(),
 	}
 }
