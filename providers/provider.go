@@ -17,6 +17,11 @@
 // adding one.
 package providers
 
+import (
+	"context"
+	"time"
+)
+
 // Category groups providers in the editor's credential views.
 type Category int
 
@@ -57,4 +62,30 @@ type Provider struct {
 	// Actions and Triggers are what API keys can be granted (action.go).
 	Actions  []Action
 	Triggers []Trigger
+	// OAuth, when set, obtains the credentials by browser sign-in.
+	OAuth *OAuthSpec
+}
+
+// OAuthSpec is a provider whose credentials come from a browser sign-in
+// (authorization code with a loopback redirect) instead of a form.
+type OAuthSpec struct {
+	// ClientIDEnv and ClientSecretEnv name the variables that hold the
+	// OAuth application's client id and secret when neither the request
+	// nor the stored profile has them.
+	ClientIDEnv, ClientSecretEnv string
+	// TokenField is the credential field the obtained token is saved as.
+	TokenField string
+	// Start listens on the loopback redirect and returns the flow; v holds
+	// the OAuth application's values.
+	Start func(v Values, env *Env) (*OAuthFlow, error)
+}
+
+// OAuthFlow is a started browser sign-in.
+type OAuthFlow struct {
+	// URL is what the browser must open; State identifies the flow.
+	URL, State  string
+	RedirectURI string
+	// Wait returns the token once the browser comes back, or an error on
+	// denial, timeout or cancellation.
+	Wait func(ctx context.Context, timeout time.Duration) (string, error)
 }

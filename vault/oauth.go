@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/patchbay-dev/patchbay/providers"
-	"github.com/patchbay-dev/patchbay/providers/netlify"
 )
 
 // OAuthOutcomeFailed is published (as a CredentialRequestClosed with the
@@ -26,14 +25,14 @@ type OAuthStart struct {
 // flow finishes in the background: the token is checked, saved with the
 // OAuth application's values, and CredentialsChanged is published.
 // values may carry the OAuth application's client id and secret; missing
-// ones come from the stored profile, then from PATCHBAY_NETLIFY_CLIENT_ID
-// and PATCHBAY_NETLIFY_CLIENT_SECRET.
+// ones come from the stored profile, then from the variables the provider's
+// OAuthSpec names (PATCHBAY_NETLIFY_CLIENT_ID, PATCHBAY_NETLIFY_CLIENT_SECRET).
 func (c *Credentials) StartOAuth(ctx context.Context, provider, profile string, values providers.Values) (OAuthStart, error) {
 	prov, err := c.spec(provider)
 	if err != nil {
 		return OAuthStart{}, err
 	}
-	if !prov.Credentials.OAuth || provider != "netlify" {
+	if !prov.Credentials.OAuth || prov.OAuth == nil {
 		return OAuthStart{}, fmt.Errorf("vault: %s credentials are typed in, not obtained by browser sign-in: %w", prov.DisplayName, ErrInvalidArgument)
 	}
 	name := profileName(profile)
@@ -43,7 +42,7 @@ func (c *Credentials) StartOAuth(ctx context.Context, provider, profile string, 
 	v := values.Clone()
 	if old, err := c.cfg.Store.Get(provider, name); err == nil {
 		for k, x := range old.Values {
-			if v[k] == "" && k != "access_token" {
+			if v[k] == "" && k != prov.OAuth.TokenField {
 				v[k] = x
 			}
 		}
@@ -55,10 +54,10 @@ func (c *Credentials) StartOAuth(ctx context.Context, provider, profile string, 
 		getenv = c.cfg.Env.Getenv
 	}
 	if v["client_id"] == "" {
-		v["client_id"] = getenv("PATCHBAY_NETLIFY_CLIENT_ID")
+		v["client_id"] = getenv(prov.OAuth.ClientIDEnv)
 	}
 	if v["client_secret"] == "" {
-		v["client_secret"] = getenv("PATCHBAY_NETLIFY_CLIENT_SECRET")
+		v["client_secret"] = getenv(prov.OAuth.ClientSecretEnv)
 	}
 	key := provider + "/" + name
 	c.mu.Lock()
@@ -69,7 +68,7 @@ func (c *Credentials) StartOAuth(ctx context.Context, provider, profile string, 
 	c.oauth[key] = true
 	c.mu.Unlock()
 
-	flow, err := netlify.StartOAuth(v, c.cfg.Env)
+	flow, err := prov.OAuth.Start(v, c.cfg.Env)
 	if err != nil {
 		c.mu.Lock()
 		delete(c.oauth, key)
@@ -80,18 +79,18 @@ func (c *Credentials) StartOAuth(ctx context.Context, provider, profile string, 
 		}
 		return OAuthStart{}, fmt.Errorf("vault: %w (%v); is another sign-in or program using it?", ErrOAuthPort, err)
 	}
-	c.log.Info("oauth sign-in started", "provider", provider, "profile", name, "redirect", flow.RedirectURI())
+	c.log.Info("oauth sign-in started", "provider", provider, "profile", name, "redirect", flow.RedirectURI)
 	if c.cfg.OpenBrowser != nil {
 		if err := c.cfg.OpenBrowser(flow.URL); err != nil {
 			c.log.Warn("could not open the browser; the client must open the URL", "err", err)
 		}
 	}
 	// The flow outlives the RPC that started it.
-	go c.finishOAuth(context.WithoutCancel(ctx), flow, provider, name, v)
+	go c.finishOAuth(context.WithoutCancel(ctx), flow, provider, name, prov.OAuth.TokenField, v)
 	return OAuthStart{URL: flow.URL, State: flow.State}, nil
 }
 
-func (c *Credentials) finishOAuth(ctx context.Context, flow *netlify.Flow, provider, profile string, v providers.Values) {
+func (c *Credentials) finishOAuth(ctx context.Context, flow *providers.OAuthFlow, provider, profile, tokenField string, v providers.Values) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.oauth, provider+"/"+profile)
@@ -103,7 +102,7 @@ func (c *Credentials) finishOAuth(ctx context.Context, flow *netlify.Flow, provi
 		c.ev().RequestClosed(flow.State, OAuthOutcomeFailed)
 		return
 	}
-	v["access_token"] = tok
+	v[tokenField] = tok
 	res, err := c.Save(ctx, SaveInput{Provider: provider, Profile: profile, Values: v})
 	if err != nil || !res.Saved {
 		c.log.Warn("oauth token did not pass its check", "provider", provider, "profile", profile, "status", res.Check.Status.String(), "err", err)
