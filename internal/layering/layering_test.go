@@ -16,11 +16,12 @@ const mod = "github.com/patchbay-dev/patchbay/"
 type pkg struct {
 	ImportPath string
 	Deps       []string
+	Imports    []string
 }
 
 func listPackages(t *testing.T) []pkg {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps", "./...")
+	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps,Imports", "./...")
 	cmd.Dir = "../.."
 	out, err := cmd.Output()
 	if err != nil {
@@ -91,4 +92,58 @@ func TestRulesBite(t *testing.T) {
 		t.Fatal("daemon does not depend on analyzer; the layering check would not notice a violation")
 	}
 	t.Fatal("daemon package not listed")
+}
+
+// registryUsers loop over providers/catalog and must not import an
+// individual provider package: everything a provider is reaches them
+// through the registry (ARCHITECTURE.md, "Providers as plug-ins").
+var registryUsers = []string{"engine", "gateway", "vault", "analyzer", "daemon", "assistant"}
+
+func TestProvidersOnlyThroughRegistry(t *testing.T) {
+	for _, p := range listPackages(t) {
+		rel := strings.TrimPrefix(p.ImportPath, mod)
+		user := false
+		for _, l := range registryUsers {
+			if rel == l || strings.HasPrefix(rel, l+"/") {
+				user = true
+			}
+		}
+		if !user {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if individualProvider(imp) {
+				t.Errorf("%s imports %s; reach providers through %sproviders/catalog", p.ImportPath, imp, mod)
+			}
+		}
+	}
+}
+
+// individualProvider reports whether an import path is one provider's
+// package (or below it), as opposed to the shared types, the registry and
+// the fakes' base.
+func individualProvider(imp string) bool {
+	rest, ok := strings.CutPrefix(imp, mod+"providers/")
+	if !ok {
+		return false
+	}
+	first, _, _ := strings.Cut(rest, "/")
+	return first != "catalog" && first != "providertest"
+}
+
+// TestRegistryRuleBites proves the rule can fail: the registry itself
+// imports provider packages, which the rule would name.
+func TestRegistryRuleBites(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.ImportPath != mod+"providers/catalog" {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if individualProvider(imp) {
+				return
+			}
+		}
+		t.Fatal("providers/catalog imports no provider package; the registry rule would not notice a violation")
+	}
+	t.Fatal("providers/catalog not listed")
 }
