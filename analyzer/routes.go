@@ -11,6 +11,7 @@ import (
 
 	"github.com/patchbay-dev/patchbay/analyzer/facts"
 	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/catalog"
 )
 
 // Routes, webhook handlers and OAuth callbacks need more than one file: a
@@ -1275,15 +1276,26 @@ func events(scopes []scope) []string {
 
 // identityNames maps the names identity providers go by in callback routes
 // and strategy names (/auth/google/callback, /login/github/authorized) to
-// catalogue ids; "" marks well-known providers outside the catalogue, whose
-// routes must not be attributed to whatever auth SDK the service imports.
-var identityNames = map[string]string{
-	"google": "gcp", "github": "github", "auth0": "auth0", "okta": "okta", "slack": "slack",
-	"azure": "azure", "azuread": "azure", "microsoft": "azure", "entra": "azure", "aad": "azure",
-	"cognito": "aws", "firebase": "firebase", "netlify": "netlify", "clerk": "clerk", "vercel": "vercel",
-	"facebook": "", "twitter": "", "discord": "", "spotify": "", "apple": "", "linkedin": "", "gitlab": "",
-	"bitbucket": "", "twitch": "", "instagram": "", "reddit": "", "yahoo": "", "deezer": "", "strava": "",
-	"dropbox": "", "zoom": "", "notion": "", "x": "",
+// catalogue ids, as each provider declares them (Signatures.IdentityNames);
+// "" marks well-known providers outside the catalogue, whose routes must
+// not be attributed to whatever auth SDK the service imports.
+var identityNames = registryNames(func(s providers.Signatures) []string { return s.IdentityNames },
+	"facebook", "twitter", "discord", "spotify", "apple", "linkedin", "gitlab", "bitbucket", "twitch",
+	"instagram", "reddit", "yahoo", "deezer", "strava", "dropbox", "zoom", "notion", "x")
+
+// registryNames maps the names names() declares per registered provider to
+// its id, and each of outside to "".
+func registryNames(names func(providers.Signatures) []string, outside ...string) map[string]string {
+	out := map[string]string{}
+	for _, n := range outside {
+		out[n] = ""
+	}
+	for _, p := range catalog.All() {
+		for _, n := range names(p.Signatures) {
+			out[n] = p.ID
+		}
+	}
+	return out
 }
 
 // providerInRoute: the identity provider a route names in one of its
@@ -1517,12 +1529,9 @@ func majorIn(version string, min, max int) bool {
 	return (min == 0 || major >= min) && (max == 0 || major <= max)
 }
 
-// authJSProviders maps NextAuth/Auth.js provider modules to provider ids.
-var authJSProviders = map[string]string{
-	"auth0": "auth0", "github": "github", "okta": "okta", "slack": "slack", "google": "gcp",
-	"azure-ad": "azure", "microsoft-entra-id": "azure", "azure-ad-b2c": "azure", "cognito": "aws",
-	"netlify": "netlify", "vercel": "vercel", "clerk": "clerk",
-}
+// authJSProviders maps NextAuth/Auth.js provider modules to provider ids
+// (Signatures.AuthJSModules).
+var authJSProviders = registryNames(func(s providers.Signatures) []string { return s.AuthJSModules })
 
 // frameworkCallbacks are callback routes that auth frameworks (not one
 // provider's SDK) serve by default: NextAuth/Auth.js per configured

@@ -35,6 +35,13 @@ type Signatures struct {
 	// WebhookMarkers are words only a handler answering the provider uses
 	// (Twilio's TwiML: "twiml", "VoiceResponse"), matched like headers.
 	WebhookMarkers []string
+	// IdentityNames are the names the provider goes by as an identity
+	// provider in callback routes and strategy names
+	// (/auth/google/callback names "gcp" by "google").
+	IdentityNames []string
+	// AuthJSModules are the provider's NextAuth/Auth.js provider modules
+	// ("next-auth/providers/azure-ad").
+	AuthJSModules []string
 }
 
 // CallbackDefault is a callback route an SDK mounts by default.

@@ -3,6 +3,8 @@ package auth0
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"auth0"},
+	AuthJSModules: []string{"auth0"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "auth0"},
 		{Ecosystem: providers.NPM, Name: "@auth0/*"},

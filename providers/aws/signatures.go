@@ -3,6 +3,8 @@ package aws
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"cognito"},
+	AuthJSModules: []string{"cognito"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "@aws-sdk/*"},
 		{Ecosystem: providers.NPM, Name: "aws-sdk"},

@@ -3,6 +3,8 @@ package azure
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"azure", "azuread", "microsoft", "entra", "aad"},
+	AuthJSModules: []string{"azure-ad", "microsoft-entra-id", "azure-ad-b2c"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "@azure/*"},
 		{Ecosystem: providers.PyPI, Name: "azure-*", Imports: []string{"azure"}},

@@ -3,6 +3,8 @@ package clerk
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"clerk"},
+	AuthJSModules: []string{"clerk"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "@clerk/*"},
 		{Ecosystem: providers.NPM, Name: "svix"},

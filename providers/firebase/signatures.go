@@ -3,6 +3,7 @@ package firebase
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"firebase"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "firebase"},
 		{Ecosystem: providers.NPM, Name: "firebase-admin"},

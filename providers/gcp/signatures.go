@@ -3,6 +3,8 @@ package gcp
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"google"},
+	AuthJSModules: []string{"google"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "google-auth-library"},
 		{Ecosystem: providers.NPM, Name: "@google-cloud/*"},

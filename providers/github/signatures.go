@@ -3,6 +3,8 @@ package github
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"github"},
+	AuthJSModules: []string{"github"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "octokit"},
 		{Ecosystem: providers.NPM, Name: "@octokit/*"},

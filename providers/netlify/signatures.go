@@ -3,6 +3,8 @@ package netlify
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"netlify"},
+	AuthJSModules: []string{"netlify"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "@netlify/*"},
 		{Ecosystem: providers.NPM, Name: "netlify"},

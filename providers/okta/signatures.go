@@ -3,6 +3,8 @@ package okta
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"okta"},
+	AuthJSModules: []string{"okta"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "@okta/*"},
 		{Ecosystem: providers.PyPI, Name: "okta"},

@@ -3,6 +3,8 @@ package slack
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"slack"},
+	AuthJSModules: []string{"slack"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "@slack/*"},
 		{Ecosystem: providers.PyPI, Name: "slack_sdk"},

@@ -3,6 +3,8 @@ package vercel
 import "github.com/patchbay-dev/patchbay/providers"
 
 var signatures = providers.Signatures{
+	IdentityNames: []string{"vercel"},
+	AuthJSModules: []string{"vercel"},
 	Packages: []providers.Package{
 		{Ecosystem: providers.NPM, Name: "@vercel/sdk"},
 		{Ecosystem: providers.NPM, Name: "@vercel/*"},
