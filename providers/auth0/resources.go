@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // ErrNotFound is returned for a client that does not exist.
@@ -129,23 +131,9 @@ func (m *Management) accessToken(ctx context.Context) (string, error) {
 	return m.token, nil
 }
 
-// retryWait reads Retry-After (seconds) or x-ratelimit-reset (epoch
-// seconds).
-func retryWait(h http.Header) time.Duration {
-	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second
-		}
-	}
-	if v := h.Get("X-RateLimit-Reset"); v != "" {
-		if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if d := time.Until(time.Unix(s, 0)); d > 0 {
-				return d
-			}
-		}
-	}
-	return 0
-}
+// retryWait reads Retry-After (seconds or an HTTP-date) or
+// x-ratelimit-reset (epoch seconds), the one way every client does.
+func retryWait(h http.Header) time.Duration { return providers.RetryAfter(h, time.Now()) }
 
 func (m *Management) do(ctx context.Context, method, path string, in, out any) error {
 	for attempt := 0; ; attempt++ {

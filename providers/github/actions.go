@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -82,7 +83,8 @@ func (c *ActionClient) CreateRepoWebhook(ctx context.Context, owner, repo, targe
 // (404) counts as deleted.
 func (c *ActionClient) DeleteRepoWebhook(ctx context.Context, owner, repo string, id int64) error {
 	_, err := c.call(ctx, http.MethodDelete, fmt.Sprintf("/repos/%s/%s/hooks/%d", url.PathEscape(owner), url.PathEscape(repo), id), nil)
-	if e, ok := err.(*ActionError); ok && e.Status == http.StatusNotFound {
+	var e *ActionError
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
 		return nil
 	}
 	return err

@@ -3,6 +3,7 @@ package stripe
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -37,38 +38,6 @@ type ActionClient struct {
 func NewActionClient(key, base string, hc *http.Client) *ActionClient {
 	return &ActionClient{BaseURL: providers.ClientBase(base, "STRIPE", actionBaseURL), Key: key, HTTP: providers.ActionHTTP(hc)}
 }
-
-// ActionError is Stripe's error envelope {"error":{type,code,message,param}}.
-type ActionError struct {
-	Status      int    `json:"-"`
-	Type        string `json:"type"`
-	Code        string `json:"code"`
-	Message     string `json:"message"`
-	Param       string `json:"param"`
-	ShouldRetry bool   `json:"-"` // Stripe-Should-Retry: true
-}
-
-func (e *ActionError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	parts := []string{fmt.Sprintf("stripe: %d", e.Status)}
-	if e.Type != "" {
-		parts = append(parts, e.Type)
-	}
-	if e.Code != "" {
-		parts = append(parts, e.Code)
-	}
-	s := strings.Join(parts, " ") + ": " + msg
-	if e.Param != "" {
-		s += " (param " + e.Param + ")"
-	}
-	return s
-}
-
-// HTTPStatus lets callers classify the failure without knowing Stripe.
-func (e *ActionError) HTTPStatus() int { return e.Status }
 
 // CreateCustomer posts /v1/customers.
 func (c *ActionClient) CreateCustomer(ctx context.Context, params map[string]any, idempotencyKey string) (map[string]any, error) {
@@ -112,7 +81,8 @@ func (c *ActionClient) CreateWebhookEndpoint(ctx context.Context, endpointURL st
 // (404) counts as deleted.
 func (c *ActionClient) DeleteWebhookEndpoint(ctx context.Context, id string) error {
 	_, err := c.do(ctx, http.MethodDelete, "/v1/webhook_endpoints/"+url.PathEscape(id), nil, "")
-	if e, ok := err.(*ActionError); ok && e.Status == http.StatusNotFound {
+	var e *Error
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
 		return nil
 	}
 	return err
@@ -159,14 +129,7 @@ func (c *ActionClient) do(ctx context.Context, method, path string, form url.Val
 		return nil, fmt.Errorf("stripe: read response: %w", err)
 	}
 	if resp.StatusCode >= 300 {
-		e := &ActionError{Status: resp.StatusCode, ShouldRetry: resp.Header.Get("Stripe-Should-Retry") == "true"}
-		var env struct {
-			Error *ActionError `json:"error"`
-		}
-		if json.Unmarshal(raw, &env) == nil && env.Error != nil {
-			e.Type, e.Code, e.Message, e.Param = env.Error.Type, env.Error.Code, env.Error.Message, env.Error.Param
-		}
-		return nil, e
+		return nil, apiError(resp.StatusCode, resp.Header, raw)
 	}
 	var out map[string]any
 	if err := json.Unmarshal(raw, &out); err != nil {

@@ -8,51 +8,51 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // ErrNotFound is returned for a webhook endpoint that does not exist.
 var ErrNotFound = errors.New("stripe: not found")
 
-// ResourceError is a Stripe API error from the webhook-endpoint client.
-type ResourceError struct {
-	Status      int
-	Type        string
-	Code        string
-	Message     string
-	shouldRetry string // Stripe-Should-Retry header, when sent
-	retryWait   time.Duration
+// Error is every Stripe API error Patchbay's clients return (provisioning,
+// actions): the shared providers.HTTPError, matched with errors.As.
+type Error = providers.HTTPError
+
+// ResourceError and ActionError are the names the provisioning and action
+// clients' callers know the one error type by.
+type (
+	ResourceError = Error
+	ActionError   = Error
+)
+
+// errorEnvelope is Stripe's error body {"error":{type,code,message,param}}.
+type errorEnvelope struct {
+	Error struct {
+		Type    string `json:"type"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Param   string `json:"param"`
+	} `json:"error"`
 }
 
-func (e *ResourceError) Error() string {
-	s := fmt.Sprintf("stripe: %d %s", e.Status, e.Type)
-	if e.Code != "" {
-		s += " (" + e.Code + ")"
-	}
-	return s + ": " + e.Message
-}
-
-// Retryable follows Stripe-Should-Retry when Stripe sends it, else retries
-// 429 and 5xx.
-func (e *ResourceError) Retryable() bool {
-	switch e.shouldRetry {
+// apiError builds the error for a non-2xx answer: Stripe's envelope,
+// Stripe-Should-Retry when sent, Retry-After in either form, and 409 (a
+// concurrent request with the same idempotency key) as an unknown outcome.
+func apiError(status int, h http.Header, body []byte) *Error {
+	var env errorEnvelope
+	_ = json.Unmarshal(body, &env)
+	e := &Error{Provider: "stripe", Status: status, Type: env.Error.Type, Code: env.Error.Code, Message: env.Error.Message,
+		Param: env.Error.Param, Wait: providers.RetryAfter(h, time.Now()), Indefinite: []int{http.StatusConflict}}
+	switch h.Get("Stripe-Should-Retry") {
 	case "true":
-		return true
+		e.ShouldRetry = &[]bool{true}[0]
 	case "false":
-		return false
+		e.ShouldRetry = &[]bool{false}[0]
 	}
-	return e.Status == http.StatusTooManyRequests || e.Status >= 500
-}
-
-// RetryAfter is Retry-After when present; Stripe usually sends none, so the
-// caller backs off exponentially.
-func (e *ResourceError) RetryAfter() time.Duration { return e.retryWait }
-
-// Definitive is true when Stripe refused the request, so it created nothing.
-func (e *ResourceError) Definitive() bool {
-	return e.Status >= 400 && e.Status < 500 && e.Status != http.StatusTooManyRequests && e.Status != http.StatusConflict
+	return e
 }
 
 // WebhookEndpoint is a Stripe webhook endpoint. Secret (whsec_) is only
@@ -131,21 +131,9 @@ func (w *Webhooks) do(ctx context.Context, method, path string, form url.Values,
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if resp.StatusCode >= 300 {
-		var env struct {
-			Error struct {
-				Type    string `json:"type"`
-				Code    string `json:"code"`
-				Message string `json:"message"`
-			} `json:"error"`
-		}
-		_ = json.Unmarshal(raw, &env)
+		e := apiError(resp.StatusCode, resp.Header, raw)
 		if resp.StatusCode == http.StatusNotFound {
-			return fmt.Errorf("stripe: %s %s: %s: %w", method, path, env.Error.Message, ErrNotFound)
-		}
-		e := &ResourceError{Status: resp.StatusCode, Type: env.Error.Type, Code: env.Error.Code, Message: env.Error.Message,
-			shouldRetry: resp.Header.Get("Stripe-Should-Retry")}
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
-			e.retryWait = time.Duration(s) * time.Second
+			return fmt.Errorf("stripe: %s %s: %s: %w", method, path, e.Message, ErrNotFound)
 		}
 		return e
 	}

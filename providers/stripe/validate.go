@@ -22,14 +22,6 @@ var probes = []struct{ path, perm string }{
 	{"/v1/webhook_endpoints?limit=1", "rak_webhook_write"},
 }
 
-type apiError struct {
-	Error struct {
-		Type    string `json:"type"`
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
 func validate(ctx context.Context, v providers.Values, env *providers.Env) providers.CheckResult {
 	c := providers.Caller{Env: env, Name: "Stripe", StatusPage: "https://status.stripe.com"}
 	base := env.BaseURL("STRIPE", DefaultBaseURL)
@@ -102,7 +94,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 }
 
 func unauthorized(resp *providers.Response) providers.CheckResult {
-	var e apiError
+	var e errorEnvelope
 	_ = json.Unmarshal(resp.Body, &e)
 	if e.Error.Code == "api_key_expired" {
 		return providers.CheckResult{Status: providers.StatusExpired, Field: "secret_key",
@@ -118,7 +110,7 @@ var rakPerm = regexp.MustCompile(`'(rak_[a-z_]+)'`)
 
 func forbidden(resp *providers.Response, missing []string) providers.CheckResult {
 	if resp != nil {
-		var e apiError
+		var e errorEnvelope
 		_ = json.Unmarshal(resp.Body, &e)
 		if m := rakPerm.FindStringSubmatch(e.Error.Message); m != nil {
 			missing = append(missing, m[1])

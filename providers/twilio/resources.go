@@ -8,9 +8,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/patchbay-dev/patchbay/providers"
 )
 
 // ErrNotFound is returned for a phone number that is not in the account.
@@ -109,9 +110,7 @@ func (n *Numbers) do(ctx context.Context, method, path string, form url.Values, 
 			return fmt.Errorf("twilio: %s %s: %s: %w", method, path, env.Message, ErrNotFound)
 		}
 		e = APIError{Status: resp.StatusCode, Code: env.Code, Message: env.Message}
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
-			e.retryWait = time.Duration(s) * time.Second
-		}
+		e.retryWait = providers.RetryAfter(resp.Header, time.Now())
 		return &e
 	}
 	if out != nil {
