@@ -155,7 +155,7 @@ bench:
 ## test` runs only their seeds). Failing inputs land in testdata/fuzz/.
 FUZZTIME ?= 10m
 FUZZ_TARGETS := \
-	./analyzer:FuzzJSEnvLex ./analyzer:FuzzPrefilter ./analyzer/golang:FuzzExtract \
+	./analyzer:FuzzJSEnvLex ./analyzer:FuzzPrefilter ./analyzer:FuzzIgnoreRule ./analyzer:FuzzIgnorer ./analyzer/golang:FuzzExtract \
 	./analyzer/manifests:FuzzParse ./analyzer/envfiles:FuzzReaders \
 	./analyzer/treesitter/javascript:FuzzExtract ./analyzer/treesitter/typescript:FuzzExtract \
 	./analyzer/treesitter/typescript:FuzzExtractTSX ./analyzer/treesitter/python:FuzzExtract \

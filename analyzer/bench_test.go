@@ -65,3 +65,53 @@ func BenchmarkCorpus(b *testing.B) {
 		b.ReportMetric(float64(len(res.Findings)), "findings")
 	}
 }
+
+// corpusRoot is $PATCHBAY_BENCH_CORPUS (scripts/bench/README.md builds
+// the benchmark corpus); benchmarks over it are skipped without one.
+func corpusRoot(b *testing.B) string {
+	root := os.Getenv("PATCHBAY_BENCH_CORPUS")
+	if root == "" {
+		b.Skip("set PATCHBAY_BENCH_CORPUS to a directory")
+	}
+	return root
+}
+
+// BenchmarkCorpusUnchanged: an analysis of the corpus with nothing
+// changed since the last (what the daemon does for an Analyze call).
+func BenchmarkCorpusUnchanged(b *testing.B) {
+	root := corpusRoot(b)
+	a := New(Options{NoGoPackages: true})
+	ctx := context.Background()
+	if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCorpusWatchOpen: opening a Watch on an analyzed corpus (the
+// analysis is reused; what is left is watching every directory).
+func BenchmarkCorpusWatchOpen(b *testing.B) {
+	root := corpusRoot(b)
+	a := New(Options{NoGoPackages: true})
+	ctx := context.Background()
+	if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		wctx, cancel := context.WithCancel(ctx)
+		ch, err := a.Watch(wctx, root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-ch
+		cancel()
+		for range ch {
+		}
+	}
+}

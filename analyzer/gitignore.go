@@ -17,6 +17,18 @@ import (
 // a path costs a few string comparisons per rule.
 type ignorer struct {
 	rules []ignoreRule
+	// An index over rules, built once per ignorer: unanchored rules that
+	// are a plain name (byName) or "*" and a plain suffix (suffixes), the
+	// two forms most rules take, are found without trying each; the rest
+	// are tried in order.
+	byName   map[string][]int
+	suffixes []suffixRules
+	general  []int
+}
+
+type suffixRules struct {
+	suffix string
+	idx    []int
 }
 
 type ignoreRule struct {
@@ -46,7 +58,31 @@ func (ig *ignorer) with(base string, content []byte) *ignorer {
 	}
 	out := &ignorer{rules: make([]ignoreRule, 0, len(ig.rules)+len(rules))}
 	out.rules = append(append(out.rules, ig.rules...), rules...)
+	out.index()
 	return out
+}
+
+func (ig *ignorer) index() {
+	ig.byName = map[string][]int{}
+	for i := range ig.rules {
+		r := &ig.rules[i]
+		switch {
+		case r.literal:
+			ig.byName[r.segs[0]] = append(ig.byName[r.segs[0]], i)
+		case !r.anchored && strings.HasPrefix(r.segs[0], "*") && !strings.ContainsAny(r.segs[0][1:], `*?[\`):
+			suf := r.segs[0][1:]
+			j := 0
+			for j < len(ig.suffixes) && ig.suffixes[j].suffix != suf {
+				j++
+			}
+			if j == len(ig.suffixes) {
+				ig.suffixes = append(ig.suffixes, suffixRules{suffix: suf})
+			}
+			ig.suffixes[j].idx = append(ig.suffixes[j].idx, i)
+		default:
+			ig.general = append(ig.general, i)
+		}
+	}
 }
 
 // parseIgnoreRule compiles one .gitignore line (gitignore(5)).
@@ -84,7 +120,7 @@ func parseIgnoreRule(base, line string) (ignoreRule, bool) {
 			}
 		}
 	}
-	r.literal = len(r.segs) == 1 && !strings.ContainsAny(r.segs[0], `*?[\`)
+	r.literal = !r.anchored && len(r.segs) == 1 && !strings.ContainsAny(r.segs[0], `*?[\`)
 	return r, true
 }
 
@@ -106,22 +142,47 @@ func (ig *ignorer) ignored(rel string, isDir bool) bool {
 		return false
 	}
 	name := rel[strings.LastIndexByte(rel, '/')+1:]
-	for i := len(ig.rules) - 1; i >= 0; i-- {
-		r := &ig.rules[i]
-		if r.dirOnly && !isDir {
-			continue
-		}
-		if r.matches(rel, name) {
-			return !r.negate
+	best := -1
+	// last returns the highest rule index in idx (ascending) above best
+	// that applies to rel: for these rules, applying is matching.
+	last := func(idx []int) {
+		for k := len(idx) - 1; k >= 0 && idx[k] > best; k-- {
+			if ig.rules[idx[k]].applies(rel, isDir) {
+				best = idx[k]
+				return
+			}
 		}
 	}
-	return false
+	last(ig.byName[name])
+	for _, s := range ig.suffixes {
+		if strings.HasSuffix(name, s.suffix) {
+			last(s.idx)
+		}
+	}
+	for k := len(ig.general) - 1; k >= 0 && ig.general[k] > best; k-- {
+		if r := &ig.rules[ig.general[k]]; r.applies(rel, isDir) && r.matches(rel, name) {
+			best = ig.general[k]
+			break
+		}
+	}
+	return best >= 0 && !ig.rules[best].negate
 }
 
+// applies reports whether the rule concerns rel at all: a directory-only
+// rule only directories, a rule only paths below its .gitignore.
+func (r *ignoreRule) applies(rel string, isDir bool) bool {
+	if r.dirOnly && !isDir {
+		return false
+	}
+	return r.base == "" || len(rel) > len(r.base) && rel[len(r.base)] == '/' && rel[:len(r.base)] == r.base
+}
+
+// matches matches the pattern against rel (below the rule's base; see
+// applies) whose last segment is name.
 func (r *ignoreRule) matches(rel, name string) bool {
 	p := rel
 	if r.base != "" {
-		if len(rel) <= len(r.base) || rel[len(r.base)] != '/' || rel[:len(r.base)] != r.base {
+		if !r.applies(rel, true) {
 			return false
 		}
 		p = rel[len(r.base)+1:]

@@ -135,3 +135,45 @@ func FuzzIgnoreRule(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIgnorer checks a whole .gitignore (the indexed lookup, negation,
+// directory-only rules, last match wins) against trying every rule's
+// reference expression in order.
+func FuzzIgnorer(f *testing.F) {
+	f.Add("*.log\n!keep.log\nbuild/\n/x/*.js\n", "x/keep.log", false)
+	f.Add("node_modules\n*~\ndocs/**/*.md\n", "docs/a/b.md", false)
+	f.Add("gen/\n!gen\n", "a/gen", true)
+	f.Fuzz(func(t *testing.T, content, rel string, isDir bool) {
+		if !utf8.ValidString(content) || !utf8.ValidString(rel) || strings.ContainsAny(content, "[]\\#\r") ||
+			rel == "" || strings.ContainsAny(rel, "\r\n") || strings.HasPrefix(rel, "/") || strings.HasSuffix(rel, "/") || strings.Contains(rel, "//") {
+			return
+		}
+		var want bool
+		for _, line := range strings.Split(content, "\n") {
+			core := strings.Trim(strings.TrimPrefix(strings.TrimRight(line, " "), "!"), "/")
+			if core == "" {
+				continue
+			}
+			for _, seg := range strings.Split(core, "/") {
+				if strings.Contains(seg, "**") && seg != "**" || seg == "" {
+					return
+				}
+			}
+			if strings.HasSuffix(core, "/**") || strings.HasPrefix(line, " ") {
+				return
+			}
+			re, ok := regexpRule(line)
+			if !ok {
+				continue
+			}
+			r, _ := parseIgnoreRule("", line)
+			if (!r.dirOnly || isDir) && re.MatchString(rel) {
+				want = !r.negate
+			}
+		}
+		ig := (&ignorer{}).with("", []byte(content))
+		if got := ig.ignored(rel, isDir); got != want {
+			t.Fatalf(".gitignore %q, path %q (dir %v): ignored %v, reference %v", content, rel, isDir, got, want)
+		}
+	})
+}

@@ -21,6 +21,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"google.golang.org/protobuf/proto"
+
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 
 	"github.com/patchbay-dev/patchbay/analyzer/envfiles"
@@ -246,7 +248,16 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	a.loadGoModules(ctx, root, prev, next, gl)
 	tm.GoPackages = time.Since(t0) // the wait after the other languages
 	t0 = time.Now()
-	res := a.assemble(next)
+	var res *Result
+	if len(work) == 0 && coldAnalyzed == 0 && sameInputs(prev, next) {
+		// Nothing the findings derive from changed: the previous result
+		// stands (results are never modified once returned).
+		cp := *prev.result
+		cp.Stats = proto.Clone(prev.result.Stats).(*patchbayv1.AnalysisStats)
+		res = &cp
+	} else {
+		res = a.assemble(next)
+	}
 	tm.Assemble = time.Since(t0)
 	tm.Total = time.Since(start)
 	tm.Languages = lc.m
@@ -255,6 +266,32 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	res.Stats.DurationMs = uint32(time.Since(start).Milliseconds())
 	next.result = res
 	return next, nil
+}
+
+// sameInputs reports whether next holds exactly prev's per-file states, Go
+// module loads and walk diagnostics, so that assembling it would give
+// prev's result again.
+func sameInputs(prev, next *snapshot) bool {
+	if prev == nil || prev.result == nil || len(prev.files) != len(next.files) ||
+		len(prev.goMods) != len(next.goMods) || len(prev.walkDiag) != len(next.walkDiag) || prev.seen != next.seen {
+		return false
+	}
+	for rel, f := range next.files {
+		if prev.files[rel] != f {
+			return false
+		}
+	}
+	for dir, m := range next.goMods {
+		if prev.goMods[dir] != m {
+			return false
+		}
+	}
+	for i, d := range next.walkDiag {
+		if !proto.Equal(d, prev.walkDiag[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // needsWalk: a changed .gitignore or directory can change which files exist.
@@ -296,9 +333,7 @@ func (a *Analyzer) ignoredPath(root, rel string) bool {
 	parts := strings.Split(rel, "/")
 	dir := ""
 	for i, p := range parts {
-		if b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), ".gitignore")); err == nil {
-			ig = ig.with(dir, b)
-		}
+		ig = ig.withFile(root, dir)
 		isDir := i < len(parts)-1
 		if isDir {
 			if _, skip := skipDirs[p]; skip || silentDirs[p] {
@@ -311,6 +346,29 @@ func (a *Analyzer) ignoredPath(root, rel string) bool {
 		}
 	}
 	return false
+}
+
+// ignorerAt returns the rules in force inside dir (relative to root): those
+// of every .gitignore from the root down to dir itself.
+func ignorerAt(root, dir string) *ignorer {
+	ig := (&ignorer{}).withFile(root, "")
+	if dir == "" {
+		return ig
+	}
+	cur := ""
+	for _, p := range strings.Split(dir, "/") {
+		cur = joinRel(cur, p)
+		ig = ig.withFile(root, cur)
+	}
+	return ig
+}
+
+// withFile adds the rules of dir's .gitignore, if it has one.
+func (ig *ignorer) withFile(root, dir string) *ignorer {
+	if b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), ".gitignore")); err == nil {
+		return ig.with(dir, b)
+	}
+	return ig
 }
 
 // errOutsideRoot: a path resolves, through symlinks, outside the root.

@@ -38,12 +38,20 @@ func (a *Analyzer) Watch(ctx context.Context, root string) (<-chan WatchEvent, e
 	if err != nil {
 		return nil, fmt.Errorf("watch %s: %w", root, err)
 	}
+	// Directories are watched while the analysis runs (both mostly wait
+	// on the file system); a change during the analysis is queued by
+	// fsnotify and analyzed after the first result.
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		a.addWatches(w, root, "")
+	}()
 	first, err := a.Analyze(ctx, root, Request{})
+	<-watched
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
-	a.addWatches(w, root, "")
 	out := make(chan WatchEvent, 1)
 	out <- WatchEvent{Result: first}
 	go a.watchLoop(ctx, w, root, out)
@@ -131,13 +139,19 @@ func (a *Analyzer) watchLoop(ctx context.Context, w *fsnotify.Watcher, root stri
 }
 
 // addWatches watches dir (relative) and every directory below it that the
-// analyzer would walk.
+// analyzer would walk. The .gitignore rules are carried down as the walk
+// does (each .gitignore read once, its rules compiled once), not looked up
+// again from the root for every directory.
 func (a *Analyzer) addWatches(w *fsnotify.Watcher, root, dir string) {
-	stack := []string{dir}
+	type item struct {
+		rel string
+		ig  *ignorer
+	}
+	stack := []item{{dir, ignorerAt(root, dir)}}
 	for len(stack) > 0 {
 		d := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		abs := filepath.Join(root, filepath.FromSlash(d))
+		abs := filepath.Join(root, filepath.FromSlash(d.rel))
 		if err := w.Add(abs); err != nil {
 			a.opts.Logger.Warn("cannot watch directory", "dir", abs, "err", err)
 			continue
@@ -154,11 +168,15 @@ func (a *Analyzer) addWatches(w *fsnotify.Watcher, root, dir string) {
 			if _, skip := skipDirs[name]; skip || silentDirs[name] {
 				continue
 			}
-			rel := joinRel(d, name)
-			if a.ignoredPath(root, rel+"/x") {
+			rel := joinRel(d.rel, name)
+			if d.ig.ignored(rel, true) {
 				continue
 			}
-			stack = append(stack, rel)
+			ig := d.ig
+			if b, err := os.ReadFile(filepath.Join(abs, name, ".gitignore")); err == nil {
+				ig = ig.with(rel, b)
+			}
+			stack = append(stack, item{rel, ig})
 		}
 	}
 }
