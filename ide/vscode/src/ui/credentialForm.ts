@@ -1,5 +1,8 @@
-import { FieldKind, type CheckResult, type ProviderInfo } from "../gen/patchbay/v1/credential_pb";
+import { CheckStatus, FieldKind, type CheckResult, type ProviderInfo } from "../gen/patchbay/v1/credential_pb";
 import { statusLabel } from "../model/providers";
+import { escapeHtml, renderPage } from "./page";
+
+export { escapeHtml };
 
 /** Data needed to render a credential form; nothing secret is in here. */
 export interface CredentialFormInput {
@@ -27,14 +30,10 @@ export type PanelMessage =
   | { type: "busy"; busy: boolean; text?: string }
   | { type: "result"; ok: boolean; saved: boolean; status: string; summary: string; fix: string; field: string };
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
 export function checkToMessage(check: CheckResult | undefined, saved: boolean): PanelMessage {
   return {
     type: "result",
-    ok: check?.status === 1,
+    ok: check?.status === CheckStatus.OK,
     saved,
     status: check ? statusLabel(check.status) : "not checked",
     summary: check?.summary ?? "",
@@ -116,14 +115,6 @@ function fieldHtml(f: ProviderInfo["fields"][number], hint: string | undefined):
 export function renderCredentialForm(input: CredentialFormInput): string {
   const { provider, nonce, cspSource } = input;
   const title = `${provider.displayName || provider.id} credentials`;
-  const csp = [
-    "default-src 'none'",
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `img-src ${cspSource} https: data:`,
-    `font-src ${cspSource}`,
-    "form-action 'none'",
-  ].join("; ");
   const problem = input.request?.problem;
   const steps = provider.steps.length
     ? `<details open><summary>How to get them</summary><ol>${provider.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join("")}</ol></details>`
@@ -132,41 +123,26 @@ export function renderCredentialForm(input: CredentialFormInput): string {
     ? `<details><summary>Permissions Patchbay needs</summary><ul>${provider.permissions.map((p) => `<li><code>${escapeHtml(p)}</code></li>`).join("")}</ul></details>`
     : "";
   const docs = /^https:\/\//.test(provider.docsUrl) ? `<p><a href="${escapeHtml(provider.docsUrl)}">Provider documentation</a></p>` : "";
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, "&quot;")}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<style nonce="${nonce}">
-  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 20px 20px; max-width: 46em; }
-  h1 { font-size: 1.4em; font-weight: 600; }
+  return renderPage({
+    title,
+    cspSource,
+    nonce,
+    httpsImages: true,
+    styles: `  body { max-width: 46em; }
   .reason { color: var(--vscode-descriptionForeground); }
   .problem { border-left: 3px solid var(--vscode-inputValidation-errorBorder, #be1100); padding: 4px 10px; margin: 10px 0; background: var(--vscode-inputValidation-errorBackground, transparent); }
   .field { margin: 14px 0; display: flex; flex-direction: column; gap: 4px; }
   label { font-weight: 600; }
   .req { color: var(--vscode-errorForeground); }
-  input[type=text], input[type=password], select, textarea { color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 4px 6px; font-family: inherit; font-size: inherit; }
   textarea { font-family: var(--vscode-editor-font-family); }
-  input:focus, select:focus, textarea:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   input[aria-invalid=true], textarea[aria-invalid=true] { border-color: var(--vscode-inputValidation-errorBorder, #be1100); }
   .help { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
   .error { color: var(--vscode-errorForeground); font-size: 0.9em; min-height: 0; }
-  .actions { display: flex; gap: 8px; margin-top: 18px; }
-  button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 6px 14px; cursor: pointer; font-family: inherit; }
-  button:hover { background: var(--vscode-button-hoverBackground); }
-  button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
-  button:disabled { opacity: 0.6; cursor: default; }
   #result { margin-top: 14px; padding: 6px 10px; }
   #result.ok { border-left: 3px solid var(--vscode-testing-iconPassed, #388a34); }
   #result.bad { border-left: 3px solid var(--vscode-inputValidation-errorBorder, #be1100); }
-  a { color: var(--vscode-textLink-foreground); }
-  code { font-family: var(--vscode-editor-font-family); }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
+`,
+    body: `<h1>${escapeHtml(title)}</h1>
 <p class="reason">${escapeHtml(input.request?.reason || `Profile “${input.profile}”. Secrets go to the OS keyring through the Patchbay daemon; the editor never stores them.`)}</p>
 ${problem ? `<div class="problem" id="problem"><strong>${escapeHtml(statusLabel(problem.status))}</strong>: ${escapeHtml(problem.summary)}${problem.fix ? `<br>${escapeHtml(problem.fix)}` : ""}</div>` : ""}
 ${steps}${perms}${docs}
@@ -179,9 +155,8 @@ ${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
 </div>
 </form>
 <div id="result" role="status" aria-live="polite" hidden></div>
-<script nonce="${nonce}">
-(function () {
-  const vscode = acquireVsCodeApi();
+`,
+    script: `  const vscode = acquireVsCodeApi();
   const form = document.getElementById("form");
   const result = document.getElementById("result");
   const save = document.getElementById("save");
@@ -256,12 +231,33 @@ ${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
       if (m.saved) {
         // Typed secrets have done their job; do not keep them in the page.
         for (const el of fields) if (el.hasAttribute("data-secret")) el.value = "";
+        saveState();
       }
     }
   });
+  // What was typed survives a tab switch: the panel keeps its page while
+  // hidden (retainContextWhenHidden), and the non-secret values are also in
+  // the webview state, which outlives a reload of the page. Secret values
+  // are never put in the state (VS Code may persist it).
+  function saveState() {
+    const kept = {};
+    for (const el of fields) if (!el.hasAttribute("data-secret") && el.value) kept[el.name] = el.value;
+    vscode.setState({ values: kept });
+  }
+  const saved = (vscode.getState() || {}).values || {};
+  for (const el of fields) if (!el.hasAttribute("data-secret") && typeof saved[el.name] === "string") el.value = saved[el.name];
+  form.addEventListener("input", saveState);
+  form.addEventListener("change", saveState);
+  // Focus lands on the first field to fill, so typing right after the form
+  // opens goes into it; coming back to the tab returns to the last field.
+  let lastFocused = fields.find(function (el) { return !el.value; }) || fields[0];
+  for (const el of fields) el.addEventListener("focus", function () { lastFocused = el; });
+  function focusField() {
+    if (lastFocused && (document.activeElement === document.body || !document.activeElement)) lastFocused.focus();
+  }
+  focusField();
+  window.addEventListener("focus", focusField);
   vscode.postMessage({ type: "ready" });
-})();
-</script>
-</body>
-</html>`;
+`,
+  });
 }

@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import type { DaemonClients } from "../client/connection";
 import { errorMessage, type Logger } from "../client/supervisor";
 import type { CredentialRequest, ProviderInfo } from "../gen/patchbay/v1/credential_pb";
 import type { DaemonStore } from "../model/store";
+import { newNonce } from "./page";
 import { checkToMessage, renderCredentialForm, sanitizeValues, type FormMessage, type PanelMessage } from "./credentialForm";
 
 export interface FormTarget {
@@ -40,14 +40,17 @@ export class CredentialPanels {
       enableScripts: true,
       // Nothing from disk is needed; the page is self-contained.
       localResourceRoots: [],
-      retainContextWhenHidden: false,
+      // What was typed (secrets included) must survive a tab switch, and
+      // secrets are never put in webview state: keep the small page alive
+      // while it is hidden. It goes when the panel closes.
+      retainContextWhenHidden: true,
     });
     const profile = this.store.catalog.profiles.find((p) => p.provider === target.provider.id && p.profile === target.profile);
     panel.webview.html = renderCredentialForm({
       provider: target.provider,
       profile: target.profile,
       cspSource: panel.webview.cspSource,
-      nonce: randomBytes(16).toString("base64"),
+      nonce: newNonce(),
       hints: profile?.hints,
       request: target.request
         ? { id: target.request.id, reason: target.request.reason, problem: target.request.problem }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import * as vscode from "vscode";
 import type { DaemonClients } from "../client/connection";
@@ -6,6 +5,8 @@ import { errorMessage, type Logger } from "../client/supervisor";
 import { OperationState, StepState, type Plan } from "../gen/patchbay/v1/provision_pb";
 import { displayName } from "../model/providers";
 import type { DaemonStore } from "../model/store";
+import { openAtLine } from "./openFile";
+import { newNonce } from "./page";
 import { actionableSteps, renderPlan, type PlanFormMessage, type PlanPanelMessage } from "./planView";
 
 export interface ProvisionDeps {
@@ -104,11 +105,13 @@ export class ProvisionFlow {
     panel.webview.html = renderPlan({
       plan,
       cspSource: panel.webview.cspSource,
-      nonce: randomBytes(16).toString("base64"),
+      nonce: newNonce(),
       providerName: (id) => displayName(this.deps.store.catalog, id),
     });
     panel.webview.onDidReceiveMessage((m: PlanFormMessage) => {
-      if (m?.type === "cancel") {
+      if (m?.type === "open") {
+        void openAtLine(plan.workspaceRoot, m.path, m.line).catch((err) => this.deps.showError(`opening ${String(m.path)}`, err));
+      } else if (m?.type === "cancel") {
         apply?.abort();
         panel.dispose();
       } else if (m?.type === "approve" && !apply) {

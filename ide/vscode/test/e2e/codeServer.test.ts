@@ -260,7 +260,7 @@ describe("extension in code-server", { skip }, () => {
     await plan.locator("#approve").click();
     await plan.locator("#outcome:not([hidden])").waitFor({ timeout: 60_000 });
     const outcome = (await plan.locator("#outcome").textContent())!;
-    const rows = await plan.locator("tr[data-step-id] .state").allTextContents();
+    const rows = await plan.locator("tr[data-step-id] .state .label").allTextContents();
     await page.screenshot({ path: path.join(artifacts, "7-apply.png") });
     assert.match(outcome, /^completed/, `apply outcome: ${outcome}; steps: ${rows.join(" | ")}`);
     assert.ok(rows.length > 0 && rows.every((r) => /^done/.test(r)), `step states after apply: ${rows.join(" | ")}`);

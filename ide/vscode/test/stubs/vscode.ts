@@ -214,6 +214,7 @@ export enum ProgressLocation {
 
 export enum ViewColumn {
   Active = -1,
+  Beside = -2,
   One = 1,
 }
 
@@ -309,6 +310,8 @@ export const recorded = {
   workspaceFolders: [] as { uri: Uri; name: string; index: number }[],
   saveListeners: new EventEmitter<any>(),
   openedExternal: [] as Uri[],
+  /** showTextDocument calls with a Uri: the file and the selection's 0-based start line. */
+  shownFiles: [] as { fsPath: string; line: number }[],
   /** Everything written to the clipboard, in order. */
   clipboard: [] as string[],
   /** Content providers by scheme. */
@@ -332,6 +335,7 @@ export const recorded = {
     this.diagnostics = [];
     this.chatHandlers = new Map();
     this.openedDocuments = [];
+    this.shownFiles = [];
     this.treeProviders = new Map();
     this.commands = new Map();
     this.configuration = new Map();
@@ -379,7 +383,8 @@ export const window = {
     recorded.panels.push(p);
     return p;
   },
-  showTextDocument(doc: any) {
+  showTextDocument(doc: any, opts?: any) {
+    if (doc instanceof Uri) recorded.shownFiles.push({ fsPath: doc.fsPath, line: opts?.selection?.start?.line ?? 0 });
     return Promise.resolve(doc);
   },
   withProgress<T>(_opts: any, task: (p: any, token: any) => Promise<T>): Promise<T> {

@@ -41,7 +41,7 @@ describe("plan webview in headless Chromium", { skip: chromiumSkip }, () => {
     const { p, posted, errors } = await openWebview(browser.context, html());
     assert.deepEqual(errors, []);
     assert.deepEqual(
-      await p.locator("tr[data-step-id]").evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.stepId, r.querySelector(".badge")!.textContent, r.querySelector(".state")!.textContent])),
+      await p.locator("tr[data-step-id]").evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.stepId, r.querySelector(".badge")!.textContent, r.querySelector(".state .label")!.textContent])),
       [
         ["a0", "create", "pending"],
         ["st", "update", "pending"],
@@ -63,11 +63,33 @@ describe("plan webview in headless Chromium", { skip: chromiumSkip }, () => {
     await send({ type: "progress", stepId: "a0", state: "done", message: "client abc", done: 1, total: 2 });
     await send({ type: "progress", stepId: "st", state: "failed", message: "stripe: 401", done: 1, total: 2 });
     await send({ type: "finished", state: "failed", message: "1 of 2 steps failed" });
-    assert.equal(await p.textContent("tr[data-step-id=a0] .state"), "done: client abc");
+    assert.equal(await p.textContent("tr[data-step-id=a0] .state .label"), "done: client abc");
+    assert.equal(await p.textContent("tr[data-step-id=a0] .state .icon"), "✓");
     assert.match((await p.getAttribute("tr[data-step-id=st]", "class"))!, /state-failed/);
     assert.equal(await p.textContent("#outcome"), "failed: 1 of 2 steps failed");
     assert.equal(await p.evaluate(() => (document.getElementById("progress") as HTMLProgressElement).value), 1);
     await p.screenshot({ path: path.join(artifacts, "plan-failed.png"), fullPage: true });
+    await p.close();
+  });
+
+  it("renders the plan once, links file references, and fits 650 px", async () => {
+    const withRef = create(PlanSchema, {
+      ...plan,
+      summary: "+ create auth0 client shop staging\n~ update stripe webhook_endpoint",
+      steps: [{ ...plan.steps[0], reason: "OAuth callback /api/auth/callback at app/api/auth/[auth0]/route.ts:3" }, ...plan.steps.slice(1)],
+    });
+    const { p, posted } = await openWebview(browser.context, renderPlan({ plan: withRef, cspSource: "x", nonce: "bm9uY2U", providerName: (id) => names[id] ?? id }));
+    await p.setViewportSize({ width: 650, height: 700 });
+    assert.ok(!(await p.textContent("body"))!.includes("+ create auth0 client"), "the CLI text diff is not repeated above the table");
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), "no horizontal overflow at 650 px");
+    const link = p.locator('a[data-open-path="app/api/auth/[auth0]/route.ts"]');
+    assert.equal(await link.getAttribute("data-open-line"), "3");
+    await link.click();
+    assert.deepEqual((await posted()).slice(-1), [{ type: "open", path: "app/api/auth/[auth0]/route.ts", line: 3 }]);
+    // Approve stays in view (sticky header) when the table is scrolled.
+    await p.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const box = await p.locator("#approve").boundingBox();
+    assert.ok(box && box.y >= 0 && box.y < 700, `approve in view: ${JSON.stringify(box)}`);
     await p.close();
   });
 
