@@ -5,7 +5,7 @@ import { resolveDaemonBinary } from "./client/binary";
 import { defaultHome } from "./client/home";
 import { DaemonSupervisor, errorMessage, type Logger, type SupervisorOptions } from "./client/supervisor";
 import { readServerLogin } from "./client/server";
-import type { CredentialProfile } from "./gen/patchbay/v1/credential_pb";
+import { CheckStatus, type CredentialProfile } from "./gen/patchbay/v1/credential_pb";
 import { describeCheck, displayName } from "./model/providers";
 import { DaemonStore } from "./model/store";
 import { SdkCodeLensProvider } from "./ui/codeLens";
@@ -371,7 +371,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
         },
       );
       const text = `${displayName(store.catalog, provider)} (${profile}): ${describeCheck(res.result)}${res.result?.fix ? ` — ${res.result.fix}` : ""}`;
-      if (res.result?.status === 1) void vscode.window.showInformationMessage(text);
+      if (res.result?.status === CheckStatus.OK) void vscode.window.showInformationMessage(text);
       else void vscode.window.showWarningMessage(text, "Update credentials").then((ch) => ch && connectProvider(provider, profile));
       await store.refreshCatalog();
     } catch (err) {

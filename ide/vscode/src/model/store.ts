@@ -2,6 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { DaemonClients } from "../client/connection";
 import { Emitter } from "../client/emitter";
 import { errorMessage, type Logger } from "../client/supervisor";
+import { FindingKind } from "../gen/patchbay/v1/common_pb";
 import type { CredentialRequest } from "../gen/patchbay/v1/credential_pb";
 import type { Event } from "../gen/patchbay/v1/daemon_pb";
 import { OperationState, type ApprovalRequest } from "../gen/patchbay/v1/provision_pb";
@@ -93,7 +94,7 @@ export class DaemonStore {
     if (!c) return undefined;
     const started = Date.now();
     const res = await c.workspace.analyze({ root, changedPaths }, { signal });
-    const sdk = res.findings.filter((f) => f.kind === 1).length;
+    const sdk = res.findings.filter((f) => f.kind === FindingKind.SDK_USAGE).length;
     this.log.info(
       `analyzed ${root}: ${res.services.length} services, ${res.findings.length} findings (${sdk} SDK), ${res.diagnostics.length} diagnostics in ${Date.now() - started} ms`,
     );
