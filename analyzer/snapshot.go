@@ -193,9 +193,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 			return nil, err
 		}
 		next.walkDiag, next.seen = diags, seen
-		for _, e := range entries {
-			todo = append(todo, e)
-		}
+		todo = append(todo, entries...)
 		// Overlays for files not on disk yet.
 		for rel := range overlays {
 			if !containsRel(entries, rel) && isCandidate(rel) {

@@ -3,7 +3,6 @@ package engine
 import (
 	"sort"
 
-	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/providers"
 	"github.com/patchbay-dev/patchbay/providers/catalog"
 	"github.com/patchbay-dev/patchbay/store"
@@ -19,10 +18,6 @@ type (
 	DesireFunc    = providers.DesireFunc
 	ServiceConfig = providers.ServiceConfig
 )
-
-func where(f *patchbayv1.Finding) string { return providers.Where(f) }
-
-func origin(u string) string { return providers.Origin(u) }
 
 // DefaultDesired derives every provider's resources from the findings by
 // asking each provider of the registry.

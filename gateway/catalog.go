@@ -128,7 +128,3 @@ func (g *Gateway) ListComponents(ctx context.Context, p *Principal, provider str
 	g.audit(ctx, p.Team, p.KeyID, "ListComponents", provider, "", "", nil)
 	return out, nil
 }
-
-func field(creds map[string]string, provider, name string) (string, error) {
-	return providers.CredentialField(creds, provider, name)
-}

@@ -360,7 +360,6 @@ var (
 	pomArtifact = regexp.MustCompile(`<artifactId>\s*([^<\s]+)\s*</artifactId>`)
 	pomVersion  = regexp.MustCompile(`<version>\s*([^<\s]+)\s*</version>`)
 	pomParent   = regexp.MustCompile(`(?s)<parent>.*?<artifactId>\s*spring-boot-starter-parent\s*</artifactId>`)
-	pomName     = regexp.MustCompile(`(?s)</parent>.*?<artifactId>\s*([^<\s]+)\s*</artifactId>|^(?s).*?<project[^>]*>.*?<artifactId>\s*([^<\s]+)\s*</artifactId>`)
 )
 
 func parsePom(src []byte) *Manifest {

@@ -32,7 +32,11 @@ func TestMatchesAppliesPredicates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tree := sitter.Parse(src, lang)
+		parsed, err := sitter.ParseCtx(context.Background(), src, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree := parsed
 		var got []string
 		treesitter.Matches(q, tree, src, func(m *sitter.QueryMatch) bool {
 			for _, c := range m.Captures {
