@@ -101,9 +101,10 @@ func (r *run) create(ctx context.Context, s Step, t ResourceType, c Credentials)
 			row, err = tx.PutResource(ctx, row)
 			return err
 		}); err != nil {
-			if !exists && errors.Is(err, store.ErrExists) {
-				// Recorded by another apply since this step read the state:
-				// nothing was created at the provider; plan again.
+			if errors.Is(err, store.ErrExists) {
+				// Recorded by another apply since this step read the state
+				// (a new row, or one deleted and recorded again under a new
+				// id): nothing was created at the provider; plan again.
 				return "", fmt.Errorf("%s changed since the plan was made (created meanwhile); plan again: %w", s.Key, ErrConflict)
 			}
 			return "", err
