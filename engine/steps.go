@@ -328,6 +328,12 @@ func (r *run) adopt(ctx context.Context, s Step, t ResourceType, c Credentials) 
 		_, err := tx.PutResource(ctx, row)
 		return err
 	}); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			// Another apply recorded this resource since the plan read
+			// the state (adopting or creating the same object): nothing
+			// changed at the provider; plan again.
+			return "", fmt.Errorf("%s changed since the plan was made (recorded meanwhile); plan again: %w", s.Key, ErrConflict)
+		}
 		return "", err
 	}
 	return fmt.Sprintf("adopted %s (Patchbay will never delete it)", st.ID), nil
