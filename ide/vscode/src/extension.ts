@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { newNonce } from "./ui/page";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { resolveDaemonBinary } from "./client/binary";
@@ -462,7 +462,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
         nodes: map.nodes,
         edges: map.edges,
         title,
-        nonce: randomBytes(16).toString("base64"),
+        nonce: newNonce(),
         cspSource: panel.webview.cspSource,
         providerName: (id) => displayName(store.catalog, id),
       });

@@ -5,7 +5,7 @@
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ApiKey, ApiKeyAuditEntry } from "../gen/patchbay/v1/apikey_pb";
 import { DEFAULT_TEAM, formatExpiry, type ProviderGrantOptions } from "../model/apiKeys";
-import { escapeHtml } from "./credentialForm";
+import { escapeHtml, renderPage } from "./page";
 
 /** Messages the API key pages post to the extension. */
 export type KeyPageMessage =
@@ -41,29 +41,13 @@ export interface KeyDetailInput {
   nonce: string;
 }
 
-function csp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-    "form-action 'none'",
-  ]
-    .join("; ")
-    .replace(/"/g, "&quot;");
-}
-
+/** API key page styles, after the shared ones (page.ts). */
 const styles = `
-  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 20px 20px; max-width: 56em; }
-  h1 { font-size: 1.4em; font-weight: 600; }
-  h2 { font-size: 1.1em; font-weight: 600; margin-top: 1.4em; }
-  .muted, .help { color: var(--vscode-descriptionForeground); }
+  body { max-width: 56em; }
+  h2 { margin-top: 1.4em; }
   .help { font-size: 0.9em; }
   .field { margin: 12px 0; display: flex; flex-direction: column; gap: 4px; max-width: 28em; }
   label { font-weight: 600; }
-  input[type=text], input[type=number], input[type=date], select { color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 4px 6px; font-family: inherit; font-size: inherit; }
-  input:focus, select:focus, button:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   [aria-invalid=true] { border-color: var(--vscode-inputValidation-errorBorder, #be1100) !important; }
   .error { color: var(--vscode-errorForeground); font-size: 0.9em; }
   fieldset { border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, #8884)); margin: 12px 0; padding: 8px 12px; }
@@ -71,11 +55,6 @@ const styles = `
   .comp { display: flex; gap: 8px; align-items: baseline; margin: 4px 0; }
   .comp label { font-weight: normal; }
   .kind { font-size: 0.8em; padding: 0 5px; border-radius: 3px; color: var(--vscode-badge-foreground); background: var(--vscode-badge-background); }
-  .actions { display: flex; gap: 8px; margin-top: 18px; }
-  button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 6px 14px; cursor: pointer; font-family: inherit; }
-  button:hover { background: var(--vscode-button-hoverBackground); }
-  button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
-  button:disabled { opacity: 0.6; cursor: default; }
   #status { margin-top: 14px; padding: 6px 10px; }
   #status.bad { border-left: 3px solid var(--vscode-inputValidation-errorBorder, #be1100); }
   #status.ok { border-left: 3px solid var(--vscode-testing-iconPassed, #388a34); }
@@ -84,7 +63,6 @@ const styles = `
   .once { font-weight: 600; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--vscode-panel-border, #8884); }
-  code { font-family: var(--vscode-editor-font-family); }
 `;
 
 /** The one-time token box; filled by script from a "token" message, never by the renderer. */
@@ -138,27 +116,14 @@ const tokenScript = `
 `;
 
 function page(title: string, input: { cspSource: string; nonce: string }, body: string, script: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp(input.cspSource, input.nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<style nonce="${input.nonce}">${styles}</style>
-</head>
-<body>
-${body}
-<div id="status" role="status" aria-live="polite" hidden></div>
-<script nonce="${input.nonce}">
-(function () {
-${tokenScript}
-${script}
-  vscode.postMessage({ type: "ready" });
-})();
-</script>
-</body>
-</html>`;
+  return renderPage({
+    title,
+    cspSource: input.cspSource,
+    nonce: input.nonce,
+    styles,
+    body: `${body}\n<div id="status" role="status" aria-live="polite" hidden></div>`,
+    script: `${tokenScript}\n${script}\n  vscode.postMessage({ type: "ready" });`,
+  });
 }
 
 function providerBlock(o: ProviderGrantOptions, granted: { components: string[]; profile: string } | undefined): string {

@@ -18,6 +18,7 @@ import {
 import { displayName, statusLabel } from "../model/providers";
 import type { DaemonStore } from "../model/store";
 import { renderApiKeyDetail, renderApiKeyForm, type KeyPageMessage, type KeyPanelMessage } from "./apiKeyForm";
+import { newNonce } from "./page";
 
 /** What a token looks like; anything else a page asks to copy is refused. */
 const TOKEN_RE = /^pbk_[A-Za-z0-9_-]{8,200}$/;
@@ -85,7 +86,7 @@ export class ApiKeyPanels {
     const options = await loadGrantOptions(this.need(), this.name, this.profileStatus);
     // Each create form is its own panel: two keys can be drafted at once.
     const { panel } = this.panel(`create:${randomBytes(6).toString("hex")}`, "patchbay.apiKeyForm", "New API key");
-    panel.webview.html = renderApiKeyForm({ options, cspSource: panel.webview.cspSource, nonce: nonce() });
+    panel.webview.html = renderApiKeyForm({ options, cspSource: panel.webview.cspSource, nonce: newNonce() });
     let creating = false;
     let created = false;
     this.wire(panel, async (m) => {
@@ -127,7 +128,7 @@ export class ApiKeyPanels {
     }
     const { panel, fresh } = this.panel(`edit:${key.team}/${key.id}`, "patchbay.apiKeyForm", `Edit API key “${key.name || key.id}”`);
     if (!fresh) return panel;
-    panel.webview.html = renderApiKeyForm({ options, key, cspSource: panel.webview.cspSource, nonce: nonce() });
+    panel.webview.html = renderApiKeyForm({ options, key, cspSource: panel.webview.cspSource, nonce: newNonce() });
     this.wire(panel, async (m) => {
       if (m.type !== "submit") return false;
       const spec = this.check(panel, options, m.spec);
@@ -151,7 +152,7 @@ export class ApiKeyPanels {
     // A fresh token must land on a page that is showing this key now.
     this.open.get(id)?.dispose();
     const { panel } = this.panel(id, "patchbay.apiKeyDetail", `API key “${key.name || key.id}”`);
-    panel.webview.html = renderApiKeyDetail({ key, audit, providerName: this.name, cspSource: panel.webview.cspSource, nonce: nonce() });
+    panel.webview.html = renderApiKeyDetail({ key, audit, providerName: this.name, cspSource: panel.webview.cspSource, nonce: newNonce() });
     let pending = token;
     panel.onDidDispose(() => (pending = undefined));
     this.wire(panel, async (m) => {
@@ -232,8 +233,4 @@ export class ApiKeyPanels {
       }
     });
   }
-}
-
-function nonce(): string {
-  return randomBytes(16).toString("base64");
 }

@@ -1,5 +1,5 @@
 import type { MapEdge, MapNode } from "../gen/patchbay/v1/provision_pb";
-import { escapeHtml } from "./credentialForm";
+import { escapeHtml, renderPage } from "./page";
 
 const columns = ["service", "env_var", "provider", "resource", "environment"];
 const W = 190;
@@ -48,7 +48,6 @@ export function renderSystemMap(input: SystemMapInput): string {
   const { nonce, cspSource } = input;
   const { placed, width, height } = layout(input.nodes);
   const at = new Map(placed.map((p) => [p.node.id, p]));
-  const csp = [`default-src 'none'`, `style-src ${cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, `img-src ${cspSource} data:`].join("; ");
   const edges = input.edges
     .filter((e) => at.has(e.from) && at.has(e.to))
     .map((e) => {
@@ -83,15 +82,20 @@ export function renderSystemMap(input: SystemMapInput): string {
 </g>`;
     })
     .join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, "&quot;")}">
-<title>${escapeHtml(input.title)}</title>
-<style nonce="${nonce}">
-  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 16px; }
-  h1 { font-size: 1.3em; font-weight: 600; }
+  const body = `<h1>${escapeHtml(input.title)}</h1>
+${
+  placed.length
+    ? `<svg id="map" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(input.title)}">
+${headers}
+<g class="edges">${edges}</g>
+<g class="nodes">${nodes}</g>
+</svg>`
+    : `<p class="empty">Nothing to show yet: analyze the workspace and provision an environment.</p>`
+}`;
+  return renderPage({ title: input.title, cspSource, nonce, styles, body, script });
+}
+
+const styles = `
   .empty { color: var(--vscode-descriptionForeground); }
   svg { display: block; }
   .col { fill: var(--vscode-descriptionForeground); font-size: 11px; text-transform: uppercase; letter-spacing: .05em; }
@@ -105,21 +109,9 @@ export function renderSystemMap(input: SystemMapInput): string {
   .edge { fill: none; stroke: var(--vscode-editorWidget-border, #6b6b6b); stroke-width: 1.2; }
   .edge.hot { stroke: var(--vscode-focusBorder, #007fd4); stroke-width: 2; }
   .kind-resource rect { stroke: var(--vscode-gitDecoration-addedResourceForeground, #388a34); }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(input.title)}</h1>
-${
-  placed.length
-    ? `<svg id="map" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(input.title)}">
-${headers}
-<g class="edges">${edges}</g>
-<g class="nodes">${nodes}</g>
-</svg>`
-    : `<p class="empty">Nothing to show yet: analyze the workspace and provision an environment.</p>`
-}
-<script nonce="${nonce}">
-(function () {
+`;
+
+const script = `
   const vscode = acquireVsCodeApi();
   const nodes = Array.from(document.querySelectorAll(".node"));
   const edges = Array.from(document.querySelectorAll(".edge"));
@@ -143,8 +135,4 @@ ${headers}
     n.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(n.dataset.id); } });
   }
   vscode.postMessage({ type: "ready" });
-})();
-</script>
-</body>
-</html>`;
-}
+`;
