@@ -5,7 +5,7 @@ import { errorMessage, type Logger } from "../client/supervisor";
 import { FindingKind } from "../gen/patchbay/v1/common_pb";
 import type { CredentialRequest } from "../gen/patchbay/v1/credential_pb";
 import type { Event } from "../gen/patchbay/v1/daemon_pb";
-import { OperationState, type ApprovalRequest } from "../gen/patchbay/v1/provision_pb";
+import { OperationState, type ApprovalOutcome, type ApprovalRequest } from "../gen/patchbay/v1/provision_pb";
 import type { AnalyzeResponse } from "../gen/patchbay/v1/workspace_pb";
 import type { EnvView } from "./envVars";
 import { emptyCatalog, type ProviderCatalog } from "./providers";
@@ -35,7 +35,7 @@ export class DaemonStore {
   readonly onCredentialsChanged = new Emitter<{ provider: string; profile: string; deleted: boolean }>();
   /** A tool (an MCP client, an agent) asks the user to approve a plan; also fired for requests a snapshot finds waiting. */
   readonly onApprovalRequest = new Emitter<ApprovalRequest>();
-  readonly onApprovalClosed = new Emitter<{ id: string; outcome: number }>();
+  readonly onApprovalClosed = new Emitter<{ id: string; outcome: ApprovalOutcome }>();
 
   constructor(
     private readonly clients: () => DaemonClients | undefined,

@@ -10,6 +10,7 @@ import { Code, ConnectError, createRouterTransport, type Transport } from "@conn
 import { clientsFor, type DaemonClients } from "../../src/client/connection";
 import type { DaemonInfo } from "../../src/client/home";
 import {
+  CheckStatus,
   CredentialService,
   type AnswerCredentialRequestRequest,
   type CredentialProfile,
@@ -229,7 +230,7 @@ export class FakeDaemon {
         },
         saveCredentials(req) {
           d.saveCalls.push(req);
-          return { saved: true, check: { status: 1, summary: "acct_1 (test mode)" } };
+          return { saved: true, check: { status: CheckStatus.OK, summary: "acct_1 (test mode)" } };
         },
         startOAuth(req) {
           d.oauthCalls.push(req);
@@ -243,7 +244,7 @@ export class FakeDaemon {
         },
         answerCredentialRequest(req) {
           d.answerCalls.push(req);
-          return { saved: !req.cancel, check: { status: 1, summary: "ok" } };
+          return { saved: !req.cancel, check: { status: CheckStatus.OK, summary: "ok" } };
         },
       });
     });

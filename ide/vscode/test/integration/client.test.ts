@@ -11,6 +11,7 @@ import { readDaemonInfo } from "../../src/client/home";
 import { RestartPolicy } from "../../src/client/restartPolicy";
 import { DaemonSupervisor, type DaemonState, type Logger } from "../../src/client/supervisor";
 import { FindingKind } from "../../src/gen/patchbay/v1/common_pb";
+import { FieldKind } from "../../src/gen/patchbay/v1/credential_pb";
 import type { Event } from "../../src/gen/patchbay/v1/daemon_pb";
 import { sdkLenses } from "../../src/model/lenses";
 import { emptyCatalog } from "../../src/model/providers";
@@ -141,7 +142,7 @@ describe("client module against a real daemon", { skip }, () => {
     }
     const stripe = providers.find((p) => p.id === "stripe");
     assert.ok(stripe, `providers: ${providers.map((p) => p.id).join(", ")}`);
-    assert.ok(stripe.fields.some((f) => f.secret || f.kind === 2), "Stripe's form has a secret field");
+    assert.ok(stripe.fields.some((f) => f.secret || f.kind === FieldKind.SECRET), "Stripe's form has a secret field");
     const res = await sup.clients!.workspace.analyze({ root: workspace });
     const lenses = sdkLenses(res.findings, "src/pay.ts", { providers, profiles: [] });
     assert.equal(lenses[0]?.title, `${stripe.displayName} · Connect`);

@@ -9,6 +9,7 @@ import { DaemonSupervisor } from "../../src/client/supervisor";
 import { activate, deactivate, type PatchbayApi } from "../../src/extension";
 import { FindingKind } from "../../src/gen/patchbay/v1/common_pb";
 import { FieldKind } from "../../src/gen/patchbay/v1/credential_pb";
+import { VariableSource } from "../../src/gen/patchbay/v1/environment_pb";
 import { OperationState, StepAction, StepState } from "../../src/gen/patchbay/v1/provision_pb";
 import { FakeDaemon, waitFor, writeDaemonJson } from "../helpers/fakeDaemon";
 import * as vscode from "../stubs/vscode";
@@ -311,8 +312,8 @@ describe("env vars in the editor", () => {
     const s = setup();
     s.daemon.environments = [{ name: "local" }];
     s.daemon.envVars.set("local", [
-      { name: "STRIPE_SECRET_KEY", service: ".", provided: true, satisfied: true, kind: 3, source: "stripe credentials default", secret: true },
-      { name: "STRIPE_WEBHOOK_SECRET", service: ".", kind: 1, source: "nothing provides it", fix: "patchbay env set STRIPE_WEBHOOK_SECRET --env local" },
+      { name: "STRIPE_SECRET_KEY", service: ".", provided: true, satisfied: true, kind: VariableSource.CREDENTIAL, source: "stripe credentials default", secret: true },
+      { name: "STRIPE_WEBHOOK_SECRET", service: ".", kind: VariableSource.UNSATISFIED, source: "nothing provides it", fix: "patchbay env set STRIPE_WEBHOOK_SECRET --env local" },
     ]);
     const envFinding = (id: string, name: string, line: number, p = "src/pay.ts", source = "code") => ({
       id,
