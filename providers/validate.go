@@ -228,7 +228,8 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 			return t.Sub(now).Round(time.Second)
 		}
 	}
-	for _, k := range []string{"X-RateLimit-Reset", "RateLimit-Reset", "X-Ratelimit-Reset"} {
+	// X-Rate-Limit-Reset is Okta's (epoch seconds, no Retry-After).
+	for _, k := range []string{"X-RateLimit-Reset", "RateLimit-Reset", "X-Ratelimit-Reset", "X-Rate-Limit-Reset"} {
 		if v := h.Get(k); v != "" {
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 				if n > 1_000_000_000 { // epoch seconds
