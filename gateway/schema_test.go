@@ -95,7 +95,7 @@ func TestCatalogueSchemasRoundTrip(t *testing.T) {
 			t.Errorf("%s/%s: input schema allows unknown properties", c.Provider, c.ID)
 		}
 	}
-	if n := len(gateway.Catalogue()); n != 10 {
-		t.Errorf("catalogue has %d components, want 10 (8 actions, 2 triggers)", n)
+	if n := len(gateway.Catalogue()); n != 11 {
+		t.Errorf("catalogue has %d components, want 11 (9 actions, 2 triggers)", n)
 	}
 }

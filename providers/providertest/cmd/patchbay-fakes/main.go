@@ -36,6 +36,7 @@ import (
 	"github.com/patchbay-dev/patchbay/providers/mailgun/mailguntest"
 	"github.com/patchbay-dev/patchbay/providers/mongodb/mongodbtest"
 	"github.com/patchbay-dev/patchbay/providers/netlify/netlifytest"
+	"github.com/patchbay-dev/patchbay/providers/okta/oktatest"
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/redis/redistest"
 	"github.com/patchbay-dev/patchbay/providers/sendgrid/sendgridtest"
@@ -161,6 +162,9 @@ func Start(p providertest.T) Fakes {
 	f.Existing["twilio"] = map[string]string{"phone_number": PhoneNumber}
 	set("twilio", tw.URL, map[string]string{"account_sid": twiliotest.AccountSid, "auth_token": twiliotest.AuthToken}, "TWILIO")
 	set("mailgun", mailguntest.New(p).URL, map[string]string{"api_key": mailguntest.Key, "domain": mailguntest.Domain}, "MAILGUN")
+	// Okta is stateful too: an apply creates OIDC apps in the fake org.
+	ok := oktatest.New(p)
+	set("okta", ok.URL, ok.Credentials(), "OKTA")
 	// Supabase and Firebase only give the app values; their fakes answer
 	// the credential checks.
 	sb := supabasetest.New(p)

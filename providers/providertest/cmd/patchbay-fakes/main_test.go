@@ -11,6 +11,7 @@ import (
 	"github.com/patchbay-dev/patchbay/providers/auth0"
 	"github.com/patchbay-dev/patchbay/providers/aws"
 	"github.com/patchbay-dev/patchbay/providers/catalog"
+	"github.com/patchbay-dev/patchbay/providers/okta"
 	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/stripe"
 	"github.com/patchbay-dev/patchbay/providers/twilio"
@@ -36,14 +37,14 @@ func TestEveryPrintedCredentialWorks(t *testing.T) {
 			}
 		})
 	}
-	if len(f.Credentials) != 17 {
-		t.Errorf("%d providers, want 17", len(f.Credentials))
+	if len(f.Credentials) != 18 {
+		t.Errorf("%d providers, want 18", len(f.Credentials))
 	}
 }
 
-// The Stripe and Auth0 fakes the command serves provision, so an editor
-// run can apply a plan and read the result back: the printed credentials
-// create a webhook endpoint and an application.
+// The Stripe, Auth0 and Okta fakes the command serves provision, so an
+// editor run can apply a plan and read the result back: the printed
+// credentials create a webhook endpoint and applications.
 func TestServedFakesProvision(t *testing.T) {
 	f := Start(t)
 	ctx := context.Background()
@@ -67,6 +68,16 @@ func TestServedFakesProvision(t *testing.T) {
 	got, err := m.GetClient(ctx, app.ClientID)
 	if err != nil || len(got.Callbacks) != 1 || got.Callbacks[0] != "http://localhost:3000/api/auth/callback" {
 		t.Errorf("auth0 read = %+v, %v", got, err)
+	}
+
+	oktaApps := okta.NewAppType(providers.HTTPOptions{BaseURL: base("OKTA")})
+	st, err := oktaApps.Create(ctx, f.Credentials["okta"], providers.Props{"name": {"shop-web-local"}, "app_type": {"web"},
+		"redirect_uris": {"http://localhost:3000/authorization-code/callback"}}, "")
+	if err != nil || st.Secrets["client_secret"] == "" {
+		t.Fatalf("okta create = %+v, %v", st, err)
+	}
+	if read, err := oktaApps.Read(ctx, f.Credentials["okta"], st.ID); err != nil || read.Props.Get("redirect_uris") != "http://localhost:3000/authorization-code/callback" {
+		t.Errorf("okta read = %+v, %v", read, err)
 	}
 }
 
