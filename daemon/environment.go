@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"path/filepath"
 
 	"connectrpc.com/connect"
 
@@ -23,11 +24,13 @@ func envFromProto(e *patchbayv1.Environment) store.Environment {
 		ExtraOrigins: e.GetExtraOrigins()}
 }
 
-// changed tells event subscribers (the editor's views) about an environment
-// created, edited or deleted by anyone: the CLI, an agent, another window.
+// changed tells event subscribers (the editor's views, `patchbay run
+// --watch`) about an environment created, edited or deleted, or a value
+// kept for one of its variables set, generated, rotated or deleted, by
+// anyone: the CLI, an agent, another window.
 func (h *environmentServer) changed(root, name string, deleted bool) {
 	h.s.publish(&patchbayv1.Event{Payload: &patchbayv1.Event_EnvironmentChanged{
-		EnvironmentChanged: &patchbayv1.EnvironmentChanged{WorkspaceRoot: root, Name: name, Deleted: deleted}}})
+		EnvironmentChanged: &patchbayv1.EnvironmentChanged{WorkspaceRoot: filepath.Clean(root), Name: name, Deleted: deleted}}})
 }
 
 func (h *environmentServer) ListEnvironments(ctx context.Context, req *connect.Request[patchbayv1.ListEnvironmentsRequest]) (*connect.Response[patchbayv1.ListEnvironmentsResponse], error) {
@@ -90,6 +93,7 @@ func (h *environmentServer) SetVariable(ctx context.Context, req *connect.Reques
 	if err != nil {
 		return nil, err
 	}
+	h.changed(m.GetWorkspaceRoot(), m.GetEnvironment(), false)
 	v.Value = ""
 	return connect.NewResponse(&patchbayv1.SetVariableResponse{Variable: engine.ProtoVariables([]engine.Variable{v})[0]}), nil
 }
@@ -99,5 +103,6 @@ func (h *environmentServer) DeleteVariable(ctx context.Context, req *connect.Req
 	if err := h.s.cfg.Engine.DeleteVariable(ctx, m.GetWorkspaceRoot(), m.GetEnvironment(), m.GetService(), m.GetName()); err != nil {
 		return nil, err
 	}
+	h.changed(m.GetWorkspaceRoot(), m.GetEnvironment(), false)
 	return connect.NewResponse(&patchbayv1.DeleteVariableResponse{}), nil
 }

@@ -9,12 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"connectrpc.com/connect"
 	"github.com/spf13/cobra"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
@@ -39,7 +42,10 @@ Where the environment's URL cannot be reached by Stripe, Patchbay starts
 captures the whsec_ it prints and injects it.
 
 With --watch, the command is restarted when a value it gets changes (a
-rotated secret, a changed URL, a new apply).`,
+rotated secret, a changed URL, a new apply): patchbay follows the daemon's
+event stream and checks the values again on every event that may change
+them. While the stream is down it checks every --watch-interval and
+reconnects with backoff.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, c, err := wf.open(cmd.Context())
@@ -54,6 +60,11 @@ rotated secret, a changed URL, a new apply).`,
 			if err != nil {
 				return err
 			}
+			var feed *changeFeed
+			if watch {
+				feed = newChangeFeed()
+				go r.follow(ctx, feed)
+			}
 			for {
 				child, done, err := r.start(vals)
 				if err != nil {
@@ -67,7 +78,7 @@ rotated secret, a changed URL, a new apply).`,
 						return childResult(args[0], stopChild(child, done))
 					}
 				}
-				next, changed, err := r.waitChange(ctx, vals, done, interval)
+				next, changed, err := r.waitChange(ctx, vals, done, feed, interval)
 				if err != nil {
 					return err
 				}
@@ -88,7 +99,7 @@ rotated secret, a changed URL, a new apply).`,
 	wf.add(cmd)
 	cmd.Flags().StringVar(&service, "service", "", "only this service's variables (its directory); all services when empty")
 	cmd.Flags().BoolVar(&watch, "watch", false, "restart the command when a value it gets changes")
-	cmd.Flags().DurationVar(&interval, "watch-interval", 2*time.Second, "how often --watch checks the values")
+	cmd.Flags().DurationVar(&interval, "watch-interval", 2*time.Second, "how often --watch checks the values while the daemon's event stream is down")
 	cmd.Flags().BoolVar(&keepEndpoints, "keep-endpoints", false, "pass PATCHBAY_ENDPOINT_* (provider endpoint overrides) to the command")
 	// Flags after CMD belong to CMD.
 	cmd.Flags().SetInterspersed(false)
@@ -226,11 +237,119 @@ func (r *runner) start(vals map[string]string) (*exec.Cmd, chan error, error) {
 	return child, done, nil
 }
 
-// waitChange polls the values until one the child gets changes (returning
-// the new values and the changed names), the child exits or ctx ends (nil).
-func (r *runner) waitChange(ctx context.Context, cur map[string]string, done chan error, every time.Duration) (map[string]string, []string, error) {
+// changeFeed is what the event stream tells the restart loop: kick has a
+// value when the values should be checked again (kicks coalesce), live is
+// set while the stream is up (the poll is then not needed).
+type changeFeed struct {
+	kick chan struct{}
+	live atomic.Bool
+}
+
+func newChangeFeed() *changeFeed { return &changeFeed{kick: make(chan struct{}, 1)} }
+
+func (f *changeFeed) poke() {
+	select {
+	case f.kick <- struct{}{}:
+	default: // a check is already due
+	}
+}
+
+// Reconnect backoff of the event stream.
+var (
+	followMinBackoff = 250 * time.Millisecond
+	followMaxBackoff = 30 * time.Second
+)
+
+// follow subscribes to the daemon's event stream until ctx ends, poking
+// feed on every event that may change the child's values, and reconnects
+// with backoff when the stream ends (daemon restarted, subscriber dropped
+// for falling behind). The first event of every subscription is a
+// snapshot, which pokes too: what changed while the stream was down is
+// caught then.
+func (r *runner) follow(ctx context.Context, feed *changeFeed) {
+	backoff := followMinBackoff
+	for {
+		got, err := r.followOnce(ctx, feed)
+		feed.live.Store(false)
+		if ctx.Err() != nil {
+			return
+		}
+		if got {
+			backoff = followMinBackoff
+			fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: the daemon's event stream ended (%v); reconnecting, checking the values meanwhile\n", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, followMaxBackoff)
+	}
+}
+
+// followOnce reads one subscription; got reports whether it delivered its
+// snapshot (it was up).
+func (r *runner) followOnce(ctx context.Context, feed *changeFeed) (got bool, err error) {
+	stream, err := r.c.Daemon.WatchEvents(ctx, connect.NewRequest(&patchbayv1.WatchEventsRequest{}))
+	if err != nil {
+		return false, err
+	}
+	defer stream.Close()
+	for stream.Receive() {
+		ev := stream.Msg().GetEvent()
+		if ev.GetSnapshot() != nil {
+			got = true
+			feed.live.Store(true)
+		}
+		if r.affects(ev) {
+			feed.poke()
+		}
+	}
+	if err := stream.Err(); err != nil {
+		return got, err
+	}
+	return got, errors.New("the daemon closed it")
+}
+
+// affects tells whether ev may change a value the child gets: an edit of
+// its environment (URLs, a value set, generated, rotated or deleted), a
+// finished apply or destroy, a saved or deleted credential (the values
+// derived from it), a new analysis of its workspace (what the code reads),
+// or a snapshot (a new subscription).
+func (r *runner) affects(ev *patchbayv1.Event) bool {
+	switch p := ev.GetPayload().(type) {
+	case *patchbayv1.Event_Snapshot, *patchbayv1.Event_CredentialsChanged:
+		return true
+	case *patchbayv1.Event_EnvironmentChanged:
+		e := p.EnvironmentChanged
+		return sameRoot(e.GetWorkspaceRoot(), r.root) && (r.env == "" || e.GetName() == r.env)
+	case *patchbayv1.Event_AnalysisUpdated:
+		return sameRoot(p.AnalysisUpdated.GetWorkspace().GetRoot(), r.root)
+	case *patchbayv1.Event_Operation:
+		op := p.Operation
+		finished := op.GetState() == patchbayv1.OperationState_OPERATION_STATE_COMPLETED ||
+			op.GetState() == patchbayv1.OperationState_OPERATION_STATE_FAILED ||
+			op.GetState() == patchbayv1.OperationState_OPERATION_STATE_CANCELED
+		return finished && (op.GetKind() == "apply" || op.GetKind() == "destroy")
+	}
+	return false
+}
+
+func sameRoot(a, b string) bool {
+	return a != "" && filepath.Clean(a) == filepath.Clean(b)
+}
+
+// waitChange checks the values again whenever feed says they may have
+// changed, and every interval while feed's stream is down (or always, with
+// no feed), until one the child gets changes (returning the new values and
+// the changed names), the child exits or ctx ends (nil).
+func (r *runner) waitChange(ctx context.Context, cur map[string]string, done chan error, feed *changeFeed, every time.Duration) (map[string]string, []string, error) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var kick chan struct{}
+	if feed != nil {
+		kick = feed.kick
+	}
 	for {
 		select {
 		case err := <-done:
@@ -238,7 +357,11 @@ func (r *runner) waitChange(ctx context.Context, cur map[string]string, done cha
 			return nil, nil, nil
 		case <-ctx.Done():
 			return nil, nil, nil
+		case <-kick:
 		case <-t.C:
+			if feed != nil && feed.live.Load() {
+				continue // the stream says when to look
+			}
 		}
 		next, err := r.values(ctx, false)
 		if err != nil {
@@ -248,22 +371,28 @@ func (r *runner) waitChange(ctx context.Context, cur map[string]string, done cha
 			fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: cannot check the values: %v\n", err)
 			continue
 		}
-		var changed []string
-		for n, v := range next {
-			if cur[n] != v {
-				changed = append(changed, n)
-			}
-		}
-		for n := range cur {
-			if _, ok := next[n]; !ok {
-				changed = append(changed, n)
-			}
-		}
-		if len(changed) > 0 {
-			sort.Strings(changed)
+		if changed := changedNames(cur, next); len(changed) > 0 {
 			return next, changed, nil
 		}
 	}
+}
+
+// changedNames are the names whose values differ between cur and next,
+// sorted.
+func changedNames(cur, next map[string]string) []string {
+	var changed []string
+	for n, v := range next {
+		if old, ok := cur[n]; !ok || old != v {
+			changed = append(changed, n)
+		}
+	}
+	for n := range cur {
+		if _, ok := next[n]; !ok {
+			changed = append(changed, n)
+		}
+	}
+	sort.Strings(changed)
+	return changed
 }
 
 // stopChild ends the child's process group: SIGTERM, then SIGKILL after 10s.

@@ -687,7 +687,9 @@ func (x *CredentialsChanged) GetDeleted() bool {
 }
 
 // EnvironmentChanged is published when an environment is created, its URLs
-// or origins change, or it is deleted.
+// or origins change, a value kept for one of its variables is set,
+// generated, rotated or deleted (SetVariable, DeleteVariable), or it is
+// deleted.
 type EnvironmentChanged struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	WorkspaceRoot string                 `protobuf:"bytes,1,opt,name=workspace_root,json=workspaceRoot,proto3" json:"workspace_root,omitempty"`

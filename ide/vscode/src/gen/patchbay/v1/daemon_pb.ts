@@ -311,7 +311,9 @@ export const CredentialsChangedSchema: GenMessage<CredentialsChanged> = /*@__PUR
 
 /**
  * EnvironmentChanged is published when an environment is created, its URLs
- * or origins change, or it is deleted.
+ * or origins change, a value kept for one of its variables is set,
+ * generated, rotated or deleted (SetVariable, DeleteVariable), or it is
+ * deleted.
  *
  * @generated from message patchbay.v1.EnvironmentChanged
  */
