@@ -7,11 +7,14 @@ import (
 	"github.com/patchbay-dev/patchbay/providers"
 )
 
-// RequiredRole is what the API token needs: an API token acts with its
-// creator's admin permissions, and managing OIDC apps takes the Application
-// Administrator role (or Super Administrator).
-// https://developer.okta.com/docs/guides/create-an-api-token/
-var RequiredRole = []string{"Application Administrator (okta.apps.manage)", "okta.users.read"}
+// RequiredRole is what the API token needs. A token acts with its
+// creator's admin permissions, and the Application Administrator role
+// (which may be constrained to OIDC apps) is the smallest standard role
+// that creates, modifies and deletes OIDC apps and views users, which is
+// all Patchbay's provisioning and its get_user action do.
+// https://developer.okta.com/docs/guides/create-an-api-token/main/
+// https://help.okta.com/oie/en-us/content/topics/security/administrators-app-admin.htm
+var RequiredRole = []string{"Application Administrator role (may be constrained to OIDC apps), or Super Administrator"}
 
 var credentials = &providers.CredentialSpec{
 	Endpoint: "OKTA",

@@ -47,7 +47,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			Summary: "Okta does not accept this API token (" + e.ErrorSummary + "); it may have been revoked, expired after 30 days unused, or belong to another org.",
 			Fix:     "Create a new token under Security → API → Tokens in this org and paste it here."}
 	case http.StatusForbidden:
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "api_token", MissingPermissions: RequiredRole[:1],
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "api_token", MissingPermissions: RequiredRole,
 			Summary: "Okta accepts the token but refuses to answer for its owner (" + e.ErrorSummary + ").",
 			Fix:     "Create the token while signed in as an administrator with the Application Administrator role (Security → Administrators)."}
 	case http.StatusNotFound:
@@ -72,7 +72,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	switch resp.Status {
 	case http.StatusOK:
 	case http.StatusForbidden:
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, MissingPermissions: RequiredRole[:1],
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, MissingPermissions: RequiredRole,
 			Summary: "The token works but its owner may not manage applications.",
 			Fix:     "Give the token's owner the Application Administrator role (Security → Administrators), or create the token as such an admin."}
 	default:

@@ -2,6 +2,8 @@ package okta_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -56,7 +58,7 @@ func TestValidate(t *testing.T) {
 		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: "patchbay-dev.okta.com as " + oktatest.AdminMail},
 		{Name: "token of another org", Values: other, Want: providers.StatusInvalid, WantField: "api_token", WantSummary: "Invalid token provided"},
 		{Name: "apps refused", Values: valid, Fault: &providertest.Fault{Kind: providertest.Forbidden, Path: "/api/v1/apps"},
-			Want: providers.StatusInsufficientPermissions, WantAccount: oktatest.AdminMail, WantMissing: okta.RequiredRole[:1]},
+			Want: providers.StatusInsufficientPermissions, WantAccount: oktatest.AdminMail, WantMissing: okta.RequiredRole},
 	}
 	// Okta names no Retry-After on 429, only X-Rate-Limit-Reset in whole
 	// epoch seconds, so the wait is checked separately (TestRateLimitWait).
@@ -87,5 +89,18 @@ func TestRateLimitWait(t *testing.T) {
 	got := okta.Provider().Credentials.Check(context.Background(), s.Credentials(), s.Env(0, "OKTA"))
 	if got.Status != providers.StatusRateLimited || got.RetryAfter < 28*time.Second || got.RetryAfter > 31*time.Second {
 		t.Errorf("check = %v, retry after %v, want about 30s", got.Status, got.RetryAfter)
+	}
+}
+
+// A host that is not an Okta org (a custom sign-in page, a typo that
+// resolves) answers 404: the org URL is at fault.
+func TestValidateNotAnOrg(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	env := &providers.Env{Endpoints: map[string]string{"OKTA": srv.URL}, Getenv: func(string) string { return "" }}
+	got := okta.Provider().Credentials.Check(context.Background(), providers.Values{"org_url": "https://login.example.com", "api_token": oktatest.Token}, env)
+	if got.Status != providers.StatusWrongTarget || got.Field != "org_url" || got.Fix == "" {
+		t.Errorf("check = %+v", got)
 	}
 }
