@@ -10,6 +10,7 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/patchbay-dev/patchbay/daemon/hooks"
 	"github.com/patchbay-dev/patchbay/gateway"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
@@ -28,7 +29,7 @@ func (s *Server) addGatewayRoutes(add func(string, http.Handler), opts ...connec
 	add(patchbayv1connect.NewApiKeyServiceHandler(&apiKeyServer{gw}, opts...))
 	actionOpts := append(opts[:len(opts):len(opts)], connect.WithInterceptors(&apiKeyAuth{gw}))
 	add(patchbayv1connect.NewActionServiceHandler(&actionServer{gw}, actionOpts...))
-	add(gateway.WebhookPathPrefix, gw.WebhookHandler())
+	add(gateway.WebhookPathPrefix, hooks.Handler(gw))
 }
 
 // apiKeyServer implements patchbayv1connect.ApiKeyServiceHandler. It is

@@ -69,6 +69,8 @@ var errorTable = []struct {
 	{gateway.ErrNotConfigured, connect.CodeFailedPrecondition},
 	{gateway.ErrRateLimited, connect.CodeResourceExhausted},
 	{gateway.ErrProvider, connect.CodeUnavailable},
+	{gateway.ErrQueueFull, connect.CodeResourceExhausted}, // trigger webhooks answer 503 (daemon/hooks)
+	{gateway.ErrSecretUnavailable, connect.CodeInternal},  // likewise 500
 
 	// internal/teams: a Patchbay server's users and roles.
 	{teams.ErrUnauthenticated, connect.CodeUnauthenticated},

@@ -376,7 +376,7 @@ func (d *deliverer) enqueue(ctx context.Context, r store.TriggerDelivery) (fresh
 		return false, err
 	}
 	if n >= d.opt.Queue {
-		return false, errQueueFull
+		return false, ErrQueueFull
 	}
 	r.NextAttemptAt, r.CreatedAt = d.now(), d.now()
 	fresh, err = d.g.st.EnqueueTriggerDelivery(ctx, r)
@@ -385,8 +385,6 @@ func (d *deliverer) enqueue(ctx context.Context, r store.TriggerDelivery) (fresh
 	}
 	return fresh, err
 }
-
-var errQueueFull = errors.New("delivery outbox full")
 
 // FailedDeliveries returns the key's deliveries that were given up (of one
 // trigger when triggerID is set), for inspection; bodies are not included.

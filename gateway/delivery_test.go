@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchbay-dev/patchbay/daemon/hooks"
 	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/store"
 )
@@ -86,7 +87,7 @@ func (e *env) stripeHook(t *testing.T, tg *target) (gateway.Key, gateway.Trigger
 func (e *env) postStripe(t *testing.T, tr gateway.Trigger, whsec, evID string) int {
 	t.Helper()
 	ev := []byte(`{"id":"` + evID + `","type":"customer.created","data":{"object":{"id":"cus_1"}}}`)
-	return post(t, e.gw.WebhookHandler(), gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig(whsec, ev, e.clock.Now())})
+	return post(t, hooks.Handler(e.gw), gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig(whsec, ev, e.clock.Now())})
 }
 
 func (e *env) rows(t *testing.T, keyID, state string) []store.TriggerDelivery {
@@ -244,7 +245,7 @@ func TestGitHubDeliveryDedupe(t *testing.T) {
 	hdr := map[string]string{"X-Hub-Signature-256": "sha256=" + hexHMAC(hook["secret"].(string), body), "X-GitHub-Event": "issues"}
 	for _, delivery := range []string{"guid-1", "guid-1", "guid-2"} {
 		hdr["X-GitHub-Delivery"] = delivery
-		if code := post(t, e.gw.WebhookHandler(), gateway.WebhookPathPrefix+tr.ID, body, hdr); code != 200 {
+		if code := post(t, hooks.Handler(e.gw), gateway.WebhookPathPrefix+tr.ID, body, hdr); code != 200 {
 			t.Fatalf("%s: %d", delivery, code)
 		}
 	}

@@ -34,6 +34,12 @@ var (
 	// ErrProvider: the provider failed or is unreachable; retrying later may
 	// succeed.
 	ErrProvider = providers.ErrProvider
+	// ErrQueueFull: the trigger delivery outbox holds as many events as it
+	// may; the provider should send the event again later.
+	ErrQueueFull = errors.New("delivery outbox full")
+	// ErrSecretUnavailable: a trigger's provider or signing secret cannot
+	// be read, so its events can be neither verified nor signed.
+	ErrSecretUnavailable = errors.New("trigger secret unavailable")
 )
 
 // errorClasses lists the classes in the order Outcome checks them.
@@ -50,6 +56,8 @@ var errorClasses = []struct {
 	{ErrRateLimited, "rate_limited"},
 	{ErrNotConfigured, "not_configured"},
 	{ErrProvider, "provider"},
+	{ErrQueueFull, "queue_full"},
+	{ErrSecretUnavailable, "secret_unavailable"},
 }
 
 // Outcome names an error's class for the audit log ("ok" for nil).

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchbay-dev/patchbay/daemon/hooks"
 	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/gateway/gatewaytest"
 	"github.com/patchbay-dev/patchbay/store"
@@ -120,7 +121,7 @@ func TestHelperDeliveryProcess(t *testing.T) {
 	}
 	fmt.Println("ADDR", ln.Addr().String())
 	// Serve until killed; there is deliberately no graceful path.
-	t.Fatal(http.Serve(ln, gw.WebhookHandler()))
+	t.Fatal(http.Serve(ln, hooks.Handler(gw)))
 }
 
 // TestKilledGatewayLosesNothing: a gateway process accepts a Stripe event
@@ -291,7 +292,7 @@ func TestKilledGatewayLosesNothing(t *testing.T) {
 	}
 	// Stripe retries the event (it never saw a failure, but it may): 200,
 	// nothing new to deliver.
-	if code := send(gw.WebhookHandler(), "", after.Now()); code != http.StatusOK {
+	if code := send(hooks.Handler(gw), "", after.Now()); code != http.StatusOK {
 		t.Fatalf("provider retry answered %d", code)
 	}
 	gw.Close() // no attempt can be in flight after this

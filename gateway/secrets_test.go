@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchbay-dev/patchbay/daemon/hooks"
 	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/gateway/gatewaytest"
 )
@@ -72,7 +73,7 @@ func TestNothingSecretLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	hookSecret, _ := e.secrets.Get(ctx, "gateway.trigger."+gtr.ID+".provider")
-	h := e.gw.WebhookHandler()
+	h := hooks.Handler(e.gw)
 	ev := []byte(`{"id":"evt_9","type":"customer.created"}`)
 	post(t, h, gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig("whsec_bad", ev, e.clock.Now())})
 	post(t, h, gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig(whsec, ev, e.clock.Now())})

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchbay-dev/patchbay/daemon/hooks"
 	"github.com/patchbay-dev/patchbay/gateway"
 	"github.com/patchbay-dev/patchbay/gateway/gatewaytest"
 )
@@ -120,7 +121,7 @@ func TestStripeTrigger(t *testing.T) {
 	if err != nil || !strings.HasPrefix(whsec, "whsec_") {
 		t.Fatalf("provider secret %q, %v", whsec, err)
 	}
-	h := e.gw.WebhookHandler()
+	h := hooks.Handler(e.gw)
 	path := gateway.WebhookPathPrefix + tr.ID
 	event := []byte(`{"id":"evt_1","object":"event","type":"customer.created","data":{"object":{"id":"cus_1"}}}`)
 
@@ -218,7 +219,7 @@ func TestGitHubTrigger(t *testing.T) {
 	if hook["url"] != "https://tunnel.example.test/hooks/v1/"+tr.ID || len(hookSecret) < 32 {
 		t.Fatalf("hook = %v", hook)
 	}
-	h := e.gw.WebhookHandler()
+	h := hooks.Handler(e.gw)
 	body := []byte(`{"action":"opened","issue":{"number":7}}`)
 	m := hmac.New(sha256.New, []byte(hookSecret))
 	m.Write(body)
@@ -359,7 +360,7 @@ func TestExpiredKeyStopsDeliveries(t *testing.T) {
 	}
 	rcv.secret = secret
 	whsec, _ := e.secrets.Get(ctx, "gateway.trigger."+tr.ID+".provider")
-	h := e.gw.WebhookHandler()
+	h := hooks.Handler(e.gw)
 	e.clock.Add(2 * time.Hour)
 	ev := []byte(`{"id":"evt_x","type":"customer.created"}`)
 	if code := post(t, h, gateway.WebhookPathPrefix+tr.ID, ev, map[string]string{"Stripe-Signature": stripeSig(whsec, ev, e.clock.Now())}); code != 200 {
