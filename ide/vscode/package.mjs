@@ -2,7 +2,8 @@
 // default ../../bin/patchbay) it is copied to bin/ inside the package, which
 // makes the .vsix platform-specific, so it is tagged with a vsce --target.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,9 +22,16 @@ if (existsSync(bin)) {
   mkdirSync(join(here, "bin"));
   copyFileSync(bin, join(here, "bin", exe));
   chmodSync(join(here, "bin", exe), 0o755);
+  // The extension expects the daemon it bundles (src/client/compat.ts): record
+  // that binary's version next to it. An empty home keeps `version` from
+  // asking a running daemon.
+  const home = mkdtempSync(join(tmpdir(), "patchbay-package-"));
+  const v = JSON.parse(execFileSync(join(here, "bin", exe), ["version", "--json"], { env: { ...process.env, PATCHBAY_HOME: home }, encoding: "utf8" }));
+  rmSync(home, { recursive: true, force: true });
+  writeFileSync(join(here, "bin", "patchbay.version"), JSON.stringify({ version: v.version, commit: v.commit }) + "\n");
   const target = targets[`${process.platform}-${process.arch}`];
   if (target) args.push("--target", target);
-  console.log(`bundling daemon ${bin} (target ${target ?? "universal"})`);
+  console.log(`bundling daemon ${bin} ${v.version} (target ${target ?? "universal"})`);
 } else {
   console.warn(`no daemon binary at ${bin}: the .vsix will use patchbay.daemonPath or patchbay on PATH`);
 }

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { resolveDaemonBinary } from "./client/binary";
+import { expectedDaemon } from "./client/compat";
 import { registerCommands } from "./commands";
 import { defaultHome } from "./client/home";
 import { DaemonSupervisor, errorMessage, type Logger, type SupervisorOptions } from "./client/supervisor";
@@ -18,7 +19,7 @@ import { EnvironmentCommands } from "./ui/environments";
 import { AgentTools, registerLmTools } from "./ui/lmTools";
 import { ApiKeysTreeProvider, EnvironmentsTreeProvider } from "./ui/moreTrees";
 import { ProvisionFlow } from "./ui/provision";
-import { statusView } from "./ui/status";
+import { mismatchMessage, statusView } from "./ui/status";
 import { CredentialsTreeProvider, ServicesTreeProvider } from "./ui/trees";
 
 /** Seams for tests; VS Code calls activate(context) only. */
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     home,
     logger: log,
     server: serverUrl ? () => readServerLogin(home, serverUrl) : undefined,
+    expected: expectedDaemon(context.extensionPath),
     resolveBinary: () =>
       resolveDaemonBinary({ setting: vscode.workspace.getConfiguration("patchbay").get<string>("daemonPath") ?? "", extensionPath: context.extensionPath }),
   };
@@ -125,6 +127,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
   status.show();
 
   let inflight: Promise<void> = Promise.resolve();
+  const reported = new Set<string>();
   const analyzeFolder = async (root: string, changed: string[] = [], signal?: AbortSignal) => {
     try {
       await store.analyze(root, changed, signal);
@@ -211,6 +214,19 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       render();
       credentials.refresh();
       if (s.kind === "ready") void refreshAll();
+      if (s.kind === "ready" && s.mismatch) {
+        const message = mismatchMessage(s);
+        // Once per daemon and mismatch, not on every reconnect.
+        if (message && !reported.has(`${s.pid} ${message}`)) {
+          reported.add(`${s.pid} ${message}`);
+          log.warn(message);
+          const actions = s.owned ? ["Show details"] : ["Restart Daemon", "Show details"];
+          void vscode.window.showWarningMessage(message, ...actions).then((choice) => {
+            if (choice === "Show details") output.show(true);
+            if (choice === "Restart Daemon") void supervisor.replace();
+          });
+        }
+      }
       if (s.kind === "failed") {
         void vscode.window.showErrorMessage(`Patchbay daemon failed: ${s.reason}`, "Show details", "Restart").then((choice) => {
           if (choice === "Show details") output.show(true);

@@ -2,6 +2,7 @@ import * as child_process from "node:child_process";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Event } from "../gen/patchbay/v1/daemon_pb";
 import { BinaryNotFoundError, type ResolvedBinary } from "./binary";
+import { checkDaemon, EXTENSION_API, readSpawnRecord, writeSpawnRecord, type DaemonMismatch, type ExpectedDaemon } from "./compat";
 import { clientsFor, transportFor, type DaemonClients } from "./connection";
 import { Emitter } from "./emitter";
 import { DaemonInfoError, readDaemonInfo, type DaemonInfo } from "./home";
@@ -11,7 +12,15 @@ import { ServerLoginError, serverTransport, type ServerLogin } from "./server";
 export type DaemonState =
   | { kind: "stopped" }
   | { kind: "starting" }
-  | { kind: "ready"; version: string; pid: number; address: string; owned: boolean }
+  | {
+      kind: "ready";
+      version: string;
+      pid: number;
+      address: string;
+      owned: boolean;
+      /** Set when the daemon is not the one the extension expects (version or API); the extension reports it. */
+      mismatch?: DaemonMismatch;
+    }
   | { kind: "reconnecting"; reason: string; attempt: number; delayMs: number }
   | { kind: "failed"; reason: string };
 
@@ -47,6 +56,20 @@ export interface SupervisorOptions {
   server?: () => ServerLogin;
   /** Builds clients for a server login; tests swap it. */
   connectServer?: (login: ServerLogin) => DaemonClients;
+  /**
+   * The daemon the extension expects (API, bundled version). A running
+   * daemon that differs is stopped and replaced once when an editor
+   * extension started it (editor-daemon.json in PATCHBAY_HOME names its
+   * pid); otherwise it is left running and reported in the ready state.
+   */
+  expected?: ExpectedDaemon;
+}
+
+interface Found {
+  info: DaemonInfo;
+  clients: DaemonClients;
+  version: string;
+  api: string;
 }
 
 /**
@@ -57,6 +80,9 @@ export interface SupervisorOptions {
  */
 export class DaemonSupervisor {
   private readonly opts: Required<Omit<SupervisorOptions, "env" | "server">> & Pick<SupervisorOptions, "env" | "server">;
+  // A mismatched daemon is replaced at most once per start: two windows
+  // with different extension versions must not take turns replacing it.
+  private replacedMismatch = false;
   private stateValue: DaemonState = { kind: "stopped" };
   private clientsValue: DaemonClients | undefined;
   private child: child_process.ChildProcess | undefined;
@@ -81,6 +107,7 @@ export class DaemonSupervisor {
       probeTimeoutMs: 3_000,
       eventRetryMs: 500,
       ...options,
+      expected: options.expected ?? { api: EXTENSION_API },
     };
   }
 
@@ -109,6 +136,29 @@ export class DaemonSupervisor {
   async restart(): Promise<void> {
     await this.stop();
     this.opts.policy.reset();
+    this.replacedMismatch = false;
+    this.start();
+  }
+
+  /**
+   * Replaces the daemon with the extension's own: a daemon this supervisor
+   * did not start is asked to shut down (DaemonService.Shutdown), then the
+   * extension's binary is started. For the "Restart Daemon" answer to a
+   * version mismatch.
+   */
+  async replace(): Promise<void> {
+    const s = this.stateValue;
+    const clients = this.clientsValue;
+    await this.stop();
+    if (s.kind === "ready" && !s.owned && clients && !this.opts.server) {
+      try {
+        await this.shutdownDaemon(clients, s.pid);
+      } catch (err) {
+        this.opts.logger.warn(`stopping daemon pid ${s.pid}: ${errorMessage(err)}`);
+      }
+    }
+    this.opts.policy.reset();
+    this.replacedMismatch = true;
     this.start();
   }
 
@@ -160,14 +210,34 @@ export class DaemonSupervisor {
       const existing = await this.tryExisting();
       if (gen !== this.gen) return;
       if (existing) {
-        this.becomeReady(gen, existing.info, existing.clients, existing.version, false);
-        return;
+        const mismatch = checkDaemon(this.opts.expected, existing);
+        if (!mismatch) {
+          this.becomeReady(gen, existing.info, existing.clients, existing.version, false);
+          return;
+        }
+        const editors = readSpawnRecord(this.opts.home)?.pid === existing.info.pid;
+        if (!editors || this.replacedMismatch) {
+          this.opts.logger.warn(
+            `daemon ${existing.version} (pid ${existing.info.pid}) is not the one this extension expects: ${mismatch.reason}; ${
+              editors ? "it was replaced once already" : "it was not started by the editor (e.g. `patchbay daemon` in a terminal)"
+            }, so it is left running`,
+          );
+          this.becomeReady(gen, existing.info, existing.clients, existing.version, false, mismatch);
+          return;
+        }
+        this.replacedMismatch = true;
+        this.opts.logger.warn(`daemon ${existing.version} (pid ${existing.info.pid}) was started by the editor, but ${mismatch.reason}: replacing it`);
+        await this.shutdownDaemon(existing.clients, existing.info.pid);
+        if (gen !== this.gen) return;
       }
       const bin = this.opts.resolveBinary();
       const child = this.spawnDaemon(bin);
       const started = await this.waitForChild(child, gen);
       if (gen !== this.gen) return;
-      this.becomeReady(gen, started.info, started.clients, started.version, true);
+      const mismatch = checkDaemon(this.opts.expected, started);
+      if (mismatch) this.opts.logger.warn(`daemon started from ${bin.path} (${bin.source}) is not the one this extension expects: ${mismatch.reason}`);
+      writeSpawnRecord(this.opts.home, { pid: started.info.pid, binary: bin.path, expected: this.opts.expected.version });
+      this.becomeReady(gen, started.info, started.clients, started.version, true, mismatch);
     } catch (err) {
       if (gen !== this.gen) return;
       if (err instanceof BinaryNotFoundError) {
@@ -202,7 +272,23 @@ export class DaemonSupervisor {
     }
   }
 
-  private async tryExisting(): Promise<{ info: DaemonInfo; clients: DaemonClients; version: string } | undefined> {
+  /** Asks a daemon to shut down and waits until it no longer answers. */
+  private async shutdownDaemon(clients: DaemonClients, pid: number): Promise<void> {
+    await clients.daemon.shutdown({}, { timeoutMs: this.opts.probeTimeoutMs });
+    const deadline = Date.now() + this.opts.readyTimeoutMs;
+    for (;;) {
+      try {
+        await clients.daemon.version({}, { timeoutMs: this.opts.probeTimeoutMs });
+      } catch {
+        this.opts.logger.info(`daemon pid ${pid} stopped`);
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`daemon pid ${pid} still answers ${this.opts.readyTimeoutMs} ms after Shutdown`);
+      await sleep(100);
+    }
+  }
+
+  private async tryExisting(): Promise<Found | undefined> {
     let info: DaemonInfo | undefined;
     try {
       info = readDaemonInfo(this.opts.home);
@@ -216,7 +302,7 @@ export class DaemonSupervisor {
     try {
       const v = await clients.daemon.version({}, { timeoutMs: this.opts.probeTimeoutMs });
       this.opts.logger.info(`connected to running daemon ${v.version} (pid ${v.pid}) at ${info.address}`);
-      return { info, clients, version: v.version };
+      return { info, clients, version: v.version, api: v.api };
     } catch (err) {
       this.opts.logger.info(`daemon.json names pid ${info.pid} at ${info.address}, but it does not answer (${errorMessage(err)}); starting a new daemon`);
       return undefined;
@@ -258,11 +344,11 @@ export class DaemonSupervisor {
   private waitForChild(
     child: child_process.ChildProcess,
     gen: number,
-  ): Promise<{ info: DaemonInfo; clients: DaemonClients; version: string }> {
+  ): Promise<Found> {
     const deadline = Date.now() + this.opts.readyTimeoutMs;
     return new Promise((resolve, reject) => {
       let settled = false;
-      const finish = (err: Error | undefined, value?: { info: DaemonInfo; clients: DaemonClients; version: string }) => {
+      const finish = (err: Error | undefined, value?: Found) => {
         if (settled) return;
         settled = true;
         child.off("exit", onExit);
@@ -290,7 +376,7 @@ export class DaemonSupervisor {
             const clients = this.opts.connect(info);
             const v = await clients.daemon.version({}, { timeoutMs: this.opts.probeTimeoutMs });
             this.opts.logger.info(`daemon ${v.version} (pid ${v.pid}) ready at ${info.address}`);
-            return finish(undefined, { info, clients, version: v.version });
+            return finish(undefined, { info, clients, version: v.version, api: v.api });
           }
         } catch {
           // Not ready yet: daemon.json half written or listener not accepting.
@@ -301,7 +387,7 @@ export class DaemonSupervisor {
     });
   }
 
-  private becomeReady(gen: number, info: DaemonInfo, clients: DaemonClients, version: string, owned: boolean): void {
+  private becomeReady(gen: number, info: DaemonInfo, clients: DaemonClients, version: string, owned: boolean, mismatch?: DaemonMismatch): void {
     this.clientsValue = clients;
     if (owned && this.child) {
       const child = this.child;
@@ -311,7 +397,7 @@ export class DaemonSupervisor {
         this.lost(`daemon (pid ${child.pid}) exited (${describeExit(code, signal)})${tail}`);
       });
     }
-    this.setState({ kind: "ready", version, pid: info.pid, address: info.address, owned });
+    this.setState({ kind: "ready", version, pid: info.pid, address: info.address, owned, ...(mismatch ? { mismatch } : {}) });
     void this.watchEvents(gen, clients);
   }
 

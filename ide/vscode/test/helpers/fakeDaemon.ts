@@ -53,6 +53,9 @@ class Queue<T> {
 export class FakeDaemon {
   alive = true;
   version = "1.2.3-test";
+  /** VersionResponse.api. */
+  api = "patchbay.v1";
+  shutdownCalls = 0;
   pid = 4242;
   seq = 0n;
   analyses = new Map<string, MessageInitShape<typeof AnalyzeResponseSchema>>();
@@ -102,7 +105,7 @@ export class FakeDaemon {
       router.service(DaemonService, {
         version() {
           d.checkAlive();
-          return { version: d.version, api: "patchbay.v1", pid: BigInt(d.pid) };
+          return { version: d.version, api: d.api, pid: BigInt(d.pid) };
         },
         async *watchEvents(_req, ctx) {
           d.checkAlive();
@@ -124,6 +127,9 @@ export class FakeDaemon {
           }
         },
         shutdown() {
+          // The real daemon answers, then stops serving.
+          d.shutdownCalls++;
+          setTimeout(() => d.crash(), 5);
           return {};
         },
       });

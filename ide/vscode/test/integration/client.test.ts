@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { clientsFor, transportFor } from "../../src/client/connection";
+import { readSpawnRecord } from "../../src/client/compat";
 import { readDaemonInfo } from "../../src/client/home";
 import { RestartPolicy } from "../../src/client/restartPolicy";
 import { DaemonSupervisor, type DaemonState, type Logger } from "../../src/client/supervisor";
@@ -181,5 +182,44 @@ describe("client module against a real daemon", { skip }, () => {
     const v = await sup.clients!.daemon.version({});
     assert.equal(Number(v.pid), sup.ownedPid);
     await waitFor(() => events.filter((e) => e.payload.case === "snapshot").length > snapshots, 5000, "new snapshot", log);
+  });
+});
+
+describe("a daemon of another version that an editor started, against a real daemon", { skip }, () => {
+  it("is shut down and replaced; the window that started it follows the new one", async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "pbv-"));
+    const log = new MemLogger();
+    const make = (expected?: { api: string; version?: string }) =>
+      new DaemonSupervisor({
+        home,
+        logger: log,
+        resolveBinary: () => ({ path: bin, source: "bundled" }),
+        policy: new RestartPolicy({ maxRestarts: 3, windowMs: 60_000, baseDelayMs: 100, maxDelayMs: 500 }),
+        readyTimeoutMs: 20_000,
+        expected,
+      });
+    const first = make();
+    const second = make({ api: "patchbay.v1", version: "v-not-this-build" });
+    try {
+      first.start();
+      const a = await first.waitReady(25_000);
+      assert.equal(a.owned, true);
+      assert.equal(readSpawnRecord(home)?.pid, a.pid);
+
+      second.start();
+      const b = await second.waitReady(25_000);
+      assert.notEqual(b.pid, a.pid);
+      assert.equal(b.owned, true, "the second window started its own daemon");
+      await waitFor(() => !pidAlive(a.pid), 10_000, "the old daemon to exit after Shutdown", log);
+      assert.equal(readSpawnRecord(home)?.pid, b.pid);
+      // Same binary, so still not the version the second window expects: reported, not replaced again.
+      assert.match(b.mismatch?.reason ?? "", /this extension bundles v-not-this-build/);
+      await waitFor(() => first.state.kind === "ready" && (first.state as { pid: number }).pid === b.pid, 15_000, "the first window to reconnect", log);
+      assert.equal((first.state as Extract<DaemonState, { kind: "ready" }>).owned, false);
+    } finally {
+      await first.stop();
+      await second.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { Code } from "@connectrpc/connect";
 import { BinaryNotFoundError } from "../../src/client/binary";
+import { readSpawnRecord, writeSpawnRecord, type ExpectedDaemon } from "../../src/client/compat";
 import { RestartPolicy } from "../../src/client/restartPolicy";
 import { DaemonSupervisor, type DaemonState, type Logger } from "../../src/client/supervisor";
 import type { Event } from "../../src/gen/patchbay/v1/daemon_pb";
@@ -41,7 +42,10 @@ afterEach(async () => {
  * FakeDaemon with the child's pid and writes daemon.json for it, as the real
  * daemon does once it listens.
  */
-function harness(home: string, opts: { existing?: FakeDaemon; failSpawn?: boolean; policy?: RestartPolicy; noBinary?: boolean } = {}): Harness {
+function harness(
+  home: string,
+  opts: { existing?: FakeDaemon; failSpawn?: boolean; policy?: RestartPolicy; noBinary?: boolean; expected?: ExpectedDaemon; spawnVersion?: string } = {},
+): Harness {
   const h: Harness = { sup: undefined!, states: [], events: [], log: new MemLogger(), children: [], daemons: [] };
   const byPid = new Map<number, FakeDaemon>();
   if (opts.existing) byPid.set(opts.existing.pid, opts.existing);
@@ -58,7 +62,7 @@ function harness(home: string, opts: { existing?: FakeDaemon; failSpawn?: boolea
     }
     const d = new FakeDaemon();
     d.pid = child.pid;
-    d.version = `v-${child.pid}`;
+    d.version = opts.spawnVersion ?? `v-${child.pid}`;
     child.on("exit", () => d.crash());
     byPid.set(d.pid, d);
     h.daemons.push(d);
@@ -82,6 +86,7 @@ function harness(home: string, opts: { existing?: FakeDaemon; failSpawn?: boolea
     readyTimeoutMs: 2000,
     probeTimeoutMs: 500,
     eventRetryMs: 10,
+    expected: opts.expected,
   });
   h.sup.onState.on((s) => h.states.push(s));
   h.sup.onEvent.on((e) => h.events.push(e));
@@ -179,5 +184,83 @@ describe("DaemonSupervisor", () => {
     await h.sup.restart();
     await h.sup.waitReady(2000);
     assert.equal(h.children.length, 2);
+  });
+
+  describe("a daemon that is not the one the extension expects", () => {
+    it("is left running and reported when the editor did not start it", async () => {
+      const home = tmpHome();
+      const d = new FakeDaemon();
+      d.api = "patchbay.v2";
+      writeDaemonJson(home, { pid: d.pid });
+      const h = harness(home, { existing: d });
+      h.sup.start();
+      const ready = await h.sup.waitReady(2000);
+      assert.equal(ready.owned, false);
+      assert.deepEqual(ready.mismatch?.daemon, { version: "1.2.3-test", api: "patchbay.v2" });
+      assert.equal(ready.mismatch?.expected.api, "patchbay.v1");
+      assert.match(ready.mismatch!.reason, /API patchbay\.v2, this extension speaks patchbay\.v1/);
+      assert.equal(d.shutdownCalls, 0);
+      assert.equal(h.children.length, 0, "nothing spawned");
+      assert.ok(h.log.lines.some((l) => /not started by the editor/.test(l)), h.log.lines.join("\n"));
+    });
+
+    it("is stopped and replaced by the extension's daemon when an editor started it", async () => {
+      const home = tmpHome();
+      const old = new FakeDaemon();
+      old.version = "v0.0.0-old";
+      writeDaemonJson(home, { pid: old.pid });
+      writeSpawnRecord(home, { pid: old.pid, binary: "/old/ext/bin/patchbay", expected: "v0.0.0-old" });
+      const h = harness(home, { existing: old, expected: { api: "patchbay.v1", version: "v0.0.0-new" }, spawnVersion: "v0.0.0-new" });
+      h.sup.start();
+      const ready = await h.sup.waitReady(2000);
+      assert.equal(old.shutdownCalls, 1, "asked the old daemon to shut down");
+      assert.equal(h.children.length, 1, "started the extension's daemon");
+      assert.deepEqual({ version: ready.version, owned: ready.owned, pid: ready.pid, mismatch: ready.mismatch }, { version: "v0.0.0-new", owned: true, pid: h.children[0].pid, mismatch: undefined });
+      assert.deepEqual(readSpawnRecord(home), { pid: h.children[0].pid, binary: "/fake/patchbay", expected: "v0.0.0-new" });
+    });
+
+    it("is replaced once, then reported: two windows of different versions do not take turns", async () => {
+      const home = tmpHome();
+      const old = new FakeDaemon();
+      old.version = "v0.0.0-old";
+      writeDaemonJson(home, { pid: old.pid });
+      writeSpawnRecord(home, { pid: old.pid, binary: "/ext/bin/patchbay" });
+      // The binary this window starts is not the version it bundles either.
+      const h = harness(home, { existing: old, expected: { api: "patchbay.v1", version: "v0.0.0-new" }, spawnVersion: "v0.0.0-other" });
+      h.sup.start();
+      const ready = await h.sup.waitReady(2000);
+      assert.equal(old.shutdownCalls, 1);
+      assert.equal(ready.owned, true);
+      assert.match(ready.mismatch!.reason, /version v0\.0\.0-other, this extension bundles v0\.0\.0-new/);
+      assert.equal(h.daemons[0].shutdownCalls, 0, "its own daemon is not replaced again");
+    });
+
+    it("is replaced on request (Restart Daemon) although the editor did not start it", async () => {
+      const home = tmpHome();
+      const d = new FakeDaemon();
+      d.version = "v0.0.0-cli";
+      writeDaemonJson(home, { pid: d.pid });
+      const h = harness(home, { existing: d, expected: { api: "patchbay.v1", version: "v0.0.0-ext" }, spawnVersion: "v0.0.0-ext" });
+      h.sup.start();
+      assert.ok((await h.sup.waitReady(2000)).mismatch);
+      await h.sup.replace();
+      await waitFor(() => h.sup.state.kind === "ready", 2000, "ready again");
+      const s = h.sup.state as Extract<DaemonState, { kind: "ready" }>;
+      assert.equal(d.shutdownCalls, 1);
+      assert.deepEqual({ version: s.version, owned: s.owned, mismatch: s.mismatch }, { version: "v0.0.0-ext", owned: true, mismatch: undefined });
+    });
+
+    it("of the same version and API is used as it is", async () => {
+      const home = tmpHome();
+      const d = new FakeDaemon();
+      writeDaemonJson(home, { pid: d.pid });
+      writeSpawnRecord(home, { pid: d.pid, binary: "/ext/bin/patchbay" });
+      const h = harness(home, { existing: d, expected: { api: "patchbay.v1", version: "1.2.3-test" } });
+      h.sup.start();
+      const ready = await h.sup.waitReady(2000);
+      assert.equal(ready.mismatch, undefined);
+      assert.equal(d.shutdownCalls, 0);
+      assert.equal(h.children.length, 0);
+    });
   });
 });
