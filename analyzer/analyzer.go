@@ -8,7 +8,11 @@
 // per workspace root. Analyze builds the next snapshot from the previous one,
 // re-extracting only files whose size, mtime or overlay changed (or the
 // paths the caller names), and assembles findings from per-file facts with
-// the providers' signature tables (providers/<name>/signatures.go).
+// the providers' signature tables (providers/<name>/signatures.go). A
+// snapshot is published whole once built and never modified afterwards:
+// caches live on the build side (workspace.findings), readers load the
+// published snapshot without waiting for a build under way (Snapshot,
+// Timings), and builds of one root take turns.
 package analyzer
 
 import (
@@ -16,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -79,18 +84,40 @@ type Analyzer struct {
 	reads, parses atomic.Int64
 	// noLex turns off the lexical env path (tests compare both paths).
 	noLex bool
+	// buildHook, when set, runs at the start of every build (tests hold a
+	// build with it).
+	buildHook func()
 
 	prefilterOnce sync.Once
 	filters       map[*frontEnd]*prefilter
 	hookFilters   map[*frontEnd]*prefilter
 }
 
-// workspace is the per-root state: the current snapshot and the overlays.
-// Its mutex serialises analyses of one root; different roots run in parallel.
+// workspace is the per-root state: the published snapshot, the overlays
+// and the build-side caches. Builds of one root take turns (build);
+// different roots build in parallel.
 type workspace struct {
-	mu       sync.Mutex
-	snap     *snapshot
+	// cur is the published snapshot, nil before the first analysis.
+	// Readers load it without any lock; it is never modified once stored.
+	cur atomic.Pointer[snapshot]
+
+	// build serialises builds and guards the fields below it.
+	build sync.Mutex
+	// findings caches per-file findings across builds (see findingCache).
+	findings findingCache
+
+	// ovMu guards overlays, so recording one never waits for a build: a
+	// build works on a copy taken when it starts.
+	ovMu     sync.Mutex
 	overlays map[string][]byte
+}
+
+// overlaySnapshot returns a copy of the overlays (the contents themselves
+// are never modified: SetOverlay stores a fresh copy).
+func (ws *workspace) overlaySnapshot() map[string][]byte {
+	ws.ovMu.Lock()
+	defer ws.ovMu.Unlock()
+	return maps.Clone(ws.overlays)
 }
 
 // ErrInvalidRoot is returned for a root that is not an absolute path to a
@@ -136,7 +163,7 @@ func (a *Analyzer) workspace(root string) *workspace {
 	defer a.mu.Unlock()
 	ws := a.workspaces[root]
 	if ws == nil {
-		ws = &workspace{overlays: map[string][]byte{}}
+		ws = &workspace{overlays: map[string][]byte{}, findings: findingCache{}}
 		a.workspaces[root] = ws
 	}
 	return ws
@@ -149,18 +176,29 @@ func (a *Analyzer) Analyze(ctx context.Context, root string, req Request) (*Resu
 	}
 	root = filepath.Clean(root)
 	ws := a.workspace(root)
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	prev := ws.snap
+	ws.build.Lock()
+	defer ws.build.Unlock()
+	prev := ws.cur.Load()
 	if req.Full {
 		prev = nil
 	}
-	next, err := a.build(ctx, root, prev, req.Changed, ws.overlays)
+	next, err := a.build(ctx, root, prev, req.Changed, ws.overlaySnapshot(), ws.findings)
 	if err != nil {
 		return nil, err
 	}
-	ws.snap = next
+	ws.cur.Store(next)
 	return next.result, nil
+}
+
+// Snapshot returns the result of the last completed analysis of root (nil
+// before the first one) without waiting for an analysis under way: a
+// reader gets the previous result while the next is built. The result is
+// shared and must not be modified.
+func (a *Analyzer) Snapshot(root string) *Result {
+	if s := a.workspace(filepath.Clean(root)).cur.Load(); s != nil {
+		return s.result
+	}
+	return nil
 }
 
 // SetOverlay records unsaved editor content for rel (relative to root), or
@@ -176,13 +214,13 @@ func (a *Analyzer) SetOverlay(ctx context.Context, root, rel string, content []b
 		return nil, fmt.Errorf("%w: overlay path %q must be relative to the root", ErrInvalidRoot, rel)
 	}
 	ws := a.workspace(root)
-	ws.mu.Lock()
+	ws.ovMu.Lock()
 	if content == nil {
 		delete(ws.overlays, rel)
 	} else {
 		ws.overlays[rel] = append([]byte(nil), content...)
 	}
-	ws.mu.Unlock()
+	ws.ovMu.Unlock()
 	res, err := a.Analyze(ctx, root, Request{Changed: []string{rel}})
 	if err != nil {
 		return nil, err
@@ -197,15 +235,12 @@ func (a *Analyzer) SetOverlay(ctx context.Context, root, rel string, content []b
 }
 
 // Timings says where the last analysis of root spent its time (nil before
-// the first one).
+// the first one), without waiting for an analysis under way.
 func (a *Analyzer) Timings(root string) *Timings {
-	ws := a.workspace(filepath.Clean(root))
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	if ws.snap == nil {
-		return nil
+	if s := a.workspace(filepath.Clean(root)).cur.Load(); s != nil {
+		return s.timings
 	}
-	return ws.snap.timings
+	return nil
 }
 
 // Forget drops the snapshot and overlays of root.

@@ -66,7 +66,43 @@ type serviceInfo struct {
 	prov  map[string]bool
 }
 
-func (a *Analyzer) assemble(s *snapshot) *Result {
+// findingCache keeps each file's own findings (fileFindings) between
+// builds of one workspace, so that an incremental analysis only rebuilds
+// the changed files' findings. An entry is valid for the fileState it was
+// computed from (a changed file gets a new one) and the key of its
+// service (dir and the service manifests' stamps). It belongs to the
+// build side: only a build, under the workspace's build lock, reads or
+// writes it; published snapshots never refer to it.
+type findingCache map[string]cachedFindings
+
+type cachedFindings struct {
+	file     *fileState
+	svcKey   uint64
+	findings []*patchbayv1.Finding
+}
+
+// get returns f's findings for svcKey, computing them on a miss.
+func (c findingCache) get(f *fileState, svcKey uint64, compute func() []*patchbayv1.Finding) []*patchbayv1.Finding {
+	if e, ok := c[f.rel]; ok && e.file == f && e.svcKey == svcKey {
+		return e.findings
+	}
+	fs := compute()
+	c[f.rel] = cachedFindings{file: f, svcKey: svcKey, findings: fs}
+	return fs
+}
+
+// prune drops the entries of files s no longer has.
+func (c findingCache) prune(s *snapshot) {
+	for rel, e := range c {
+		if s.files[rel] != e.file {
+			delete(c, rel)
+		}
+	}
+}
+
+// assemble turns s's per-file facts into the result. It reads s and
+// writes only the result and cache.
+func (a *Analyzer) assemble(s *snapshot, cache findingCache) *Result {
 	res := &Result{Root: s.root, Stats: &patchbayv1.AnalysisStats{FilesSeen: uint32(s.seen)}}
 	rels := s.sortedRels()
 
@@ -138,11 +174,7 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 			key = hashBytes([]byte(svc + "\x00" + stamp))
 			svcKeys[svc] = key
 		}
-		fs := f.cachedFinding
-		if f.cacheKey != key {
-			fs = a.fileFindings(f, svc, goDeps)
-			f.cacheKey, f.cachedFinding = key, fs
-		}
+		fs := cache.get(f, key, func() []*patchbayv1.Finding { return a.fileFindings(f, svc, goDeps) })
 		for _, x := range fs {
 			if si := services[svc]; si != nil && x.Provider != "" {
 				si.prov[x.Provider] = true
@@ -191,7 +223,7 @@ func (a *Analyzer) assemble(s *snapshot) *Result {
 			}
 		}
 	}
-	s.findingHint = len(res.Findings)
+	cache.prune(s)
 	res.Diagnostics = append(res.Diagnostics, s.walkDiag...)
 	sort.SliceStable(res.Diagnostics, func(i, j int) bool { return res.Diagnostics[i].Path < res.Diagnostics[j].Path })
 	// Files are visited in path order and each file's findings are sorted,

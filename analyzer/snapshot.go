@@ -33,8 +33,11 @@ import (
 	"github.com/patchbay-dev/patchbay/providers"
 )
 
-// snapshot is one immutable analysis of a workspace. Files are shared
-// between snapshots: a fileState never changes after it is built.
+// snapshot is one immutable analysis of a workspace: build fills it in and
+// publishes it, and from then on nothing writes to it or to what it points
+// to. Files are shared between snapshots: a fileState never changes after
+// it is built. Caches that change from one build to the next live on the
+// build side (workspace.findings), not here.
 type snapshot struct {
 	root     string
 	files    map[string]*fileState // analyzable files by relative path
@@ -49,15 +52,29 @@ type snapshot struct {
 	timings     *Timings
 }
 
-func (s *snapshot) sortedRels() []string {
-	if s.rels == nil {
-		s.rels = make([]string, 0, len(s.files))
-		for rel := range s.files {
-			s.rels = append(s.rels, rel)
+// sortedRels returns the sorted paths of the files (set by build).
+func (s *snapshot) sortedRels() []string { return s.rels }
+
+// setRels fills in rels, reusing prev's when the set of paths is the same.
+func (s *snapshot) setRels(prev *snapshot, analyzed []*fileState) {
+	if prev != nil && len(prev.files) == len(s.files) && prev.rels != nil {
+		same := true
+		for _, fsx := range analyzed {
+			if _, ok := prev.files[fsx.rel]; !ok {
+				same = false
+				break
+			}
 		}
-		sort.Strings(s.rels)
+		if same {
+			s.rels = prev.rels
+			return
+		}
 	}
-	return s.rels
+	s.rels = make([]string, 0, len(s.files))
+	for rel := range s.files {
+		s.rels = append(s.rels, rel)
+	}
+	sort.Strings(s.rels)
 }
 
 // relsUnder returns the sorted paths of files under dir ("." is the root).
@@ -83,14 +100,7 @@ type fileState struct {
 	facts    *facts.File
 	manifest *manifests.Manifest
 	diag     *patchbayv1.Diagnostic
-	src      []byte // kept only while assembling evidence; nil afterwards
 	lines    evidence
-
-	// Findings are cached per (service, service manifests) so that an
-	// incremental analysis only rebuilds the changed files' findings.
-	// Written under the workspace lock only.
-	cacheKey      uint64 // hash of service dir and its manifests' stamps; 0 = none
-	cachedFinding []*patchbayv1.Finding
 	// netHTTP: a Go file that imports net/http (seen without parsing).
 	netHTTP bool
 	// overrides: a patchbay.json's "analyzer" section.
@@ -109,8 +119,11 @@ type walkEntry struct {
 	mtime int64
 }
 
-func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, changed []string, overlays map[string][]byte) (*snapshot, error) {
+func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, changed []string, overlays map[string][]byte, cache findingCache) (*snapshot, error) {
 	start := time.Now()
+	if a.buildHook != nil {
+		a.buildHook()
+	}
 	st, err := os.Stat(root)
 	if err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%w: %s", ErrInvalidRoot, root)
@@ -118,7 +131,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	next := &snapshot{root: root, files: map[string]*fileState{}, goMods: map[string]*goModState{}}
 	tm := &Timings{}
 	lc := &langCounter{}
-	gl := a.startGoLoads(ctx, root, prev)
+	gl := a.startGoLoads(ctx, root, prev, overlays)
 	var todo []walkEntry
 	coldAnalyzed := 0
 	incremental := prev != nil && len(changed) > 0 && !needsWalk(changed)
@@ -227,18 +240,7 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	for _, fsx := range analyzed {
 		next.files[fsx.rel] = fsx
 	}
-	if prev != nil && len(prev.files) == len(next.files) && prev.rels != nil {
-		same := true
-		for _, fsx := range analyzed {
-			if _, ok := prev.files[fsx.rel]; !ok {
-				same = false
-				break
-			}
-		}
-		if same {
-			next.rels = prev.rels
-		}
-	}
+	next.setRels(prev, analyzed)
 	if prev != nil {
 		next.findingHint = prev.findingHint
 	}
@@ -254,7 +256,8 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 		cp.Stats = proto.Clone(prev.result.Stats).(*patchbayv1.AnalysisStats)
 		res = &cp
 	} else {
-		res = a.assemble(next)
+		res = a.assemble(next, cache)
+		next.findingHint = len(res.Findings)
 	}
 	tm.Assemble = time.Since(t0)
 	tm.Total = time.Since(start)
@@ -754,9 +757,7 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 			st.diag = diag(e.rel, "error", firstLine(f.Errors[0]))
 		}
 	}
-	st.src = src
 	st.lines = evidenceLines(st.facts, src)
-	st.src = nil
 	return st
 }
 
@@ -876,6 +877,8 @@ var (
 )
 
 var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".get(\"/", ".get('/", ".all(\"/", ".all('/",
+	".put(\"/", ".put('/", ".patch(\"/", ".patch('/", ".delete(\"/", ".delete('/", "@Get(", "@Put(", "@Patch(", "@Delete(",
+	"export async function PUT", "export async function PATCH", "export async function DELETE", "export const GET", "export async function loader", "export const loader",
 	"export async function POST", "export function POST", "export const POST", "export async function GET", "export function GET",
 	"export async function action", "export const action", "@Post(")
 
@@ -884,12 +887,15 @@ var jsRouteNeedles = needles(".post(\"/", ".post('/", ".post(`/", ".get(\"/", ".
 var routeNeedles = map[string][][]byte{
 	"javascript": jsRouteNeedles,
 	"typescript": jsRouteNeedles,
-	"go":         needles("HandleFunc", ".POST(", ".Post(", ".Handle(", ".Route("),
-	"python":     needles(".route(", ".post(", "path("),
-	"ruby":       needles("post ", "get \"", "get '", "match \"", "match '", "resources :", "namespace :", "devise_for "),
-	"php":        needles("Route::"),
-	"java":       needles("Mapping", "post(\"/", "get(\"/"),
-	"csharp":     needles("MapPost", "[HttpPost"),
+	"go": needles("HandleFunc", ".POST(", ".Post(", ".Handle(", ".Route(", ".GET(\"/", ".Get(\"/", ".PUT(\"/", ".Put(\"/",
+		".PATCH(\"/", ".Patch(\"/", ".DELETE(\"/", ".Delete(\"/", ".Any(\"/", ".Method(\"/"),
+	"python": needles(".route(", ".post(", "path(", ".get(\"/", ".get('/", ".put(\"/", ".put('/", ".patch(\"/", ".patch('/",
+		".delete(\"/", ".delete('/", ".api_route("),
+	"ruby": needles("post ", "get \"", "get '", "match \"", "match '", "resources :", "resource :", "namespace :", "scope ", "devise_for ",
+		"put \"", "put '", "patch \"", "patch '", "delete \"", "delete '"),
+	"php":    needles("Route::"),
+	"java":   needles("Mapping", "post(\"/", "get(\"/", "put(\"/", "patch(\"/", "delete(\"/"),
+	"csharp": needles("MapPost", "[HttpPost", "MapGet", "MapPut", "MapPatch", "MapDelete", "MapMethods", "[HttpGet", "[HttpPut", "[HttpPatch", "[HttpDelete", "[Route("),
 }
 
 func isBinary(src []byte) bool {
@@ -1005,8 +1011,10 @@ type goLoads struct {
 	ctx  context.Context
 	root string
 	prev *snapshot
-	sem  chan struct{}
-	mu   sync.Mutex
+	// overlays of the build (relative paths), handed to go/packages.
+	overlays map[string][]byte
+	sem      chan struct{}
+	mu       sync.Mutex
 	// started maps a module directory to its load, keyed by go.mod stamp.
 	started map[string]*goLoad
 }
@@ -1021,16 +1029,47 @@ type goLoad struct {
 // which uses a core of its own while it works.
 const goLoadWorkers = 2
 
-func goModStamp(size, mtime int64, overlay uint64) string {
-	return fmt.Sprintf("%d/%d/%d", size, mtime, overlay)
+// goModStamp identifies what a module's load depends on: its go.mod
+// (size, mtime, overlay hash) and the overlays of its Go files, go.mod and
+// go.sum, which go/packages reads instead of the files on disk.
+func goModStamp(dir string, size, mtime int64, overlay uint64, overlays map[string][]byte) string {
+	stamp := fmt.Sprintf("%d/%d/%d", size, mtime, overlay)
+	rels := moduleOverlays(dir, overlays)
+	if len(rels) == 0 {
+		return stamp
+	}
+	h := fnv.New64a()
+	for _, rel := range rels {
+		h.Write([]byte(rel))
+		h.Write([]byte{0})
+		h.Write(overlays[rel])
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%s/%x", stamp, h.Sum64())
+}
+
+// moduleOverlays returns, sorted, the overlaid paths under dir that the go
+// command reads: Go files, go.mod and go.sum.
+func moduleOverlays(dir string, overlays map[string][]byte) []string {
+	var rels []string
+	for rel := range overlays {
+		if dir != "." && !strings.HasPrefix(rel, dir+"/") {
+			continue
+		}
+		if base := path.Base(rel); strings.HasSuffix(base, ".go") || base == "go.mod" || base == "go.sum" {
+			rels = append(rels, rel)
+		}
+	}
+	sort.Strings(rels)
+	return rels
 }
 
 // startGoLoads returns nil when go/packages is off.
-func (a *Analyzer) startGoLoads(ctx context.Context, root string, prev *snapshot) *goLoads {
+func (a *Analyzer) startGoLoads(ctx context.Context, root string, prev *snapshot, overlays map[string][]byte) *goLoads {
 	if a.opts.NoGoPackages {
 		return nil
 	}
-	return &goLoads{ctx: ctx, root: root, prev: prev, sem: make(chan struct{}, goLoadWorkers), started: map[string]*goLoad{}}
+	return &goLoads{ctx: ctx, root: root, prev: prev, overlays: overlays, sem: make(chan struct{}, goLoadWorkers), started: map[string]*goLoad{}}
 }
 
 // start begins loading the module of the go.mod at rel, unless the
@@ -1039,7 +1078,8 @@ func (g *goLoads) start(rel string, size, mtime int64, overlay uint64) {
 	if g == nil || path.Base(rel) != "go.mod" {
 		return
 	}
-	dir, stamp := path.Dir(rel), goModStamp(size, mtime, overlay)
+	dir := path.Dir(rel)
+	stamp := goModStamp(dir, size, mtime, overlay, g.overlays)
 	if g.prev != nil {
 		if old, ok := g.prev.goMods[dir]; ok && old.stamp == stamp {
 			return
@@ -1061,9 +1101,23 @@ func (g *goLoads) start(rel string, size, mtime int64, overlay uint64) {
 			return
 		}
 		defer func() { <-g.sem }()
-		mod, err := golang.Load(g.ctx, filepath.Join(g.root, filepath.FromSlash(dir)))
+		mod, err := golang.Load(g.ctx, filepath.Join(g.root, filepath.FromSlash(dir)), g.absOverlays(dir))
 		l.st = &goModState{stamp: stamp, mod: mod, err: err}
 	}()
+}
+
+// absOverlays returns the overlays of the module at dir by absolute file
+// name, as packages.Config.Overlay wants them (nil when there are none).
+func (g *goLoads) absOverlays(dir string) map[string][]byte {
+	rels := moduleOverlays(dir, g.overlays)
+	if len(rels) == 0 {
+		return nil
+	}
+	out := make(map[string][]byte, len(rels))
+	for _, rel := range rels {
+		out[filepath.Join(g.root, filepath.FromSlash(rel))] = g.overlays[rel]
+	}
+	return out
 }
 
 // loadGoModules collects go/packages results for every Go module of next,
@@ -1080,7 +1134,8 @@ func (a *Analyzer) loadGoModules(ctx context.Context, root string, prev, next *s
 		if path.Base(rel) != "go.mod" || f.manifest == nil {
 			continue
 		}
-		dir, stamp := path.Dir(rel), goModStamp(f.size, f.mtime, f.overlay)
+		dir := path.Dir(rel)
+		stamp := goModStamp(dir, f.size, f.mtime, f.overlay, g.overlays)
 		if prev != nil {
 			if old, ok := prev.goMods[dir]; ok && old.stamp == stamp {
 				next.goMods[dir] = old

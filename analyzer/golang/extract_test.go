@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,12 +76,39 @@ func TestLoad(t *testing.T) {
 	}
 	write("go.mod", "module example.com/m\n\ngo 1.22\n")
 	write("main.go", "package main\n\nimport \"os\"\n\nfunc main() { _ = os.Getenv(\"X\") }\n")
-	m, err := Load(context.Background(), dir)
+	m, err := Load(context.Background(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Path != "example.com/m" || len(m.Files) != 1 || len(m.Problems) != 0 {
 		t.Fatalf("got %+v", m)
+	}
+}
+
+// TestLoadOverlay: the go command reads overlaid contents instead of the
+// files on disk (packages.Config.Overlay), including a file that exists
+// only in the editor.
+func TestLoadOverlay(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unsaved := filepath.Join(dir, "pay.go")
+	m, err := Load(context.Background(), dir, map[string][]byte{
+		unsaved: []byte("package main\n\nimport _ \"github.com/stripe/stripe-go/v82\"\n"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.Files[unsaved]; !ok {
+		t.Errorf("files = %v, want the overlay-only pay.go", m.Files)
+	}
+	if len(m.Problems) != 1 || !strings.Contains(m.Problems[0], "github.com/stripe/stripe-go/v82") {
+		t.Errorf("problems = %q, want the overlay's unresolvable import", m.Problems)
 	}
 }
 
@@ -112,7 +140,7 @@ func TestLoadLeavesGoModAlone(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, _ = Load(context.Background(), dir) // may fail: the requirement is missing
+	_, _ = Load(context.Background(), dir, nil) // may fail: the requirement is missing
 	got, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 	if err != nil || string(got) != gomod {
 		t.Errorf("go.mod changed by analysis:\n%s", got)

@@ -36,7 +36,11 @@ const LoadTimeout = 30 * time.Second
 // with a consistent vendor directory, else -mod=readonly), where -mod=mod
 // would add requirements and go.sum lines from the module cache. A failed
 // load returns an error; callers fall back to go/parser.
-func Load(ctx context.Context, dir string) (*Module, error) {
+//
+// overlay maps absolute file names to unsaved editor contents
+// (packages.Config.Overlay): the go command reads them instead of the
+// files on disk, so the load describes what the editor shows.
+func Load(ctx context.Context, dir string, overlay map[string][]byte) (*Module, error) {
 	ctx, cancel := context.WithTimeout(ctx, LoadTimeout)
 	defer cancel()
 	cfg := &packages.Config{
@@ -45,6 +49,7 @@ func Load(ctx context.Context, dir string) (*Module, error) {
 		Dir:     dir,
 		Env:     append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local"),
 		Tests:   true,
+		Overlay: overlay,
 	}
 	pkgs, err := packages.Load(cfg, "./...")
 	if ctxErr := ctx.Err(); ctxErr != nil {
