@@ -13,7 +13,6 @@ import (
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 
 	"github.com/patchbay-dev/patchbay/analyzer/facts"
-	"github.com/patchbay-dev/patchbay/analyzer/manifests"
 	"github.com/patchbay-dev/patchbay/providers"
 )
 
@@ -408,7 +407,7 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 	imported := map[string]bool{}
 	importCallee := map[string]string{} // require('stripe') text -> provider (JS data flow)
 	for _, im := range f.facts.Imports {
-		p, pkg := ix.matchImport(eco, im.Path)
+		p, _ := ix.matchImport(eco, im.Path)
 		if p == "" {
 			continue
 		}
@@ -420,7 +419,6 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 		if eco == providers.Go {
 			sdk.Version = moduleVersion(deps, im.Path)
 		}
-		_ = pkg
 		x.Detail = &patchbayv1.Finding_Sdk{Sdk: sdk}
 		out = append(out, withID(x, im.Path))
 	}
@@ -435,7 +433,7 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 	}
 	if len(imported) > 0 || eco == providers.Go {
 		for _, c := range f.facts.Calls {
-			p, sym := ix.matchCall(ix.constructors, eco, c.Callee, imported)
+			p, _ := ix.matchCall(ix.constructors, eco, c.Callee, imported)
 			if p == "" {
 				continue
 			}
@@ -452,7 +450,6 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 				sdk.Package, _ = goCallee(c.Callee)
 				sdk.Version = moduleVersion(deps, sdk.Package)
 			}
-			_ = sym
 			x.Detail = &patchbayv1.Finding_Sdk{Sdk: sdk}
 			out = append(out, withID(x, symbol))
 		}
@@ -497,8 +494,6 @@ func withID(f *patchbayv1.Finding, key string) *patchbayv1.Finding {
 	f.Id = hex.EncodeToString(h[:8])
 	return f
 }
-
-var _ = manifests.IsManifest
 
 // mergeFindings merges two sorted lists.
 func mergeFindings(a, b []*patchbayv1.Finding) []*patchbayv1.Finding {

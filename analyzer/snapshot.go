@@ -682,6 +682,9 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 		}
 		st.manifest = m
 		st.facts = &facts.File{Deps: m.Deps}
+		if len(m.Problems) > 0 {
+			st.diag = diag(e.rel, "error", m.Problems[0])
+		}
 	case kindDotenv:
 		st.facts = &facts.File{Env: envfiles.Dotenv(src)}
 	case kindCompose:

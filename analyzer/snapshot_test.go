@@ -254,3 +254,26 @@ func TestOverlayReachesGoPackages(t *testing.T) {
 		t.Errorf("main.go on disk changed: %q, %v", b, err)
 	}
 }
+
+// TestManifestProblemIsDiagnostic: a package.json part that cannot be read
+// is a diagnostic on the file, and its dependencies are still findings.
+func TestManifestProblemIsDiagnostic(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"package.json": `{"name":"shop","workspaces":"packages/*","dependencies":{"stripe":"^14.0.0"}}`,
+	})
+	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diagFor(res, "package.json"); d == nil || d.Severity != "error" || !strings.Contains(d.Message, "workspaces") {
+		t.Errorf("package.json diagnostic = %v, want the unreadable workspaces", d)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].GetDependency().GetPackage() != "stripe" {
+		t.Errorf("findings = %v, want the stripe dependency", res.Findings)
+	}
+	if res.Stats.FilesSkipped != 0 {
+		t.Errorf("files skipped = %d: the manifest was analyzed", res.Stats.FilesSkipped)
+	}
+}

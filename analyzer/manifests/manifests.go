@@ -32,6 +32,10 @@ type Manifest struct {
 	// Frameworks stated by the manifest itself (a csproj Web SDK, a Spring
 	// Boot parent POM); dependency-based detection happens in the analyzer.
 	Frameworks []string
+	// Problems are parts of the manifest that could not be read although
+	// the rest was (one line each); the analyzer reports the first as a
+	// diagnostic on the file.
+	Problems []string
 }
 
 // IsManifest reports whether a file name (base name) is a manifest.
@@ -110,17 +114,29 @@ func parsePackageJSON(src []byte) (*Manifest, error) {
 	m := &Manifest{Ecosystem: "npm", Language: "javascript", Name: p.Name}
 	m.Deps = mapDeps(src, "npm", p.Dependencies, p.DevDependencies, p.PeerDependencies, p.OptionalDependencies)
 	if len(p.Workspaces) > 0 {
-		var list []string
-		if json.Unmarshal(p.Workspaces, &list) != nil {
-			var obj struct {
-				Packages []string `json:"packages"`
-			}
-			_ = json.Unmarshal(p.Workspaces, &obj)
-			list = obj.Packages
+		list, err := workspaceGlobs(p.Workspaces)
+		if err != nil {
+			m.Problems = append(m.Problems, err.Error())
 		}
 		m.Workspaces = list
 	}
 	return m, nil
+}
+
+// workspaceGlobs reads "workspaces": a list of globs (npm, yarn) or an
+// object whose "packages" is one (yarn's nohoist form).
+func workspaceGlobs(raw json.RawMessage) ([]string, error) {
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return list, nil
+	}
+	var obj struct {
+		Packages []string `json:"packages"`
+	}
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, fmt.Errorf("package.json: \"workspaces\" is neither a list of globs nor an object with \"packages\": %w", err)
+	}
+	return obj.Packages, nil
 }
 
 func mapDeps(src []byte, eco string, maps ...map[string]string) []facts.Dep {
@@ -166,14 +182,10 @@ func parseGoMod(src []byte) (*Manifest, error) {
 		var d facts.Dep
 		if r.Syntax != nil {
 			// The path token: find it on the require line.
-			line := r.Syntax.Start.Line
-			col := r.Syntax.Start.LineRune
 			off := r.Syntax.Start.Byte
 			if i := bytes.Index(src[off:], []byte(r.Mod.Path)); i >= 0 && i < 200 {
 				off += i
 			}
-			_ = line
-			_ = col
 			d = dep(src, "go", r.Mod.Path, r.Mod.Version, off)
 		} else {
 			d = dep(src, "go", r.Mod.Path, r.Mod.Version, locate(src, r.Mod.Path))

@@ -54,3 +54,32 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestPackageJSONWorkspaces: both forms of "workspaces" are read; any
+// other shape is a problem of the manifest, whose dependencies still count.
+func TestPackageJSONWorkspaces(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		src      string
+		want     []string
+		problems int
+	}{
+		{`{"workspaces": ["packages/*", "apps/*"]}`, []string{"packages/*", "apps/*"}, 0},
+		{`{"workspaces": {"packages": ["packages/*"], "nohoist": ["**/x"]}}`, []string{"packages/*"}, 0},
+		{`{"workspaces": "packages/*", "dependencies": {"stripe": "^18"}}`, nil, 1},
+	} {
+		m, err := Parse("package.json", []byte(tc.src))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if d := cmp.Diff(tc.want, m.Workspaces); d != "" {
+			t.Errorf("%s workspaces (-want +got):\n%s", tc.src, d)
+		}
+		if len(m.Problems) != tc.problems {
+			t.Errorf("%s problems = %q, want %d", tc.src, m.Problems, tc.problems)
+		}
+		if tc.problems > 0 && len(m.Deps) != 1 {
+			t.Errorf("%s deps = %v, want stripe despite the problem", tc.src, m.Deps)
+		}
+	}
+}
