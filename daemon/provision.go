@@ -59,11 +59,20 @@ func (a askingCredentials) Credentials(ctx context.Context, provider, profile st
 
 // progress streams each progress message to the caller and publishes it on
 // the event bus, so the editor sees operations the CLI started. A caller
-// that went away does not stop the bus copy.
+// that went away does not stop the bus copy (nor the operation); it is
+// logged once and not sent to again.
 func (h *provisionServer) progress(send func(*patchbayv1.OperationProgress) error) engine.Hook {
+	gone := false // the engine serializes hook calls
 	return engine.ProgressHook(func(p *patchbayv1.OperationProgress) {
 		h.s.publish(&patchbayv1.Event{Time: timestamppb.Now(), Payload: &patchbayv1.Event_Operation{Operation: p}})
-		_ = send(p)
+		if gone {
+			return
+		}
+		if err := send(p); err != nil {
+			gone = true
+			h.s.log.Info("progress stream closed by its caller; the operation goes on, the event bus carries its progress",
+				"operation", p.GetOperationId(), "err", err)
+		}
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -70,7 +71,9 @@ func (s *Server) Run(ctx context.Context, ready func(*Info)) error {
 		sock = filepath.Join(home, "daemon.sock")
 	}
 	// The lock is ours, so any socket file left behind is stale.
-	_ = os.Remove(sock)
+	if err := os.Remove(sock); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		s.log.Warn("cannot remove the stale socket file", "socket", sock, "err", err)
+	}
 	ul, err := net.Listen("unix", sock)
 	if err != nil {
 		return fmt.Errorf("listen on unix socket %s: %w", sock, err)
@@ -129,8 +132,12 @@ func (s *Server) Run(ctx context.Context, ready func(*Info)) error {
 	cancelBase()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = unixSrv.Shutdown(shutdownCtx)
-	_ = tcpSrv.Shutdown(shutdownCtx)
+	if err := unixSrv.Shutdown(shutdownCtx); err != nil {
+		s.log.Warn("unix socket listener: requests still running at shutdown were cut", "err", err)
+	}
+	if err := tcpSrv.Shutdown(shutdownCtx); err != nil {
+		s.log.Warn("TCP listener: requests still running at shutdown were cut", "err", err)
+	}
 	s.log.Info("daemon stopped")
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

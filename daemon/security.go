@@ -3,6 +3,7 @@ package daemon
 import (
 	"crypto/subtle"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -34,6 +35,7 @@ type guard struct {
 	apiKeyPrefixes  []string
 	webhookPrefixes []string
 	errw            *connect.ErrorWriter
+	log             *slog.Logger // nil: refusals that cannot be written go unlogged
 }
 
 var (
@@ -89,7 +91,9 @@ func hasAnyPrefix(path string, prefixes []string) bool {
 // plain HTTP status.
 func (g *guard) refuse(w http.ResponseWriter, r *http.Request, err *connect.Error) {
 	if g.errw.IsSupported(r) {
-		_ = g.errw.Write(w, r, err)
+		if werr := g.errw.Write(w, r, err); werr != nil && g.log != nil {
+			g.log.Debug("refusal not delivered: the client went away", "path", r.URL.Path, "err", werr)
+		}
 		return
 	}
 	status := http.StatusForbidden

@@ -64,7 +64,9 @@ func (s *Server) Serve(ctx context.Context, opts ServeOptions, ready func(addr s
 	cancelBase()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		s.log.Warn("requests still running at shutdown were cut", "err", err)
+	}
 	s.log.Info("server stopped")
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

@@ -120,6 +120,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Credentials != nil {
 		cfg.Credentials.SetEvents(credentialEvents{s})
 	}
+	// The approval registry is the daemon's own state, not a domain object
+	// cmd configures: in-memory requests waiting for this daemon's
+	// subscribers, announced on its event bus, over the injected engine.
 	if cfg.Engine != nil {
 		s.approvals = engine.NewApprovals(cfg.Engine, approvalEvents{s})
 	}
@@ -194,6 +197,7 @@ func (s *Server) Handler(tcp bool) http.Handler {
 		apiKeyPrefixes:  []string{"/" + patchbayv1connect.ActionServiceName + "/"},
 		webhookPrefixes: []string{gateway.WebhookPathPrefix},
 		errw:            connect.NewErrorWriter(),
+		log:             s.log,
 	}
 	return g.wrap(writeDeadlines(s.cfg.StreamWriteTimeout, mux))
 }

@@ -90,7 +90,7 @@ func (a *Approvals) Request(ctx context.Context, planID, requester string, timeo
 		requester = "a tool"
 	}
 	b := make([]byte, 6)
-	_, _ = rand.Read(b)
+	rand.Read(b) // never fails (crypto/rand, Go 1.24+: it crashes instead)
 	w := &approvalWait{
 		req: ApprovalRequest{ID: "apr_" + hex.EncodeToString(b), PlanID: p.ID, WorkspaceRoot: p.WorkspaceRoot, Environment: p.Environment,
 			Destroy: p.Destroy, Requester: requester, Summary: p.Summary(), ExpiresAt: a.now().Add(timeout).UTC()},

@@ -289,7 +289,7 @@ func (e *Engine) storedVar(ctx context.Context, envID, service, name string) (*s
 // than any SDK's minimum, e.g. AUTH0_SECRET's 32).
 func GenerateSecret() string {
 	b := make([]byte, 32)
-	_, _ = rand.Read(b)
+	rand.Read(b) // never fails (crypto/rand, Go 1.24+: it crashes instead)
 	return hex.EncodeToString(b)
 }
 

@@ -66,7 +66,9 @@ func (e *Engine) lockEnvironment(ctx context.Context, envID, envName, kind strin
 	// An apply still marked running here died holding this lock: its plan
 	// must not block this one (it is resumed from the journal).
 	if err := l.Recover(ctx); err != nil {
-		_ = l.Unlock(ctx)
+		if uerr := l.Unlock(ctx); uerr != nil {
+			e.log.Warn("unlock environment", "environment", envName, "err", uerr)
+		}
 		return nil, nil, err
 	}
 	lctx, cancel := context.WithCancelCause(ctx)

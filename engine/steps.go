@@ -43,6 +43,15 @@ func (r *run) record(ctx context.Context, s Step, resID, call, phase, idem, pid,
 	return r.e.checkpoint(point)
 }
 
+// recordFailure journals a provider call that failed with cause. The
+// caller returns cause either way; a journal that cannot take the entry is
+// logged, not swallowed.
+func (r *run) recordFailure(ctx context.Context, s Step, resID, call, pid string, cause error) {
+	if err := r.record(ctx, s, resID, call, store.PhaseError, "", pid, cause.Error(), nil); err != nil && !errors.Is(err, ErrKilled) {
+		r.e.log.Warn("journal: cannot record a failed provider call", "step", s.ID, "call", call, "err", err)
+	}
+}
+
 func (r *run) step(ctx context.Context, s Step) (string, error) {
 	t, err := r.e.typeOf(s.Key)
 	if err != nil {
@@ -249,7 +258,7 @@ func (r *run) update(ctx context.Context, s Step, t ResourceType, c Credentials)
 		if errors.Is(err, ErrGone) {
 			err = fmt.Errorf("%s (%s) disappeared at the provider; plan again to re-create it: %w", s.Key, row.ProviderID, err)
 		}
-		_ = r.record(ctx, s, row.ID, "update", store.PhaseError, "", row.ProviderID, err.Error(), nil)
+		r.recordFailure(ctx, s, row.ID, "update", row.ProviderID, err)
 		return "", err
 	}
 	info := t.Info()
@@ -399,7 +408,7 @@ func (r *run) deleteObject(ctx context.Context, s Step, t ResourceType, c Creden
 	err := r.e.call(ctx, "delete "+s.ID, func(ctx context.Context) error { return t.Delete(ctx, c, id) })
 	if err != nil {
 		if !errors.Is(err, ErrKilled) {
-			_ = r.record(ctx, s, resID, "delete", store.PhaseError, "", id, err.Error(), nil)
+			r.recordFailure(ctx, s, resID, "delete", id, err)
 		}
 		return err
 	}

@@ -108,8 +108,11 @@ func (g *Gateway) CreateTrigger(ctx context.Context, p *Principal, provider, tri
 		if rerr := comp.trigger.Remove(ctx, env, creds, cfg, whID); rerr != nil {
 			g.log.Error("gateway: provider webhook left behind after a failed trigger creation", "provider", provider, "webhook", whID, "err", classify(provider, rerr, creds))
 		}
-		_ = g.cfg.Secrets.Delete(ctx, signingSecretName(id))
-		_ = g.cfg.Secrets.Delete(ctx, providerSecretName(id))
+		for _, name := range []string{signingSecretName(id), providerSecretName(id)} {
+			if derr := g.cfg.Secrets.Delete(ctx, name); derr != nil {
+				g.log.Error("gateway: trigger secret left behind after a failed trigger creation", "secret", name, "err", derr)
+			}
+		}
 	}
 	if err := g.cfg.Secrets.Put(ctx, providerSecretName(id), provSecret); err != nil {
 		undo()
