@@ -171,7 +171,7 @@ fuzz:
 ## bundled example workspace analyzed through it, grpcurl listing the API.
 ## It needs only grpcurl of the tools, so a first run installs just that.
 demo: $(BIN)/grpcurl
-	@echo "== building bin/patchbay"
+	@echo "== building bin/patchbay (the first build compiles the tree-sitter grammars, C: minutes; later ones take seconds)"
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/patchbay ./cmd/patchbay
 	scripts/demo.sh
 
