@@ -28,11 +28,51 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 	if f == nil {
 		return out, nil
 	}
-	span := func(n ast.Node) facts.Span {
-		s, e := fset.Position(n.Pos()), fset.Position(n.End())
-		return facts.Span{StartLine: uint32(s.Line), StartCol: uint32(s.Column), EndLine: uint32(e.Line), EndCol: uint32(e.Column)}
+	x := &extractor{ctx: ctx, fset: fset, out: out, local: map[string]string{}}
+	x.imports(f)
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			out.Funcs = append(out.Funcs, facts.Func{Name: fd.Name.Name, Span: x.span(fd)})
+		}
 	}
-	local := map[string]string{} // local package name -> import path
+	ast.Inspect(f, x.visit)
+	x.prefixScopedRoutes()
+	out.Mounts = append(out.Mounts, groupHandoffs(f, out.Mounts, x.span)...)
+	if ctx.Err() != nil {
+		return out, ctx.Err()
+	}
+	return out, nil
+}
+
+// extractor is the state of one Extract: the facts found so far and what
+// the walk needs to know about the file.
+type extractor struct {
+	ctx  context.Context
+	fset *token.FileSet
+	out  *facts.File
+	// local maps a local package name to its import path.
+	local map[string]string
+	// hasOS: the file imports os or syscall.
+	hasOS bool
+	// routeScopes are chi r.Route("/api", func(r chi.Router) {...}) bodies.
+	routeScopes []routeScope
+	// stack is the path from the file to the node being visited.
+	stack []ast.Node
+	steps int
+}
+
+type routeScope struct {
+	prefix string
+	span   facts.Span
+}
+
+func (x *extractor) span(n ast.Node) facts.Span {
+	s, e := x.fset.Position(n.Pos()), x.fset.Position(n.End())
+	return facts.Span{StartLine: uint32(s.Line), StartCol: uint32(s.Column), EndLine: uint32(e.Line), EndCol: uint32(e.Column)}
+}
+
+// imports records the file's imports and their local names.
+func (x *extractor) imports(f *ast.File) {
 	for _, is := range f.Imports {
 		p, err := strconv.Unquote(is.Path.Value)
 		if err != nil {
@@ -44,211 +84,258 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 			alias = is.Name.Name
 			name = alias
 		}
-		local[name] = p
-		out.Imports = append(out.Imports, facts.Import{Path: p, Form: "import", Alias: alias, Span: span(is)})
+		x.local[name] = p
+		x.hasOS = x.hasOS || p == "os" || p == "syscall"
+		x.out.Imports = append(x.out.Imports, facts.Import{Path: p, Form: "import", Alias: alias, Span: x.span(is)})
 	}
-	callee := func(fun ast.Expr) string {
-		switch fn := fun.(type) {
-		case *ast.SelectorExpr:
-			if id, ok := fn.X.(*ast.Ident); ok {
-				if p, ok := local[id.Name]; ok {
-					return p + "." + fn.Sel.Name
-				}
-				return id.Name + "." + fn.Sel.Name
+}
+
+// callee names what a call calls: importpath.Func for a package-qualified
+// call, recv.Method, a.b.Method or a bare function name.
+func (x *extractor) callee(fun ast.Expr) string {
+	switch fn := fun.(type) {
+	case *ast.SelectorExpr:
+		if id, ok := fn.X.(*ast.Ident); ok {
+			if p, ok := x.local[id.Name]; ok {
+				return p + "." + fn.Sel.Name
 			}
-			if inner, ok := fn.X.(*ast.SelectorExpr); ok {
-				if id, ok := inner.X.(*ast.Ident); ok {
-					return id.Name + "." + inner.Sel.Name + "." + fn.Sel.Name
+			return id.Name + "." + fn.Sel.Name
+		}
+		if inner, ok := fn.X.(*ast.SelectorExpr); ok {
+			if id, ok := inner.X.(*ast.Ident); ok {
+				return id.Name + "." + inner.Sel.Name + "." + fn.Sel.Name
+			}
+		}
+	case *ast.Ident:
+		return fn.Name
+	case *ast.IndexExpr: // generic instantiation f[T](...)
+		if id, ok := fn.X.(*ast.Ident); ok {
+			return id.Name
+		}
+	}
+	return ""
+}
+
+// visit is the ast.Inspect callback: it keeps the node stack and hands
+// each node to what it can contribute to.
+func (x *extractor) visit(n ast.Node) bool {
+	x.steps++
+	if x.steps&1023 == 0 && x.ctx.Err() != nil {
+		return false
+	}
+	if n == nil {
+		x.stack = x.stack[:len(x.stack)-1]
+		return false
+	}
+	x.stack = append(x.stack, n)
+	switch n := n.(type) {
+	case *ast.CompositeLit:
+		x.corsOptions(n)
+	case *ast.AssignStmt:
+		x.assign(n)
+	case *ast.SwitchStmt:
+		x.eventSwitch(n)
+	case *ast.BinaryExpr:
+		x.eventComparison(n)
+	case *ast.CallExpr:
+		x.call(n)
+	}
+	return true
+}
+
+// corsOptions: cors.Options{AllowedOrigins: []string{...}} (rs/cors,
+// go-chi/cors), cors.Config{AllowOrigins: []string{...}} (gin-contrib/cors).
+func (x *extractor) corsOptions(lit *ast.CompositeLit) {
+	if sel, ok := lit.Type.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Options" || sel.Sel.Name == "Config") {
+		if id, ok := sel.X.(*ast.Ident); ok && strings.HasSuffix(x.local[id.Name], "/cors") {
+			x.out.Props = append(x.out.Props, corsOrigins(lit, x.span)...)
+		}
+	}
+}
+
+// assign: handler := func(w http.ResponseWriter, r *http.Request) {...} is
+// a function; g := r.Group("/api") (gin, echo) a mount.
+func (x *extractor) assign(as *ast.AssignStmt) {
+	if len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+		return
+	}
+	id, ok := as.Lhs[0].(*ast.Ident)
+	if !ok {
+		return
+	}
+	if _, ok := as.Rhs[0].(*ast.FuncLit); ok {
+		x.out.Funcs = append(x.out.Funcs, facts.Func{Name: id.Name, Span: x.span(as)})
+	}
+	if c, ok := as.Rhs[0].(*ast.CallExpr); ok {
+		if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Group" && len(c.Args) >= 1 {
+			if p, ok := stringLit(c.Args[0]); ok {
+				x.out.Mounts = append(x.out.Mounts, facts.Mount{Prefix: p, Parent: exprText(sel.X), Target: id.Name, Span: x.span(as)})
+			}
+		}
+	}
+}
+
+// eventSwitch: switch event.Type { case "checkout.session.completed": }
+func (x *extractor) eventSwitch(sw *ast.SwitchStmt) {
+	if sw.Tag == nil || !eventSubject(exprText(sw.Tag)) && !eventHeader(sw.Tag) {
+		return
+	}
+	for _, st := range sw.Body.List {
+		if cc, ok := st.(*ast.CaseClause); ok {
+			for _, e := range cc.List {
+				if v, ok := stringLit(e); ok {
+					x.out.Events = append(x.out.Events, facts.Literal{Value: v, Span: x.span(e)})
 				}
 			}
-		case *ast.Ident:
-			return fn.Name
-		case *ast.IndexExpr: // generic instantiation f[T](...)
-			if id, ok := fn.X.(*ast.Ident); ok {
+		}
+	}
+}
+
+// eventComparison: event.Type == "invoice.paid"
+func (x *extractor) eventComparison(b *ast.BinaryExpr) {
+	if b.Op == token.EQL && eventSubject(exprText(b.X)) {
+		if v, ok := stringLit(b.Y); ok {
+			x.out.Events = append(x.out.Events, facts.Literal{Value: v, Span: x.span(b.Y)})
+		}
+	}
+}
+
+// call records a call: a route registration, its callee, an env read.
+func (x *extractor) call(call *ast.CallExpr) {
+	x.routeCall(call)
+	c := x.callee(call.Fun)
+	if c != "" {
+		x.out.Calls = append(x.out.Calls, facts.Call{Callee: c, Span: x.span(call)})
+	}
+	x.envCall(call, c)
+}
+
+// routeCall: r.HandleFunc("/x", h), r.POST("/x", h) and the like, chi's
+// r.Method("POST", "/x", h), r.Route("/api", func...) and r.Mount("/x", h).
+func (x *extractor) routeCall(call *ast.CallExpr) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) < 1 {
+		return
+	}
+	p, ok := stringLit(call.Args[0])
+	if !ok {
+		return
+	}
+	switch name := sel.Sel.Name; name {
+	case "HandleFunc", "Handle", "GET", "POST", "PUT", "PATCH", "DELETE", "Get", "Post", "Put", "Patch", "Delete", "Any", "Method":
+		x.out.Routes = append(x.out.Routes, x.route(call, sel, p))
+	case "Route":
+		if len(call.Args) == 2 {
+			if fl, ok := call.Args[1].(*ast.FuncLit); ok {
+				x.routeScopes = append(x.routeScopes, routeScope{prefix: p, span: x.span(fl)})
+			}
+		}
+	case "Mount":
+		if len(call.Args) == 2 {
+			x.out.Mounts = append(x.out.Mounts, facts.Mount{Prefix: p, Parent: exprText(sel.X), Target: exprText(call.Args[1]), Span: x.span(call)})
+		}
+	}
+}
+
+// route builds the route a registration call with literal path p names.
+func (x *extractor) route(call *ast.CallExpr, sel *ast.SelectorExpr, p string) facts.Route {
+	name := sel.Sel.Name
+	r := facts.Route{Method: strings.ToUpper(name), Path: p, Router: exprText(sel.X), Span: x.span(call), Body: x.span(call)}
+	if name == "Method" && len(call.Args) >= 2 { // chi r.Method("POST", "/x", h)
+		if p2, ok := stringLit(call.Args[1]); ok {
+			r.Method, r.Path = strings.ToUpper(p), p2
+		}
+	}
+	switch r.Method {
+	case "HANDLEFUNC", "HANDLE", "ANY":
+		r.Method = ""
+	}
+	r.Handler = handlerName(call.Args[len(call.Args)-1])
+	return r
+}
+
+// handlerName names the handler argument of a route registration: h,
+// pkg.H or http.HandlerFunc(h).
+func handlerName(last ast.Expr) string {
+	switch h := last.(type) {
+	case *ast.Ident:
+		return h.Name
+	case *ast.SelectorExpr:
+		return h.Sel.Name
+	case *ast.CallExpr: // http.HandlerFunc(h)
+		if len(h.Args) == 1 {
+			if id, ok := h.Args[0].(*ast.Ident); ok {
 				return id.Name
 			}
 		}
-		return ""
 	}
-	osName := ""
-	for name, p := range local {
-		if p == "os" || p == "syscall" {
-			osName = name
-		}
+	return ""
+}
+
+// envCall records call as an env read when it is one (see envRead).
+func (x *extractor) envCall(call *ast.CallExpr, c string) {
+	name, isEnv := envRead(call, c, x.hasOS)
+	if !isEnv {
+		return
 	}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok {
-			out.Funcs = append(out.Funcs, facts.Func{Name: fd.Name.Name, Span: span(fd)})
-		}
+	ev := facts.Env{Name: name, Span: x.span(call)}
+	if strings.HasSuffix(c, "Or") || strings.HasSuffix(c, "Default") || (len(call.Args) >= 2 && !strings.HasSuffix(c, "Getenv") && !strings.HasSuffix(c, "LookupEnv")) {
+		ev.HasDefault = true
 	}
-	type scoped struct {
-		prefix string
-		span   facts.Span
+	x.attribute(&ev, call)
+	x.out.Env = append(x.out.Env, ev)
+}
+
+// attribute looks at the enclosing call an env read is an argument of:
+// cmp.Or(os.Getenv(..), "d") is a default; stripe.NewClient(os.Getenv(..))
+// attributes it, also through an options struct
+// (stripe.NewClient(..., &Config{Key: os.Getenv(..)})).
+func (x *extractor) attribute(ev *facts.Env, call *ast.CallExpr) {
+	stack := x.stack
+	if len(stack) < 2 {
+		return
 	}
-	var routeScopes []scoped // chi r.Route("/api", func(r chi.Router) {...})
-	var stack []ast.Node
-	steps := 0
-	ast.Inspect(f, func(n ast.Node) bool {
-		steps++
-		if steps&1023 == 0 && ctx.Err() != nil {
-			return false
-		}
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return false
-		}
-		stack = append(stack, n)
-		switch x := n.(type) {
-		case *ast.CompositeLit:
-			// cors.Options{AllowedOrigins: []string{...}} (rs/cors, go-chi/cors),
-			// cors.Config{AllowOrigins: []string{...}} (gin-contrib/cors)
-			if sel, ok := x.Type.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Options" || sel.Sel.Name == "Config") {
-				if id, ok := sel.X.(*ast.Ident); ok && strings.HasSuffix(local[id.Name], "/cors") {
-					out.Props = append(out.Props, corsOrigins(x, span)...)
-				}
-			}
-		case *ast.AssignStmt:
-			// handler := func(w http.ResponseWriter, r *http.Request) {...}
-			if len(x.Lhs) == 1 && len(x.Rhs) == 1 {
-				if id, ok := x.Lhs[0].(*ast.Ident); ok {
-					if _, ok := x.Rhs[0].(*ast.FuncLit); ok {
-						out.Funcs = append(out.Funcs, facts.Func{Name: id.Name, Span: span(x)})
-					}
-					// g := r.Group("/api") (gin, echo)
-					if c, ok := x.Rhs[0].(*ast.CallExpr); ok {
-						if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Group" && len(c.Args) >= 1 {
-							if p, ok := stringLit(c.Args[0]); ok {
-								out.Mounts = append(out.Mounts, facts.Mount{Prefix: p, Parent: exprText(sel.X), Target: id.Name, Span: span(x)})
-							}
-						}
-					}
-				}
-			}
-		case *ast.SwitchStmt:
-			// switch event.Type { case "checkout.session.completed": }
-			if x.Tag != nil && (eventSubject(exprText(x.Tag)) || eventHeader(x.Tag)) {
-				for _, st := range x.Body.List {
-					if cc, ok := st.(*ast.CaseClause); ok {
-						for _, e := range cc.List {
-							if v, ok := stringLit(e); ok {
-								out.Events = append(out.Events, facts.Literal{Value: v, Span: span(e)})
-							}
-						}
-					}
-				}
-			}
-		case *ast.BinaryExpr:
-			if x.Op == token.EQL && eventSubject(exprText(x.X)) {
-				if v, ok := stringLit(x.Y); ok {
-					out.Events = append(out.Events, facts.Literal{Value: v, Span: span(x.Y)})
-				}
-			}
-		}
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && len(call.Args) >= 1 {
-			if p, ok := stringLit(call.Args[0]); ok {
-				name := sel.Sel.Name
-				switch name {
-				case "HandleFunc", "Handle", "GET", "POST", "PUT", "PATCH", "DELETE", "Get", "Post", "Put", "Patch", "Delete", "Any", "Method":
-					r := facts.Route{Method: strings.ToUpper(name), Path: p, Router: exprText(sel.X), Span: span(call), Body: span(call)}
-					if name == "Method" && len(call.Args) >= 2 { // chi r.Method("POST", "/x", h)
-						if p2, ok := stringLit(call.Args[1]); ok {
-							r.Method, r.Path = strings.ToUpper(p), p2
-						}
-					}
-					switch r.Method {
-					case "HANDLEFUNC", "HANDLE", "ANY":
-						r.Method = ""
-					}
-					if last := call.Args[len(call.Args)-1]; last != nil {
-						switch h := last.(type) {
-						case *ast.Ident:
-							r.Handler = h.Name
-						case *ast.SelectorExpr:
-							r.Handler = h.Sel.Name
-						case *ast.CallExpr: // http.HandlerFunc(h)
-							if len(h.Args) == 1 {
-								if id, ok := h.Args[0].(*ast.Ident); ok {
-									r.Handler = id.Name
-								}
-							}
-						}
-					}
-					out.Routes = append(out.Routes, r)
-				case "Route":
-					if len(call.Args) == 2 {
-						if fl, ok := call.Args[1].(*ast.FuncLit); ok {
-							routeScopes = append(routeScopes, scoped{prefix: p, span: span(fl)})
-						}
-					}
-				case "Mount":
-					if len(call.Args) == 2 {
-						out.Mounts = append(out.Mounts, facts.Mount{Prefix: p, Parent: exprText(sel.X), Target: exprText(call.Args[1]), Span: span(call)})
-					}
-				}
-			}
-		}
-		c := callee(call.Fun)
-		if c != "" {
-			out.Calls = append(out.Calls, facts.Call{Callee: c, Span: span(call)})
-		}
-		name, isEnv := envRead(call, c, osName != "")
-		if !isEnv {
-			return true
-		}
-		ev := facts.Env{Name: name, Span: span(call)}
-		if strings.HasSuffix(c, "Or") || strings.HasSuffix(c, "Default") || (len(call.Args) >= 2 && !strings.HasSuffix(c, "Getenv") && !strings.HasSuffix(c, "LookupEnv")) {
+	if parent, ok := stack[len(stack)-2].(*ast.CallExpr); ok {
+		pc := x.callee(parent.Fun)
+		if pc == "cmp.Or" && len(parent.Args) > 1 {
 			ev.HasDefault = true
+		} else {
+			ev.Callee = pc
 		}
-		// The enclosing call it is an argument of (cmp.Or(os.Getenv(..), "d")
-		// is a default; stripe.NewClient(os.Getenv(..)) attributes it).
-		if len(stack) >= 2 {
-			if parent, ok := stack[len(stack)-2].(*ast.CallExpr); ok {
-				pc := callee(parent.Fun)
-				if pc == "cmp.Or" && len(parent.Args) > 1 {
-					ev.HasDefault = true
-				} else {
-					ev.Callee = pc
-				}
-			} else if kv, ok := stack[len(stack)-2].(*ast.KeyValueExpr); ok && kv.Value == call && len(stack) >= 4 {
-				// Options struct: stripe.NewClient(..., &Config{Key: os.Getenv(..)})
-				for i := len(stack) - 3; i >= 0 && i >= len(stack)-5; i-- {
-					if parent, ok := stack[i].(*ast.CallExpr); ok {
-						ev.Callee = callee(parent.Fun)
-						break
-					}
-				}
+		return
+	}
+	if kv, ok := stack[len(stack)-2].(*ast.KeyValueExpr); ok && kv.Value == call && len(stack) >= 4 {
+		for i := len(stack) - 3; i >= 0 && i >= len(stack)-5; i-- {
+			if parent, ok := stack[i].(*ast.CallExpr); ok {
+				ev.Callee = x.callee(parent.Fun)
+				break
 			}
 		}
-		out.Env = append(out.Env, ev)
-		return true
-	})
-	// Routes inside chi's r.Route("/api", func(r chi.Router) {...}) get the
-	// prefixes of every enclosing Route, outermost first.
-	for i := range out.Routes {
+	}
+}
+
+// prefixScopedRoutes: routes inside chi's r.Route("/api", func(r
+// chi.Router) {...}) get the prefixes of every enclosing Route, outermost
+// first.
+func (x *extractor) prefixScopedRoutes() {
+	routes := x.out.Routes
+	for i := range routes {
 		prefix := ""
-		for _, sc := range routeScopes {
-			if sc.span.Contains(out.Routes[i].Span) {
+		for _, sc := range x.routeScopes {
+			if sc.span.Contains(routes[i].Span) {
 				prefix = joinPath(prefix, sc.prefix)
 			}
 		}
-		if prefix != "" {
-			method, p, ok := strings.Cut(out.Routes[i].Path, " ")
-			if ok && strings.ToUpper(method) == method {
-				out.Routes[i].Path = method + " " + joinPath(prefix, strings.TrimSpace(p))
-			} else {
-				out.Routes[i].Path = joinPath(prefix, out.Routes[i].Path)
-			}
+		if prefix == "" {
+			continue
+		}
+		method, p, ok := strings.Cut(routes[i].Path, " ")
+		if ok && strings.ToUpper(method) == method {
+			routes[i].Path = method + " " + joinPath(prefix, strings.TrimSpace(p))
+		} else {
+			routes[i].Path = joinPath(prefix, routes[i].Path)
 		}
 	}
-	out.Mounts = append(out.Mounts, groupHandoffs(f, out.Mounts, span)...)
-	if ctx.Err() != nil {
-		return out, ctx.Err()
-	}
-	return out, nil
 }
 
 // groupHandoffs: a router group handed to a function that registers its
