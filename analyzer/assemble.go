@@ -454,6 +454,7 @@ func (a *Analyzer) fileFindings(f *fileState, svc string, deps []facts.Dep) []*p
 			out = append(out, withID(x, symbol))
 		}
 	}
+	out = append(out, a.globalUses(f, svc, deps, out)...)
 	for _, e := range f.facts.Env {
 		p := ""
 		if e.Callee != "" {

@@ -14,6 +14,9 @@ import (
 func Explain(f *patchbayv1.Finding) []string {
 	switch d := f.GetDetail().(type) {
 	case *patchbayv1.Finding_Sdk:
+		if d.Sdk.GetForm() == "global" {
+			return []string{fmt.Sprintf("it names %s, which the service's %s dependency %s provides without an import (%s)", d.Sdk.GetSymbol(), d.Sdk.GetEcosystem(), d.Sdk.GetPackage(), f.GetProvider())}
+		}
 		if d.Sdk.GetForm() == "constructor" {
 			return []string{fmt.Sprintf("it makes a %s client (%s)", f.GetProvider(), d.Sdk.GetSymbol())}
 		}

@@ -26,6 +26,9 @@ type svcFiles struct {
 	// that only re-export), for module resolution.
 	all  map[string]*fileState
 	deps []facts.Dep
+	// routes: every route the service's code and file-system routers
+	// declare, resolved (serviceRoutes fills it; see routelist.go).
+	routes []*routeRef
 }
 
 // routeRef is a route with its resolved full paths.
@@ -38,6 +41,9 @@ type routeRef struct {
 	// via are the mounts the route is reached through: middleware there
 	// (router.use("/ivr", twilio.webhook(), ivr)) handles the route too.
 	via []scope
+	// fileRouted: the route comes from the file's path (a file-system
+	// router), not from a route call.
+	fileRouted bool
 }
 
 type scope struct {
@@ -125,6 +131,13 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		cb.Origins = mergeSorted(cb.Origins, origins)
 	}
 	sortFindings(out)
+	byService := map[string][]*patchbayv1.Finding{}
+	for _, x := range out {
+		byService[x.GetService()] = append(byService[x.GetService()], x)
+	}
+	for dir, si := range services {
+		si.svc.Routes = serviceRouteList(bySvc[dir], byService[dir])
+	}
 	return out
 }
 
@@ -314,10 +327,19 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			}
 			// Scope prefixes: a class-level @RequestMapping / [Route], a
 			// Route::prefix()->group() around the route.
+			// Innermost first: each prefix goes before what is inside it
+			// (Rails namespace > resources > member).
+			var scopes []facts.Mount
 			for _, m := range f.facts.Mounts {
 				if m.Target == "" && m.Span.Contains(r.Span) && m.Span != r.Span {
-					p = joinRoute(m.Prefix, p)
+					scopes = append(scopes, m)
 				}
+			}
+			sort.SliceStable(scopes, func(i, j int) bool {
+				return scopes[j].Span.Contains(scopes[i].Span) && scopes[i].Span != scopes[j].Span
+			})
+			for _, m := range scopes {
+				p = joinRoute(m.Prefix, p)
 			}
 			if f.fe.language == "php" && strings.HasSuffix(local(sf, rel), "routes/api.php") {
 				p = joinRoute("/api", p) // Laravel's RouteServiceProvider prefix
@@ -335,6 +357,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			}
 		}
 		// File-system routes (Next.js).
+		fsFrom := len(routes)
 		local := strings.TrimPrefix(rel, sf.dir+"/")
 		if sf.dir == "." || sf.dir == "" {
 			local = rel
@@ -360,6 +383,9 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			p := joinRoute(basePath(sf), nextPath(strings.TrimSuffix(strings.TrimSuffix(m[1], "/index"), "index")))
 			routes = append(routes, &routeRef{file: f, full: p, route: facts.Route{Path: p, Body: whole, Span: facts.Span{StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}}})
 		}
+		for _, rr := range routes[fsFrom:] {
+			rr.fileRouted = true
+		}
 	}
 
 	// Filters (Sinatra's before "/x") run before the routes of their path:
@@ -374,6 +400,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 		}
 	}
 	routes = kept
+	sf.routes = routes
 	var out []*patchbayv1.Finding
 	covered := map[*fileState][]facts.Span{} // verification calls already reported via a route
 	for _, rr := range routes {
@@ -550,8 +577,8 @@ func servedPHPRoute(sf *svcFiles, rel string) string {
 func handlerSite(sf *svcFiles, rr *routeRef, funcs map[string][]scope) (*fileState, facts.Span) {
 	if h := rr.route.Handler; h != "" {
 		name := lastDotSegment(h)
-		defs := funcs[name]
-		if len(defs) > 1 {
+		defs := handlerDefs(rr, funcs, nil)
+		if len(defs) > 1 && !strings.Contains(h, "#") {
 			defs = importedDefs(sf, rr.file, name, defs)
 		}
 		if len(defs) == 1 && defs[0].file != rr.file {
@@ -591,6 +618,38 @@ const handlerDepth = 4
 // handlerScopes: the spans a route's handling covers: its own body, its
 // named handler, and the functions they call, transitively (to
 // handlerDepth), found by name in the service and then in the workspace.
+// handlerDefs: the definitions of the function a route names as its
+// handler, in the service (funcs) or else anywhere (all). A Rails
+// "admin/reports#show" is that controller's action only (every controller
+// has a show); when no controller file defines it, a single definition of
+// the action anywhere is taken.
+func handlerDefs(rr *routeRef, funcs, all map[string][]scope) []scope {
+	lookup := func(name string) []scope {
+		if defs := funcs[name]; len(defs) > 0 {
+			return defs
+		}
+		return all[name]
+	}
+	h := rr.route.Handler
+	if ctrl, action, ok := strings.Cut(h, "#"); ok {
+		defs := lookup(action)
+		var out []scope
+		for _, d := range defs {
+			if strings.HasSuffix(d.file.rel, "controllers/"+ctrl+"_controller.rb") {
+				out = append(out, d)
+			}
+		}
+		if len(out) == 0 && len(defs) == 1 {
+			out = defs
+		}
+		return out
+	}
+	if h == "" {
+		return nil
+	}
+	return lookup(lastDotSegment(h))
+}
+
 func handlerScopes(rr *routeRef, funcs, all map[string][]scope) []scope {
 	scopes := []scope{{rr.file, rr.route.Body}}
 	lookup := func(name string) []scope {
@@ -599,9 +658,7 @@ func handlerScopes(rr *routeRef, funcs, all map[string][]scope) []scope {
 		}
 		return all[name]
 	}
-	if h := rr.route.Handler; h != "" {
-		scopes = append(scopes, lookup(lastDotSegment(h))...)
-	}
+	scopes = append(scopes, handlerDefs(rr, funcs, all)...)
 	frontier := scopes
 	for depth := 0; depth < handlerDepth && len(frontier) > 0; depth++ {
 		var next []scope
@@ -645,7 +702,7 @@ func evidenceSite(rr *routeRef, funcs map[string][]scope, at scope, site *fileSt
 	if site != rr.file || rr.route.Handler == "" {
 		return site, siteSpan
 	}
-	for _, d := range funcs[lastDotSegment(rr.route.Handler)] {
+	for _, d := range handlerDefs(rr, funcs, nil) {
 		if d.file == at.file && d.span.Contains(at.span) && d.file != rr.file {
 			return d.file, firstLineSpan(d.span)
 		}

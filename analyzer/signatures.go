@@ -30,6 +30,13 @@ type index struct {
 	// marks are the providers' webhook headers and markers, normalized
 	// (lower case, '_' as '-'), see markText.
 	marks []markEntry
+	// globals are the names packages provide without an import
+	// (providers.Package.Globals), per ecosystem.
+	globals map[providers.Ecosystem][]globalEntry
+}
+
+type globalEntry struct {
+	provider, pkg, name string
 }
 
 type markEntry struct {
@@ -64,6 +71,7 @@ func newIndex(all []providers.Provider) *index {
 		moduleNeedles: map[providers.Ecosystem][][]byte{},
 		callTails:     map[string]bool{},
 		webhookTails:  map[string]bool{},
+		globals:       map[providers.Ecosystem][]globalEntry{},
 	}
 	// needle -> whether it names a whole module (see needles below).
 	type needleKey struct {
@@ -76,6 +84,17 @@ func newIndex(all []providers.Provider) *index {
 		s := p.Signatures
 		for _, pkg := range s.Packages {
 			ix.byEco[pkg.Ecosystem] = append(ix.byEco[pkg.Ecosystem], pkgEntry{provider: p.ID, name: pkg.Name, imports: pkg.ImportNames()})
+			for _, g := range pkg.Globals {
+				ix.globals[pkg.Ecosystem] = append(ix.globals[pkg.Ecosystem], globalEntry{p.ID, pkg.Name, g})
+				// A file naming one is worth parsing for its calls.
+				for _, v := range []string{g + "::", g + ".", g + "("} {
+					k := needleKey{pkg.Ecosystem, v}
+					if _, seen := exact[k]; !seen {
+						exact[k] = false
+						order = append(order, k)
+					}
+				}
+			}
 			for _, imp := range pkg.ImportNames() {
 				n := strings.TrimSuffix(imp, "*")
 				if pkg.Ecosystem == providers.Composer {
@@ -290,6 +309,39 @@ func symbolTail(s string) string {
 	return s
 }
 
+// namesGlobal: the callee starts with a package's global name.
+func (ix *index) namesGlobal(callee string) bool {
+	for _, es := range ix.globals {
+		for _, g := range es {
+			if globalMatch(g.name, callee) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// globalOf: the provider and package whose global the callee names, in
+// ecosystem eco ("DropletKit::Client.new", "::Stripe::Customer.list",
+// "useSupabaseClient").
+func (ix *index) globalOf(eco providers.Ecosystem, callee string) (provider, pkg, name string) {
+	for _, g := range ix.globals[eco] {
+		if globalMatch(g.name, callee) {
+			return g.provider, g.pkg, g.name
+		}
+	}
+	return "", "", ""
+}
+
+func globalMatch(g, callee string) bool {
+	c := strings.TrimPrefix(callee, "::")
+	if !strings.HasPrefix(c, g) {
+		return false
+	}
+	rest := c[len(g):]
+	return rest == "" || strings.HasPrefix(rest, "::") || strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "(")
+}
+
 // prune drops the facts that can never produce a finding, so that a large
 // workspace's snapshot stays small: calls that are no constructor or
 // webhook check (except helper calls in files that define routes), and
@@ -307,7 +359,7 @@ func (ix *index) prune(f *facts.File, handlers bool) {
 		case ix.callTails[tail]:
 			webhook = webhook || ix.webhookTails[tail]
 			kept = append(kept, c)
-		case isCodeExchange(c.Callee), aspNetSchemes[tail] != "":
+		case isCodeExchange(c.Callee), aspNetSchemes[tail] != "", ix.namesGlobal(c.Callee):
 			kept = append(kept, c) // an OAuth callback's code exchange or handler
 		case routes && !strings.Contains(c.Callee, "("):
 			// May call a helper that verifies: verify(req),

@@ -107,6 +107,13 @@ type Package struct {
 	// the C# namespace ("Stripe"), the PHP namespace ("Stripe") or the Ruby
 	// require path.
 	Imports []string
+	// Globals are names code uses without importing the package, in the
+	// files of a service whose manifest declares it: the top-level
+	// constants Bundler autoloads in Ruby ("Stripe" for Stripe::Customer,
+	// "Google::Auth"), the composables a Nuxt module auto-imports
+	// ("useSupabaseClient"). A call whose callee is, or starts with, one
+	// of them (followed by "::" or ".") is a use of the SDK.
+	Globals []string
 }
 
 // ImportNames returns the names that code imports the package by.

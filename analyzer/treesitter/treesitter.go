@@ -516,12 +516,26 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 			if n.NamedChildCount() == 0 {
 				rt.Path, hasPath = "", true
 			}
+		case name == "route.resources":
+			railsResources(n, src, out)
+			return
+		case name == "route.symbol":
+			// Rails: post :publish inside a resource's block.
+			action := strings.TrimPrefix(n.Content(src), ":")
+			h, ok := railsSymbolRoute(n.Parent().Parent(), action, src)
+			if !ok {
+				return
+			}
+			rt.Path, rt.Handler, hasPath = "/"+action, h, true
 		case name == "route.router":
 			rt.Router = n.Content(src)
 		case name == "route.handler":
 			h := n.Content(src)
-			if v, ok := Unquote(h); ok {
-				h = v[strings.LastIndexAny(v, "#@")+1:] // "settings#github_callback"
+			if v, ok := Unquote(h); ok && strings.Contains(v, "#") {
+				rt.Handler = v // Rails "settings#github_callback": resolved per controller
+				break
+			} else if ok {
+				h = v[strings.LastIndexByte(v, '@')+1:] // Laravel "CallController@newCall"
 			}
 			rt.Handler = lastSegment(h)
 		case name == "route.body":
@@ -534,6 +548,8 @@ func (l *Lang) collect(q *Query, m *sitter.QueryMatch, src []byte, out *facts.Fi
 				return
 			}
 			mt.Prefix = p
+		case name == "mount.member":
+			mt.Prefix = "/:id" // Rails member do ... end
 		case name == "mount.parent":
 			mt.Parent = n.Content(src)
 		case name == "mount.target":
@@ -768,10 +784,13 @@ func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
 				}
 			}
 		}
-	case "pair": // Rails: post "/x", to: "webhooks#stripe"
+	case "pair": // Rails: post "/x", to: "webhooks#stripe", kept whole (see routes.go handlerDefs)
 		if v := last.ChildByFieldName("value"); v != nil {
 			if s, ok := Unquote(v.Content(src)); ok {
-				if i := strings.LastIndexAny(s, "@#"); i >= 0 {
+				if strings.Contains(s, "#") {
+					return s
+				}
+				if i := strings.LastIndexByte(s, '@'); i >= 0 {
 					return s[i+1:]
 				}
 			}

@@ -13,9 +13,9 @@ import (
 )
 
 func newAnalyzeCmd() *cobra.Command {
-	var asJSON, full, explain bool
+	var asJSON, full, explain, routes bool
 	cmd := &cobra.Command{
-		Use:   "analyze [--json|--explain] DIR",
+		Use:   "analyze [--json|--explain|--routes] DIR",
 		Short: "Analyze a workspace through the daemon (keeps a snapshot for fast re-analysis)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -34,11 +34,12 @@ func newAnalyzeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printAnalysis(cmd.OutOrStdout(), resp.Msg, asJSON, explain)
+			return printAnalysis(cmd.OutOrStdout(), resp.Msg, printOptions{json: asJSON, explain: explain, routes: routes})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (protojson, camelCase)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show the evidence behind each finding")
+	cmd.Flags().BoolVar(&routes, "routes", false, "list every HTTP route each service serves")
 	cmd.Flags().BoolVar(&full, "full", false, "discard the daemon's snapshot and analyze every file")
 	return cmd
 }

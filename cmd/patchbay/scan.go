@@ -25,19 +25,22 @@ func newScanCmd() *cobra.Command {
 	var (
 		asJSON       bool
 		explain      bool
+		routes       bool
 		noGoPackages bool
 		cpuProfile   string
 		timings      bool
 	)
 	cmd := &cobra.Command{
-		Use:   "scan [--json|--explain] DIR",
+		Use:   "scan [--json|--explain|--routes] DIR",
 		Short: "Analyze a workspace once, without the daemon",
 		Long: `Analyze a workspace once, without the daemon, and print its services and
 findings: SDK usage, manifest dependencies, env-var reads, webhook handlers and
 OAuth callbacks. --json prints {"services": [...], "findings": [...],
 "diagnostics": [...]} in protojson (camelCase) form; --explain adds the
-evidence behind each finding. Findings can be corrected in the service's
-patchbay.json (see docs/provisioning.md).`,
+evidence behind each finding; --routes lists every HTTP route each service
+serves, with its full path (prefixes and mounts applied) and where it is
+declared. Findings can be corrected in the service's patchbay.json (see
+docs/provisioning.md).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, err := filepath.Abs(args[0])
@@ -75,11 +78,12 @@ patchbay.json (see docs/provisioning.md).`,
 			}
 			return printAnalysis(cmd.OutOrStdout(), &patchbayv1.AnalyzeResponse{
 				Root: res.Root, Services: res.Services, Findings: res.Findings, Diagnostics: res.Diagnostics, Stats: res.Stats,
-			}, asJSON, explain)
+			}, printOptions{json: asJSON, explain: explain, routes: routes})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (protojson, camelCase)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show the evidence behind each finding")
+	cmd.Flags().BoolVar(&routes, "routes", false, "list every HTTP route each service serves")
 	cmd.Flags().BoolVar(&noGoPackages, "no-go-packages", false, "parse Go files without loading modules through go/packages")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `FILE` (go tool pprof)")
 	cmd.Flags().BoolVar(&timings, "timings", false, "print where the scan spent its time to stderr")
@@ -88,13 +92,18 @@ patchbay.json (see docs/provisioning.md).`,
 	return cmd
 }
 
+// printOptions are scan's and analyze's output flags.
+type printOptions struct {
+	json, explain, routes bool
+}
+
 // printAnalysis prints an analysis as JSON or for people. Shared by scan
 // (local) and analyze (through the daemon).
-func printAnalysis(w io.Writer, res *patchbayv1.AnalyzeResponse, asJSON, explain bool) error {
-	if asJSON {
+func printAnalysis(w io.Writer, res *patchbayv1.AnalyzeResponse, o printOptions) error {
+	if o.json {
 		return writeAnalysisJSON(w, res)
 	}
-	return printHuman(w, res, explain)
+	return printHuman(w, res, o)
 }
 
 // writeAnalysisJSON renders the response with protojson's field names and
@@ -147,7 +156,7 @@ func writeAnalysisJSON(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
 	return bw.err
 }
 
-func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse, explain bool) error {
+func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse, o printOptions) error {
 	bw := &errWriter{w: w}
 	stats := res.GetStats()
 	bw.printf("%s\n", res.GetRoot())
@@ -175,7 +184,22 @@ func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse, explain bool) erro
 		if svc.GetPath() != "" {
 			bw.printf("  %s/", strings.TrimSuffix(svc.GetPath(), "/"))
 		}
+		if n := len(svc.GetRoutes()); n > 0 && !o.routes {
+			bw.printf("  · %d routes (--routes lists them)", n)
+		}
 		bw.printf("\n")
+		if o.routes && len(svc.GetRoutes()) > 0 {
+			bw.printf("  routes\n")
+			for _, r := range svc.GetRoutes() {
+				l := r.GetLocation()
+				bw.printf("    %-7s %-44s %-44s %s\n", routeMethod(r.GetMethod()), r.GetPath(), fmt.Sprintf("%s:%d", l.GetPath(), l.GetStartLine()), r.GetSource())
+				if o.explain {
+					for _, m := range r.GetMounts() {
+						bw.printf("      mounted at %s:%d\n", m.GetPath(), m.GetStartLine())
+					}
+				}
+			}
+		}
 		byProvider := map[string][]*patchbayv1.Finding{}
 		for _, f := range byService[svc.GetPath()] {
 			byProvider[f.GetProvider()] = append(byProvider[f.GetProvider()], f)
@@ -199,7 +223,7 @@ func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse, explain bool) erro
 			for _, f := range byProvider[p] {
 				l := f.GetLocation()
 				bw.printf("    %-28s %-44s %s\n", kindLabel(f), fmt.Sprintf("%s:%d:%d", l.GetPath(), l.GetStartLine(), l.GetStartColumn()), f.GetEvidence())
-				if explain {
+				if o.explain {
 					for _, why := range analyzer.Explain(f) {
 						bw.printf("      because %s\n", why)
 					}
@@ -214,6 +238,15 @@ func printHuman(w io.Writer, res *patchbayv1.AnalyzeResponse, explain bool) erro
 		}
 	}
 	return bw.err
+}
+
+// routeMethod names a route's method for people: ANY when it answers every
+// method.
+func routeMethod(m string) string {
+	if m == "" {
+		return "ANY"
+	}
+	return m
 }
 
 func kindLabel(f *patchbayv1.Finding) string {

@@ -65,6 +65,20 @@ type Service struct {
 	Language   string   `json:"language,omitempty"`
 	Frameworks []string `json:"frameworks,omitempty"`
 	Providers  []string `json:"providers,omitempty"`
+	// Routes are the HTTP routes the service serves, full paths resolved
+	// across files.
+	Routes []Route `json:"routes,omitempty"`
+}
+
+// Route is one HTTP route a service serves.
+type Route struct {
+	Method string `json:"method,omitempty"`
+	Path   string `json:"path"`
+	File   string `json:"file"`
+	Line   uint32 `json:"line"`
+	// Source: "code" (a route call or attribute), "file" (a file-system
+	// router) or "library" (served by an auth or provider library).
+	Source string `json:"source"`
 }
 
 // Finding is one place where the code uses a provider.
@@ -232,7 +246,11 @@ func (s *server) scan(ctx context.Context, _ *mcp.CallToolRequest, in scanIn) (*
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d services, %d findings in %s\n\n", len(out.Services), len(out.Findings), out.Root)
 	for _, sv := range out.Services {
-		fmt.Fprintf(&b, "## Service %s (%s) %s\nproviders: %s\n\n", sv.Name, sv.Path, sv.Language, strings.Join(sv.Providers, ", "))
+		fmt.Fprintf(&b, "## Service %s (%s) %s\nproviders: %s\n", sv.Name, sv.Path, sv.Language, strings.Join(sv.Providers, ", "))
+		for _, r := range sv.Routes {
+			fmt.Fprintf(&b, "- route %s %s (%s:%d, %s)\n", routeMethod(r.Method), r.Path, r.File, r.Line, r.Source)
+		}
+		b.WriteString("\n")
 	}
 	for _, f := range out.Findings {
 		fmt.Fprintf(&b, "- %s:%d %s %s: %s\n", f.Path, f.Line, f.Provider, f.Kind, f.Detail)
@@ -247,8 +265,13 @@ func (s *server) analyze(ctx context.Context, root string, full bool) (ScanOut, 
 	}
 	out := ScanOut{Root: resp.Msg.GetRoot(), Services: []Service{}, Findings: []Finding{}}
 	for _, sv := range resp.Msg.GetServices() {
-		out.Services = append(out.Services, Service{Path: sv.GetPath(), Name: sv.GetName(), Language: sv.GetLanguage(),
-			Frameworks: sv.GetFrameworks(), Providers: sv.GetProviders()})
+		svc := Service{Path: sv.GetPath(), Name: sv.GetName(), Language: sv.GetLanguage(),
+			Frameworks: sv.GetFrameworks(), Providers: sv.GetProviders()}
+		for _, r := range sv.GetRoutes() {
+			svc.Routes = append(svc.Routes, Route{Method: r.GetMethod(), Path: r.GetPath(), File: r.GetLocation().GetPath(),
+				Line: r.GetLocation().GetStartLine(), Source: r.GetSource()})
+		}
+		out.Services = append(out.Services, svc)
 	}
 	for _, f := range resp.Msg.GetFindings() {
 		out.Findings = append(out.Findings, Finding{ID: f.GetId(), Kind: findingKind(f.GetKind()), Provider: f.GetProvider(),
@@ -258,6 +281,15 @@ func (s *server) analyze(ctx context.Context, root string, full bool) (ScanOut, 
 		out.Diagnostics = append(out.Diagnostics, fmt.Sprintf("%s %s: %s", d.GetSeverity(), d.GetPath(), d.GetMessage()))
 	}
 	return out, nil
+}
+
+// routeMethod names a route's method for people: "ANY" when it answers
+// every method.
+func routeMethod(m string) string {
+	if m == "" {
+		return "ANY"
+	}
+	return m
 }
 
 func findingKind(k patchbayv1.FindingKind) string {

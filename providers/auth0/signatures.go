@@ -14,7 +14,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.PyPI, Name: "auth0-python", Imports: []string{"auth0"}},
 		{Ecosystem: providers.Go, Name: "github.com/auth0/go-auth0*"},
 		{Ecosystem: providers.Go, Name: "github.com/auth0/go-jwt-middleware*"},
-		{Ecosystem: providers.RubyGems, Name: "auth0"},
+		{Ecosystem: providers.RubyGems, Name: "auth0", Globals: []string{"Auth0Client", "Auth0"}},
 		{Ecosystem: providers.RubyGems, Name: "omniauth-auth0", Imports: []string{"omniauth-auth0", "omniauth/auth0"}},
 		{Ecosystem: providers.Maven, Name: "com.auth0:*", Imports: []string{"com.auth0"}},
 		{Ecosystem: providers.NuGet, Name: "Auth0.*", Imports: []string{"Auth0"}},

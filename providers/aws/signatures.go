@@ -14,7 +14,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.PyPI, Name: "aioboto3"},
 		{Ecosystem: providers.Go, Name: "github.com/aws/aws-sdk-go-v2*"},
 		{Ecosystem: providers.Go, Name: "github.com/aws/aws-sdk-go"},
-		{Ecosystem: providers.RubyGems, Name: "aws-sdk*", Imports: []string{"aws-sdk*"}},
+		{Ecosystem: providers.RubyGems, Name: "aws-sdk*", Imports: []string{"aws-sdk*"}, Globals: []string{"Aws"}},
 		{Ecosystem: providers.Maven, Name: "software.amazon.awssdk:*", Imports: []string{"software.amazon.awssdk"}},
 		{Ecosystem: providers.Maven, Name: "com.amazonaws:*", Imports: []string{"com.amazonaws"}},
 		{Ecosystem: providers.NuGet, Name: "AWSSDK.*", Imports: []string{"Amazon"}},

@@ -10,7 +10,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "svix"},
 		{Ecosystem: providers.PyPI, Name: "clerk-backend-api", Imports: []string{"clerk_backend_api"}},
 		{Ecosystem: providers.Go, Name: "github.com/clerk/clerk-sdk-go*"},
-		{Ecosystem: providers.RubyGems, Name: "clerk-sdk-ruby", Imports: []string{"clerk"}},
+		{Ecosystem: providers.RubyGems, Name: "clerk-sdk-ruby", Imports: []string{"clerk"}, Globals: []string{"Clerk"}},
 	},
 	Constructors: []providers.Constructor{
 		{Ecosystem: providers.NPM, Symbol: "createClerkClient"},

@@ -7,8 +7,10 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "@digitalocean/dots"},
 		{Ecosystem: providers.NPM, Name: "do-wrapper"},
 		{Ecosystem: providers.PyPI, Name: "pydo"},
+		// The community client most Python apps use (import digitalocean).
+		{Ecosystem: providers.PyPI, Name: "python-digitalocean", Imports: []string{"digitalocean"}},
 		{Ecosystem: providers.Go, Name: "github.com/digitalocean/godo"},
-		{Ecosystem: providers.RubyGems, Name: "droplet_kit"},
+		{Ecosystem: providers.RubyGems, Name: "droplet_kit", Globals: []string{"DropletKit"}},
 	},
 	Constructors: []providers.Constructor{
 		{Ecosystem: providers.NPM, Symbol: "createDigitalOceanClient"},

@@ -13,7 +13,9 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.PyPI, Name: "githubkit"},
 		{Ecosystem: providers.Go, Name: "github.com/google/go-github*"},
 		{Ecosystem: providers.Go, Name: "github.com/palantir/go-githubapp*"},
-		{Ecosystem: providers.RubyGems, Name: "octokit"},
+		{Ecosystem: providers.RubyGems, Name: "octokit", Globals: []string{"Octokit"}},
+		// A small GitHub API client (github.com/schneems/git_hub_bub).
+		{Ecosystem: providers.RubyGems, Name: "git_hub_bub", Globals: []string{"GitHubBub"}},
 		{Ecosystem: providers.Maven, Name: "org.kohsuke:github-api", Imports: []string{"org.kohsuke.github"}},
 		{Ecosystem: providers.NuGet, Name: "Octokit", Imports: []string{"Octokit"}},
 		{Ecosystem: providers.Composer, Name: "knplabs/github-api", Imports: []string{"Github"}},

@@ -8,7 +8,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "mailgun-js"},
 		{Ecosystem: providers.PyPI, Name: "mailgun"},
 		{Ecosystem: providers.Go, Name: "github.com/mailgun/mailgun-go*"},
-		{Ecosystem: providers.RubyGems, Name: "mailgun-ruby", Imports: []string{"mailgun-ruby", "mailgun"}},
+		{Ecosystem: providers.RubyGems, Name: "mailgun-ruby", Imports: []string{"mailgun-ruby", "mailgun"}, Globals: []string{"Mailgun"}},
 		{Ecosystem: providers.Maven, Name: "com.mailgun:mailgun-java", Imports: []string{"com.mailgun"}},
 		{Ecosystem: providers.NuGet, Name: "Mailgun*", Imports: []string{"Mailgun"}},
 		{Ecosystem: providers.Composer, Name: "mailgun/mailgun-php", Imports: []string{"Mailgun"}},

@@ -11,7 +11,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.Go, Name: "github.com/redis/go-redis*"},
 		{Ecosystem: providers.Go, Name: "github.com/go-redis/redis*"},
 		{Ecosystem: providers.Go, Name: "github.com/RedisLabs/rediscloud-go-api*"},
-		{Ecosystem: providers.RubyGems, Name: "redis"},
+		{Ecosystem: providers.RubyGems, Name: "redis", Globals: []string{"Redis"}},
 		{Ecosystem: providers.Maven, Name: "redis.clients:jedis", Imports: []string{"redis.clients.jedis"}},
 		{Ecosystem: providers.Maven, Name: "io.lettuce:lettuce-core", Imports: []string{"io.lettuce"}},
 		{Ecosystem: providers.NuGet, Name: "StackExchange.Redis", Imports: []string{"StackExchange.Redis"}},

@@ -7,7 +7,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "@sendgrid/*"},
 		{Ecosystem: providers.PyPI, Name: "sendgrid"},
 		{Ecosystem: providers.Go, Name: "github.com/sendgrid/sendgrid-go*"},
-		{Ecosystem: providers.RubyGems, Name: "sendgrid-ruby", Imports: []string{"sendgrid-ruby"}},
+		{Ecosystem: providers.RubyGems, Name: "sendgrid-ruby", Imports: []string{"sendgrid-ruby"}, Globals: []string{"SendGrid"}},
 		{Ecosystem: providers.Maven, Name: "com.sendgrid:sendgrid-java", Imports: []string{"com.sendgrid"}},
 		{Ecosystem: providers.NuGet, Name: "SendGrid", Imports: []string{"SendGrid"}},
 		{Ecosystem: providers.Composer, Name: "sendgrid/sendgrid", Imports: []string{"SendGrid"}},

@@ -12,7 +12,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.PyPI, Name: "slack-bolt", Imports: []string{"slack_bolt"}},
 		{Ecosystem: providers.PyPI, Name: "slack_bolt"},
 		{Ecosystem: providers.Go, Name: "github.com/slack-go/slack*"},
-		{Ecosystem: providers.RubyGems, Name: "slack-ruby-client", Imports: []string{"slack-ruby-client"}},
+		{Ecosystem: providers.RubyGems, Name: "slack-ruby-client", Imports: []string{"slack-ruby-client"}, Globals: []string{"Slack"}},
 		{Ecosystem: providers.Maven, Name: "com.slack.api:*", Imports: []string{"com.slack.api"}},
 		{Ecosystem: providers.NuGet, Name: "SlackNet*", Imports: []string{"SlackNet"}},
 	},

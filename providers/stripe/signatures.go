@@ -9,7 +9,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "@stripe/react-stripe-js"},
 		{Ecosystem: providers.PyPI, Name: "stripe"},
 		{Ecosystem: providers.Go, Name: "github.com/stripe/stripe-go*"},
-		{Ecosystem: providers.RubyGems, Name: "stripe"},
+		{Ecosystem: providers.RubyGems, Name: "stripe", Globals: []string{"Stripe"}},
 		{Ecosystem: providers.Maven, Name: "com.stripe:stripe-java", Imports: []string{"com.stripe"}},
 		{Ecosystem: providers.NuGet, Name: "Stripe.net", Imports: []string{"Stripe"}},
 		{Ecosystem: providers.Composer, Name: "stripe/stripe-php", Imports: []string{"Stripe", "stripe-php"}},

@@ -7,7 +7,10 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "@supabase/*"},
 		{Ecosystem: providers.PyPI, Name: "supabase"},
 		{Ecosystem: providers.Go, Name: "github.com/supabase-community/*"},
-		{Ecosystem: providers.RubyGems, Name: "supabase"},
+		{Ecosystem: providers.RubyGems, Name: "supabase", Globals: []string{"Supabase"}},
+		// The Nuxt module auto-imports its composables (https://supabase.nuxtjs.org/).
+		{Ecosystem: providers.NPM, Name: "@nuxtjs/supabase", Globals: []string{"useSupabaseClient", "useSupabaseUser", "useSupabaseSession",
+			"serverSupabaseClient", "serverSupabaseUser", "serverSupabaseServiceRole", "serverSupabaseSession"}},
 		{Ecosystem: providers.NuGet, Name: "Supabase", Imports: []string{"Supabase"}},
 	},
 	Constructors: []providers.Constructor{

@@ -12,7 +12,7 @@ var signatures = providers.Signatures{
 		{Ecosystem: providers.NPM, Name: "@twilio/*"},
 		{Ecosystem: providers.PyPI, Name: "twilio"},
 		{Ecosystem: providers.Go, Name: "github.com/twilio/twilio-go*"},
-		{Ecosystem: providers.RubyGems, Name: "twilio-ruby", Imports: []string{"twilio-ruby"}},
+		{Ecosystem: providers.RubyGems, Name: "twilio-ruby", Imports: []string{"twilio-ruby"}, Globals: []string{"Twilio"}},
 		{Ecosystem: providers.Maven, Name: "com.twilio.sdk:twilio", Imports: []string{"com.twilio"}},
 		{Ecosystem: providers.NuGet, Name: "Twilio", Imports: []string{"Twilio"}},
 		{Ecosystem: providers.Composer, Name: "twilio/sdk", Imports: []string{"Twilio"}},

@@ -46,7 +46,31 @@
   arguments: (argument_list . (pair key: (string) @route.path value: (string) @route.handler))
   (#match? @route.method "^(get|post|put|patch|delete|match)$")) @route
 
-; OmniAuth: provider :github, ... (OmniAuth::Builder) and Devise's
+; Rails routes.rb: namespace :admin do ... end and scope "/api" do ... end
+; prefix the routes inside them; member do ... end inside resources adds
+; the record's :id.
+(call
+  method: (identifier) @_ns
+  arguments: (argument_list . [(simple_symbol) (string)] @mount.prefix)
+  block: [(do_block) (block)]
+  (#match? @_ns "^(namespace|scope)$")) @mount
+(call
+  method: (identifier) @_member @mount.member
+  block: [(do_block) (block)]
+  (#eq? @_member "member")) @mount
+; resources :photos, only: [:index, :show] and resource :profile: the
+; conventional routes of each action, expanded in Go (railsResources).
+(call
+  method: (identifier) @_res
+  arguments: (argument_list . (simple_symbol))
+  (#match? @_res "^resources?$")) @route.resources
+; post :publish inside a member/collection/resources block: /publish.
+(call
+  method: (identifier) @route.method
+  arguments: (argument_list . (simple_symbol) @route.symbol)
+  (#match? @route.method "^(get|post|put|patch|delete)$")) @route
+
+
 ; config.omniauth :github, ...: each serves /auth/<provider>/callback
 (call
   method: (identifier) @prop.name

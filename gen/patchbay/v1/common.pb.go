@@ -746,7 +746,12 @@ type Service struct {
 	// Manifest files that define the service, relative to the workspace root.
 	Manifests []string `protobuf:"bytes,5,rep,name=manifests,proto3" json:"manifests,omitempty"`
 	// Providers whose SDKs or env vars the service uses.
-	Providers     []string `protobuf:"bytes,6,rep,name=providers,proto3" json:"providers,omitempty"`
+	Providers []string `protobuf:"bytes,6,rep,name=providers,proto3" json:"providers,omitempty"`
+	// Every HTTP route the service serves, with its full path: prefixes,
+	// mounts, global prefixes and basePath applied across files, file-system
+	// routers expanded, and the routes auth and provider libraries serve by
+	// default. Sorted by path, then method.
+	Routes        []*Route `protobuf:"bytes,7,rep,name=routes,proto3" json:"routes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -823,6 +828,102 @@ func (x *Service) GetProviders() []string {
 	return nil
 }
 
+func (x *Service) GetRoutes() []*Route {
+	if x != nil {
+		return x.Routes
+	}
+	return nil
+}
+
+// Route is one HTTP route a service serves.
+type Route struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Upper case ("POST"); empty when the route answers any method.
+	Method string `protobuf:"bytes,1,opt,name=method,proto3" json:"method,omitempty"`
+	// The full path as served, in the framework's own parameter syntax
+	// ("/api/users/:id", "/users/{id}", "/blog/[slug]").
+	Path string `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	// Where the route is declared: the route call or attribute, the file of
+	// a file-system route, or the configuration of a library default.
+	Location *Location `protobuf:"bytes,3,opt,name=location,proto3" json:"location,omitempty"`
+	// How the route was found: "code" (a route call, attribute or
+	// decorator), "file" (a file-system router: Next.js, SvelteKit, Nuxt,
+	// Remix, PHP files served as they are) or "library" (a route an auth or
+	// provider library serves, e.g. NextAuth's /api/auth/callback/github).
+	Source string `protobuf:"bytes,4,opt,name=source,proto3" json:"source,omitempty"`
+	// The mounts the route is reached through, outermost first
+	// (app.use("/api", router), include_router, a class-level mapping in
+	// another file): where each prefix of path comes from.
+	Mounts        []*Location `protobuf:"bytes,5,rep,name=mounts,proto3" json:"mounts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Route) Reset() {
+	*x = Route{}
+	mi := &file_patchbay_v1_common_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Route) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Route) ProtoMessage() {}
+
+func (x *Route) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_common_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Route.ProtoReflect.Descriptor instead.
+func (*Route) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_common_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Route) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *Route) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *Route) GetLocation() *Location {
+	if x != nil {
+		return x.Location
+	}
+	return nil
+}
+
+func (x *Route) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *Route) GetMounts() []*Location {
+	if x != nil {
+		return x.Mounts
+	}
+	return nil
+}
+
 // Diagnostic reports a file the analyzer could not (fully) analyze.
 type Diagnostic struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -836,7 +937,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_patchbay_v1_common_proto_msgTypes[8]
+	mi := &file_patchbay_v1_common_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -848,7 +949,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_common_proto_msgTypes[8]
+	mi := &file_patchbay_v1_common_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -861,7 +962,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_common_proto_rawDescGZIP(), []int{8}
+	return file_patchbay_v1_common_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Diagnostic) GetPath() string {
@@ -942,7 +1043,7 @@ const file_patchbay_v1_common_proto_rawDesc = "" +
 	"\x12ManifestDependency\x12\x1c\n" +
 	"\tecosystem\x18\x01 \x01(\tR\tecosystem\x12\x18\n" +
 	"\apackage\x18\x02 \x01(\tR\apackage\x12\x18\n" +
-	"\aversion\x18\x03 \x01(\tR\aversion\"\xa9\x01\n" +
+	"\aversion\x18\x03 \x01(\tR\aversion\"\xd5\x01\n" +
 	"\aService\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1a\n" +
@@ -951,7 +1052,14 @@ const file_patchbay_v1_common_proto_rawDesc = "" +
 	"frameworks\x18\x04 \x03(\tR\n" +
 	"frameworks\x12\x1c\n" +
 	"\tmanifests\x18\x05 \x03(\tR\tmanifests\x12\x1c\n" +
-	"\tproviders\x18\x06 \x03(\tR\tproviders\"V\n" +
+	"\tproviders\x18\x06 \x03(\tR\tproviders\x12*\n" +
+	"\x06routes\x18\a \x03(\v2\x12.patchbay.v1.RouteR\x06routes\"\xad\x01\n" +
+	"\x05Route\x12\x16\n" +
+	"\x06method\x18\x01 \x01(\tR\x06method\x12\x12\n" +
+	"\x04path\x18\x02 \x01(\tR\x04path\x121\n" +
+	"\blocation\x18\x03 \x01(\v2\x15.patchbay.v1.LocationR\blocation\x12\x16\n" +
+	"\x06source\x18\x04 \x01(\tR\x06source\x12-\n" +
+	"\x06mounts\x18\x05 \x03(\v2\x15.patchbay.v1.LocationR\x06mounts\"V\n" +
 	"\n" +
 	"Diagnostic\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x1a\n" +
@@ -979,7 +1087,7 @@ func file_patchbay_v1_common_proto_rawDescGZIP() []byte {
 }
 
 var file_patchbay_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_patchbay_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_patchbay_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_patchbay_v1_common_proto_goTypes = []any{
 	(FindingKind)(0),           // 0: patchbay.v1.FindingKind
 	(*Location)(nil),           // 1: patchbay.v1.Location
@@ -990,21 +1098,25 @@ var file_patchbay_v1_common_proto_goTypes = []any{
 	(*OAuthCallback)(nil),      // 6: patchbay.v1.OAuthCallback
 	(*ManifestDependency)(nil), // 7: patchbay.v1.ManifestDependency
 	(*Service)(nil),            // 8: patchbay.v1.Service
-	(*Diagnostic)(nil),         // 9: patchbay.v1.Diagnostic
+	(*Route)(nil),              // 9: patchbay.v1.Route
+	(*Diagnostic)(nil),         // 10: patchbay.v1.Diagnostic
 }
 var file_patchbay_v1_common_proto_depIdxs = []int32{
-	0, // 0: patchbay.v1.Finding.kind:type_name -> patchbay.v1.FindingKind
-	1, // 1: patchbay.v1.Finding.location:type_name -> patchbay.v1.Location
-	3, // 2: patchbay.v1.Finding.sdk:type_name -> patchbay.v1.SdkUsage
-	4, // 3: patchbay.v1.Finding.env_var:type_name -> patchbay.v1.EnvVar
-	5, // 4: patchbay.v1.Finding.webhook:type_name -> patchbay.v1.WebhookHandler
-	6, // 5: patchbay.v1.Finding.callback:type_name -> patchbay.v1.OAuthCallback
-	7, // 6: patchbay.v1.Finding.dependency:type_name -> patchbay.v1.ManifestDependency
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	0,  // 0: patchbay.v1.Finding.kind:type_name -> patchbay.v1.FindingKind
+	1,  // 1: patchbay.v1.Finding.location:type_name -> patchbay.v1.Location
+	3,  // 2: patchbay.v1.Finding.sdk:type_name -> patchbay.v1.SdkUsage
+	4,  // 3: patchbay.v1.Finding.env_var:type_name -> patchbay.v1.EnvVar
+	5,  // 4: patchbay.v1.Finding.webhook:type_name -> patchbay.v1.WebhookHandler
+	6,  // 5: patchbay.v1.Finding.callback:type_name -> patchbay.v1.OAuthCallback
+	7,  // 6: patchbay.v1.Finding.dependency:type_name -> patchbay.v1.ManifestDependency
+	9,  // 7: patchbay.v1.Service.routes:type_name -> patchbay.v1.Route
+	1,  // 8: patchbay.v1.Route.location:type_name -> patchbay.v1.Location
+	1,  // 9: patchbay.v1.Route.mounts:type_name -> patchbay.v1.Location
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_common_proto_init() }
@@ -1025,7 +1137,7 @@ func file_patchbay_v1_common_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_common_proto_rawDesc), len(file_patchbay_v1_common_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

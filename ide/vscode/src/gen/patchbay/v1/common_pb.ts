@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file patchbay/v1/common.proto.
  */
 export const file_patchbay_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChhwYXRjaGJheS92MS9jb21tb24ucHJvdG8SC3BhdGNoYmF5LnYxImgKCExvY2F0aW9uEgwKBHBhdGgYASABKAkSEgoKc3RhcnRfbGluZRgCIAEoDRIUCgxzdGFydF9jb2x1bW4YAyABKA0SEAoIZW5kX2xpbmUYBCABKA0SEgoKZW5kX2NvbHVtbhgFIAEoDSKtAwoHRmluZGluZxIKCgJpZBgBIAEoCRImCgRraW5kGAIgASgOMhgucGF0Y2hiYXkudjEuRmluZGluZ0tpbmQSEAoIcHJvdmlkZXIYAyABKAkSDwoHc2VydmljZRgEIAEoCRInCghsb2NhdGlvbhgFIAEoCzIVLnBhdGNoYmF5LnYxLkxvY2F0aW9uEhAKCGV2aWRlbmNlGAYgASgJEhAKCGxhbmd1YWdlGAcgASgJEg8KB3JlYXNvbnMYCCADKAkSJAoDc2RrGAogASgLMhUucGF0Y2hiYXkudjEuU2RrVXNhZ2VIABImCgdlbnZfdmFyGAsgASgLMhMucGF0Y2hiYXkudjEuRW52VmFySAASLgoHd2ViaG9vaxgMIAEoCzIbLnBhdGNoYmF5LnYxLldlYmhvb2tIYW5kbGVySAASLgoIY2FsbGJhY2sYDSABKAsyGi5wYXRjaGJheS52MS5PQXV0aENhbGxiYWNrSAASNQoKZGVwZW5kZW5jeRgOIAEoCzIfLnBhdGNoYmF5LnYxLk1hbmlmZXN0RGVwZW5kZW5jeUgAQggKBmRldGFpbCJdCghTZGtVc2FnZRIRCgllY29zeXN0ZW0YASABKAkSDwoHcGFja2FnZRgCIAEoCRIOCgZzeW1ib2wYAyABKAkSDwoHdmVyc2lvbhgEIAEoCRIMCgRmb3JtGAUgASgJIjsKBkVudlZhchIMCgRuYW1lGAEgASgJEg4KBnNvdXJjZRgCIAEoCRITCgtoYXNfZGVmYXVsdBgDIAEoCCJpCg5XZWJob29rSGFuZGxlchINCgVyb3V0ZRgBIAEoCRIOCgZtZXRob2QYAiABKAkSDgoGZXZlbnRzGAMgAygJEhQKDHZlcmlmaWNhdGlvbhgEIAEoCRISCgpzZWNyZXRfZW52GAUgASgJIlYKDU9BdXRoQ2FsbGJhY2sSDQoFcm91dGUYASABKAkSFQoNbG9nb3V0X3JvdXRlcxgCIAMoCRIOCgZzb3VyY2UYAyABKAkSDwoHb3JpZ2lucxgEIAMoCSJJChJNYW5pZmVzdERlcGVuZGVuY3kSEQoJZWNvc3lzdGVtGAEgASgJEg8KB3BhY2thZ2UYAiABKAkSDwoHdmVyc2lvbhgDIAEoCSJxCgdTZXJ2aWNlEgwKBHBhdGgYASABKAkSDAoEbmFtZRgCIAEoCRIQCghsYW5ndWFnZRgDIAEoCRISCgpmcmFtZXdvcmtzGAQgAygJEhEKCW1hbmlmZXN0cxgFIAMoCRIRCglwcm92aWRlcnMYBiADKAkiPQoKRGlhZ25vc3RpYxIMCgRwYXRoGAEgASgJEhAKCHNldmVyaXR5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkqjwEKC0ZpbmRpbmdLaW5kEhwKGEZJTkRJTkdfS0lORF9VTlNQRUNJRklFRBAAEg0KCVNES19VU0FHRRABEhEKDUVOVl9SRUZFUkVOQ0UQAhITCg9XRUJIT09LX0hBTkRMRVIQAxISCg5PQVVUSF9DQUxMQkFDSxAEEhcKE01BTklGRVNUX0RFUEVOREVOQ1kQBUKoAQoPY29tLnBhdGNoYmF5LnYxQgtDb21tb25Qcm90b1ABWjtnaXRodWIuY29tL3BhdGNoYmF5LWRldi9wYXRjaGJheS9nZW4vcGF0Y2hiYXkvdjE7cGF0Y2hiYXl2MaICA1BYWKoCC1BhdGNoYmF5LlYxygILUGF0Y2hiYXlcVjHiAhdQYXRjaGJheVxWMVxHUEJNZXRhZGF0YeoCDFBhdGNoYmF5OjpWMWIGcHJvdG8z");
+  fileDesc("ChhwYXRjaGJheS92MS9jb21tb24ucHJvdG8SC3BhdGNoYmF5LnYxImgKCExvY2F0aW9uEgwKBHBhdGgYASABKAkSEgoKc3RhcnRfbGluZRgCIAEoDRIUCgxzdGFydF9jb2x1bW4YAyABKA0SEAoIZW5kX2xpbmUYBCABKA0SEgoKZW5kX2NvbHVtbhgFIAEoDSKtAwoHRmluZGluZxIKCgJpZBgBIAEoCRImCgRraW5kGAIgASgOMhgucGF0Y2hiYXkudjEuRmluZGluZ0tpbmQSEAoIcHJvdmlkZXIYAyABKAkSDwoHc2VydmljZRgEIAEoCRInCghsb2NhdGlvbhgFIAEoCzIVLnBhdGNoYmF5LnYxLkxvY2F0aW9uEhAKCGV2aWRlbmNlGAYgASgJEhAKCGxhbmd1YWdlGAcgASgJEg8KB3JlYXNvbnMYCCADKAkSJAoDc2RrGAogASgLMhUucGF0Y2hiYXkudjEuU2RrVXNhZ2VIABImCgdlbnZfdmFyGAsgASgLMhMucGF0Y2hiYXkudjEuRW52VmFySAASLgoHd2ViaG9vaxgMIAEoCzIbLnBhdGNoYmF5LnYxLldlYmhvb2tIYW5kbGVySAASLgoIY2FsbGJhY2sYDSABKAsyGi5wYXRjaGJheS52MS5PQXV0aENhbGxiYWNrSAASNQoKZGVwZW5kZW5jeRgOIAEoCzIfLnBhdGNoYmF5LnYxLk1hbmlmZXN0RGVwZW5kZW5jeUgAQggKBmRldGFpbCJdCghTZGtVc2FnZRIRCgllY29zeXN0ZW0YASABKAkSDwoHcGFja2FnZRgCIAEoCRIOCgZzeW1ib2wYAyABKAkSDwoHdmVyc2lvbhgEIAEoCRIMCgRmb3JtGAUgASgJIjsKBkVudlZhchIMCgRuYW1lGAEgASgJEg4KBnNvdXJjZRgCIAEoCRITCgtoYXNfZGVmYXVsdBgDIAEoCCJpCg5XZWJob29rSGFuZGxlchINCgVyb3V0ZRgBIAEoCRIOCgZtZXRob2QYAiABKAkSDgoGZXZlbnRzGAMgAygJEhQKDHZlcmlmaWNhdGlvbhgEIAEoCRISCgpzZWNyZXRfZW52GAUgASgJIlYKDU9BdXRoQ2FsbGJhY2sSDQoFcm91dGUYASABKAkSFQoNbG9nb3V0X3JvdXRlcxgCIAMoCRIOCgZzb3VyY2UYAyABKAkSDwoHb3JpZ2lucxgEIAMoCSJJChJNYW5pZmVzdERlcGVuZGVuY3kSEQoJZWNvc3lzdGVtGAEgASgJEg8KB3BhY2thZ2UYAiABKAkSDwoHdmVyc2lvbhgDIAEoCSKVAQoHU2VydmljZRIMCgRwYXRoGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIbGFuZ3VhZ2UYAyABKAkSEgoKZnJhbWV3b3JrcxgEIAMoCRIRCgltYW5pZmVzdHMYBSADKAkSEQoJcHJvdmlkZXJzGAYgAygJEiIKBnJvdXRlcxgHIAMoCzISLnBhdGNoYmF5LnYxLlJvdXRlIoUBCgVSb3V0ZRIOCgZtZXRob2QYASABKAkSDAoEcGF0aBgCIAEoCRInCghsb2NhdGlvbhgDIAEoCzIVLnBhdGNoYmF5LnYxLkxvY2F0aW9uEg4KBnNvdXJjZRgEIAEoCRIlCgZtb3VudHMYBSADKAsyFS5wYXRjaGJheS52MS5Mb2NhdGlvbiI9CgpEaWFnbm9zdGljEgwKBHBhdGgYASABKAkSEAoIc2V2ZXJpdHkYAiABKAkSDwoHbWVzc2FnZRgDIAEoCSqPAQoLRmluZGluZ0tpbmQSHAoYRklORElOR19LSU5EX1VOU1BFQ0lGSUVEEAASDQoJU0RLX1VTQUdFEAESEQoNRU5WX1JFRkVSRU5DRRACEhMKD1dFQkhPT0tfSEFORExFUhADEhIKDk9BVVRIX0NBTExCQUNLEAQSFwoTTUFOSUZFU1RfREVQRU5ERU5DWRAFQqgBCg9jb20ucGF0Y2hiYXkudjFCC0NvbW1vblByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM");
 
 /**
  * Location is a range in a workspace file. Lines and columns are 1-based;
@@ -406,6 +406,16 @@ export type Service = Message<"patchbay.v1.Service"> & {
    * @generated from field: repeated string providers = 6;
    */
   providers: string[];
+
+  /**
+   * Every HTTP route the service serves, with its full path: prefixes,
+   * mounts, global prefixes and basePath applied across files, file-system
+   * routers expanded, and the routes auth and provider libraries serve by
+   * default. Sorted by path, then method.
+   *
+   * @generated from field: repeated patchbay.v1.Route routes = 7;
+   */
+  routes: Route[];
 };
 
 /**
@@ -414,6 +424,62 @@ export type Service = Message<"patchbay.v1.Service"> & {
  */
 export const ServiceSchema: GenMessage<Service> = /*@__PURE__*/
   messageDesc(file_patchbay_v1_common, 7);
+
+/**
+ * Route is one HTTP route a service serves.
+ *
+ * @generated from message patchbay.v1.Route
+ */
+export type Route = Message<"patchbay.v1.Route"> & {
+  /**
+   * Upper case ("POST"); empty when the route answers any method.
+   *
+   * @generated from field: string method = 1;
+   */
+  method: string;
+
+  /**
+   * The full path as served, in the framework's own parameter syntax
+   * ("/api/users/:id", "/users/{id}", "/blog/[slug]").
+   *
+   * @generated from field: string path = 2;
+   */
+  path: string;
+
+  /**
+   * Where the route is declared: the route call or attribute, the file of
+   * a file-system route, or the configuration of a library default.
+   *
+   * @generated from field: patchbay.v1.Location location = 3;
+   */
+  location?: Location | undefined;
+
+  /**
+   * How the route was found: "code" (a route call, attribute or
+   * decorator), "file" (a file-system router: Next.js, SvelteKit, Nuxt,
+   * Remix, PHP files served as they are) or "library" (a route an auth or
+   * provider library serves, e.g. NextAuth's /api/auth/callback/github).
+   *
+   * @generated from field: string source = 4;
+   */
+  source: string;
+
+  /**
+   * The mounts the route is reached through, outermost first
+   * (app.use("/api", router), include_router, a class-level mapping in
+   * another file): where each prefix of path comes from.
+   *
+   * @generated from field: repeated patchbay.v1.Location mounts = 5;
+   */
+  mounts: Location[];
+};
+
+/**
+ * Describes the message patchbay.v1.Route.
+ * Use `create(RouteSchema)` to create a new message.
+ */
+export const RouteSchema: GenMessage<Route> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_common, 8);
 
 /**
  * Diagnostic reports a file the analyzer could not (fully) analyze.
@@ -444,7 +510,7 @@ export type Diagnostic = Message<"patchbay.v1.Diagnostic"> & {
  * Use `create(DiagnosticSchema)` to create a new message.
  */
 export const DiagnosticSchema: GenMessage<Diagnostic> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_common, 8);
+  messageDesc(file_patchbay_v1_common, 9);
 
 /**
  * FindingKind says what a finding is. The values carry no enum-name prefix
