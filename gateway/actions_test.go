@@ -263,7 +263,9 @@ func TestAuditLog(t *testing.T) {
 	if _, err := e.gw.RunAction(ctx, p, "slack", "post_message", map[string]any{"text": "secret payload text"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	_, _ = e.gw.RunAction(ctx, p, "stripe", "create_customer", nil, "")
+	if _, err := e.gw.RunAction(ctx, p, "stripe", "create_customer", nil, ""); !errors.Is(err, gateway.ErrPermissionDenied) {
+		t.Fatalf("an action outside the grants: %v, want ErrPermissionDenied", err)
+	}
 	entries, err := e.gw.Audit(ctx, "ops", k.ID, 10)
 	if err != nil {
 		t.Fatal(err)

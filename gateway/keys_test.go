@@ -139,7 +139,7 @@ func TestAuthenticateRefusals(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	k, tok := e.createKey(t, "", "a", nil)
+	_, tok := e.createKey(t, "", "a", nil)
 	_, regenerated := e.createKey(t, "", "b", nil)
 	kb, _ := e.gw.ListKeys(ctx, "")
 	var bID string
@@ -155,13 +155,12 @@ func TestAuthenticateRefusals(t *testing.T) {
 	if err := e.gw.DeleteKey(ctx, "", dk.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	ek, expiring, err := e.gw.CreateKey(ctx, gateway.KeySpec{Name: "d", ExpiresAt: e.clock.Now().Add(time.Hour)})
+	_, expiring, err := e.gw.CreateKey(ctx, gateway.KeySpec{Name: "d", ExpiresAt: e.clock.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.auth(t, expiring)
 	e.clock.Add(time.Hour)
-	_ = ek
 
 	id, sec, _ := strings.Cut(strings.TrimPrefix(tok, "pbk_"), "_")
 	wrongSecret := "pbk_" + id + "_" + strings.Repeat("a", len(sec))
@@ -187,7 +186,6 @@ func TestAuthenticateRefusals(t *testing.T) {
 		})
 	}
 	e.auth(t, tok)
-	_ = k
 }
 
 func TestTeamIsolation(t *testing.T) {

@@ -54,7 +54,11 @@ func newReceiver(t *testing.T, now func() time.Time) *receiver {
 			return
 		}
 		var m map[string]any
-		_ = json.Unmarshal(body, &m)
+		if err := json.Unmarshal(body, &m); err != nil {
+			r.bad = append(r.bad, "delivery body: "+err.Error())
+			r.ch <- struct{}{}
+			return
+		}
 		m["_event_header"] = req.Header.Get("X-Patchbay-Event")
 		r.got = append(r.got, m)
 		r.ch <- struct{}{}
