@@ -272,12 +272,26 @@ func TestRecordedPlanApplyDestroy(t *testing.T) {
 // record keeps only their kind, so that it is the same on every run.
 var recordIDs = regexp.MustCompile(`\b(we_|prod_|price_|whsec_|sk_test_|SG\.|PN|AC)[A-Za-z0-9._\-]{8,}|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[A-Za-z0-9]{26,32}\b|\bfakeKey[0-9]+\b|\b[0-9]{8}-fake-[0-9a-f-]+\b`)
 
+// normalizeLine masks recordIDs except where one is a JSON object key
+// (followed by `":`): keys such as Cognito's
+// "AllowedOAuthFlowsUserPoolClient" look like ids but are wire names the
+// record must keep.
 func normalizeLine(s, root string) string {
 	s = strings.ReplaceAll(s, root, "ROOT")
-	return recordIDs.ReplaceAllStringFunc(s, func(id string) string {
-		if m := recordIDs.FindStringSubmatch(id); m[1] != "" {
-			return "<" + strings.TrimRight(m[1], "_.") + ">"
+	var b strings.Builder
+	last := 0
+	for _, m := range recordIDs.FindAllStringSubmatchIndex(s, -1) {
+		if strings.HasPrefix(s[m[1]:], `":`) {
+			continue
 		}
-		return "<id>"
-	})
+		b.WriteString(s[last:m[0]])
+		if m[2] >= 0 {
+			b.WriteString("<" + strings.TrimRight(s[m[2]:m[3]], "_.") + ">")
+		} else {
+			b.WriteString("<id>")
+		}
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
