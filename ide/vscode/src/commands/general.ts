@@ -1,7 +1,9 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { displayName } from "../model/providers";
+import { nodeCodeRefs } from "../model/systemMap";
 import { ask } from "../ui/chat";
+import { openAtLine } from "../ui/openFile";
 import { newNonce } from "../ui/page";
 import { renderSystemMap } from "../ui/systemMap";
 import { envArg, rootArg, type CommandContext, type CommandTable } from "./context";
@@ -53,13 +55,19 @@ async function showSystemMap(ctx: CommandContext, root: string, environment: str
     const map = await c.provision.getSystemMap({ workspaceRoot: root, environment });
     const title = `System map · ${path.basename(root)}${environment ? ` · ${environment}` : ""}`;
     const panel = vscode.window.createWebviewPanel("patchbay.systemMap", title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+    const providerName = (id: string) => displayName(ctx.store.catalog, id);
+    panel.webview.onDidReceiveMessage((m: { type?: string; path?: unknown; line?: unknown }) => {
+      // Jump to code from the details pane: only files of this workspace.
+      if (m?.type === "open") void openAtLine(root, m.path, m.line).catch((err) => ctx.showError(`opening ${String(m.path)}`, err));
+    });
     panel.webview.html = renderSystemMap({
       nodes: map.nodes,
       edges: map.edges,
       title,
       nonce: newNonce(),
       cspSource: panel.webview.cspSource,
-      providerName: (id) => displayName(ctx.store.catalog, id),
+      providerName,
+      codeRefs: nodeCodeRefs(map.nodes, map.edges, ctx.store.analysis(root)?.findings ?? [], providerName),
     });
   } catch (err) {
     ctx.showError("loading the system map", err);

@@ -18,6 +18,11 @@ export interface PageInput {
   body: string;
   /** Page script (plain ES5/ES2015, no modules); runs after the body. */
   script?: string;
+  /**
+   * Data for the script, as JSON in <script type="application/json"
+   * id="page-data"> (read with JSON.parse; never executed).
+   */
+  data?: unknown;
   /** Allow https images (provider logos in docs); default: only the webview's own and data: URLs. */
   httpsImages?: boolean;
 }
@@ -116,7 +121,7 @@ export function renderPage(p: PageInput): string {
 </head>
 <body>
 ${p.body}
-${p.script ? `<script nonce="${escapeHtml(p.nonce)}">\n(function () {\n${p.script}\n})();\n</script>` : ""}
+${p.data !== undefined ? `<script type="application/json" id="page-data" nonce="${escapeHtml(p.nonce)}">${scriptJson(p.data)}</script>\n` : ""}${p.script ? `<script nonce="${escapeHtml(p.nonce)}">\n(function () {\n${p.script}\n})();\n</script>` : ""}
 </body>
 </html>`;
 }

@@ -446,6 +446,27 @@ describe("environments and API keys views", () => {
     assert.deepEqual(s.daemon.deletedKeys, ["ci/k1"]);
   });
 
+  it("shows the system map with the analysis' code locations and opens them at the line", async () => {
+    const s = setup();
+    s.daemon.analyses.set(s.root, { root: s.root, findings: [sdkFinding("f1", "stripe", "src/pay.ts", 3)], services: [{ path: ".", name: "shop", language: "typescript" }] });
+    s.daemon.mapNodes = [
+      { id: "service:.", kind: "service", label: "shop", attributes: { path: "." } },
+      { id: "provider:stripe", kind: "provider", label: "stripe", provider: "stripe" },
+    ];
+    s.daemon.mapEdges = [{ from: "service:.", to: "provider:stripe", kind: "uses" }];
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.analysis(s.root) !== undefined, 2000, "analysis");
+    await vscode.commands.executeCommand("patchbay.showSystemMap");
+    const panel = recorded.panels.at(-1)!;
+    assert.equal(panel.viewType, "patchbay.systemMap");
+    const data = JSON.parse(/<script type="application\/json" id="page-data"[^>]*>([^<]*)<\/script>/.exec(panel.webview.html)![1]);
+    assert.deepEqual(data.nodes["provider:stripe"].refs, [{ path: "src/pay.ts", line: 3, what: "Stripe SDK" }]);
+    panel.webview.simulate({ type: "open", path: "src/pay.ts", line: 3 });
+    panel.webview.simulate({ type: "open", path: "../outside.ts", line: 1 });
+    await waitFor(() => recorded.shownFiles.length > 0, 2000, "file shown");
+    assert.deepEqual(recorded.shownFiles, [{ fsPath: path.join(s.root, "src/pay.ts"), line: 2 }], "only workspace files, at the line");
+  });
+
   it("says so when the daemon serves no environments", async () => {
     const s = setup();
     s.daemon.plan = undefined;
