@@ -93,6 +93,27 @@ describe("plan webview in headless Chromium", { skip: chromiumSkip }, () => {
     await p.close();
   });
 
+  it("wraps long provider IDs in the Status and Resource columns", async () => {
+    const id = "we_1NvXyZ2eZvKYlo2C0123456789abcdefghijklmnopqrstuvwxyz";
+    const long = create(PlanSchema, { ...plan, steps: [{ ...plan.steps[1], providerId: id }, plan.steps[0]] });
+    const { p, send } = await openWebview(browser.context, renderPlan({ plan: long, cspSource: "x", nonce: "bm9uY2U", providerName: (x) => names[x] ?? x }));
+    await p.setViewportSize({ width: 650, height: 700 });
+    await p.click("#approve");
+    await send({ type: "progress", stepId: "st", state: "done", message: id, done: 1, total: 2 });
+    assert.equal(await p.textContent("tr[data-step-id=st] .state .label"), `done: ${id}`);
+    const cells = await p.locator("tr[data-step-id=st] td").evaluateAll((tds) =>
+      tds.map((td) => {
+        const r = td.getBoundingClientRect();
+        const inner = Array.from(td.querySelectorAll("*")).map((e) => e.getBoundingClientRect());
+        return { overflow: td.scrollWidth > td.clientWidth, inside: inner.every((b) => b.width === 0 || (b.left >= r.left - 0.5 && b.right <= r.right + 0.5)) };
+      }),
+    );
+    assert.deepEqual(cells, cells.map(() => ({ overflow: false, inside: true })), "nothing sticks out of its cell");
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), "no horizontal overflow at 650 px");
+    await p.screenshot({ path: path.join(artifacts, "plan-long-ids.png"), fullPage: true });
+    await p.close();
+  });
+
   it("cannot be approved when nothing changes", async () => {
     const empty = create(PlanSchema, { id: "p", environment: "local", steps: [{ id: "n", action: StepAction.NOOP, provider: "stripe", name: "x" }] });
     const { p } = await openWebview(browser.context, renderPlan({ plan: empty, cspSource: "x", nonce: "bm9uY2U", providerName: (id) => id }));
