@@ -103,12 +103,52 @@ func (c findingCache) prune(s *snapshot) {
 // writes only the result and cache.
 func (a *Analyzer) assemble(s *snapshot, cache findingCache) *Result {
 	res := &Result{Root: s.root, Stats: &patchbayv1.AnalysisStats{FilesSeen: uint32(s.seen)}}
-	rels := s.sortedRels()
+	services, dirs := a.collectServices(s)
+	dirService := map[string]string{}
+	serviceOf := func(rel string) string {
+		start := path.Dir(rel)
+		if svc, ok := dirService[start]; ok {
+			return svc
+		}
+		svc := serviceOfDir(services, start)
+		dirService[start] = svc
+		return svc
+	}
+	a.perFileFindings(s, res, services, serviceOf, cache)
+	res.Diagnostics = append(res.Diagnostics, goModDiagnostics(s)...)
+	res.Findings = mergeFindings(res.Findings, a.routeFindings(s, services, serviceOf))
+	res.Findings = applyAllOverrides(s, services, res.Findings)
+	for _, f := range res.Findings {
+		if f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK {
+			f.Reasons = Explain(f)
+		}
+	}
+	for _, f := range res.Findings {
+		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && f.Provider != "" {
+			if si := services[f.Service]; si != nil {
+				si.prov[f.Provider] = true
+			}
+		}
+	}
+	cache.prune(s)
+	res.Diagnostics = append(res.Diagnostics, s.walkDiag...)
+	sort.SliceStable(res.Diagnostics, func(i, j int) bool { return res.Diagnostics[i].Path < res.Diagnostics[j].Path })
+	for _, dir := range dirs {
+		si := services[dir]
+		for p := range si.prov {
+			si.svc.Providers = append(si.svc.Providers, p)
+		}
+		sort.Strings(si.svc.Providers)
+		res.Services = append(res.Services, si.svc)
+	}
+	return res
+}
 
-	// Services: every directory with a manifest.
-	services := map[string]*serviceInfo{}
-	var dirs []string
-	for _, rel := range rels {
+// collectServices makes a service of every directory with a manifest,
+// described from its manifests and files; dirs are in path order.
+func (a *Analyzer) collectServices(s *snapshot) (services map[string]*serviceInfo, dirs []string) {
+	services = map[string]*serviceInfo{}
+	for _, rel := range s.sortedRels() {
 		f := s.files[rel]
 		if f.kind != kindManifest {
 			continue
@@ -129,20 +169,17 @@ func (a *Analyzer) assemble(s *snapshot, cache findingCache) *Result {
 	for _, dir := range dirs {
 		a.describeService(s, services[dir])
 	}
-	dirService := map[string]string{}
-	serviceOf := func(rel string) string {
-		start := path.Dir(rel)
-		if svc, ok := dirService[start]; ok {
-			return svc
-		}
-		svc := serviceOfDir(services, start)
-		dirService[start] = svc
-		return svc
-	}
+	return services, dirs
+}
+
+// perFileFindings adds every file's diagnostic, stats and own findings
+// (from the cache when the file and its service are unchanged) to res, and
+// the findings' providers to their services. Files are visited in path
+// order and each file's findings are sorted, so the list is in order.
+func (a *Analyzer) perFileFindings(s *snapshot, res *Result, services map[string]*serviceInfo, serviceOf func(string) string, cache findingCache) {
 	res.Findings = make([]*patchbayv1.Finding, 0, s.findingHint)
 	svcKeys := map[string]uint64{}
-
-	for _, rel := range rels {
+	for _, rel := range s.sortedRels() {
 		f := s.files[rel]
 		if f.diag != nil {
 			res.Diagnostics = append(res.Diagnostics, f.diag)
@@ -151,7 +188,7 @@ func (a *Analyzer) assemble(s *snapshot, cache findingCache) *Result {
 				continue
 			}
 		}
-		if f.kind == "tsconfig" {
+		if f.kind == kindTSConfig {
 			continue
 		}
 		res.Stats.FilesAnalyzed++
@@ -159,83 +196,80 @@ func (a *Analyzer) assemble(s *snapshot, cache findingCache) *Result {
 			continue
 		}
 		svc := serviceOf(rel)
-		var goDeps []facts.Dep
 		si := services[svc]
-		if si != nil {
-			goDeps = si.deps
-		}
 		key, ok := svcKeys[svc]
 		if !ok {
-			stamp := ""
-			if si != nil {
-				stamp = si.stamp
-			}
-			key = hashBytes([]byte(svc + "\x00" + stamp))
+			key = serviceKey(svc, si)
 			svcKeys[svc] = key
 		}
-		fs := cache.get(f, key, func() []*patchbayv1.Finding { return a.fileFindings(f, svc, goDeps) })
+		fs := cache.get(f, key, func() []*patchbayv1.Finding { return a.fileFindings(f, svc, si.allDeps()) })
 		for _, x := range fs {
-			if si := services[svc]; si != nil && x.Provider != "" {
+			if si != nil && x.Provider != "" {
 				si.prov[x.Provider] = true
 			}
 		}
 		res.Findings = append(res.Findings, fs...)
 	}
+}
+
+// serviceKey identifies what a file's own findings depend on besides the
+// file: its service's directory and manifests (si is nil for a file in no
+// service).
+func serviceKey(svc string, si *serviceInfo) uint64 {
+	stamp := ""
+	if si != nil {
+		stamp = si.stamp
+	}
+	return hashBytes([]byte(svc + "\x00" + stamp))
+}
+
+// allDeps returns the dependencies of the service's manifests (nil for no
+// service).
+func (si *serviceInfo) allDeps() []facts.Dep {
+	if si == nil {
+		return nil
+	}
+	return si.deps
+}
+
+// goModDiagnostics reports each Go module whose go/packages load failed
+// or found problems.
+func goModDiagnostics(s *snapshot) []*patchbayv1.Diagnostic {
+	var out []*patchbayv1.Diagnostic
 	for dir, gm := range s.goMods {
 		rel := path.Join(dir, "go.mod")
 		switch {
 		case gm.err != nil:
-			res.Diagnostics = append(res.Diagnostics, diag(rel, "error", gm.err.Error()+"; Go files were parsed with go/parser"))
+			out = append(out, diag(rel, "error", gm.err.Error()+"; Go files were parsed with go/parser"))
 		case gm.mod != nil && len(gm.mod.Problems) > 0:
 			msg := gm.mod.Problems[0]
 			if n := len(gm.mod.Problems) - 1; n > 0 {
 				msg += fmt.Sprintf(" (and %d more)", n)
 			}
-			res.Diagnostics = append(res.Diagnostics, diag(rel, "error", "go/packages: "+msg))
+			out = append(out, diag(rel, "error", "go/packages: "+msg))
 		}
 	}
-	res.Findings = mergeFindings(res.Findings, a.routeFindings(s, services, serviceOf))
-	// Users' corrections: patchbay.json declares what was missed and
-	// suppresses what was wrong, per service.
+	return out
+}
+
+// applyAllOverrides applies the users' corrections: each service's
+// patchbay.json (or the root's) declares what was missed and suppresses
+// what was wrong.
+func applyAllOverrides(s *snapshot, services map[string]*serviceInfo, findings []*patchbayv1.Finding) []*patchbayv1.Finding {
 	declared := false
 	for _, rel := range s.sortedRels() {
 		if f := s.files[rel]; f.kind == kindPatchbay && f.overrides != nil {
 			dir := path.Dir(rel)
 			if _, ok := services[dir]; ok || dir == "." {
-				res.Findings = applyOverrides(res.Findings, dir, f.overrides)
+				findings = applyOverrides(findings, dir, f.overrides)
 				declared = true
 			}
 		}
 	}
 	if declared {
-		sortFindings(res.Findings)
+		sortFindings(findings)
 	}
-	for _, f := range res.Findings {
-		if f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK {
-			f.Reasons = Explain(f)
-		}
-	}
-	for _, f := range res.Findings {
-		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && f.Provider != "" {
-			if si := services[f.Service]; si != nil {
-				si.prov[f.Provider] = true
-			}
-		}
-	}
-	cache.prune(s)
-	res.Diagnostics = append(res.Diagnostics, s.walkDiag...)
-	sort.SliceStable(res.Diagnostics, func(i, j int) bool { return res.Diagnostics[i].Path < res.Diagnostics[j].Path })
-	// Files are visited in path order and each file's findings are sorted,
-	// so the whole list is already in order.
-	for _, dir := range dirs {
-		si := services[dir]
-		for p := range si.prov {
-			si.svc.Providers = append(si.svc.Providers, p)
-		}
-		sort.Strings(si.svc.Providers)
-		res.Services = append(res.Services, si.svc)
-	}
-	return res
+	return findings
 }
 
 func serviceOfDir(services map[string]*serviceInfo, dir string) string {
