@@ -92,27 +92,7 @@ func (a *Analyzer) watchLoop(ctx context.Context, w *fsnotify.Watcher, root stri
 			if !ok {
 				return
 			}
-			rel, err := filepath.Rel(root, ev.Name)
-			if err != nil || strings.HasPrefix(rel, "..") {
-				continue
-			}
-			rel = filepath.ToSlash(rel)
-			if ev.Has(fsnotify.Create) {
-				// Lstat: a new symlink is never watched through (it may lead
-				// out of the workspace); the walk decides whether to follow it.
-				if fi, err := os.Lstat(ev.Name); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-					rel += "/"
-				} else if err == nil && fi.IsDir() {
-					if !a.ignoredPath(root, rel+"/x") {
-						a.addWatches(w, root, rel)
-					}
-					rel += "/" // a new directory: walk again
-				}
-			}
-			if (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) && !isCandidate(rel) && !strings.HasSuffix(rel, "/") {
-				rel += "/" // maybe a directory went away: walk again
-			}
-			if isCandidate(strings.TrimSuffix(rel, "/")) || strings.HasSuffix(rel, "/") || strings.HasSuffix(rel, ".gitignore") {
+			if rel, ok := a.watchedPath(w, root, ev); ok {
 				pending[rel] = true
 				if timer == nil {
 					timer = time.After(WatchDebounce)
@@ -136,6 +116,37 @@ func (a *Analyzer) watchLoop(ctx context.Context, w *fsnotify.Watcher, root stri
 			send(WatchEvent{Result: res, Changed: changed, Err: err})
 		}
 	}
+}
+
+// watchedPath turns a file event into the path to analyze again (relative,
+// ending in "/" when the tree must be walked again: a new directory or
+// symlink, or something removed that may have been a directory), watching
+// a new directory at once. ok is false for events the analysis ignores.
+func (a *Analyzer) watchedPath(w *fsnotify.Watcher, root string, ev fsnotify.Event) (rel string, ok bool) {
+	rel, err := filepath.Rel(root, ev.Name)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", false
+	}
+	rel = filepath.ToSlash(rel)
+	if ev.Has(fsnotify.Create) {
+		// Lstat: a new symlink is never watched through (it may lead
+		// out of the workspace); the walk decides whether to follow it.
+		if fi, err := os.Lstat(ev.Name); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			rel += "/"
+		} else if err == nil && fi.IsDir() {
+			if !a.ignoredPath(root, rel+"/x") {
+				a.addWatches(w, root, rel)
+			}
+			rel += "/" // a new directory: walk again
+		}
+	}
+	if (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) && !isCandidate(rel) && !strings.HasSuffix(rel, "/") {
+		rel += "/" // maybe a directory went away: walk again
+	}
+	if isCandidate(strings.TrimSuffix(rel, "/")) || strings.HasSuffix(rel, "/") || strings.HasSuffix(rel, ".gitignore") {
+		return rel, true
+	}
+	return "", false
 }
 
 // addWatches watches dir (relative) and every directory below it that the
