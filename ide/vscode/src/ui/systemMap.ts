@@ -204,8 +204,9 @@ const styles = `
   .columns { position: relative; display: flex; gap: 72px; padding: 12px 16px 16px; align-items: flex-start; }
   .column { display: flex; flex-direction: column; gap: 10px; width: 200px; flex: none; }
   h2.col { margin: 0 0 2px; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .05em; color: var(--vscode-descriptionForeground); }
+  /* Boxes on the editor background: the theme guarantees its foreground and description colours contrast with it (widget backgrounds do not, e.g. Light+). */
   .node { display: flex; flex-direction: column; gap: 2px; padding: 6px 8px; border-radius: 4px; cursor: pointer; outline: none;
-    background: var(--vscode-editorWidget-background, var(--vscode-editor-background)); color: var(--vscode-foreground);
+    background: var(--vscode-editor-background); color: var(--vscode-foreground);
     border: 1px solid var(--vscode-editorWidget-border, rgba(128,128,128,.5)); border-left-width: 4px; overflow-wrap: anywhere; line-height: 1.3; font-size: 12px; }
   .node .sub { color: var(--vscode-descriptionForeground); font-size: 11px; }
   .node:focus-visible, .node.selected { box-shadow: 0 0 0 2px var(--vscode-focusBorder, #007fd4); }
