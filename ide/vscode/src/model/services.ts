@@ -1,4 +1,4 @@
-import { FindingKind, type Finding, type Service } from "../gen/patchbay/v1/common_pb";
+import { FindingKind, type Finding, type Route, type Service } from "../gen/patchbay/v1/common_pb";
 import type { AnalyzeResponse } from "../gen/patchbay/v1/workspace_pb";
 import { displayName, type ProviderCatalog } from "./providers";
 
@@ -8,7 +8,7 @@ export interface TreeNodeModel {
   label: string;
   description?: string;
   tooltip?: string;
-  kind: "workspace" | "service" | "provider" | "finding" | "message";
+  kind: "workspace" | "service" | "provider" | "finding" | "routes" | "route" | "message";
   children: TreeNodeModel[];
   /** For findings: where to jump. */
   root?: string;
@@ -88,6 +88,7 @@ export function servicesTree(analysis: AnalyzeResponse, catalog: ProviderCatalog
             location: f.location ? { path: f.location.path, line: f.location.startLine, column: f.location.startColumn } : undefined,
           })),
       }));
+    const routes = svc?.routes.length ? [routesNode(analysis.root, path, svc.routes)] : [];
     const desc = svc ? [svc.language, ...svc.frameworks].filter(Boolean).join(" · ") : "";
     nodes.push({
       id: `${analysis.root}#${path}`,
@@ -95,10 +96,39 @@ export function servicesTree(analysis: AnalyzeResponse, catalog: ProviderCatalog
       description: desc || path,
       tooltip: svc?.manifests.length ? `Manifests: ${svc.manifests.join(", ")}` : undefined,
       kind: "service",
-      children: providerNodes.length
-        ? providerNodes
-        : [{ id: `${analysis.root}#${path}#none`, label: "No provider usage found", kind: "message", children: [] }],
+      children: [
+        ...(providerNodes.length
+          ? providerNodes
+          : [{ id: `${analysis.root}#${path}#none`, label: "No provider usage found", kind: "message" as const, children: [] }]),
+        ...routes,
+      ],
     });
   }
   return nodes;
+}
+
+const routeSources: Record<string, string> = { code: "declared in code", file: "file-system route", library: "served by a library" };
+
+/** A service's routes: every route it serves, full path, where declared. */
+function routesNode(root: string, service: string, routes: Route[]): TreeNodeModel {
+  return {
+    id: `${root}#${service}#routes`,
+    label: "Routes",
+    description: `${routes.length} route${routes.length === 1 ? "" : "s"}`,
+    kind: "routes",
+    children: routes.map((r, i) => {
+      const at = r.location ? `${r.location.path}:${r.location.startLine}` : "";
+      const mounts = r.mounts.map((m) => `${m.path}:${m.startLine}`);
+      return {
+        id: `${root}#${service}#route#${i}#${r.method} ${r.path}`,
+        label: `${r.method || "ANY"} ${r.path}`,
+        description: [routeSources[r.source] ?? r.source, at].filter(Boolean).join(" · "),
+        tooltip: mounts.length ? `Mounted at ${mounts.join(", ")}` : undefined,
+        kind: "route" as const,
+        children: [],
+        root,
+        location: r.location ? { path: r.location.path, line: r.location.startLine, column: r.location.startColumn } : undefined,
+      };
+    }),
+  };
 }

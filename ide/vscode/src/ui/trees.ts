@@ -12,6 +12,8 @@ const icons: Record<TreeNodeModel["kind"], string> = {
   service: "package",
   provider: "plug",
   finding: "symbol-reference",
+  routes: "list-tree",
+  route: "globe",
   message: "info",
 };
 
@@ -40,14 +42,18 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<TreeNodeMod
   getTreeItem(n: TreeNodeModel): vscode.TreeItem {
     const item = new vscode.TreeItem(
       n.label,
-      n.children.length ? (n.kind === "finding" ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded) : vscode.TreeItemCollapsibleState.None,
+      n.children.length
+        ? n.kind === "finding" || n.kind === "routes"
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.None,
     );
     item.id = n.id;
     item.description = n.description;
     item.tooltip = n.tooltip;
     item.iconPath = new vscode.ThemeIcon(icons[n.kind]);
     item.contextValue = n.kind;
-    if (n.kind === "finding" && n.root && n.location) {
+    if ((n.kind === "finding" || n.kind === "route") && n.root && n.location) {
       const uri = vscode.Uri.file(path.join(n.root, ...n.location.path.split("/")));
       const pos = new vscode.Position(Math.max(0, n.location.line - 1), Math.max(0, n.location.column - 1));
       item.resourceUri = uri;

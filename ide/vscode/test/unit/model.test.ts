@@ -349,6 +349,34 @@ describe("servicesTree", () => {
     ]);
     assert.deepEqual(tree[0].children[0].children[0].location, { path: "api/main.go", line: 5, column: 1 });
   });
+  it("lists a service's routes after its providers, each opening where it is declared", () => {
+    const a = create(AnalyzeResponseSchema, {
+      root: "/w",
+      services: [
+        {
+          path: "api",
+          name: "api",
+          routes: [
+            { method: "POST", path: "/api/webhooks/stripe", source: "code", location: { path: "api/hooks.js", startLine: 6, startColumn: 1 }, mounts: [{ path: "api/server.js", startLine: 4 }] },
+            { method: "", path: "/api/auth/callback/github", source: "library", location: { path: "api/auth.js", startLine: 2, startColumn: 3 } },
+          ],
+        },
+      ],
+      findings: [],
+    });
+    const [api] = servicesTree(a, catalog);
+    const routes = api.children[api.children.length - 1];
+    assert.equal(routes.kind, "routes");
+    assert.equal(routes.description, "2 routes");
+    assert.deepEqual(
+      routes.children.map((r) => [r.label, r.description, r.tooltip]),
+      [
+        ["POST /api/webhooks/stripe", "declared in code · api/hooks.js:6", "Mounted at api/server.js:4"],
+        ["ANY /api/auth/callback/github", "served by a library · api/auth.js:2", undefined],
+      ],
+    );
+    assert.deepEqual(routes.children[0].location, { path: "api/hooks.js", line: 6, column: 1 });
+  });
 });
 
 describe("statusView", () => {
