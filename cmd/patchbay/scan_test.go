@@ -84,3 +84,35 @@ func TestScanHumanAndErrors(t *testing.T) {
 		t.Fatalf("missing dir: %v", err)
 	}
 }
+
+// TestScanRoutes: --routes lists every route of each service with its
+// full path (the router mounted under /api in server.js), method, where
+// it is declared and how it was found; without it a count says they are
+// there.
+func TestScanRoutes(t *testing.T) {
+	run := func(args ...string) string {
+		cmd := newScanCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetArgs(append(args, "--no-go-packages", "../../testdata/example"))
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	out := run("--routes", "--explain")
+	for _, want := range []string{
+		"  routes\n",
+		"POST    /api/webhooks/stripe",
+		"api/src/webhooks.js:6",
+		"mounted at api/src/server.js:6",
+		"POST    /api/checkout",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--routes output lacks %q:\n%s", want, out)
+		}
+	}
+	if out := run(); strings.Contains(out, "  routes\n") || !strings.Contains(out, "routes (--routes lists them)") {
+		t.Errorf("without --routes:\n%s", out)
+	}
+}

@@ -263,6 +263,18 @@ func TestMCPServerWithGoSDKClient(t *testing.T) {
 	if !webhook || len(scan.Services) == 0 || !strings.Contains(txt, "stripe") {
 		t.Errorf("scan found no Stripe webhook handler: %+v\n%s", scan, txt)
 	}
+	// Each service lists the routes it serves: here a Next.js file route.
+	var route bool
+	for _, sv := range scan.Services {
+		for _, r := range sv.Routes {
+			if r.Method == "POST" && r.Path == "/api/webhooks/stripe" && r.Source == "file" && r.File == "app/api/webhooks/stripe/route.ts" {
+				route = true
+			}
+		}
+	}
+	if !route || !strings.Contains(txt, "- route POST /api/webhooks/stripe") {
+		t.Errorf("scan lists no POST /api/webhooks/stripe route: %+v\n%s", scan.Services, txt)
+	}
 
 	if txt := s.call(t, "list_environments", nil, nil); !strings.Contains(txt, "No environments") {
 		t.Errorf("list_environments before any: %s", txt)
