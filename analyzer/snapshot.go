@@ -312,25 +312,13 @@ func (a *Analyzer) walk(ctx context.Context, root string, emit func(walkEntry)) 
 			typ := de.Type()
 			isDir := de.IsDir()
 			if typ&fs.ModeSymlink != 0 {
-				target, err := filepath.EvalSymlinks(abs)
-				if err != nil {
-					diags = append(diags, diag(rel, "skipped", "broken symlink or symlink loop"))
-					continue
+				var follow bool
+				var d *patchbayv1.Diagnostic
+				isDir, follow, d = linkTarget(realRoot, abs, rel, ig)
+				if d != nil {
+					diags = append(diags, d)
 				}
-				if !within(realRoot, target) {
-					diags = append(diags, diag(rel, "skipped", "symlink points outside the workspace; not followed"))
-					continue
-				}
-				fi, err := os.Stat(target)
-				if err != nil {
-					diags = append(diags, diag(rel, "skipped", "broken symlink"))
-					continue
-				}
-				isDir = fi.IsDir()
-				if !isDir && !fi.Mode().IsRegular() {
-					if !ig.ignored(rel, false) {
-						diags = append(diags, diag(rel, "skipped", "symlink to a "+specialKind(fi.Mode())+"; not read"))
-					}
+				if !follow {
 					continue
 				}
 			} else if !isDir && !typ.IsRegular() {
@@ -379,6 +367,31 @@ func (a *Analyzer) walk(ctx context.Context, root string, emit func(walkEntry)) 
 		}
 	}
 	return out, diags, seen
+}
+
+// linkTarget says whether the walk follows the symlink at abs (rel) and
+// whether it leads to a directory: only to a directory or regular file
+// inside the root. d says why a link is not followed (nil for a link to a
+// special file the .gitignore rules ignore).
+func linkTarget(realRoot, abs, rel string, ig *ignorer) (isDir, follow bool, d *patchbayv1.Diagnostic) {
+	target, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return false, false, diag(rel, "skipped", "broken symlink or symlink loop")
+	}
+	if !within(realRoot, target) {
+		return false, false, diag(rel, "skipped", "symlink points outside the workspace; not followed")
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		return false, false, diag(rel, "skipped", "broken symlink")
+	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		if !ig.ignored(rel, false) {
+			return false, false, diag(rel, "skipped", "symlink to a "+specialKind(fi.Mode())+"; not read")
+		}
+		return false, false, nil
+	}
+	return fi.IsDir(), true, nil
 }
 
 func relOrDot(rel string) string {
