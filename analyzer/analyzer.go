@@ -235,7 +235,8 @@ func (a *Analyzer) SetOverlay(ctx context.Context, root, rel string, content []b
 }
 
 // Timings says where the last analysis of root spent its time (nil before
-// the first one), without waiting for an analysis under way.
+// the first one), without waiting for an analysis under way. Like the
+// result, it is shared and must not be modified.
 func (a *Analyzer) Timings(root string) *Timings {
 	if s := a.workspace(filepath.Clean(root)).cur.Load(); s != nil {
 		return s.timings
