@@ -30,6 +30,7 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 	}
 	x := &extractor{ctx: ctx, fset: fset, out: out, local: map[string]string{}}
 	x.imports(f)
+	x.wrappers = envWrappers(f, x.local)
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok {
 			out.Funcs = append(out.Funcs, facts.Func{Name: fd.Name.Name, Span: x.span(fd)})
@@ -54,6 +55,8 @@ type extractor struct {
 	local map[string]string
 	// hasOS: the file imports os or syscall.
 	hasOS bool
+	// wrappers are the file's env wrapper functions (wrappers.go).
+	wrappers map[string]int
 	// routeScopes are chi r.Route("/api", func(r chi.Router) {...}) bodies.
 	routeScopes []routeScope
 	// stack is the path from the file to the node being visited.
@@ -275,6 +278,10 @@ func handlerName(last ast.Expr) string {
 // envCall records call as an env read when it is one (see envRead).
 func (x *extractor) envCall(call *ast.CallExpr, c string) {
 	name, isEnv := envRead(call, c, x.hasOS)
+	if i, ok := x.wrappers[c]; ok && !isEnv && i < len(call.Args) {
+		name, isEnv = stringLit(call.Args[i])
+		isEnv = isEnv && validName(name)
+	}
 	if !isEnv {
 		return
 	}

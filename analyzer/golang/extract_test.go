@@ -178,3 +178,55 @@ func main() {
 		t.Errorf("mounts (-want +got):\n%s", diff)
 	}
 }
+
+// TestEnvWrappers: a file's own functions that hand a string parameter to
+// os.Getenv, directly or through another wrapper, read what their callers
+// name; a function that uses its parameter otherwise does not.
+func TestEnvWrappers(t *testing.T) {
+	t.Parallel()
+	src := []byte(`package config
+
+import (
+	"encoding/base64"
+	"os"
+)
+
+func MustGetBase64Env(name string) []byte {
+	b, _ := base64.StdEncoding.DecodeString(MustGetenv(name))
+	return b
+}
+
+func MustGetenv(name string) string {
+	v := os.Getenv(name)
+	if v == "" {
+		panic(name + " is not set")
+	}
+	return v
+}
+
+func GetenvWithDefault(name, fallback string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return fallback
+}
+
+func label(name string) string { return "x-" + name }
+
+var SIGNER = MustGetBase64Env("ACCESS_TOKEN_SIGNER")
+var PORT = GetenvWithDefault("PORT", "3000")
+var L = label("NOT_AN_ENV")
+`)
+	ff, err := Extract(context.Background(), "config.go", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, e := range ff.Env {
+		got[e.Name] = e.HasDefault
+	}
+	want := map[string]bool{"ACCESS_TOKEN_SIGNER": false, "PORT": true}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("env reads (name -> has default) (-want +got):\n%s", d)
+	}
+}

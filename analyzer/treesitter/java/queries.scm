@@ -21,6 +21,23 @@
   arguments: (argument_list . (string_literal) @env.name . (_) @env.default)
   (#eq? @_sys "System") (#eq? @_getenv "getenv") (#eq? @_get "getOrDefault")) @env
 
+; an alias of the process environment: Map<String, String> env =
+; System.getenv(); env.get("NAME") (an ALL_CAPS key)
+(method_invocation
+  object: [(identifier) (field_access)] @_env
+  name: (identifier) @_get
+  arguments: (argument_list . (string_literal) @env.name)
+  (#match? @_env "(^|[.])(env|environment|envVars|ENV|sysEnv|systemEnv)$")
+  (#match? @_get "^(get|getOrDefault)$")
+  (#match? @env.name "^.[A-Z][A-Z0-9_]*.$")) @env
+(method_invocation
+  object: [(identifier) (field_access)] @_env
+  name: (identifier) @_get
+  arguments: (argument_list . (string_literal) @env.name . (_) @env.default)
+  (#match? @_env "(^|[.])(env|environment|envVars|ENV|sysEnv|systemEnv)$")
+  (#eq? @_get "getOrDefault")
+  (#match? @env.name "^.[A-Z][A-Z0-9_]*.$")) @env
+
 ; Spring Environment: env.getProperty("NAME")
 (method_invocation
   object: (identifier) @_env
