@@ -195,10 +195,22 @@ func (a *Analyzer) Analyze(ctx context.Context, root string, req Request) (*Resu
 // reader gets the previous result while the next is built. The result is
 // shared and must not be modified.
 func (a *Analyzer) Snapshot(root string) *Result {
-	if s := a.workspace(filepath.Clean(root)).cur.Load(); s != nil {
+	if s := a.published(root); s != nil {
 		return s.result
 	}
 	return nil
+}
+
+// published returns root's published snapshot, nil when there is none
+// (without making a workspace for a root never analyzed).
+func (a *Analyzer) published(root string) *snapshot {
+	a.mu.Lock()
+	ws := a.workspaces[filepath.Clean(root)]
+	a.mu.Unlock()
+	if ws == nil {
+		return nil
+	}
+	return ws.cur.Load()
 }
 
 // SetOverlay records unsaved editor content for rel (relative to root), or
@@ -238,7 +250,7 @@ func (a *Analyzer) SetOverlay(ctx context.Context, root, rel string, content []b
 // the first one), without waiting for an analysis under way. Like the
 // result, it is shared and must not be modified.
 func (a *Analyzer) Timings(root string) *Timings {
-	if s := a.workspace(filepath.Clean(root)).cur.Load(); s != nil {
+	if s := a.published(root); s != nil {
 		return s.timings
 	}
 	return nil

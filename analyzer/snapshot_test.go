@@ -62,10 +62,6 @@ func resultDigest(r *Result) string {
 	return b.String()
 }
 
-func (a *Analyzer) published(root string) *snapshot {
-	return a.workspace(filepath.Clean(root)).cur.Load()
-}
-
 // TestPublishedSnapshotIsNeverModified: readers read the published
 // snapshot while builds run (under -race any write to what they read is a
 // reported race), and every snapshot, with the file states later builds
