@@ -169,7 +169,9 @@ export class DaemonStore {
       }
       case "credentialsChanged":
         this.onCredentialsChanged.fire({ provider: ev.payload.value.provider, profile: ev.payload.value.profile, deleted: ev.payload.value.deleted });
-        return { refreshCatalog: true };
+        // Values derived from a connection (STRIPE_SECRET_KEY, AUTH0_DOMAIN…)
+        // come and go with it: the diagnostics and hovers follow.
+        return { refreshCatalog: true, refreshEnv: "*" };
       default:
         return {};
     }
