@@ -5,7 +5,7 @@
 // hidden from assistive technology next to their text. Disabled controls
 // are exempt, as WCAG says; backgrounds and opacity are composited up the
 // tree, starting from the page's white canvas.
-import type { Page } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 
 export interface LowContrast {
   text: string;
@@ -16,7 +16,8 @@ export interface LowContrast {
   background: string;
 }
 
-export async function lowContrast(p: Page, opts: { skip?: string } = {}): Promise<LowContrast[]> {
+/** Text below the contrast WCAG AA asks for, in a page or a frame (a webview inside VS Code). */
+export async function lowContrast(p: Page | Frame, opts: { skip?: string } = {}): Promise<LowContrast[]> {
   return p.evaluate((skip) => {
     type RGBA = [number, number, number, number];
     const parse = (c: string): RGBA => {
