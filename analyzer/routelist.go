@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,7 +69,7 @@ func serviceRouteList(sf *svcFiles, findings []*patchbayv1.Finding) []*patchbayv
 		default:
 			continue
 		}
-		if route == "" || seen[key(method, route)] || seen[key("", route)] {
+		if route == "" || seen[key(method, route)] || seen[key("", route)] || servedBy(out, route) {
 			continue
 		}
 		if method != "" && seen[key("", route)] {
@@ -91,6 +92,29 @@ func serviceRouteList(sf *svcFiles, findings []*patchbayv1.Finding) []*patchbayv
 		return a.GetLocation().GetStartLine() < b.GetLocation().GetStartLine()
 	})
 	return out
+}
+
+// servedBy: a declared route with parameters serves path
+// ("/auth/:provider/callback" serves "/auth/github/callback").
+func servedBy(routes []*patchbayv1.Route, p string) bool {
+	want := strings.Split(normRoutePath(p), "/")
+	for _, r := range routes {
+		have := strings.Split(normRoutePath(r.GetPath()), "/")
+		if len(have) != len(want) || !slices.Contains(have, "{}") {
+			continue
+		}
+		match := true
+		for i := range have {
+			if have[i] != "{}" && have[i] != want[i] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }
 
 func spanLocation(f *fileState, sp facts.Span) *patchbayv1.Location {

@@ -69,6 +69,9 @@ func TestRouteModel(t *testing.T) {
 			"POST /stripe_events code",
 			"PUT /posts/:id code",
 		},
+		"passport": {
+			"GET /auth/:provider/callback code",
+		},
 		"spring": {
 			"DELETE /api/products/{id} code",
 			"GET /api/products/{id} code",

@@ -118,6 +118,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		out = append(out, a.defaultWebhooks(s, dir, si, code[dir])...)
 		out = append(out, a.frameworkCallbacks(s, dir, si, bySvc[dir], spring[dir])...)
 	}
+	out = expandStrategyCallbacks(out, services)
 	// Every callback of a service learns the service's explicit logout
 	// routes and return URLs and the web origins its OAuth flows run on.
 	for _, x := range out {
