@@ -37,7 +37,7 @@ func configuredIdentities(deps []facts.Dep) [][2]string {
 			if !ok {
 				continue
 			}
-			ident, _, _ := strings.Cut(rest, "-") // passport-google-oauth20, omniauth-github-team
+			ident, _, _ := strings.Cut(rest, "-")          // passport-google-oauth20, omniauth-github-team
 			ident = strings.TrimRight(ident, "0123456789") // passport-github2
 			if p, ok := identityNames[ident]; ok && !seen[ident] {
 				seen[ident] = true
