@@ -193,7 +193,7 @@ func TestRealAppRunsUnderPatchbayRun(t *testing.T) {
 	}
 
 	var logs syncBuffer
-	run := exec.Command(patchbayBin(t), "run", "--workspace", ws, "--watch", "--watch-interval", "300ms", "--", "node", "server.js")
+	run := exec.Command(patchbayBin(t), "run", "--workspace", ws, "--watch", "--watch-interval", "1h", "--", "node", "server.js")
 	run.Env, run.Stdout, run.Stderr = env, &logs, &logs
 	run.Dir = ws
 	if err := run.Start(); err != nil {
@@ -269,9 +269,10 @@ func TestRealAppRunsUnderPatchbayRun(t *testing.T) {
 		t.Errorf("stripe listen got %q, want %q", args, want)
 	}
 
-	// Rotate → re-inject → restart.
+	// Rotate → re-inject → restart, told by the daemon's event stream (the
+	// poll is an hour apart).
 	must("env", "rotate", "AUTH0_SECRET", "--workspace", ws)
-	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(logs.String(), "AUTH0_SECRET changed; restarting"); {
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "AUTH0_SECRET changed; restarting"); {
 		if time.Now().After(deadline) {
 			t.Fatalf("run --watch did not restart the app after the rotation:\n%s", logs.String())
 		}
