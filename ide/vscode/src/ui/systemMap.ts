@@ -178,6 +178,7 @@ ${edgesHtml}
       <div class="columns">
 ${columnsHtml}
       </div>
+      <div id="edge-labels" aria-hidden="true"></div>
     </div></div>
   </div>
   <aside id="details" aria-live="polite" aria-label="Details"><p class="muted" id="details-empty">Select a node to see its details, its connections and where it is in the code.</p><div id="details-body" hidden></div></aside>
@@ -224,6 +225,10 @@ const styles = `
   path.edge.kind-depends_on { stroke-dasharray: 1 3; }
   path.edge.hot { stroke: var(--vscode-focusBorder, #007fd4); stroke-width: 2.2; }
   path.edge.dim { opacity: .15; }
+  #edge-labels { position: absolute; left: 0; top: 0; pointer-events: none; }
+  /* Labels of the selected node's edges, in the gap next to the neighbour (never on a box). */
+  .edge-label { position: absolute; transform: translate(-50%, -50%); max-width: 66px; overflow: hidden; white-space: nowrap; font-size: 10px; line-height: 14px; padding: 0 3px; border-radius: 3px;
+    color: var(--vscode-foreground); background: var(--vscode-editor-background); border: 1px solid var(--vscode-focusBorder, #007fd4); }
   .arrowhead { fill: var(--vscode-descriptionForeground, #8b8b8b); }
   #details { flex: 0 0 260px; max-width: 260px; border-left: 1px solid var(--vscode-editorWidget-border, rgba(128,128,128,.35)); padding: 0 0 0 12px; overflow-wrap: anywhere; overflow-y: auto; height: calc(100vh - 190px); min-height: 240px; }
   #details h2 { margin: 4px 0; }
@@ -261,6 +266,7 @@ const script = `
   const byId = new Map(nodes.map(function (n) { return [n.dataset.id, n]; }));
   const level = document.getElementById("zoom-level");
   let zoom = 1;
+  let selected = "";
 
   // Edges leave a box on the side facing their target and end, arrowhead
   // first, on the target's facing side; within a column they arc to the right.
@@ -379,6 +385,34 @@ const script = `
   });
   ${openLinksScript}
 
+  const labels = document.getElementById("edge-labels");
+  // Near the neighbour's end of each edge: the neighbours are distinct boxes,
+  // so their labels do not pile up at the selected node.
+  function labelEdges(id) {
+    labels.textContent = "";
+    for (const e of edges) {
+      if (e.dataset.from !== id && e.dataset.to !== id) continue;
+      const len = e.getTotalLength();
+      const at = e.getPointAtLength(e.dataset.from === id ? Math.max(0, len - 38) : Math.min(len, 38));
+      const l = el("div", "edge-label", e.dataset.kind.replace(/_/g, " "));
+      l.dataset.from = e.dataset.from;
+      l.dataset.to = e.dataset.to;
+      l.style.left = at.x + "px";
+      l.style.top = at.y + "px";
+      labels.appendChild(l);
+    }
+    // Labels that meet (two edges into one gap) move down, below each other.
+    const placed = [];
+    for (const l of Array.from(labels.children).sort(function (a, b) { return a.offsetTop - b.offsetTop; })) {
+      for (const o of placed) {
+        const a = l.getBoundingClientRect(), b = o.getBoundingClientRect();
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom + 2 && b.top < a.bottom + 2) {
+          l.style.top = (parseFloat(l.style.top) + (b.bottom - a.top + 2) / zoom) + "px";
+        }
+      }
+      placed.push(l);
+    }
+  }
   function select(id) {
     const near = new Set([id]);
     for (const e of edges) {
@@ -393,6 +427,8 @@ const script = `
       n.classList.toggle("dim", !near.has(n.dataset.id));
     }
     showDetails(id);
+    labelEdges(id);
+    selected = id;
     vscode.postMessage({ type: "select", id: id });
   }
   for (const n of nodes) {
@@ -403,6 +439,6 @@ const script = `
   route();
   // At 100%, where every label is legible; Zoom to fit gives the overview.
   setZoom(1);
-  window.addEventListener("resize", function () { route(); setZoom(zoom); });
+  window.addEventListener("resize", function () { route(); setZoom(zoom); if (selected) labelEdges(selected); });
   vscode.postMessage({ type: "ready" });
 `;

@@ -217,6 +217,17 @@ describe("system map webview in headless Chromium", { skip: chromiumSkip }, () =
     const near = await p.locator(".node.near").evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.id).sort());
     assert.deepEqual(near, ["environment:staging", "provider:stripe", "r:client", "service:api"]);
     assert.equal(await p.locator('.node.dim[data-id="provider:auth0"]').count(), 1);
+    // The selected node's edges are labelled, beside the neighbours and on no box.
+    const labels = await p.locator("#edge-labels .edge-label").evaluateAll((ls) =>
+      ls.map((l) => ({ text: l.textContent, box: l.getBoundingClientRect().toJSON() as Box, clipped: (l as HTMLElement).scrollWidth > (l as HTMLElement).clientWidth })),
+    );
+    assert.deepEqual(labels.map((l) => l.text).sort(), ["calls back", "depends on", "owns", "uses"]);
+    const nodeBoxes = await p.locator(".node").evaluateAll((ns) => ns.map((n) => n.getBoundingClientRect().toJSON() as Box));
+    for (const l of labels) {
+      assert.equal(l.clipped, false, `${l.text} is cut`);
+      for (const b of nodeBoxes) assert.ok(!overlaps(l.box, b), `label ${l.text} covers a node`);
+      for (const o of labels) if (o !== l) assert.ok(!overlaps(l.box, o.box), `labels ${l.text} and ${o.text} overlap`);
+    }
     assert.equal(await p.textContent("#details h2"), LONG);
     assert.equal(await p.textContent("#details .kind"), "Resources · Stripe");
     assert.deepEqual(await p.locator("#details dl.attributes dt").allTextContents(), ["provider_id", "url"]);
