@@ -243,9 +243,13 @@ func (r *runner) start(vals map[string]string) (*exec.Cmd, chan error, error) {
 type changeFeed struct {
 	kick chan struct{}
 	live atomic.Bool
+	// The reconnect backoff of the stream.
+	minBackoff, maxBackoff time.Duration
 }
 
-func newChangeFeed() *changeFeed { return &changeFeed{kick: make(chan struct{}, 1)} }
+func newChangeFeed() *changeFeed {
+	return &changeFeed{kick: make(chan struct{}, 1), minBackoff: 250 * time.Millisecond, maxBackoff: 30 * time.Second}
+}
 
 func (f *changeFeed) poke() {
 	select {
@@ -254,12 +258,6 @@ func (f *changeFeed) poke() {
 	}
 }
 
-// Reconnect backoff of the event stream.
-var (
-	followMinBackoff = 250 * time.Millisecond
-	followMaxBackoff = 30 * time.Second
-)
-
 // follow subscribes to the daemon's event stream until ctx ends, poking
 // feed on every event that may change the child's values, and reconnects
 // with backoff when the stream ends (daemon restarted, subscriber dropped
@@ -267,7 +265,7 @@ var (
 // snapshot, which pokes too: what changed while the stream was down is
 // caught then.
 func (r *runner) follow(ctx context.Context, feed *changeFeed) {
-	backoff := followMinBackoff
+	backoff := feed.minBackoff
 	for {
 		got, err := r.followOnce(ctx, feed)
 		feed.live.Store(false)
@@ -275,7 +273,7 @@ func (r *runner) follow(ctx context.Context, feed *changeFeed) {
 			return
 		}
 		if got {
-			backoff = followMinBackoff
+			backoff = feed.minBackoff
 			fmt.Fprintf(r.cmd.ErrOrStderr(), "patchbay: the daemon's event stream ended (%v); reconnecting, checking the values meanwhile\n", err)
 		}
 		select {
@@ -283,7 +281,7 @@ func (r *runner) follow(ctx context.Context, feed *changeFeed) {
 			return
 		case <-time.After(backoff):
 		}
-		backoff = min(2*backoff, followMaxBackoff)
+		backoff = min(2*backoff, feed.maxBackoff)
 	}
 }
 

@@ -154,13 +154,12 @@ func TestWatchFollowsTheEventStream(t *testing.T) {
 // stream the values are polled; once it is back the poll stops and its
 // snapshot, after a drop, catches what changed meanwhile.
 func TestWatchPollsOnlyWhileTheStreamIsDown(t *testing.T) {
-	defer func(lo, hi time.Duration) { followMinBackoff, followMaxBackoff = lo, hi }(followMinBackoff, followMaxBackoff)
-	followMinBackoff, followMaxBackoff = 20*time.Millisecond, 100*time.Millisecond
 	d, r := startWatchDaemon(t)
 	d.down.Store(true)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	feed := newChangeFeed()
+	feed.minBackoff, feed.maxBackoff = 20*time.Millisecond, 100*time.Millisecond
 	go r.follow(ctx, feed)
 	cur := map[string]string{"SESSION_SECRET": "v1"}
 
