@@ -290,118 +290,32 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			depProviders[p] = true
 		}
 	}
-
-	globalPrefix := ""
+	routes, filters := splitFilters(a.declaredRoutes(sf, rels))
+	sf.routes = routes
+	out, covered := a.routeHooks(sf, routes, filters, funcs, allFuncs, depProviders)
 	for _, rel := range rels {
-		for _, pr := range sf.files[rel].facts.Props {
-			if pr.Name == "setGlobalPrefix" {
-				globalPrefix = pr.Value
-			}
-		}
+		out = append(out, a.unroutedWebhooks(sf, rel, covered, depProviders)...)
+		out = append(out, a.optionCallbacks(sf, sf.files[rel], depProviders)...)
 	}
-	var routes []*routeRef
-	for _, rel := range rels {
-		f := sf.files[rel]
-		for _, r := range f.facts.Routes {
-			method, p := r.Method, r.Path
-			if method == "" { // Go 1.22 patterns: "POST /webhooks/{id}"
-				if m, rest, ok := strings.Cut(p, " "); ok && strings.ToUpper(m) == m {
-					method, p = m, strings.TrimSpace(rest)
-				}
-			}
-			r.Method, r.Path = method, p
-			if dupOfMethodRoute(f.facts.Routes, r) || !plausibleRoute(f, r.Router, p) {
-				continue
-			}
-			if r.Action != "" {
-				// Convention: /{controller}/{action}, unless the class
-				// has a [Route] of its own (then the action serves it).
-				scoped := false
-				for _, m := range f.facts.Mounts {
-					if m.Target == "" && m.Span.Contains(r.Span) && m.Span != r.Span {
-						scoped = true
-					}
-				}
-				if !scoped {
-					p = "/[controller]/" + r.Action
-				}
-			}
-			// Scope prefixes: a class-level @RequestMapping / [Route], a
-			// Route::prefix()->group() around the route.
-			// Innermost first: each prefix goes before what is inside it
-			// (Rails namespace > resources > member).
-			var scopes []facts.Mount
-			for _, m := range f.facts.Mounts {
-				if m.Target == "" && m.Span.Contains(r.Span) && m.Span != r.Span {
-					scopes = append(scopes, m)
-				}
-			}
-			sort.SliceStable(scopes, func(i, j int) bool {
-				return scopes[j].Span.Contains(scopes[i].Span) && scopes[i].Span != scopes[j].Span
-			})
-			for _, m := range scopes {
-				p = joinRoute(m.Prefix, p)
-			}
-			if f.fe.language == "php" && strings.HasSuffix(local(sf, rel), "routes/api.php") {
-				p = joinRoute("/api", p) // Laravel's RouteServiceProvider prefix
-			}
-			if strings.Contains(p, "[controller]") {
-				// ASP.NET's [Route("api/[controller]")]: the class name
-				// without "Controller", here the file's.
-				p = strings.ReplaceAll(p, "[controller]", strings.TrimSuffix(strings.TrimSuffix(path.Base(rel), path.Ext(rel)), "Controller"))
-			}
-			if r.Router == "" && globalPrefix != "" && (f.fe.language == "typescript" || f.fe.language == "javascript") {
-				p = joinRoute(globalPrefix, p) // NestJS app.setGlobalPrefix
-			}
-			for _, mp := range a.routePrefixes(sf, f, r.Router) {
-				routes = append(routes, &routeRef{file: f, route: r, full: joinRoute(mp.prefix, p), via: mp.via})
-			}
-		}
-		// File-system routes (Next.js).
-		fsFrom := len(routes)
-		local := strings.TrimPrefix(rel, sf.dir+"/")
-		if sf.dir == "." || sf.dir == "" {
-			local = rel
-		}
-		if m := nuxtRoute.FindStringSubmatch(local); m != nil && hasDep(sf, "nuxt", "nitropack") {
-			// Nuxt/Nitro: server/api/x.post.ts is POST /api/x, server/routes/x.ts is /x.
-			p := strings.TrimSuffix(strings.TrimSuffix(m[2], "/index"), "index")
-			if m[1] == "api" {
-				p = "api/" + p
-			}
-			whole := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
-			full := joinRoute("", nextPath(p))
-			routes = append(routes, &routeRef{file: f, full: full, route: facts.Route{Method: strings.ToUpper(m[3]), Path: full, Body: whole, Span: facts.Span{StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}}})
-		} else if m := svelteKitRoute.FindStringSubmatch(local); m != nil {
-			m[1] = strings.TrimSuffix(m[1], "/")
-			routes = append(routes, exportedRoutes(f, nextPath(m[1]), nil)...)
-		} else if m := remixRoute.FindStringSubmatch(local); m != nil && hasRemix(sf) {
-			routes = append(routes, exportedRoutes(f, remixPath(m[1]), map[string]string{"action": "POST", "loader": "GET"})...)
-		} else if m := nextAppRoute.FindStringSubmatch(local); m != nil {
-			routes = append(routes, exportedRoutes(f, joinRoute(basePath(sf), nextPath(m[1])), nil)...)
-		} else if m := nextPagesRoute.FindStringSubmatch(local); m != nil {
-			whole := facts.Span{StartLine: 1, StartCol: 1, EndLine: 1 << 30, EndCol: 1}
-			p := joinRoute(basePath(sf), nextPath(strings.TrimSuffix(strings.TrimSuffix(m[1], "/index"), "index")))
-			routes = append(routes, &routeRef{file: f, full: p, route: facts.Route{Path: p, Body: whole, Span: facts.Span{StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}}})
-		}
-		for _, rr := range routes[fsFrom:] {
-			rr.fileRouted = true
-		}
-	}
+	return out
+}
 
-	// Filters (Sinatra's before "/x") run before the routes of their path:
-	// a signature check there covers those routes.
-	var filters []*routeRef
-	kept := routes[:0]
-	for _, rr := range routes {
+// splitFilters: filters (Sinatra's before "/x") run before the routes of
+// their path; a signature check there covers those routes.
+func splitFilters(all []*routeRef) (routes, filters []*routeRef) {
+	for _, rr := range all {
 		if rr.route.Method == facts.MethodFilter {
 			filters = append(filters, rr)
 		} else {
-			kept = append(kept, rr)
+			routes = append(routes, rr)
 		}
 	}
-	routes = kept
-	sf.routes = routes
+	return routes, filters
+}
+
+// routeHooks: the webhook and callback findings on the service's routes,
+// and the verification calls they cover.
+func (a *Analyzer) routeHooks(sf *svcFiles, routes, filters []*routeRef, funcs, allFuncs map[string][]scope, depProviders map[string]bool) ([]*patchbayv1.Finding, map[*fileState][]facts.Span) {
 	var out []*patchbayv1.Finding
 	covered := map[*fileState][]facts.Span{} // verification calls already reported via a route
 	for _, rr := range routes {
@@ -427,51 +341,60 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 			out = append(out, a.callbackFinding(sf, site, siteSpan, a.callbackProvider(rr.full, site, depProviders), rr.full, nil, "explicit"))
 		}
 	}
-	// Verification outside any recognised route: report the enclosing
-	// function so the handler is still known (route unknown).
-	for _, rel := range rels {
-		f := sf.files[rel]
-		for _, c := range f.facts.Calls {
-			if !a.ix.webhookTails[symbolTail(c.Callee)] {
-				continue
-			}
-			p, sym := a.matchWebhook(f, c.Callee, depProviders)
-			if p == "" || spanIn(covered[f], c.Span) {
-				continue
-			}
-			sc := scope{f, c.Span}
-			for _, fn := range f.facts.Funcs {
-				if fn.Span.Contains(c.Span) && (sc.span == c.Span || sc.span.Contains(fn.Span)) {
-					sc = scope{f, fn.Span}
-				}
-			}
-			// A PHP file outside any framework is served as it is: its
-			// path under the document root is the route.
-			route := ""
-			if f.fe.language == "php" {
-				route = servedPHPRoute(sf, rel)
-			}
-			out = append(out, a.webhookFinding(sf, f, firstLineSpan(sc.span), p, "", route, sym, events([]scope{sc})))
+	return out, covered
+}
+
+// unroutedWebhooks: verification outside any recognised route reports the
+// enclosing function, so the handler is still known (route unknown).
+func (a *Analyzer) unroutedWebhooks(sf *svcFiles, rel string, covered map[*fileState][]facts.Span, depProviders map[string]bool) []*patchbayv1.Finding {
+	f := sf.files[rel]
+	var out []*patchbayv1.Finding
+	for _, c := range f.facts.Calls {
+		if !a.ix.webhookTails[symbolTail(c.Callee)] {
+			continue
 		}
-		// passport strategies, NextAuth basePath, SDK options: callbackURL: "/auth/callback"
-		for _, pr := range f.facts.Props {
-			n := strings.ToLower(pr.Name)
-			if !strings.Contains(n, "callback") && !strings.Contains(n, "redirect") || logoutProp.MatchString(n) {
-				continue // post_logout_redirect_uri is a logout return, not a callback
-			}
-			route := pr.Value
-			if i := strings.Index(route, "://"); i >= 0 {
-				if j := strings.Index(route[i+3:], "/"); j >= 0 {
-					route = route[i+3+j:]
-				} else {
-					route = "/"
-				}
-			}
-			if !strings.HasPrefix(route, "/") {
-				continue
-			}
-			out = append(out, a.callbackFinding(sf, f, pr.Span, a.callbackProvider(route, f, depProviders), route, nil, "explicit"))
+		p, sym := a.matchWebhook(f, c.Callee, depProviders)
+		if p == "" || spanIn(covered[f], c.Span) {
+			continue
 		}
+		sc := scope{f, c.Span}
+		for _, fn := range f.facts.Funcs {
+			if fn.Span.Contains(c.Span) && (sc.span == c.Span || sc.span.Contains(fn.Span)) {
+				sc = scope{f, fn.Span}
+			}
+		}
+		// A PHP file outside any framework is served as it is: its
+		// path under the document root is the route.
+		route := ""
+		if f.fe.language == "php" {
+			route = servedPHPRoute(sf, rel)
+		}
+		out = append(out, a.webhookFinding(sf, f, firstLineSpan(sc.span), p, "", route, sym, events([]scope{sc})))
+	}
+	return out
+}
+
+// optionCallbacks: passport strategies, NextAuth basePath, SDK options
+// naming the callback (callbackURL: "/auth/callback").
+func (a *Analyzer) optionCallbacks(sf *svcFiles, f *fileState, depProviders map[string]bool) []*patchbayv1.Finding {
+	var out []*patchbayv1.Finding
+	for _, pr := range f.facts.Props {
+		n := strings.ToLower(pr.Name)
+		if !strings.Contains(n, "callback") && !strings.Contains(n, "redirect") || logoutProp.MatchString(n) {
+			continue // post_logout_redirect_uri is a logout return, not a callback
+		}
+		route := pr.Value
+		if i := strings.Index(route, "://"); i >= 0 {
+			if j := strings.Index(route[i+3:], "/"); j >= 0 {
+				route = route[i+3+j:]
+			} else {
+				route = "/"
+			}
+		}
+		if !strings.HasPrefix(route, "/") {
+			continue
+		}
+		out = append(out, a.callbackFinding(sf, f, pr.Span, a.callbackProvider(route, f, depProviders), route, nil, "explicit"))
 	}
 	return out
 }
