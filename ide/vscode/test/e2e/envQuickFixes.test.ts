@@ -294,7 +294,7 @@ describe("missing-variable quick fixes in code-server", { skip }, () => {
       await page.locator(".quick-input-widget .quick-input-title", { hasText: step }).waitFor({ timeout: 10_000 });
       await page.keyboard.press("Enter");
     }
-    await problem("PARTNER_API_TOKEN").first().waitFor({ timeout: 30_000 });
+    await problem("PARTNER_API_TOKEN").first().waitFor({ timeout: 60_000 });
     assert.match((await problem("PARTNER_API_TOKEN").first().textContent())!, /PARTNER_API_TOKEN has no value in environment local/);
     assert.match((await problem("STRIPE_SECRET_KEY").first().textContent())!, /has no value in environment local/);
     await problem("SUPPORT_EMAIL").first().waitFor({ timeout: 10_000 });
