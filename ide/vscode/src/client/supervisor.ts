@@ -256,6 +256,13 @@ export class DaemonSupervisor {
       const clients = this.opts.connectServer(l);
       const v = await clients.daemon.version({}, { timeoutMs: this.opts.probeTimeoutMs });
       if (gen !== this.gen) return;
+      // A server is not ours to restart and has its own release cycle: only
+      // an API the generated clients do not speak stops the connection.
+      const mismatch = checkDaemon({ api: this.opts.expected.api }, v);
+      if (mismatch) {
+        this.fail(`the Patchbay server at ${l.url} (${v.version}) is not one this extension can use: ${mismatch.reason}; update the extension or the server`);
+        return;
+      }
       this.opts.logger.info(`connected to Patchbay server ${v.version} at ${l.url}${l.user ? ` as ${l.user}` : ""}`);
       this.clientsValue = clients;
       this.setState({ kind: "ready", version: v.version, pid: Number(v.pid), address: l.url, owned: false });

@@ -78,6 +78,7 @@ describe("supervisor against a server over TLS", { skip: noOpenssl }, () => {
           version(_req, ctx) {
             const auth = ctx.requestHeader.get("Authorization") ?? undefined;
             seen.push({ auth, team: ctx.requestHeader.get("Patchbay-Team") ?? undefined });
+            if (auth === "Bearer pbu_newer") return { version: "v10.0.0", api: "patchbay.v2", pid: 4242n };
             if (auth !== "Bearer pbu_good") throw new ConnectError("unknown or revoked token", Code.Unauthenticated);
             return { version: "v9.9.9", api: "patchbay.v1", pid: 4242n };
           },
@@ -130,6 +131,14 @@ describe("supervisor against a server over TLS", { skip: noOpenssl }, () => {
     } finally {
       await h.sup.stop();
     }
+  });
+
+  it("fails with both APIs named when the server speaks another API", async () => {
+    const h = supervisor("pbu_newer");
+    h.sup.start();
+    await assert.rejects(h.sup.waitReady(5000), /server at https:\/\/127\.0\.0\.1:\d+ \(v10\.0\.0\) is not one this extension can use: it serves API patchbay\.v2, this extension speaks patchbay\.v1/);
+    assert.ok(!h.states.some((s) => s.kind === "reconnecting"), JSON.stringify(h.states));
+    await h.sup.stop();
   });
 
   it("fails without retrying when the token is refused", async () => {
