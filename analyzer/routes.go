@@ -1,8 +1,10 @@
 package analyzer
 
 import (
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,33 +64,9 @@ var (
 )
 
 func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string) []*patchbayv1.Finding {
-	bySvc := map[string]*svcFiles{}
-	spring := map[string][]*fileState{} // service -> Spring configuration files
-	for _, rel := range s.sortedRels() {
-		f := s.files[rel]
-		if f.kind == kindSpring && f.facts != nil && len(f.facts.Props) > 0 {
-			spring[serviceOf(rel)] = append(spring[serviceOf(rel)], f)
-		}
-		if f.facts == nil || f.fe == nil {
-			continue
-		}
-		ff := f.facts
-		if len(ff.Routes) == 0 && len(ff.Mounts) == 0 && len(ff.Funcs) == 0 && len(ff.Exports) == 0 && len(ff.Props) == 0 &&
-			!a.hasWebhookCall(ff) && !hasAuthJSImport(ff) && !strings.HasSuffix(rel, "__init__.py") && !fileRoute.MatchString(rel) && !hasAspNetScheme(ff) {
-			continue
-		}
-		svc := serviceOf(rel)
-		sf := bySvc[svc]
-		if sf == nil {
-			sf = &svcFiles{dir: svc, files: map[string]*fileState{}, all: s.files}
-			if si := services[svc]; si != nil {
-				sf.deps = si.deps
-			}
-			bySvc[svc] = sf
-		}
-		sf.files[rel] = f
-	}
+	bySvc, spring := a.routeFiles(s, services, serviceOf)
 	allFuncs := map[string][]scope{}
+	code := map[string][]*fileState{} // service -> code files that import something, sorted
 	for _, rel := range s.sortedRels() {
 		f := s.files[rel]
 		if f.facts == nil || f.fe == nil {
@@ -97,21 +75,13 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		for _, fn := range f.facts.Funcs {
 			allFuncs[fn.Name] = append(allFuncs[fn.Name], scope{f, fn.Span})
 		}
-	}
-	var out []*patchbayv1.Finding
-	dirs := make([]string, 0, len(bySvc))
-	for d := range bySvc {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	for _, d := range dirs {
-		out = append(out, a.serviceRoutes(bySvc[d], allFuncs)...)
-	}
-	code := map[string][]*fileState{} // service -> code files that import something, sorted
-	for _, rel := range s.sortedRels() {
-		if f := s.files[rel]; f.fe != nil && f.facts != nil && len(f.facts.Imports) > 0 {
+		if len(f.facts.Imports) > 0 {
 			code[serviceOf(rel)] = append(code[serviceOf(rel)], f)
 		}
+	}
+	var out []*patchbayv1.Finding
+	for _, d := range slices.Sorted(maps.Keys(bySvc)) {
+		out = append(out, a.serviceRoutes(bySvc[d], allFuncs)...)
 	}
 	for dir, si := range services {
 		out = append(out, a.defaultCallbacks(s, dir, si, code[dir])...)
@@ -140,6 +110,40 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		si.svc.Routes = serviceRouteList(bySvc[dir], byService[dir])
 	}
 	return out
+}
+
+// routeFiles: per service, the code files that can take part in routing
+// (routes, mounts, functions a route may name, exports, options, webhook
+// checks, Auth.js imports, packages, file-system routes, ASP.NET schemes),
+// and the Spring configuration files.
+func (a *Analyzer) routeFiles(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string) (map[string]*svcFiles, map[string][]*fileState) {
+	bySvc := map[string]*svcFiles{}
+	spring := map[string][]*fileState{} // service -> Spring configuration files
+	for _, rel := range s.sortedRels() {
+		f := s.files[rel]
+		if f.kind == kindSpring && f.facts != nil && len(f.facts.Props) > 0 {
+			spring[serviceOf(rel)] = append(spring[serviceOf(rel)], f)
+		}
+		if f.facts == nil || f.fe == nil || !a.takesPartInRouting(rel, f.facts) {
+			continue
+		}
+		svc := serviceOf(rel)
+		sf := bySvc[svc]
+		if sf == nil {
+			sf = &svcFiles{dir: svc, files: map[string]*fileState{}, all: s.files}
+			if si := services[svc]; si != nil {
+				sf.deps = si.deps
+			}
+			bySvc[svc] = sf
+		}
+		sf.files[rel] = f
+	}
+	return bySvc, spring
+}
+
+func (a *Analyzer) takesPartInRouting(rel string, ff *facts.File) bool {
+	return len(ff.Routes) > 0 || len(ff.Mounts) > 0 || len(ff.Funcs) > 0 || len(ff.Exports) > 0 || len(ff.Props) > 0 ||
+		a.hasWebhookCall(ff) || hasAuthJSImport(ff) || strings.HasSuffix(rel, "__init__.py") || fileRoute.MatchString(rel) || hasAspNetScheme(ff)
 }
 
 var (
@@ -1513,4 +1517,3 @@ func majorIn(version string, min, max int) bool {
 // authJSProviders maps NextAuth/Auth.js provider modules to provider ids
 // (Signatures.AuthJSModules).
 var authJSProviders = registryNames(func(s providers.Signatures) []string { return s.AuthJSModules })
-
