@@ -509,50 +509,69 @@ func (l *Lang) lastArgName(call *sitter.Node, src []byte) string {
 	case "identifier", "member_expression", "selector_expression", "attribute", "field_access", "member_access_expression":
 		return lastSegment(last.Content(src))
 	case "array_creation_expression", "array":
-		// Laravel [Controller::class, 'method'], ['uses' => 'Controller@method', 'as' => 'name']
-		n := int(last.NamedChildCount())
-		for i := 0; i < n; i++ {
-			el := last.NamedChild(i)
-			if el.NamedChildCount() == 2 {
-				if k, ok := Unquote(el.NamedChild(0).Content(src)); ok && k == "uses" {
-					if v, ok := Unquote(el.NamedChild(1).Content(src)); ok {
-						return v[strings.LastIndexAny(v, "@")+1:]
-					}
-				}
-			}
-		}
-		if n > 0 {
-			if v, ok := Unquote(strings.TrimSpace(last.NamedChild(n - 1).Content(src))); ok {
-				return lastSegment(v)
-			}
-		}
+		return arrayHandler(last, src)
 	case "string": // Laravel 'Controller@method'
 		if v, ok := Unquote(last.Content(src)); ok {
 			if i := strings.LastIndexAny(v, "@#"); i >= 0 {
 				return v[i+1:]
 			}
 		}
-	case "object": // Fastify: app.post("/x", { preHandler, handler: handle })
-		for i := 0; i < int(last.NamedChildCount()); i++ {
-			pr := last.NamedChild(i)
-			if pr.Type() != "pair" {
-				continue
-			}
-			if k := pr.ChildByFieldName("key"); k != nil && k.Content(src) == "handler" {
-				if v := pr.ChildByFieldName("value"); v != nil && (v.Type() == "identifier" || v.Type() == "member_expression") {
-					return lastSegment(v.Content(src))
+	case "object":
+		return objectHandler(last, src)
+	case "pair":
+		return pairHandler(last, src)
+	}
+	return ""
+}
+
+// arrayHandler: Laravel [Controller::class, 'method'], ['uses' =>
+// 'Controller@method', 'as' => 'name'].
+func arrayHandler(last *sitter.Node, src []byte) string {
+	n := int(last.NamedChildCount())
+	for i := 0; i < n; i++ {
+		el := last.NamedChild(i)
+		if el.NamedChildCount() == 2 {
+			if k, ok := Unquote(el.NamedChild(0).Content(src)); ok && k == "uses" {
+				if v, ok := Unquote(el.NamedChild(1).Content(src)); ok {
+					return v[strings.LastIndexAny(v, "@")+1:]
 				}
 			}
 		}
-	case "pair": // Rails: post "/x", to: "webhooks#stripe", kept whole (see routes.go handlerDefs)
-		if v := last.ChildByFieldName("value"); v != nil {
-			if s, ok := Unquote(v.Content(src)); ok {
-				if strings.Contains(s, "#") {
-					return s
-				}
-				if i := strings.LastIndexByte(s, '@'); i >= 0 {
-					return s[i+1:]
-				}
+	}
+	if n > 0 {
+		if v, ok := Unquote(strings.TrimSpace(last.NamedChild(n - 1).Content(src))); ok {
+			return lastSegment(v)
+		}
+	}
+	return ""
+}
+
+// objectHandler: Fastify: app.post("/x", { preHandler, handler: handle }).
+func objectHandler(last *sitter.Node, src []byte) string {
+	for i := 0; i < int(last.NamedChildCount()); i++ {
+		pr := last.NamedChild(i)
+		if pr.Type() != "pair" {
+			continue
+		}
+		if k := pr.ChildByFieldName("key"); k != nil && k.Content(src) == "handler" {
+			if v := pr.ChildByFieldName("value"); v != nil && (v.Type() == "identifier" || v.Type() == "member_expression") {
+				return lastSegment(v.Content(src))
+			}
+		}
+	}
+	return ""
+}
+
+// pairHandler: Rails: post "/x", to: "webhooks#stripe", kept whole (see
+// routes.go handlerDefs).
+func pairHandler(last *sitter.Node, src []byte) string {
+	if v := last.ChildByFieldName("value"); v != nil {
+		if s, ok := Unquote(v.Content(src)); ok {
+			if strings.Contains(s, "#") {
+				return s
+			}
+			if i := strings.LastIndexByte(s, '@'); i >= 0 {
+				return s[i+1:]
 			}
 		}
 	}
