@@ -154,94 +154,130 @@ func (lx *jsLexer) run() bool {
 		}
 	}
 	for lx.i < len(src) {
-		c := src[lx.i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			lx.i++
-		case c == '#' && lx.i > 0 && lx.i+1 < len(src) && isIdentStart(src[lx.i+1]):
-			lx.i++ // a private name #x is an identifier here
-			if !lx.ident() {
-				return false
-			}
-		case c >= 0x80 || c == '\\' || c == '#' || c == '@':
-			return false // non-ASCII identifiers, escapes, decorators
-		case c == '/' && lx.i+1 < len(src) && (src[lx.i+1] == '/' || src[lx.i+1] == '*'):
-			if !lx.skipComment() {
-				return false
-			}
-		case c == '/':
-			allowed, ok := regexAllowed(lx.prev)
-			if !ok {
-				return false
-			}
-			if allowed {
-				if !lx.regex() {
-					return false
-				}
-				lx.push(jsTok{kind: tokLiteral})
-				continue
-			}
-			lx.punct()
-		case c == '\'' || c == '"':
-			if !lx.str(c) {
-				return false
-			}
-			lx.push(jsTok{kind: tokLiteral})
-		case c == '`':
-			lx.i++
-			if !lx.template() {
-				return false
-			}
-		case c >= '0' && c <= '9' || c == '.' && lx.i+1 < len(src) && src[lx.i+1] >= '0' && src[lx.i+1] <= '9':
-			for lx.i < len(src) && (isIdentPart(src[lx.i]) || src[lx.i] == '.') {
-				lx.i++
-			}
-			lx.push(jsTok{kind: tokLiteral})
-		case isIdentStart(c):
-			if !lx.ident() {
-				return false
-			}
-		case c == '(' || c == '[' || c == '{':
-			lx.stack = append(lx.stack, c)
-			lx.heads = append(lx.heads, c == '(' && lx.prev.kind == tokIdent &&
-				(lx.prev.text == "if" || lx.prev.text == "while" || lx.prev.text == "for" || lx.prev.text == "with"))
-			lx.push(jsTok{kind: tokPunct, text: string(c)})
-			lx.i++
-		case c == ')' || c == ']' || c == '}':
-			if len(lx.stack) == 0 {
-				return false
-			}
-			open := lx.stack[len(lx.stack)-1]
-			lx.stack = lx.stack[:len(lx.stack)-1]
-			head := lx.heads[len(lx.heads)-1]
-			lx.heads = lx.heads[:len(lx.heads)-1]
-			lx.i++
-			if open == '`' && c == '}' {
-				if !lx.template() {
-					return false
-				}
-				continue
-			}
-			if open != map[byte]byte{')': '(', ']': '[', '}': '{'}[c] {
-				return false
-			}
-			if head {
-				lx.push(jsTok{kind: tokPunct, text: ")head"})
-				continue
-			}
-			lx.push(jsTok{kind: tokPunct, text: string(c)})
-		case c == '<':
-			if allowed, _ := regexAllowed(lx.prev); allowed {
-				return false // JSX or a TypeScript type assertion
-			}
-			lx.punct()
-		case bytes.IndexByte([]byte("+-*%&|^!~>=?:;,."), c) >= 0:
-			lx.punct()
-		default:
-			return false // control characters and the like: the parser decides
+		if !lx.token() {
+			return false
 		}
 	}
 	return len(lx.stack) == 0
+}
+
+// token scans the token, space or comment at lx.i; false when only the
+// parser can read the file.
+func (lx *jsLexer) token() bool {
+	src := lx.src
+	c := src[lx.i]
+	switch c {
+	case ' ', '\t', '\n', '\r', '\f', '\v':
+		lx.i++
+		return true
+	case '#':
+		if lx.i > 0 && lx.i+1 < len(src) && isIdentStart(src[lx.i+1]) {
+			lx.i++ // a private name #x is an identifier here
+			return lx.ident()
+		}
+		return false // decorators and the like
+	case '\\', '@':
+		return false // escapes, decorators
+	case '/':
+		return lx.slash()
+	case '\'', '"':
+		if !lx.str(c) {
+			return false
+		}
+		lx.push(jsTok{kind: tokLiteral})
+		return true
+	case '`':
+		lx.i++
+		return lx.template()
+	case '(', '[', '{':
+		lx.open(c)
+		return true
+	case ')', ']', '}':
+		return lx.close(c)
+	case '<':
+		if allowed, _ := regexAllowed(lx.prev); allowed {
+			return false // JSX or a TypeScript type assertion
+		}
+		lx.punct()
+		return true
+	}
+	return lx.wordOrPunct(c)
+}
+
+// wordOrPunct scans a number, an identifier or an operator.
+func (lx *jsLexer) wordOrPunct(c byte) bool {
+	src := lx.src
+	switch {
+	case c >= 0x80:
+		return false // non-ASCII identifiers
+	case c >= '0' && c <= '9' || c == '.' && lx.i+1 < len(src) && src[lx.i+1] >= '0' && src[lx.i+1] <= '9':
+		for lx.i < len(src) && (isIdentPart(src[lx.i]) || src[lx.i] == '.') {
+			lx.i++
+		}
+		lx.push(jsTok{kind: tokLiteral})
+		return true
+	case isIdentStart(c):
+		return lx.ident()
+	case bytes.IndexByte([]byte("+-*%&|^!~>=?:;,."), c) >= 0:
+		lx.punct()
+		return true
+	}
+	return false // control characters and the like: the parser decides
+}
+
+// slash scans a comment, a regular expression or a division operator.
+func (lx *jsLexer) slash() bool {
+	src := lx.src
+	if lx.i+1 < len(src) && (src[lx.i+1] == '/' || src[lx.i+1] == '*') {
+		return lx.skipComment()
+	}
+	allowed, ok := regexAllowed(lx.prev)
+	if !ok {
+		return false
+	}
+	if !allowed {
+		lx.punct()
+		return true
+	}
+	if !lx.regex() {
+		return false
+	}
+	lx.push(jsTok{kind: tokLiteral})
+	return true
+}
+
+// open pushes an opening bracket, marking the "(" of a statement head.
+func (lx *jsLexer) open(c byte) {
+	lx.stack = append(lx.stack, c)
+	lx.heads = append(lx.heads, c == '(' && lx.prev.kind == tokIdent &&
+		(lx.prev.text == "if" || lx.prev.text == "while" || lx.prev.text == "for" || lx.prev.text == "with"))
+	lx.push(jsTok{kind: tokPunct, text: string(c)})
+	lx.i++
+}
+
+// close pops the bracket c closes; the "}" of a template substitution
+// continues the template. False when c closes nothing or another bracket.
+func (lx *jsLexer) close(c byte) bool {
+	if len(lx.stack) == 0 {
+		return false
+	}
+	open := lx.stack[len(lx.stack)-1]
+	lx.stack = lx.stack[:len(lx.stack)-1]
+	head := lx.heads[len(lx.heads)-1]
+	lx.heads = lx.heads[:len(lx.heads)-1]
+	lx.i++
+	if open == '`' && c == '}' {
+		return lx.template()
+	}
+	if open != map[byte]byte{')': '(', ']': '[', '}': '{'}[c] {
+		return false
+	}
+	if head {
+		lx.push(jsTok{kind: tokPunct, text: ")head"})
+		return true
+	}
+	lx.push(jsTok{kind: tokPunct, text: string(c)})
+	return true
 }
 
 func (lx *jsLexer) punct() {
