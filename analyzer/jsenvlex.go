@@ -418,101 +418,145 @@ func (lx *jsLexer) ident() bool {
 	switch word {
 	case "Deno", "Bun":
 		return false // other env forms the query knows
-	case "environment", "processEnv", "envVars":
-		if !member && (lx.nextIs(".") || lx.nextIs("?")) {
-			return false // an alias of the environment: env.NAME
-		}
-	case "env", "getEnv", "getenv", "requireEnv", "mustGetEnv", "readEnv":
-		// env("X"): a config helper call the query knows; env.NAME: an
-		// alias of the environment (SvelteKit, Vite's loadEnv, Workers).
-		if !member && (lx.nextIs("(") || word == "env" && (lx.nextIs(".") || lx.nextIs("?"))) {
+	case "environment", "processEnv", "envVars",
+		"env", "getEnv", "getenv", "requireEnv", "mustGetEnv", "readEnv",
+		"config", "configService", "ENV":
+		if lx.envAlias(word, member) {
 			return false
-		}
-		if word == "env" && lx.nextMethod() {
-			return false
-		}
-	case "config", "configService", "ENV":
-		if lx.nextMethod() || word == "ENV" && !member && (lx.nextIs(".") || lx.nextIs("?")) {
-			return false // config.get("X"), ENV.NAME
 		}
 	case "import":
-		save := lx.i
-		if !lx.skipSpace() {
+		if lx.importMeta() {
 			return false
 		}
-		if lx.i < len(src) && src[lx.i] == '.' {
-			return false // import.meta
-		}
-		lx.i = save
 	case "process":
 		if member {
 			break
 		}
-		rest := src[lx.i:]
-		if !bytes.HasPrefix(rest, []byte(".env")) {
-			save := lx.i
-			if !lx.skipSpace() {
-				return false
-			}
-			if lx.i < len(src) && (src[lx.i] == '.' || src[lx.i] == '?' || src[lx.i] == '[') {
-				// process.exit is fine; a spaced or computed env is not.
-				if src[lx.i] == '[' {
-					return false
-				}
-				lx.i++
-				if lx.i < len(src) && src[lx.i] == '.' {
-					lx.i++
-				}
-				if !lx.skipSpace() {
-					return false
-				}
-				if bytes.HasPrefix(src[lx.i:], []byte("env")) && (lx.i+3 == len(src) || !isIdentPart(src[lx.i+3])) {
-					return false
-				}
-			}
-			lx.i = save
-			break
+		if bytes.HasPrefix(src[lx.i:], []byte(".env")) {
+			return lx.processEnv(start)
 		}
-		var name string
-		switch {
-		case len(rest) > 5 && rest[4] == '.' && isIdentStart(rest[5]): // process.env.NAME
-			lx.i += 5
-			name = lx.scanIdent()
-		case len(rest) > 6 && rest[4] == '?' && rest[5] == '.' && isIdentStart(rest[6]): // process.env?.NAME
-			lx.i += 6
-			name = lx.scanIdent()
-		case len(rest) > 4 && rest[4] == '[': // process.env["NAME"], process.env[key]
-			n, end, lit, ok := envIndex(src, lx.i+5)
-			if !ok {
-				return false
-			}
-			if !lit {
-				lx.i += 4 // a computed index reads no name we can report
-				lx.push(jsTok{kind: tokIdent, text: "env"})
-				return true
-			}
-			return lx.read(start, end, n, jsTok{kind: tokPunct, text: "]"})
-		case len(rest) == 4 || !isIdentPart(rest[4]) && rest[4] < 0x80 && rest[4] != '\\':
-			// process.env alone: spread, argument, `in` operand. After "="
-			// it may be a destructuring declaration the query reads.
-			if lx.prev.kind == tokPunct && lx.prev.text == "=" {
-				return false
-			}
-			lx.i += 4
-			if lx.nextIs(".") || lx.nextIs("?") || lx.nextIs("[") {
-				return false // spaced member access or a ternary: the parser decides
-			}
-			lx.push(jsTok{kind: tokIdent, text: "env"})
-			return true
-		default:
+		if lx.spacedEnv() {
 			return false
 		}
-		if lx.i < len(src) && (src[lx.i] >= 0x80 || src[lx.i] == '\\') {
-			return false
-		}
-		return lx.read(start, lx.i, name, jsTok{kind: tokIdent, text: name})
 	}
 	lx.push(jsTok{kind: tokIdent, text: word})
+	return true
+}
+
+// envAlias: word, with what follows it, is an env form other than
+// process.env that the query knows.
+func (lx *jsLexer) envAlias(word string, member bool) bool {
+	switch word {
+	case "environment", "processEnv", "envVars":
+		return !member && (lx.nextIs(".") || lx.nextIs("?")) // an alias of the environment: env.NAME
+	case "env", "getEnv", "getenv", "requireEnv", "mustGetEnv", "readEnv":
+		// env("X"): a config helper call the query knows; env.NAME: an
+		// alias of the environment (SvelteKit, Vite's loadEnv, Workers).
+		if !member && (lx.nextIs("(") || word == "env" && (lx.nextIs(".") || lx.nextIs("?"))) {
+			return true
+		}
+		return word == "env" && lx.nextMethod()
+	case "config", "configService", "ENV":
+		return lx.nextMethod() || word == "ENV" && !member && (lx.nextIs(".") || lx.nextIs("?")) // config.get("X"), ENV.NAME
+	}
+	return false
+}
+
+// importMeta: the import keyword at lx.i is import.meta (or an unterminated
+// comment follows it). lx.i is kept.
+func (lx *jsLexer) importMeta() bool {
+	save := lx.i
+	if !lx.skipSpace() {
+		return true
+	}
+	if lx.i < len(lx.src) && lx.src[lx.i] == '.' {
+		return true // import.meta
+	}
+	lx.i = save
+	return false
+}
+
+// spacedEnv: after a process that is not followed by ".env", a spaced or
+// computed env (process . env, process?.env, process[...]) follows, or an
+// unterminated comment. process.exit and the like are fine; lx.i is then
+// kept.
+func (lx *jsLexer) spacedEnv() bool {
+	src := lx.src
+	save := lx.i
+	if !lx.skipSpace() {
+		return true
+	}
+	if lx.i < len(src) && (src[lx.i] == '.' || src[lx.i] == '?' || src[lx.i] == '[') {
+		if src[lx.i] == '[' {
+			return true
+		}
+		lx.i++
+		if lx.i < len(src) && src[lx.i] == '.' {
+			lx.i++
+		}
+		if !lx.skipSpace() {
+			return true
+		}
+		if bytes.HasPrefix(src[lx.i:], []byte("env")) && (lx.i+3 == len(src) || !isIdentPart(src[lx.i+3])) {
+			return true
+		}
+	}
+	lx.i = save
+	return false
+}
+
+// processEnv reads the process.env form at lx.i (just after "process",
+// which starts at start): a named read, an index, or process.env alone.
+func (lx *jsLexer) processEnv(start int) bool {
+	src := lx.src
+	rest := src[lx.i:]
+	var name string
+	switch {
+	case len(rest) > 5 && rest[4] == '.' && isIdentStart(rest[5]): // process.env.NAME
+		lx.i += 5
+		name = lx.scanIdent()
+	case len(rest) > 6 && rest[4] == '?' && rest[5] == '.' && isIdentStart(rest[6]): // process.env?.NAME
+		lx.i += 6
+		name = lx.scanIdent()
+	case len(rest) > 4 && rest[4] == '[': // process.env["NAME"], process.env[key]
+		return lx.indexedEnv(start)
+	case len(rest) == 4 || !isIdentPart(rest[4]) && rest[4] < 0x80 && rest[4] != '\\':
+		return lx.bareEnv()
+	default:
+		return false
+	}
+	if lx.i < len(src) && (src[lx.i] >= 0x80 || src[lx.i] == '\\') {
+		return false
+	}
+	return lx.read(start, lx.i, name, jsTok{kind: tokIdent, text: name})
+}
+
+// indexedEnv reads process.env[...] (lx.i at ".env["): a literal index is
+// a read of that name; a computed one reads no name we can report.
+func (lx *jsLexer) indexedEnv(start int) bool {
+	n, end, lit, ok := envIndex(lx.src, lx.i+5)
+	if !ok {
+		return false
+	}
+	if !lit {
+		lx.i += 4
+		lx.push(jsTok{kind: tokIdent, text: "env"})
+		return true
+	}
+	return lx.read(start, end, n, jsTok{kind: tokPunct, text: "]"})
+}
+
+// bareEnv: process.env alone (lx.i at ".env"): spread, argument, `in`
+// operand. After "=" it may be a destructuring declaration the query reads.
+func (lx *jsLexer) bareEnv() bool {
+	if lx.prev.kind == tokPunct && lx.prev.text == "=" {
+		return false
+	}
+	lx.i += 4
+	if lx.nextIs(".") || lx.nextIs("?") || lx.nextIs("[") {
+		return false // spaced member access or a ternary: the parser decides
+	}
+	lx.push(jsTok{kind: tokIdent, text: "env"})
 	return true
 }
 
