@@ -621,37 +621,46 @@ func (lx *jsLexer) typeAnnotation() bool {
 // "]"; anything else gives lit=false (no name to report). ok=false when
 // only a parser can tell (escapes, line breaks, comments).
 func envIndex(src []byte, i int) (name string, end int, lit, ok bool) {
+	i = skipBlanks(src, i)
+	if i >= len(src) || src[i] != '"' && src[i] != '\'' {
+		return "", 0, false, !breakOrSlashAt(src, i)
+	}
+	j, ok := quoteEnd(src, i)
+	if !ok {
+		return "", 0, false, false
+	}
+	k := skipBlanks(src, j+1)
+	if k >= len(src) || src[k] != ']' {
+		return "", 0, false, !breakOrSlashAt(src, k) // "A" + b: not a literal index
+	}
+	return string(src[i+1 : j]), k + 1, true, true
+}
+
+// skipBlanks: the offset of the first byte from i on that is not a space or
+// a tab.
+func skipBlanks(src []byte, i int) int {
 	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 		i++
 	}
-	if i >= len(src) || src[i] != '"' && src[i] != '\'' {
-		if i < len(src) && (src[i] == '\n' || src[i] == '\r' || src[i] == '/') {
-			return "", 0, false, false
-		}
-		return "", 0, false, true
-	}
+	return i
+}
+
+// breakOrSlashAt: src[i] is a line break or a slash (a comment may start),
+// where only a parser can tell what an index is.
+func breakOrSlashAt(src []byte, i int) bool {
+	return i < len(src) && (src[i] == '\n' || src[i] == '\r' || src[i] == '/')
+}
+
+// quoteEnd: the offset of the quote closing the string literal opened at
+// src[i] on the same line; ok=false for escapes, line breaks or no end.
+func quoteEnd(src []byte, i int) (j int, ok bool) {
 	q := src[i]
-	j := i + 1
-	for j < len(src) && src[j] != q {
+	for j = i + 1; j < len(src) && src[j] != q; j++ {
 		if src[j] == '\\' || src[j] == '\n' || src[j] == '\r' {
-			return "", 0, false, false
+			return 0, false
 		}
-		j++
 	}
-	if j >= len(src) {
-		return "", 0, false, false
-	}
-	k := j + 1
-	for k < len(src) && (src[k] == ' ' || src[k] == '\t') {
-		k++
-	}
-	if k >= len(src) || src[k] != ']' {
-		if k < len(src) && (src[k] == '\n' || src[k] == '\r' || src[k] == '/') {
-			return "", 0, false, false
-		}
-		return "", 0, false, true // "A" + b: not a literal index
-	}
-	return string(src[i+1 : j]), k + 1, true, true
+	return j, j < len(src)
 }
 
 // nextIs: after whitespace and comments, src continues with tok. Unterminated
