@@ -60,7 +60,7 @@ func needles(s ...string) [][]byte {
 
 var (
 	jsLexEnv = needles("process.env")
-	jsEnv    = needles("import.meta.env", "Deno.env", "Bun.env", "$env/", "z.object(")
+	jsEnv    = needles("import.meta.env", "Deno.env", "Bun.env", "$env/", "z.object(", "hono/adapter")
 	// jsEnvCalls: env("X"), getEnv("X"), ..., and config.get("X") with the
 	// receivers and methods the query knows (config, configService, env,
 	// ENV; get, getOrThrow, require, str, string, url).

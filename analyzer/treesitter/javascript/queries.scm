@@ -89,6 +89,17 @@
   (#eq? @_process "process")
   (#eq? @_env "env"))
 
+; Hono's env adapter (hono/adapter): const { NAME } = env(c)
+(variable_declarator
+  name: (object_pattern
+    [(shorthand_property_identifier_pattern) @env.name
+     (pair_pattern key: (property_identifier) @env.name)
+     (object_assignment_pattern left: (shorthand_property_identifier_pattern) @env.name) @env.default])
+  value: (call_expression
+    function: (identifier) @_env
+    arguments: (arguments . (identifier)))
+  (#eq? @_env "env"))
+
 ; Deno.env.get("NAME"), Bun.env.NAME
 (call_expression
   function: (member_expression
