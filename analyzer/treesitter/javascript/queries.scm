@@ -147,7 +147,7 @@
   key: (property_identifier) @env.name
   value: (call_expression) @_zv
   (#match? @env.name "^[A-Z][A-Z0-9_]*$")
-  (#match? @_zv "^z[.]")) @env
+  (#match? @_zv "^z\\s*[.]")) @env
 
 ; ---- calls -----------------------------------------------------------------
 (call_expression) @call
