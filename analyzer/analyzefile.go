@@ -22,7 +22,9 @@ import (
 )
 
 // analyzeFiles extracts facts from files with a bounded worker pool.
-func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEntry, overlays map[string][]byte, lc *langCounter) []*fileState {
+// same maps paths to a previous state to keep if the content is unchanged
+// (see sameContent).
+func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEntry, overlays map[string][]byte, lc *langCounter, same map[string]*fileState) []*fileState {
 	ch := make(chan walkEntry)
 	go func() {
 		defer close(ch)
@@ -33,12 +35,12 @@ func (a *Analyzer) analyzeFiles(ctx context.Context, root string, work []walkEnt
 			ch <- e
 		}
 	}()
-	return a.analyzeStream(ctx, root, ch, overlays, lc)
+	return a.analyzeStream(ctx, root, ch, overlays, lc, same)
 }
 
 // analyzeStream analyzes the files sent on in with a bounded worker pool,
 // until in is closed.
-func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan walkEntry, overlays map[string][]byte, lc *langCounter) []*fileState {
+func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan walkEntry, overlays map[string][]byte, lc *langCounter, same map[string]*fileState) []*fileState {
 	workers := a.opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -58,7 +60,7 @@ func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan wal
 				if ctx.Err() != nil {
 					continue // drain
 				}
-				if f := a.analyzeFile(ctx, root, e, overlays[e.rel], &buf, lc); f != nil {
+				if f := a.analyzeFile(ctx, root, e, overlays[e.rel], &buf, lc, same[e.rel]); f != nil {
 					mine = append(mine, f)
 				}
 			}
@@ -74,8 +76,9 @@ func (a *Analyzer) analyzeStream(ctx context.Context, root string, in <-chan wal
 // analyzeFile reads and extracts one file. It never panics: a bug in a
 // front end becomes a diagnostic for that file.
 // analyzeFile reads into *buf (reused by the worker: nothing keeps a
-// reference to the file's bytes after this returns).
-func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, overlay []byte, buf *[]byte, lc *langCounter) (st *fileState) {
+// reference to the file's bytes after this returns). old, when set, is the
+// file's previous state: its facts are kept if the bytes read are the same.
+func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, overlay []byte, buf *[]byte, lc *langCounter, old *fileState) (st *fileState) {
 	st = &fileState{rel: e.rel, size: e.size, mtime: e.mtime}
 	defer func() {
 		if r := recover(); r != nil {
@@ -91,6 +94,14 @@ func (a *Analyzer) analyzeFile(ctx context.Context, root string, e walkEntry, ov
 	src, ok := a.source(root, e, overlay, buf, st)
 	if !ok {
 		return st
+	}
+	if overlay == nil {
+		st.hash = hashContent(src)
+		if old != nil && old.hash == st.hash {
+			cp := *old
+			cp.size, cp.mtime = st.size, st.mtime
+			return &cp
+		}
 	}
 	if st.kind == kindCode {
 		a.extractCode(ctx, st, src, lc)

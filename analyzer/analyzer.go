@@ -47,6 +47,11 @@ type Options struct {
 	// NoGoPackages skips the go/packages load of Go modules (fixture tests
 	// and benchmarks whose modules are not in the module cache).
 	NoGoPackages bool
+	// CacheDir, when set, keeps each workspace's per-file facts in a file
+	// under it between processes (see diskcache.go): an analysis with no
+	// snapshot in memory starts from that file, so a re-scan of an
+	// unchanged tree extracts nothing. Request.Full ignores it.
+	CacheDir string
 }
 
 // Request says what to analyze in one call.
@@ -91,6 +96,10 @@ type Analyzer struct {
 	prefilterOnce sync.Once
 	filters       map[*frontEnd]*prefilter
 	hookFilters   map[*frontEnd]*prefilter
+
+	// keyOnce computes key, the disk cache's version key (cacheKey).
+	keyOnce sync.Once
+	key     [32]byte
 }
 
 // workspace is the per-root state: the published snapshot, the overlays
@@ -181,10 +190,15 @@ func (a *Analyzer) Analyze(ctx context.Context, root string, req Request) (*Resu
 	prev := ws.cur.Load()
 	if req.Full {
 		prev = nil
+	} else if prev == nil {
+		prev = a.loadDisk(root)
 	}
 	next, err := a.build(ctx, root, prev, req.Changed, ws.overlaySnapshot(), ws.findings)
 	if err != nil {
 		return nil, err
+	}
+	if prev = resolveDisk(prev); next.result.Stats.FilesReanalyzed > 0 || !sameInputs(prev, next) {
+		a.saveDisk(root, next)
 	}
 	ws.cur.Store(next)
 	return next.result, nil

@@ -26,6 +26,9 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	if err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%w: %s", ErrInvalidRoot, root)
 	}
+	if len(changed) > 0 {
+		prev = resolveDisk(prev)
+	}
 	next := &snapshot{root: root, files: map[string]*fileState{}, goMods: map[string]*goModState{}}
 	tm := &Timings{}
 	lc := &langCounter{}
@@ -44,9 +47,16 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	if err != nil {
 		return nil, err
 	}
+	// A cache file decoded while the walk ran (see diskcache.go).
+	if prev = resolveDisk(prev); prev != nil {
+		next.disk = prev.disk
+	}
+	if gl != nil {
+		gl.prev = prev
+	}
 	work := reuseUnchanged(prev, next, todo, overlays, incremental)
 	t0 := time.Now()
-	analyzed := a.analyzeFiles(ctx, root, work, overlays, lc)
+	analyzed := a.analyzeFiles(ctx, root, work, overlays, lc, sameContent(prev, work))
 	tm.Extract += time.Since(t0)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -56,10 +66,37 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	}
 	next.setRels(prev, analyzed)
 	t0 = time.Now()
+	pruneDiskGoMods(root, prev, next)
 	a.loadGoModules(ctx, root, prev, next, gl)
 	tm.GoPackages = time.Since(t0) // the wait after the other languages
-	a.finish(prev, next, cache, len(work)+coldAnalyzed, tm, lc, start)
+	if !a.finish(prev, next, cache, len(work)+coldAnalyzed, tm, lc, start) {
+		// The disk cache's facts did not decode: start again without it.
+		return a.build(ctx, root, nil, changed, overlays, cache)
+	}
 	return next, nil
+}
+
+// sameContent returns prev's states of the files in work that were read
+// from disk (they have a content hash), so that a file whose size or
+// mtime changed but not its bytes keeps its facts (analyzeFile). States
+// from the disk cache are decoded first; nil when they do not decode.
+func sameContent(prev *snapshot, work []walkEntry) map[string]*fileState {
+	if prev == nil {
+		return nil
+	}
+	var out map[string]*fileState
+	for _, e := range work {
+		if old, ok := prev.files[e.rel]; ok && old.hash != (contentHash{}) && old.overlay == 0 {
+			if out == nil {
+				if !prev.disk.hydrate() {
+					return nil
+				}
+				out = map[string]*fileState{}
+			}
+			out[e.rel] = old
+		}
+	}
+	return out
 }
 
 // changedEntries starts an incremental build: next shares every file of
@@ -118,7 +155,7 @@ func (a *Analyzer) coldScan(ctx context.Context, root string, next *snapshot, ov
 		tm.Walk = time.Since(t0)
 	}()
 	t0 := time.Now()
-	streamed := a.analyzeStream(ctx, root, ch, overlays, lc)
+	streamed := a.analyzeStream(ctx, root, ch, overlays, lc, nil)
 	tm.Extract = time.Since(t0)
 	<-done
 	if err := ctx.Err(); err != nil {
@@ -179,8 +216,10 @@ func reuseUnchanged(prev, next *snapshot, todo []walkEntry, overlays map[string]
 }
 
 // finish sets next's result and timings: prev's result again when nothing
-// the findings derive from changed, else a newly assembled one.
-func (a *Analyzer) finish(prev, next *snapshot, cache findingCache, reanalyzed int, tm *Timings, lc *langCounter, start time.Time) {
+// the findings derive from changed, else a newly assembled one. It
+// returns false, with nothing set, when next's files from the disk cache
+// cannot be decoded.
+func (a *Analyzer) finish(prev, next *snapshot, cache findingCache, reanalyzed int, tm *Timings, lc *langCounter, start time.Time) bool {
 	t0 := time.Now()
 	var res *Result
 	if reanalyzed == 0 && sameInputs(prev, next) {
@@ -191,6 +230,9 @@ func (a *Analyzer) finish(prev, next *snapshot, cache findingCache, reanalyzed i
 		res = &cp
 		next.findingHint = prev.findingHint
 	} else {
+		if !next.disk.hydrate() {
+			return false
+		}
 		if prev != nil {
 			next.findingHint = prev.findingHint
 		}
@@ -204,4 +246,5 @@ func (a *Analyzer) finish(prev, next *snapshot, cache findingCache, reanalyzed i
 	res.Stats.FilesReanalyzed = uint32(reanalyzed)
 	res.Stats.DurationMs = uint32(time.Since(start).Milliseconds())
 	next.result = res
+	return true
 }

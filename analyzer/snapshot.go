@@ -47,6 +47,15 @@ type snapshot struct {
 	rels        []string
 	findingHint int
 	timings     *Timings
+	// disk is set on snapshots whose files came from the disk cache (and
+	// on those built from them): their facts are decoded on first need
+	// (see diskcache.go). diskGo: the loaded Go modules' file digests,
+	// checked once against the first build's files (pruneDiskGoMods).
+	disk   *diskLoad
+	diskGo map[string]string
+	// pending: this snapshot is a stand-in for one still being decoded
+	// from disk (resolveDisk); it has nothing else.
+	pending *diskPending
 }
 
 // sortedRels returns the sorted paths of the files (set by build).
@@ -102,6 +111,9 @@ type fileState struct {
 	netHTTP bool
 	// overrides: a patchbay.json's "analyzer" section.
 	overrides *overrides
+	// hash is the content read from disk (zero when not read): a file
+	// whose stamp changed but not its bytes keeps its facts.
+	hash contentHash
 }
 
 type goModState struct {

@@ -27,6 +27,7 @@ func newScanCmd() *cobra.Command {
 		explain      bool
 		routes       bool
 		noGoPackages bool
+		noCache      bool
 		cpuProfile   string
 		timings      bool
 	)
@@ -40,7 +41,9 @@ OAuth callbacks. --json prints {"services": [...], "findings": [...],
 evidence behind each finding; --routes lists every HTTP route each service
 serves, with its full path (prefixes and mounts applied) and where it is
 declared. Findings can be corrected in the service's patchbay.json (see
-docs/provisioning.md).`,
+docs/provisioning.md). Each file's facts are kept under the state directory
+(cache/analyzer), so a re-scan reads and parses only files that changed;
+--no-cache analyzes every file and leaves the cache alone.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, err := filepath.Abs(args[0])
@@ -68,8 +71,18 @@ docs/provisioning.md).`,
 				}
 				defer stop()
 			}
-			a := analyzer.New(analyzer.Options{NoGoPackages: noGoPackages})
-			res, err := a.Analyze(cmd.Context(), root, analyzer.Request{Full: true})
+			opts := analyzer.Options{NoGoPackages: noGoPackages}
+			if !noCache {
+				// Per-file facts kept between scans (see analyzer/diskcache.go).
+				if home, err := homeDir(); err == nil {
+					opts.CacheDir = filepath.Join(home, "cache", "analyzer")
+				}
+			}
+			if timings {
+				opts.Logger, _ = newLogger("debug", false)
+			}
+			a := analyzer.New(opts)
+			res, err := a.Analyze(cmd.Context(), root, analyzer.Request{})
 			if err != nil {
 				return err
 			}
@@ -85,6 +98,7 @@ docs/provisioning.md).`,
 	cmd.Flags().BoolVar(&explain, "explain", false, "show the evidence behind each finding")
 	cmd.Flags().BoolVar(&routes, "routes", false, "list every HTTP route each service serves")
 	cmd.Flags().BoolVar(&noGoPackages, "no-go-packages", false, "parse Go files without loading modules through go/packages")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "analyze every file, without the per-file cache kept under the state directory")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `FILE` (go tool pprof)")
 	cmd.Flags().BoolVar(&timings, "timings", false, "print where the scan spent its time to stderr")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
