@@ -171,5 +171,14 @@ func frontEndFor(rel string) *frontEnd {
 	if strings.HasSuffix(base, ".d.ts") {
 		return nil
 	}
+	if fe, ok := nameFrontEnds[base]; ok {
+		return fe
+	}
 	return extFrontEnds[strings.ToLower(path.Ext(base))]
+}
+
+// nameFrontEnds are Ruby files known by name, without an extension
+// (Rake, Capistrano, Guard); config.ru is Rack's.
+var nameFrontEnds = map[string]*frontEnd{
+	"Rakefile": feRb, "Capfile": feRb, "Guardfile": feRb, "config.ru": feRb,
 }

@@ -15,8 +15,8 @@ import (
 // IsConfig reports whether rel is such a file.
 func IsConfig(rel string) bool {
 	base := strings.ToLower(path.Base(rel))
-	if strings.HasSuffix(base, ".prisma") {
-		return true
+	if strings.HasSuffix(base, ".prisma") || strings.HasSuffix(base, ".erb") && !strings.HasSuffix(base, ".rb.erb") {
+		return true // Prisma's env(); ERB templates (views, mailers) with <%= ENV["X"] %>
 	}
 	if !strings.HasSuffix(base, ".yml") && !strings.HasSuffix(base, ".yaml") {
 		return false
