@@ -115,3 +115,27 @@ func BenchmarkCorpusWatchOpen(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCorpusDiskCache: a new Analyzer (a new process: nothing in
+// memory) analyzing the unchanged corpus from its disk cache (load the
+// cache file, walk, compare stamps, reuse the cached result).
+func BenchmarkCorpusDiskCache(b *testing.B) {
+	root := corpusRoot(b)
+	opts := Options{NoGoPackages: true, CacheDir: b.TempDir()}
+	ctx := context.Background()
+	if _, err := New(opts).Analyze(ctx, root, Request{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a := New(opts)
+		res, err := a.Analyze(ctx, root, Request{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := a.reads.Load(); n != 0 {
+			b.Fatalf("%d files read: the cache was not used", n)
+		}
+		b.ReportMetric(float64(len(res.Findings)), "findings")
+	}
+}
