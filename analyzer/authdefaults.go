@@ -23,6 +23,7 @@ func (a *Analyzer) frameworkCallbacks(s *snapshot, dir string, si *serviceInfo, 
 		out = append(out, c.omniAuth(sf)...)
 		out = append(out, c.aspNetSchemes(sf)...)
 		out = append(out, c.allauth(sf)...)
+		out = append(out, c.socialAuth(sf)...)
 	}
 	out = append(out, c.spring(spring)...)
 	out = append(out, c.aspNetOIDC()...)
@@ -250,4 +251,48 @@ func (c *authDefaults) aspNetOIDC() []*patchbayv1.Finding {
 		return []*patchbayv1.Finding{c.finding(f, d.Span, "azure", "/signin-oidc", "Microsoft.Identity.Web default")}
 	}
 	return nil
+}
+
+// socialAuthNames are python-social-auth backends' name attributes, which
+// their callback route carries (/complete/<name>/), where the class name
+// does not say it plainly.
+var socialAuthNames = map[string]string{
+	"GithubOAuth2": "github", "GithubAppAuth": "github-app", "GoogleOAuth2": "google-oauth2",
+	"GoogleOpenIdConnect": "google-openidconnect", "AzureADOAuth2": "azuread-oauth2",
+	"AzureADTenantOAuth2": "azuread-tenant-oauth2", "AzureADV2TenantOAuth2": "azuread-v2-tenant-oauth2",
+	"SlackOAuth2": "slack", "Auth0OAuth2": "auth0", "OktaOAuth2": "okta-oauth2",
+	"OktaOpenIdConnect": "okta-openidconnect", "CognitoOAuth2": "cognito",
+}
+
+// socialAuth: python-social-auth (social-auth-app-django) serves
+// /complete/<backend>/ per backend in AUTHENTICATION_BACKENDS, under
+// wherever social_django.urls is included
+// (https://python-social-auth.readthedocs.io/en/latest/configuration/django.html).
+func (c *authDefaults) socialAuth(sf *svcFiles) []*patchbayv1.Finding {
+	var out []*patchbayv1.Finding
+	prefix := ""
+	for _, f := range sf.files {
+		for _, m := range f.facts.Mounts {
+			if m.Target == "social_django.urls" {
+				prefix = joinRoute(firstOr(c.a.prefixes(sf, f, m.Parent, 0), ""), m.Prefix)
+			}
+		}
+	}
+	for _, rel := range sortedKeys(sf.files) {
+		f := sf.files[rel]
+		for _, p := range f.facts.Props {
+			backend, ok := strings.CutPrefix(p.Value, "social_core.backends.")
+			if !ok {
+				continue
+			}
+			module, class, _ := strings.Cut(backend, ".")
+			name := socialAuthNames[class]
+			if name == "" {
+				name = strings.ReplaceAll(module, "_", "-")
+			}
+			id, _ := providerInRoute(module)
+			out = append(out, c.finding(f, p.Span, id, joinRoute(prefix, "complete/"+name+"/"), "python-social-auth default"))
+		}
+	}
+	return out
 }

@@ -494,7 +494,7 @@ var fileRoute = regexp.MustCompile(`(^|/)(app/.*route\.[jt]sx?|pages/api/.*\.[jt
 var mountNeedles = map[string][][]byte{
 	"javascript": jsMountNeedles,
 	"typescript": jsMountNeedles,
-	"python":     needles("register_blueprint", "include_router", "include(", "_blueprint(", "allauth.socialaccount.providers."),
+	"python":     needles("register_blueprint", "include_router", "include(", "_blueprint(", "allauth.socialaccount.providers.", "social_core.backends."),
 	"go":         needles(".Mount("),
 }
 

@@ -146,6 +146,11 @@
   left: (identifier) @prop.name
   right: [(list (string) @prop.value @prop) (tuple (string) @prop.value @prop)]
   (#match? @prop.value "^.allauth[.]socialaccount[.]providers[.][a-z0-9_]+.$"))
+; python-social-auth: AUTHENTICATION_BACKENDS = ("social_core.backends.github.GithubOAuth2", ...)
+(assignment
+  left: (identifier) @prop.name
+  right: [(list (string) @prop.value @prop) (tuple (string) @prop.value @prop)]
+  (#match? @prop.value "^.social_core[.]backends[.][a-z0-9_]+[.][A-Za-z0-9_]+.$"))
 ; Django: path("api/", include("billing.urls"))
 (call
   function: (identifier) @_path

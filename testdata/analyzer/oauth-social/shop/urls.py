@@ -1,0 +1,5 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("oauth/", include("social_django.urls", namespace="social")),
+]
