@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"maps"
 	"path"
 	"regexp"
@@ -1365,11 +1366,37 @@ func (a *Analyzer) defaultCallbacks(s *snapshot, dir string, si *serviceInfo, co
 			if x == nil {
 				continue
 			}
+			if x.GetLocation().GetPath() == manifest.rel {
+				servedByPage(s, dir, cb.Route, x)
+			}
 			x.Detail = &patchbayv1.Finding_Callback{Callback: &patchbayv1.OAuthCallback{Route: cb.Route, LogoutRoutes: cb.LogoutRoutes, Source: cb.Source}}
 			out = append(out, withID(x, cb.Route))
 		}
 	})
 	return out
+}
+
+// pageRoutes are the files a page router serves a route from, for a
+// route "/confirm": Nuxt's pages/confirm.vue (or pages/confirm/index.vue,
+// under app/ or src/ too).
+var pageRoutes = []string{"pages%s.vue", "pages%s/index.vue", "app/pages%s.vue", "src/pages%s.vue"}
+
+// servedByPage moves a default callback found only at the manifest to the
+// page that serves its route, when the service has one: the library
+// returns the browser there (@nuxtjs/supabase's /confirm).
+func servedByPage(s *snapshot, dir, route string, x *patchbayv1.Finding) {
+	for _, pat := range pageRoutes {
+		rel := fmt.Sprintf(pat, strings.TrimSuffix(route, "/"))
+		if dir != "." && dir != "" {
+			rel = dir + "/" + rel
+		}
+		if f := s.files[rel]; f != nil && f.fe != nil {
+			x.Location = &patchbayv1.Location{Path: rel, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1}
+			x.Language = f.fe.language
+			x.Evidence = lineOf(f, 1)
+			return
+		}
+	}
 }
 
 // defaultWebhooks reports the webhook routes SDKs and framework

@@ -24,4 +24,10 @@ var signatures = providers.Signatures{
 	EnvVars: []string{"SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_KEY",
 		"SUPABASE_JWT_SECRET", "SUPABASE_ACCESS_TOKEN"},
 	EnvPrefixes: []string{"SUPABASE_"},
+	// The Nuxt module's sign-in flows return the browser to
+	// redirectOptions.callback, "/confirm" by default
+	// (https://supabase.nuxtjs.org/getting-started/introduction#redirectoptions).
+	Callbacks: []providers.CallbackDefault{
+		{Ecosystem: providers.NPM, Package: "@nuxtjs/supabase", Route: "/confirm", Source: "@nuxtjs/supabase default"},
+	},
 }
