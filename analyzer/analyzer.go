@@ -12,7 +12,9 @@
 // snapshot is published whole once built and never modified afterwards:
 // caches live on the build side (workspace.findings), readers load the
 // published snapshot without waiting for a build under way (Snapshot,
-// Timings), and builds of one root take turns.
+// Timings), and builds of one root take turns. With Options.CacheDir, the
+// last snapshot of a root is also written down (diskcache.go): a new
+// process starts from it instead of from scratch.
 package analyzer
 
 import (

@@ -23,6 +23,7 @@ package analyzer
 // writes it again.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -483,16 +484,16 @@ func (a *Analyzer) saveDisk(root string, s *snapshot) {
 			return
 		}
 	}
-	b, err := a.encodeDisk(root, s)
-	if err == nil {
-		err = writeFileAtomic(cachePath(a.opts.CacheDir, root), b)
-	}
+	err := writeFileAtomic(cachePath(a.opts.CacheDir, root), func(f *os.File) error { return a.encodeDisk(root, s, f) })
 	if err != nil {
 		a.opts.Logger.Debug("analyzer cache: not written", "dir", a.opts.CacheDir, "err", err)
 	}
 }
 
-func (a *Analyzer) encodeDisk(root string, s *snapshot) ([]byte, error) {
+// encodeDisk writes s to f. The facts part, the larger, is encoded
+// straight to the file (its length and checksum filled in afterwards), so
+// writing the cache does not hold a second copy of it in memory.
+func (a *Analyzer) encodeDisk(root string, s *snapshot, f *os.File) error {
 	idx := diskIndex{Root: root, Seen: s.seen, FindingHint: s.findingHint}
 	recs := make([]diskFacts, 0, len(s.files))
 	for _, rel := range s.sortedRels() {
@@ -513,7 +514,7 @@ func (a *Analyzer) encodeDisk(root string, s *snapshot) ([]byte, error) {
 		recs = append(recs, r)
 	}
 	if len(idx.Files) != len(s.files) {
-		return nil, errors.New("snapshot's sorted paths out of step with its files")
+		return errors.New("snapshot's sorted paths out of step with its files")
 	}
 	for _, d := range s.walkDiag {
 		idx.WalkDiag = append(idx.WalkDiag, diskDiag{d.GetPath(), d.GetSeverity(), d.GetMessage()})
@@ -539,35 +540,57 @@ func (a *Analyzer) encodeDisk(root string, s *snapshot) ([]byte, error) {
 			Root: root, Services: s.result.Services, Findings: s.result.Findings, Diagnostics: s.result.Diagnostics, Stats: s.result.Stats,
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		idx.Result = raw
 	}
-	var ib, fb bytes.Buffer
+	var ib bytes.Buffer
 	if err := gob.NewEncoder(&ib).Encode(&idx); err != nil {
-		return nil, err
+		return err
 	}
-	if err := gob.NewEncoder(&fb).Encode(recs); err != nil {
-		return nil, err
-	}
+	idx = diskIndex{}
 	key := a.cacheKey()
-	var out bytes.Buffer
-	out.Grow(len(diskMagic) + 4 + len(key) + 24 + ib.Len() + fb.Len())
-	out.WriteString(diskMagic)
-	_ = binary.Write(&out, binary.LittleEndian, diskFormat)
-	out.Write(key[:])
-	for _, p := range [][]byte{ib.Bytes(), fb.Bytes()} {
-		_ = binary.Write(&out, binary.LittleEndian, uint64(len(p)))
-		_ = binary.Write(&out, binary.LittleEndian, crc32.Checksum(p, castagnoli))
-		out.Write(p)
+	w := bufio.NewWriterSize(f, 256<<10)
+	w.WriteString(diskMagic)
+	_ = binary.Write(w, binary.LittleEndian, diskFormat)
+	w.Write(key[:])
+	_ = binary.Write(w, binary.LittleEndian, uint64(ib.Len()))
+	_ = binary.Write(w, binary.LittleEndian, crc32.Checksum(ib.Bytes(), castagnoli))
+	w.Write(ib.Bytes())
+	factsAt := int64(len(diskMagic) + 4 + len(key) + 12 + ib.Len())
+	w.Write(make([]byte, 12)) // the facts part's length and checksum, below
+	cw := &crcWriter{w: w}
+	if err := gob.NewEncoder(cw).Encode(recs); err != nil {
+		return err
 	}
-	return out.Bytes(), nil
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	var head [12]byte
+	binary.LittleEndian.PutUint64(head[:], uint64(cw.n))
+	binary.LittleEndian.PutUint32(head[8:], cw.crc)
+	_, err := f.WriteAt(head[:], factsAt)
+	return err
+}
+
+// crcWriter counts and checksums what goes through it.
+type crcWriter struct {
+	w   io.Writer
+	n   int64
+	crc uint32
+}
+
+func (c *crcWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.crc = crc32.Update(c.crc, castagnoli, p[:n])
+	return n, err
 }
 
 // writeFileAtomic writes b to name through a temporary file in the same
 // directory (mode 0600, the directory 0700) renamed over it, so that a
 // reader sees the old file or the new one, never half of one.
-func writeFileAtomic(name string, b []byte) error {
+func writeFileAtomic(name string, write func(*os.File) error) error {
 	dir := filepath.Dir(name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -578,7 +601,7 @@ func writeFileAtomic(name string, b []byte) error {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // after a successful rename, there is nothing to remove
-	if _, err := f.Write(b); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return err
 	}
