@@ -12,7 +12,8 @@ package analyzer
 //
 //	magic "PBAC" | format uint32 | key [32]byte
 //	len(index) uint64 | crc32c(index) uint32 | index (gob diskIndex)
-//	len(facts) uint64 | crc32c(facts) uint32 | facts (gob []diskFacts)
+//	len(facts) uint64 | crc32c(facts) uint32 | facts (gob diskFacts, one
+//	                                             value per file, in index order)
 //
 // The index (stamps, walk diagnostics, Go module loads, the result) is
 // decoded on load; the facts only when a build needs them (a file changed:
@@ -148,11 +149,17 @@ func (d *diskLoad) hydrate() (ok bool) {
 		return true
 	}
 	d.once.Do(func() {
-		var recs []diskFacts
-		if err := gob.NewDecoder(bytes.NewReader(d.raw)).Decode(&recs); err != nil {
-			d.err = err
-		} else if len(recs) != len(d.states) {
-			d.err = fmt.Errorf("%d fact records for %d files", len(recs), len(d.states))
+		recs := make([]diskFacts, len(d.states))
+		rd := bytes.NewReader(d.raw)
+		dec := gob.NewDecoder(rd)
+		for i := range recs {
+			if err := dec.Decode(&recs[i]); err != nil {
+				d.err = fmt.Errorf("fact record %d of %d: %w", i+1, len(recs), err)
+				break
+			}
+		}
+		if d.err == nil && rd.Len() != 0 {
+			d.err = fmt.Errorf("%d bytes after %d fact records", rd.Len(), len(recs))
 		}
 		d.raw = nil
 		if d.err != nil {
@@ -560,8 +567,12 @@ func (a *Analyzer) encodeDisk(root string, s *snapshot, f *os.File) error {
 	factsAt := int64(len(diskMagic) + 4 + len(key) + 12 + ib.Len())
 	w.Write(make([]byte, 12)) // the facts part's length and checksum, below
 	cw := &crcWriter{w: w}
-	if err := gob.NewEncoder(cw).Encode(recs); err != nil {
-		return err
+	enc := gob.NewEncoder(cw)
+	for i := range recs {
+		// One value at a time: gob buffers each value whole.
+		if err := enc.Encode(&recs[i]); err != nil {
+			return err
+		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
