@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,6 +41,13 @@ func (a *Analyzer) declaredRoutes(sf *svcFiles, rels []string) []*routeRef {
 func (a *Analyzer) codeRoutes(sf *svcFiles, f *fileState, rel, globalPrefix string) []*routeRef {
 	var routes []*routeRef
 	for _, r := range f.facts.Routes {
+		if r.PathConst != "" {
+			v, ok := sf.constValue(r.PathConst)
+			if !ok {
+				continue
+			}
+			r.Path = v
+		}
 		method, p := r.Method, r.Path
 		if method == "" { // Go 1.22 patterns: "POST /webhooks/{id}"
 			if m, rest, ok := strings.Cut(p, " "); ok && strings.ToUpper(m) == m {
@@ -127,4 +135,28 @@ func fileRoutes(sf *svcFiles, f *fileState, rel string) []*routeRef {
 		return []*routeRef{{file: f, full: p, route: facts.Route{Path: p, Body: whole, Span: first}}}
 	}
 	return nil
+}
+
+// constValue: the value of the string constant a route's path names
+// (config.CALLBACK_PATH is CALLBACK_PATH in any file of the workspace),
+// when its definitions agree on one.
+func (sf *svcFiles) constValue(ref string) (string, bool) {
+	if sf.consts == nil {
+		sf.consts = map[string][]string{}
+		for _, f := range sf.all {
+			if f.facts == nil {
+				continue
+			}
+			for _, c := range f.facts.Consts {
+				if !slices.Contains(sf.consts[c.Name], c.Value) {
+					sf.consts[c.Name] = append(sf.consts[c.Name], c.Value)
+				}
+			}
+		}
+	}
+	name := ref[strings.LastIndexByte(ref, '.')+1:]
+	if vs := sf.consts[name]; len(vs) == 1 {
+		return vs[0], true
+	}
+	return "", false
 }

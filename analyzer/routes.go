@@ -32,6 +32,9 @@ type svcFiles struct {
 	// routes: every route the service's code and file-system routers
 	// declare, resolved (serviceRoutes fills it; see routelist.go).
 	routes []*routeRef
+	// consts: string constants by name across the workspace, for routes
+	// whose path is one (built on first use, see constValue).
+	consts map[string][]string
 }
 
 // routeRef is a route with its resolved full paths.

@@ -552,7 +552,8 @@ var routeNeedles = map[string][][]byte{
 	"javascript": jsRouteNeedles,
 	"typescript": jsRouteNeedles,
 	"go": needles("HandleFunc", ".POST(", ".Post(", ".Handle(", ".Route(", ".GET(\"/", ".Get(\"/", ".PUT(\"/", ".Put(\"/",
-		".PATCH(\"/", ".Patch(\"/", ".DELETE(\"/", ".Delete(\"/", ".Any(\"/", ".Method(\"/"),
+		".PATCH(\"/", ".Patch(\"/", ".DELETE(\"/", ".Delete(\"/", ".Any(\"/", ".Method(\"/",
+		"= \"/"), // a path constant a route names from another file (facts.File.Consts)
 	"python": needles(".route(", ".post(", "path(", ".get(\"/", ".get('/", ".put(\"/", ".put('/", ".patch(\"/", ".patch('/",
 		".delete(\"/", ".delete('/", ".api_route("),
 	"ruby": needles("post ", "get \"", "get '", "match \"", "match '", "resources :", "resource :", "namespace :", "scope ", "devise_for ",

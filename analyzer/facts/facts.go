@@ -78,6 +78,10 @@ type Route struct {
 	// Method is upper case; "" means any method.
 	Method string
 	Path   string
+	// PathConst names the constant the path is read from when it is not
+	// a literal ("config.CALLBACK_PATH"); Path is then empty until the
+	// route resolution finds the constant's value (File.Consts).
+	PathConst string
 	// Router is the receiver the route is registered on ("app", "router"),
 	// used to apply mounted prefixes.
 	Router string
@@ -141,6 +145,9 @@ type File struct {
 	Funcs   []Func
 	Events  []Literal
 	Props   []Property
+	// Consts are the file's top-level string constants (Go const X = "v"),
+	// which routes name across files.
+	Consts []Property
 	// Exports are exported names (Next.js route handlers: GET, POST, ...).
 	Exports []string
 	// Marks are occurrences of a provider's webhook headers and markers

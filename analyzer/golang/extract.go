@@ -31,6 +31,7 @@ func Extract(ctx context.Context, filename string, src []byte) (*facts.File, err
 	x := &extractor{ctx: ctx, fset: fset, out: out, local: map[string]string{}}
 	x.imports(f)
 	x.wrappers = envWrappers(f, x.local)
+	x.consts(f)
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok {
 			out.Funcs = append(out.Funcs, facts.Func{Name: fd.Name.Name, Span: x.span(fd)})
@@ -222,6 +223,13 @@ func (x *extractor) routeCall(call *ast.CallExpr) {
 	}
 	p, ok := stringLit(call.Args[0])
 	if !ok {
+		// r.Get(config.CALLBACK_PATH, h): a route whose path is a
+		// constant, resolved across files (analyzer routemodel.go).
+		if ref := constRef(call.Args[0]); ref != "" && routeMethods[sel.Sel.Name] && sel.Sel.Name != "Method" {
+			r := x.route(call, sel, "")
+			r.PathConst = ref
+			x.out.Routes = append(x.out.Routes, r)
+		}
 		return
 	}
 	switch name := sel.Sel.Name; name {
@@ -236,6 +244,47 @@ func (x *extractor) routeCall(call *ast.CallExpr) {
 	case "Mount":
 		if len(call.Args) == 2 {
 			x.out.Mounts = append(x.out.Mounts, facts.Mount{Prefix: p, Parent: exprText(sel.X), Target: exprText(call.Args[1]), Span: x.span(call)})
+		}
+	}
+}
+
+// routeMethods are the registration calls routeCall records.
+var routeMethods = map[string]bool{
+	"HandleFunc": true, "Handle": true, "GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true,
+	"Get": true, "Post": true, "Put": true, "Patch": true, "Delete": true, "Any": true, "Method": true,
+}
+
+// constRef names a constant an expression reads: CALLBACK_PATH or
+// config.CALLBACK_PATH; "" otherwise.
+func constRef(e ast.Expr) string {
+	switch v := e.(type) {
+	case *ast.Ident:
+		return v.Name
+	case *ast.SelectorExpr:
+		if id, ok := v.X.(*ast.Ident); ok {
+			return id.Name + "." + v.Sel.Name
+		}
+	}
+	return ""
+}
+
+// consts records the file's top-level string constants.
+func (x *extractor) consts(f *ast.File) {
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST && gd.Tok != token.VAR {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			vs, ok := sp.(*ast.ValueSpec)
+			if !ok || len(vs.Names) != len(vs.Values) {
+				continue
+			}
+			for i, n := range vs.Names {
+				if v, ok := stringLit(vs.Values[i]); ok && strings.HasPrefix(v, "/") {
+					x.out.Consts = append(x.out.Consts, facts.Property{Name: n.Name, Value: v, Span: x.span(vs)})
+				}
+			}
 		}
 	}
 }

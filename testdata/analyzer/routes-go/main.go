@@ -8,6 +8,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/go-github/v75/github"
 	"github.com/stripe/stripe-go/v82/webhook"
+
+	"example.com/hooks/config"
 )
 
 func stripeWebhook(w http.ResponseWriter, r *http.Request) {
@@ -31,6 +33,11 @@ func githubHook(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+func githubCallback(w http.ResponseWriter, r *http.Request) {
+	_ = r.URL.Query().Get("code")
+	_ = r.Header.Get(config.HeaderRequestID)
+}
+
 func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /webhooks/stripe", stripeWebhook)
@@ -38,6 +45,7 @@ func main() {
 	r.Route("/api", func(r chi.Router) {
 		r.Post("/github", githubHook)
 	})
+	r.Get(config.GitHubCallbackPath, githubCallback)
 	mux.Handle("/", r)
 	http.ListenAndServe(":8080", mux)
 }
