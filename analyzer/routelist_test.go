@@ -45,6 +45,7 @@ func TestRouteModel(t *testing.T) {
 		"fastapi": {
 			"GET /api/items/{item_id} code",
 			"GET /healthz code",
+			"POST /api/v2/webhooks/stripe code",
 			"PUT /api/items/{item_id} code",
 		},
 		"aspnet": {

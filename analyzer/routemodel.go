@@ -160,3 +160,14 @@ func (sf *svcFiles) constValue(ref string) (string, bool) {
 	}
 	return "", false
 }
+
+// mountPrefix: a mount's prefix, its constant's value when it names one
+// (prefix=settings.API_V1_STR); a constant that cannot be resolved adds
+// nothing.
+func (sf *svcFiles) mountPrefix(m facts.Mount) string {
+	if m.PrefixConst != "" && m.Prefix == "" {
+		v, _ := sf.constValue(m.PrefixConst)
+		return v
+	}
+	return m.Prefix
+}

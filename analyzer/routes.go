@@ -939,7 +939,7 @@ func (a *Analyzer) mountedPrefixes(sf *svcFiles, f *fileState, router string, de
 	add := func(g *fileState, m facts.Mount) {
 		for _, p := range a.mountedPrefixesOwn(sf, g, m.Parent, depth+1) {
 			via := append(append([]scope(nil), p.via...), scope{g, m.Span})
-			out = append(out, mountedPrefix{joinRoute(joinRoute(p.prefix, listPrefix(g, m)), m.Prefix), m.Override, via})
+			out = append(out, mountedPrefix{joinRoute(joinRoute(p.prefix, listPrefix(g, m)), sf.mountPrefix(m)), m.Override, via})
 		}
 	}
 	for _, m := range f.facts.Mounts {

@@ -460,9 +460,9 @@ func dedupeMounts(ms []facts.Mount) []facts.Mount {
 	out := ms[:0:0]
 	for _, m := range ms {
 		dup := false
-		if m.Prefix == "" {
+		if m.Prefix == "" && m.PrefixConst == "" {
 			for _, o := range ms {
-				if o.Prefix != "" && o.Span == m.Span && o.Target == m.Target {
+				if (o.Prefix != "" || o.PrefixConst != "") && o.Span == m.Span && o.Target == m.Target {
 					dup = true
 				}
 			}

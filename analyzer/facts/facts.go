@@ -105,6 +105,10 @@ const MethodFilter = "BEFORE"
 // Blueprint url_prefix, r.Route("/api", ...)).
 type Mount struct {
 	Prefix string
+	// PrefixConst names the constant the prefix is read from when it is
+	// not a literal (prefix=settings.API_V1_STR), resolved like
+	// Route.PathConst.
+	PrefixConst string
 	// Parent is the receiver mounted on; Target the router mounted (an
 	// identifier, or the module path of an inline require).
 	Parent, Target string

@@ -27,6 +27,8 @@ type matchState struct {
 	imp     importPart
 	env     envPart
 	methods []string // route.methods: one route per method
+	// constName is the name of a const.name/const.value pair.
+	constName string
 }
 
 type routePart struct {
@@ -150,6 +152,8 @@ func (s *matchState) mountCapture(name string, n *sitter.Node) bool {
 			return false
 		}
 		mt.Prefix = p
+	case "mount.prefixconst":
+		mt.PrefixConst = n.Content(s.src)
 	case "mount.member":
 		mt.Prefix = "/:id" // Rails member do ... end
 	case "mount.parent":
@@ -243,6 +247,14 @@ func (s *matchState) otherCapture(name string, n *sitter.Node) {
 		}
 	case "export.name":
 		s.out.Exports = append(s.out.Exports, n.Content(src))
+	case "const.name":
+		s.constName = n.Content(src)
+	case "const.value":
+		// A path constant (API_V1_STR: str = "/api/v1") that a mount or
+		// route elsewhere names.
+		if v, ok := Unquote(n.Content(src)); ok && strings.HasPrefix(v, "/") && s.constName != "" {
+			s.out.Consts = append(s.out.Consts, facts.Property{Name: s.constName, Value: v, Span: spanOf(n)})
+		}
 	case "call", "new":
 		s.call(name == "new", n)
 	}
@@ -322,7 +334,7 @@ func decoratedMethod(route *sitter.Node, rt *facts.Route, src []byte) {
 
 func (s *matchState) finishMount() {
 	mount, mt := s.mount.node, s.mount.mt
-	if mount != nil && (mt.Target != "" || mt.Parent == "" && mt.Prefix != "") {
+	if mount != nil && (mt.Target != "" || mt.Parent == "" && (mt.Prefix != "" || mt.PrefixConst != "")) {
 		// An empty target is a scope mount: it prefixes the routes inside it.
 		mt.Span = spanOf(mount)
 		s.out.Mounts = append(s.out.Mounts, mt)

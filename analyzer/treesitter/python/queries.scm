@@ -74,6 +74,13 @@
   (#eq? @_env "env")
   (#match? @env.name "^.[A-Z][A-Z0-9_]*.$")) @env
 
+; path constants that mounts and routes elsewhere name (prefix=settings.API_V1_STR):
+; API_V1_STR: str = "/api/v1", API_PREFIX = "/api" (any file that is parsed)
+(assignment
+  left: (identifier) @const.name
+  right: (string) @const.value
+  (#match? @const.value "^[rbuRBU]?.[/]")) @const
+
 ; ---- calls -----------------------------------------------------------------
 (call) @call
 
@@ -107,6 +114,15 @@
   arguments: (argument_list . (string) @route.path . (call function: (attribute object: [(identifier) (attribute)] @route.handler attribute: (identifier) @_as)))
   (#match? @_path "^(path|re_path|url)$")
   (#eq? @_as "as_view")) @route
+
+; app.include_router(r, prefix=settings.API_V1_STR): the prefix is a
+; constant, resolved across files
+(call
+  function: (attribute object: (identifier) @mount.parent attribute: (identifier) @_reg)
+  arguments: (argument_list . [(identifier) (attribute)] @mount.target
+    (keyword_argument name: (identifier) @_k value: [(identifier) (attribute)] @mount.prefixconst))
+  (#eq? @_reg "include_router")
+  (#eq? @_k "prefix")) @mount
 
 ; Blueprint("x", __name__, url_prefix="/api"), APIRouter(prefix="/api")
 (assignment
