@@ -134,12 +134,24 @@ func printItems(w io.Writer, title string, ms []eval.Miss) {
 	}
 }
 
+// scan runs a cold scan (--no-cache: what the analyzer finds, and no
+// cache left in the user's Patchbay home); binaries from before the disk
+// cache have no such flag and scan cold anyway.
 func scan(bin, dir string) ([]byte, error) {
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, "scan", "--json", dir)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s scan: %v: %s", bin, err, strings.TrimSpace(stderr.String()))
+	out, stderr, err := runBin(bin, "scan", "--json", "--no-cache", dir)
+	if err != nil && strings.Contains(stderr, "unknown flag: --no-cache") {
+		out, stderr, err = runBin(bin, "scan", "--json", dir)
 	}
-	return stdout.Bytes(), nil
+	if err != nil {
+		return nil, fmt.Errorf("%s scan: %v: %s", bin, err, strings.TrimSpace(stderr))
+	}
+	return out, nil
+}
+
+func runBin(bin string, args ...string) ([]byte, string, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.Bytes(), stderr.String(), err
 }
