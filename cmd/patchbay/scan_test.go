@@ -3,9 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// statsLine is the scan's statistics (time taken, files re-analyzed),
+// which differ between runs of the same findings.
+var statsLine = regexp.MustCompile(`(?m)^\s*"stats":.*$`)
 
 // TestScanExample runs `patchbay scan --json` on the bundled example and
 // checks the documented shape: services, findings with camelCase fields and
@@ -114,5 +121,44 @@ func TestScanRoutes(t *testing.T) {
 	}
 	if out := run(); strings.Contains(out, "  routes\n") || !strings.Contains(out, "routes (--routes lists them)") {
 		t.Errorf("without --routes:\n%s", out)
+	}
+}
+
+// TestScanDiskCache: a scan keeps its per-file cache under the Patchbay
+// home (private), a second scan gives the same findings from it, and
+// --no-cache neither reads nor writes one.
+func TestScanDiskCache(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("PATCHBAY_HOME", home)
+	run := func(args ...string) string {
+		cmd := newScanCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetArgs(append(args, "--json", "--no-go-packages", "../../testdata/example"))
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	cacheFiles := func() []string {
+		m, _ := filepath.Glob(filepath.Join(home, "cache", "analyzer", "*"))
+		return m
+	}
+	cold := run("--no-cache")
+	if n := len(cacheFiles()); n != 0 {
+		t.Fatalf("--no-cache wrote %d cache files", n)
+	}
+	first := run()
+	files := cacheFiles()
+	if len(files) != 1 {
+		t.Fatalf("cache files after a scan: %v", files)
+	}
+	if st, err := os.Stat(files[0]); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("cache file mode: %v %v", st.Mode(), err)
+	}
+	warm := run()
+	strip := func(s string) string { return statsLine.ReplaceAllString(s, "") }
+	if !strings.Contains(warm, `"findings"`) || strip(cold) != strip(first) || strip(first) != strip(warm) {
+		t.Errorf("findings differ between cold, first and cached scans")
 	}
 }
