@@ -53,10 +53,7 @@ func (a *Analyzer) globalUses(f *fileState, svc string, deps []facts.Dep, have [
 // declares: a dependency of the manifest matches the package name
 // pattern ("aws-sdk*").
 func declares(deps []facts.Dep, eco providers.Ecosystem, pkg string) bool {
-	sep := importSep(eco)
-	if eco == providers.NPM || eco == providers.Go {
-		sep = "/"
-	}
+	sep := depSep(eco)
 	for _, d := range deps {
 		if d.Ecosystem == string(eco) && matchName(pkg, d.Name, sep) {
 			return true

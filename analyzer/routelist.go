@@ -72,9 +72,6 @@ func serviceRouteList(sf *svcFiles, findings []*patchbayv1.Finding) []*patchbayv
 		if route == "" || seen[key(method, route)] || seen[key("", route)] || servedBy(out, route) {
 			continue
 		}
-		if method != "" && seen[key("", route)] {
-			continue
-		}
 		seen[key(method, route)] = true
 		out = append(out, &patchbayv1.Route{Method: method, Path: route, Location: x.GetLocation(), Source: source})
 	}

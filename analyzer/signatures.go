@@ -206,12 +206,18 @@ func (ix *index) matchImport(eco providers.Ecosystem, path string) (provider, pk
 	return "", ""
 }
 
+// depSep is the separator between a manifest name and its sub-packages
+// ("@scope/pkg", "github.com/x/y").
+func depSep(eco providers.Ecosystem) string {
+	if eco == providers.NPM || eco == providers.Go {
+		return "/"
+	}
+	return importSep(eco)
+}
+
 // matchDep returns the provider of a manifest dependency.
 func (ix *index) matchDep(eco providers.Ecosystem, name string) string {
-	sep := importSep(eco)
-	if eco == providers.NPM || eco == providers.Go {
-		sep = "/"
-	}
+	sep := depSep(eco)
 	for _, e := range ix.byEco[eco] {
 		if matchName(e.name, name, sep) {
 			return e.provider
