@@ -25,12 +25,18 @@ type ProductParams struct {
 	Metadata    map[string]string
 }
 
-func (p ProductParams) form() url.Values {
+// form is the request body. Stripe refuses an empty string for a
+// parameter that cannot be unset (parameter_invalid_empty), as the
+// description is on create: it is sent on create only when set. On
+// update an empty description unsets it, which is what "no description in
+// the config" means (https://docs.stripe.com/api/products/create,
+// https://docs.stripe.com/api/products/update).
+func (p ProductParams) form(create bool) url.Values {
 	v := url.Values{}
 	v.Set("name", p.Name)
-	// An empty description unsets it on update, which is what "no
-	// description in the config" means.
-	v.Set("description", p.Description)
+	if p.Description != "" || !create {
+		v.Set("description", p.Description)
+	}
 	v.Set("active", strconv.FormatBool(p.Active))
 	for k, val := range p.Metadata {
 		v.Set("metadata["+k+"]", val)
@@ -88,7 +94,7 @@ func NewCatalog(secretKey, baseURL string, hc *http.Client) *Catalog {
 // CreateProduct makes a product.
 func (c *Catalog) CreateProduct(ctx context.Context, p ProductParams, idempotencyKey string) (Product, error) {
 	var out Product
-	err := c.w.do(ctx, http.MethodPost, "/v1/products", p.form(), idempotencyKey, &out)
+	err := c.w.do(ctx, http.MethodPost, "/v1/products", p.form(true), idempotencyKey, &out)
 	return out, err
 }
 
@@ -102,7 +108,7 @@ func (c *Catalog) GetProduct(ctx context.Context, id string) (Product, error) {
 // UpdateProduct writes name, description, active and metadata.
 func (c *Catalog) UpdateProduct(ctx context.Context, id string, p ProductParams) (Product, error) {
 	var out Product
-	err := c.w.do(ctx, http.MethodPost, "/v1/products/"+url.PathEscape(id), p.form(), "", &out)
+	err := c.w.do(ctx, http.MethodPost, "/v1/products/"+url.PathEscape(id), p.form(false), "", &out)
 	return out, err
 }
 

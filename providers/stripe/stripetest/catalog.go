@@ -173,6 +173,14 @@ func (s *Server) createProduct(w http.ResponseWriter, r *http.Request, a *accoun
 		WriteError(w, http.StatusBadRequest, "invalid_request_error", "parameter_missing", "Missing required param: name.")
 		return
 	}
+	// Stripe takes an empty string as an attempt to unset a parameter, and
+	// a new product's description cannot be unset
+	// (https://docs.stripe.com/error-codes#parameter-invalid-empty).
+	if d, sent := r.PostForm["description"]; sent && len(d) > 0 && d[0] == "" {
+		WriteError(w, http.StatusBadRequest, "invalid_request_error", "parameter_invalid_empty",
+			"You passed an empty string for 'description'. We assume empty values are an attempt to unset a parameter; however 'description' cannot be unset. You should remove 'description' from your request or supply a non-empty value.")
+		return
+	}
 	id := v["id"]
 	if id == "" {
 		id = s.nextID("prod")

@@ -38,6 +38,7 @@ func TestCatalogRules(t *testing.T) {
 		{"lookup key is unique", "POST", "/v1/prices", priceForm, 400, "already uses that lookup key"},
 		{"unknown product", "POST", "/v1/prices", url.Values{"product": {"prod_nope"}, "currency": {"usd"}, "unit_amount": {"1"}}, 400, "No such product: 'prod_nope'"},
 		{"name is required", "POST", "/v1/products", url.Values{"description": {"x"}}, 400, "Missing required param: name."},
+		{"an empty description is refused on create", "POST", "/v1/products", url.Values{"name": {"Basic"}, "description": {""}}, 400, "You passed an empty string for 'description'"},
 	} {
 		a := call(t, s, k, tc.method, tc.path, tc.form, "")
 		e, _ := a.body["error"].(map[string]any)
