@@ -69,7 +69,7 @@ func DesireCognito(in providers.DesiredInput) ([]providers.Desired, []string) {
 		pool := cfg.UserPoolID
 		out = append(out, providers.Desired{
 			Key: providers.Key{Provider: "aws", Type: "cognito_app_client", Name: name},
-			Props: providers.Props{"name": {in.ResourceName(name, env.Name)}, "user_pool_id": {pool},
+			Props: providers.Props{"name": {cognitoClientName(in.ResourceName(name, env.Name))}, "user_pool_id": {pool},
 				"callback_urls": providers.NormList(callbacks), "logout_urls": providers.NormList(logouts), "allowed_oauth_flows": {"code"},
 				"allowed_oauth_scopes": providers.NormList(scopes), "supported_identity_providers": {"COGNITO"}, "oauth_enabled": {"true"}},
 			Profile: in.Profile("aws"),
@@ -260,4 +260,30 @@ func validateCognitoConfig(c *CognitoConfig) []error {
 		return []error{fmt.Errorf("cognito.user_pool_id %q must look like \"us-east-1_AbCdEf123\"", c.UserPoolID)}
 	}
 	return nil
+}
+
+// cognitoClientName makes a resource name one Cognito takes as a
+// ClientName: 1 to 128 characters of [\w\s+=,.@-]
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-ClientName).
+// An npm scope's "/" (@acme/web) and anything else outside the set become
+// "-".
+func cognitoClientName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '_' || r == '+' || r == '=' || r == ',' || r == '.' || r == '@' || r == '-' || r == ' ',
+			r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	out := b.String()
+	if len(out) > 128 {
+		out = out[:128]
+	}
+	if out == "" {
+		out = "patchbay"
+	}
+	return out
 }

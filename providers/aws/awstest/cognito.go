@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,9 @@ type UserPoolClient struct {
 }
 
 // clientAttrs are the writable attributes, in the request's spelling.
+// clientNamePattern is ClientName's documented pattern, whole.
+var clientNamePattern = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
+
 var clientAttrs = []string{"ClientName", "CallbackURLs", "LogoutURLs", "DefaultRedirectURI", "AllowedOAuthFlows", "AllowedOAuthScopes",
 	"AllowedOAuthFlowsUserPoolClient", "SupportedIdentityProviders", "ExplicitAuthFlows", "ReadAttributes", "WriteAttributes",
 	"RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits", "PreventUserExistenceErrors",
@@ -205,6 +209,12 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, body []byte) 
 		}
 		if strings.TrimSpace(c.ClientName) == "" {
 			WriteJSONError(w, 400, "InvalidParameterException", "1 validation error detected: Value null at 'clientName' failed to satisfy constraint: Member must not be null")
+			return
+		}
+		// ClientName: 1-128 characters matching [\w\s+=,.@-]+
+		// (API_CreateUserPoolClient, request parameters).
+		if len(c.ClientName) > 128 || !clientNamePattern.MatchString(c.ClientName) {
+			WriteJSONError(w, 400, "InvalidParameterException", "1 validation error detected: Value '"+c.ClientName+"' at 'clientName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+")
 			return
 		}
 		var gen bool

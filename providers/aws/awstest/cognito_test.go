@@ -78,3 +78,17 @@ func TestUpdateUserPoolClientResetsOmittedFields(t *testing.T) {
 		}
 	}
 }
+
+// TestClientNamePattern: Cognito refuses a ClientName outside
+// [\w\s+=,.@-]+ or longer than 128 (an npm scope's "/", say).
+func TestClientNamePattern(t *testing.T) {
+	t.Parallel()
+	s := awstest.New(t, "*")
+	s.AddUserPool("us-east-1_P")
+	for name, want := range map[string]int{"@acme-web-local": 200, "@acme/web-local": 400, string(bytes.Repeat([]byte("a"), 129)): 400} {
+		st, out := cognito(t, s, awstest.Secret, "CreateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientName": name})
+		if st != want || st == 400 && out["__type"] != "InvalidParameterException" {
+			t.Errorf("ClientName %q: %d %v, want %d", name, st, out, want)
+		}
+	}
+}
