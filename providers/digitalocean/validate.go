@@ -27,9 +27,10 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	case http.StatusOK:
 		var a struct {
 			Account struct {
-				Email  string `json:"email"`
-				Status string `json:"status"`
-				Team   struct {
+				Email         string `json:"email"`
+				Status        string `json:"status"`
+				StatusMessage string `json:"status_message"`
+				Team          struct {
 					Name string `json:"name"`
 				} `json:"team"`
 			} `json:"account"`
@@ -38,6 +39,17 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		who := a.Account.Email
 		if a.Account.Team.Name != "" {
 			who += " (team " + a.Account.Team.Name + ")"
+		}
+		// "warning" is an account that works with a notice on it (a
+		// billing reminder, say); only "locked" stops it
+		// (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Account).
+		if a.Account.Status == "warning" {
+			note := ""
+			if a.Account.StatusMessage != "" {
+				note = " (" + a.Account.StatusMessage + ")"
+			}
+			return providers.CheckResult{Status: providers.StatusOK, Account: who,
+				Summary: "The token works for DigitalOcean account " + who + "; DigitalOcean shows a warning on the account" + note + "."}
 		}
 		if a.Account.Status != "" && a.Account.Status != "active" {
 			return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, Field: "token",

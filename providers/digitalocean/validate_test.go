@@ -1,6 +1,8 @@
 package digitalocean_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -27,4 +29,25 @@ func TestValidate(t *testing.T) {
 	}
 	cases = append(cases, providertest.StandardFaults(valid, providers.StatusInvalid)...)
 	providertest.RunChecks(t, digitalocean.Provider().Credentials, fixture, cases)
+}
+
+// TestAccountStatus: a "warning" account works (with the notice in the
+// summary); a "locked" one does not.
+func TestAccountStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status, message string
+		want            providers.Status
+		summary         string
+	}{
+		{"warning", "Your card expires soon", providers.StatusOK, "warning on the account (Your card expires soon)"},
+		{"locked", "Account locked", providers.StatusInsufficientPermissions, "the account is locked"},
+	} {
+		s := digitaloceantest.New(t)
+		s.SetAccountStatus(tc.status, tc.message)
+		res := digitalocean.Provider().Credentials.Check(context.Background(), providers.Values{"token": digitaloceantest.Token}, s.Env(0, "DIGITALOCEAN"))
+		if res.Status != tc.want || !strings.Contains(res.Summary, tc.summary) {
+			t.Errorf("%s: %v %q, want %v containing %q", tc.status, res.Status, res.Summary, tc.want, tc.summary)
+		}
+	}
 }

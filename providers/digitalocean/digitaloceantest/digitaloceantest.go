@@ -20,21 +20,35 @@ type Server struct {
 	*providertest.Server
 	mu     sync.Mutex
 	tokens map[string][]string // token -> scopes; nil scopes = full access
+	// status and message are the account's status ("active", "warning"
+	// or "locked", https://docs.digitalocean.com/reference/api/digitalocean/#tag/Account)
+	// and its status_message.
+	status, message string
 }
 
 // New starts the fake with Token registered.
 func New(tb providertest.T) *Server {
-	s := &Server{tokens: map[string][]string{Token: nil}}
+	s := &Server{tokens: map[string][]string{Token: nil}, status: "active"}
 	s.Server = providertest.New(tb, writeFault)
 	s.Handle("GET /v2/account", func(w http.ResponseWriter, r *http.Request) {
 		if !s.Auth(w, r, "account:read") {
 			return
 		}
+		s.mu.Lock()
+		status, message := s.status, s.message
+		s.mu.Unlock()
 		providertest.WriteJSON(w, 200, map[string]any{"account": map[string]any{
 			"droplet_limit": 25, "email": "dev@example.com", "uuid": "b6fr89dbf6d9156cace5f3c78dc9851d957381ef",
-			"email_verified": true, "status": "active", "status_message": "", "team": map[string]any{"uuid": "5df3e3004a17e242b7c20ca6c9fc25b701a47ece", "name": "Patchbay Team"}}})
+			"email_verified": true, "status": status, "status_message": message, "team": map[string]any{"uuid": "5df3e3004a17e242b7c20ca6c9fc25b701a47ece", "name": "Patchbay Team"}}})
 	})
 	return s
+}
+
+// SetAccountStatus sets what GET /v2/account says of the account.
+func (s *Server) SetAccountStatus(status, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status, s.message = status, message
 }
 
 // AddToken registers a token limited to scopes.
