@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/patchbay-dev/patchbay/providers"
 )
@@ -127,7 +128,12 @@ func (c *ActionClient) call(ctx context.Context, method, path string, body any) 
 		if json.Unmarshal(raw, &env) == nil {
 			e.Message = env.Message
 		}
-		if resp.StatusCode == http.StatusForbidden && resp.Header.Get("X-Ratelimit-Remaining") == "0" {
+		// Primary limits come as 403 with x-ratelimit-remaining: 0,
+		// secondary ones as 403 with Retry-After or a message that says so
+		// (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit):
+		// both are a wait, not a refusal.
+		if resp.StatusCode == http.StatusForbidden && (resp.Header.Get("X-Ratelimit-Remaining") == "0" ||
+			resp.Header.Get("Retry-After") != "" || strings.Contains(strings.ToLower(e.Message), "secondary rate limit")) {
 			e.Status = http.StatusTooManyRequests
 		}
 		return nil, e

@@ -71,3 +71,36 @@ func TestRateLimitIs429(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestSecondaryRateLimitIs429: GitHub's secondary rate limits come as 403
+// with Retry-After (or only the message); they are a wait, not a refusal.
+func TestSecondaryRateLimitIs429(t *testing.T) {
+	t.Parallel()
+	for name, h := range map[string]func(w http.ResponseWriter){
+		"retry-after": func(w http.ResponseWriter) { w.Header().Set("Retry-After", "60") },
+		"message":     func(http.ResponseWriter) {},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h(w)
+			w.WriteHeader(403)
+			w.Write([]byte(`{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`))
+		}))
+		_, err := NewActionClient("ghp_x", srv.URL, nil).CreateIssue(context.Background(), "a", "b", Issue{Title: "t"})
+		srv.Close()
+		var ae *ActionError
+		if !errors.As(err, &ae) || ae.HTTPStatus() != 429 {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	// A plain 403 stays a refusal.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(403)
+		w.Write([]byte(`{"message":"Resource not accessible by personal access token"}`))
+	}))
+	defer srv.Close()
+	_, err := NewActionClient("ghp_x", srv.URL, nil).CreateIssue(context.Background(), "a", "b", Issue{Title: "t"})
+	var ae *ActionError
+	if !errors.As(err, &ae) || ae.HTTPStatus() != 403 {
+		t.Errorf("plain 403: err = %v", err)
+	}
+}
