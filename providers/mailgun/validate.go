@@ -27,7 +27,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	c := providers.Caller{Env: env, Name: "Mailgun", StatusPage: "https://status.mailgun.com"}
 	region := v["region"]
 	other := map[string]string{"us": "eu", "eu": "us"}[region]
-	resp, bad := domains(ctx, c, baseURL(env, region), v["api_key"])
+	names, resp, bad := domains(ctx, c, baseURL(env, region), v["api_key"])
 	if bad != nil {
 		return *bad
 	}
@@ -46,14 +46,13 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	default:
 		return c.Unexpected(resp.Status)
 	}
-	names := parseDomains(resp.Body)
 	want := v["domain"]
 	if want == "" || names[want] {
 		who := fmt.Sprintf("%d domains in %s", len(names), region)
 		return providers.CheckResult{Status: providers.StatusOK, Account: who,
 			Summary: "The API key works (" + who + ")."}
 	}
-	if alt, bad := domains(ctx, c, baseURL(env, other), v["api_key"]); bad == nil && alt.Status == http.StatusOK && parseDomains(alt.Body)[want] {
+	if alt, resp, bad := domains(ctx, c, baseURL(env, other), v["api_key"]); bad == nil && resp.Status == http.StatusOK && alt[want] {
 		return wrongRegion(other)
 	}
 	return providers.CheckResult{Status: providers.StatusWrongTarget, Field: "domain",
@@ -67,25 +66,45 @@ func wrongRegion(region string) providers.CheckResult {
 		Fix:     fmt.Sprintf("Set Region to %s.", region)}
 }
 
-func domains(ctx context.Context, c providers.Caller, base, key string) (*providers.Response, *providers.CheckResult) {
-	req, bad := c.NewRequest(ctx, http.MethodGet, base+"/v4/domains", nil)
-	if bad != nil {
-		return nil, bad
-	}
-	req.SetBasicAuth("api", key)
-	return c.Do(req)
-}
+// domainPage is how many domains one GET /v4/domains asks for (Mailgun's
+// maximum limit; its default is 100):
+// https://documentation.mailgun.com/docs/mailgun/api-reference/openapi-final/tag/Domains/
+const domainPage = 1000
 
-func parseDomains(body []byte) map[string]bool {
-	var d struct {
-		Items []struct {
-			Name string `json:"name"`
-		} `json:"items"`
+// domains lists every domain of the account in one region, page by page
+// (limit and skip, until total_count), with the response of the first
+// page that was not a success, for its status.
+func domains(ctx context.Context, c providers.Caller, base, key string) (map[string]bool, *providers.Response, *providers.CheckResult) {
+	names := map[string]bool{}
+	var last *providers.Response
+	for skip, pages := 0, 0; pages < 100; pages++ {
+		req, bad := c.NewRequest(ctx, http.MethodGet, fmt.Sprintf("%s/v4/domains?limit=%d&skip=%d", base, domainPage, skip), nil)
+		if bad != nil {
+			return nil, nil, bad
+		}
+		req.SetBasicAuth("api", key)
+		resp, bad := c.Do(req)
+		if bad != nil {
+			return nil, nil, bad
+		}
+		last = resp
+		if resp.Status != http.StatusOK {
+			return names, resp, nil
+		}
+		var d struct {
+			TotalCount int `json:"total_count"`
+			Items      []struct {
+				Name string `json:"name"`
+			} `json:"items"`
+		}
+		_ = json.Unmarshal(resp.Body, &d)
+		for _, it := range d.Items {
+			names[it.Name] = true
+		}
+		skip += len(d.Items)
+		if len(d.Items) == 0 || skip >= d.TotalCount {
+			break
+		}
 	}
-	_ = json.Unmarshal(body, &d)
-	out := map[string]bool{}
-	for _, it := range d.Items {
-		out[it.Name] = true
-	}
-	return out
+	return names, last, nil
 }

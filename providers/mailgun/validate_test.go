@@ -1,6 +1,8 @@
 package mailgun_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -28,4 +30,21 @@ func TestValidate(t *testing.T) {
 	}
 	cases = append(cases, providertest.StandardFaults(valid, providers.StatusInvalid)...)
 	providertest.RunChecks(t, mailgun.Provider().Credentials, fixture, cases)
+}
+
+// TestDomainOnLaterPage: Mailgun pages GET /v4/domains (limit, skip); a
+// domain past the first page is still the account's.
+func TestDomainOnLaterPage(t *testing.T) {
+	t.Parallel()
+	s := mailguntest.New(t)
+	names := make([]string, 0, 2501)
+	for i := 0; i < 2500; i++ {
+		names = append(names, fmt.Sprintf("mg%d.example.com", i))
+	}
+	names = append(names, "last.example.com")
+	s.SetKeys([]string{mailguntest.Key}, names)
+	res := mailgun.Provider().Credentials.Check(context.Background(), providers.Values{"api_key": mailguntest.Key, "domain": "last.example.com"}, s.Env(0, "MAILGUN"))
+	if res.Status != providers.StatusOK || res.Account != "2501 domains in us" {
+		t.Fatalf("check = %v %q %q", res.Status, res.Account, res.Summary)
+	}
 }

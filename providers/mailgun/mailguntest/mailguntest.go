@@ -5,6 +5,7 @@ package mailguntest
 
 import (
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
@@ -32,13 +33,25 @@ func New(tb providertest.T) *Server {
 		if !s.Auth(w, r) {
 			return
 		}
+		// Paged by limit (default 100, at most 1000) and skip; total_count
+		// is the whole list's length.
+		limit, skip := 100, 0
+		if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 {
+			limit = min(n, 1000)
+		}
+		if n, err := strconv.Atoi(r.URL.Query().Get("skip")); err == nil && n > 0 {
+			skip = n
+		}
 		s.mu.Lock()
 		items := []any{}
-		for _, d := range s.domains {
-			items = append(items, map[string]any{"name": d, "state": "active", "type": "custom"})
+		for i, d := range s.domains {
+			if i >= skip && len(items) < limit {
+				items = append(items, map[string]any{"name": d, "state": "active", "type": "custom"})
+			}
 		}
+		total := len(s.domains)
 		s.mu.Unlock()
-		providertest.WriteJSON(w, 200, map[string]any{"total_count": len(items), "items": items})
+		providertest.WriteJSON(w, 200, map[string]any{"total_count": total, "items": items})
 	})
 	return s
 }
