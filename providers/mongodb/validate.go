@@ -60,13 +60,16 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		return c.Unexpected(resp.Status)
 	}
 
-	req, bad = c.NewRequest(ctx, http.MethodGet, base+"/api/atlas/v2/orgs", nil)
-	if bad != nil {
-		return *bad
+	orgPage := func(n int) (*providers.Response, *providers.CheckResult) {
+		req, bad := c.NewRequest(ctx, http.MethodGet, fmt.Sprintf("%s/api/atlas/v2/orgs?itemsPerPage=%d&pageNum=%d", base, orgsPerPage, n), nil)
+		if bad != nil {
+			return nil, bad
+		}
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Accept", APIVersion)
+		return c.Do(req)
 	}
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	req.Header.Set("Accept", APIVersion)
-	resp, bad = c.Do(req)
+	resp, bad = orgPage(1)
 	if bad != nil {
 		return *bad
 	}
@@ -98,13 +101,22 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	default:
 		return c.Unexpected(resp.Status)
 	}
-	var orgs struct {
-		Results []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"results"`
+	orgs := parseOrgs(resp.Body)
+	// Atlas pages lists (itemsPerPage, pageNum, totalCount).
+	for n := 2; len(orgs.Results) < orgs.TotalCount && n <= 100; n++ {
+		next, bad := orgPage(n)
+		if bad != nil {
+			return *bad
+		}
+		if next.Status != http.StatusOK {
+			return c.Unexpected(next.Status)
+		}
+		page := parseOrgs(next.Body)
+		if len(page.Results) == 0 {
+			break
+		}
+		orgs.Results = append(orgs.Results, page.Results...)
 	}
-	_ = json.Unmarshal(resp.Body, &orgs)
 	if len(orgs.Results) == 0 {
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
 			Summary: "The service account works but sees no organization.",
@@ -121,4 +133,22 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	return providers.CheckResult{Status: providers.StatusWrongTarget, Field: "org_id",
 		Summary: "The service account works but does not belong to this organization.",
 		Fix:     "Use the organization ID from Organization Settings of the organization that owns the service account."}
+}
+
+// orgsPerPage is Atlas's largest page
+// (https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations).
+const orgsPerPage = 500
+
+type orgList struct {
+	TotalCount int `json:"totalCount"`
+	Results    []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"results"`
+}
+
+func parseOrgs(body []byte) orgList {
+	var l orgList
+	_ = json.Unmarshal(body, &l)
+	return l
 }

@@ -1,6 +1,8 @@
 package mongodb_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -36,4 +38,23 @@ func TestValidate(t *testing.T) {
 	}
 	cases = append(cases, providertest.StandardFaults(valid, providers.StatusInvalid)...)
 	providertest.RunChecks(t, mongodb.Provider().Credentials, fixture, cases)
+}
+
+// TestOrgOnLaterPage: Atlas pages its organizations (itemsPerPage,
+// pageNum); an organization past the first page is still found.
+func TestOrgOnLaterPage(t *testing.T) {
+	t.Parallel()
+	s := mongodbtest.New(t)
+	const manyID = "mdb_sa_id_333333333333333333333333"
+	orgs := make([]string, 0, 1201)
+	for i := 0; i < 1200; i++ {
+		orgs = append(orgs, fmt.Sprintf("%024x", i+1))
+	}
+	orgs = append(orgs, "ffffffffffffffffffffffff")
+	s.AddAccount(manyID, mongodbtest.Account{Secret: secret2, Orgs: orgs})
+	res := mongodb.Provider().Credentials.Check(context.Background(),
+		providers.Values{"client_id": manyID, "client_secret": secret2, "org_id": "ffffffffffffffffffffffff"}, s.Env(0, "MONGODB"))
+	if res.Status != providers.StatusOK {
+		t.Fatalf("check = %v %q", res.Status, res.Summary)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -70,12 +71,23 @@ func New(tb providertest.T) *Server {
 		if !ok {
 			return
 		}
+		// Paged by itemsPerPage (default 100, at most 500) and pageNum
+		// (from 1); totalCount is the whole list's length.
+		per, page := 100, 1
+		if n, err := strconv.Atoi(r.URL.Query().Get("itemsPerPage")); err == nil && n > 0 {
+			per = min(n, 500)
+		}
+		if n, err := strconv.Atoi(r.URL.Query().Get("pageNum")); err == nil && n > 0 {
+			page = n
+		}
 		results := []any{}
-		for _, o := range a.Orgs {
-			results = append(results, map[string]any{"id": o, "name": "Patchbay Org", "isDeleted": false})
+		for i, o := range a.Orgs {
+			if i >= (page-1)*per && len(results) < per {
+				results = append(results, map[string]any{"id": o, "name": "Patchbay Org", "isDeleted": false})
+			}
 		}
 		w.Header().Set("Content-Type", "application/vnd.atlas.2023-01-01+json")
-		providertest.WriteJSON(w, 200, map[string]any{"results": results, "totalCount": len(results)})
+		providertest.WriteJSON(w, 200, map[string]any{"results": results, "totalCount": len(a.Orgs)})
 	})
 	return s
 }
