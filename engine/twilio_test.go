@@ -88,3 +88,38 @@ func TestTwilioWebhooksWithoutNumberWarn(t *testing.T) {
 		t.Errorf("plan:\n%s", p.Summary())
 	}
 }
+
+// TestTwilioNumberBoundToApplication: a number bound to a TwiML
+// application or a SIP trunk ignores its own URLs, so writing the URLs is
+// not enough: the plan says the bindings go (never "converged" while they
+// stay), the apply lifts them, and destroy binds the number back.
+func TestTwilioNumberBoundToApplication(t *testing.T) {
+	t.Parallel()
+	r, sid := twilioRig(t)
+	const voiceApp, smsApp, trunk = "AP00000000000000000000000000000001", "AP00000000000000000000000000000002", "TK00000000000000000000000000000003"
+	r.twilio.BindNumber(sid, voiceApp, smsApp, trunk)
+	p := r.plan()
+	if _, err := r.eng.Apply(t.Context(), p.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	n := r.twilio.Numbers()[sid]
+	if n.VoiceApplicationSID != "" || n.SMSApplicationSID != "" || n.TrunkSID != "" || n.VoiceURL != "https://dev.example.net:8080/twilio/voice" {
+		t.Errorf("after apply = %+v", n)
+	}
+	if p := r.plan(); p.HasChanges() {
+		t.Errorf("second plan:\n%s", p.Summary())
+	}
+	// Someone binds it again in the console: the plan says the binding
+	// goes (it read as converged before).
+	r.twilio.BindNumber(sid, voiceApp, "", "")
+	if p := r.plan(); !p.HasChanges() || !strings.Contains(p.Summary(), "voice_application_sid") {
+		t.Errorf("a number bound again:\n%s", p.Summary())
+	} else if _, err := r.eng.Apply(t.Context(), p.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	r.destroy()
+	n = r.twilio.Numbers()[sid]
+	if n.VoiceApplicationSID != voiceApp || n.SMSApplicationSID != smsApp || n.TrunkSID != trunk || n.VoiceURL != "https://old.example/voice" {
+		t.Errorf("destroy did not bind it back: %+v", n)
+	}
+}

@@ -91,6 +91,16 @@ func Desire(in providers.DesiredInput) ([]providers.Desired, []string) {
 			for role, r := range roles {
 				props[role] = []string{providers.JoinURL(base, r)}
 			}
+			// Twilio ignores a number's voice URL while it is bound to an
+			// application or a SIP trunk, and its SMS URL while bound to a
+			// messaging application: the app's URLs take effect only
+			// unbound (Delete binds it back).
+			if _, ok := roles["voice_url"]; ok {
+				props["voice_application_sid"], props["trunk_sid"] = []string{""}, []string{""}
+			}
+			if _, ok := roles["sms_url"]; ok {
+				props["sms_application_sid"] = []string{""}
+			}
 			why := reasons[svc]
 			if len(why) == 0 {
 				why = []string{"routes named in " + providers.ConfigPath(svc)}
@@ -147,6 +157,10 @@ type replaced struct {
 	SMSURL         string `json:"sms_url"`
 	VoiceURL       string `json:"voice_url"`
 	StatusCallback string `json:"status_callback"`
+	// The bindings Create lifted, restored by Delete.
+	VoiceApplicationSID string `json:"voice_application_sid,omitempty"`
+	SMSApplicationSID   string `json:"sms_application_sid,omitempty"`
+	TrunkSID            string `json:"trunk_sid,omitempty"`
 }
 
 func encodeNumberID(sid string, r replaced) string {
@@ -174,14 +188,16 @@ func numberState(id string, p PhoneNumber) providers.State {
 	return providers.State{
 		ID: id,
 		Props: providers.Props{"phone_number": {p.PhoneNumber}, "sms_url": {p.SMSURL}, "voice_url": {p.VoiceURL},
-			"status_callback": {p.StatusCallback}},
+			"status_callback": {p.StatusCallback}, "voice_application_sid": {p.VoiceApplicationSID},
+			"sms_application_sid": {p.SMSApplicationSID}, "trunk_sid": {p.TrunkSID}},
 		Outputs: map[string]string{"phone_number": p.PhoneNumber, "sid": p.SID},
 	}
 }
 
 func webhooksOf(p providers.Props) NumberWebhooks {
 	var w NumberWebhooks
-	for k, dst := range map[string]**string{"sms_url": &w.SMSURL, "voice_url": &w.VoiceURL, "status_callback": &w.StatusCallback} {
+	for k, dst := range map[string]**string{"sms_url": &w.SMSURL, "voice_url": &w.VoiceURL, "status_callback": &w.StatusCallback,
+		"voice_application_sid": &w.VoiceApplicationSID, "sms_application_sid": &w.SMSApplicationSID, "trunk_sid": &w.TrunkSID} {
 		if v, ok := p[k]; ok {
 			s := ""
 			if len(v) > 0 {
@@ -242,7 +258,8 @@ func (t *NumberWebhooksType) Create(ctx context.Context, c providers.Credentials
 		return cur
 	}
 	id := encodeNumberID(p.SID, replaced{SMSURL: keep("sms_url", p.SMSURL), VoiceURL: keep("voice_url", p.VoiceURL),
-		StatusCallback: keep("status_callback", p.StatusCallback)})
+		StatusCallback: keep("status_callback", p.StatusCallback), VoiceApplicationSID: keep("voice_application_sid", p.VoiceApplicationSID),
+		SMSApplicationSID: keep("sms_application_sid", p.SMSApplicationSID), TrunkSID: keep("trunk_sid", p.TrunkSID)})
 	p, err = n.SetWebhooks(ctx, p.SID, webhooksOf(desired))
 	if err != nil {
 		return providers.State{}, err
@@ -279,7 +296,16 @@ func (t *NumberWebhooksType) Delete(ctx context.Context, c providers.Credentials
 	if err != nil {
 		return err
 	}
-	_, err = n.SetWebhooks(ctx, sid, NumberWebhooks{SMSURL: &r.SMSURL, VoiceURL: &r.VoiceURL, StatusCallback: &r.StatusCallback})
+	w := NumberWebhooks{SMSURL: &r.SMSURL, VoiceURL: &r.VoiceURL, StatusCallback: &r.StatusCallback}
+	for _, b := range []struct {
+		sid string
+		dst **string
+	}{{r.VoiceApplicationSID, &w.VoiceApplicationSID}, {r.SMSApplicationSID, &w.SMSApplicationSID}, {r.TrunkSID, &w.TrunkSID}} {
+		if b.sid != "" {
+			*b.dst = &b.sid
+		}
+	}
+	_, err = n.SetWebhooks(ctx, sid, w)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

@@ -51,11 +51,19 @@ type PhoneNumber struct {
 	VoiceMethod          string `json:"voice_method"`
 	StatusCallback       string `json:"status_callback"`
 	StatusCallbackMethod string `json:"status_callback_method"`
+	// Bindings: a number bound to an application ignores its own URLs
+	// for that role, one bound to a SIP trunk all its voice settings
+	// (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource).
+	VoiceApplicationSID string `json:"voice_application_sid"`
+	SMSApplicationSID   string `json:"sms_application_sid"`
+	TrunkSID            string `json:"trunk_sid"`
 }
 
 // NumberWebhooks are the webhook fields to set; nil leaves one unchanged.
 type NumberWebhooks struct {
 	SMSURL, VoiceURL, StatusCallback *string
+	// The bindings that would make Twilio ignore those URLs; "" unbinds.
+	VoiceApplicationSID, SMSApplicationSID, TrunkSID *string
 }
 
 // Numbers manages an account's phone numbers' webhooks. It never buys or
@@ -160,6 +168,11 @@ func (n *Numbers) SetWebhooks(ctx context.Context, sid string, w NumberWebhooks)
 	if w.StatusCallback != nil {
 		v.Set("StatusCallback", *w.StatusCallback)
 		v.Set("StatusCallbackMethod", "POST")
+	}
+	for k, p := range map[string]*string{"VoiceApplicationSid": w.VoiceApplicationSID, "SmsApplicationSid": w.SMSApplicationSID, "TrunkSid": w.TrunkSID} {
+		if p != nil {
+			v.Set(k, *p)
+		}
 	}
 	var out PhoneNumber
 	err := n.do(ctx, http.MethodPost, "/IncomingPhoneNumbers/"+url.PathEscape(sid)+".json", v, &out)

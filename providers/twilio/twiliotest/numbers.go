@@ -16,6 +16,10 @@ type Number struct {
 	SMSURL, SMSMethod, VoiceURL, VoiceMethod string
 	StatusCallback, StatusCallbackMethod     string
 	SMSFallbackURL, VoiceFallbackURL         string
+	// A number bound to an application or a SIP trunk ignores its own
+	// URLs for that role (IncomingPhoneNumber resource: voice_application_sid,
+	// sms_application_sid, trunk_sid).
+	VoiceApplicationSID, SMSApplicationSID, TrunkSID string
 }
 
 // numberParams are the writable parameters (PascalCase, form-encoded) and
@@ -30,6 +34,9 @@ var numberParams = map[string]func(*Number) *string{
 	"VoiceFallbackUrl":     func(n *Number) *string { return &n.VoiceFallbackURL },
 	"StatusCallback":       func(n *Number) *string { return &n.StatusCallback },
 	"StatusCallbackMethod": func(n *Number) *string { return &n.StatusCallbackMethod },
+	"VoiceApplicationSid":  func(n *Number) *string { return &n.VoiceApplicationSID },
+	"SmsApplicationSid":    func(n *Number) *string { return &n.SMSApplicationSID },
+	"TrunkSid":             func(n *Number) *string { return &n.TrunkSID },
 }
 
 func (s *Server) handleNumbers() {
@@ -52,6 +59,15 @@ func (s *Server) AddNumber(e164, smsURL, voiceURL, statusCallback string) string
 	}
 	s.numbers[n.SID] = n
 	return n.SID
+}
+
+// BindNumber binds a number to applications or a trunk (empty: none), as
+// the Twilio console does.
+func (s *Server) BindNumber(sid, voiceApp, smsApp, trunk string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.numbers[sid]
+	n.VoiceApplicationSID, n.SMSApplicationSID, n.TrunkSID = voiceApp, smsApp, trunk
 }
 
 // Numbers returns the default account's numbers by SID.
@@ -89,6 +105,7 @@ func (n *Number) object(account string) map[string]any {
 		"sms_url": n.SMSURL, "sms_method": n.SMSMethod, "sms_fallback_url": n.SMSFallbackURL, "voice_url": nullable(n.VoiceURL),
 		"voice_method": n.VoiceMethod, "voice_fallback_url": nullable(n.VoiceFallbackURL), "status_callback": n.StatusCallback,
 		"status_callback_method": n.StatusCallbackMethod, "capabilities": map[string]bool{"sms": true, "voice": true, "mms": true},
+		"voice_application_sid": nullable(n.VoiceApplicationSID), "sms_application_sid": nullable(n.SMSApplicationSID), "trunk_sid": nullable(n.TrunkSID),
 		"uri": "/2010-04-01/Accounts/" + account + "/IncomingPhoneNumbers/" + n.SID + ".json"}
 }
 
@@ -148,6 +165,17 @@ func (s *Server) updateNumber(w http.ResponseWriter, r *http.Request) {
 		case strings.HasSuffix(k, "Method"):
 			if v != "GET" && v != "POST" {
 				WriteError(w, 400, 20001, k+" must be GET or POST")
+				return
+			}
+		case strings.HasSuffix(k, "Sid"):
+			// "" unbinds; otherwise an application (AP...) or trunk
+			// (TK...) SID of 34 characters.
+			prefix := "AP"
+			if k == "TrunkSid" {
+				prefix = "TK"
+			}
+			if v != "" && (len(v) != 34 || !strings.HasPrefix(v, prefix)) {
+				WriteError(w, 400, 20001, "Invalid "+k+": "+v)
 				return
 			}
 		case strings.HasSuffix(k, "Url") || k == "StatusCallback":
