@@ -131,8 +131,18 @@ func (s *APIKeyType) Info() providers.TypeInfo {
 	return providers.TypeInfo{Secrets: []string{"api_key"}}
 }
 
+// implicitScopes are scopes SendGrid adds to every key it reports: they
+// are not asked for, so they are no difference from the desired list.
+var implicitScopes = map[string]bool{"2fa_required": true, "sender_verification_eligible": true, "sender_verification_legacy": true}
+
 func apiKeyState(k APIKey) providers.State {
-	st := providers.State{ID: k.ID, Props: providers.Props{"name": {k.Name}, "scopes": k.Scopes}, Outputs: map[string]string{"api_key_id": k.ID}}
+	var scopes []string
+	for _, sc := range k.Scopes {
+		if !implicitScopes[sc] {
+			scopes = append(scopes, sc)
+		}
+	}
+	st := providers.State{ID: k.ID, Props: providers.Props{"name": {k.Name}, "scopes": providers.NormList(scopes)}, Outputs: map[string]string{"api_key_id": k.ID}}
 	if k.Key != "" {
 		st.Secrets = map[string]string{"api_key": k.Key}
 	}
@@ -196,14 +206,13 @@ func (s *APIKeyType) Update(ctx context.Context, c providers.Credentials, id str
 	if err != nil {
 		return providers.State{}, err
 	}
-	k, err := cl.ReplaceAPIKey(ctx, id, desired.Get("name"), desired["scopes"])
-	if errors.Is(err, ErrNotFound) {
+	if _, err := cl.ReplaceAPIKey(ctx, id, desired.Get("name"), desired["scopes"]); errors.Is(err, ErrNotFound) {
 		return providers.State{}, fmt.Errorf("sendgrid API key %s: %w", id, providers.ErrGone)
-	}
-	if err != nil {
+	} else if err != nil {
 		return providers.State{}, err
 	}
-	return apiKeyState(k), nil
+	// The PUT answer carries no scopes: read what the key has now.
+	return s.Read(ctx, c, id)
 }
 
 func (s *APIKeyType) Delete(ctx context.Context, c providers.Credentials, id string) error {

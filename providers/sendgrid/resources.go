@@ -124,11 +124,19 @@ func (c *Client) CreateAPIKey(ctx context.Context, name string, scopes []string)
 	return out, err
 }
 
-// GetAPIKey reads a key's name and scopes.
+// GetAPIKey reads a key's name and scopes. The answer is
+// {"result": [key]} (sendgrid-oai, GET /v3/api_keys/{api_key_id}); a bare
+// key object is read too.
 func (c *Client) GetAPIKey(ctx context.Context, id string) (APIKey, error) {
-	var out APIKey
+	var out struct {
+		APIKey
+		Result []APIKey `json:"result"`
+	}
 	err := c.do(ctx, http.MethodGet, "/v3/api_keys/"+url.PathEscape(id), nil, &out)
-	return out, err
+	if len(out.Result) > 0 {
+		return out.Result[0], err
+	}
+	return out.APIKey, err
 }
 
 // ListAPIKeys lists the account's keys (names and ids only).

@@ -182,7 +182,22 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, own []string)
 	s.st.keyOrder = append(s.st.keyOrder, id)
 	s.keys[value] = slices.Clone(scopes) // the new key works at once
 	s.Changed()
-	providertest.WriteJSON(w, http.StatusCreated, map[string]any{"api_key": value, "api_key_id": id, "name": k.Name, "scopes": k.Scopes})
+	providertest.WriteJSON(w, http.StatusCreated, map[string]any{"api_key": value, "api_key_id": id, "name": k.Name, "scopes": withImplicit(k.Scopes)})
+}
+
+// ImplicitScopes are the scopes SendGrid adds to every key it reports,
+// whatever was asked for (seen on real keys; sendgrid-oai lists scopes as
+// free strings).
+var ImplicitScopes = []string{"2fa_required", "sender_verification_eligible", "sender_verification_legacy"}
+
+func withImplicit(scopes []string) []string {
+	out := slices.Clone(scopes)
+	for _, sc := range ImplicitScopes {
+		if !slices.Contains(out, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
 }
 
 func (s *Server) findKey(w http.ResponseWriter, r *http.Request) (*APIKey, bool) {
@@ -202,8 +217,11 @@ func (s *Server) listKeys(w http.ResponseWriter, _ *http.Request, _ []string) {
 }
 
 func (s *Server) getKey(w http.ResponseWriter, r *http.Request, _ []string) {
+	// sendgrid-oai: GET /v3/api_keys/{api_key_id} answers
+	// {"result": [{"api_key_id", "name", "scopes"}]}.
 	if k, ok := s.findKey(w, r); ok {
-		providertest.WriteJSON(w, http.StatusOK, map[string]any{"api_key_id": k.ID, "name": k.Name, "scopes": k.Scopes})
+		providertest.WriteJSON(w, http.StatusOK, map[string]any{"result": []any{
+			map[string]any{"api_key_id": k.ID, "name": k.Name, "scopes": withImplicit(k.Scopes)}}})
 	}
 }
 
@@ -233,7 +251,9 @@ func (s *Server) putKey(w http.ResponseWriter, r *http.Request, own []string) {
 	k.Name, k.Scopes = in.Name, slices.Clone(in.Scopes)
 	s.keys[k.Value] = slices.Clone(in.Scopes)
 	s.Changed()
-	providertest.WriteJSON(w, http.StatusOK, map[string]any{"api_key_id": k.ID, "name": k.Name, "scopes": k.Scopes})
+	// The PUT answer names the key only; its scopes are not in it
+	// (sendgrid-oai: PUT /v3/api_keys/{api_key_id} 200 {api_key_id, name}).
+	providertest.WriteJSON(w, http.StatusOK, map[string]any{"api_key_id": k.ID, "name": k.Name})
 }
 
 func (s *Server) patchKey(w http.ResponseWriter, r *http.Request, _ []string) {
