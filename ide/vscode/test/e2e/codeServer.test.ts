@@ -3,149 +3,40 @@
 // from npm) with the packaged .vsix installed, driven by Debian's Chromium.
 // Everything runs on loopback with throw-away directories.
 import assert from "node:assert/strict";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { readDaemonInfo } from "../../src/client/home";
+import { copySample, extensionRoot, patchbayBin, skipReason, startSession, type Session } from "./harness";
 
-const extensionRoot = path.resolve(__dirname, "..", "..", "..");
-const codeServer = process.env.CODE_SERVER ?? "";
-const vsix = path.resolve(process.env.PATCHBAY_VSIX ?? path.join(extensionRoot, "patchbay.vsix"));
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const patchbayBin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay"));
-const fakesBin = path.resolve(process.env.PATCHBAY_FAKES_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay-fakes"));
-const sampleWorkspace = path.join(extensionRoot, "..", "..", "testdata", "provision", "shop");
 const artifacts = path.join(extensionRoot, "test-results", "e2e");
 // The frontend URL of the environment the test creates and provisions.
 // A public https URL: Stripe refuses webhook URLs it cannot reach
 // (localhost), and Patchbay plans none for them.
 const frontendURL = "https://shop.example.net";
 
-function why(): string | false {
-  if (!codeServer || !fs.existsSync(codeServer)) return "set CODE_SERVER to a code-server 4.100.3 binary (see README: Test)";
-  if (!fs.existsSync(vsix)) return `no ${vsix}: run "npm run package" first (with bin/patchbay built)`;
-  if (!fs.existsSync(chromiumPath)) return `no Chromium at ${chromiumPath}`;
-  if (!fs.existsSync(patchbayBin)) return `no ${patchbayBin}: go build -o bin/patchbay ./cmd/patchbay`;
-  if (!fs.existsSync(fakesBin)) return `no ${fakesBin}: go build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes`;
-  if (!fs.existsSync(sampleWorkspace)) return `no sample workspace at ${sampleWorkspace}`;
-  return false;
-}
-const skip = why();
+const skip = skipReason({ fakes: true, sample: true });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
-async function waitHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not up after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("extension in code-server", { skip }, () => {
-  let dir: string;
+  let session: Session;
   let home: string;
   let workspace: string;
-  let server: ChildProcess;
-  let context: BrowserContext;
   let page: Page;
-  let serverLog = "";
-  let fakes: ChildProcess;
   let fakeCreds: Record<string, Record<string, string>>;
   let fakeEnv: Record<string, string>;
 
   before(async () => {
-    // Short paths: the daemon's Unix socket goes under PATCHBAY_HOME.
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pbe2e-"));
-    home = path.join(dir, "h");
-    workspace = path.join(dir, "shop");
-    const userData = path.join(dir, "user");
-    const extensions = path.join(dir, "ext");
-    fs.mkdirSync(path.join(userData, "User"), { recursive: true });
-    fs.cpSync(sampleWorkspace, workspace, { recursive: true });
-    // The in-repo provider fakes; their JSON names the endpoints and working credentials.
-    fakes = spawn(fakesBin, ["-json"], { stdio: ["ignore", "pipe", "pipe"] });
-    const printed = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      fakes.stdout!.on("data", (d) => {
-        out += d;
-        try {
-          JSON.parse(out);
-          resolve(out);
-        } catch {
-          // wait for the rest of the object
-        }
-      });
-      fakes.once("exit", (code) => reject(new Error(`patchbay-fakes exited with ${code}`)));
-    });
-    ({ env: fakeEnv, credentials: fakeCreds } = JSON.parse(printed));
-    fs.writeFileSync(
-      path.join(userData, "User", "settings.json"),
-      JSON.stringify({ "security.workspace.trust.enabled": false, "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off", "patchbay.home": home }),
-    );
-    fs.writeFileSync(path.join(dir, "config.yaml"), "auth: none\n");
-    const common = ["--config", path.join(dir, "config.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
-    execFileSync(codeServer, [...common, "--install-extension", vsix], { stdio: "pipe" });
-    const port = await freePort();
-    server = spawn(codeServer, [...common, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check", workspace], {
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-      // The extension host passes this on to the daemon it starts: provider
-      // endpoints at the fakes and a file keyring with a known passphrase.
-      env: { ...process.env, ...fakeEnv, PATCHBAY_KEYRING_BACKEND: "file", PATCHBAY_KEYRING_PASSPHRASE: "e2e-passphrase" },
-    });
-    server.stdout!.on("data", (d) => (serverLog += d));
-    server.stderr!.on("data", (d) => (serverLog += d));
-    await waitHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
-    fs.mkdirSync(artifacts, { recursive: true });
-    context = await chromium.launchPersistentContext(path.join(dir, "chromium"), {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    session = await startSession({ prefix: "pbe2e-", workspace: (d) => copySample(d, "shop"), fakes: true, artifacts });
+    ({ home, workspace, page } = session);
+    ({ fakeCreds, fakeEnv } = session);
   });
 
   after(async () => {
-    await context?.close();
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    // The extension host may die before deactivate runs; stop the daemon it started.
-    try {
-      const info = home && readDaemonInfo(home);
-      if (info) process.kill(info.pid, "SIGTERM");
-    } catch {
-      // no daemon or already stopped
-    }
-    fakes?.kill("SIGTERM");
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it("activates, starts the daemon and shows it ready in the status bar", async () => {
@@ -154,7 +45,7 @@ describe("extension in code-server", { skip }, () => {
     await page.locator(".statusbar-item", { hasText: /Patchbay dev|Patchbay v/ }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(artifacts, "1-status-ready.png") });
     const info = readDaemonInfo(home);
-    assert.ok(info, `the extension must have started a daemon in ${home}\n${serverLog}`);
+    assert.ok(info, `the extension must have started a daemon in ${home}\n${session.log()}`);
   });
 
   /** The content frame of the newest webview (code-server nests it in two iframes). */

@@ -4,122 +4,36 @@
 // labels whole and apart, arrows, legend, zoom to fit, details with a link
 // that opens the code at the line, and WCAG AA text contrast.
 import assert from "node:assert/strict";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
-import { readDaemonInfo } from "../../src/client/home";
+import type { Frame, Page } from "playwright-core";
+import { copySample, extensionRoot, patchbayBin, skipReason, startSession, type Session } from "./harness";
 import { lowContrast } from "../helpers/contrast";
 
-const extensionRoot = path.resolve(__dirname, "..", "..", "..");
-const codeServer = process.env.CODE_SERVER ?? "";
-const vsix = path.resolve(process.env.PATCHBAY_VSIX ?? path.join(extensionRoot, "patchbay.vsix"));
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const patchbayBin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay"));
-const sampleWorkspace = path.join(extensionRoot, "..", "..", "testdata", "provision", "shop");
 const artifacts = path.join(extensionRoot, "test-results", "e2e");
 
-function why(): string | false {
-  if (!codeServer || !fs.existsSync(codeServer)) return "set CODE_SERVER to a code-server 4.100.3 binary (see README: Test)";
-  if (!fs.existsSync(vsix)) return `no ${vsix}: run "npm run package" first (with bin/patchbay built)`;
-  if (!fs.existsSync(chromiumPath)) return `no Chromium at ${chromiumPath}`;
-  if (!fs.existsSync(patchbayBin)) return `no ${patchbayBin}: go build -o bin/patchbay ./cmd/patchbay`;
-  if (!fs.existsSync(sampleWorkspace)) return `no sample workspace at ${sampleWorkspace}`;
-  return false;
-}
-const skip = why();
+const skip = skipReason({ fakes: false, sample: true });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
-async function waitHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not up after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe("system map in code-server, dark and light", { skip }, () => {
-  let dir: string;
+  let session: Session;
   let home: string;
   let workspace: string;
-  let server: ChildProcess;
-  let context: BrowserContext;
   let page: Page;
-  let serverLog = "";
   const settings = { "security.workspace.trust.enabled": false, "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off", "workbench.colorTheme": "Default Dark Modern" } as Record<string, unknown>;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pbsm-"));
-    home = path.join(dir, "h");
-    workspace = path.join(dir, "shop");
-    const userData = path.join(dir, "user");
-    const extensions = path.join(dir, "ext");
-    fs.mkdirSync(path.join(userData, "User"), { recursive: true });
-    fs.cpSync(sampleWorkspace, workspace, { recursive: true });
-    settings["patchbay.home"] = home;
-    fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(settings));
-    fs.writeFileSync(path.join(dir, "config.yaml"), "auth: none\n");
-    const common = ["--config", path.join(dir, "config.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
-    execFileSync(codeServer, [...common, "--install-extension", vsix], { stdio: "pipe" });
-    const port = await freePort();
-    server = spawn(codeServer, [...common, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check", workspace], {
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-      env: { ...process.env, PATCHBAY_KEYRING_BACKEND: "file", PATCHBAY_KEYRING_PASSPHRASE: "e2e-passphrase" },
-    });
-    server.stdout!.on("data", (d) => (serverLog += d));
-    server.stderr!.on("data", (d) => (serverLog += d));
-    await waitHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
-    fs.mkdirSync(artifacts, { recursive: true });
-    context = await chromium.launchPersistentContext(path.join(dir, "chromium"), {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    session = await startSession({ prefix: "pbsm-", workspace: (d) => copySample(d, "shop"), fakes: false, artifacts, settings: settings });
+    ({ home, workspace, page } = session);
   });
 
   after(async () => {
-    await context?.close();
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    try {
-      const info = home && readDaemonInfo(home);
-      if (info) process.kill(info.pid, "SIGTERM");
-    } catch {
-      // no daemon or already stopped
-    }
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await session?.close();
   });
 
   /** The frame of the system map page (code-server nests webviews in two iframes). */
