@@ -15,14 +15,7 @@ import (
 // mappings, Rails namespaces and resources), in each framework's syntax.
 func TestRouteModel(t *testing.T) {
 	t.Parallel()
-	root, err := filepath.Abs(filepath.Join(fixtureDir, "route-model"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := analyzeFixture(t, "route-model")
 	got := map[string][]string{}
 	for _, s := range res.Services {
 		for _, r := range s.GetRoutes() {
@@ -109,4 +102,18 @@ func routeMethod(m string) string {
 		return "ANY"
 	}
 	return m
+}
+
+// analyzeFixture analyzes testdata/analyzer/<name> as TestFixtures does.
+func analyzeFixture(t *testing.T, name string) *Result {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join(fixtureDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

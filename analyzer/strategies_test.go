@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -13,14 +11,7 @@ import (
 // gcp's "google").
 func TestStrategyCallbacks(t *testing.T) {
 	t.Parallel()
-	root, err := filepath.Abs(filepath.Join(fixtureDir, "route-model"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := analyzeFixture(t, "route-model")
 	var got []string
 	for _, f := range res.Findings {
 		if cb := f.GetCallback(); cb != nil && f.GetService() == "passport" {

@@ -62,6 +62,25 @@ export async function waitHttp(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Runs a command from the palette by its title, clicking its own row
+ * (Enter would take the best fuzzy match, which may be another command). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    if (!(await input.waitFor({ timeout: 5000 }).then(() => true, () => false))) continue;
+    await input.fill(`>${title}`);
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+    if (!(await row.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
+      await page.keyboard.press("Escape");
+      continue;
+    }
+    await row.click();
+    return;
+  }
+  throw new Error(`could not run ${title}`);
+}
+
 export interface SessionOptions {
   /** Prefix of the throw-away directory (short: the daemon's socket goes under it). */
   prefix: string;

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Frame, Locator, Page } from "playwright-core";
 import { readDaemonInfo } from "../../src/client/home";
-import { copySample, extensionRoot, patchbayBin, skipReason, startSession, type Session } from "./harness";
+import { copySample, extensionRoot, patchbayBin, skipReason, runCommand, startSession, type Session } from "./harness";
 
 // The README's screenshots; failures go with the other e2e artifacts.
 const screenshots = path.join(extensionRoot, "..", "..", "docs", "screenshots");
@@ -88,23 +88,6 @@ describe("every panel in code-server, Dark+ and Light+", { skip }, () => {
     );
   }
 
-  async function runCommand(title: string): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await page.keyboard.press("F1");
-      const input = page.locator(".quick-input-widget input");
-      if (!(await input.waitFor({ timeout: 5000 }).then(() => true, () => false))) continue;
-      await input.fill(`>${title}`);
-      const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
-      if (!(await row.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
-        await page.keyboard.press("Escape");
-        continue;
-      }
-      // The row itself: Enter takes the best fuzzy match, which may be another command.
-      await row.click();
-      return;
-    }
-    throw new Error(`could not run ${title}`);
-  }
 
   /** Quick Open, waiting for each stage: keystrokes sent too early go to the editor. */
   async function openFile(name: string): Promise<void> {
@@ -226,7 +209,7 @@ describe("every panel in code-server, Dark+ and Light+", { skip }, () => {
   });
 
   it("the API key form, Dark+", async () => {
-    await runCommand("Patchbay: Create API Key…");
+    await runCommand(page, "Patchbay: Create API Key…");
     const f = await frameWith('h1:has-text("New API key")');
     await f.locator("form").first().waitFor({ timeout: 30_000 });
     await shot("api-key-form", "dark");
@@ -261,7 +244,7 @@ describe("every panel in code-server, Dark+ and Light+", { skip }, () => {
 
   it("an Ask… answer opens as rendered markdown, Dark+", async () => {
     await tab("Patchbay plan · local");
-    await runCommand("Patchbay: Ask…");
+    await runCommand(page, "Patchbay: Ask…");
     await page.locator(".quick-input-widget .quick-input-title", { hasText: "Ask Patchbay" }).waitFor({ timeout: 10_000 });
     await page.locator(".quick-input-widget input").fill(question);
     await page.keyboard.press("Enter");
@@ -277,7 +260,7 @@ describe("every panel in code-server, Dark+ and Light+", { skip }, () => {
   it("every panel again in Light+", async () => {
     // From an editor: keys typed in a webview stay in its frame.
     await routeTab("stripe").click();
-    await runCommand("Preferences: Color Theme");
+    await runCommand(page, "Preferences: Color Theme");
     const light = page.locator(".quick-input-list .monaco-list-row", { hasText: /^Light\+/ }).first();
     await light.waitFor({ timeout: 10_000 }).catch(failed("theme-picker"));
     await light.click();

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Frame, Page } from "playwright-core";
-import { copySample, extensionRoot, patchbayBin, skipReason, startSession, type Session } from "./harness";
+import { copySample, extensionRoot, patchbayBin, skipReason, runCommand, startSession, type Session } from "./harness";
 import { lowContrast } from "../helpers/contrast";
 
 const artifacts = path.join(extensionRoot, "test-results", "e2e");
@@ -48,23 +48,6 @@ describe("system map in code-server, dark and light", { skip }, () => {
     }
   }
 
-  async function runCommand(title: string): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await page.keyboard.press("F1");
-      const input = page.locator(".quick-input-widget input");
-      if (!(await input.waitFor({ timeout: 5000 }).then(() => true, () => false))) continue;
-      await input.fill(`>${title}`);
-      const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
-      if (!(await row.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
-        await page.keyboard.press("Escape");
-        continue;
-      }
-      // The row itself: Enter takes the best fuzzy match, which may be another command.
-      await row.click();
-      return;
-    }
-    throw new Error(`could not run ${title}`);
-  }
 
   async function checkMap(f: Frame, theme: string): Promise<void> {
     const boxes = await f.locator(".node").evaluateAll((ns) => ns.map((n) => ({ id: (n as HTMLElement).dataset.id!, text: n.textContent ?? "", box: n.getBoundingClientRect().toJSON() as Box, clipped: n.scrollWidth > n.clientWidth })));
@@ -86,7 +69,7 @@ describe("system map in code-server, dark and light", { skip }, () => {
     });
     // The analysis has to be there for the code links.
     await page.waitForTimeout(3000);
-    await runCommand("Patchbay: Show System Map");
+    await runCommand(page, "Patchbay: Show System Map");
     await page.locator(".tab", { hasText: "System map" }).first().waitFor({ timeout: 30_000 });
     const f = await mapFrame();
     await f.locator(".node").first().waitFor({ timeout: 30_000 });
@@ -113,7 +96,7 @@ describe("system map in code-server, dark and light", { skip }, () => {
 
   it("keeps labels apart and text legible in the light theme", async () => {
     // From the editor the last test opened: keys typed in a webview stay in its frame.
-    await runCommand("Preferences: Color Theme");
+    await runCommand(page, "Preferences: Color Theme");
     // The theme picker replaces the command palette; type once it lists themes.
     const light = page.locator(".quick-input-list .monaco-list-row", { hasText: /^Light Modern/ }).first();
     await light.waitFor({ timeout: 10_000 }).catch(async (err: Error) => {
