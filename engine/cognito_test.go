@@ -14,7 +14,10 @@ import (
 
 const pool = "us-east-1_PatchbayPool1"
 
-var cognitoKey = engine.Key{Provider: "aws", Type: "cognito_app_client", Name: "web"}
+var (
+	cognitoKey  = engine.Key{Provider: "aws", Type: "cognito_app_client", Name: "web"}
+	brandingKey = engine.Key{Provider: "aws", Type: "cognito_managed_login_branding", Name: "web"}
+)
 
 func cognitoRig(t *testing.T) *extRig {
 	svcs := []*patchbayv1.Service{{Path: "web", Name: "web", Language: "typescript"}}
@@ -45,7 +48,7 @@ func TestCognitoAppClientKeepsOtherSettingsAcrossURLChange(t *testing.T) {
 	t.Parallel()
 	r := cognitoRig(t)
 	p := r.planApply()
-	if d := cmp.Diff(map[string]engine.Action{cognitoKey.String(): engine.ActionCreate}, changedSteps(p)); d != "" {
+	if d := cmp.Diff(map[string]engine.Action{cognitoKey.String(): engine.ActionCreate, brandingKey.String(): engine.ActionCreate}, changedSteps(p)); d != "" {
 		t.Fatalf("plan (-want +got):\n%s\n%s", d, p.Summary())
 	}
 	c := onlyClient(t, r.aws)
@@ -108,6 +111,71 @@ func TestCognitoAppClientKeepsOtherSettingsAcrossURLChange(t *testing.T) {
 	r.destroy()
 	if n := len(r.aws.UserPoolClients(pool)); n != 0 {
 		t.Errorf("%d clients after destroy", n)
+	}
+}
+
+// TestCognitoManagedLoginBranding: an app client made through the API has
+// no managed login style, and without one its managed login pages do not
+// work; the plan says Patchbay gives it Cognito's default style, the apply
+// does (one style, for that client), a second plan is converged, destroy
+// removes the style with the client, and a concurrent modification is
+// retried.
+func TestCognitoManagedLoginBranding(t *testing.T) {
+	t.Parallel()
+	r := cognitoRig(t)
+	p := r.plan()
+	var step *engine.Step
+	for i := range p.Steps {
+		if p.Steps[i].Key == brandingKey {
+			step = &p.Steps[i]
+		}
+	}
+	if step == nil || step.Action != engine.ActionCreate || !strings.Contains(step.Reason, "branding style") {
+		t.Fatalf("plan has no branding create:\n%s", p.Summary())
+	}
+	r.aws.ConcurrentBranding(pool, 1)
+	r.apply(p)
+	c := onlyClient(t, r.aws)
+	if !r.aws.LoginPageAvailable(pool, c.ClientID) {
+		t.Errorf("the client's login page is unavailable after apply")
+	}
+	bs := r.aws.Brandings(pool)
+	if len(bs) != 1 || !bs[c.ClientID].UseCognitoProvidedValues || bs[c.ClientID].ID == "" {
+		t.Fatalf("brandings = %+v, want Cognito's default style for client %s", bs, c.ClientID)
+	}
+	if p := r.plan(); p.HasChanges() {
+		t.Errorf("second plan:\n%s", p.Summary())
+	}
+	r.destroy()
+	if n := len(r.aws.Brandings(pool)); n != 0 {
+		t.Errorf("%d brandings after destroy", n)
+	}
+}
+
+// TestCognitoAdoptsExistingBranding: a client that already has a style of
+// its own (made in the branding editor) keeps it: the style is adopted, not
+// replaced or duplicated (Cognito allows one per client).
+func TestCognitoAdoptsExistingBranding(t *testing.T) {
+	t.Parallel()
+	r := cognitoRig(t)
+	r.planApply()
+	c := onlyClient(t, r.aws)
+	before := r.aws.Brandings(pool)[c.ClientID]
+	r.destroy()
+
+	// Recreated by someone else with a custom style, then planned again.
+	id := r.aws.SeedUserPoolClient(pool, c.ClientName, func(u *awstest.UserPoolClient) {
+		u.CallbackURLs = c.CallbackURLs
+		u.LogoutURLs = c.LogoutURLs
+		u.AllowedOAuthFlows, u.AllowedOAuthScopes = c.AllowedOAuthFlows, c.AllowedOAuthScopes
+		u.AllowedOAuthFlowsUserPoolClient, u.SupportedIdentityProviders = true, c.SupportedIdentityProviders
+		u.ClientSecret = "theirsecret"
+	})
+	styleID := r.aws.SeedBranding(pool, id)
+	r.planApply()
+	bs := r.aws.Brandings(pool)
+	if len(bs) != 1 || bs[id].ID != styleID || bs[id].UseCognitoProvidedValues || before.ID == styleID {
+		t.Errorf("brandings = %+v, want their style %s kept", bs, styleID)
 	}
 }
 

@@ -273,15 +273,16 @@ func TestRecordedPlanApplyDestroy(t *testing.T) {
 var recordIDs = regexp.MustCompile(`\b(we_|prod_|price_|whsec_|sk_test_|SG\.|PN|AC)[A-Za-z0-9._\-]{8,}|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[A-Za-z0-9]{26,32}\b|\bfakeKey[0-9]+\b|\b[0-9]{8}-fake-[0-9a-f-]+\b`)
 
 // normalizeLine masks recordIDs except where one is a JSON object key
-// (followed by `":`): keys such as Cognito's
-// "AllowedOAuthFlowsUserPoolClient" look like ids but are wire names the
+// (followed by `":`) or a Cognito operation (after the X-Amz-Target
+// prefix): keys such as "AllowedOAuthFlowsUserPoolClient" and operations
+// such as "DeleteManagedLoginBranding" look like ids but are wire names the
 // record must keep.
 func normalizeLine(s, root string) string {
 	s = strings.ReplaceAll(s, root, "ROOT")
 	var b strings.Builder
 	last := 0
 	for _, m := range recordIDs.FindAllStringSubmatchIndex(s, -1) {
-		if strings.HasPrefix(s[m[1]:], `":`) {
+		if strings.HasPrefix(s[m[1]:], `":`) || strings.HasSuffix(s[:m[0]], "AWSCognitoIdentityProviderService.") {
 			continue
 		}
 		b.WriteString(s[last:m[0]])

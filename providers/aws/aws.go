@@ -13,7 +13,7 @@ func Provider() providers.Provider {
 		Credentials: credentials,
 		EndpointKey: "AWS",
 		Resources: func(o providers.HTTPOptions) []providers.ResourceType {
-			return []providers.ResourceType{NewCognitoAppClientType(o)}
+			return []providers.ResourceType{NewCognitoAppClientType(o), NewCognitoBrandingType(o)}
 		},
 		Desire: DesireCognito,
 		Config: []providers.ConfigSection{{Name: "cognito", Decode: providers.DecodeSection(validateCognitoConfig)}},

@@ -67,9 +67,11 @@ func DesireCognito(in providers.DesiredInput) ([]providers.Desired, []string) {
 			scopes = []string{"openid", "email", "profile"}
 		}
 		pool := cfg.UserPoolID
+		clientKey := providers.Key{Provider: "aws", Type: "cognito_app_client", Name: name}
+		clientName := cognitoClientName(in.ResourceName(name, env.Name))
 		out = append(out, providers.Desired{
-			Key: providers.Key{Provider: "aws", Type: "cognito_app_client", Name: name},
-			Props: providers.Props{"name": {cognitoClientName(in.ResourceName(name, env.Name))}, "user_pool_id": {pool},
+			Key: clientKey,
+			Props: providers.Props{"name": {clientName}, "user_pool_id": {pool},
 				"callback_urls": providers.NormList(callbacks), "logout_urls": providers.NormList(logouts), "allowed_oauth_flows": {"code"},
 				"allowed_oauth_scopes": providers.NormList(scopes), "supported_identity_providers": {"COGNITO"}, "oauth_enabled": {"true"}},
 			Profile: in.Profile("aws"),
@@ -81,6 +83,24 @@ func DesireCognito(in providers.DesiredInput) ([]providers.Desired, []string) {
 				{Names: []string{"COGNITO_USER_POOL_ID", "NEXT_PUBLIC_COGNITO_USER_POOL_ID", "VITE_COGNITO_USER_POOL_ID"}, Output: "user_pool_id"},
 				{Names: []string{"AUTH_COGNITO_ISSUER", "COGNITO_ISSUER"}, Output: "issuer"},
 			},
+		})
+		// "Unlike app clients created in the console, Amazon Cognito doesn't
+		// automatically assign a branding style to app clients that you
+		// configure with this API operation. Managed login and classic hosted
+		// UI pages aren't available for your client until after you apply a
+		// branding style"
+		// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+		// Cognito's default style (UseCognitoProvidedValues) makes the login
+		// page work, whichever version the pool's domain serves
+		// (ManagedLoginVersion 1, classic hosted UI, or 2, managed login).
+		out = append(out, providers.Desired{
+			Key:       providers.Key{Provider: "aws", Type: "cognito_managed_login_branding", Name: name},
+			Props:     providers.Props{"user_pool_id": {pool}, "app_client": {clientName}},
+			Profile:   in.Profile("aws"),
+			DependsOn: []providers.Key{clientKey},
+			Reason: "the hosted login page of app client " + clientName + " is unavailable until the client has a branding style " +
+				"(Cognito gives clients made through the API none); Cognito's default style is assigned",
+			Service: svc,
 		})
 	}
 	return out, warnings
@@ -243,6 +263,153 @@ func (t *CognitoAppClientType) Delete(ctx context.Context, c providers.Credentia
 		return err
 	}
 	return cl.DeleteUserPoolClient(ctx, pool, clientID)
+}
+
+// CognitoBrandingType is the "aws/cognito_managed_login_branding"
+// resource type: the managed login style of an app client, found by the
+// client's name (its desired "app_client"), since the client's id is known
+// only once it exists. Its provider id is
+// "<user pool id>/<client id>/<branding id>": the style itself names no
+// client (API_ManagedLoginBrandingType). A client has at most one style; an
+// existing one (made in the branding editor, say) is adopted as it is.
+type CognitoBrandingType struct{ opts providers.HTTPOptions }
+
+// NewCognitoBrandingType returns the type.
+func NewCognitoBrandingType(o providers.HTTPOptions) *CognitoBrandingType {
+	return &CognitoBrandingType{opts: o}
+}
+
+func (t *CognitoBrandingType) Provider() string         { return "aws" }
+func (t *CognitoBrandingType) Type() string             { return "cognito_managed_login_branding" }
+func (t *CognitoBrandingType) Info() providers.TypeInfo { return providers.TypeInfo{} }
+
+func (t *CognitoBrandingType) client(c providers.Credentials, pool string) (*Cognito, error) {
+	return (&CognitoAppClientType{opts: t.opts}).client(c, poolRegion(pool))
+}
+
+func brandingState(b ManagedLoginBranding, pool, clientID, clientName string) providers.State {
+	style := "custom"
+	if b.UseCognitoProvidedValues {
+		style = "cognito_provided"
+	}
+	return providers.State{
+		ID:      pool + "/" + clientID + "/" + b.ID,
+		Props:   providers.Props{"user_pool_id": {pool}, "app_client": {clientName}},
+		Outputs: map[string]string{"managed_login_branding_id": b.ID, "client_id": clientID, "style": style},
+	}
+}
+
+func (t *CognitoBrandingType) Read(ctx context.Context, c providers.Credentials, id string) (providers.State, error) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return providers.State{}, fmt.Errorf("managed login branding id %q is not <user pool id>/<client id>/<branding id>", id)
+	}
+	pool, clientID, brandingID := parts[0], parts[1], parts[2]
+	cl, err := t.client(c, pool)
+	if err != nil {
+		return providers.State{}, err
+	}
+	b, err := cl.DescribeManagedLoginBrandingByClient(ctx, pool, clientID)
+	if errors.Is(err, ErrNotFound) || err == nil && b.ID != brandingID {
+		return providers.State{}, fmt.Errorf("managed login branding %s: %w", id, providers.ErrGone)
+	}
+	if err != nil {
+		return providers.State{}, err
+	}
+	u, err := cl.DescribeUserPoolClient(ctx, pool, clientID)
+	if errors.Is(err, ErrNotFound) {
+		return providers.State{}, fmt.Errorf("managed login branding %s: app client: %w", id, providers.ErrGone)
+	}
+	if err != nil {
+		return providers.State{}, err
+	}
+	return brandingState(b, pool, clientID, u.String("ClientName")), nil
+}
+
+// clientsNamed lists the pool's app clients with the desired name, oldest
+// first (the order Lookup of the app client adopts in).
+func clientsNamed(ctx context.Context, cl *Cognito, pool, name string) ([]ClientDescription, error) {
+	list, err := cl.ListUserPoolClients(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	var out []ClientDescription
+	for _, d := range list {
+		if d.ClientName == name {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (t *CognitoBrandingType) Lookup(ctx context.Context, c providers.Credentials, desired providers.Props) ([]providers.State, error) {
+	pool := desired.Get("user_pool_id")
+	cl, err := t.client(c, pool)
+	if err != nil {
+		return nil, err
+	}
+	clients, err := clientsNamed(ctx, cl, pool, desired.Get("app_client"))
+	if err != nil {
+		return nil, err
+	}
+	var out []providers.State
+	for _, d := range clients {
+		b, err := cl.DescribeManagedLoginBrandingByClient(ctx, pool, d.ClientID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, brandingState(b, pool, d.ClientID, d.ClientName))
+	}
+	return out, nil
+}
+
+// Create gives the app client Cognito's default style. A style that
+// appeared meanwhile (ManagedLoginBrandingExistsException) is the one
+// wanted: it is read and returned.
+func (t *CognitoBrandingType) Create(ctx context.Context, c providers.Credentials, desired providers.Props, _ string) (providers.State, error) {
+	pool, name := desired.Get("user_pool_id"), desired.Get("app_client")
+	cl, err := t.client(c, pool)
+	if err != nil {
+		return providers.State{}, err
+	}
+	clients, err := clientsNamed(ctx, cl, pool, name)
+	if err != nil {
+		return providers.State{}, err
+	}
+	if len(clients) == 0 {
+		return providers.State{}, fmt.Errorf("managed login branding: user pool %s has no app client named %q", pool, name)
+	}
+	clientID := clients[0].ClientID
+	b, err := cl.CreateManagedLoginBranding(ctx, pool, clientID)
+	if errors.Is(err, ErrBrandingExists) {
+		b, err = cl.DescribeManagedLoginBrandingByClient(ctx, pool, clientID)
+	}
+	if err != nil {
+		return providers.State{}, err
+	}
+	return brandingState(b, pool, clientID, name), nil
+}
+
+// Update has nothing to send: the only properties are the style's place
+// (pool and client, whose rename the app client makes). It reads the style
+// back.
+func (t *CognitoBrandingType) Update(ctx context.Context, c providers.Credentials, id string, _ providers.Props) (providers.State, error) {
+	return t.Read(ctx, c, id)
+}
+
+func (t *CognitoBrandingType) Delete(ctx context.Context, c providers.Credentials, id string) error {
+	parts := strings.Split(id, "/")
+	if len(parts) != 3 {
+		return fmt.Errorf("managed login branding id %q is not <user pool id>/<client id>/<branding id>", id)
+	}
+	cl, err := t.client(c, parts[0])
+	if err != nil {
+		return err
+	}
+	return cl.DeleteManagedLoginBranding(ctx, parts[0], parts[2])
 }
 
 // CognitoConfig names the user pool the app client lives in (the "cognito"

@@ -32,10 +32,14 @@ type JSONError struct {
 
 func (e *JSONError) Error() string { return fmt.Sprintf("aws: %d %s: %s", e.Status, e.Code, e.Message) }
 
-// Retryable is true for throttling and server errors; AWS throttles with
-// 400 TooManyRequestsException, not 429.
+// Retryable is true for throttling, concurrent modification and server
+// errors. AWS throttles with 400 TooManyRequestsException, not 429;
+// ConcurrentModificationException (400, "two or more modifications are
+// happening concurrently", e.g. API_CreateManagedLoginBranding's errors)
+// says the same request may succeed once the other change is done.
 func (e *JSONError) Retryable() bool {
-	return e.Code == "TooManyRequestsException" || e.Code == "ThrottlingException" || e.Status == http.StatusTooManyRequests || e.Status >= 500
+	return e.Code == "TooManyRequestsException" || e.Code == "ThrottlingException" || e.Code == "ConcurrentModificationException" ||
+		e.Status == http.StatusTooManyRequests || e.Status >= 500
 }
 
 // Definitive is true when AWS refused the request, so it made nothing.
@@ -237,4 +241,54 @@ func (c *Cognito) ListUserPoolClients(ctx context.Context, poolID string) ([]Cli
 		token = out.NextToken
 	}
 	return all, nil
+}
+
+// ManagedLoginBranding is a managed login style
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ManagedLoginBrandingType.html).
+// It names no app client: the client is what it was created or looked up
+// for.
+type ManagedLoginBranding struct {
+	ID                       string `json:"ManagedLoginBrandingId"`
+	UserPoolID               string `json:"UserPoolId"`
+	UseCognitoProvidedValues bool   `json:"UseCognitoProvidedValues"`
+}
+
+// ErrBrandingExists is ManagedLoginBrandingExistsException: the app client
+// already has a style (a client has at most one).
+var ErrBrandingExists = errors.New("aws: the app client already has a managed login branding style")
+
+// CreateManagedLoginBranding gives an app client Cognito's default style
+// (UseCognitoProvidedValues, which requires leaving Settings and Assets
+// out). Without a style, neither managed login nor classic hosted UI pages
+// are available for a client made through the API
+// (API_CreateUserPoolClient).
+func (c *Cognito) CreateManagedLoginBranding(ctx context.Context, poolID, clientID string) (ManagedLoginBranding, error) {
+	var out struct {
+		ManagedLoginBranding ManagedLoginBranding `json:"ManagedLoginBranding"`
+	}
+	err := c.do(ctx, "CreateManagedLoginBranding", map[string]any{"UserPoolId": poolID, "ClientId": clientID, "UseCognitoProvidedValues": true}, &out)
+	var je *JSONError
+	if errors.As(err, &je) && je.Code == "ManagedLoginBrandingExistsException" {
+		return ManagedLoginBranding{}, fmt.Errorf("%w: %s", ErrBrandingExists, je.Message)
+	}
+	return out.ManagedLoginBranding, err
+}
+
+// DescribeManagedLoginBrandingByClient reads an app client's style;
+// ErrNotFound when it has none (or the client does not exist).
+func (c *Cognito) DescribeManagedLoginBrandingByClient(ctx context.Context, poolID, clientID string) (ManagedLoginBranding, error) {
+	var out struct {
+		ManagedLoginBranding ManagedLoginBranding `json:"ManagedLoginBranding"`
+	}
+	err := c.do(ctx, "DescribeManagedLoginBrandingByClient", map[string]string{"UserPoolId": poolID, "ClientId": clientID}, &out)
+	return out.ManagedLoginBranding, err
+}
+
+// DeleteManagedLoginBranding deletes a style; one already gone is success.
+func (c *Cognito) DeleteManagedLoginBranding(ctx context.Context, poolID, brandingID string) error {
+	err := c.do(ctx, "DeleteManagedLoginBranding", map[string]string{"UserPoolId": poolID, "ManagedLoginBrandingId": brandingID}, nil)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
 }

@@ -46,14 +46,21 @@ type UserPoolClient struct {
 // clientNamePattern is ClientName's documented pattern, whole.
 var clientNamePattern = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
 
+// scopePattern is AllowedOAuthScopes' documented member pattern, whole.
+var scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
+
 var clientAttrs = []string{"ClientName", "CallbackURLs", "LogoutURLs", "DefaultRedirectURI", "AllowedOAuthFlows", "AllowedOAuthScopes",
 	"AllowedOAuthFlowsUserPoolClient", "SupportedIdentityProviders", "ExplicitAuthFlows", "ReadAttributes", "WriteAttributes",
 	"RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits", "PreventUserExistenceErrors",
 	"EnableTokenRevocation", "AuthSessionValidity", "AnalyticsConfiguration", "EnablePropagateAdditionalUserContextData"}
 
 type userPool struct {
-	clients map[string]*UserPoolClient
-	order   []string
+	clients   map[string]*UserPoolClient
+	order     []string
+	brandings map[string]*Branding // by ManagedLoginBrandingId (branding.go)
+	// concurrentBranding is how many branding modifications still answer
+	// ConcurrentModificationException.
+	concurrentBranding int
 }
 
 // AddUserPool creates an (empty) user pool with the given id
@@ -65,7 +72,7 @@ func (s *Server) AddUserPool(id string) {
 		s.pools = map[string]*userPool{}
 	}
 	if s.pools[id] == nil {
-		s.pools[id] = &userPool{clients: map[string]*UserPoolClient{}}
+		s.pools[id] = &userPool{clients: map[string]*UserPoolClient{}, brandings: map[string]*Branding{}}
 	}
 }
 
@@ -184,6 +191,19 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, body []byte) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	poolID := str("UserPoolId")
+	// UserPoolId: 1-55 characters of [\w-]+_[0-9a-zA-Z]+, required by every
+	// operation here; ClientId, where sent, 1-128 of [\w+]+
+	// (API_DescribeUserPoolClient, request parameters).
+	if len(poolID) > 55 || !poolIDPattern.MatchString(poolID) {
+		WriteJSONError(w, 400, "InvalidParameterException", "1 validation error detected: Value '"+poolID+"' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+")
+		return
+	}
+	if _, ok := in["ClientId"]; ok {
+		if id := str("ClientId"); len(id) > 128 || !clientIDPattern.MatchString(id) {
+			WriteJSONError(w, 400, "InvalidParameterException", "1 validation error detected: Value '"+id+"' at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+]+")
+			return
+		}
+	}
 	pool := s.pools[poolID]
 	if pool == nil {
 		WriteJSONError(w, 400, "ResourceNotFoundException", "User pool "+poolID+" does not exist.")
@@ -199,6 +219,9 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, body []byte) 
 	reply := func(c *UserPoolClient) {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		providertest.WriteJSON(w, 200, map[string]any{"UserPoolClient": c.object()})
+	}
+	if s.serveBranding(w, op, pool, poolID, in) {
+		return
 	}
 	switch op {
 	case "CreateUserPoolClient":
@@ -342,11 +365,31 @@ func applyClient(w http.ResponseWriter, c *UserPoolClient, in map[string]json.Ra
 			return false
 		}
 	}
+	// CallbackURLs and LogoutURLs: at most 100 of 1-1024 characters each;
+	// AllowedOAuthScopes: 1-256 characters of [\x21\x23-\x5B\x5D-\x7E]+
+	// (no space, '"' or '\'); DefaultRedirectURI must be one of the
+	// CallbackURLs (API_CreateUserPoolClient, request parameters).
+	for name, list := range map[string][]string{"callbackURLs": c.CallbackURLs, "logoutURLs": c.LogoutURLs} {
+		if len(list) > 100 {
+			WriteJSONError(w, 400, "InvalidParameterException", "1 validation error detected: Value at '"+name+"' failed to satisfy constraint: Member must have length less than or equal to 100")
+			return false
+		}
+	}
 	for _, u := range append(slices.Clone(c.CallbackURLs), c.LogoutURLs...) {
 		if msg := badRedirect(u); msg != "" {
 			WriteJSONError(w, 400, "InvalidParameterException", msg)
 			return false
 		}
+	}
+	for _, sc := range c.AllowedOAuthScopes {
+		if len(sc) > 256 || !scopePattern.MatchString(sc) {
+			WriteJSONError(w, 400, "InvalidParameterException", "1 validation error detected: Value '"+sc+"' at 'allowedOAuthScopes' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\x21\\x23-\\x5B\\x5D-\\x7E]+")
+			return false
+		}
+	}
+	if c.DefaultRedirectURI != "" && !slices.Contains(c.CallbackURLs, c.DefaultRedirectURI) {
+		WriteJSONError(w, 400, "InvalidParameterException", "DefaultRedirectURI must be one of the CallbackURLs.")
+		return false
 	}
 	for _, f := range c.AllowedOAuthFlows {
 		if !slices.Contains([]string{"code", "implicit", "client_credentials"}, f) {
@@ -357,19 +400,21 @@ func applyClient(w http.ResponseWriter, c *UserPoolClient, in map[string]json.Ra
 	return true
 }
 
-// badRedirect follows Cognito's rules: absolute, no fragment, HTTPS except
-// for loopback hosts.
+// badRedirect follows Cognito's rules for CallbackURLs
+// (API_CreateUserPoolClient): 1-1024 characters, an absolute URI without a
+// fragment; "Amazon Cognito requires HTTPS over HTTP except for
+// http://localhost for testing purposes only. App callback URLs such as
+// myapp://example are also supported."
 func badRedirect(u string) string {
 	p, err := url.Parse(u)
-	if err != nil || p.Scheme == "" || p.Host == "" {
+	if err != nil || p.Scheme == "" || len(u) > 1024 || (p.Host == "" && p.Opaque == "" && p.Path == "") {
 		return "Invalid redirect URI: " + u
 	}
 	if p.Fragment != "" {
 		return "Redirect URIs must not have a fragment: " + u
 	}
-	if p.Scheme != "https" {
-		h := p.Hostname()
-		if p.Scheme != "http" || (h != "localhost" && h != "127.0.0.1" && h != "::1") {
+	if p.Scheme == "http" {
+		if h := p.Hostname(); h != "localhost" && h != "127.0.0.1" && h != "::1" {
 			return "Redirect URIs must use HTTPS unless they point at localhost: " + u
 		}
 	}

@@ -61,6 +61,12 @@ func TestUpdateUserPoolClientResetsOmittedFields(t *testing.T) {
 		t.Errorf("omitted fields were kept: %+v", u)
 	}
 
+	// App callback URLs such as myapp://example are supported.
+	if st, out := cognito(t, s, awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id,
+		"CallbackURLs": []string{"myapp://callback", "http://localhost:3000/cb"}}); st != 200 {
+		t.Errorf("app scheme callback: %d %v", st, out)
+	}
+
 	for _, tc := range []struct {
 		name, secret, op string
 		in               map[string]any
@@ -71,6 +77,10 @@ func TestUpdateUserPoolClientResetsOmittedFields(t *testing.T) {
 		{"unknown pool", awstest.Secret, "ListUserPoolClients", map[string]any{"UserPoolId": "us-east-1_Q", "MaxResults": 10}, "ResourceNotFoundException"},
 		{"bad signature", "wrong", "DescribeUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id}, "InvalidSignatureException"},
 		{"read-only field", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "ClientSecret": "x"}, "SerializationException"},
+		{"scope with a space", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "AllowedOAuthScopes": []string{"openid email"}}, "InvalidParameterException"},
+		{"default redirect not a callback", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "CallbackURLs": []string{"https://b.example/cb"}, "DefaultRedirectURI": "https://c.example/cb"}, "InvalidParameterException"},
+		{"malformed pool id", awstest.Secret, "DescribeUserPoolClient", map[string]any{"UserPoolId": "us-east-1/P", "ClientId": id}, "InvalidParameterException"},
+		{"malformed client id", awstest.Secret, "DescribeUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": "a/b"}, "InvalidParameterException"},
 	} {
 		st, out := cognito(t, s, tc.secret, tc.op, tc.in)
 		if st < 400 || out["__type"] != tc.code {
