@@ -123,7 +123,10 @@ func (s *Server) listNumbers(w http.ResponseWriter, r *http.Request) {
 	for _, id := range ids {
 		out = append(out, s.numbers[id].object(account))
 	}
+	// The list envelope of the 2010-04-01 API
+	// (https://www.twilio.com/docs/usage/twilios-response#response-formats-list-json).
 	providertest.WriteJSON(w, 200, map[string]any{"incoming_phone_numbers": out, "page": 0, "page_size": 50,
+		"start": 0, "end": max(len(out)-1, 0), "first_page_uri": r.URL.RequestURI(), "previous_page_uri": nil,
 		"next_page_uri": nil, "uri": r.URL.RequestURI()})
 }
 
@@ -179,7 +182,7 @@ func (s *Server) updateNumber(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case strings.HasSuffix(k, "Url") || k == "StatusCallback":
-			if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			if v != "" && !callbackURL(v) {
 				WriteError(w, 400, 21502, "Invalid "+k+": "+v)
 				return
 			}
@@ -189,6 +192,27 @@ func (s *Server) updateNumber(w http.ResponseWriter, r *http.Request) {
 	*n = c
 	s.Changed()
 	providertest.WriteJSON(w, 200, n.object(r.PathValue("sid")))
+}
+
+// callbackURL follows error 21502, "Invalid callback url"
+// (https://www.twilio.com/docs/api/errors/21502): a fully qualified http://
+// or https:// URL with a valid hostname, no underscores in it
+// (https://www.twilio.com/docs/api/errors/21609), at most 4000 characters,
+// its query properly URL-encoded. Twilio does not refuse an unreachable
+// host when the number is configured (it fails on delivery), so neither
+// does the fake.
+func callbackURL(v string) bool {
+	u, err := url.Parse(v)
+	if err != nil || len(v) > 4000 || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || strings.ContainsAny(v, " \t\n") {
+		return false
+	}
+	for _, label := range strings.Split(u.Hostname(), ".") {
+		if label == "" || strings.ContainsRune(label, '_') || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return false
+		}
+	}
+	_, err = url.ParseQuery(u.RawQuery)
+	return err == nil
 }
 
 func (s *Server) releaseNumber(w http.ResponseWriter, r *http.Request) {

@@ -57,12 +57,17 @@ func TestIncomingPhoneNumbers(t *testing.T) {
 		status, code                   int
 	}{
 		{"bad URL", user, pass, "POST", "/IncomingPhoneNumbers/" + sid + ".json", url.Values{"VoiceUrl": {"ftp://x"}}, 400, 21502},
+		{"underscore host", user, pass, "POST", "/IncomingPhoneNumbers/" + sid + ".json", url.Values{"SmsUrl": {"https://my_app.example/sms"}}, 400, 21502},
+		{"no host", user, pass, "POST", "/IncomingPhoneNumbers/" + sid + ".json", url.Values{"StatusCallback": {"https:///status"}}, 400, 21502},
+		{"over 4000 characters", user, pass, "POST", "/IncomingPhoneNumbers/" + sid + ".json", url.Values{"VoiceUrl": {"https://x.example/" + strings.Repeat("a", 4000)}}, 400, 21502},
+		{"bad query encoding", user, pass, "POST", "/IncomingPhoneNumbers/" + sid + ".json", url.Values{"SmsUrl": {"https://x.example/sms?a=%zz"}}, 400, 21502},
 		{"bad method", user, pass, "POST", "/IncomingPhoneNumbers/" + sid + ".json", url.Values{"SmsMethod": {"PUT"}}, 400, 20001},
 		{"unknown number", user, pass, "GET", "/IncomingPhoneNumbers/PN0000.json", nil, 404, 20404},
 		{"wrong token", user, "nope", "GET", "/IncomingPhoneNumbers.json", nil, 401, 20003},
 	} {
 		st, body := call(t, s, tc.user, tc.pass, tc.method, tc.path, tc.form)
-		if st != tc.status || body["code"] != float64(tc.code) {
+		// Twilio's error body: code, message, more_info, status.
+		if st != tc.status || body["code"] != float64(tc.code) || body["status"] != float64(tc.status) || body["message"] == nil || body["more_info"] == nil {
 			t.Errorf("%s: %d %v, want %d/%d", tc.name, st, body, tc.status, tc.code)
 		}
 	}
