@@ -10,6 +10,7 @@ LDFLAGS   := -X github.com/patchbay-dev/patchbay/internal/buildinfo.Version=$(VE
              -X github.com/patchbay-dev/patchbay/internal/buildinfo.Commit=$(COMMIT)
 VSCODE    := ide/vscode
 RUNAPP    := testdata/runapp
+CONTRACT  := providers/contracttest/testdata
 DEMO_HOME := $(CURDIR)/.demo-home
 
 # Pinned tool versions, installed from the Go module proxy into .bin/.
@@ -26,8 +27,9 @@ export PATH := $(BIN):$(PATH)
 
 all: build
 
-## tools: pinned Go tools into .bin/ and the extension's npm packages
-tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(BIN)/staticcheck $(VSCODE)/node_modules/.package-lock.json $(RUNAPP)/node_modules/.package-lock.json
+## tools: pinned Go tools into .bin/, the npm packages of the extension, of
+## testdata/runapp and of the contract tests
+tools: $(BIN)/buf $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(BIN)/grpcurl $(BIN)/stripe-mock $(BIN)/staticcheck $(VSCODE)/node_modules/.package-lock.json $(RUNAPP)/node_modules/.package-lock.json $(CONTRACT)/node_modules/.package-lock.json
 
 # Each install says what it is doing: on a fresh machine `go install` is
 # silent for minutes while it downloads and compiles; later runs skip what
@@ -57,6 +59,12 @@ $(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package-lock.json
 $(RUNAPP)/node_modules/.package-lock.json: $(RUNAPP)/package-lock.json
 	@echo "== installing $(RUNAPP)'s npm packages (npm ci)"
 	cd $(RUNAPP) && npm ci --no-audit --no-fund
+# The providers' published API descriptions (@octokit/openapi,
+# @netlify/open-api) and Stoplight Prism, which the TestContract… tests
+# check Patchbay's requests against (docs/providers.md, Contract tests).
+$(CONTRACT)/node_modules/.package-lock.json: $(CONTRACT)/package-lock.json
+	@echo "== installing the contract tests' API descriptions and Prism (npm ci in $(CONTRACT))"
+	cd $(CONTRACT) && npm ci --no-audit --no-fund
 
 ## system-deps: Debian packages some tests drive (Chromium, Secret Service)
 system-deps:
@@ -176,4 +184,4 @@ demo: $(BIN)/grpcurl
 	scripts/demo.sh
 
 clean:
-	rm -rf bin .bin $(DEMO_HOME) $(VSCODE)/dist $(VSCODE)/node_modules
+	rm -rf bin .bin $(DEMO_HOME) $(VSCODE)/dist $(VSCODE)/node_modules $(CONTRACT)/node_modules
