@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +51,13 @@ func New(tb providertest.T) *Server {
 		s.mu.Lock()
 		a, ok := s.accounts[id]
 		s.mu.Unlock()
+		// The token request is a form (RFC 6749 §4.4.2, as the service
+		// account guide shows:
+		// https://www.mongodb.com/docs/atlas/api/service-accounts/generate-oauth2-token/).
+		if ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); ct != "application/x-www-form-urlencoded" {
+			providertest.WriteJSON(w, 400, map[string]any{"error": "invalid_request", "error_description": "Content-Type must be application/x-www-form-urlencoded"})
+			return
+		}
 		if r.PostForm.Get("grant_type") != "client_credentials" {
 			providertest.WriteJSON(w, 400, map[string]any{"error": "unsupported_grant_type"})
 			return
@@ -71,23 +79,41 @@ func New(tb providertest.T) *Server {
 		if !ok {
 			return
 		}
-		// Paged by itemsPerPage (default 100, at most 500) and pageNum
-		// (from 1); totalCount is the whole list's length.
+		// Return All Organizations
+		// (https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations):
+		// itemsPerPage minimum 1, maximum 500, default 100; pageNum minimum
+		// 1, default 1; the answer is a PaginatedOrganizationView (links,
+		// results of AtlasOrganization with id, isDeleted, links, name,
+		// skipDefaultAlertsSettings, and totalCount). The reference does
+		// not name the errorCode of an out-of-range value, so the fake
+		// answers its documented 400 ApiError envelope with
+		// INVALID_QUERY_PARAMETER and the parameter in badRequestDetail.
 		per, page := 100, 1
-		if n, err := strconv.Atoi(r.URL.Query().Get("itemsPerPage")); err == nil && n > 0 {
-			per = min(n, 500)
+		for name, dst := range map[string]*int{"itemsPerPage": &per, "pageNum": &page} {
+			raw, set := r.URL.Query()[name]
+			if !set {
+				continue
+			}
+			n, err := strconv.Atoi(raw[0])
+			if err != nil || n < 1 || name == "itemsPerPage" && n > 500 {
+				body := map[string]any{"detail": "Invalid query parameter " + name + ": " + raw[0] + ".", "error": 400, "reason": "Bad Request",
+					"errorCode": "INVALID_QUERY_PARAMETER", "parameters": []string{name},
+					"badRequestDetail": map[string]any{"fields": []any{map[string]any{"field": name, "description": "must be between 1 and 500"}}}}
+				providertest.WriteJSON(w, 400, body)
+				return
+			}
+			*dst = n
 		}
-		if n, err := strconv.Atoi(r.URL.Query().Get("pageNum")); err == nil && n > 0 {
-			page = n
-		}
+		self := []any{map[string]any{"href": "https://cloud.mongodb.com" + r.URL.RequestURI(), "rel": "self"}}
 		results := []any{}
 		for i, o := range a.Orgs {
 			if i >= (page-1)*per && len(results) < per {
-				results = append(results, map[string]any{"id": o, "name": "Patchbay Org", "isDeleted": false})
+				results = append(results, map[string]any{"id": o, "name": "Patchbay Org", "isDeleted": false, "skipDefaultAlertsSettings": false,
+					"links": []any{map[string]any{"href": "https://cloud.mongodb.com/api/atlas/v2/orgs/" + o, "rel": "self"}}})
 			}
 		}
 		w.Header().Set("Content-Type", "application/vnd.atlas.2023-01-01+json")
-		providertest.WriteJSON(w, 200, map[string]any{"results": results, "totalCount": len(a.Orgs)})
+		providertest.WriteJSON(w, 200, map[string]any{"links": self, "results": results, "totalCount": len(a.Orgs)})
 	})
 	return s
 }
@@ -99,9 +125,14 @@ func (s *Server) AddAccount(id string, a Account) {
 	s.accounts[id] = a
 }
 
+// versionedAccept is the Accept header of the versioned Admin API v2,
+// application/vnd.atlas.YYYY-MM-DD+json
+// (https://www.mongodb.com/docs/atlas/api/versioned-api-overview/).
+var versionedAccept = regexp.MustCompile(`^application/vnd\.atlas\.[0-9]{4}-[0-9]{2}-[0-9]{2}\+json$`)
+
 // Auth checks the bearer token and the versioned Accept header.
 func (s *Server) Auth(w http.ResponseWriter, r *http.Request) (Account, bool) {
-	if !strings.HasPrefix(r.Header.Get("Accept"), "application/vnd.atlas.") {
+	if !versionedAccept.MatchString(r.Header.Get("Accept")) {
 		WriteError(w, 406, "INVALID_VERSION_HEADER", "An invalid version header was specified.")
 		return Account{}, false
 	}
