@@ -114,8 +114,8 @@ type workspace struct {
 
 	// build serialises builds and guards the fields below it.
 	build sync.Mutex
-	// findings caches per-file findings across builds (see findingCache).
-	findings findingCache
+	// findings is what one build keeps for the next (see buildCache).
+	findings *buildCache
 
 	// ovMu guards overlays, so recording one never waits for a build: a
 	// build works on a copy taken when it starts.
@@ -174,7 +174,7 @@ func (a *Analyzer) workspace(root string) *workspace {
 	defer a.mu.Unlock()
 	ws := a.workspaces[root]
 	if ws == nil {
-		ws = &workspace{overlays: map[string][]byte{}, findings: findingCache{}}
+		ws = &workspace{overlays: map[string][]byte{}, findings: newBuildCache()}
 		a.workspaces[root] = ws
 	}
 	return ws

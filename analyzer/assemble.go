@@ -65,13 +65,41 @@ type serviceInfo struct {
 	prov  map[string]bool
 }
 
-// findingCache keeps each file's own findings (fileFindings) between
-// builds of one workspace, so that an incremental analysis only rebuilds
-// the changed files' findings. An entry is valid for the fileState it was
-// computed from (a changed file gets a new one) and the key of its
-// service (dir and the service manifests' stamps). It belongs to the
-// build side: only a build, under the workspace's build lock, reads or
-// writes it; published snapshots never refer to it.
+// buildCache is what a build of one workspace keeps for the next, so that
+// an incremental analysis redoes only what the changed files touch. It
+// belongs to the build side: only a build, under the workspace's build
+// lock, reads or writes it; published snapshots never refer to it.
+type buildCache struct {
+	// files keeps each file's own findings (fileFindings).
+	files findingCache
+	// routes keeps each service's routes and route findings (routeMemo).
+	routes map[string]*routeMemo
+	// routing keeps, per file, whether it takes part in routing.
+	routing map[string]routingFlag
+}
+
+func newBuildCache() *buildCache {
+	return &buildCache{files: findingCache{}, routes: map[string]*routeMemo{}, routing: map[string]routingFlag{}}
+}
+
+// prune drops the entries of files s no longer has.
+func (c *buildCache) prune(s *snapshot) {
+	c.files.prune(s)
+	for rel, e := range c.routing {
+		if s.files[rel] != e.file {
+			delete(c.routing, rel)
+		}
+	}
+}
+
+type routingFlag struct {
+	file *fileState
+	ok   bool
+}
+
+// findingCache keeps each file's own findings between builds. An entry is
+// valid for the fileState it was computed from (a changed file gets a new
+// one) and the key of its service (dir and the service manifests' stamps).
 type findingCache map[string]cachedFindings
 
 type cachedFindings struct {
@@ -101,7 +129,7 @@ func (c findingCache) prune(s *snapshot) {
 
 // assemble turns s's per-file facts into the result. It reads s and
 // writes only the result and cache.
-func (a *Analyzer) assemble(s *snapshot, cache findingCache) *Result {
+func (a *Analyzer) assemble(s *snapshot, cache *buildCache) *Result {
 	res := &Result{Root: s.root, Stats: &patchbayv1.AnalysisStats{FilesSeen: uint32(s.seen)}}
 	services, dirs := a.collectServices(s)
 	dirService := map[string]string{}
@@ -114,9 +142,9 @@ func (a *Analyzer) assemble(s *snapshot, cache findingCache) *Result {
 		dirService[start] = svc
 		return svc
 	}
-	a.perFileFindings(s, res, services, serviceOf, cache)
+	a.perFileFindings(s, res, services, serviceOf, cache.files)
 	res.Diagnostics = append(res.Diagnostics, goModDiagnostics(s)...)
-	res.Findings = mergeFindings(res.Findings, a.routeFindings(s, services, serviceOf))
+	res.Findings = mergeFindings(res.Findings, a.routeFindings(s, services, serviceOf, cache))
 	res.Findings = applyAllOverrides(s, services, res.Findings)
 	for _, f := range res.Findings {
 		if f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK {

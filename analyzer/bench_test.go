@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -137,5 +138,36 @@ func BenchmarkCorpusDiskCache(b *testing.B) {
 			b.Fatalf("%d files read: the cache was not used", n)
 		}
 		b.ReportMetric(float64(len(res.Findings)), "findings")
+	}
+}
+
+// BenchmarkCorpusIncremental: one saved file in the analyzed corpus (what
+// the daemon does between a file write and the Watch message).
+func BenchmarkCorpusIncremental(b *testing.B) {
+	root := corpusRoot(b)
+	rel := os.Getenv("PATCHBAY_BENCH_FILE")
+	if rel == "" {
+		rel = "vercel__examples/starter/personalization-builder-io/pages/api/attributes.ts"
+	}
+	path := filepath.Join(root, rel)
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = os.WriteFile(path, orig, 0o644) })
+	a := New(Options{NoGoPackages: true})
+	ctx := context.Background()
+	if _, err := a.Analyze(ctx, root, Request{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		content := append(append([]byte{}, orig...), fmt.Sprintf("\nconst v%d = process.env.BENCH_CHANGED_%d;\n", i, i)...)
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := a.Analyze(ctx, root, Request{Changed: []string{rel}}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

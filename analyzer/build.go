@@ -17,7 +17,7 @@ import (
 // of every file whose stamp is unchanged, extracts the rest, loads the Go
 // modules and assembles the result. overlays is the build's own copy;
 // cache belongs to the workspace's build side.
-func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, changed []string, overlays map[string][]byte, cache findingCache) (*snapshot, error) {
+func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, changed []string, overlays map[string][]byte, cache *buildCache) (*snapshot, error) {
 	start := time.Now()
 	if a.buildHook != nil {
 		a.buildHook()
@@ -219,7 +219,7 @@ func reuseUnchanged(prev, next *snapshot, todo []walkEntry, overlays map[string]
 // the findings derive from changed, else a newly assembled one. It
 // returns false, with nothing set, when next's files from the disk cache
 // cannot be decoded.
-func (a *Analyzer) finish(prev, next *snapshot, cache findingCache, reanalyzed int, tm *Timings, lc *langCounter, start time.Time) bool {
+func (a *Analyzer) finish(prev, next *snapshot, cache *buildCache, reanalyzed int, tm *Timings, lc *langCounter, start time.Time) bool {
 	t0 := time.Now()
 	var res *Result
 	if reanalyzed == 0 && sameInputs(prev, next) {

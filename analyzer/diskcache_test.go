@@ -116,7 +116,7 @@ func TestDiskCacheFixtures(t *testing.T) {
 			if res.Stats.FilesReanalyzed != 0 {
 				t.Errorf("warm run re-analyzed %d files", res.Stats.FilesReanalyzed)
 			}
-			if n := len(warm.workspace(root).findings); n != 0 {
+			if n := len(warm.workspace(root).findings.files); n != 0 {
 				t.Errorf("warm run assembled findings (%d files in the finding cache): the cached result should stand", n)
 			}
 			if d := cmp.Diff(want, cachedJSON(t, res)); d != "" {
@@ -290,7 +290,7 @@ func TestDiskCacheFacts(t *testing.T) {
 	}
 	s.disk.raw = []byte("not gob")
 	s.result = nil // make the build assemble, so it needs the facts
-	next, err := a.build(context.Background(), root, s, nil, nil, findingCache{})
+	next, err := a.build(context.Background(), root, s, nil, nil, newBuildCache())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,8 +401,8 @@ func TestDiskCacheGoPackages(t *testing.T) {
 	opts := Options{CacheDir: t.TempDir()}
 	analyzeWith(t, opts, root)
 	warm, res := analyzeWith(t, opts, root)
-	if warm.reads.Load() != 0 || len(warm.workspace(root).findings) != 0 {
-		t.Errorf("warm run read %d files and assembled %d: want neither", warm.reads.Load(), len(warm.workspace(root).findings))
+	if warm.reads.Load() != 0 || len(warm.workspace(root).findings.files) != 0 {
+		t.Errorf("warm run read %d files and assembled %d: want neither", warm.reads.Load(), len(warm.workspace(root).findings.files))
 	}
 	gm := warm.published(root).goMods["."]
 	if gm == nil || gm.mod == nil || len(gm.mod.Files) != 1 {

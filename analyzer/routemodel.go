@@ -141,24 +141,35 @@ func fileRoutes(sf *svcFiles, f *fileState, rel string) []*routeRef {
 // (config.CALLBACK_PATH is CALLBACK_PATH in any file of the workspace),
 // when its definitions agree on one.
 func (sf *svcFiles) constValue(ref string) (string, bool) {
-	if sf.consts == nil {
-		sf.consts = map[string][]string{}
-		for _, f := range sf.all {
+	name := ref[strings.LastIndexByte(ref, '.')+1:]
+	vs := sf.ws.constValues(name)
+	if sf.reads != nil {
+		sf.reads.consts[name] = vs
+	}
+	if len(vs) == 1 {
+		return vs[0], true
+	}
+	return "", false
+}
+
+// constValues are the distinct values the workspace's constants named
+// name have, in path order.
+func (ws *workspaceFiles) constValues(name string) []string {
+	if ws.consts == nil {
+		ws.consts = map[string][]string{}
+		for _, rel := range ws.rels {
+			f := ws.all[rel]
 			if f.facts == nil {
 				continue
 			}
 			for _, c := range f.facts.Consts {
-				if !slices.Contains(sf.consts[c.Name], c.Value) {
-					sf.consts[c.Name] = append(sf.consts[c.Name], c.Value)
+				if !slices.Contains(ws.consts[c.Name], c.Value) {
+					ws.consts[c.Name] = append(ws.consts[c.Name], c.Value)
 				}
 			}
 		}
 	}
-	name := ref[strings.LastIndexByte(ref, '.')+1:]
-	if vs := sf.consts[name]; len(vs) == 1 {
-		return vs[0], true
-	}
-	return "", false
+	return ws.consts[name]
 }
 
 // mountPrefix: a mount's prefix, its constant's value when it names one

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
+
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 
 	"github.com/patchbay-dev/patchbay/analyzer/facts"
@@ -25,16 +27,121 @@ import (
 type svcFiles struct {
 	dir   string
 	files map[string]*fileState // rel -> state, code files with facts
-	// all: every code file of the snapshot with facts (barrels, packages
-	// that only re-export), for module resolution.
-	all  map[string]*fileState
+	// ws is what every service can read of the workspace: other files
+	// (barrels, packages that only re-export), functions and constants.
+	// serviceRoutes reads it only through lookups that record what they
+	// found (routeReads), so that its result can be reused (routeMemo).
+	ws   *workspaceFiles
 	deps []facts.Dep
 	// routes: every route the service's code and file-system routers
 	// declare, resolved (serviceRoutes fills it; see routelist.go).
 	routes []*routeRef
+	// reads records serviceRoutes' lookups in ws; nil records nothing.
+	reads *routeReads
+}
+
+// workspaceFiles is the part of one snapshot services share.
+type workspaceFiles struct {
+	// all: every file of the snapshot; rels: their paths, sorted.
+	all  map[string]*fileState
+	rels []string
+	// funcs: function definitions by name across the workspace.
+	funcs map[string][]scope
 	// consts: string constants by name across the workspace, for routes
 	// whose path is one (built on first use, see constValue).
 	consts map[string][]string
+}
+
+// routeReads is what one service's serviceRoutes looked up outside its
+// own files, with what each lookup found (nil: nothing).
+type routeReads struct {
+	files  map[string]*fileState
+	funcs  map[string][]scope
+	consts map[string][]string
+}
+
+// file is ws.all[rel], recorded.
+func (sf *svcFiles) file(rel string) (*fileState, bool) {
+	f, ok := sf.ws.all[rel]
+	if sf.reads != nil {
+		sf.reads.files[rel] = f
+	}
+	return f, ok
+}
+
+// funcDefs are the workspace's definitions of name, recorded.
+func (sf *svcFiles) funcDefs(name string) []scope {
+	if sf == nil {
+		return nil
+	}
+	defs := sf.ws.funcs[name]
+	if sf.reads != nil {
+		sf.reads.funcs[name] = defs
+	}
+	return defs
+}
+
+// routeMemo is one service's serviceRoutes result with what it was
+// computed from: its own routing files and dependencies, and what it read
+// of the rest of the workspace. A build where none of that changed reuses
+// it, so an edit in one service re-resolves that service's routes only.
+type routeMemo struct {
+	files  map[string]*fileState
+	deps   []facts.Dep
+	reads  *routeReads
+	routes []*routeRef
+	out    []*patchbayv1.Finding
+}
+
+// valid: would serviceRoutes(sf) give m's result again?
+func (m *routeMemo) valid(sf *svcFiles) bool {
+	if m == nil || len(m.files) != len(sf.files) || !slices.Equal(m.deps, sf.deps) {
+		return false
+	}
+	for rel, f := range sf.files {
+		if m.files[rel] != f {
+			return false
+		}
+	}
+	for rel, f := range m.reads.files {
+		if sf.ws.all[rel] != f {
+			return false
+		}
+	}
+	for name, defs := range m.reads.funcs {
+		if !slices.Equal(sf.ws.funcs[name], defs) {
+			return false
+		}
+	}
+	for name, vs := range m.reads.consts {
+		if !slices.Equal(sf.ws.constValues(name), vs) {
+			return false
+		}
+	}
+	return true
+}
+
+// memoRoutes is serviceRoutes(sf), reused from the previous build when
+// nothing it read changed. Later passes add to the findings it returns
+// (logout routes, reasons, overrides), so each build gets its own copies.
+func (a *Analyzer) memoRoutes(sf *svcFiles, cache *buildCache) []*patchbayv1.Finding {
+	if m := cache.routes[sf.dir]; m.valid(sf) {
+		sf.routes = m.routes
+		return cloneFindings(m.out)
+	}
+	sf.reads = &routeReads{files: map[string]*fileState{}, funcs: map[string][]scope{}, consts: map[string][]string{}}
+	out := a.serviceRoutes(sf)
+	cache.routes[sf.dir] = &routeMemo{files: maps.Clone(sf.files), deps: sf.deps, reads: sf.reads, routes: sf.routes, out: out}
+	sf.reads = nil
+	return cloneFindings(out)
+}
+
+func cloneFindings(in []*patchbayv1.Finding) []*patchbayv1.Finding {
+	out := make([]*patchbayv1.Finding, len(in))
+	for i, f := range in {
+		out[i] = proto.Clone(f).(*patchbayv1.Finding)
+	}
+	return out
 }
 
 // routeRef is a route with its resolved full paths.
@@ -67,9 +174,9 @@ var (
 	callbackPath   = regexp.MustCompile(`(?i)callback|/signin-oidc|/oauth2?/code|/authorized$`)
 )
 
-func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string) []*patchbayv1.Finding {
-	bySvc, spring := a.routeFiles(s, services, serviceOf)
-	allFuncs := map[string][]scope{}
+func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string, cache *buildCache) []*patchbayv1.Finding {
+	ws := &workspaceFiles{all: s.files, rels: s.sortedRels(), funcs: map[string][]scope{}}
+	bySvc, spring := a.routeFiles(s, services, serviceOf, ws, cache)
 	code := map[string][]*fileState{} // service -> code files that import something, sorted
 	for _, rel := range s.sortedRels() {
 		f := s.files[rel]
@@ -77,15 +184,20 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 			continue
 		}
 		for _, fn := range f.facts.Funcs {
-			allFuncs[fn.Name] = append(allFuncs[fn.Name], scope{f, fn.Span})
+			ws.funcs[fn.Name] = append(ws.funcs[fn.Name], scope{f, fn.Span})
 		}
 		if len(f.facts.Imports) > 0 {
 			code[serviceOf(rel)] = append(code[serviceOf(rel)], f)
 		}
 	}
 	var out []*patchbayv1.Finding
+	for dir := range cache.routes {
+		if bySvc[dir] == nil {
+			delete(cache.routes, dir)
+		}
+	}
 	for _, d := range slices.Sorted(maps.Keys(bySvc)) {
-		out = append(out, a.serviceRoutes(bySvc[d], allFuncs)...)
+		out = append(out, a.memoRoutes(bySvc[d], cache)...)
 	}
 	for dir, si := range services {
 		out = append(out, a.defaultCallbacks(s, dir, si, code[dir])...)
@@ -120,7 +232,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 // (routes, mounts, functions a route may name, exports, options, webhook
 // checks, Auth.js imports, packages, file-system routes, ASP.NET schemes),
 // and the Spring configuration files.
-func (a *Analyzer) routeFiles(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string) (map[string]*svcFiles, map[string][]*fileState) {
+func (a *Analyzer) routeFiles(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string, ws *workspaceFiles, cache *buildCache) (map[string]*svcFiles, map[string][]*fileState) {
 	bySvc := map[string]*svcFiles{}
 	spring := map[string][]*fileState{} // service -> Spring configuration files
 	for _, rel := range s.sortedRels() {
@@ -128,13 +240,13 @@ func (a *Analyzer) routeFiles(s *snapshot, services map[string]*serviceInfo, ser
 		if f.kind == kindSpring && f.facts != nil && len(f.facts.Props) > 0 {
 			spring[serviceOf(rel)] = append(spring[serviceOf(rel)], f)
 		}
-		if f.facts == nil || f.fe == nil || !a.takesPartInRouting(rel, f.facts) {
+		if f.facts == nil || f.fe == nil || !a.routing(f, cache) {
 			continue
 		}
 		svc := serviceOf(rel)
 		sf := bySvc[svc]
 		if sf == nil {
-			sf = &svcFiles{dir: svc, files: map[string]*fileState{}, all: s.files}
+			sf = &svcFiles{dir: svc, files: map[string]*fileState{}, ws: ws}
 			if si := services[svc]; si != nil {
 				sf.deps = si.deps
 			}
@@ -143,6 +255,16 @@ func (a *Analyzer) routeFiles(s *snapshot, services map[string]*serviceInfo, ser
 		sf.files[rel] = f
 	}
 	return bySvc, spring
+}
+
+// routing is takesPartInRouting for f, kept between builds.
+func (a *Analyzer) routing(f *fileState, cache *buildCache) bool {
+	if e, ok := cache.routing[f.rel]; ok && e.file == f {
+		return e.ok
+	}
+	ok := a.takesPartInRouting(f.rel, f.facts)
+	cache.routing[f.rel] = routingFlag{f, ok}
+	return ok
 }
 
 func (a *Analyzer) takesPartInRouting(rel string, ff *facts.File) bool {
@@ -283,7 +405,7 @@ func authJSProvider(importPath string) (name, basePath string, ok bool) {
 	return "", "", false
 }
 
-func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*patchbayv1.Finding {
+func (a *Analyzer) serviceRoutes(sf *svcFiles) []*patchbayv1.Finding {
 	rels := sortedKeys(sf.files)
 	funcs := map[string][]scope{} // function name -> definitions in the service
 	for _, rel := range rels {
@@ -300,7 +422,7 @@ func (a *Analyzer) serviceRoutes(sf *svcFiles, allFuncs map[string][]scope) []*p
 	}
 	routes, filters := splitFilters(a.declaredRoutes(sf, rels))
 	sf.routes = routes
-	out, covered := a.routeHooks(sf, routes, filters, funcs, allFuncs, depProviders)
+	out, covered := a.routeHooks(sf, routes, filters, funcs, depProviders)
 	for _, rel := range rels {
 		out = append(out, a.unroutedWebhooks(sf, rel, covered, depProviders)...)
 		out = append(out, a.optionCallbacks(sf, sf.files[rel], depProviders)...)
@@ -323,14 +445,14 @@ func splitFilters(all []*routeRef) (routes, filters []*routeRef) {
 
 // routeHooks: the webhook and callback findings on the service's routes,
 // and the verification calls they cover.
-func (a *Analyzer) routeHooks(sf *svcFiles, routes, filters []*routeRef, funcs, allFuncs map[string][]scope, depProviders map[string]bool) ([]*patchbayv1.Finding, map[*fileState][]facts.Span) {
+func (a *Analyzer) routeHooks(sf *svcFiles, routes, filters []*routeRef, funcs map[string][]scope, depProviders map[string]bool) ([]*patchbayv1.Finding, map[*fileState][]facts.Span) {
 	var out []*patchbayv1.Finding
 	covered := map[*fileState][]facts.Span{} // verification calls already reported via a route
 	for _, rr := range routes {
-		rr.scopes = append(handlerScopes(rr, funcs, allFuncs), rr.via...)
+		rr.scopes = append(handlerScopes(rr, funcs, sf), rr.via...)
 		for _, fl := range filters {
 			if fl.full == rr.full || fl.full == "/*" || fl.full == "/" && fl.route.Path == "" {
-				rr.scopes = append(rr.scopes, handlerScopes(fl, funcs, allFuncs)...)
+				rr.scopes = append(rr.scopes, handlerScopes(fl, funcs, sf)...)
 			}
 		}
 		site, siteSpan := handlerSite(sf, rr, funcs)
@@ -555,12 +677,12 @@ const handlerDepth = 4
 // "admin/reports#show" is that controller's action only (every controller
 // has a show); when no controller file defines it, a single definition of
 // the action anywhere is taken.
-func handlerDefs(rr *routeRef, funcs, all map[string][]scope) []scope {
+func handlerDefs(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scope {
 	lookup := func(name string) []scope {
 		if defs := funcs[name]; len(defs) > 0 {
 			return defs
 		}
-		return all[name]
+		return all.funcDefs(name)
 	}
 	h := rr.route.Handler
 	if ctrl, action, ok := strings.Cut(h, "#"); ok {
@@ -582,13 +704,13 @@ func handlerDefs(rr *routeRef, funcs, all map[string][]scope) []scope {
 	return lookup(lastDotSegment(h))
 }
 
-func handlerScopes(rr *routeRef, funcs, all map[string][]scope) []scope {
+func handlerScopes(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scope {
 	scopes := []scope{{rr.file, rr.route.Body}}
 	lookup := func(name string) []scope {
 		if defs := funcs[name]; len(defs) > 0 {
 			return defs
 		}
-		return all[name]
+		return all.funcDefs(name)
 	}
 	scopes = append(scopes, handlerDefs(rr, funcs, all)...)
 	frontier := scopes
@@ -1151,7 +1273,7 @@ func resolveModule(sf *svcFiles, from, module string) *fileState {
 		if f, ok := sf.files[base+ext]; ok {
 			return f
 		}
-		if f, ok := sf.all[base+ext]; ok {
+		if f, ok := sf.file(base + ext); ok {
 			return f // a barrel that only re-exports
 		}
 	}
