@@ -5,6 +5,7 @@ package verceltest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,7 +40,9 @@ func New(tb providertest.T) *Server {
 		if _, ok := s.Auth(w, r); !ok {
 			return
 		}
-		providertest.WriteJSON(w, 200, map[string]any{"user": map[string]any{"id": "usr_fake", "email": "dev@example.com", "username": "dev", "name": "Dev"}})
+		// AuthUser (https://vercel.com/docs/rest-api/reference/endpoints/user/get-the-user).
+		providertest.WriteJSON(w, 200, map[string]any{"user": map[string]any{"id": "usr_fake", "email": "dev@example.com", "username": "dev", "name": "Dev",
+			"avatar": nil, "defaultTeamId": TeamID, "createdAt": 1704067200000, "version": "northstar"}})
 	})
 	s.Handle("GET /v2/teams/{id}", func(w http.ResponseWriter, r *http.Request) {
 		t, ok := s.Auth(w, r)
@@ -60,7 +63,23 @@ func New(tb providertest.T) *Server {
 		if !ok {
 			return
 		}
-		tok := map[string]any{"id": "tok_fake", "name": "patchbay", "type": "oauth2-token"}
+		// Get the current token
+		// (https://vercel.com/docs/rest-api/reference/endpoints/authentication/get-auth-token-metadata):
+		// teamId acts on behalf of a team, which the token must reach (403
+		// "Not authorized" otherwise, as every team-scoped call); the
+		// answer is {"token": AuthToken} with id, name, type, origin,
+		// scopes (one per user or team), activeAt, createdAt and, for an
+		// expiring token, expiresAt in milliseconds.
+		if team := r.URL.Query().Get("teamId"); team != "" && !slices.Contains(t.Teams, team) {
+			WriteError(w, 403, map[string]any{"code": "forbidden", "message": "Not authorized"})
+			return
+		}
+		scopes := []any{map[string]any{"type": "user", "origin": "manual", "createdAt": 1704067200000}}
+		for _, team := range t.Teams {
+			scopes = append(scopes, map[string]any{"type": "team", "teamId": team, "origin": "manual", "createdAt": 1704067200000})
+		}
+		tok := map[string]any{"id": "tok_fake", "name": "patchbay", "type": "oauth2-token", "origin": "manual", "scopes": scopes,
+			"activeAt": time.Now().UnixMilli(), "createdAt": 1704067200000}
 		if !t.ExpiresAt.IsZero() {
 			tok["expiresAt"] = t.ExpiresAt.UnixMilli()
 		}
