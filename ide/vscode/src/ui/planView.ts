@@ -67,7 +67,8 @@ const styles = `
   del { text-decoration: line-through; }
   ins { text-decoration: none; font-weight: 600; }
   .icon { display: inline-block; width: 1.1em; font-weight: 700; }
-  tr.state-done .icon { color: var(--vscode-testing-iconPassed, #388a34); }
+  /* charts.green, not testing.iconPassed: Light+ draws the latter #73c991, 2:1 on white. */
+  tr.state-done .icon { color: var(--vscode-charts-green, #388a34); }
   tr.state-failed .icon { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
   tr.state-running .label { font-weight: 600; }
   progress { width: 12em; }

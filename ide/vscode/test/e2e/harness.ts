@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { readDaemonInfo } from "../../src/client/home";
 
 export const extensionRoot = path.resolve(__dirname, "..", "..", "..");
@@ -18,6 +18,28 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const patchbayBin = path.resolve(process.env.PATCHBAY_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay"));
 export const fakesBin = path.resolve(process.env.PATCHBAY_FAKES_BIN ?? path.join(extensionRoot, "..", "..", "bin", "patchbay-fakes"));
 export const sampleWorkspace = path.join(extensionRoot, "..", "..", "testdata", "provision", "shop");
+
+/**
+ * Where the README's pictures go: test-results/e2e/screenshots, so that a
+ * plain run leaves the working tree as it was; docs/screenshots (the
+ * committed pictures the README shows) with PATCHBAY_SCREENSHOTS=docs, which
+ * `make screenshots` sets.
+ */
+export function screenshotDir(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.PATCHBAY_SCREENSHOTS ?? "";
+  if (v === "docs") return path.join(extensionRoot, "..", "..", "docs", "screenshots");
+  if (v !== "") throw new Error(`PATCHBAY_SCREENSHOTS=${v}: only "docs" (or unset) is known`);
+  return path.join(extensionRoot, "test-results", "e2e", "screenshots");
+}
+
+/** Saves the README picture name.png (of the page, or of a part of it) into screenshotDir(). */
+export async function screenshot(target: Page | Locator, name: string): Promise<string> {
+  const dir = screenshotDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await target.screenshot({ path: file });
+  return file;
+}
 
 /** Copies the sample workspace (testdata/provision/shop) to dir/name. */
 export function copySample(dir: string, name: string): string {
@@ -166,6 +188,8 @@ export async function startSession(o: SessionOptions): Promise<Session> {
       "security.workspace.trust.enabled": false,
       "workbench.startupEditor": "none",
       "telemetry.telemetryLevel": "off",
+      // code-server forwards the ports the daemon and fakes listen on and says so in a toast.
+      "remote.autoForwardPorts": false,
       ...o.settings,
       "patchbay.home": home,
     };

@@ -18,7 +18,20 @@ export interface LowContrast {
 
 /** Text below the contrast WCAG AA asks for, in a page or a frame (a webview inside VS Code). */
 export async function lowContrast(p: Page | Frame, opts: { skip?: string } = {}): Promise<LowContrast[]> {
-  return p.evaluate((skip) => {
+  return measure(p, { skip: opts.skip, all: false });
+}
+
+/**
+ * The measured contrast of every piece of text inside the elements selector
+ * matches, low or not (what a test asserts about one kind of text, e.g. a
+ * plan step's "done" label, and shows in its failure message).
+ */
+export async function textContrast(p: Page | Frame, selector: string): Promise<LowContrast[]> {
+  return measure(p, { within: selector, all: true });
+}
+
+async function measure(p: Page | Frame, o: { skip?: string; within?: string; all: boolean }): Promise<LowContrast[]> {
+  return p.evaluate(({ skip, within, all }) => {
     type RGBA = [number, number, number, number];
     const parse = (c: string): RGBA => {
       const m = /rgba?\(([^)]+)\)/.exec(c);
@@ -47,6 +60,7 @@ export async function lowContrast(p: Page | Frame, opts: { skip?: string } = {})
     for (const el of Array.from(document.body.querySelectorAll("*"))) {
       if (el.closest("svg, script, style, title, [hidden]")) continue;
       if (skip && el.closest(skip)) continue;
+      if (within && !el.closest(within)) continue;
       if ((el as HTMLButtonElement).disabled || el.closest(":disabled")) continue;
       const text = Array.from(el.childNodes)
         .filter((n) => n.nodeType === Node.TEXT_NODE)
@@ -77,8 +91,8 @@ export async function lowContrast(p: Page | Frame, opts: { skip?: string } = {})
       const graphic = !!el.closest('[aria-hidden="true"]');
       const needed = large || graphic ? 3 : 4.5;
       const r = ratio(fg, bg);
-      if (r < needed) out.push({ text: text.slice(0, 60), selector: describe(el), ratio: Math.round(r * 100) / 100, needed, color: cs.color, background: `rgb(${bg.map(Math.round).join(", ")})` });
+      if (all || r < needed) out.push({ text: text.slice(0, 60), selector: describe(el), ratio: Math.round(r * 100) / 100, needed, color: cs.color, background: `rgb(${bg.map(Math.round).join(", ")})` });
     }
     return out;
-  }, opts.skip);
+  }, o);
 }
