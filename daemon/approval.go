@@ -26,15 +26,15 @@ func (h *provisionServer) RequestApproval(ctx context.Context, req *connect.Requ
 	return connect.NewResponse(&patchbayv1.RequestApprovalResponse{RequestId: id, Outcome: approvalOutcomes[o]}), nil
 }
 
-func (h *provisionServer) AnswerApprovalRequest(_ context.Context, req *connect.Request[patchbayv1.AnswerApprovalRequestRequest]) (*connect.Response[patchbayv1.AnswerApprovalRequestResponse], error) {
-	if err := h.s.approvals.Answer(req.Msg.GetId(), req.Msg.GetApprove()); err != nil {
+func (h *provisionServer) AnswerApprovalRequest(ctx context.Context, req *connect.Request[patchbayv1.AnswerApprovalRequestRequest]) (*connect.Response[patchbayv1.AnswerApprovalRequestResponse], error) {
+	if err := h.s.approvals.Answer(ctx, req.Msg.GetId(), req.Msg.GetApprove()); err != nil {
 		return nil, err
 	}
 	return connect.NewResponse(&patchbayv1.AnswerApprovalRequestResponse{}), nil
 }
 
-func (h *provisionServer) ListApprovalRequests(context.Context, *connect.Request[patchbayv1.ListApprovalRequestsRequest]) (*connect.Response[patchbayv1.ListApprovalRequestsResponse], error) {
-	return connect.NewResponse(&patchbayv1.ListApprovalRequestsResponse{Requests: h.s.pendingApprovalRequests()}), nil
+func (h *provisionServer) ListApprovalRequests(ctx context.Context, _ *connect.Request[patchbayv1.ListApprovalRequestsRequest]) (*connect.Response[patchbayv1.ListApprovalRequestsResponse], error) {
+	return connect.NewResponse(&patchbayv1.ListApprovalRequestsResponse{Requests: h.s.pendingApprovalRequests(engine.TeamOf(ctx))}), nil
 }
 
 func toProtoApproval(r engine.ApprovalRequest) *patchbayv1.ApprovalRequest {
@@ -54,13 +54,14 @@ func (e approvalEvents) ApprovalClosed(id string, o engine.ApprovalOutcome) {
 		ApprovalRequestClosed: &patchbayv1.ApprovalRequestClosed{Id: id, Outcome: approvalOutcomes[o]}}})
 }
 
-// pendingApprovalRequests is the snapshot's list of open approval requests.
-func (s *Server) pendingApprovalRequests() []*patchbayv1.ApprovalRequest {
+// pendingApprovalRequests is the list of open approval requests of a team
+// (of all teams for "": the event stream's snapshot).
+func (s *Server) pendingApprovalRequests(team string) []*patchbayv1.ApprovalRequest {
 	if s.approvals == nil {
 		return nil
 	}
 	var out []*patchbayv1.ApprovalRequest
-	for _, r := range s.approvals.Pending() {
+	for _, r := range s.approvals.Pending(team) {
 		out = append(out, toProtoApproval(r))
 	}
 	return out

@@ -23,6 +23,9 @@ func (h *provisionServer) Plan(ctx context.Context, req *connect.Request[patchba
 	if req.Msg.GetAskForCredentials() && h.s.cfg.Credentials != nil {
 		opts = append(opts, engine.WithCredentials(askingCredentials{h.s.cfg.Credentials, req.Msg.GetEnvironment()}))
 	}
+	if a := req.Msg.GetAnalysis(); a != nil {
+		opts = append(opts, engine.WithAnalysis(&engine.Analysis{Services: a.GetServices(), Findings: a.GetFindings(), Configs: a.GetConfigFiles()}))
+	}
 	p, err := h.s.cfg.Engine.Plan(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), req.Msg.GetDestroy(), opts...)
 	if err != nil {
 		return nil, err

@@ -248,7 +248,7 @@ func (s *Server) snapshot() *patchbayv1.Snapshot {
 	}
 	sort.Slice(snap.Workspaces, func(i, j int) bool { return snap.Workspaces[i].Root < snap.Workspaces[j].Root })
 	snap.PendingCredentialRequests = s.pendingCredentialRequests()
-	snap.PendingApprovalRequests = s.pendingApprovalRequests()
+	snap.PendingApprovalRequests = s.pendingApprovalRequests("")
 	return snap
 }
 

@@ -38,9 +38,12 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // teamServer is a Patchbay server (daemon.Serve) on a fresh PostgreSQL
 // database with a self-signed certificate, and tokens of users in team
-// "acme": alice owner, bob member, carol viewer; dave is in no team.
+// "acme": alice owner, bob member, carol viewer; dave is in no team; frank
+// is a member of team "globex". root is an empty checkout under the
+// server's workspace roots.
 type teamServer struct {
 	url, caFile string
+	root        string
 	tokens      map[string]string
 	st          *store.Store
 	stripe      *gatewaytest.Server
@@ -95,10 +98,14 @@ func startTeamServer(t *testing.T) *teamServer {
 	if ts.tokens["dave"], err = users.NewToken(ctx, "dave"); err != nil {
 		t.Fatal(err)
 	}
+	if ts.tokens["frank"], err = users.Add(ctx, "globex", "frank", teams.Member); err != nil {
+		t.Fatal(err)
+	}
+	ts.root = t.TempDir()
 	cert, key := tlstest.SelfSigned(t)
 	ts.caFile = cert
 	srv, err := daemon.New(daemon.Config{Home: home, Engine: eng, Gateway: gw, Users: users, PublicURL: "https://patchbay.example.test",
-		WorkspaceRoots: []string{"/srv"}})
+		WorkspaceRoots: []string{"/srv", ts.root}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,15 +204,25 @@ func TestServerRoles(t *testing.T) {
 	if _, err := envs("bob").CreateEnvironment(ctx, newEnv("staging")); err != nil {
 		t.Fatalf("member creates: %v", err)
 	}
-	// Workspaces only under the server's roots.
+	// The server reads workspaces only under its roots; a path it does not
+	// read (an environment's key, a laptop's checkout) may be anywhere.
+	prov := patchbayv1connect.NewProvisionServiceClient(hc, ts.url, ts.as("bob"))
 	for path, code := range map[string]connect.Code{"/etc/shop": connect.CodePermissionDenied, "/srv/../etc": connect.CodePermissionDenied, "srv/shop": connect.CodeInvalidArgument} {
-		req := newEnv("elsewhere")
-		req.Msg.Environment.WorkspaceRoot = path
-		_, err := envs("bob").CreateEnvironment(ctx, req)
-		wantCode("workspace "+path, err, code, "workspace")
+		_, err := prov.GetSystemMap(ctx, connect.NewRequest(&patchbayv1.GetSystemMapRequest{WorkspaceRoot: path}))
+		wantCode("map of workspace "+path, err, code, "workspace")
+		_, err = prov.Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: path, Environment: "staging"}))
+		wantCode("plan of workspace "+path, err, code, "workspace")
 	}
+	laptop := newEnv("laptop")
+	laptop.Msg.Environment.WorkspaceRoot = "/home/bob/shop"
+	if _, err := envs("bob").CreateEnvironment(ctx, laptop); err != nil {
+		t.Errorf("an environment of a laptop's checkout: %v", err)
+	}
+	_, err = envs("bob").CreateEnvironment(ctx, connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
+		WorkspaceRoot: "srv/shop", Name: "relative"}}))
+	wantCode("a relative workspace", err, connect.CodeInvalidArgument, "absolute")
 	_, err = patchbayv1connect.NewWorkspaceServiceClient(hc, ts.url, ts.as("bob")).Analyze(ctx, connect.NewRequest(&patchbayv1.AnalyzeRequest{Root: "/etc"}))
-	wantCode("analyze /etc", err, connect.CodePermissionDenied, "not under this server's workspace roots (/srv)")
+	wantCode("analyze /etc", err, connect.CodePermissionDenied, "not under this server's workspace roots (/srv")
 	watch, err := patchbayv1connect.NewWorkspaceServiceClient(hc, ts.url, ts.as("bob")).Watch(ctx, connect.NewRequest(&patchbayv1.WatchRequest{Root: "/etc"}))
 	if err == nil {
 		for watch.Receive() {
@@ -215,7 +232,7 @@ func TestServerRoles(t *testing.T) {
 	}
 	wantCode("watch /etc (a stream)", err, connect.CodePermissionDenied, "not under this server's workspace roots")
 	list, err := envs("carol").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
-	if err != nil || len(list.Msg.GetEnvironments()) != 1 {
+	if err != nil || len(list.Msg.GetEnvironments()) != 2 {
 		t.Fatalf("viewer lists: %v %v", list, err)
 	}
 	_, err = envs("dave").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
@@ -396,5 +413,98 @@ func TestServerTriggerAtPublicURL(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no delivery")
+	}
+}
+
+// TestServerTeamsPartitionEnvironments: on one server, a member of another
+// team neither lists, plans, applies, destroys, maps nor reads the
+// variables of a team's environments (not found, naming the team it looked
+// in), and has its own environment of the same name and workspace.
+func TestServerTeamsPartitionEnvironments(t *testing.T) {
+	ts := startTeamServer(t)
+	ctx := context.Background()
+	hc := ts.client(t)
+	envs := func(user string) patchbayv1connect.EnvironmentServiceClient {
+		return patchbayv1connect.NewEnvironmentServiceClient(hc, ts.url, ts.as(user))
+	}
+	prov := func(user string) patchbayv1connect.ProvisionServiceClient {
+		return patchbayv1connect.NewProvisionServiceClient(hc, ts.url, ts.as(user))
+	}
+	staging := func() *connect.Request[patchbayv1.CreateEnvironmentRequest] {
+		return connect.NewRequest(&patchbayv1.CreateEnvironmentRequest{Environment: &patchbayv1.Environment{
+			WorkspaceRoot: ts.root, Name: "staging", FrontendUrl: "https://staging.shop.example.net"}})
+	}
+	if _, err := envs("bob").CreateEnvironment(ctx, staging()); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := prov("bob").Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: ts.root, Environment: "staging"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notFound := func(what string, err error) {
+		t.Helper()
+		if connect.CodeOf(err) != connect.CodeNotFound || !strings.Contains(err.Error(), `team "globex"`) {
+			t.Errorf("frank %s acme's staging: err = %v, want not_found in team \"globex\"", what, err)
+		}
+	}
+	if l, err := envs("frank").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{})); err != nil || len(l.Msg.GetEnvironments()) != 0 {
+		t.Errorf("frank lists %v, %v; want none of acme's", l, err)
+	}
+	_, err = prov("frank").Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: ts.root, Environment: "staging"}))
+	notFound("plans", err)
+	stream, err := prov("frank").Apply(ctx, connect.NewRequest(&patchbayv1.ApplyRequest{PlanId: plan.Msg.GetPlan().GetId()}))
+	if err == nil {
+		for stream.Receive() {
+			t.Errorf("frank's apply of acme's plan progressed: %v", stream.Msg())
+		}
+		err = stream.Err()
+		stream.Close()
+	}
+	notFound("applies a plan of", err)
+	ds, err := prov("frank").Destroy(ctx, connect.NewRequest(&patchbayv1.DestroyRequest{WorkspaceRoot: ts.root, Environment: "staging"}))
+	if err == nil {
+		for ds.Receive() {
+			t.Errorf("frank's destroy of acme's staging progressed: %v", ds.Msg())
+		}
+		err = ds.Err()
+		ds.Close()
+	}
+	notFound("destroys", err)
+	_, err = prov("frank").GetSystemMap(ctx, connect.NewRequest(&patchbayv1.GetSystemMapRequest{WorkspaceRoot: ts.root, Environment: "staging"}))
+	notFound("maps", err)
+	_, err = envs("frank").GetEnvironmentVariables(ctx, connect.NewRequest(&patchbayv1.GetEnvironmentVariablesRequest{
+		WorkspaceRoot: ts.root, Environment: "staging", IncludeValues: true}))
+	notFound("reads the variables of", err)
+	_, err = envs("frank").UpdateEnvironment(ctx, connect.NewRequest(&patchbayv1.UpdateEnvironmentRequest{Environment: &patchbayv1.Environment{
+		WorkspaceRoot: ts.root, Name: "staging", FrontendUrl: "https://evil.example.net"}}))
+	notFound("updates", err)
+	_, err = envs("frank").DeleteEnvironment(ctx, connect.NewRequest(&patchbayv1.DeleteEnvironmentRequest{WorkspaceRoot: ts.root, Name: "staging"}))
+	notFound("deletes", err)
+	// A team named in the header that the caller is not in is refused.
+	req := connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{})
+	req.Header().Set(teams.TeamHeader, "acme")
+	_, err = envs("frank").ListEnvironments(ctx, req)
+	if connect.CodeOf(err) != connect.CodePermissionDenied || !strings.Contains(err.Error(), `not in team "acme"`) {
+		t.Errorf("frank names team acme: err = %v, want permission_denied", err)
+	}
+
+	// Globex's own staging of the same checkout is another environment.
+	if _, err := envs("frank").CreateEnvironment(ctx, staging()); err != nil {
+		t.Fatalf("frank creates globex's staging: %v", err)
+	}
+	if _, err := prov("frank").Plan(ctx, connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: ts.root, Environment: "staging"})); err != nil {
+		t.Errorf("frank plans globex's staging: %v", err)
+	}
+	for user, want := range map[string]string{"bob": "https://staging.shop.example.net", "frank": "https://staging.shop.example.net"} {
+		l, err := envs(user).ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{}))
+		if err != nil || len(l.Msg.GetEnvironments()) != 1 || l.Msg.GetEnvironments()[0].GetFrontendUrl() != want {
+			t.Errorf("%s lists %v, %v; want only their team's staging", user, l, err)
+		}
+	}
+	if _, err := envs("frank").DeleteEnvironment(ctx, connect.NewRequest(&patchbayv1.DeleteEnvironmentRequest{WorkspaceRoot: ts.root, Name: "staging"})); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := envs("carol").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{})); err != nil || len(l.Msg.GetEnvironments()) != 1 {
+		t.Errorf("after globex deleted its staging, acme lists %v, %v", l, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/patchbay-dev/patchbay/engine"
 	"github.com/patchbay-dev/patchbay/gateway"
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 	"github.com/patchbay-dev/patchbay/internal/teams"
 )
@@ -187,12 +188,41 @@ func (a *teamAuth) authorize(ctx context.Context, spec connect.Spec, h http.Head
 	if err := c.Require(team, need, shortProcedure(spec.Procedure)); err != nil {
 		return ctx, team, toConnectError(a.s.log, spec.Procedure, err)
 	}
-	if msg != nil {
+	// Environments, their plans, resources and services are the team's:
+	// the engine finds no other team's.
+	ctx = engine.WithTeam(ctx, team)
+	if msg != nil && readsWorkspace(spec.Procedure, msg) {
 		if err := a.checkRoots(msg.ProtoReflect()); err != nil {
 			return ctx, team, err
 		}
 	}
 	return ctx, team, nil
+}
+
+// diskFree are the procedures whose workspace root only names a workspace
+// (the key of its environments): they read nothing under it, so a laptop's
+// checkout, which the server cannot see, may be named. Everything else
+// (analysis, the system map, variables, plans without the caller's own
+// analysis) reads the workspace on the server's disk.
+var diskFree = map[string]bool{
+	patchbayv1connect.EnvironmentServiceListEnvironmentsProcedure:  true,
+	patchbayv1connect.EnvironmentServiceCreateEnvironmentProcedure: true,
+	patchbayv1connect.EnvironmentServiceUpdateEnvironmentProcedure: true,
+	patchbayv1connect.EnvironmentServiceDeleteEnvironmentProcedure: true,
+	patchbayv1connect.EnvironmentServiceDeleteVariableProcedure:    true,
+	patchbayv1connect.ProvisionServiceDestroyProcedure:             true, // a destroy plan reads only the state
+}
+
+// readsWorkspace reports whether the request makes the server read the
+// workspace it names.
+func readsWorkspace(procedure string, msg proto.Message) bool {
+	if diskFree[procedure] {
+		return false
+	}
+	if p, ok := msg.(*patchbayv1.PlanRequest); ok && (p.GetAnalysis() != nil || p.GetDestroy()) {
+		return false // planned from the caller's analysis, or from the state alone
+	}
+	return true
 }
 
 // audit records every procedure that may change something, with its user

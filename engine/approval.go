@@ -31,6 +31,7 @@ type Approvals struct {
 // ApprovalRequest is one open request.
 type ApprovalRequest struct {
 	ID, PlanID, WorkspaceRoot, Environment string
+	Team                                   string // the plan's environment's
 	Destroy                                bool
 	Requester                              string
 	Summary                                string
@@ -92,7 +93,7 @@ func (a *Approvals) Request(ctx context.Context, planID, requester string, timeo
 	b := make([]byte, 6)
 	rand.Read(b) // never fails (crypto/rand, Go 1.24+: it crashes instead)
 	w := &approvalWait{
-		req: ApprovalRequest{ID: "apr_" + hex.EncodeToString(b), PlanID: p.ID, WorkspaceRoot: p.WorkspaceRoot, Environment: p.Environment,
+		req: ApprovalRequest{ID: "apr_" + hex.EncodeToString(b), Team: teamOrDefault(ctx), PlanID: p.ID, WorkspaceRoot: p.WorkspaceRoot, Environment: p.Environment,
 			Destroy: p.Destroy, Requester: requester, Summary: p.Summary(), ExpiresAt: a.now().Add(timeout).UTC()},
 		done: make(chan ApprovalOutcome, 1),
 	}
@@ -115,13 +116,20 @@ func (a *Approvals) Request(ctx context.Context, planID, requester string, timeo
 	}
 }
 
-// Answer approves or denies an open request.
-func (a *Approvals) Answer(id string, approve bool) error {
+// Answer approves or denies an open request of ctx's team (WithTeam);
+// another team's is not found.
+func (a *Approvals) Answer(ctx context.Context, id string, approve bool) error {
 	o := ApprovalDenied
 	if approve {
 		o = ApprovalApproved
 	}
-	w, ok := a.close(id, o)
+	a.mu.Lock()
+	w, ok := a.pending[id]
+	a.mu.Unlock()
+	if !ok || w.req.Team != teamOrDefault(ctx) {
+		return ErrApprovalNotFound
+	}
+	w, ok = a.close(id, o)
 	if !ok {
 		return ErrApprovalNotFound
 	}
@@ -129,13 +137,16 @@ func (a *Approvals) Answer(id string, approve bool) error {
 	return nil
 }
 
-// Pending returns the open requests, oldest expiry first.
-func (a *Approvals) Pending() []ApprovalRequest {
+// Pending returns the open requests, oldest expiry first: of every team
+// when team is "", else of that team only.
+func (a *Approvals) Pending(team string) []ApprovalRequest {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	out := make([]ApprovalRequest, 0, len(a.pending))
 	for _, w := range a.pending {
-		out = append(out, w.req)
+		if team == "" || w.req.Team == team {
+			out = append(out, w.req)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ExpiresAt.Before(out[j].ExpiresAt) })
 	return out

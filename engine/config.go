@@ -72,6 +72,34 @@ func decodeConfig(raw []byte) (*ServiceConfig, error) {
 // or invalid one is an error, because planning without it would archive or
 // delete what it declares.
 func LoadConfigs(root string, svcs []*patchbayv1.Service) (map[string]*ServiceConfig, error) {
+	return loadConfigs(svcs, func(p string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(root, filepath.FromSlash(p), ConfigFile))
+	})
+}
+
+// ConfigPaths are the service paths whose patchbay.json LoadConfigs reads
+// ("." for the workspace root's), for a caller that sends them with its
+// own analysis (WithAnalysis).
+func ConfigPaths(svcs []*patchbayv1.Service) []string {
+	paths := []string{"."}
+	seen := map[string]bool{".": true}
+	for _, s := range svcs {
+		p := s.GetPath()
+		if p == "" {
+			p = "."
+		}
+		if seen[p] || filepath.IsAbs(p) || strings.HasPrefix(filepath.Clean(p), "..") {
+			continue
+		}
+		seen[p] = true
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// loadConfigs decodes the patchbay.json read(path) returns for each
+// service path; fs.ErrNotExist is no config.
+func loadConfigs(svcs []*patchbayv1.Service, read func(path string) ([]byte, error)) (map[string]*ServiceConfig, error) {
 	paths := []string{"."}
 	for _, s := range svcs {
 		paths = append(paths, s.GetPath())
@@ -87,8 +115,7 @@ func LoadConfigs(root string, svcs []*patchbayv1.Service) (map[string]*ServiceCo
 		if filepath.IsAbs(p) || strings.HasPrefix(filepath.Clean(p), "..") {
 			continue
 		}
-		file := filepath.Join(root, filepath.FromSlash(p), ConfigFile)
-		raw, err := os.ReadFile(file)
+		raw, err := read(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

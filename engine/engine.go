@@ -205,10 +205,17 @@ func validateEnvironment(env *store.Environment) error {
 
 // environment loads an environment, saying how to create a missing one.
 func (e *Engine) environment(ctx context.Context, root, name string) (store.Environment, error) {
-	env, err := e.st.GetEnvironment(ctx, root, name)
+	team, named := teamOf(ctx)
+	env, err := e.st.GetEnvironment(ctx, team, root, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return env, fmt.Errorf("no environment %q for workspace %s; create it with `patchbay env create %s --frontend-url URL`: %w",
-			name, root, name, ErrNotFound)
+		of := ""
+		if named {
+			// Another team's environment of that name is not this team's
+			// to see: the answer is the same whether it exists or not.
+			of = fmt.Sprintf(" in team %q", team)
+		}
+		return env, fmt.Errorf("no environment %q for workspace %s%s; create it with `patchbay env create %s --frontend-url URL`: %w",
+			name, root, of, name, ErrNotFound)
 	}
 	return env, err
 }
@@ -218,6 +225,7 @@ func (e *Engine) CreateEnvironment(ctx context.Context, env store.Environment) (
 	if err := validateEnvironment(&env); err != nil {
 		return store.Environment{}, err
 	}
+	env.Team, _ = teamOf(ctx)
 	out, err := e.st.CreateEnvironment(ctx, env)
 	if err != nil {
 		return store.Environment{}, err
@@ -232,7 +240,11 @@ func (e *Engine) UpdateEnvironment(ctx context.Context, env store.Environment) (
 	if err := validateEnvironment(&env); err != nil {
 		return store.Environment{}, err
 	}
+	env.Team, _ = teamOf(ctx)
 	out, err := e.st.UpdateEnvironment(ctx, env)
+	if errors.Is(err, store.ErrNotFound) {
+		_, err = e.environment(ctx, env.WorkspaceRoot, env.Name) // the message that says how to create it
+	}
 	if err != nil {
 		return store.Environment{}, err
 	}
@@ -240,7 +252,7 @@ func (e *Engine) UpdateEnvironment(ctx context.Context, env store.Environment) (
 	return out, nil
 }
 
-// ListEnvironments lists a workspace's environments.
+// ListEnvironments lists the team's environments of a workspace.
 func (e *Engine) ListEnvironments(ctx context.Context, root string) ([]store.Environment, error) {
 	if root != "" {
 		var err error
@@ -248,7 +260,8 @@ func (e *Engine) ListEnvironments(ctx context.Context, root string) ([]store.Env
 			return nil, err
 		}
 	}
-	return e.st.ListEnvironments(ctx, root)
+	team, _ := teamOf(ctx)
+	return e.st.ListEnvironments(ctx, team, root)
 }
 
 // GetEnvironment returns one environment.
@@ -269,7 +282,8 @@ func (e *Engine) DeleteEnvironment(ctx context.Context, root, name string) error
 	if _, err := e.environment(ctx, root, name); err != nil {
 		return err
 	}
-	if err := e.st.DeleteEnvironment(ctx, root, name); err != nil {
+	team, _ := teamOf(ctx)
+	if err := e.st.DeleteEnvironment(ctx, team, root, name); err != nil {
 		if errors.Is(err, store.ErrInUse) {
 			return fmt.Errorf("environment %q still has provisioned resources; run `patchbay destroy --env %s` first: %w", name, name, ErrConflict)
 		}

@@ -126,7 +126,7 @@ func (r *extRig) destroy() {
 
 func (r *extRig) setURLs(front, api string) {
 	r.t.Helper()
-	env, err := r.st.GetEnvironment(context.Background(), r.root, "local")
+	env, err := r.st.GetEnvironment(context.Background(), "", r.root, "local")
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func storeEnv(root, name string) store.Environment {
 
 func (r *extRig) secret(k engine.Key, name string) string {
 	r.t.Helper()
-	env, err := r.st.GetEnvironment(context.Background(), r.root, "local")
+	env, err := r.st.GetEnvironment(context.Background(), "", r.root, "local")
 	if err != nil {
 		r.t.Fatal(err)
 	}

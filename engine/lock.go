@@ -25,6 +25,33 @@ func WithActor(ctx context.Context, user string) context.Context {
 	return context.WithValue(ctx, actorKey{}, user)
 }
 
+type teamKey struct{}
+
+// WithTeam names the team an operation runs for (the team a Patchbay
+// server resolved for the request): environments, their plans, resources
+// and services are that team's, and another team's are not found. Without
+// it the engine acts for store.DefaultTeam, a local daemon's.
+func WithTeam(ctx context.Context, team string) context.Context {
+	return context.WithValue(ctx, teamKey{}, team)
+}
+
+// teamOf is the team ctx acts for and whether one was named (a server).
+func teamOf(ctx context.Context) (string, bool) {
+	if t, ok := ctx.Value(teamKey{}).(string); ok && t != "" {
+		return t, true
+	}
+	return store.DefaultTeam, false
+}
+
+// teamOrDefault is the team ctx acts for.
+func teamOrDefault(ctx context.Context) string {
+	t, _ := teamOf(ctx)
+	return t
+}
+
+// TeamOf is the team ctx acts for: WithTeam's, else store.DefaultTeam.
+func TeamOf(ctx context.Context) string { return teamOrDefault(ctx) }
+
 // LocalOwner is user@host of this process, the default lock owner.
 func LocalOwner() string {
 	name := os.Getenv("USER")

@@ -26,7 +26,7 @@ func TestExtendedSecretsStayOutOfState(t *testing.T) {
 	}
 	texts = append(texts, r.planApply().Summary())
 	collect()
-	env, err := r.st.GetEnvironment(ctx, r.root, "local")
+	env, err := r.st.GetEnvironment(ctx, "", r.root, "local")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"sort"
 	"strings"
@@ -103,6 +104,24 @@ type PlanOption func(*planOptions)
 
 type planOptions struct {
 	credentials CredentialSource
+	analysis    *Analysis
+}
+
+// Analysis is a workspace as its caller analyzed it: the services and
+// findings of the analyzer and the patchbay.json of each service path
+// (ConfigPaths; "." is the root's), by path, absent when there is none.
+type Analysis struct {
+	Services []*patchbayv1.Service
+	Findings []*patchbayv1.Finding
+	Configs  map[string][]byte
+}
+
+// WithAnalysis makes one plan use a's services, findings and configs
+// instead of analyzing the workspace root on this machine's disk: a
+// laptop's checkout planned by a Patchbay server, where the root only
+// names the workspace the environment belongs to.
+func WithAnalysis(a *Analysis) PlanOption {
+	return func(o *planOptions) { o.analysis = a }
 }
 
 // WithCredentials makes one plan read credentials from src instead of the
@@ -154,15 +173,26 @@ func (e *Engine) Plan(ctx context.Context, root, envName string, destroy bool, o
 	plan := &Plan{EnvironmentID: env.ID, WorkspaceRoot: root, Environment: envName, Destroy: destroy, CreatedAt: time.Now().UTC()}
 	var desired []Desired
 	if !destroy {
-		svcs, findings, _, err := e.analysis(ctx, root)
+		var svcs []*patchbayv1.Service
+		var findings []*patchbayv1.Finding
+		var configs map[string]*ServiceConfig
+		if a := po.analysis; a != nil {
+			svcs, findings = a.Services, evidence(a.Findings)
+			configs, err = loadConfigs(svcs, func(p string) ([]byte, error) {
+				if raw, ok := a.Configs[p]; ok {
+					return raw, nil
+				}
+				return nil, fs.ErrNotExist
+			})
+		} else {
+			if svcs, findings, _, err = e.analysis(ctx, root); err == nil {
+				configs, err = LoadConfigs(root, svcs)
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
 		e.recordServices(ctx, root, svcs)
-		configs, err := LoadConfigs(root, svcs)
-		if err != nil {
-			return nil, err
-		}
 		desired, plan.Warnings = e.opts.Desire(DesiredInput{
 			Environment: desiredEnv(env), Workspace: workspaceName(root), Services: svcs, Findings: findings, Profiles: e.opts.Profiles,
 			Configs: configs,
@@ -373,7 +403,8 @@ func (e *Engine) recordServices(ctx context.Context, root string, svcs []*patchb
 	for _, s := range svcs {
 		rows = append(rows, store.Service{WorkspaceRoot: root, Path: s.GetPath(), Name: s.GetName(), Language: s.GetLanguage(), Providers: s.GetProviders()})
 	}
-	if err := e.st.ReplaceServices(ctx, root, rows); err != nil {
+	team, _ := teamOf(ctx)
+	if err := e.st.ReplaceServices(ctx, team, root, rows); err != nil {
 		e.log.Warn("record services", "root", root, "err", err)
 	}
 }
@@ -606,11 +637,19 @@ func (p *Plan) Proto() *patchbayv1.Plan {
 	return out
 }
 
-// LoadPlan returns a stored plan.
+// LoadPlan returns a stored plan of the team's environments; another
+// team's plan is not found.
 func (e *Engine) LoadPlan(ctx context.Context, id string) (*Plan, string, error) {
 	sp, err := e.st.GetPlan(ctx, id)
 	if err != nil {
 		return nil, "", err
+	}
+	env, err := e.st.GetEnvironmentByID(ctx, sp.EnvironmentID)
+	if err != nil {
+		return nil, "", err
+	}
+	if team, _ := teamOf(ctx); env.Team != team {
+		return nil, "", fmt.Errorf("no plan %s in team %q: %w", id, team, ErrNotFound)
 	}
 	var p Plan
 	if err := json.Unmarshal(sp.Body, &p); err != nil {

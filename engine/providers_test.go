@@ -123,7 +123,7 @@ func (r *providerRig) planApply() *engine.Plan {
 }
 
 func (r *providerRig) env() store.Environment {
-	e, err := r.st.GetEnvironment(context.Background(), root, "local")
+	e, err := r.st.GetEnvironment(context.Background(), "", root, "local")
 	if err != nil {
 		r.t.Fatal(err)
 	}

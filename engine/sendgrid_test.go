@@ -108,7 +108,7 @@ func TestSendGridKeyAndSignedEventWebhook(t *testing.T) {
 	}
 
 	// A lost key value is rotated: a new key, re-injected, the old revoked.
-	env, _ := r.st.GetEnvironment(context.Background(), r.root, "local")
+	env, _ := r.st.GetEnvironment(context.Background(), "", r.root, "local")
 	old := onlyKey(t, r.sendgrid)
 	if err := r.secrets.Delete(context.Background(), "patchbay/"+env.ID+"/sendgrid/api_key/api/api_key"); err != nil {
 		t.Fatal(err)

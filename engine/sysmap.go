@@ -27,7 +27,8 @@ func (e *Engine) SystemMap(ctx context.Context, root, envName string) (*patchbay
 		}
 		envs = []store.Environment{env}
 	} else {
-		if envs, err = e.st.ListEnvironments(ctx, root); err != nil {
+		team, _ := teamOf(ctx)
+		if envs, err = e.st.ListEnvironments(ctx, team, root); err != nil {
 			return nil, err
 		}
 	}

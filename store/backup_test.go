@@ -39,7 +39,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer restored.Close()
-	if _, err := restored.GetEnvironment(ctx, "/ws", "prod"); err != nil {
+	if _, err := restored.GetEnvironment(ctx, "", "/ws", "prod"); err != nil {
 		t.Errorf("restored copy lacks the environment: %v", err)
 	}
 }

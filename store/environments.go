@@ -11,9 +11,15 @@ import (
 	"time"
 )
 
-// Environment is one deployment target of a workspace (local, staging, ...).
+// DefaultTeam is the team of a local daemon's environments and of every
+// environment made before environments were partitioned by team.
+const DefaultTeam = "default"
+
+// Environment is one deployment target of a workspace (local, staging, ...)
+// of one team: another team's environments are not found.
 type Environment struct {
 	ID            string
+	Team          string // DefaultTeam when empty
 	WorkspaceRoot string
 	Name          string
 	FrontendURL   string
@@ -41,8 +47,16 @@ func marshalJSON(v any) string {
 	return string(b)
 }
 
-// CreateEnvironment records a new environment; ErrExists when the workspace
-// already has one with that name.
+// teamOrDefault is the team an empty team means.
+func teamOrDefault(team string) string {
+	if team == "" {
+		return DefaultTeam
+	}
+	return team
+}
+
+// CreateEnvironment records a new environment; ErrExists when the team
+// already has one with that name for the workspace.
 func (s *Store) CreateEnvironment(ctx context.Context, e Environment) (Environment, error) {
 	if e.WorkspaceRoot == "" || e.Name == "" {
 		return Environment{}, fmt.Errorf("store: environment needs a workspace root and a name")
@@ -53,11 +67,12 @@ func (s *Store) CreateEnvironment(ctx context.Context, e Environment) (Environme
 	if e.ExtraOrigins == nil {
 		e.ExtraOrigins = []string{}
 	}
+	e.Team = teamOrDefault(e.Team)
 	now := s.stamp()
 	_, err := s.q.ExecContext(ctx, `INSERT INTO environments
-		(id, workspace_root, name, frontend_url, api_url, extra_origins, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.WorkspaceRoot, e.Name, e.FrontendURL, e.APIURL, marshalJSON(e.ExtraOrigins), now, now)
+		(id, team, workspace_root, name, frontend_url, api_url, extra_origins, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.Team, e.WorkspaceRoot, e.Name, e.FrontendURL, e.APIURL, marshalJSON(e.ExtraOrigins), now, now)
 	if isUniqueViolation(err) {
 		return Environment{}, fmt.Errorf("store: environment %q: %w", e.Name, ErrExists)
 	}
@@ -68,12 +83,12 @@ func (s *Store) CreateEnvironment(ctx context.Context, e Environment) (Environme
 	return e, nil
 }
 
-const envColumns = `id, workspace_root, name, frontend_url, api_url, extra_origins, created_at, updated_at`
+const envColumns = `id, team, workspace_root, name, frontend_url, api_url, extra_origins, created_at, updated_at`
 
 func scanEnvironment(row scanner) (Environment, error) {
 	var e Environment
 	var origins, created, updated string
-	if err := row.Scan(&e.ID, &e.WorkspaceRoot, &e.Name, &e.FrontendURL, &e.APIURL, &origins, &created, &updated); err != nil {
+	if err := row.Scan(&e.ID, &e.Team, &e.WorkspaceRoot, &e.Name, &e.FrontendURL, &e.APIURL, &origins, &created, &updated); err != nil {
 		return Environment{}, err
 	}
 	if err := json.Unmarshal([]byte(origins), &e.ExtraOrigins); err != nil {
@@ -83,17 +98,18 @@ func scanEnvironment(row scanner) (Environment, error) {
 	return e, nil
 }
 
-// GetEnvironment returns the named environment of a workspace.
-func (s *Store) GetEnvironment(ctx context.Context, workspaceRoot, name string) (Environment, error) {
+// GetEnvironment returns the team's named environment of a workspace.
+func (s *Store) GetEnvironment(ctx context.Context, team, workspaceRoot, name string) (Environment, error) {
 	e, err := scanEnvironment(s.q.QueryRowContext(ctx,
-		`SELECT `+envColumns+` FROM environments WHERE workspace_root = ? AND name = ?`, workspaceRoot, name))
+		`SELECT `+envColumns+` FROM environments WHERE team = ? AND workspace_root = ? AND name = ?`, teamOrDefault(team), workspaceRoot, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Environment{}, fmt.Errorf("store: environment %q: %w", name, ErrNotFound)
 	}
 	return e, err
 }
 
-// GetEnvironmentByID returns an environment by id.
+// GetEnvironmentByID returns an environment by id, whatever its team;
+// callers acting for a team compare Team.
 func (s *Store) GetEnvironmentByID(ctx context.Context, id string) (Environment, error) {
 	e, err := scanEnvironment(s.q.QueryRowContext(ctx, `SELECT `+envColumns+` FROM environments WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -102,11 +118,11 @@ func (s *Store) GetEnvironmentByID(ctx context.Context, id string) (Environment,
 	return e, err
 }
 
-// ListEnvironments returns a workspace's environments by name; all
-// workspaces' when workspaceRoot is empty.
-func (s *Store) ListEnvironments(ctx context.Context, workspaceRoot string) ([]Environment, error) {
+// ListEnvironments returns the team's environments of a workspace by name;
+// of all its workspaces when workspaceRoot is empty.
+func (s *Store) ListEnvironments(ctx context.Context, team, workspaceRoot string) ([]Environment, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT `+envColumns+` FROM environments
-		WHERE ? = '' OR workspace_root = ? ORDER BY workspace_root, name`, workspaceRoot, workspaceRoot)
+		WHERE team = ? AND (? = '' OR workspace_root = ?) ORDER BY workspace_root, name`, teamOrDefault(team), workspaceRoot, workspaceRoot)
 	if err != nil {
 		return nil, fmt.Errorf("store: list environments: %w", err)
 	}
@@ -114,28 +130,29 @@ func (s *Store) ListEnvironments(ctx context.Context, workspaceRoot string) ([]E
 }
 
 // UpdateEnvironment replaces the URLs and origins of an existing environment
-// (found by workspace root and name).
+// (found by team, workspace root and name).
 func (s *Store) UpdateEnvironment(ctx context.Context, e Environment) (Environment, error) {
 	if e.ExtraOrigins == nil {
 		e.ExtraOrigins = []string{}
 	}
+	e.Team = teamOrDefault(e.Team)
 	res, err := s.q.ExecContext(ctx, `UPDATE environments SET frontend_url = ?, api_url = ?, extra_origins = ?, updated_at = ?
-		WHERE workspace_root = ? AND name = ?`,
-		e.FrontendURL, e.APIURL, marshalJSON(e.ExtraOrigins), s.stamp(), e.WorkspaceRoot, e.Name)
+		WHERE team = ? AND workspace_root = ? AND name = ?`,
+		e.FrontendURL, e.APIURL, marshalJSON(e.ExtraOrigins), s.stamp(), e.Team, e.WorkspaceRoot, e.Name)
 	if err != nil {
 		return Environment{}, fmt.Errorf("store: update environment %q: %w", e.Name, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return Environment{}, fmt.Errorf("store: environment %q: %w", e.Name, ErrNotFound)
 	}
-	return s.GetEnvironment(ctx, e.WorkspaceRoot, e.Name)
+	return s.GetEnvironment(ctx, e.Team, e.WorkspaceRoot, e.Name)
 }
 
 // DeleteEnvironment removes an environment. It refuses (ErrInUse) while the
 // environment still records resources: destroy them first, so nothing at a
 // provider is orphaned silently.
-func (s *Store) DeleteEnvironment(ctx context.Context, workspaceRoot, name string) error {
-	e, err := s.GetEnvironment(ctx, workspaceRoot, name)
+func (s *Store) DeleteEnvironment(ctx context.Context, team, workspaceRoot, name string) error {
+	e, err := s.GetEnvironment(ctx, team, workspaceRoot, name)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ const TestEngineEnv = "PATCHBAY_TEST_STORE"
 
 // portableTests are the tests that use only the store's API, so they prove
 // both engines alike.
-const portableTests = `^(TestEnvironments|TestResources|TestPlansJournalAudit|TestAPIKeyRows|TestAPIKeyAuditRows|TestTriggerDeliveryOutbox|TestClaimTriggerDeliveriesConcurrently|TestEnvironmentLock.*|TestBackupRestore|TestServerUsers)$`
+const portableTests = `^(TestEnvironments|TestEnvironmentsByTeam|TestResources|TestPlansJournalAudit|TestAPIKeyRows|TestAPIKeyAuditRows|TestTriggerDeliveryOutbox|TestClaimTriggerDeliveriesConcurrently|TestEnvironmentLock.*|TestBackupRestore|TestServerUsers)$`
 
 func testDatabase(t *testing.T) string {
 	t.Helper()
@@ -126,7 +126,7 @@ func TestPostgresMigrations(t *testing.T) {
 	if _, err := stores[1].CreateEnvironment(ctx, Environment{WorkspaceRoot: "/ws", Name: "staging"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stores[2].GetEnvironment(ctx, "/ws", "staging"); err != nil {
+	if _, err := stores[2].GetEnvironment(ctx, "", "/ws", "staging"); err != nil {
 		t.Errorf("another daemon does not see the environment: %v", err)
 	}
 	if _, err := stores[3].CreateEnvironment(ctx, Environment{WorkspaceRoot: "/ws", Name: "staging"}); !errors.Is(err, ErrExists) {
@@ -176,6 +176,9 @@ func TestPostgresUpgradeKeepsData(t *testing.T) {
 		VALUES ('res_1', 'env_1', 'stripe', 'webhook_endpoint', 'api', 'we_1', 1, 'present', '{"url":["http://a"]}', 'x', 'x')`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.q.ExecContext(ctx, `INSERT INTO services (workspace_root, path, name, updated_at) VALUES ('/ws', 'api', 'api', 'x')`); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 	s, err = Open(ctx, url, nil)
 	if err != nil {
@@ -192,6 +195,7 @@ func TestPostgresUpgradeKeepsData(t *testing.T) {
 	if r.ProviderID != "we_1" || r.Props["url"][0] != "http://a" || len(r.ManagedProps) != 0 {
 		t.Errorf("row after upgrade: %+v", r)
 	}
+	checkUpgradedEnvironment(t, s)
 }
 
 func TestRebind(t *testing.T) {

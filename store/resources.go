@@ -160,6 +160,7 @@ func (s *Store) DeleteResource(ctx context.Context, id string) error {
 
 // Service is a directory of a workspace with a manifest, as last analyzed.
 type Service struct {
+	Team          string
 	WorkspaceRoot string
 	Path          string
 	Name          string
@@ -167,11 +168,12 @@ type Service struct {
 	Providers     []string
 }
 
-// ReplaceServices records the services of a workspace, dropping the ones no
-// longer present.
-func (s *Store) ReplaceServices(ctx context.Context, workspaceRoot string, svcs []Service) error {
+// ReplaceServices records the services of a team's workspace, dropping the
+// ones no longer present.
+func (s *Store) ReplaceServices(ctx context.Context, team, workspaceRoot string, svcs []Service) error {
+	team = teamOrDefault(team)
 	return s.InTx(ctx, func(tx *Store) error {
-		if _, err := tx.q.ExecContext(ctx, `DELETE FROM services WHERE workspace_root = ?`, workspaceRoot); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM services WHERE team = ? AND workspace_root = ?`, team, workspaceRoot); err != nil {
 			return fmt.Errorf("store: replace services: %w", err)
 		}
 		now := tx.stamp()
@@ -179,8 +181,8 @@ func (s *Store) ReplaceServices(ctx context.Context, workspaceRoot string, svcs 
 			if sv.Providers == nil {
 				sv.Providers = []string{}
 			}
-			if _, err := tx.q.ExecContext(ctx, `INSERT INTO services (workspace_root, path, name, language, providers, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, workspaceRoot, sv.Path, sv.Name, sv.Language, marshalJSON(sv.Providers), now); err != nil {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO services (team, workspace_root, path, name, language, providers, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, team, workspaceRoot, sv.Path, sv.Name, sv.Language, marshalJSON(sv.Providers), now); err != nil {
 				return fmt.Errorf("store: replace services: %s: %w", sv.Path, err)
 			}
 		}
@@ -188,10 +190,10 @@ func (s *Store) ReplaceServices(ctx context.Context, workspaceRoot string, svcs 
 	})
 }
 
-// ListServices returns a workspace's recorded services by path.
-func (s *Store) ListServices(ctx context.Context, workspaceRoot string) ([]Service, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT workspace_root, path, name, language, providers FROM services
-		WHERE workspace_root = ? ORDER BY path`, workspaceRoot)
+// ListServices returns a team's workspace's recorded services by path.
+func (s *Store) ListServices(ctx context.Context, team, workspaceRoot string) ([]Service, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT team, workspace_root, path, name, language, providers FROM services
+		WHERE team = ? AND workspace_root = ? ORDER BY path`, teamOrDefault(team), workspaceRoot)
 	if err != nil {
 		return nil, fmt.Errorf("store: list services: %w", err)
 	}
@@ -200,7 +202,7 @@ func (s *Store) ListServices(ctx context.Context, workspaceRoot string) ([]Servi
 	for rows.Next() {
 		var sv Service
 		var providers string
-		if err := rows.Scan(&sv.WorkspaceRoot, &sv.Path, &sv.Name, &sv.Language, &providers); err != nil {
+		if err := rows.Scan(&sv.Team, &sv.WorkspaceRoot, &sv.Path, &sv.Name, &sv.Language, &providers); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(providers), &sv.Providers); err != nil {

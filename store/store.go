@@ -11,6 +11,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -198,6 +199,11 @@ func loadMigrations() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
+		for line := range strings.Lines(string(b)) {
+			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "-- engine:"); ok && strings.TrimSpace(name) != "sqlite" && strings.TrimSpace(name) != "postgres" {
+				return nil, fmt.Errorf("store: migration %q: unknown engine section %q (sqlite or postgres)", e.Name(), strings.TrimSpace(name))
+			}
+		}
 		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
@@ -261,7 +267,7 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration, target int) error
 		// Each migration and its bookkeeping row commit together, so a crash
 		// mid-migration leaves the previous version intact.
 		applied := false
-		err := s.InTx(ctx, func(tx *Store) error {
+		err := s.migrationTx(ctx, func(tx *Store) error {
 			// Daemons starting together on one PostgreSQL database take
 			// turns; the one that comes second finds the work done.
 			if err := tx.lockMigrations(ctx); err != nil {
@@ -271,7 +277,7 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration, target int) error
 				return err
 			}
 			applied = true
-			body := m.sql
+			body := engineSQL(m.sql, tx.pg)
 			if tx.pg {
 				body = pgMigrationSQL(body)
 			}
@@ -290,6 +296,84 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration, target int) error
 		}
 	}
 	return nil
+}
+
+// migrationTx runs one migration in a transaction. On SQLite that
+// transaction runs with foreign keys off, on a connection of its own, and
+// commits only if PRAGMA foreign_key_check then finds nothing: SQLite's
+// way of changing a table's constraints is rebuilding it, and dropping the
+// old table with foreign keys on would cascade to, or be restricted by, the
+// rows referencing it (https://www.sqlite.org/lang_altertable.html#otheralter).
+// foreign_keys cannot change inside a transaction, hence the connection.
+func (s *Store) migrationTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.pg {
+		return s.InTx(ctx, fn)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migration connection: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return fmt.Errorf("store: migration: foreign keys off: %w", err)
+	}
+	defer func() {
+		// The connection goes back to the pool: it must enforce them again.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	inner := *s
+	inner.q = tx
+	inner.inTx = true
+	inner.writeMu = nil
+	if err := fn(&inner); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("store: migration: foreign key check: %w", err)
+	}
+	bad := rows.Next()
+	rows.Close()
+	if bad {
+		_ = tx.Rollback()
+		return fmt.Errorf("store: migration would leave rows referencing missing ones (PRAGMA foreign_key_check); nothing changed")
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// engineSQL keeps the parts of a migration for one engine. A migration is
+// the same for both unless it has sections: a line "-- engine: sqlite" or
+// "-- engine: postgres" starts the part only that engine runs, up to the
+// next such line; what comes before the first is common. SQLite has no
+// ALTER TABLE ... DROP CONSTRAINT, so a changed constraint is a table
+// rebuild there and one statement on PostgreSQL.
+func engineSQL(body string, pg bool) string {
+	var b strings.Builder
+	keep := true
+	for line := range strings.Lines(body) {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(line), "-- engine:"); ok {
+			name = strings.TrimSpace(name)
+			keep = name == "postgres" && pg || name == "sqlite" && !pg
+			continue
+		}
+		if keep {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339Nano) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 
@@ -74,7 +75,7 @@ func TestMigrations(t *testing.T) {
 	if err := s2.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&applied); err != nil || applied != LatestVersion() {
 		t.Errorf("schema_migrations rows = %d, %v; want %d", applied, err, LatestVersion())
 	}
-	if _, err := s2.GetEnvironment(ctx, "/ws", "local"); err != nil {
+	if _, err := s2.GetEnvironment(ctx, "", "/ws", "local"); err != nil {
 		t.Errorf("environment lost across reopen: %v", err)
 	}
 
@@ -132,7 +133,7 @@ func TestEnvironments(t *testing.T) {
 		t.Errorf("update missing: err = %v, want ErrNotFound", err)
 	}
 
-	list, err := s.ListEnvironments(ctx, "/ws")
+	list, err := s.ListEnvironments(ctx, "", "/ws")
 	if err != nil || len(list) != 1 {
 		t.Fatalf("list = %v, %v", list, err)
 	}
@@ -142,7 +143,7 @@ func TestEnvironments(t *testing.T) {
 		CreatedByPatchbay: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteEnvironment(ctx, "/ws", "local"); !errors.Is(err, ErrInUse) {
+	if err := s.DeleteEnvironment(ctx, "", "/ws", "local"); !errors.Is(err, ErrInUse) {
 		t.Errorf("delete with resources: err = %v, want ErrInUse", err)
 	}
 	rs, _ := s.ListResources(ctx, e.ID)
@@ -151,11 +152,78 @@ func TestEnvironments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.DeleteEnvironment(ctx, "/ws", "local"); err != nil {
+	if err := s.DeleteEnvironment(ctx, "", "/ws", "local"); err != nil {
 		t.Errorf("delete: %v", err)
 	}
-	if _, err := s.GetEnvironment(ctx, "/ws", "local"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.GetEnvironment(ctx, "", "/ws", "local"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("get after delete: err = %v", err)
+	}
+}
+
+// TestEnvironmentsByTeam: a team sees, changes and deletes only its own
+// environments and services; two teams may each have one of a name.
+func TestEnvironmentsByTeam(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := openTest(t)
+	a, err := s.CreateEnvironment(ctx, Environment{Team: "alpha", WorkspaceRoot: "/ws", Name: "staging", FrontendURL: "https://a.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.CreateEnvironment(ctx, Environment{Team: "beta", WorkspaceRoot: "/ws", Name: "staging", FrontendURL: "https://b.example.com"})
+	if err != nil {
+		t.Fatalf("same workspace and name in another team: %v", err)
+	}
+	if _, err := s.CreateEnvironment(ctx, Environment{Team: "alpha", WorkspaceRoot: "/ws", Name: "staging"}); !errors.Is(err, ErrExists) {
+		t.Errorf("duplicate in one team: err = %v, want ErrExists", err)
+	}
+	local, err := s.CreateEnvironment(ctx, Environment{WorkspaceRoot: "/ws", Name: "local"})
+	if err != nil || local.Team != DefaultTeam {
+		t.Fatalf("no team: %+v, %v; want team %q", local, err, DefaultTeam)
+	}
+	for team, want := range map[string][]string{"alpha": {a.ID}, "beta": {b.ID}, "": {local.ID}, DefaultTeam: {local.ID}, "gamma": nil} {
+		list, err := s.ListEnvironments(ctx, team, "")
+		var got []string
+		for _, e := range list {
+			got = append(got, e.ID)
+		}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("team %q lists %v, %v; want %v", team, got, err, want)
+		}
+	}
+	if got, err := s.GetEnvironment(ctx, "beta", "/ws", "staging"); err != nil || got.ID != b.ID || got.Team != "beta" {
+		t.Errorf("beta's staging = %+v, %v", got, err)
+	}
+	if _, err := s.GetEnvironment(ctx, "gamma", "/ws", "staging"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("another team's environment: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.UpdateEnvironment(ctx, Environment{Team: "gamma", WorkspaceRoot: "/ws", Name: "staging", FrontendURL: "https://evil.example.com"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("update of another team's environment: err = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteEnvironment(ctx, "gamma", "/ws", "staging"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("delete of another team's environment: err = %v, want ErrNotFound", err)
+	}
+	if got, _ := s.GetEnvironment(ctx, "alpha", "/ws", "staging"); got.FrontendURL != "https://a.example.com" {
+		t.Errorf("alpha's staging changed: %+v", got)
+	}
+	if err := s.DeleteEnvironment(ctx, "alpha", "/ws", "staging"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetEnvironment(ctx, "beta", "/ws", "staging"); err != nil {
+		t.Errorf("deleting alpha's staging took beta's: %v", err)
+	}
+
+	if err := s.ReplaceServices(ctx, "alpha", "/ws", []Service{{Path: "api", Name: "api"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplaceServices(ctx, "beta", "/ws", []Service{{Path: "web", Name: "web"}}); err != nil {
+		t.Fatal(err)
+	}
+	for team, want := range map[string]string{"alpha": "api", "beta": "web"} {
+		svcs, err := s.ListServices(ctx, team, "/ws")
+		if err != nil || len(svcs) != 1 || svcs[0].Path != want || svcs[0].Team != team {
+			t.Errorf("team %s services = %+v, %v; want only %s", team, svcs, err, want)
+		}
 	}
 }
 
@@ -276,6 +344,9 @@ func TestMigrationKeepsData(t *testing.T) {
 		VALUES ('res_1', 'env_1', 'stripe', 'webhook_endpoint', 'api', 'we_1', 1, 'present', '{"url":["http://a"]}', 'x', 'x')`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := v1.db.ExecContext(ctx, `INSERT INTO services (workspace_root, path, name, updated_at) VALUES ('/ws', 'api', 'api', 'x')`); err != nil {
+		t.Fatal(err)
+	}
 	v1.Close()
 
 	s, err := Open(ctx, path, nil)
@@ -292,5 +363,34 @@ func TestMigrationKeepsData(t *testing.T) {
 	}
 	if r.ProviderID != "we_1" || r.Props["url"][0] != "http://a" || r.ManagedProps == nil || len(r.ManagedProps) != 0 {
 		t.Errorf("row after upgrade: %+v", r)
+	}
+	checkUpgradedEnvironment(t, s)
+	var fkProblems int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fkProblems); err != nil || fkProblems != 0 {
+		t.Errorf("foreign key check after the rebuild: %d problems, %v", fkProblems, err)
+	}
+}
+
+// checkUpgradedEnvironment: the environment a version-1 database held is
+// the default team's after the upgrade, its service too, and the resource
+// still holds it (the rebuild kept the foreign key to the new table).
+func checkUpgradedEnvironment(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	env, err := s.GetEnvironment(ctx, DefaultTeam, "/ws", "local")
+	if err != nil || env.ID != "env_1" || env.Team != DefaultTeam {
+		t.Errorf("environment after upgrade = %+v, %v", env, err)
+	}
+	if svcs, err := s.ListServices(ctx, DefaultTeam, "/ws"); err != nil || len(svcs) != 1 || svcs[0].Path != "api" {
+		t.Errorf("services after upgrade = %+v, %v", svcs, err)
+	}
+	if err := s.DeleteEnvironment(ctx, DefaultTeam, "/ws", "local"); !errors.Is(err, ErrInUse) {
+		t.Errorf("delete of an environment with a resource after upgrade: err = %v, want ErrInUse", err)
+	}
+	if _, err := s.CreateEnvironment(ctx, Environment{Team: "beta", WorkspaceRoot: "/ws", Name: "local"}); err != nil {
+		t.Errorf("another team's environment of the same name after upgrade: %v", err)
+	}
+	if _, err := s.PutResource(ctx, Resource{EnvironmentID: "env_missing", Provider: "stripe", Type: "webhook_endpoint", Name: "x", CreatedByPatchbay: true}); err == nil {
+		t.Error("a resource of a missing environment was accepted after upgrade: the foreign key is gone")
 	}
 }

@@ -16,17 +16,26 @@ import (
 
 func newPlanCmd() *cobra.Command {
 	var wf workspaceFlags
+	var af analyzeFlag
 	var destroy, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Show what provisioning the environment would change (read-only)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			root, c, err := wf.open(cmd.Context())
+			c, err := dialer(cmd.Context())
 			if err != nil {
 				return err
 			}
-			resp, err := c.Provision.Plan(cmd.Context(), connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: root, Environment: wf.env, Destroy: destroy}))
+			root, err := af.root(&wf, c)
+			if err != nil {
+				return err
+			}
+			req, err := af.planRequest(cmd.Context(), c, root, wf.env, destroy)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Provision.Plan(cmd.Context(), connect.NewRequest(req))
 			if err != nil {
 				return err
 			}
@@ -47,6 +56,7 @@ func newPlanCmd() *cobra.Command {
 		},
 	}
 	wf.add(cmd)
+	af.add(cmd)
 	cmd.Flags().BoolVar(&destroy, "destroy", false, "plan the removal of everything the environment created")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
 	return cmd
@@ -126,6 +136,7 @@ func printProgress(w io.Writer, p *patchbayv1.OperationProgress) {
 
 func newApplyCmd() *cobra.Command {
 	var wf workspaceFlags
+	var af analyzeFlag
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "apply [PLAN_ID]",
@@ -139,11 +150,15 @@ func newApplyCmd() *cobra.Command {
 			if len(args) == 1 {
 				return applyAndFollow(cmd, c, args[0])
 			}
-			root, err := wf.root()
+			root, err := af.root(&wf, c)
 			if err != nil {
 				return err
 			}
-			resp, err := c.Provision.Plan(cmd.Context(), connect.NewRequest(&patchbayv1.PlanRequest{WorkspaceRoot: root, Environment: wf.env}))
+			req, err := af.planRequest(cmd.Context(), c, root, wf.env, false)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Provision.Plan(cmd.Context(), connect.NewRequest(req))
 			if err != nil {
 				return err
 			}
@@ -159,6 +174,7 @@ func newApplyCmd() *cobra.Command {
 		},
 	}
 	wf.add(cmd)
+	af.add(cmd)
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	return cmd
 }

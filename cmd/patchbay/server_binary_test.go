@@ -142,8 +142,36 @@ func TestServerBinary(t *testing.T) {
 	if len(stripe.Endpoints()) != 1 || len(auth0.Apps()) != 1 {
 		t.Errorf("after apply: endpoints %d, apps %d", len(stripe.Endpoints()), len(auth0.Apps()))
 	}
-	if out := alice("", true, "env", "create", "etc", "--workspace", "/etc", "--frontend-url", "https://x.example.net"); !strings.Contains(out, "not under this server's workspace roots") {
-		t.Errorf("a workspace outside the roots:\n%s", out)
+	if out := alice("", true, "plan", "--workspace", "/etc", "--env", "staging", "--analyze", "server"); !strings.Contains(out, "not under this server's workspace roots") {
+		t.Errorf("the server analyzing a workspace outside its roots:\n%s", out)
+	}
+
+	// A laptop's own checkout, outside the server's workspace roots: the
+	// CLI analyzes it and sends the analysis with the plan, so it is
+	// planned and applied against the shared state without the server
+	// reading it (it may not: --analyze server is refused).
+	checkout := filepath.Join(t.TempDir(), "shop")
+	copyDir(t, filepath.Join("..", "..", "testdata", "provision", "shop"), checkout)
+	alice("", false, "env", "create", "review", "--workspace", checkout, "--frontend-url", "https://review.example.net")
+	if out := alice("", true, "plan", "--workspace", checkout, "--env", "review", "--analyze", "server"); !strings.Contains(out, "not under this server's workspace roots") {
+		t.Errorf("the server analyzing the laptop's checkout:\n%s", out)
+	}
+	if out := alice("", false, "plan", "--workspace", checkout, "--env", "review"); !strings.Contains(out, "create auth0") || !strings.Contains(out, "create stripe") {
+		t.Errorf("plan of the laptop's checkout through the server:\n%s", out)
+	}
+	if out := alice("", false, "apply", "--workspace", checkout, "--env", "review", "--yes"); !strings.Contains(out, "apply completed") {
+		t.Fatalf("apply of the laptop's checkout through the server:\n%s", out)
+	}
+	if len(stripe.Endpoints()) != 2 || len(auth0.Apps()) != 2 {
+		t.Errorf("after the laptop's apply: endpoints %d, apps %d; want 2 each (staging's and review's)", len(stripe.Endpoints()), len(auth0.Apps()))
+	}
+	// The laptop's edit reaches the plan: without the Stripe webhook route
+	// the server plans the endpoint's removal.
+	if err := os.RemoveAll(filepath.Join(checkout, "app", "api", "webhooks")); err != nil {
+		t.Fatal(err)
+	}
+	if out := alice("", false, "plan", "--workspace", checkout, "--env", "review"); !strings.Contains(out, "stripe") || strings.Contains(out, "Nothing to do") {
+		t.Errorf("plan after the laptop removed its webhook route:\n%s", out)
 	}
 	if out := alice("", false, "keys", "create", "ci", "--grant", "stripe:create_customer"); !strings.Contains(out, "acme") ||
 		!strings.Contains(out, "on https://patchbay.example.test/patchbay.v1.ActionService/*") {

@@ -111,7 +111,7 @@ func TestTwoDaemonsShareOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	envs, err := st.ListEnvironments(ctx, "")
+	envs, err := st.ListEnvironments(ctx, "", "")
 	if err != nil || len(envs) != 1 {
 		t.Fatalf("environments = %v, %v", envs, err)
 	}

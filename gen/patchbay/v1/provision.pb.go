@@ -538,8 +538,15 @@ type PlanRequest struct {
 	// CredentialRequest on the event stream and wait for the editor's answer
 	// (or its cancel or timeout) instead of skipping the step with a warning.
 	AskForCredentials bool `protobuf:"varint,4,opt,name=ask_for_credentials,json=askForCredentials,proto3" json:"ask_for_credentials,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The workspace as the caller analyzed it on its own machine: a laptop's
+	// checkout planned against a Patchbay server's shared state. When set,
+	// the plan uses it instead of analyzing workspace_root on the daemon's
+	// disk, and workspace_root only names the workspace the environment
+	// belongs to (a server then does not require it under its workspace
+	// roots). Ignored with destroy, which needs no analysis.
+	Analysis      *WorkspaceAnalysis `protobuf:"bytes,5,opt,name=analysis,proto3" json:"analysis,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PlanRequest) Reset() {
@@ -600,6 +607,78 @@ func (x *PlanRequest) GetAskForCredentials() bool {
 	return false
 }
 
+func (x *PlanRequest) GetAnalysis() *WorkspaceAnalysis {
+	if x != nil {
+		return x.Analysis
+	}
+	return nil
+}
+
+// WorkspaceAnalysis is what a plan needs of a workspace: the analyzer's
+// services and findings (as AnalyzeResponse has them) and each service's
+// patchbay.json.
+type WorkspaceAnalysis struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Services []*Service             `protobuf:"bytes,1,rep,name=services,proto3" json:"services,omitempty"`
+	Findings []*Finding             `protobuf:"bytes,2,rep,name=findings,proto3" json:"findings,omitempty"`
+	// patchbay.json contents by service path ("." is the workspace root's);
+	// a path without one is absent.
+	ConfigFiles   map[string][]byte `protobuf:"bytes,3,rep,name=config_files,json=configFiles,proto3" json:"config_files,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WorkspaceAnalysis) Reset() {
+	*x = WorkspaceAnalysis{}
+	mi := &file_patchbay_v1_provision_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WorkspaceAnalysis) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WorkspaceAnalysis) ProtoMessage() {}
+
+func (x *WorkspaceAnalysis) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_provision_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WorkspaceAnalysis.ProtoReflect.Descriptor instead.
+func (*WorkspaceAnalysis) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *WorkspaceAnalysis) GetServices() []*Service {
+	if x != nil {
+		return x.Services
+	}
+	return nil
+}
+
+func (x *WorkspaceAnalysis) GetFindings() []*Finding {
+	if x != nil {
+		return x.Findings
+	}
+	return nil
+}
+
+func (x *WorkspaceAnalysis) GetConfigFiles() map[string][]byte {
+	if x != nil {
+		return x.ConfigFiles
+	}
+	return nil
+}
+
 type PlanResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Plan          *Plan                  `protobuf:"bytes,1,opt,name=plan,proto3" json:"plan,omitempty"`
@@ -609,7 +688,7 @@ type PlanResponse struct {
 
 func (x *PlanResponse) Reset() {
 	*x = PlanResponse{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[4]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -621,7 +700,7 @@ func (x *PlanResponse) String() string {
 func (*PlanResponse) ProtoMessage() {}
 
 func (x *PlanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[4]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -634,7 +713,7 @@ func (x *PlanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanResponse.ProtoReflect.Descriptor instead.
 func (*PlanResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{4}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PlanResponse) GetPlan() *Plan {
@@ -662,7 +741,7 @@ type OperationProgress struct {
 
 func (x *OperationProgress) Reset() {
 	*x = OperationProgress{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[5]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -674,7 +753,7 @@ func (x *OperationProgress) String() string {
 func (*OperationProgress) ProtoMessage() {}
 
 func (x *OperationProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[5]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -687,7 +766,7 @@ func (x *OperationProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperationProgress.ProtoReflect.Descriptor instead.
 func (*OperationProgress) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{5}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *OperationProgress) GetOperationId() string {
@@ -755,7 +834,7 @@ type ApplyRequest struct {
 
 func (x *ApplyRequest) Reset() {
 	*x = ApplyRequest{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[6]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -767,7 +846,7 @@ func (x *ApplyRequest) String() string {
 func (*ApplyRequest) ProtoMessage() {}
 
 func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[6]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -780,7 +859,7 @@ func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyRequest.ProtoReflect.Descriptor instead.
 func (*ApplyRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{6}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ApplyRequest) GetPlanId() string {
@@ -799,7 +878,7 @@ type ApplyResponse struct {
 
 func (x *ApplyResponse) Reset() {
 	*x = ApplyResponse{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[7]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -811,7 +890,7 @@ func (x *ApplyResponse) String() string {
 func (*ApplyResponse) ProtoMessage() {}
 
 func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[7]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -824,7 +903,7 @@ func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyResponse.ProtoReflect.Descriptor instead.
 func (*ApplyResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{7}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ApplyResponse) GetProgress() *OperationProgress {
@@ -844,7 +923,7 @@ type DestroyRequest struct {
 
 func (x *DestroyRequest) Reset() {
 	*x = DestroyRequest{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[8]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -856,7 +935,7 @@ func (x *DestroyRequest) String() string {
 func (*DestroyRequest) ProtoMessage() {}
 
 func (x *DestroyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[8]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -869,7 +948,7 @@ func (x *DestroyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DestroyRequest.ProtoReflect.Descriptor instead.
 func (*DestroyRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{8}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DestroyRequest) GetWorkspaceRoot() string {
@@ -895,7 +974,7 @@ type DestroyResponse struct {
 
 func (x *DestroyResponse) Reset() {
 	*x = DestroyResponse{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[9]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -907,7 +986,7 @@ func (x *DestroyResponse) String() string {
 func (*DestroyResponse) ProtoMessage() {}
 
 func (x *DestroyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[9]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -920,7 +999,7 @@ func (x *DestroyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DestroyResponse.ProtoReflect.Descriptor instead.
 func (*DestroyResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{9}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *DestroyResponse) GetProgress() *OperationProgress {
@@ -944,7 +1023,7 @@ type MapNode struct {
 
 func (x *MapNode) Reset() {
 	*x = MapNode{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[10]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -956,7 +1035,7 @@ func (x *MapNode) String() string {
 func (*MapNode) ProtoMessage() {}
 
 func (x *MapNode) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[10]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -969,7 +1048,7 @@ func (x *MapNode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MapNode.ProtoReflect.Descriptor instead.
 func (*MapNode) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{10}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *MapNode) GetId() string {
@@ -1019,7 +1098,7 @@ type MapEdge struct {
 
 func (x *MapEdge) Reset() {
 	*x = MapEdge{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[11]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1031,7 +1110,7 @@ func (x *MapEdge) String() string {
 func (*MapEdge) ProtoMessage() {}
 
 func (x *MapEdge) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[11]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1044,7 +1123,7 @@ func (x *MapEdge) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MapEdge.ProtoReflect.Descriptor instead.
 func (*MapEdge) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{11}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *MapEdge) GetFrom() string {
@@ -1079,7 +1158,7 @@ type GetSystemMapRequest struct {
 
 func (x *GetSystemMapRequest) Reset() {
 	*x = GetSystemMapRequest{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[12]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1091,7 +1170,7 @@ func (x *GetSystemMapRequest) String() string {
 func (*GetSystemMapRequest) ProtoMessage() {}
 
 func (x *GetSystemMapRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[12]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1104,7 +1183,7 @@ func (x *GetSystemMapRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSystemMapRequest.ProtoReflect.Descriptor instead.
 func (*GetSystemMapRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{12}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetSystemMapRequest) GetWorkspaceRoot() string {
@@ -1131,7 +1210,7 @@ type GetSystemMapResponse struct {
 
 func (x *GetSystemMapResponse) Reset() {
 	*x = GetSystemMapResponse{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[13]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1143,7 +1222,7 @@ func (x *GetSystemMapResponse) String() string {
 func (*GetSystemMapResponse) ProtoMessage() {}
 
 func (x *GetSystemMapResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[13]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1156,7 +1235,7 @@ func (x *GetSystemMapResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSystemMapResponse.ProtoReflect.Descriptor instead.
 func (*GetSystemMapResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{13}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetSystemMapResponse) GetNodes() []*MapNode {
@@ -1193,7 +1272,7 @@ type ApprovalRequest struct {
 
 func (x *ApprovalRequest) Reset() {
 	*x = ApprovalRequest{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[14]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1205,7 +1284,7 @@ func (x *ApprovalRequest) String() string {
 func (*ApprovalRequest) ProtoMessage() {}
 
 func (x *ApprovalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[14]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1218,7 +1297,7 @@ func (x *ApprovalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApprovalRequest.ProtoReflect.Descriptor instead.
 func (*ApprovalRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{14}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ApprovalRequest) GetId() string {
@@ -1289,7 +1368,7 @@ type ApprovalRequestClosed struct {
 
 func (x *ApprovalRequestClosed) Reset() {
 	*x = ApprovalRequestClosed{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[15]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1301,7 +1380,7 @@ func (x *ApprovalRequestClosed) String() string {
 func (*ApprovalRequestClosed) ProtoMessage() {}
 
 func (x *ApprovalRequestClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[15]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1314,7 +1393,7 @@ func (x *ApprovalRequestClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApprovalRequestClosed.ProtoReflect.Descriptor instead.
 func (*ApprovalRequestClosed) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{15}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ApprovalRequestClosed) GetId() string {
@@ -1343,7 +1422,7 @@ type RequestApprovalRequest struct {
 
 func (x *RequestApprovalRequest) Reset() {
 	*x = RequestApprovalRequest{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[16]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1355,7 +1434,7 @@ func (x *RequestApprovalRequest) String() string {
 func (*RequestApprovalRequest) ProtoMessage() {}
 
 func (x *RequestApprovalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[16]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1368,7 +1447,7 @@ func (x *RequestApprovalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestApprovalRequest.ProtoReflect.Descriptor instead.
 func (*RequestApprovalRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{16}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RequestApprovalRequest) GetPlanId() string {
@@ -1402,7 +1481,7 @@ type RequestApprovalResponse struct {
 
 func (x *RequestApprovalResponse) Reset() {
 	*x = RequestApprovalResponse{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[17]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1414,7 +1493,7 @@ func (x *RequestApprovalResponse) String() string {
 func (*RequestApprovalResponse) ProtoMessage() {}
 
 func (x *RequestApprovalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[17]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1427,7 +1506,7 @@ func (x *RequestApprovalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestApprovalResponse.ProtoReflect.Descriptor instead.
 func (*RequestApprovalResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{17}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RequestApprovalResponse) GetRequestId() string {
@@ -1454,7 +1533,7 @@ type AnswerApprovalRequestRequest struct {
 
 func (x *AnswerApprovalRequestRequest) Reset() {
 	*x = AnswerApprovalRequestRequest{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[18]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1466,7 +1545,7 @@ func (x *AnswerApprovalRequestRequest) String() string {
 func (*AnswerApprovalRequestRequest) ProtoMessage() {}
 
 func (x *AnswerApprovalRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[18]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1479,7 +1558,7 @@ func (x *AnswerApprovalRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerApprovalRequestRequest.ProtoReflect.Descriptor instead.
 func (*AnswerApprovalRequestRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{18}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *AnswerApprovalRequestRequest) GetId() string {
@@ -1504,7 +1583,7 @@ type AnswerApprovalRequestResponse struct {
 
 func (x *AnswerApprovalRequestResponse) Reset() {
 	*x = AnswerApprovalRequestResponse{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[19]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1516,7 +1595,7 @@ func (x *AnswerApprovalRequestResponse) String() string {
 func (*AnswerApprovalRequestResponse) ProtoMessage() {}
 
 func (x *AnswerApprovalRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[19]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1529,7 +1608,7 @@ func (x *AnswerApprovalRequestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerApprovalRequestResponse.ProtoReflect.Descriptor instead.
 func (*AnswerApprovalRequestResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{19}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{20}
 }
 
 type ListApprovalRequestsRequest struct {
@@ -1540,7 +1619,7 @@ type ListApprovalRequestsRequest struct {
 
 func (x *ListApprovalRequestsRequest) Reset() {
 	*x = ListApprovalRequestsRequest{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[20]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1552,7 +1631,7 @@ func (x *ListApprovalRequestsRequest) String() string {
 func (*ListApprovalRequestsRequest) ProtoMessage() {}
 
 func (x *ListApprovalRequestsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[20]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1565,7 +1644,7 @@ func (x *ListApprovalRequestsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApprovalRequestsRequest.ProtoReflect.Descriptor instead.
 func (*ListApprovalRequestsRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{20}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{21}
 }
 
 type ListApprovalRequestsResponse struct {
@@ -1577,7 +1656,7 @@ type ListApprovalRequestsResponse struct {
 
 func (x *ListApprovalRequestsResponse) Reset() {
 	*x = ListApprovalRequestsResponse{}
-	mi := &file_patchbay_v1_provision_proto_msgTypes[21]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1589,7 +1668,7 @@ func (x *ListApprovalRequestsResponse) String() string {
 func (*ListApprovalRequestsResponse) ProtoMessage() {}
 
 func (x *ListApprovalRequestsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_provision_proto_msgTypes[21]
+	mi := &file_patchbay_v1_provision_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1602,7 +1681,7 @@ func (x *ListApprovalRequestsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApprovalRequestsResponse.ProtoReflect.Descriptor instead.
 func (*ListApprovalRequestsResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{21}
+	return file_patchbay_v1_provision_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListApprovalRequestsResponse) GetRequests() []*ApprovalRequest {
@@ -1616,7 +1695,7 @@ var File_patchbay_v1_provision_proto protoreflect.FileDescriptor
 
 const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\n" +
-	"\x1bpatchbay/v1/provision.proto\x12\vpatchbay.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n" +
+	"\x1bpatchbay/v1/provision.proto\x12\vpatchbay.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18patchbay/v1/common.proto\"Q\n" +
 	"\vFieldChange\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x16\n" +
 	"\x06before\x18\x02 \x01(\tR\x06before\x12\x14\n" +
@@ -1642,12 +1721,20 @@ const file_patchbay_v1_provision_proto_rawDesc = "" +
 	"\asummary\x18\x06 \x01(\tR\asummary\x129\n" +
 	"\n" +
 	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x18\n" +
-	"\adestroy\x18\b \x01(\bR\adestroy\"\xa0\x01\n" +
+	"\adestroy\x18\b \x01(\bR\adestroy\"\xdc\x01\n" +
 	"\vPlanRequest\x12%\n" +
 	"\x0eworkspace_root\x18\x01 \x01(\tR\rworkspaceRoot\x12 \n" +
 	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x18\n" +
 	"\adestroy\x18\x03 \x01(\bR\adestroy\x12.\n" +
-	"\x13ask_for_credentials\x18\x04 \x01(\bR\x11askForCredentials\"5\n" +
+	"\x13ask_for_credentials\x18\x04 \x01(\bR\x11askForCredentials\x12:\n" +
+	"\banalysis\x18\x05 \x01(\v2\x1e.patchbay.v1.WorkspaceAnalysisR\banalysis\"\x8b\x02\n" +
+	"\x11WorkspaceAnalysis\x120\n" +
+	"\bservices\x18\x01 \x03(\v2\x14.patchbay.v1.ServiceR\bservices\x120\n" +
+	"\bfindings\x18\x02 \x03(\v2\x14.patchbay.v1.FindingR\bfindings\x12R\n" +
+	"\fconfig_files\x18\x03 \x03(\v2/.patchbay.v1.WorkspaceAnalysis.ConfigFilesEntryR\vconfigFiles\x1a>\n" +
+	"\x10ConfigFilesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\fR\x05value:\x028\x01\"5\n" +
 	"\fPlanResponse\x12%\n" +
 	"\x04plan\x18\x01 \x01(\v2\x11.patchbay.v1.PlanR\x04plan\"\x91\x02\n" +
 	"\x11OperationProgress\x12!\n" +
@@ -1770,7 +1857,7 @@ func file_patchbay_v1_provision_proto_rawDescGZIP() []byte {
 }
 
 var file_patchbay_v1_provision_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_patchbay_v1_provision_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_patchbay_v1_provision_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_patchbay_v1_provision_proto_goTypes = []any{
 	(StepAction)(0),                       // 0: patchbay.v1.StepAction
 	(StepState)(0),                        // 1: patchbay.v1.StepState
@@ -1780,63 +1867,71 @@ var file_patchbay_v1_provision_proto_goTypes = []any{
 	(*PlanStep)(nil),                      // 5: patchbay.v1.PlanStep
 	(*Plan)(nil),                          // 6: patchbay.v1.Plan
 	(*PlanRequest)(nil),                   // 7: patchbay.v1.PlanRequest
-	(*PlanResponse)(nil),                  // 8: patchbay.v1.PlanResponse
-	(*OperationProgress)(nil),             // 9: patchbay.v1.OperationProgress
-	(*ApplyRequest)(nil),                  // 10: patchbay.v1.ApplyRequest
-	(*ApplyResponse)(nil),                 // 11: patchbay.v1.ApplyResponse
-	(*DestroyRequest)(nil),                // 12: patchbay.v1.DestroyRequest
-	(*DestroyResponse)(nil),               // 13: patchbay.v1.DestroyResponse
-	(*MapNode)(nil),                       // 14: patchbay.v1.MapNode
-	(*MapEdge)(nil),                       // 15: patchbay.v1.MapEdge
-	(*GetSystemMapRequest)(nil),           // 16: patchbay.v1.GetSystemMapRequest
-	(*GetSystemMapResponse)(nil),          // 17: patchbay.v1.GetSystemMapResponse
-	(*ApprovalRequest)(nil),               // 18: patchbay.v1.ApprovalRequest
-	(*ApprovalRequestClosed)(nil),         // 19: patchbay.v1.ApprovalRequestClosed
-	(*RequestApprovalRequest)(nil),        // 20: patchbay.v1.RequestApprovalRequest
-	(*RequestApprovalResponse)(nil),       // 21: patchbay.v1.RequestApprovalResponse
-	(*AnswerApprovalRequestRequest)(nil),  // 22: patchbay.v1.AnswerApprovalRequestRequest
-	(*AnswerApprovalRequestResponse)(nil), // 23: patchbay.v1.AnswerApprovalRequestResponse
-	(*ListApprovalRequestsRequest)(nil),   // 24: patchbay.v1.ListApprovalRequestsRequest
-	(*ListApprovalRequestsResponse)(nil),  // 25: patchbay.v1.ListApprovalRequestsResponse
-	nil,                                   // 26: patchbay.v1.MapNode.AttributesEntry
-	(*timestamppb.Timestamp)(nil),         // 27: google.protobuf.Timestamp
+	(*WorkspaceAnalysis)(nil),             // 8: patchbay.v1.WorkspaceAnalysis
+	(*PlanResponse)(nil),                  // 9: patchbay.v1.PlanResponse
+	(*OperationProgress)(nil),             // 10: patchbay.v1.OperationProgress
+	(*ApplyRequest)(nil),                  // 11: patchbay.v1.ApplyRequest
+	(*ApplyResponse)(nil),                 // 12: patchbay.v1.ApplyResponse
+	(*DestroyRequest)(nil),                // 13: patchbay.v1.DestroyRequest
+	(*DestroyResponse)(nil),               // 14: patchbay.v1.DestroyResponse
+	(*MapNode)(nil),                       // 15: patchbay.v1.MapNode
+	(*MapEdge)(nil),                       // 16: patchbay.v1.MapEdge
+	(*GetSystemMapRequest)(nil),           // 17: patchbay.v1.GetSystemMapRequest
+	(*GetSystemMapResponse)(nil),          // 18: patchbay.v1.GetSystemMapResponse
+	(*ApprovalRequest)(nil),               // 19: patchbay.v1.ApprovalRequest
+	(*ApprovalRequestClosed)(nil),         // 20: patchbay.v1.ApprovalRequestClosed
+	(*RequestApprovalRequest)(nil),        // 21: patchbay.v1.RequestApprovalRequest
+	(*RequestApprovalResponse)(nil),       // 22: patchbay.v1.RequestApprovalResponse
+	(*AnswerApprovalRequestRequest)(nil),  // 23: patchbay.v1.AnswerApprovalRequestRequest
+	(*AnswerApprovalRequestResponse)(nil), // 24: patchbay.v1.AnswerApprovalRequestResponse
+	(*ListApprovalRequestsRequest)(nil),   // 25: patchbay.v1.ListApprovalRequestsRequest
+	(*ListApprovalRequestsResponse)(nil),  // 26: patchbay.v1.ListApprovalRequestsResponse
+	nil,                                   // 27: patchbay.v1.WorkspaceAnalysis.ConfigFilesEntry
+	nil,                                   // 28: patchbay.v1.MapNode.AttributesEntry
+	(*timestamppb.Timestamp)(nil),         // 29: google.protobuf.Timestamp
+	(*Service)(nil),                       // 30: patchbay.v1.Service
+	(*Finding)(nil),                       // 31: patchbay.v1.Finding
 }
 var file_patchbay_v1_provision_proto_depIdxs = []int32{
 	0,  // 0: patchbay.v1.PlanStep.action:type_name -> patchbay.v1.StepAction
 	4,  // 1: patchbay.v1.PlanStep.changes:type_name -> patchbay.v1.FieldChange
 	5,  // 2: patchbay.v1.Plan.steps:type_name -> patchbay.v1.PlanStep
-	27, // 3: patchbay.v1.Plan.created_at:type_name -> google.protobuf.Timestamp
-	6,  // 4: patchbay.v1.PlanResponse.plan:type_name -> patchbay.v1.Plan
-	2,  // 5: patchbay.v1.OperationProgress.state:type_name -> patchbay.v1.OperationState
-	1,  // 6: patchbay.v1.OperationProgress.step_state:type_name -> patchbay.v1.StepState
-	9,  // 7: patchbay.v1.ApplyResponse.progress:type_name -> patchbay.v1.OperationProgress
-	9,  // 8: patchbay.v1.DestroyResponse.progress:type_name -> patchbay.v1.OperationProgress
-	26, // 9: patchbay.v1.MapNode.attributes:type_name -> patchbay.v1.MapNode.AttributesEntry
-	14, // 10: patchbay.v1.GetSystemMapResponse.nodes:type_name -> patchbay.v1.MapNode
-	15, // 11: patchbay.v1.GetSystemMapResponse.edges:type_name -> patchbay.v1.MapEdge
-	27, // 12: patchbay.v1.ApprovalRequest.expires_at:type_name -> google.protobuf.Timestamp
-	3,  // 13: patchbay.v1.ApprovalRequestClosed.outcome:type_name -> patchbay.v1.ApprovalOutcome
-	3,  // 14: patchbay.v1.RequestApprovalResponse.outcome:type_name -> patchbay.v1.ApprovalOutcome
-	18, // 15: patchbay.v1.ListApprovalRequestsResponse.requests:type_name -> patchbay.v1.ApprovalRequest
-	7,  // 16: patchbay.v1.ProvisionService.Plan:input_type -> patchbay.v1.PlanRequest
-	10, // 17: patchbay.v1.ProvisionService.Apply:input_type -> patchbay.v1.ApplyRequest
-	12, // 18: patchbay.v1.ProvisionService.Destroy:input_type -> patchbay.v1.DestroyRequest
-	16, // 19: patchbay.v1.ProvisionService.GetSystemMap:input_type -> patchbay.v1.GetSystemMapRequest
-	20, // 20: patchbay.v1.ProvisionService.RequestApproval:input_type -> patchbay.v1.RequestApprovalRequest
-	22, // 21: patchbay.v1.ProvisionService.AnswerApprovalRequest:input_type -> patchbay.v1.AnswerApprovalRequestRequest
-	24, // 22: patchbay.v1.ProvisionService.ListApprovalRequests:input_type -> patchbay.v1.ListApprovalRequestsRequest
-	8,  // 23: patchbay.v1.ProvisionService.Plan:output_type -> patchbay.v1.PlanResponse
-	11, // 24: patchbay.v1.ProvisionService.Apply:output_type -> patchbay.v1.ApplyResponse
-	13, // 25: patchbay.v1.ProvisionService.Destroy:output_type -> patchbay.v1.DestroyResponse
-	17, // 26: patchbay.v1.ProvisionService.GetSystemMap:output_type -> patchbay.v1.GetSystemMapResponse
-	21, // 27: patchbay.v1.ProvisionService.RequestApproval:output_type -> patchbay.v1.RequestApprovalResponse
-	23, // 28: patchbay.v1.ProvisionService.AnswerApprovalRequest:output_type -> patchbay.v1.AnswerApprovalRequestResponse
-	25, // 29: patchbay.v1.ProvisionService.ListApprovalRequests:output_type -> patchbay.v1.ListApprovalRequestsResponse
-	23, // [23:30] is the sub-list for method output_type
-	16, // [16:23] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	29, // 3: patchbay.v1.Plan.created_at:type_name -> google.protobuf.Timestamp
+	8,  // 4: patchbay.v1.PlanRequest.analysis:type_name -> patchbay.v1.WorkspaceAnalysis
+	30, // 5: patchbay.v1.WorkspaceAnalysis.services:type_name -> patchbay.v1.Service
+	31, // 6: patchbay.v1.WorkspaceAnalysis.findings:type_name -> patchbay.v1.Finding
+	27, // 7: patchbay.v1.WorkspaceAnalysis.config_files:type_name -> patchbay.v1.WorkspaceAnalysis.ConfigFilesEntry
+	6,  // 8: patchbay.v1.PlanResponse.plan:type_name -> patchbay.v1.Plan
+	2,  // 9: patchbay.v1.OperationProgress.state:type_name -> patchbay.v1.OperationState
+	1,  // 10: patchbay.v1.OperationProgress.step_state:type_name -> patchbay.v1.StepState
+	10, // 11: patchbay.v1.ApplyResponse.progress:type_name -> patchbay.v1.OperationProgress
+	10, // 12: patchbay.v1.DestroyResponse.progress:type_name -> patchbay.v1.OperationProgress
+	28, // 13: patchbay.v1.MapNode.attributes:type_name -> patchbay.v1.MapNode.AttributesEntry
+	15, // 14: patchbay.v1.GetSystemMapResponse.nodes:type_name -> patchbay.v1.MapNode
+	16, // 15: patchbay.v1.GetSystemMapResponse.edges:type_name -> patchbay.v1.MapEdge
+	29, // 16: patchbay.v1.ApprovalRequest.expires_at:type_name -> google.protobuf.Timestamp
+	3,  // 17: patchbay.v1.ApprovalRequestClosed.outcome:type_name -> patchbay.v1.ApprovalOutcome
+	3,  // 18: patchbay.v1.RequestApprovalResponse.outcome:type_name -> patchbay.v1.ApprovalOutcome
+	19, // 19: patchbay.v1.ListApprovalRequestsResponse.requests:type_name -> patchbay.v1.ApprovalRequest
+	7,  // 20: patchbay.v1.ProvisionService.Plan:input_type -> patchbay.v1.PlanRequest
+	11, // 21: patchbay.v1.ProvisionService.Apply:input_type -> patchbay.v1.ApplyRequest
+	13, // 22: patchbay.v1.ProvisionService.Destroy:input_type -> patchbay.v1.DestroyRequest
+	17, // 23: patchbay.v1.ProvisionService.GetSystemMap:input_type -> patchbay.v1.GetSystemMapRequest
+	21, // 24: patchbay.v1.ProvisionService.RequestApproval:input_type -> patchbay.v1.RequestApprovalRequest
+	23, // 25: patchbay.v1.ProvisionService.AnswerApprovalRequest:input_type -> patchbay.v1.AnswerApprovalRequestRequest
+	25, // 26: patchbay.v1.ProvisionService.ListApprovalRequests:input_type -> patchbay.v1.ListApprovalRequestsRequest
+	9,  // 27: patchbay.v1.ProvisionService.Plan:output_type -> patchbay.v1.PlanResponse
+	12, // 28: patchbay.v1.ProvisionService.Apply:output_type -> patchbay.v1.ApplyResponse
+	14, // 29: patchbay.v1.ProvisionService.Destroy:output_type -> patchbay.v1.DestroyResponse
+	18, // 30: patchbay.v1.ProvisionService.GetSystemMap:output_type -> patchbay.v1.GetSystemMapResponse
+	22, // 31: patchbay.v1.ProvisionService.RequestApproval:output_type -> patchbay.v1.RequestApprovalResponse
+	24, // 32: patchbay.v1.ProvisionService.AnswerApprovalRequest:output_type -> patchbay.v1.AnswerApprovalRequestResponse
+	26, // 33: patchbay.v1.ProvisionService.ListApprovalRequests:output_type -> patchbay.v1.ListApprovalRequestsResponse
+	27, // [27:34] is the sub-list for method output_type
+	20, // [20:27] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_provision_proto_init() }
@@ -1844,13 +1939,14 @@ func file_patchbay_v1_provision_proto_init() {
 	if File_patchbay_v1_provision_proto != nil {
 		return
 	}
+	file_patchbay_v1_common_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_provision_proto_rawDesc), len(file_patchbay_v1_provision_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   23,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -6,13 +6,15 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Finding, Service } from "./common_pb";
+import { file_patchbay_v1_common } from "./common_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file patchbay/v1/provision.proto.
  */
 export const file_patchbay_v1_provision: GenFile = /*@__PURE__*/
-  fileDesc("ChtwYXRjaGJheS92MS9wcm92aXNpb24ucHJvdG8SC3BhdGNoYmF5LnYxIjsKC0ZpZWxkQ2hhbmdlEg0KBWZpZWxkGAEgASgJEg4KBmJlZm9yZRgCIAEoCRINCgVhZnRlchgDIAEoCSLaAQoIUGxhblN0ZXASCgoCaWQYASABKAkSJwoGYWN0aW9uGAIgASgOMhcucGF0Y2hiYXkudjEuU3RlcEFjdGlvbhIQCghwcm92aWRlchgDIAEoCRIVCg1yZXNvdXJjZV90eXBlGAQgASgJEgwKBG5hbWUYBSABKAkSKQoHY2hhbmdlcxgGIAMoCzIYLnBhdGNoYmF5LnYxLkZpZWxkQ2hhbmdlEhIKCmRlcGVuZHNfb24YByADKAkSDgoGcmVhc29uGAggASgJEhMKC3Byb3ZpZGVyX2lkGAkgASgJIskBCgRQbGFuEgoKAmlkGAEgASgJEhYKDndvcmtzcGFjZV9yb290GAIgASgJEhMKC2Vudmlyb25tZW50GAMgASgJEiQKBXN0ZXBzGAQgAygLMhUucGF0Y2hiYXkudjEuUGxhblN0ZXASEAoId2FybmluZ3MYBSADKAkSDwoHc3VtbWFyeRgGIAEoCRIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdkZXN0cm95GAggASgIImgKC1BsYW5SZXF1ZXN0EhYKDndvcmtzcGFjZV9yb290GAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJEg8KB2Rlc3Ryb3kYAyABKAgSGwoTYXNrX2Zvcl9jcmVkZW50aWFscxgEIAEoCCIvCgxQbGFuUmVzcG9uc2USHwoEcGxhbhgBIAEoCzIRLnBhdGNoYmF5LnYxLlBsYW4izgEKEU9wZXJhdGlvblByb2dyZXNzEhQKDG9wZXJhdGlvbl9pZBgBIAEoCRIMCgRraW5kGAIgASgJEioKBXN0YXRlGAMgASgOMhsucGF0Y2hiYXkudjEuT3BlcmF0aW9uU3RhdGUSDwoHc3RlcF9pZBgEIAEoCRIqCgpzdGVwX3N0YXRlGAUgASgOMhYucGF0Y2hiYXkudjEuU3RlcFN0YXRlEg8KB21lc3NhZ2UYBiABKAkSDAoEZG9uZRgHIAEoDRINCgV0b3RhbBgIIAEoDSIfCgxBcHBseVJlcXVlc3QSDwoHcGxhbl9pZBgBIAEoCSJBCg1BcHBseVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MiPQoORGVzdHJveVJlcXVlc3QSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkiQwoPRGVzdHJveVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MisQEKB01hcE5vZGUSCgoCaWQYASABKAkSDAoEa2luZBgCIAEoCRINCgVsYWJlbBgDIAEoCRIQCghwcm92aWRlchgEIAEoCRI4CgphdHRyaWJ1dGVzGAUgAygLMiQucGF0Y2hiYXkudjEuTWFwTm9kZS5BdHRyaWJ1dGVzRW50cnkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiMQoHTWFwRWRnZRIMCgRmcm9tGAEgASgJEgoKAnRvGAIgASgJEgwKBGtpbmQYAyABKAkiQgoTR2V0U3lzdGVtTWFwUmVxdWVzdBIWCg53b3Jrc3BhY2Vfcm9vdBgBIAEoCRITCgtlbnZpcm9ubWVudBgCIAEoCSJgChRHZXRTeXN0ZW1NYXBSZXNwb25zZRIjCgVub2RlcxgBIAMoCzIULnBhdGNoYmF5LnYxLk1hcE5vZGUSIwoFZWRnZXMYAiADKAsyFC5wYXRjaGJheS52MS5NYXBFZGdlIsABCg9BcHByb3ZhbFJlcXVlc3QSCgoCaWQYASABKAkSDwoHcGxhbl9pZBgCIAEoCRIWCg53b3Jrc3BhY2Vfcm9vdBgDIAEoCRITCgtlbnZpcm9ubWVudBgEIAEoCRIPCgdkZXN0cm95GAUgASgIEhEKCXJlcXVlc3RlchgGIAEoCRIPCgdzdW1tYXJ5GAcgASgJEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlIKFUFwcHJvdmFsUmVxdWVzdENsb3NlZBIKCgJpZBgBIAEoCRItCgdvdXRjb21lGAIgASgOMhwucGF0Y2hiYXkudjEuQXBwcm92YWxPdXRjb21lIlUKFlJlcXVlc3RBcHByb3ZhbFJlcXVlc3QSDwoHcGxhbl9pZBgBIAEoCRIRCglyZXF1ZXN0ZXIYAiABKAkSFwoPdGltZW91dF9zZWNvbmRzGAMgASgNIlwKF1JlcXVlc3RBcHByb3ZhbFJlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKAkSLQoHb3V0Y29tZRgCIAEoDjIcLnBhdGNoYmF5LnYxLkFwcHJvdmFsT3V0Y29tZSI7ChxBbnN3ZXJBcHByb3ZhbFJlcXVlc3RSZXF1ZXN0EgoKAmlkGAEgASgJEg8KB2FwcHJvdmUYAiABKAgiHwodQW5zd2VyQXBwcm92YWxSZXF1ZXN0UmVzcG9uc2UiHQobTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXF1ZXN0Ik4KHExpc3RBcHByb3ZhbFJlcXVlc3RzUmVzcG9uc2USLgoIcmVxdWVzdHMYASADKAsyHC5wYXRjaGJheS52MS5BcHByb3ZhbFJlcXVlc3QqzgEKClN0ZXBBY3Rpb24SGwoXU1RFUF9BQ1RJT05fVU5TUEVDSUZJRUQQABIWChJTVEVQX0FDVElPTl9DUkVBVEUQARIWChJTVEVQX0FDVElPTl9VUERBVEUQAhIWChJTVEVQX0FDVElPTl9ERUxFVEUQAxIUChBTVEVQX0FDVElPTl9OT09QEAQSFgoSU1RFUF9BQ1RJT05fUk9UQVRFEAUSFQoRU1RFUF9BQ1RJT05fQURPUFQQBhIWChJTVEVQX0FDVElPTl9GT1JHRVQQByqbAQoJU3RlcFN0YXRlEhoKFlNURVBfU1RBVEVfVU5TUEVDSUZJRUQQABIWChJTVEVQX1NUQVRFX1BFTkRJTkcQARIWChJTVEVQX1NUQVRFX1JVTk5JTkcQAhITCg9TVEVQX1NUQVRFX0RPTkUQAxIVChFTVEVQX1NUQVRFX0ZBSUxFRBAEEhYKElNURVBfU1RBVEVfU0tJUFBFRBAFKqcBCg5PcGVyYXRpb25TdGF0ZRIfChtPUEVSQVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIbChdPUEVSQVRJT05fU1RBVEVfUlVOTklORxABEh0KGU9QRVJBVElPTl9TVEFURV9DT01QTEVURUQQAhIaChZPUEVSQVRJT05fU1RBVEVfRkFJTEVEEAMSHAoYT1BFUkFUSU9OX1NUQVRFX0NBTkNFTEVEEAQqrAEKD0FwcHJvdmFsT3V0Y29tZRIgChxBUFBST1ZBTF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASHQoZQVBQUk9WQUxfT1VUQ09NRV9BUFBST1ZFRBABEhsKF0FQUFJPVkFMX09VVENPTUVfREVOSUVEEAISHAoYQVBQUk9WQUxfT1VUQ09NRV9USU1FT1VUEAMSHQoZQVBQUk9WQUxfT1VUQ09NRV9DQU5DRUxFRBAEMvMEChBQcm92aXNpb25TZXJ2aWNlEjsKBFBsYW4SGC5wYXRjaGJheS52MS5QbGFuUmVxdWVzdBoZLnBhdGNoYmF5LnYxLlBsYW5SZXNwb25zZRJACgVBcHBseRIZLnBhdGNoYmF5LnYxLkFwcGx5UmVxdWVzdBoaLnBhdGNoYmF5LnYxLkFwcGx5UmVzcG9uc2UwARJGCgdEZXN0cm95EhsucGF0Y2hiYXkudjEuRGVzdHJveVJlcXVlc3QaHC5wYXRjaGJheS52MS5EZXN0cm95UmVzcG9uc2UwARJYCgxHZXRTeXN0ZW1NYXASIC5wYXRjaGJheS52MS5HZXRTeXN0ZW1NYXBSZXF1ZXN0GiEucGF0Y2hiYXkudjEuR2V0U3lzdGVtTWFwUmVzcG9uc2UiA5ACARJcCg9SZXF1ZXN0QXBwcm92YWwSIy5wYXRjaGJheS52MS5SZXF1ZXN0QXBwcm92YWxSZXF1ZXN0GiQucGF0Y2hiYXkudjEuUmVxdWVzdEFwcHJvdmFsUmVzcG9uc2USbgoVQW5zd2VyQXBwcm92YWxSZXF1ZXN0EikucGF0Y2hiYXkudjEuQW5zd2VyQXBwcm92YWxSZXF1ZXN0UmVxdWVzdBoqLnBhdGNoYmF5LnYxLkFuc3dlckFwcHJvdmFsUmVxdWVzdFJlc3BvbnNlEnAKFExpc3RBcHByb3ZhbFJlcXVlc3RzEigucGF0Y2hiYXkudjEuTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXF1ZXN0GikucGF0Y2hiYXkudjEuTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXNwb25zZSIDkAIBQqsBCg9jb20ucGF0Y2hiYXkudjFCDlByb3Zpc2lvblByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChtwYXRjaGJheS92MS9wcm92aXNpb24ucHJvdG8SC3BhdGNoYmF5LnYxIjsKC0ZpZWxkQ2hhbmdlEg0KBWZpZWxkGAEgASgJEg4KBmJlZm9yZRgCIAEoCRINCgVhZnRlchgDIAEoCSLaAQoIUGxhblN0ZXASCgoCaWQYASABKAkSJwoGYWN0aW9uGAIgASgOMhcucGF0Y2hiYXkudjEuU3RlcEFjdGlvbhIQCghwcm92aWRlchgDIAEoCRIVCg1yZXNvdXJjZV90eXBlGAQgASgJEgwKBG5hbWUYBSABKAkSKQoHY2hhbmdlcxgGIAMoCzIYLnBhdGNoYmF5LnYxLkZpZWxkQ2hhbmdlEhIKCmRlcGVuZHNfb24YByADKAkSDgoGcmVhc29uGAggASgJEhMKC3Byb3ZpZGVyX2lkGAkgASgJIskBCgRQbGFuEgoKAmlkGAEgASgJEhYKDndvcmtzcGFjZV9yb290GAIgASgJEhMKC2Vudmlyb25tZW50GAMgASgJEiQKBXN0ZXBzGAQgAygLMhUucGF0Y2hiYXkudjEuUGxhblN0ZXASEAoId2FybmluZ3MYBSADKAkSDwoHc3VtbWFyeRgGIAEoCRIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdkZXN0cm95GAggASgIIpoBCgtQbGFuUmVxdWVzdBIWCg53b3Jrc3BhY2Vfcm9vdBgBIAEoCRITCgtlbnZpcm9ubWVudBgCIAEoCRIPCgdkZXN0cm95GAMgASgIEhsKE2Fza19mb3JfY3JlZGVudGlhbHMYBCABKAgSMAoIYW5hbHlzaXMYBSABKAsyHi5wYXRjaGJheS52MS5Xb3Jrc3BhY2VBbmFseXNpcyLeAQoRV29ya3NwYWNlQW5hbHlzaXMSJgoIc2VydmljZXMYASADKAsyFC5wYXRjaGJheS52MS5TZXJ2aWNlEiYKCGZpbmRpbmdzGAIgAygLMhQucGF0Y2hiYXkudjEuRmluZGluZxJFCgxjb25maWdfZmlsZXMYAyADKAsyLy5wYXRjaGJheS52MS5Xb3Jrc3BhY2VBbmFseXNpcy5Db25maWdGaWxlc0VudHJ5GjIKEENvbmZpZ0ZpbGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgMOgI4ASIvCgxQbGFuUmVzcG9uc2USHwoEcGxhbhgBIAEoCzIRLnBhdGNoYmF5LnYxLlBsYW4izgEKEU9wZXJhdGlvblByb2dyZXNzEhQKDG9wZXJhdGlvbl9pZBgBIAEoCRIMCgRraW5kGAIgASgJEioKBXN0YXRlGAMgASgOMhsucGF0Y2hiYXkudjEuT3BlcmF0aW9uU3RhdGUSDwoHc3RlcF9pZBgEIAEoCRIqCgpzdGVwX3N0YXRlGAUgASgOMhYucGF0Y2hiYXkudjEuU3RlcFN0YXRlEg8KB21lc3NhZ2UYBiABKAkSDAoEZG9uZRgHIAEoDRINCgV0b3RhbBgIIAEoDSIfCgxBcHBseVJlcXVlc3QSDwoHcGxhbl9pZBgBIAEoCSJBCg1BcHBseVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MiPQoORGVzdHJveVJlcXVlc3QSFgoOd29ya3NwYWNlX3Jvb3QYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkiQwoPRGVzdHJveVJlc3BvbnNlEjAKCHByb2dyZXNzGAEgASgLMh4ucGF0Y2hiYXkudjEuT3BlcmF0aW9uUHJvZ3Jlc3MisQEKB01hcE5vZGUSCgoCaWQYASABKAkSDAoEa2luZBgCIAEoCRINCgVsYWJlbBgDIAEoCRIQCghwcm92aWRlchgEIAEoCRI4CgphdHRyaWJ1dGVzGAUgAygLMiQucGF0Y2hiYXkudjEuTWFwTm9kZS5BdHRyaWJ1dGVzRW50cnkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiMQoHTWFwRWRnZRIMCgRmcm9tGAEgASgJEgoKAnRvGAIgASgJEgwKBGtpbmQYAyABKAkiQgoTR2V0U3lzdGVtTWFwUmVxdWVzdBIWCg53b3Jrc3BhY2Vfcm9vdBgBIAEoCRITCgtlbnZpcm9ubWVudBgCIAEoCSJgChRHZXRTeXN0ZW1NYXBSZXNwb25zZRIjCgVub2RlcxgBIAMoCzIULnBhdGNoYmF5LnYxLk1hcE5vZGUSIwoFZWRnZXMYAiADKAsyFC5wYXRjaGJheS52MS5NYXBFZGdlIsABCg9BcHByb3ZhbFJlcXVlc3QSCgoCaWQYASABKAkSDwoHcGxhbl9pZBgCIAEoCRIWCg53b3Jrc3BhY2Vfcm9vdBgDIAEoCRITCgtlbnZpcm9ubWVudBgEIAEoCRIPCgdkZXN0cm95GAUgASgIEhEKCXJlcXVlc3RlchgGIAEoCRIPCgdzdW1tYXJ5GAcgASgJEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlIKFUFwcHJvdmFsUmVxdWVzdENsb3NlZBIKCgJpZBgBIAEoCRItCgdvdXRjb21lGAIgASgOMhwucGF0Y2hiYXkudjEuQXBwcm92YWxPdXRjb21lIlUKFlJlcXVlc3RBcHByb3ZhbFJlcXVlc3QSDwoHcGxhbl9pZBgBIAEoCRIRCglyZXF1ZXN0ZXIYAiABKAkSFwoPdGltZW91dF9zZWNvbmRzGAMgASgNIlwKF1JlcXVlc3RBcHByb3ZhbFJlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKAkSLQoHb3V0Y29tZRgCIAEoDjIcLnBhdGNoYmF5LnYxLkFwcHJvdmFsT3V0Y29tZSI7ChxBbnN3ZXJBcHByb3ZhbFJlcXVlc3RSZXF1ZXN0EgoKAmlkGAEgASgJEg8KB2FwcHJvdmUYAiABKAgiHwodQW5zd2VyQXBwcm92YWxSZXF1ZXN0UmVzcG9uc2UiHQobTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXF1ZXN0Ik4KHExpc3RBcHByb3ZhbFJlcXVlc3RzUmVzcG9uc2USLgoIcmVxdWVzdHMYASADKAsyHC5wYXRjaGJheS52MS5BcHByb3ZhbFJlcXVlc3QqzgEKClN0ZXBBY3Rpb24SGwoXU1RFUF9BQ1RJT05fVU5TUEVDSUZJRUQQABIWChJTVEVQX0FDVElPTl9DUkVBVEUQARIWChJTVEVQX0FDVElPTl9VUERBVEUQAhIWChJTVEVQX0FDVElPTl9ERUxFVEUQAxIUChBTVEVQX0FDVElPTl9OT09QEAQSFgoSU1RFUF9BQ1RJT05fUk9UQVRFEAUSFQoRU1RFUF9BQ1RJT05fQURPUFQQBhIWChJTVEVQX0FDVElPTl9GT1JHRVQQByqbAQoJU3RlcFN0YXRlEhoKFlNURVBfU1RBVEVfVU5TUEVDSUZJRUQQABIWChJTVEVQX1NUQVRFX1BFTkRJTkcQARIWChJTVEVQX1NUQVRFX1JVTk5JTkcQAhITCg9TVEVQX1NUQVRFX0RPTkUQAxIVChFTVEVQX1NUQVRFX0ZBSUxFRBAEEhYKElNURVBfU1RBVEVfU0tJUFBFRBAFKqcBCg5PcGVyYXRpb25TdGF0ZRIfChtPUEVSQVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIbChdPUEVSQVRJT05fU1RBVEVfUlVOTklORxABEh0KGU9QRVJBVElPTl9TVEFURV9DT01QTEVURUQQAhIaChZPUEVSQVRJT05fU1RBVEVfRkFJTEVEEAMSHAoYT1BFUkFUSU9OX1NUQVRFX0NBTkNFTEVEEAQqrAEKD0FwcHJvdmFsT3V0Y29tZRIgChxBUFBST1ZBTF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASHQoZQVBQUk9WQUxfT1VUQ09NRV9BUFBST1ZFRBABEhsKF0FQUFJPVkFMX09VVENPTUVfREVOSUVEEAISHAoYQVBQUk9WQUxfT1VUQ09NRV9USU1FT1VUEAMSHQoZQVBQUk9WQUxfT1VUQ09NRV9DQU5DRUxFRBAEMvMEChBQcm92aXNpb25TZXJ2aWNlEjsKBFBsYW4SGC5wYXRjaGJheS52MS5QbGFuUmVxdWVzdBoZLnBhdGNoYmF5LnYxLlBsYW5SZXNwb25zZRJACgVBcHBseRIZLnBhdGNoYmF5LnYxLkFwcGx5UmVxdWVzdBoaLnBhdGNoYmF5LnYxLkFwcGx5UmVzcG9uc2UwARJGCgdEZXN0cm95EhsucGF0Y2hiYXkudjEuRGVzdHJveVJlcXVlc3QaHC5wYXRjaGJheS52MS5EZXN0cm95UmVzcG9uc2UwARJYCgxHZXRTeXN0ZW1NYXASIC5wYXRjaGJheS52MS5HZXRTeXN0ZW1NYXBSZXF1ZXN0GiEucGF0Y2hiYXkudjEuR2V0U3lzdGVtTWFwUmVzcG9uc2UiA5ACARJcCg9SZXF1ZXN0QXBwcm92YWwSIy5wYXRjaGJheS52MS5SZXF1ZXN0QXBwcm92YWxSZXF1ZXN0GiQucGF0Y2hiYXkudjEuUmVxdWVzdEFwcHJvdmFsUmVzcG9uc2USbgoVQW5zd2VyQXBwcm92YWxSZXF1ZXN0EikucGF0Y2hiYXkudjEuQW5zd2VyQXBwcm92YWxSZXF1ZXN0UmVxdWVzdBoqLnBhdGNoYmF5LnYxLkFuc3dlckFwcHJvdmFsUmVxdWVzdFJlc3BvbnNlEnAKFExpc3RBcHByb3ZhbFJlcXVlc3RzEigucGF0Y2hiYXkudjEuTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXF1ZXN0GikucGF0Y2hiYXkudjEuTGlzdEFwcHJvdmFsUmVxdWVzdHNSZXNwb25zZSIDkAIBQqsBCg9jb20ucGF0Y2hiYXkudjFCDlByb3Zpc2lvblByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_patchbay_v1_common]);
 
 /**
  * @generated from message patchbay.v1.FieldChange
@@ -187,6 +189,18 @@ export type PlanRequest = Message<"patchbay.v1.PlanRequest"> & {
    * @generated from field: bool ask_for_credentials = 4;
    */
   askForCredentials: boolean;
+
+  /**
+   * The workspace as the caller analyzed it on its own machine: a laptop's
+   * checkout planned against a Patchbay server's shared state. When set,
+   * the plan uses it instead of analyzing workspace_root on the daemon's
+   * disk, and workspace_root only names the workspace the environment
+   * belongs to (a server then does not require it under its workspace
+   * roots). Ignored with destroy, which needs no analysis.
+   *
+   * @generated from field: patchbay.v1.WorkspaceAnalysis analysis = 5;
+   */
+  analysis?: WorkspaceAnalysis | undefined;
 };
 
 /**
@@ -195,6 +209,40 @@ export type PlanRequest = Message<"patchbay.v1.PlanRequest"> & {
  */
 export const PlanRequestSchema: GenMessage<PlanRequest> = /*@__PURE__*/
   messageDesc(file_patchbay_v1_provision, 3);
+
+/**
+ * WorkspaceAnalysis is what a plan needs of a workspace: the analyzer's
+ * services and findings (as AnalyzeResponse has them) and each service's
+ * patchbay.json.
+ *
+ * @generated from message patchbay.v1.WorkspaceAnalysis
+ */
+export type WorkspaceAnalysis = Message<"patchbay.v1.WorkspaceAnalysis"> & {
+  /**
+   * @generated from field: repeated patchbay.v1.Service services = 1;
+   */
+  services: Service[];
+
+  /**
+   * @generated from field: repeated patchbay.v1.Finding findings = 2;
+   */
+  findings: Finding[];
+
+  /**
+   * patchbay.json contents by service path ("." is the workspace root's);
+   * a path without one is absent.
+   *
+   * @generated from field: map<string, bytes> config_files = 3;
+   */
+  configFiles: { [key: string]: Uint8Array };
+};
+
+/**
+ * Describes the message patchbay.v1.WorkspaceAnalysis.
+ * Use `create(WorkspaceAnalysisSchema)` to create a new message.
+ */
+export const WorkspaceAnalysisSchema: GenMessage<WorkspaceAnalysis> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_provision, 4);
 
 /**
  * @generated from message patchbay.v1.PlanResponse
@@ -211,7 +259,7 @@ export type PlanResponse = Message<"patchbay.v1.PlanResponse"> & {
  * Use `create(PlanResponseSchema)` to create a new message.
  */
 export const PlanResponseSchema: GenMessage<PlanResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 4);
+  messageDesc(file_patchbay_v1_provision, 5);
 
 /**
  * OperationProgress reports on a long operation (apply, destroy, analysis).
@@ -267,7 +315,7 @@ export type OperationProgress = Message<"patchbay.v1.OperationProgress"> & {
  * Use `create(OperationProgressSchema)` to create a new message.
  */
 export const OperationProgressSchema: GenMessage<OperationProgress> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 5);
+  messageDesc(file_patchbay_v1_provision, 6);
 
 /**
  * @generated from message patchbay.v1.ApplyRequest
@@ -284,7 +332,7 @@ export type ApplyRequest = Message<"patchbay.v1.ApplyRequest"> & {
  * Use `create(ApplyRequestSchema)` to create a new message.
  */
 export const ApplyRequestSchema: GenMessage<ApplyRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 6);
+  messageDesc(file_patchbay_v1_provision, 7);
 
 /**
  * @generated from message patchbay.v1.ApplyResponse
@@ -301,7 +349,7 @@ export type ApplyResponse = Message<"patchbay.v1.ApplyResponse"> & {
  * Use `create(ApplyResponseSchema)` to create a new message.
  */
 export const ApplyResponseSchema: GenMessage<ApplyResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 7);
+  messageDesc(file_patchbay_v1_provision, 8);
 
 /**
  * @generated from message patchbay.v1.DestroyRequest
@@ -323,7 +371,7 @@ export type DestroyRequest = Message<"patchbay.v1.DestroyRequest"> & {
  * Use `create(DestroyRequestSchema)` to create a new message.
  */
 export const DestroyRequestSchema: GenMessage<DestroyRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 8);
+  messageDesc(file_patchbay_v1_provision, 9);
 
 /**
  * @generated from message patchbay.v1.DestroyResponse
@@ -340,7 +388,7 @@ export type DestroyResponse = Message<"patchbay.v1.DestroyResponse"> & {
  * Use `create(DestroyResponseSchema)` to create a new message.
  */
 export const DestroyResponseSchema: GenMessage<DestroyResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 9);
+  messageDesc(file_patchbay_v1_provision, 10);
 
 /**
  * @generated from message patchbay.v1.MapNode
@@ -379,7 +427,7 @@ export type MapNode = Message<"patchbay.v1.MapNode"> & {
  * Use `create(MapNodeSchema)` to create a new message.
  */
 export const MapNodeSchema: GenMessage<MapNode> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 10);
+  messageDesc(file_patchbay_v1_provision, 11);
 
 /**
  * @generated from message patchbay.v1.MapEdge
@@ -408,7 +456,7 @@ export type MapEdge = Message<"patchbay.v1.MapEdge"> & {
  * Use `create(MapEdgeSchema)` to create a new message.
  */
 export const MapEdgeSchema: GenMessage<MapEdge> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 11);
+  messageDesc(file_patchbay_v1_provision, 12);
 
 /**
  * @generated from message patchbay.v1.GetSystemMapRequest
@@ -432,7 +480,7 @@ export type GetSystemMapRequest = Message<"patchbay.v1.GetSystemMapRequest"> & {
  * Use `create(GetSystemMapRequestSchema)` to create a new message.
  */
 export const GetSystemMapRequestSchema: GenMessage<GetSystemMapRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 12);
+  messageDesc(file_patchbay_v1_provision, 13);
 
 /**
  * @generated from message patchbay.v1.GetSystemMapResponse
@@ -454,7 +502,7 @@ export type GetSystemMapResponse = Message<"patchbay.v1.GetSystemMapResponse"> &
  * Use `create(GetSystemMapResponseSchema)` to create a new message.
  */
 export const GetSystemMapResponseSchema: GenMessage<GetSystemMapResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 13);
+  messageDesc(file_patchbay_v1_provision, 14);
 
 /**
  * ApprovalRequest asks the user to approve one plan.
@@ -514,7 +562,7 @@ export type ApprovalRequest = Message<"patchbay.v1.ApprovalRequest"> & {
  * Use `create(ApprovalRequestSchema)` to create a new message.
  */
 export const ApprovalRequestSchema: GenMessage<ApprovalRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 14);
+  messageDesc(file_patchbay_v1_provision, 15);
 
 /**
  * ApprovalRequestClosed is published when an approval request is answered,
@@ -539,7 +587,7 @@ export type ApprovalRequestClosed = Message<"patchbay.v1.ApprovalRequestClosed">
  * Use `create(ApprovalRequestClosedSchema)` to create a new message.
  */
 export const ApprovalRequestClosedSchema: GenMessage<ApprovalRequestClosed> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 15);
+  messageDesc(file_patchbay_v1_provision, 16);
 
 /**
  * @generated from message patchbay.v1.RequestApprovalRequest
@@ -568,7 +616,7 @@ export type RequestApprovalRequest = Message<"patchbay.v1.RequestApprovalRequest
  * Use `create(RequestApprovalRequestSchema)` to create a new message.
  */
 export const RequestApprovalRequestSchema: GenMessage<RequestApprovalRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 16);
+  messageDesc(file_patchbay_v1_provision, 17);
 
 /**
  * @generated from message patchbay.v1.RequestApprovalResponse
@@ -590,7 +638,7 @@ export type RequestApprovalResponse = Message<"patchbay.v1.RequestApprovalRespon
  * Use `create(RequestApprovalResponseSchema)` to create a new message.
  */
 export const RequestApprovalResponseSchema: GenMessage<RequestApprovalResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 17);
+  messageDesc(file_patchbay_v1_provision, 18);
 
 /**
  * @generated from message patchbay.v1.AnswerApprovalRequestRequest
@@ -612,7 +660,7 @@ export type AnswerApprovalRequestRequest = Message<"patchbay.v1.AnswerApprovalRe
  * Use `create(AnswerApprovalRequestRequestSchema)` to create a new message.
  */
 export const AnswerApprovalRequestRequestSchema: GenMessage<AnswerApprovalRequestRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 18);
+  messageDesc(file_patchbay_v1_provision, 19);
 
 /**
  * @generated from message patchbay.v1.AnswerApprovalRequestResponse
@@ -625,7 +673,7 @@ export type AnswerApprovalRequestResponse = Message<"patchbay.v1.AnswerApprovalR
  * Use `create(AnswerApprovalRequestResponseSchema)` to create a new message.
  */
 export const AnswerApprovalRequestResponseSchema: GenMessage<AnswerApprovalRequestResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 19);
+  messageDesc(file_patchbay_v1_provision, 20);
 
 /**
  * @generated from message patchbay.v1.ListApprovalRequestsRequest
@@ -638,7 +686,7 @@ export type ListApprovalRequestsRequest = Message<"patchbay.v1.ListApprovalReque
  * Use `create(ListApprovalRequestsRequestSchema)` to create a new message.
  */
 export const ListApprovalRequestsRequestSchema: GenMessage<ListApprovalRequestsRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 20);
+  messageDesc(file_patchbay_v1_provision, 21);
 
 /**
  * @generated from message patchbay.v1.ListApprovalRequestsResponse
@@ -655,7 +703,7 @@ export type ListApprovalRequestsResponse = Message<"patchbay.v1.ListApprovalRequ
  * Use `create(ListApprovalRequestsResponseSchema)` to create a new message.
  */
 export const ListApprovalRequestsResponseSchema: GenMessage<ListApprovalRequestsResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_provision, 21);
+  messageDesc(file_patchbay_v1_provision, 22);
 
 /**
  * @generated from enum patchbay.v1.StepAction
