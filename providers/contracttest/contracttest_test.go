@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -179,4 +180,64 @@ func (r *recordingT) failures() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.errors)
+}
+
+func TestWithin(t *testing.T) {
+	t.Parallel()
+	theirs := map[string]any{}
+	_ = json.Unmarshal([]byte(`{"type":"object","additionalProperties":false,"required":["name"],"properties":{
+		"name":{"type":"string","maxLength":250},
+		"note":{"$ref":"#/n"},
+		"kind":{"type":"string","enum":["a","b"]},
+		"tags":{"type":"array","items":{"oneOf":[{"type":"string","maxLength":10},{"type":"object"}]}},
+		"meta":{"anyOf":[{"type":"object","additionalProperties":{"type":"string","maxLength":500}},{"type":"string","enum":[""]}]}}}`), &theirs)
+	note := map[string]any{"type": "string", "maxLength": float64(100)}
+	resolve := func(s map[string]any) map[string]any {
+		if s["$ref"] == "#/n" {
+			return note
+		}
+		return s
+	}
+	ok := `{"type":"object","required":["name","owner"],"properties":{"owner":{"type":"string"},"name":{"type":"string","maxLength":250},
+		"note":{"type":"string","maxLength":100},"kind":{"type":"string","enum":["a"]},"tags":{"type":"array","items":{"type":"string","maxLength":10}},
+		"meta":{"type":"object","additionalProperties":{"type":"string","maxLength":500}}}}`
+	for _, tc := range []struct {
+		name, mine string
+		want       []string
+	}{
+		{"within", ok, nil},
+		{"too long", strings.Replace(ok, `"maxLength":250`, `"maxLength":251`, 1), []string{"$.name: Patchbay allows 251 characters, the description 250"}},
+		{"no limit", strings.Replace(ok, `"note":{"type":"string","maxLength":100}`, `"note":{"type":"string"}`, 1),
+			[]string{"$.note: the description allows at most 100 characters, Patchbay any length"}},
+		{"outside the enum", strings.Replace(ok, `"enum":["a"]`, `"enum":["a","c"]`, 1), []string{"$.kind: Patchbay allows c, outside the description's [a b]"}},
+		{"unknown parameter", strings.Replace(ok, `"owner":{"type":"string"},`, `"owner":{"type":"string"},"colour":{"type":"string"},`, 1),
+			[]string{"$.colour: the description has no such parameter"}},
+		{"wrong type", strings.Replace(ok, `"kind":{"type":"string","enum":["a"]}`, `"kind":{"type":"integer"}`, 1), []string{"$.kind: Patchbay takes integer, the description string"}},
+		{"required made optional", strings.Replace(ok, `"required":["name","owner"]`, `"required":["owner"]`, 1), []string{"$.name: the description requires it, Patchbay does not"}},
+		{"nested alternative", strings.Replace(ok, `"items":{"type":"string","maxLength":10}`, `"items":{"type":"string","maxLength":11}`, 1),
+			[]string{"$.tags[]: Patchbay allows 11 characters, the description 10"}},
+		{"map values", strings.Replace(ok, `"additionalProperties":{"type":"string","maxLength":500}`, `"additionalProperties":{"type":"string"}`, 1),
+			[]string{"$.meta.*: the description allows at most 500 characters, Patchbay any length"}},
+	} {
+		var mine map[string]any
+		if err := json.Unmarshal([]byte(tc.mine), &mine); err != nil {
+			t.Fatal(tc.name, err)
+		}
+		if diff := cmp.Diff(tc.want, Within(mine, theirs, resolve, "owner")); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// The stripe-mock whose embedded description the schema tests read is the
+// one `make tools` installs.
+func TestStripeMockVersionMatchesMakefile(t *testing.T) {
+	t.Parallel()
+	mk, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(ModulesDir())), "..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^STRIPE_MOCK_VERSION\s*:=\s*` + regexp.QuoteMeta(StripeMockVersion) + `\s*$`).Match(mk) {
+		t.Fatalf("the Makefile's STRIPE_MOCK_VERSION is not %s", StripeMockVersion)
+	}
 }

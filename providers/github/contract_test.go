@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -155,4 +156,30 @@ func actionByID(t *testing.T, id string) providers.Action {
 		t.Fatalf("no action %s", id)
 	}
 	return as[i]
+}
+
+// TestContractGitHubActionSchemas compares the input schemas Patchbay
+// publishes for the create_issue action and the repository_events trigger
+// with the request bodies of GitHub's description (owner and repo are
+// path parameters): whatever a caller's input Patchbay's schema admits
+// must be a body the description takes.
+func TestContractGitHubActionSchemas(t *testing.T) {
+	t.Parallel()
+	spec := contracttest.SpecPath(t, contracttest.GitHubSpec)
+	for _, tc := range []struct{ name, schema, path string }{
+		{"create_issue", actionByID(t, "create_issue").InputSchema, "/repos/{owner}/{repo}/issues"},
+		{"repository_events", trigger.InputSchema, "/repos/{owner}/{repo}/hooks"},
+	} {
+		theirs, resolve, err := contracttest.RequestSchema(spec, http.MethodPost, tc.path, "application/json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mine map[string]any
+		if err := json.Unmarshal([]byte(tc.schema), &mine); err != nil {
+			t.Fatal(tc.name, err)
+		}
+		for _, p := range contracttest.Within(mine, theirs, resolve, "owner", "repo") {
+			t.Errorf("%s (POST %s) %s", tc.name, tc.path, p)
+		}
+	}
 }

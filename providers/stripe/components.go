@@ -66,7 +66,7 @@ func actions() []providers.Action {
 			InputSchema: `{` + providers.JSONSchemaDraft + `,"type":"object","additionalProperties":false,"required":["currency","unit_amount","product"],"properties":{
 				"currency":{"type":"string","pattern":"^[a-z]{3}$","description":"Three-letter ISO code, lower case"},
 				"unit_amount":{"type":"integer","minimum":0,"description":"Amount in the currency's smallest unit"},
-				"product":{"type":"string","pattern":"^prod_[A-Za-z0-9]+$"},
+				"product":{"type":"string","pattern":"^prod_[A-Za-z0-9]+$","maxLength":5000},
 				"nickname":{"type":"string","maxLength":250},
 				"lookup_key":{"type":"string","maxLength":200},
 				"recurring":{"type":"object","additionalProperties":false,"required":["interval"],"properties":{

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -298,4 +299,64 @@ func stripeAction(t *testing.T, id string) providers.Action {
 		t.Fatalf("no action %s", id)
 	}
 	return as[i]
+}
+
+// TestContractStripeActionSchemas compares the input schemas Patchbay
+// publishes for its Stripe actions (to the gateway, the MCP server and the
+// extension) with the request schemas of Stripe's description, the one
+// stripe-mock embeds: a caller's input that Patchbay's schema admits must
+// be one Stripe's description takes (no parameter it lacks, no longer
+// string, no value outside an enum, nothing it requires left optional).
+// stripe-mock does not enforce maxLength, so this is checked here.
+func TestContractStripeActionSchemas(t *testing.T) {
+	t.Parallel()
+	spec := contracttest.StripeSpecPath(t)
+	paths := map[string]string{"create_customer": "/v1/customers", "create_product": "/v1/products", "create_price": "/v1/prices"}
+	for _, a := range stripe.Provider().Actions {
+		path, ok := paths[a.ID]
+		if !ok {
+			t.Errorf("action %s: no Stripe path to compare it with; add it here", a.ID)
+			continue
+		}
+		theirs, resolve, err := contracttest.RequestSchema(spec, http.MethodPost, path, "application/x-www-form-urlencoded")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mine map[string]any
+		if err := json.Unmarshal([]byte(a.InputSchema), &mine); err != nil {
+			t.Fatal(a.ID, err)
+		}
+		for _, p := range contracttest.Within(mine, theirs, resolve) {
+			t.Errorf("%s (POST %s) %s", a.ID, path, p)
+		}
+	}
+
+	// The trigger's events become enabled_events[]: every event type
+	// Stripe's description lists must pass the trigger's pattern.
+	theirs, _, err := contracttest.RequestSchema(spec, http.MethodPost, "/v1/webhook_endpoints", "application/x-www-form-urlencoded")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, _ := theirs["properties"].(map[string]any)["enabled_events"].(map[string]any)["items"].(map[string]any)["enum"].([]any)
+	var in struct {
+		Properties struct {
+			Events struct {
+				Items struct {
+					Pattern string `json:"pattern"`
+				} `json:"items"`
+			} `json:"events"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(stripe.Provider().Triggers[0].InputSchema), &in); err != nil {
+		t.Fatal(err)
+	}
+	pattern := regexp.MustCompile(in.Properties.Events.Items.Pattern)
+	if len(events) < 100 {
+		t.Fatalf("the description lists %d event types; expected Stripe's full list", len(events))
+	}
+	for _, e := range events {
+		if s, _ := e.(string); !pattern.MatchString(s) {
+			t.Errorf("the trigger's pattern %s refuses Stripe's event type %q", pattern, s)
+		}
+	}
 }
