@@ -168,6 +168,10 @@ func toProtoCheck(r *providers.CheckResult) *patchbayv1.CheckResult {
 	}
 	out := &patchbayv1.CheckResult{Status: patchbayv1.CheckStatus(r.Status), Summary: r.Summary, Fix: r.Fix, Account: r.Account,
 		MissingPermissions: r.MissingPermissions, Field: r.Field, RetryAfterSeconds: uint32(r.RetryAfter.Seconds())}
+	for _, p := range r.Permissions {
+		out.Permissions = append(out.Permissions, &patchbayv1.PermissionCheck{Name: p.Name,
+			Verdict: patchbayv1.PermissionVerdict(p.Verdict), Detail: p.Detail})
+	}
 	if !r.CheckedAt.IsZero() {
 		out.CheckedAt = timestamppb.New(r.CheckedAt)
 	}

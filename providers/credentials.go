@@ -132,8 +132,14 @@ type CheckResult struct {
 	Summary string
 	Fix     string
 	// Account is a non-secret identity ("acct_123 (test mode)").
-	Account            string
+	Account string
+	// MissingPermissions are the names of the Permissions with
+	// VerdictMissing (kept for clients that read only the list).
 	MissingPermissions []string
+	// Permissions say, per permission, what the check proved: verified,
+	// missing, unverifiable without a side effect (and how to verify it),
+	// or excess (granted but unused), where the provider tells.
+	Permissions []PermissionCheck
 	// Field names the form field the problem is in, when known.
 	Field      string
 	RetryAfter time.Duration

@@ -501,6 +501,7 @@ func printCheck(w io.Writer, name string, r *patchbayv1.CheckResult) {
 	}
 	if r.GetStatus() == patchbayv1.CheckStatus_CHECK_STATUS_OK {
 		fmt.Fprintf(w, "✓ %s\n", r.GetSummary())
+		printPermissions(w, r)
 		if r.GetFix() != "" {
 			fmt.Fprintf(w, "  Note: %s\n", r.GetFix())
 		}
@@ -510,7 +511,8 @@ func printCheck(w io.Writer, name string, r *patchbayv1.CheckResult) {
 	if r.GetField() != "" {
 		fmt.Fprintf(w, "  Field: %s\n", r.GetField())
 	}
-	if len(r.GetMissingPermissions()) > 0 {
+	printPermissions(w, r)
+	if len(r.GetMissingPermissions()) > 0 && len(r.GetPermissions()) == 0 {
 		fmt.Fprintf(w, "  Missing: %s\n", strings.Join(r.GetMissingPermissions(), ", "))
 	}
 	if r.GetRetryAfterSeconds() > 0 {
@@ -518,6 +520,52 @@ func printCheck(w io.Writer, name string, r *patchbayv1.CheckResult) {
 	}
 	if r.GetFix() != "" {
 		fmt.Fprintf(w, "  Fix: %s\n", r.GetFix())
+	}
+}
+
+// verdictMarks are the one-character marks of the permission verdicts.
+var verdictMarks = map[patchbayv1.PermissionVerdict]string{
+	patchbayv1.PermissionVerdict_PERMISSION_VERDICT_VERIFIED:     "✓",
+	patchbayv1.PermissionVerdict_PERMISSION_VERDICT_MISSING:      "✗",
+	patchbayv1.PermissionVerdict_PERMISSION_VERDICT_UNVERIFIABLE: "?",
+	patchbayv1.PermissionVerdict_PERMISSION_VERDICT_EXCESS:       "+",
+}
+
+func verdictText(v patchbayv1.PermissionVerdict) string {
+	return strings.ToLower(strings.TrimPrefix(v.String(), "PERMISSION_VERDICT_"))
+}
+
+// printPermissions lists what the check proved per permission, then the
+// missing and excess ones on a line each.
+func printPermissions(w io.Writer, r *patchbayv1.CheckResult) {
+	ps := r.GetPermissions()
+	if len(ps) == 0 {
+		return
+	}
+	width := 0
+	for _, p := range ps {
+		width = max(width, len(p.GetName()))
+	}
+	fmt.Fprintln(w, "  Permissions:")
+	var missing, excess []string
+	for _, p := range ps {
+		mark := verdictMarks[p.GetVerdict()]
+		if mark == "" {
+			mark = " "
+		}
+		fmt.Fprintf(w, "    %s %-*s  %-12s  %s\n", mark, width, p.GetName(), verdictText(p.GetVerdict()), p.GetDetail())
+		switch p.GetVerdict() {
+		case patchbayv1.PermissionVerdict_PERMISSION_VERDICT_MISSING:
+			missing = append(missing, p.GetName())
+		case patchbayv1.PermissionVerdict_PERMISSION_VERDICT_EXCESS:
+			excess = append(excess, p.GetName())
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(w, "  Missing: %s\n", strings.Join(missing, ", "))
+	}
+	if len(excess) > 0 {
+		fmt.Fprintf(w, "  Excess (granted, not needed): %s\n", strings.Join(excess, ", "))
 	}
 }
 

@@ -7,12 +7,9 @@ import (
 	"github.com/patchbay-dev/patchbay/providers"
 )
 
-// RequiredScopes are the Management API scopes Patchbay's provisioning uses.
-var RequiredScopes = []string{
-	"read:clients", "create:clients", "update:clients", "delete:clients", "read:client_keys", "update:client_keys",
-	"read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers",
-	"read:client_grants", "create:client_grants",
-}
+// RequiredScopes are the Management API scopes the calls Patchbay makes
+// need (see Calls), and nothing more.
+var RequiredScopes = Calls.Permissions()
 
 var credentials = &providers.CredentialSpec{
 	Endpoint: "AUTH0",

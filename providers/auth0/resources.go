@@ -195,6 +195,30 @@ func (m *Management) do(ctx context.Context, method, path string, in, out any) e
 	}
 }
 
+// Calls are the Auth0 calls Patchbay makes (the Management class below, and
+// the credential check) with the Management API scopes each needs
+// (https://auth0.com/docs/api/management/v2/clients, the "Scopes" of each
+// endpoint). RequiredScopes, and so the credential form, derive from them;
+// TestCallsDeclareScopes records the calls the resource clients make
+// against the fake and checks them against this table.
+var Calls = providers.APICalls{
+	// accessToken: the client-credentials grant needs no scope.
+	{Op: "POST /oauth/token"},
+	// FindClients (and the credential check).
+	{Op: "GET /api/v2/clients", Needs: []string{"read:clients"}},
+	// CreateClient: the answer carries client_secret.
+	{Op: "POST /api/v2/clients", Needs: []string{"create:clients"}},
+	// GetClient: client_secret is in the answer only with read:client_keys,
+	// and Read and Lookup return the secret.
+	{Op: "GET /api/v2/clients/{id}", Needs: []string{"read:clients", "read:client_keys"}},
+	// UpdateClient.
+	{Op: "PATCH /api/v2/clients/{id}", Needs: []string{"update:clients"}},
+	// DeleteClient.
+	{Op: "DELETE /api/v2/clients/{id}", Needs: []string{"delete:clients"}},
+	// RotateSecret.
+	{Op: "POST /api/v2/clients/{id}/rotate-secret", Needs: []string{"update:client_keys"}},
+}
+
 // update is what PATCH may send: client_id and client_secret are not
 // writable there.
 type update struct {

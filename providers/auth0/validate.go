@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -79,6 +78,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	}
 	var me mgmtError
 	_ = json.Unmarshal(resp.Body, &me)
+	readRefused := false
 	switch resp.Status {
 	case http.StatusOK:
 	case http.StatusUnauthorized:
@@ -91,25 +91,43 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			Summary: "The Management API rejected the token Auth0 issued (" + me.Message + ").",
 			Fix:     "Check that the domain is the tenant's canonical domain, not a custom domain."}
 	case http.StatusForbidden:
-		granted = slices.DeleteFunc(granted, func(s string) bool { return s == "read:clients" })
+		readRefused = true
 	default:
 		return c.Unexpected(resp.Status)
 	}
 
-	var missing []string
-	for _, s := range RequiredScopes {
-		if !slices.Contains(granted, s) {
-			missing = append(missing, s)
+	// The token's scope claim is the client grant's scopes: what Auth0
+	// itself says the credentials may do, read without a side effect.
+	perms := providers.CompareGrants(RequiredScopes, granted, "in the Management API token's scope claim")
+	if readRefused {
+		for i := range perms {
+			if perms[i].Name == "read:clients" {
+				perms[i] = providers.PermissionCheck{Name: "read:clients", Verdict: providers.VerdictMissing,
+					Detail: "GET /api/v2/clients was refused (403)"}
+			}
+		}
+	} else {
+		for i := range perms {
+			if perms[i].Name == "read:clients" && perms[i].Verdict == providers.VerdictVerified {
+				perms[i].Detail += "; GET /api/v2/clients answered 200"
+			}
 		}
 	}
+	missing := providers.Missing(perms)
+	excess := providers.Excess(perms)
 	who := fmt.Sprintf("tenant %s, client %s", domain, v["client_id"])
 	if len(missing) > 0 {
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, MissingPermissions: missing,
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, MissingPermissions: missing, Permissions: perms,
 			Summary: "The credentials work but the client grant lacks " + strings.Join(missing, ", ") + ".",
 			Fix:     "In Applications → APIs → Auth0 Management API → Machine to Machine Applications, expand Patchbay's application and tick the missing scopes."}
 	}
-	return providers.CheckResult{Status: providers.StatusOK, Account: who,
+	r := providers.CheckResult{Status: providers.StatusOK, Account: who, Permissions: perms,
 		Summary: "The credentials work for " + who + " with every Management API scope Patchbay needs."}
+	if len(excess) > 0 {
+		r.Summary = "The credentials work for " + who + "; the client grant has more than Patchbay needs (" + strings.Join(excess, ", ") + ")."
+		r.Fix = "In Applications → APIs → Auth0 Management API → Machine to Machine Applications, expand Patchbay's application and untick " + strings.Join(excess, ", ") + "."
+	}
+	return r
 }
 
 func tokenFailure(c providers.Caller, resp *providers.Response) providers.CheckResult {
@@ -132,7 +150,12 @@ func tokenFailure(c providers.Caller, resp *providers.Response) providers.CheckR
 			Summary: "This application may not use the client-credentials grant.",
 			Fix:     "Use a Machine to Machine application, or enable Client Credentials under the application's Advanced Settings → Grant Types."}
 	case resp.Status == http.StatusForbidden:
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id", MissingPermissions: RequiredScopes,
+		var perms []providers.PermissionCheck
+		for _, s := range RequiredScopes {
+			perms = append(perms, providers.PermissionCheck{Name: s, Verdict: providers.VerdictMissing,
+				Detail: "the application has no client grant for the Management API"})
+		}
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id", MissingPermissions: RequiredScopes, Permissions: perms,
 			Summary: "The application is not authorized for the Auth0 Management API (no client grant).",
 			Fix:     "In Applications → APIs → Auth0 Management API → Machine to Machine Applications, authorize Patchbay's application with the scopes listed."}
 	case resp.Status == http.StatusBadRequest || resp.Status == http.StatusNotFound:

@@ -15,6 +15,7 @@ const (
 	noGrant  = "NoGrantClientId00000000000000000"
 	readOnly = "ReadOnlyClientId0000000000000000"
 	spa      = "SpaClientId000000000000000000000"
+	broad    = "BroadClientId0000000000000000000"
 	secret2  = "otherFakeClientSecret_000000000000000000000000"
 )
 
@@ -48,6 +49,7 @@ func TestValidate(t *testing.T) {
 		s.AddClient(noGrant, auth0test.Client{Secret: secret2})
 		s.AddClient(readOnly, auth0test.Client{Secret: secret2, Scopes: []string{"read:clients"}})
 		s.AddClient(spa, auth0test.Client{Secret: secret2, Scopes: auth0test.AllScopes, NoClientCredentials: true})
+		s.AddClient(broad, auth0test.Client{Secret: secret2, Scopes: append([]string{"read:users", "create:resource_servers", "read:client_grants"}, auth0test.AllScopes...)})
 		return s.Server, s.Env(0, "AUTH0")
 	}
 	vals := func(domain, id, secret string) providers.Values {
@@ -55,14 +57,23 @@ func TestValidate(t *testing.T) {
 	}
 	valid := vals("https://"+auth0test.Domain+"/", auth0test.ClientID, auth0test.ClientSecret)
 	cases := []providertest.Case{
-		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: auth0test.Domain},
+		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: auth0test.Domain,
+			WantVerdicts: map[string]providers.Verdict{"read:clients": providers.VerdictVerified, "create:clients": providers.VerdictVerified,
+				"update:clients": providers.VerdictVerified, "delete:clients": providers.VerdictVerified,
+				"read:client_keys": providers.VerdictVerified, "update:client_keys": providers.VerdictVerified}},
 		{Name: "wrong secret", Values: vals(auth0test.Domain, auth0test.ClientID, secret2), Want: providers.StatusInvalid, WantField: "client_secret"},
 		{Name: "custom domain", Values: vals("login.example.com", auth0test.ClientID, auth0test.ClientSecret), Want: providers.StatusMalformed, WantField: "domain"},
 		{Name: "other tenant audience", Values: vals("other.us.auth0.com", auth0test.ClientID, auth0test.ClientSecret), Want: providers.StatusWrongTarget, WantField: "domain"},
 		{Name: "no client grant", Values: vals(auth0test.Domain, noGrant, secret2), Want: providers.StatusInsufficientPermissions},
 		{Name: "spa app", Values: vals(auth0test.Domain, spa, secret2), Want: providers.StatusInsufficientPermissions, WantField: "client_id"},
+		// Patchbay never calls the resource-servers or client-grants
+		// endpoints, so it does not ask for their scopes.
 		{Name: "scopes missing", Values: vals(auth0test.Domain, readOnly, secret2), Want: providers.StatusInsufficientPermissions,
-			WantMissing: []string{"create:clients", "update:clients", "delete:clients", "read:client_keys", "update:client_keys", "read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers", "read:client_grants", "create:client_grants"}},
+			WantMissing:  []string{"create:clients", "read:client_keys", "update:clients", "delete:clients", "update:client_keys"},
+			WantVerdicts: map[string]providers.Verdict{"read:clients": providers.VerdictVerified, "create:clients": providers.VerdictMissing}},
+		{Name: "excess scopes", Values: vals(auth0test.Domain, broad, secret2), Want: providers.StatusOK, WantSummary: "more than Patchbay needs",
+			WantVerdicts: map[string]providers.Verdict{"read:users": providers.VerdictExcess, "create:resource_servers": providers.VerdictExcess,
+				"read:client_grants": providers.VerdictExcess, "create:clients": providers.VerdictVerified}},
 		{Name: "management token expired", Values: valid, Fault: &providertest.Fault{Kind: providertest.Expired, Path: "/api/v2"}, Want: providers.StatusExpired},
 	}
 	cases = append(cases, providertest.StandardFaults(valid, providers.StatusInvalid)...)

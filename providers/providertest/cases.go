@@ -26,6 +26,9 @@ type Case struct {
 	WantRetryAfter time.Duration
 	// WantSummary is a substring of the summary, checked when set.
 	WantSummary string
+	// WantVerdicts are the verdicts of the named permissions (each must
+	// be among the result's Permissions), checked when set.
+	WantVerdicts map[string]providers.Verdict
 }
 
 // Fixture builds a fresh fake and the Env pointing at it.
@@ -83,11 +86,52 @@ func RunChecks(t *testing.T, spec *providers.CredentialSpec, fixture Fixture, ca
 			if c.WantMissing != nil && strings.Join(got.MissingPermissions, ",") != strings.Join(c.WantMissing, ",") {
 				t.Errorf("missing = %v, want %v", got.MissingPermissions, c.WantMissing)
 			}
+			for name, want := range c.WantVerdicts {
+				found := false
+				for _, p := range got.Permissions {
+					if p.Name == name {
+						found = true
+						if p.Verdict != want {
+							t.Errorf("permission %s: verdict %v (%s), want %v", name, p.Verdict, p.Detail, want)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("permission %s not reported; got %v", name, got.Permissions)
+				}
+			}
+			AssertPermissions(t, got)
 			if c.WantRetryAfter != 0 && got.RetryAfter != c.WantRetryAfter {
 				t.Errorf("retry after = %v, want %v", got.RetryAfter, c.WantRetryAfter)
 			}
-			AssertNoSecrets(t, spec, c.Values, got.Summary, got.Fix, got.Account, got.Field, strings.Join(got.MissingPermissions, " "))
+			outs := []string{got.Summary, got.Fix, got.Account, got.Field, strings.Join(got.MissingPermissions, " ")}
+			for _, p := range got.Permissions {
+				outs = append(outs, p.Name, p.Detail)
+			}
+			AssertNoSecrets(t, spec, c.Values, outs...)
 		})
+	}
+}
+
+// AssertPermissions checks that a result's verdicts are consistent: each
+// has a name, a verdict and a detail (how it was proved, or how to verify
+// it), MissingPermissions lists exactly the missing ones, and a result
+// with a missing permission is not ok.
+func AssertPermissions(t testing.TB, r providers.CheckResult) {
+	t.Helper()
+	if len(r.Permissions) == 0 {
+		return
+	}
+	for _, p := range r.Permissions {
+		if p.Name == "" || p.Verdict == providers.VerdictUnspecified || p.Detail == "" {
+			t.Errorf("incomplete permission check %+v", p)
+		}
+	}
+	if m := providers.Missing(r.Permissions); strings.Join(m, ",") != strings.Join(r.MissingPermissions, ",") {
+		t.Errorf("MissingPermissions = %v, but the verdicts say missing: %v", r.MissingPermissions, m)
+	}
+	if r.Status == providers.StatusOK && len(providers.Missing(r.Permissions)) > 0 {
+		t.Errorf("status ok with missing permissions %v", providers.Missing(r.Permissions))
 	}
 }
 

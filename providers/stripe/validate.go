@@ -14,12 +14,16 @@ import (
 // DefaultBaseURL is Stripe's API; PATCHBAY_ENDPOINT_STRIPE overrides it.
 const DefaultBaseURL = "https://api.stripe.com"
 
-// probes are read calls a restricted key must be able to make; in Stripe a
-// write permission includes read, so a read 403 means the write is missing.
-var probes = []struct{ path, perm string }{
-	{"/v1/products?limit=1", "rak_product_write"},
-	{"/v1/prices?limit=1", "rak_price_write"},
-	{"/v1/webhook_endpoints?limit=1", "rak_webhook_write"},
+// probes are read calls that a restricted key with the permission Patchbay
+// needs can make: in Stripe a Write permission includes Read
+// (https://docs.stripe.com/keys/restricted-api-keys), so a refused read
+// proves the Write permission missing. A successful read proves Read only:
+// Stripe has no endpoint that lists a restricted key's permissions, and
+// only a write shows Write, so Write is reported unverifiable.
+var probes = []struct{ path, perm, resource string }{
+	{"/v1/products?limit=1", "rak_product_write", "Products"},
+	{"/v1/prices?limit=1", "rak_price_write", "Prices"},
+	{"/v1/webhook_endpoints?limit=1", "rak_webhook_write", "Webhook Endpoints"},
 }
 
 func validate(ctx context.Context, v providers.Values, env *providers.Env) providers.CheckResult {
@@ -54,8 +58,17 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		_ = json.Unmarshal(resp.Body, &a)
 		account = strings.TrimSpace(a.ID + " (" + mode + ")")
 		if !restricted {
-			return providers.CheckResult{Status: providers.StatusOK, Account: account,
-				Summary: fmt.Sprintf("The secret key works for Stripe account %s.", account)}
+			// A secret key may use the whole API.
+			var perms []providers.PermissionCheck
+			for _, p := range probes {
+				perms = append(perms, providers.PermissionCheck{Name: p.perm, Verdict: providers.VerdictVerified,
+					Detail: "a secret key (sk_) holds every permission"})
+			}
+			perms = append(perms, providers.PermissionCheck{Name: "every other permission", Verdict: providers.VerdictExcess,
+				Detail: "a secret key (sk_) may use the whole API; a restricted key (rk_) with only the listed permissions is safer"})
+			return providers.CheckResult{Status: providers.StatusOK, Account: account, Permissions: perms,
+				Summary: fmt.Sprintf("The secret key works for Stripe account %s.", account),
+				Fix:     "A secret key can use the whole API; a restricted key with only Products, Prices and Webhook Endpoints set to Write is safer."}
 		}
 	case http.StatusUnauthorized:
 		return unauthorized(resp)
@@ -70,27 +83,35 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		return c.Unexpected(resp.Status)
 	}
 
-	var missing []string
+	var perms []providers.PermissionCheck
 	for _, p := range probes {
 		resp, bad := get(p.path)
 		if bad != nil {
 			return *bad
 		}
+		path, _, _ := strings.Cut(p.path, "?")
 		switch resp.Status {
 		case http.StatusOK:
+			perms = append(perms, providers.PermissionCheck{Name: p.perm, Verdict: providers.VerdictUnverifiable,
+				Detail: fmt.Sprintf("GET %s answered 200, so %s is at least Read; only a write would show Write. "+
+					"Verify it in the Dashboard: Developers → API keys → the key → %s must be Write", path, p.resource, p.resource)})
 		case http.StatusUnauthorized:
 			return unauthorized(resp)
 		case http.StatusForbidden:
-			missing = append(missing, p.perm)
+			perms = append(perms, providers.PermissionCheck{Name: p.perm, Verdict: providers.VerdictMissing,
+				Detail: fmt.Sprintf("GET %s was refused (403): the key cannot even read %s", path, p.resource)})
 		default:
 			return c.Unexpected(resp.Status)
 		}
 	}
-	if len(missing) > 0 {
-		return forbidden(nil, missing)
+	if missing := providers.Missing(perms); len(missing) > 0 {
+		r := forbidden(nil, missing)
+		r.Permissions = perms
+		return r
 	}
-	return providers.CheckResult{Status: providers.StatusOK, Account: account,
-		Summary: fmt.Sprintf("The restricted key works (%s) and has the permissions Patchbay needs.", account)}
+	return providers.CheckResult{Status: providers.StatusOK, Account: account, Permissions: perms,
+		Summary: fmt.Sprintf("The restricted key works (%s) and can read products, prices and webhook endpoints; whether it may write them cannot be checked without a write.", account),
+		Fix:     "Check in Developers → API keys that Products, Prices and Webhook Endpoints are set to Write."}
 }
 
 func unauthorized(resp *providers.Response) providers.CheckResult {

@@ -18,6 +18,7 @@ func fixture(t *testing.T) (*providertest.Server, *providers.Env) {
 	s.AddKey("sk_test_expired000000000000", stripetest.Key{Expired: true})
 	s.AddKey("rk_test_full0000000000000000", stripetest.Key{Restricted: true, Perms: []string{"rak_product_write", "rak_price_write", "rak_webhook_write"}})
 	s.AddKey("rk_test_nowebhooks0000000000", stripetest.Key{Restricted: true, Perms: []string{"rak_product_write", "rak_price_write"}})
+	s.AddKey("rk_test_readonly000000000000", stripetest.Key{Restricted: true, Perms: []string{"rak_product_read", "rak_price_read", "rak_webhook_read"}})
 	return s.Server, s.Env(0, "STRIPE")
 }
 
@@ -26,11 +27,18 @@ func TestValidate(t *testing.T) {
 	spec := stripe.Provider().Credentials
 	valid := providers.Values{"secret_key": stripetest.TestKey}
 	cases := []providertest.Case{
-		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: stripetest.Account + " (test mode)"},
+		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: stripetest.Account + " (test mode)",
+			WantVerdicts: map[string]providers.Verdict{"rak_product_write": providers.VerdictVerified, "every other permission": providers.VerdictExcess}},
 		{Name: "unknown key", Values: providers.Values{"secret_key": "sk_test_doesnotexist00000000"}, Want: providers.StatusInvalid, WantField: "secret_key"},
 		{Name: "expired key", Values: providers.Values{"secret_key": "sk_test_expired000000000000"}, Want: providers.StatusExpired},
-		{Name: "restricted with all permissions", Values: providers.Values{"secret_key": "rk_test_full0000000000000000"}, Want: providers.StatusOK, WantAccount: "restricted key"},
-		{Name: "restricted missing webhooks", Values: providers.Values{"secret_key": "rk_test_nowebhooks0000000000"}, Want: providers.StatusInsufficientPermissions, WantMissing: []string{"rak_webhook_write"}},
+		// Read probes prove Read; Write would take a write, so it is
+		// unverifiable for a read-only key and a read-write one alike.
+		{Name: "restricted with all permissions", Values: providers.Values{"secret_key": "rk_test_full0000000000000000"}, Want: providers.StatusOK, WantAccount: "restricted key",
+			WantVerdicts: map[string]providers.Verdict{"rak_product_write": providers.VerdictUnverifiable, "rak_price_write": providers.VerdictUnverifiable, "rak_webhook_write": providers.VerdictUnverifiable}},
+		{Name: "restricted read-only", Values: providers.Values{"secret_key": "rk_test_readonly000000000000"}, Want: providers.StatusOK, WantSummary: "cannot be checked without a write",
+			WantVerdicts: map[string]providers.Verdict{"rak_product_write": providers.VerdictUnverifiable, "rak_webhook_write": providers.VerdictUnverifiable}},
+		{Name: "restricted missing webhooks", Values: providers.Values{"secret_key": "rk_test_nowebhooks0000000000"}, Want: providers.StatusInsufficientPermissions, WantMissing: []string{"rak_webhook_write"},
+			WantVerdicts: map[string]providers.Verdict{"rak_product_write": providers.VerdictUnverifiable, "rak_webhook_write": providers.VerdictMissing}},
 		{Name: "publishable key", Values: providers.Values{"secret_key": "pk_test_abcdefghijklmnop"}, Want: providers.StatusMalformed, WantField: "secret_key"},
 		{Name: "empty", Values: providers.Values{}, Want: providers.StatusMissing, WantField: "secret_key"},
 	}

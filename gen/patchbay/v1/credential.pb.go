@@ -202,6 +202,66 @@ func (CheckStatus) EnumDescriptor() ([]byte, []int) {
 	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{2}
 }
 
+// PermissionVerdict is what a credential check proved about one permission.
+type PermissionVerdict int32
+
+const (
+	PermissionVerdict_PERMISSION_VERDICT_UNSPECIFIED PermissionVerdict = 0
+	// The provider said it is granted, or a call that needs it succeeded.
+	PermissionVerdict_PERMISSION_VERDICT_VERIFIED PermissionVerdict = 1
+	// The provider said it is not granted, or a call that needs it was refused.
+	PermissionVerdict_PERMISSION_VERDICT_MISSING PermissionVerdict = 2
+	// It cannot be learned without a side effect; detail says how to verify it.
+	PermissionVerdict_PERMISSION_VERDICT_UNVERIFIABLE PermissionVerdict = 3
+	// Granted, but no call Patchbay makes needs it.
+	PermissionVerdict_PERMISSION_VERDICT_EXCESS PermissionVerdict = 4
+)
+
+// Enum value maps for PermissionVerdict.
+var (
+	PermissionVerdict_name = map[int32]string{
+		0: "PERMISSION_VERDICT_UNSPECIFIED",
+		1: "PERMISSION_VERDICT_VERIFIED",
+		2: "PERMISSION_VERDICT_MISSING",
+		3: "PERMISSION_VERDICT_UNVERIFIABLE",
+		4: "PERMISSION_VERDICT_EXCESS",
+	}
+	PermissionVerdict_value = map[string]int32{
+		"PERMISSION_VERDICT_UNSPECIFIED":  0,
+		"PERMISSION_VERDICT_VERIFIED":     1,
+		"PERMISSION_VERDICT_MISSING":      2,
+		"PERMISSION_VERDICT_UNVERIFIABLE": 3,
+		"PERMISSION_VERDICT_EXCESS":       4,
+	}
+)
+
+func (x PermissionVerdict) Enum() *PermissionVerdict {
+	p := new(PermissionVerdict)
+	*p = x
+	return p
+}
+
+func (x PermissionVerdict) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PermissionVerdict) Descriptor() protoreflect.EnumDescriptor {
+	return file_patchbay_v1_credential_proto_enumTypes[3].Descriptor()
+}
+
+func (PermissionVerdict) Type() protoreflect.EnumType {
+	return &file_patchbay_v1_credential_proto_enumTypes[3]
+}
+
+func (x PermissionVerdict) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PermissionVerdict.Descriptor instead.
+func (PermissionVerdict) EnumDescriptor() ([]byte, []int) {
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{3}
+}
+
 // FormField describes one input of a credential form.
 type FormField struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -542,8 +602,13 @@ type CheckResult struct {
 	CheckedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=checked_at,json=checkedAt,proto3" json:"checked_at,omitempty"`
 	// Seconds to wait before retrying, for rate limits.
 	RetryAfterSeconds uint32 `protobuf:"varint,8,opt,name=retry_after_seconds,json=retryAfterSeconds,proto3" json:"retry_after_seconds,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// What the check proved, per permission: verified, missing, not
+	// verifiable without a side effect (with how to verify it), or excess
+	// (granted but unused), where the provider tells. missing_permissions
+	// repeats the names of the missing ones.
+	Permissions   []*PermissionCheck `protobuf:"bytes,9,rep,name=permissions,proto3" json:"permissions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CheckResult) Reset() {
@@ -632,6 +697,76 @@ func (x *CheckResult) GetRetryAfterSeconds() uint32 {
 	return 0
 }
 
+func (x *CheckResult) GetPermissions() []*PermissionCheck {
+	if x != nil {
+		return x.Permissions
+	}
+	return nil
+}
+
+// PermissionCheck is the verdict on one permission (a scope, an IAM action,
+// a restricted-key permission).
+type PermissionCheck struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Name    string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Verdict PermissionVerdict      `protobuf:"varint,2,opt,name=verdict,proto3,enum=patchbay.v1.PermissionVerdict" json:"verdict,omitempty"`
+	// How the verdict was reached, or, when unverifiable, how to verify it.
+	Detail        string `protobuf:"bytes,3,opt,name=detail,proto3" json:"detail,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PermissionCheck) Reset() {
+	*x = PermissionCheck{}
+	mi := &file_patchbay_v1_credential_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PermissionCheck) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PermissionCheck) ProtoMessage() {}
+
+func (x *PermissionCheck) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_credential_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PermissionCheck.ProtoReflect.Descriptor instead.
+func (*PermissionCheck) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *PermissionCheck) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *PermissionCheck) GetVerdict() PermissionVerdict {
+	if x != nil {
+		return x.Verdict
+	}
+	return PermissionVerdict_PERMISSION_VERDICT_UNSPECIFIED
+}
+
+func (x *PermissionCheck) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
 // CredentialProfile is a saved credential set, without secrets.
 type CredentialProfile struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -647,7 +782,7 @@ type CredentialProfile struct {
 
 func (x *CredentialProfile) Reset() {
 	*x = CredentialProfile{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[5]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -659,7 +794,7 @@ func (x *CredentialProfile) String() string {
 func (*CredentialProfile) ProtoMessage() {}
 
 func (x *CredentialProfile) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[5]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -672,7 +807,7 @@ func (x *CredentialProfile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CredentialProfile.ProtoReflect.Descriptor instead.
 func (*CredentialProfile) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{5}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CredentialProfile) GetProvider() string {
@@ -720,7 +855,7 @@ type ListCredentialsRequest struct {
 
 func (x *ListCredentialsRequest) Reset() {
 	*x = ListCredentialsRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[6]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -732,7 +867,7 @@ func (x *ListCredentialsRequest) String() string {
 func (*ListCredentialsRequest) ProtoMessage() {}
 
 func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[6]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -745,7 +880,7 @@ func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsRequest.ProtoReflect.Descriptor instead.
 func (*ListCredentialsRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{6}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListCredentialsRequest) GetProvider() string {
@@ -768,7 +903,7 @@ type ListCredentialsResponse struct {
 
 func (x *ListCredentialsResponse) Reset() {
 	*x = ListCredentialsResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[7]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -780,7 +915,7 @@ func (x *ListCredentialsResponse) String() string {
 func (*ListCredentialsResponse) ProtoMessage() {}
 
 func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[7]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -793,7 +928,7 @@ func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsResponse.ProtoReflect.Descriptor instead.
 func (*ListCredentialsResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{7}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListCredentialsResponse) GetProfiles() []*CredentialProfile {
@@ -834,7 +969,7 @@ type SaveCredentialsRequest struct {
 
 func (x *SaveCredentialsRequest) Reset() {
 	*x = SaveCredentialsRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[8]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -846,7 +981,7 @@ func (x *SaveCredentialsRequest) String() string {
 func (*SaveCredentialsRequest) ProtoMessage() {}
 
 func (x *SaveCredentialsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[8]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -859,7 +994,7 @@ func (x *SaveCredentialsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveCredentialsRequest.ProtoReflect.Descriptor instead.
 func (*SaveCredentialsRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{8}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SaveCredentialsRequest) GetProvider() string {
@@ -908,7 +1043,7 @@ type SaveCredentialsResponse struct {
 
 func (x *SaveCredentialsResponse) Reset() {
 	*x = SaveCredentialsResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[9]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -920,7 +1055,7 @@ func (x *SaveCredentialsResponse) String() string {
 func (*SaveCredentialsResponse) ProtoMessage() {}
 
 func (x *SaveCredentialsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[9]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -933,7 +1068,7 @@ func (x *SaveCredentialsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveCredentialsResponse.ProtoReflect.Descriptor instead.
 func (*SaveCredentialsResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{9}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SaveCredentialsResponse) GetProfile() *CredentialProfile {
@@ -969,7 +1104,7 @@ type CheckCredentialsRequest struct {
 
 func (x *CheckCredentialsRequest) Reset() {
 	*x = CheckCredentialsRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[10]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -981,7 +1116,7 @@ func (x *CheckCredentialsRequest) String() string {
 func (*CheckCredentialsRequest) ProtoMessage() {}
 
 func (x *CheckCredentialsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[10]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -994,7 +1129,7 @@ func (x *CheckCredentialsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckCredentialsRequest.ProtoReflect.Descriptor instead.
 func (*CheckCredentialsRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{10}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CheckCredentialsRequest) GetProvider() string {
@@ -1027,7 +1162,7 @@ type CheckCredentialsResponse struct {
 
 func (x *CheckCredentialsResponse) Reset() {
 	*x = CheckCredentialsResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[11]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1039,7 +1174,7 @@ func (x *CheckCredentialsResponse) String() string {
 func (*CheckCredentialsResponse) ProtoMessage() {}
 
 func (x *CheckCredentialsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[11]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1052,7 +1187,7 @@ func (x *CheckCredentialsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckCredentialsResponse.ProtoReflect.Descriptor instead.
 func (*CheckCredentialsResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{11}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CheckCredentialsResponse) GetResult() *CheckResult {
@@ -1072,7 +1207,7 @@ type DeleteCredentialsRequest struct {
 
 func (x *DeleteCredentialsRequest) Reset() {
 	*x = DeleteCredentialsRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[12]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1084,7 +1219,7 @@ func (x *DeleteCredentialsRequest) String() string {
 func (*DeleteCredentialsRequest) ProtoMessage() {}
 
 func (x *DeleteCredentialsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[12]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1097,7 +1232,7 @@ func (x *DeleteCredentialsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCredentialsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteCredentialsRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{12}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DeleteCredentialsRequest) GetProvider() string {
@@ -1122,7 +1257,7 @@ type DeleteCredentialsResponse struct {
 
 func (x *DeleteCredentialsResponse) Reset() {
 	*x = DeleteCredentialsResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[13]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1134,7 +1269,7 @@ func (x *DeleteCredentialsResponse) String() string {
 func (*DeleteCredentialsResponse) ProtoMessage() {}
 
 func (x *DeleteCredentialsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[13]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1147,7 +1282,7 @@ func (x *DeleteCredentialsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCredentialsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteCredentialsResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{13}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{14}
 }
 
 type StartOAuthRequest struct {
@@ -1163,7 +1298,7 @@ type StartOAuthRequest struct {
 
 func (x *StartOAuthRequest) Reset() {
 	*x = StartOAuthRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[14]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1175,7 +1310,7 @@ func (x *StartOAuthRequest) String() string {
 func (*StartOAuthRequest) ProtoMessage() {}
 
 func (x *StartOAuthRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[14]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1188,7 +1323,7 @@ func (x *StartOAuthRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartOAuthRequest.ProtoReflect.Descriptor instead.
 func (*StartOAuthRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{14}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *StartOAuthRequest) GetProvider() string {
@@ -1226,7 +1361,7 @@ type StartOAuthResponse struct {
 
 func (x *StartOAuthResponse) Reset() {
 	*x = StartOAuthResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[15]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1238,7 +1373,7 @@ func (x *StartOAuthResponse) String() string {
 func (*StartOAuthResponse) ProtoMessage() {}
 
 func (x *StartOAuthResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[15]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1251,7 +1386,7 @@ func (x *StartOAuthResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartOAuthResponse.ProtoReflect.Descriptor instead.
 func (*StartOAuthResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{15}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *StartOAuthResponse) GetAuthorizeUrl() string {
@@ -1277,7 +1412,7 @@ type UnlockKeyringRequest struct {
 
 func (x *UnlockKeyringRequest) Reset() {
 	*x = UnlockKeyringRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1289,7 +1424,7 @@ func (x *UnlockKeyringRequest) String() string {
 func (*UnlockKeyringRequest) ProtoMessage() {}
 
 func (x *UnlockKeyringRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[16]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1302,7 +1437,7 @@ func (x *UnlockKeyringRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockKeyringRequest.ProtoReflect.Descriptor instead.
 func (*UnlockKeyringRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{16}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UnlockKeyringRequest) GetPassphrase() string {
@@ -1321,7 +1456,7 @@ type UnlockKeyringResponse struct {
 
 func (x *UnlockKeyringResponse) Reset() {
 	*x = UnlockKeyringResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1333,7 +1468,7 @@ func (x *UnlockKeyringResponse) String() string {
 func (*UnlockKeyringResponse) ProtoMessage() {}
 
 func (x *UnlockKeyringResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[17]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1346,7 +1481,7 @@ func (x *UnlockKeyringResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockKeyringResponse.ProtoReflect.Descriptor instead.
 func (*UnlockKeyringResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{17}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *UnlockKeyringResponse) GetBackend() string {
@@ -1373,7 +1508,7 @@ type CredentialRequest struct {
 
 func (x *CredentialRequest) Reset() {
 	*x = CredentialRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1385,7 +1520,7 @@ func (x *CredentialRequest) String() string {
 func (*CredentialRequest) ProtoMessage() {}
 
 func (x *CredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[18]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1398,7 +1533,7 @@ func (x *CredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CredentialRequest.ProtoReflect.Descriptor instead.
 func (*CredentialRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{18}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CredentialRequest) GetId() string {
@@ -1457,7 +1592,7 @@ type CredentialRequestClosed struct {
 
 func (x *CredentialRequestClosed) Reset() {
 	*x = CredentialRequestClosed{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1469,7 +1604,7 @@ func (x *CredentialRequestClosed) String() string {
 func (*CredentialRequestClosed) ProtoMessage() {}
 
 func (x *CredentialRequestClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[19]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1482,7 +1617,7 @@ func (x *CredentialRequestClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CredentialRequestClosed.ProtoReflect.Descriptor instead.
 func (*CredentialRequestClosed) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{19}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CredentialRequestClosed) GetId() string {
@@ -1511,7 +1646,7 @@ type AnswerCredentialRequestRequest struct {
 
 func (x *AnswerCredentialRequestRequest) Reset() {
 	*x = AnswerCredentialRequestRequest{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[20]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1523,7 +1658,7 @@ func (x *AnswerCredentialRequestRequest) String() string {
 func (*AnswerCredentialRequestRequest) ProtoMessage() {}
 
 func (x *AnswerCredentialRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[20]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1536,7 +1671,7 @@ func (x *AnswerCredentialRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerCredentialRequestRequest.ProtoReflect.Descriptor instead.
 func (*AnswerCredentialRequestRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{20}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AnswerCredentialRequestRequest) GetRequestId() string {
@@ -1577,7 +1712,7 @@ type AnswerCredentialRequestResponse struct {
 
 func (x *AnswerCredentialRequestResponse) Reset() {
 	*x = AnswerCredentialRequestResponse{}
-	mi := &file_patchbay_v1_credential_proto_msgTypes[21]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1589,7 +1724,7 @@ func (x *AnswerCredentialRequestResponse) String() string {
 func (*AnswerCredentialRequestResponse) ProtoMessage() {}
 
 func (x *AnswerCredentialRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_credential_proto_msgTypes[21]
+	mi := &file_patchbay_v1_credential_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1602,7 +1737,7 @@ func (x *AnswerCredentialRequestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerCredentialRequestResponse.ProtoReflect.Descriptor instead.
 func (*AnswerCredentialRequestResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{21}
+	return file_patchbay_v1_credential_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *AnswerCredentialRequestResponse) GetCheck() *CheckResult {
@@ -1649,7 +1784,7 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\fendpoint_env\x18\t \x01(\tR\vendpointEnv\"\x16\n" +
 	"\x14ListProvidersRequest\"P\n" +
 	"\x15ListProvidersResponse\x127\n" +
-	"\tproviders\x18\x01 \x03(\v2\x19.patchbay.v1.ProviderInfoR\tproviders\"\xb7\x02\n" +
+	"\tproviders\x18\x01 \x03(\v2\x19.patchbay.v1.ProviderInfoR\tproviders\"\xf7\x02\n" +
 	"\vCheckResult\x120\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x18.patchbay.v1.CheckStatusR\x06status\x12\x18\n" +
 	"\asummary\x18\x02 \x01(\tR\asummary\x12\x10\n" +
@@ -1659,7 +1794,12 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x05field\x18\x06 \x01(\tR\x05field\x129\n" +
 	"\n" +
 	"checked_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcheckedAt\x12.\n" +
-	"\x13retry_after_seconds\x18\b \x01(\rR\x11retryAfterSeconds\"\xb8\x02\n" +
+	"\x13retry_after_seconds\x18\b \x01(\rR\x11retryAfterSeconds\x12>\n" +
+	"\vpermissions\x18\t \x03(\v2\x1c.patchbay.v1.PermissionCheckR\vpermissions\"w\n" +
+	"\x0fPermissionCheck\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x128\n" +
+	"\averdict\x18\x02 \x01(\x0e2\x1e.patchbay.v1.PermissionVerdictR\averdict\x12\x16\n" +
+	"\x06detail\x18\x03 \x01(\tR\x06detail\"\xb8\x02\n" +
 	"\x11CredentialProfile\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x18\n" +
 	"\aprofile\x18\x02 \x01(\tR\aprofile\x12?\n" +
@@ -1766,7 +1906,13 @@ const file_patchbay_v1_credential_proto_rawDesc = "" +
 	"\x13CHECK_STATUS_OUTAGE\x10\b\x12\x1d\n" +
 	"\x19CHECK_STATUS_RATE_LIMITED\x10\t\x12\x18\n" +
 	"\x14CHECK_STATUS_MISSING\x10\n" +
-	"2\x93\x06\n" +
+	"*\xbc\x01\n" +
+	"\x11PermissionVerdict\x12\"\n" +
+	"\x1ePERMISSION_VERDICT_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bPERMISSION_VERDICT_VERIFIED\x10\x01\x12\x1e\n" +
+	"\x1aPERMISSION_VERDICT_MISSING\x10\x02\x12#\n" +
+	"\x1fPERMISSION_VERDICT_UNVERIFIABLE\x10\x03\x12\x1d\n" +
+	"\x19PERMISSION_VERDICT_EXCESS\x10\x042\x93\x06\n" +
 	"\x11CredentialService\x12[\n" +
 	"\rListProviders\x12!.patchbay.v1.ListProvidersRequest\x1a\".patchbay.v1.ListProvidersResponse\"\x03\x90\x02\x01\x12a\n" +
 	"\x0fListCredentials\x12#.patchbay.v1.ListCredentialsRequest\x1a$.patchbay.v1.ListCredentialsResponse\"\x03\x90\x02\x01\x12\\\n" +
@@ -1791,83 +1937,87 @@ func file_patchbay_v1_credential_proto_rawDescGZIP() []byte {
 	return file_patchbay_v1_credential_proto_rawDescData
 }
 
-var file_patchbay_v1_credential_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_patchbay_v1_credential_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_patchbay_v1_credential_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_patchbay_v1_credential_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_patchbay_v1_credential_proto_goTypes = []any{
 	(ProviderCategory)(0),                   // 0: patchbay.v1.ProviderCategory
 	(FieldKind)(0),                          // 1: patchbay.v1.FieldKind
 	(CheckStatus)(0),                        // 2: patchbay.v1.CheckStatus
-	(*FormField)(nil),                       // 3: patchbay.v1.FormField
-	(*ProviderInfo)(nil),                    // 4: patchbay.v1.ProviderInfo
-	(*ListProvidersRequest)(nil),            // 5: patchbay.v1.ListProvidersRequest
-	(*ListProvidersResponse)(nil),           // 6: patchbay.v1.ListProvidersResponse
-	(*CheckResult)(nil),                     // 7: patchbay.v1.CheckResult
-	(*CredentialProfile)(nil),               // 8: patchbay.v1.CredentialProfile
-	(*ListCredentialsRequest)(nil),          // 9: patchbay.v1.ListCredentialsRequest
-	(*ListCredentialsResponse)(nil),         // 10: patchbay.v1.ListCredentialsResponse
-	(*SaveCredentialsRequest)(nil),          // 11: patchbay.v1.SaveCredentialsRequest
-	(*SaveCredentialsResponse)(nil),         // 12: patchbay.v1.SaveCredentialsResponse
-	(*CheckCredentialsRequest)(nil),         // 13: patchbay.v1.CheckCredentialsRequest
-	(*CheckCredentialsResponse)(nil),        // 14: patchbay.v1.CheckCredentialsResponse
-	(*DeleteCredentialsRequest)(nil),        // 15: patchbay.v1.DeleteCredentialsRequest
-	(*DeleteCredentialsResponse)(nil),       // 16: patchbay.v1.DeleteCredentialsResponse
-	(*StartOAuthRequest)(nil),               // 17: patchbay.v1.StartOAuthRequest
-	(*StartOAuthResponse)(nil),              // 18: patchbay.v1.StartOAuthResponse
-	(*UnlockKeyringRequest)(nil),            // 19: patchbay.v1.UnlockKeyringRequest
-	(*UnlockKeyringResponse)(nil),           // 20: patchbay.v1.UnlockKeyringResponse
-	(*CredentialRequest)(nil),               // 21: patchbay.v1.CredentialRequest
-	(*CredentialRequestClosed)(nil),         // 22: patchbay.v1.CredentialRequestClosed
-	(*AnswerCredentialRequestRequest)(nil),  // 23: patchbay.v1.AnswerCredentialRequestRequest
-	(*AnswerCredentialRequestResponse)(nil), // 24: patchbay.v1.AnswerCredentialRequestResponse
-	nil,                                     // 25: patchbay.v1.CredentialProfile.HintsEntry
-	nil,                                     // 26: patchbay.v1.SaveCredentialsRequest.ValuesEntry
-	nil,                                     // 27: patchbay.v1.CheckCredentialsRequest.ValuesEntry
-	nil,                                     // 28: patchbay.v1.StartOAuthRequest.ValuesEntry
-	nil,                                     // 29: patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
-	(*timestamppb.Timestamp)(nil),           // 30: google.protobuf.Timestamp
+	(PermissionVerdict)(0),                  // 3: patchbay.v1.PermissionVerdict
+	(*FormField)(nil),                       // 4: patchbay.v1.FormField
+	(*ProviderInfo)(nil),                    // 5: patchbay.v1.ProviderInfo
+	(*ListProvidersRequest)(nil),            // 6: patchbay.v1.ListProvidersRequest
+	(*ListProvidersResponse)(nil),           // 7: patchbay.v1.ListProvidersResponse
+	(*CheckResult)(nil),                     // 8: patchbay.v1.CheckResult
+	(*PermissionCheck)(nil),                 // 9: patchbay.v1.PermissionCheck
+	(*CredentialProfile)(nil),               // 10: patchbay.v1.CredentialProfile
+	(*ListCredentialsRequest)(nil),          // 11: patchbay.v1.ListCredentialsRequest
+	(*ListCredentialsResponse)(nil),         // 12: patchbay.v1.ListCredentialsResponse
+	(*SaveCredentialsRequest)(nil),          // 13: patchbay.v1.SaveCredentialsRequest
+	(*SaveCredentialsResponse)(nil),         // 14: patchbay.v1.SaveCredentialsResponse
+	(*CheckCredentialsRequest)(nil),         // 15: patchbay.v1.CheckCredentialsRequest
+	(*CheckCredentialsResponse)(nil),        // 16: patchbay.v1.CheckCredentialsResponse
+	(*DeleteCredentialsRequest)(nil),        // 17: patchbay.v1.DeleteCredentialsRequest
+	(*DeleteCredentialsResponse)(nil),       // 18: patchbay.v1.DeleteCredentialsResponse
+	(*StartOAuthRequest)(nil),               // 19: patchbay.v1.StartOAuthRequest
+	(*StartOAuthResponse)(nil),              // 20: patchbay.v1.StartOAuthResponse
+	(*UnlockKeyringRequest)(nil),            // 21: patchbay.v1.UnlockKeyringRequest
+	(*UnlockKeyringResponse)(nil),           // 22: patchbay.v1.UnlockKeyringResponse
+	(*CredentialRequest)(nil),               // 23: patchbay.v1.CredentialRequest
+	(*CredentialRequestClosed)(nil),         // 24: patchbay.v1.CredentialRequestClosed
+	(*AnswerCredentialRequestRequest)(nil),  // 25: patchbay.v1.AnswerCredentialRequestRequest
+	(*AnswerCredentialRequestResponse)(nil), // 26: patchbay.v1.AnswerCredentialRequestResponse
+	nil,                                     // 27: patchbay.v1.CredentialProfile.HintsEntry
+	nil,                                     // 28: patchbay.v1.SaveCredentialsRequest.ValuesEntry
+	nil,                                     // 29: patchbay.v1.CheckCredentialsRequest.ValuesEntry
+	nil,                                     // 30: patchbay.v1.StartOAuthRequest.ValuesEntry
+	nil,                                     // 31: patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
+	(*timestamppb.Timestamp)(nil),           // 32: google.protobuf.Timestamp
 }
 var file_patchbay_v1_credential_proto_depIdxs = []int32{
 	1,  // 0: patchbay.v1.FormField.kind:type_name -> patchbay.v1.FieldKind
 	0,  // 1: patchbay.v1.ProviderInfo.category:type_name -> patchbay.v1.ProviderCategory
-	3,  // 2: patchbay.v1.ProviderInfo.fields:type_name -> patchbay.v1.FormField
-	4,  // 3: patchbay.v1.ListProvidersResponse.providers:type_name -> patchbay.v1.ProviderInfo
+	4,  // 2: patchbay.v1.ProviderInfo.fields:type_name -> patchbay.v1.FormField
+	5,  // 3: patchbay.v1.ListProvidersResponse.providers:type_name -> patchbay.v1.ProviderInfo
 	2,  // 4: patchbay.v1.CheckResult.status:type_name -> patchbay.v1.CheckStatus
-	30, // 5: patchbay.v1.CheckResult.checked_at:type_name -> google.protobuf.Timestamp
-	25, // 6: patchbay.v1.CredentialProfile.hints:type_name -> patchbay.v1.CredentialProfile.HintsEntry
-	7,  // 7: patchbay.v1.CredentialProfile.last_check:type_name -> patchbay.v1.CheckResult
-	30, // 8: patchbay.v1.CredentialProfile.updated_at:type_name -> google.protobuf.Timestamp
-	8,  // 9: patchbay.v1.ListCredentialsResponse.profiles:type_name -> patchbay.v1.CredentialProfile
-	26, // 10: patchbay.v1.SaveCredentialsRequest.values:type_name -> patchbay.v1.SaveCredentialsRequest.ValuesEntry
-	8,  // 11: patchbay.v1.SaveCredentialsResponse.profile:type_name -> patchbay.v1.CredentialProfile
-	7,  // 12: patchbay.v1.SaveCredentialsResponse.check:type_name -> patchbay.v1.CheckResult
-	27, // 13: patchbay.v1.CheckCredentialsRequest.values:type_name -> patchbay.v1.CheckCredentialsRequest.ValuesEntry
-	7,  // 14: patchbay.v1.CheckCredentialsResponse.result:type_name -> patchbay.v1.CheckResult
-	28, // 15: patchbay.v1.StartOAuthRequest.values:type_name -> patchbay.v1.StartOAuthRequest.ValuesEntry
-	7,  // 16: patchbay.v1.CredentialRequest.problem:type_name -> patchbay.v1.CheckResult
-	30, // 17: patchbay.v1.CredentialRequest.expires_at:type_name -> google.protobuf.Timestamp
-	29, // 18: patchbay.v1.AnswerCredentialRequestRequest.values:type_name -> patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
-	7,  // 19: patchbay.v1.AnswerCredentialRequestResponse.check:type_name -> patchbay.v1.CheckResult
-	5,  // 20: patchbay.v1.CredentialService.ListProviders:input_type -> patchbay.v1.ListProvidersRequest
-	9,  // 21: patchbay.v1.CredentialService.ListCredentials:input_type -> patchbay.v1.ListCredentialsRequest
-	11, // 22: patchbay.v1.CredentialService.SaveCredentials:input_type -> patchbay.v1.SaveCredentialsRequest
-	13, // 23: patchbay.v1.CredentialService.CheckCredentials:input_type -> patchbay.v1.CheckCredentialsRequest
-	15, // 24: patchbay.v1.CredentialService.DeleteCredentials:input_type -> patchbay.v1.DeleteCredentialsRequest
-	17, // 25: patchbay.v1.CredentialService.StartOAuth:input_type -> patchbay.v1.StartOAuthRequest
-	19, // 26: patchbay.v1.CredentialService.UnlockKeyring:input_type -> patchbay.v1.UnlockKeyringRequest
-	23, // 27: patchbay.v1.CredentialService.AnswerCredentialRequest:input_type -> patchbay.v1.AnswerCredentialRequestRequest
-	6,  // 28: patchbay.v1.CredentialService.ListProviders:output_type -> patchbay.v1.ListProvidersResponse
-	10, // 29: patchbay.v1.CredentialService.ListCredentials:output_type -> patchbay.v1.ListCredentialsResponse
-	12, // 30: patchbay.v1.CredentialService.SaveCredentials:output_type -> patchbay.v1.SaveCredentialsResponse
-	14, // 31: patchbay.v1.CredentialService.CheckCredentials:output_type -> patchbay.v1.CheckCredentialsResponse
-	16, // 32: patchbay.v1.CredentialService.DeleteCredentials:output_type -> patchbay.v1.DeleteCredentialsResponse
-	18, // 33: patchbay.v1.CredentialService.StartOAuth:output_type -> patchbay.v1.StartOAuthResponse
-	20, // 34: patchbay.v1.CredentialService.UnlockKeyring:output_type -> patchbay.v1.UnlockKeyringResponse
-	24, // 35: patchbay.v1.CredentialService.AnswerCredentialRequest:output_type -> patchbay.v1.AnswerCredentialRequestResponse
-	28, // [28:36] is the sub-list for method output_type
-	20, // [20:28] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	32, // 5: patchbay.v1.CheckResult.checked_at:type_name -> google.protobuf.Timestamp
+	9,  // 6: patchbay.v1.CheckResult.permissions:type_name -> patchbay.v1.PermissionCheck
+	3,  // 7: patchbay.v1.PermissionCheck.verdict:type_name -> patchbay.v1.PermissionVerdict
+	27, // 8: patchbay.v1.CredentialProfile.hints:type_name -> patchbay.v1.CredentialProfile.HintsEntry
+	8,  // 9: patchbay.v1.CredentialProfile.last_check:type_name -> patchbay.v1.CheckResult
+	32, // 10: patchbay.v1.CredentialProfile.updated_at:type_name -> google.protobuf.Timestamp
+	10, // 11: patchbay.v1.ListCredentialsResponse.profiles:type_name -> patchbay.v1.CredentialProfile
+	28, // 12: patchbay.v1.SaveCredentialsRequest.values:type_name -> patchbay.v1.SaveCredentialsRequest.ValuesEntry
+	10, // 13: patchbay.v1.SaveCredentialsResponse.profile:type_name -> patchbay.v1.CredentialProfile
+	8,  // 14: patchbay.v1.SaveCredentialsResponse.check:type_name -> patchbay.v1.CheckResult
+	29, // 15: patchbay.v1.CheckCredentialsRequest.values:type_name -> patchbay.v1.CheckCredentialsRequest.ValuesEntry
+	8,  // 16: patchbay.v1.CheckCredentialsResponse.result:type_name -> patchbay.v1.CheckResult
+	30, // 17: patchbay.v1.StartOAuthRequest.values:type_name -> patchbay.v1.StartOAuthRequest.ValuesEntry
+	8,  // 18: patchbay.v1.CredentialRequest.problem:type_name -> patchbay.v1.CheckResult
+	32, // 19: patchbay.v1.CredentialRequest.expires_at:type_name -> google.protobuf.Timestamp
+	31, // 20: patchbay.v1.AnswerCredentialRequestRequest.values:type_name -> patchbay.v1.AnswerCredentialRequestRequest.ValuesEntry
+	8,  // 21: patchbay.v1.AnswerCredentialRequestResponse.check:type_name -> patchbay.v1.CheckResult
+	6,  // 22: patchbay.v1.CredentialService.ListProviders:input_type -> patchbay.v1.ListProvidersRequest
+	11, // 23: patchbay.v1.CredentialService.ListCredentials:input_type -> patchbay.v1.ListCredentialsRequest
+	13, // 24: patchbay.v1.CredentialService.SaveCredentials:input_type -> patchbay.v1.SaveCredentialsRequest
+	15, // 25: patchbay.v1.CredentialService.CheckCredentials:input_type -> patchbay.v1.CheckCredentialsRequest
+	17, // 26: patchbay.v1.CredentialService.DeleteCredentials:input_type -> patchbay.v1.DeleteCredentialsRequest
+	19, // 27: patchbay.v1.CredentialService.StartOAuth:input_type -> patchbay.v1.StartOAuthRequest
+	21, // 28: patchbay.v1.CredentialService.UnlockKeyring:input_type -> patchbay.v1.UnlockKeyringRequest
+	25, // 29: patchbay.v1.CredentialService.AnswerCredentialRequest:input_type -> patchbay.v1.AnswerCredentialRequestRequest
+	7,  // 30: patchbay.v1.CredentialService.ListProviders:output_type -> patchbay.v1.ListProvidersResponse
+	12, // 31: patchbay.v1.CredentialService.ListCredentials:output_type -> patchbay.v1.ListCredentialsResponse
+	14, // 32: patchbay.v1.CredentialService.SaveCredentials:output_type -> patchbay.v1.SaveCredentialsResponse
+	16, // 33: patchbay.v1.CredentialService.CheckCredentials:output_type -> patchbay.v1.CheckCredentialsResponse
+	18, // 34: patchbay.v1.CredentialService.DeleteCredentials:output_type -> patchbay.v1.DeleteCredentialsResponse
+	20, // 35: patchbay.v1.CredentialService.StartOAuth:output_type -> patchbay.v1.StartOAuthResponse
+	22, // 36: patchbay.v1.CredentialService.UnlockKeyring:output_type -> patchbay.v1.UnlockKeyringResponse
+	26, // 37: patchbay.v1.CredentialService.AnswerCredentialRequest:output_type -> patchbay.v1.AnswerCredentialRequestResponse
+	30, // [30:38] is the sub-list for method output_type
+	22, // [22:30] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_credential_proto_init() }
@@ -1880,8 +2030,8 @@ func file_patchbay_v1_credential_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_credential_proto_rawDesc), len(file_patchbay_v1_credential_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   27,
+			NumEnums:      4,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -34,11 +34,14 @@ const (
 	ClientSecret = "patchbayFakeClientSecret_0000000000000000000000"
 )
 
-// AllScopes are granted to ClientID.
+// AllScopes are granted to ClientID: the Management API scopes of the
+// clients endpoints (https://auth0.com/docs/api/management/v2/clients),
+// which is what an application authorized for exactly Patchbay's calls
+// holds. Tokens carry the granted scopes in the "scope" claim and the
+// token answer's "scope" field
+// (https://auth0.com/docs/secure/tokens/access-tokens/management-api-access-tokens/get-management-api-access-tokens-for-production).
 var AllScopes = []string{
 	"read:clients", "create:clients", "update:clients", "delete:clients", "read:client_keys", "update:client_keys",
-	"read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers",
-	"read:client_grants", "create:client_grants",
 }
 
 // Client is an application registered as credentials for the Management

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file patchbay/v1/credential.proto.
  */
 export const file_patchbay_v1_credential: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYXRjaGJheS92MS9jcmVkZW50aWFsLnByb3RvEgtwYXRjaGJheS52MSLlAQoJRm9ybUZpZWxkEgwKBG5hbWUYASABKAkSDQoFbGFiZWwYAiABKAkSJAoEa2luZBgDIAEoDjIWLnBhdGNoYmF5LnYxLkZpZWxkS2luZBIQCghyZXF1aXJlZBgEIAEoCBIPCgdwYXR0ZXJuGAUgASgJEhcKD3BhdHRlcm5fbWVzc2FnZRgGIAEoCRITCgtwbGFjZWhvbGRlchgHIAEoCRIMCgRoZWxwGAggASgJEg8KB29wdGlvbnMYCSADKAkSFQoNZGVmYXVsdF92YWx1ZRgKIAEoCRIOCgZzZWNyZXQYCyABKAgi5AEKDFByb3ZpZGVySW5mbxIKCgJpZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSLwoIY2F0ZWdvcnkYAyABKA4yHS5wYXRjaGJheS52MS5Qcm92aWRlckNhdGVnb3J5EiYKBmZpZWxkcxgEIAMoCzIWLnBhdGNoYmF5LnYxLkZvcm1GaWVsZBINCgVzdGVwcxgFIAMoCRITCgtwZXJtaXNzaW9ucxgGIAMoCRIQCghkb2NzX3VybBgHIAEoCRINCgVvYXV0aBgIIAEoCBIUCgxlbmRwb2ludF9lbnYYCSABKAkiFgoUTGlzdFByb3ZpZGVyc1JlcXVlc3QiRQoVTGlzdFByb3ZpZGVyc1Jlc3BvbnNlEiwKCXByb3ZpZGVycxgBIAMoCzIZLnBhdGNoYmF5LnYxLlByb3ZpZGVySW5mbyLfAQoLQ2hlY2tSZXN1bHQSKAoGc3RhdHVzGAEgASgOMhgucGF0Y2hiYXkudjEuQ2hlY2tTdGF0dXMSDwoHc3VtbWFyeRgCIAEoCRILCgNmaXgYAyABKAkSDwoHYWNjb3VudBgEIAEoCRIbChNtaXNzaW5nX3Blcm1pc3Npb25zGAUgAygJEg0KBWZpZWxkGAYgASgJEi4KCmNoZWNrZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE3JldHJ5X2FmdGVyX3NlY29uZHMYCCABKA0i/AEKEUNyZWRlbnRpYWxQcm9maWxlEhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkSOAoFaGludHMYAyADKAsyKS5wYXRjaGJheS52MS5DcmVkZW50aWFsUHJvZmlsZS5IaW50c0VudHJ5EiwKCmxhc3RfY2hlY2sYBCABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdBIuCgp1cGRhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBosCgpIaW50c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiKgoWTGlzdENyZWRlbnRpYWxzUmVxdWVzdBIQCghwcm92aWRlchgBIAEoCSJsChdMaXN0Q3JlZGVudGlhbHNSZXNwb25zZRIwCghwcm9maWxlcxgBIAMoCzIeLnBhdGNoYmF5LnYxLkNyZWRlbnRpYWxQcm9maWxlEg8KB2JhY2tlbmQYAiABKAkSDgoGbG9ja2VkGAMgASgIIskBChZTYXZlQ3JlZGVudGlhbHNSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkSPwoGdmFsdWVzGAMgAygLMi8ucGF0Y2hiYXkudjEuU2F2ZUNyZWRlbnRpYWxzUmVxdWVzdC5WYWx1ZXNFbnRyeRINCgVmb3JjZRgEIAEoCBINCgVtZXJnZRgFIAEoCBotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoIBChdTYXZlQ3JlZGVudGlhbHNSZXNwb25zZRIvCgdwcm9maWxlGAEgASgLMh4ucGF0Y2hiYXkudjEuQ3JlZGVudGlhbFByb2ZpbGUSJwoFY2hlY2sYAiABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdBINCgVzYXZlZBgDIAEoCCKtAQoXQ2hlY2tDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCRJACgZ2YWx1ZXMYAyADKAsyMC5wYXRjaGJheS52MS5DaGVja0NyZWRlbnRpYWxzUmVxdWVzdC5WYWx1ZXNFbnRyeRotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkQKGENoZWNrQ3JlZGVudGlhbHNSZXNwb25zZRIoCgZyZXN1bHQYASABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdCI9ChhEZWxldGVDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCSIbChlEZWxldGVDcmVkZW50aWFsc1Jlc3BvbnNlIqEBChFTdGFydE9BdXRoUmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIPCgdwcm9maWxlGAIgASgJEjoKBnZhbHVlcxgDIAMoCzIqLnBhdGNoYmF5LnYxLlN0YXJ0T0F1dGhSZXF1ZXN0LlZhbHVlc0VudHJ5Gi0KC1ZhbHVlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiOgoSU3RhcnRPQXV0aFJlc3BvbnNlEhUKDWF1dGhvcml6ZV91cmwYASABKAkSDQoFc3RhdGUYAiABKAkiKgoUVW5sb2NrS2V5cmluZ1JlcXVlc3QSEgoKcGFzc3BocmFzZRgBIAEoCSIoChVVbmxvY2tLZXlyaW5nUmVzcG9uc2USDwoHYmFja2VuZBgBIAEoCSKtAQoRQ3JlZGVudGlhbFJlcXVlc3QSCgoCaWQYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSDwoHcHJvZmlsZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSKQoHcHJvYmxlbRgFIAEoCzIYLnBhdGNoYmF5LnYxLkNoZWNrUmVzdWx0Ei4KCmV4cGlyZXNfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjYKF0NyZWRlbnRpYWxSZXF1ZXN0Q2xvc2VkEgoKAmlkGAEgASgJEg8KB291dGNvbWUYAiABKAkiywEKHkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEkcKBnZhbHVlcxgCIAMoCzI3LnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVxdWVzdC5WYWx1ZXNFbnRyeRIOCgZjYW5jZWwYAyABKAgSDQoFZm9yY2UYBCABKAgaLQoLVmFsdWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJZCh9BbnN3ZXJDcmVkZW50aWFsUmVxdWVzdFJlc3BvbnNlEicKBWNoZWNrGAEgASgLMhgucGF0Y2hiYXkudjEuQ2hlY2tSZXN1bHQSDQoFc2F2ZWQYAiABKAgqcQoQUHJvdmlkZXJDYXRlZ29yeRIhCh1QUk9WSURFUl9DQVRFR09SWV9VTlNQRUNJRklFRBAAEhsKF1BST1ZJREVSX0NBVEVHT1JZX0NMT1VEEAESHQoZUFJPVklERVJfQ0FURUdPUllfU0VSVklDRRACKpUBCglGaWVsZEtpbmQSGgoWRklFTERfS0lORF9VTlNQRUNJRklFRBAAEhMKD0ZJRUxEX0tJTkRfVEVYVBABEhUKEUZJRUxEX0tJTkRfU0VDUkVUEAISEwoPRklFTERfS0lORF9GSUxFEAMSFQoRRklFTERfS0lORF9TRUxFQ1QQBBIUChBGSUVMRF9LSU5EX09BVVRIEAUqxgIKC0NoZWNrU3RhdHVzEhwKGENIRUNLX1NUQVRVU19VTlNQRUNJRklFRBAAEhMKD0NIRUNLX1NUQVRVU19PSxABEhgKFENIRUNLX1NUQVRVU19JTlZBTElEEAISGAoUQ0hFQ0tfU1RBVFVTX0VYUElSRUQQAxIpCiVDSEVDS19TVEFUVVNfSU5TVUZGSUNJRU5UX1BFUk1JU1NJT05TEAQSHQoZQ0hFQ0tfU1RBVFVTX1dST05HX1RBUkdFVBAFEhoKFkNIRUNLX1NUQVRVU19NQUxGT1JNRUQQBhIYChRDSEVDS19TVEFUVVNfTkVUV09SSxAHEhcKE0NIRUNLX1NUQVRVU19PVVRBR0UQCBIdChlDSEVDS19TVEFUVVNfUkFURV9MSU1JVEVEEAkSGAoUQ0hFQ0tfU1RBVFVTX01JU1NJTkcQCjKTBgoRQ3JlZGVudGlhbFNlcnZpY2USWwoNTGlzdFByb3ZpZGVycxIhLnBhdGNoYmF5LnYxLkxpc3RQcm92aWRlcnNSZXF1ZXN0GiIucGF0Y2hiYXkudjEuTGlzdFByb3ZpZGVyc1Jlc3BvbnNlIgOQAgESYQoPTGlzdENyZWRlbnRpYWxzEiMucGF0Y2hiYXkudjEuTGlzdENyZWRlbnRpYWxzUmVxdWVzdBokLnBhdGNoYmF5LnYxLkxpc3RDcmVkZW50aWFsc1Jlc3BvbnNlIgOQAgESXAoPU2F2ZUNyZWRlbnRpYWxzEiMucGF0Y2hiYXkudjEuU2F2ZUNyZWRlbnRpYWxzUmVxdWVzdBokLnBhdGNoYmF5LnYxLlNhdmVDcmVkZW50aWFsc1Jlc3BvbnNlEl8KEENoZWNrQ3JlZGVudGlhbHMSJC5wYXRjaGJheS52MS5DaGVja0NyZWRlbnRpYWxzUmVxdWVzdBolLnBhdGNoYmF5LnYxLkNoZWNrQ3JlZGVudGlhbHNSZXNwb25zZRJiChFEZWxldGVDcmVkZW50aWFscxIlLnBhdGNoYmF5LnYxLkRlbGV0ZUNyZWRlbnRpYWxzUmVxdWVzdBomLnBhdGNoYmF5LnYxLkRlbGV0ZUNyZWRlbnRpYWxzUmVzcG9uc2USTQoKU3RhcnRPQXV0aBIeLnBhdGNoYmF5LnYxLlN0YXJ0T0F1dGhSZXF1ZXN0Gh8ucGF0Y2hiYXkudjEuU3RhcnRPQXV0aFJlc3BvbnNlElYKDVVubG9ja0tleXJpbmcSIS5wYXRjaGJheS52MS5VbmxvY2tLZXlyaW5nUmVxdWVzdBoiLnBhdGNoYmF5LnYxLlVubG9ja0tleXJpbmdSZXNwb25zZRJ0ChdBbnN3ZXJDcmVkZW50aWFsUmVxdWVzdBIrLnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVxdWVzdBosLnBhdGNoYmF5LnYxLkFuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVzcG9uc2VCrAEKD2NvbS5wYXRjaGJheS52MUIPQ3JlZGVudGlhbFByb3RvUAFaO2dpdGh1Yi5jb20vcGF0Y2hiYXktZGV2L3BhdGNoYmF5L2dlbi9wYXRjaGJheS92MTtwYXRjaGJheXYxogIDUFhYqgILUGF0Y2hiYXkuVjHKAgtQYXRjaGJheVxWMeICF1BhdGNoYmF5XFYxXEdQQk1ldGFkYXRh6gIMUGF0Y2hiYXk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChxwYXRjaGJheS92MS9jcmVkZW50aWFsLnByb3RvEgtwYXRjaGJheS52MSLlAQoJRm9ybUZpZWxkEgwKBG5hbWUYASABKAkSDQoFbGFiZWwYAiABKAkSJAoEa2luZBgDIAEoDjIWLnBhdGNoYmF5LnYxLkZpZWxkS2luZBIQCghyZXF1aXJlZBgEIAEoCBIPCgdwYXR0ZXJuGAUgASgJEhcKD3BhdHRlcm5fbWVzc2FnZRgGIAEoCRITCgtwbGFjZWhvbGRlchgHIAEoCRIMCgRoZWxwGAggASgJEg8KB29wdGlvbnMYCSADKAkSFQoNZGVmYXVsdF92YWx1ZRgKIAEoCRIOCgZzZWNyZXQYCyABKAgi5AEKDFByb3ZpZGVySW5mbxIKCgJpZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSLwoIY2F0ZWdvcnkYAyABKA4yHS5wYXRjaGJheS52MS5Qcm92aWRlckNhdGVnb3J5EiYKBmZpZWxkcxgEIAMoCzIWLnBhdGNoYmF5LnYxLkZvcm1GaWVsZBINCgVzdGVwcxgFIAMoCRITCgtwZXJtaXNzaW9ucxgGIAMoCRIQCghkb2NzX3VybBgHIAEoCRINCgVvYXV0aBgIIAEoCBIUCgxlbmRwb2ludF9lbnYYCSABKAkiFgoUTGlzdFByb3ZpZGVyc1JlcXVlc3QiRQoVTGlzdFByb3ZpZGVyc1Jlc3BvbnNlEiwKCXByb3ZpZGVycxgBIAMoCzIZLnBhdGNoYmF5LnYxLlByb3ZpZGVySW5mbyKSAgoLQ2hlY2tSZXN1bHQSKAoGc3RhdHVzGAEgASgOMhgucGF0Y2hiYXkudjEuQ2hlY2tTdGF0dXMSDwoHc3VtbWFyeRgCIAEoCRILCgNmaXgYAyABKAkSDwoHYWNjb3VudBgEIAEoCRIbChNtaXNzaW5nX3Blcm1pc3Npb25zGAUgAygJEg0KBWZpZWxkGAYgASgJEi4KCmNoZWNrZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE3JldHJ5X2FmdGVyX3NlY29uZHMYCCABKA0SMQoLcGVybWlzc2lvbnMYCSADKAsyHC5wYXRjaGJheS52MS5QZXJtaXNzaW9uQ2hlY2siYAoPUGVybWlzc2lvbkNoZWNrEgwKBG5hbWUYASABKAkSLwoHdmVyZGljdBgCIAEoDjIeLnBhdGNoYmF5LnYxLlBlcm1pc3Npb25WZXJkaWN0Eg4KBmRldGFpbBgDIAEoCSL8AQoRQ3JlZGVudGlhbFByb2ZpbGUSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCRI4CgVoaW50cxgDIAMoCzIpLnBhdGNoYmF5LnYxLkNyZWRlbnRpYWxQcm9maWxlLkhpbnRzRW50cnkSLAoKbGFzdF9jaGVjaxgEIAEoCzIYLnBhdGNoYmF5LnYxLkNoZWNrUmVzdWx0Ei4KCnVwZGF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGiwKCkhpbnRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIqChZMaXN0Q3JlZGVudGlhbHNSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJImwKF0xpc3RDcmVkZW50aWFsc1Jlc3BvbnNlEjAKCHByb2ZpbGVzGAEgAygLMh4ucGF0Y2hiYXkudjEuQ3JlZGVudGlhbFByb2ZpbGUSDwoHYmFja2VuZBgCIAEoCRIOCgZsb2NrZWQYAyABKAgiyQEKFlNhdmVDcmVkZW50aWFsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSDwoHcHJvZmlsZRgCIAEoCRI/CgZ2YWx1ZXMYAyADKAsyLy5wYXRjaGJheS52MS5TYXZlQ3JlZGVudGlhbHNSZXF1ZXN0LlZhbHVlc0VudHJ5Eg0KBWZvcmNlGAQgASgIEg0KBW1lcmdlGAUgASgIGi0KC1ZhbHVlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiggEKF1NhdmVDcmVkZW50aWFsc1Jlc3BvbnNlEi8KB3Byb2ZpbGUYASABKAsyHi5wYXRjaGJheS52MS5DcmVkZW50aWFsUHJvZmlsZRInCgVjaGVjaxgCIAEoCzIYLnBhdGNoYmF5LnYxLkNoZWNrUmVzdWx0Eg0KBXNhdmVkGAMgASgIIq0BChdDaGVja0NyZWRlbnRpYWxzUmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIPCgdwcm9maWxlGAIgASgJEkAKBnZhbHVlcxgDIAMoCzIwLnBhdGNoYmF5LnYxLkNoZWNrQ3JlZGVudGlhbHNSZXF1ZXN0LlZhbHVlc0VudHJ5Gi0KC1ZhbHVlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiRAoYQ2hlY2tDcmVkZW50aWFsc1Jlc3BvbnNlEigKBnJlc3VsdBgBIAEoCzIYLnBhdGNoYmF5LnYxLkNoZWNrUmVzdWx0Ij0KGERlbGV0ZUNyZWRlbnRpYWxzUmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIPCgdwcm9maWxlGAIgASgJIhsKGURlbGV0ZUNyZWRlbnRpYWxzUmVzcG9uc2UioQEKEVN0YXJ0T0F1dGhSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEg8KB3Byb2ZpbGUYAiABKAkSOgoGdmFsdWVzGAMgAygLMioucGF0Y2hiYXkudjEuU3RhcnRPQXV0aFJlcXVlc3QuVmFsdWVzRW50cnkaLQoLVmFsdWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASI6ChJTdGFydE9BdXRoUmVzcG9uc2USFQoNYXV0aG9yaXplX3VybBgBIAEoCRINCgVzdGF0ZRgCIAEoCSIqChRVbmxvY2tLZXlyaW5nUmVxdWVzdBISCgpwYXNzcGhyYXNlGAEgASgJIigKFVVubG9ja0tleXJpbmdSZXNwb25zZRIPCgdiYWNrZW5kGAEgASgJIq0BChFDcmVkZW50aWFsUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghwcm92aWRlchgCIAEoCRIPCgdwcm9maWxlGAMgASgJEg4KBnJlYXNvbhgEIAEoCRIpCgdwcm9ibGVtGAUgASgLMhgucGF0Y2hiYXkudjEuQ2hlY2tSZXN1bHQSLgoKZXhwaXJlc19hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNgoXQ3JlZGVudGlhbFJlcXVlc3RDbG9zZWQSCgoCaWQYASABKAkSDwoHb3V0Y29tZRgCIAEoCSLLAQoeQW5zd2VyQ3JlZGVudGlhbFJlcXVlc3RSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSRwoGdmFsdWVzGAIgAygLMjcucGF0Y2hiYXkudjEuQW5zd2VyQ3JlZGVudGlhbFJlcXVlc3RSZXF1ZXN0LlZhbHVlc0VudHJ5Eg4KBmNhbmNlbBgDIAEoCBINCgVmb3JjZRgEIAEoCBotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlkKH0Fuc3dlckNyZWRlbnRpYWxSZXF1ZXN0UmVzcG9uc2USJwoFY2hlY2sYASABKAsyGC5wYXRjaGJheS52MS5DaGVja1Jlc3VsdBINCgVzYXZlZBgCIAEoCCpxChBQcm92aWRlckNhdGVnb3J5EiEKHVBST1ZJREVSX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASGwoXUFJPVklERVJfQ0FURUdPUllfQ0xPVUQQARIdChlQUk9WSURFUl9DQVRFR09SWV9TRVJWSUNFEAIqlQEKCUZpZWxkS2luZBIaChZGSUVMRF9LSU5EX1VOU1BFQ0lGSUVEEAASEwoPRklFTERfS0lORF9URVhUEAESFQoRRklFTERfS0lORF9TRUNSRVQQAhITCg9GSUVMRF9LSU5EX0ZJTEUQAxIVChFGSUVMRF9LSU5EX1NFTEVDVBAEEhQKEEZJRUxEX0tJTkRfT0FVVEgQBSrGAgoLQ2hlY2tTdGF0dXMSHAoYQ0hFQ0tfU1RBVFVTX1VOU1BFQ0lGSUVEEAASEwoPQ0hFQ0tfU1RBVFVTX09LEAESGAoUQ0hFQ0tfU1RBVFVTX0lOVkFMSUQQAhIYChRDSEVDS19TVEFUVVNfRVhQSVJFRBADEikKJUNIRUNLX1NUQVRVU19JTlNVRkZJQ0lFTlRfUEVSTUlTU0lPTlMQBBIdChlDSEVDS19TVEFUVVNfV1JPTkdfVEFSR0VUEAUSGgoWQ0hFQ0tfU1RBVFVTX01BTEZPUk1FRBAGEhgKFENIRUNLX1NUQVRVU19ORVRXT1JLEAcSFwoTQ0hFQ0tfU1RBVFVTX09VVEFHRRAIEh0KGUNIRUNLX1NUQVRVU19SQVRFX0xJTUlURUQQCRIYChRDSEVDS19TVEFUVVNfTUlTU0lORxAKKrwBChFQZXJtaXNzaW9uVmVyZGljdBIiCh5QRVJNSVNTSU9OX1ZFUkRJQ1RfVU5TUEVDSUZJRUQQABIfChtQRVJNSVNTSU9OX1ZFUkRJQ1RfVkVSSUZJRUQQARIeChpQRVJNSVNTSU9OX1ZFUkRJQ1RfTUlTU0lORxACEiMKH1BFUk1JU1NJT05fVkVSRElDVF9VTlZFUklGSUFCTEUQAxIdChlQRVJNSVNTSU9OX1ZFUkRJQ1RfRVhDRVNTEAQykwYKEUNyZWRlbnRpYWxTZXJ2aWNlElsKDUxpc3RQcm92aWRlcnMSIS5wYXRjaGJheS52MS5MaXN0UHJvdmlkZXJzUmVxdWVzdBoiLnBhdGNoYmF5LnYxLkxpc3RQcm92aWRlcnNSZXNwb25zZSIDkAIBEmEKD0xpc3RDcmVkZW50aWFscxIjLnBhdGNoYmF5LnYxLkxpc3RDcmVkZW50aWFsc1JlcXVlc3QaJC5wYXRjaGJheS52MS5MaXN0Q3JlZGVudGlhbHNSZXNwb25zZSIDkAIBElwKD1NhdmVDcmVkZW50aWFscxIjLnBhdGNoYmF5LnYxLlNhdmVDcmVkZW50aWFsc1JlcXVlc3QaJC5wYXRjaGJheS52MS5TYXZlQ3JlZGVudGlhbHNSZXNwb25zZRJfChBDaGVja0NyZWRlbnRpYWxzEiQucGF0Y2hiYXkudjEuQ2hlY2tDcmVkZW50aWFsc1JlcXVlc3QaJS5wYXRjaGJheS52MS5DaGVja0NyZWRlbnRpYWxzUmVzcG9uc2USYgoRRGVsZXRlQ3JlZGVudGlhbHMSJS5wYXRjaGJheS52MS5EZWxldGVDcmVkZW50aWFsc1JlcXVlc3QaJi5wYXRjaGJheS52MS5EZWxldGVDcmVkZW50aWFsc1Jlc3BvbnNlEk0KClN0YXJ0T0F1dGgSHi5wYXRjaGJheS52MS5TdGFydE9BdXRoUmVxdWVzdBofLnBhdGNoYmF5LnYxLlN0YXJ0T0F1dGhSZXNwb25zZRJWCg1VbmxvY2tLZXlyaW5nEiEucGF0Y2hiYXkudjEuVW5sb2NrS2V5cmluZ1JlcXVlc3QaIi5wYXRjaGJheS52MS5VbmxvY2tLZXlyaW5nUmVzcG9uc2USdAoXQW5zd2VyQ3JlZGVudGlhbFJlcXVlc3QSKy5wYXRjaGJheS52MS5BbnN3ZXJDcmVkZW50aWFsUmVxdWVzdFJlcXVlc3QaLC5wYXRjaGJheS52MS5BbnN3ZXJDcmVkZW50aWFsUmVxdWVzdFJlc3BvbnNlQqwBCg9jb20ucGF0Y2hiYXkudjFCD0NyZWRlbnRpYWxQcm90b1ABWjtnaXRodWIuY29tL3BhdGNoYmF5LWRldi9wYXRjaGJheS9nZW4vcGF0Y2hiYXkvdjE7cGF0Y2hiYXl2MaICA1BYWKoCC1BhdGNoYmF5LlYxygILUGF0Y2hiYXlcVjHiAhdQYXRjaGJheVxWMVxHUEJNZXRhZGF0YeoCDFBhdGNoYmF5OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * FormField describes one input of a credential form.
@@ -245,6 +245,16 @@ export type CheckResult = Message<"patchbay.v1.CheckResult"> & {
    * @generated from field: uint32 retry_after_seconds = 8;
    */
   retryAfterSeconds: number;
+
+  /**
+   * What the check proved, per permission: verified, missing, not
+   * verifiable without a side effect (with how to verify it), or excess
+   * (granted but unused), where the provider tells. missing_permissions
+   * repeats the names of the missing ones.
+   *
+   * @generated from field: repeated patchbay.v1.PermissionCheck permissions = 9;
+   */
+  permissions: PermissionCheck[];
 };
 
 /**
@@ -253,6 +263,38 @@ export type CheckResult = Message<"patchbay.v1.CheckResult"> & {
  */
 export const CheckResultSchema: GenMessage<CheckResult> = /*@__PURE__*/
   messageDesc(file_patchbay_v1_credential, 4);
+
+/**
+ * PermissionCheck is the verdict on one permission (a scope, an IAM action,
+ * a restricted-key permission).
+ *
+ * @generated from message patchbay.v1.PermissionCheck
+ */
+export type PermissionCheck = Message<"patchbay.v1.PermissionCheck"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: patchbay.v1.PermissionVerdict verdict = 2;
+   */
+  verdict: PermissionVerdict;
+
+  /**
+   * How the verdict was reached, or, when unverifiable, how to verify it.
+   *
+   * @generated from field: string detail = 3;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message patchbay.v1.PermissionCheck.
+ * Use `create(PermissionCheckSchema)` to create a new message.
+ */
+export const PermissionCheckSchema: GenMessage<PermissionCheck> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_credential, 5);
 
 /**
  * CredentialProfile is a saved credential set, without secrets.
@@ -293,7 +335,7 @@ export type CredentialProfile = Message<"patchbay.v1.CredentialProfile"> & {
  * Use `create(CredentialProfileSchema)` to create a new message.
  */
 export const CredentialProfileSchema: GenMessage<CredentialProfile> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 5);
+  messageDesc(file_patchbay_v1_credential, 6);
 
 /**
  * @generated from message patchbay.v1.ListCredentialsRequest
@@ -312,7 +354,7 @@ export type ListCredentialsRequest = Message<"patchbay.v1.ListCredentialsRequest
  * Use `create(ListCredentialsRequestSchema)` to create a new message.
  */
 export const ListCredentialsRequestSchema: GenMessage<ListCredentialsRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 6);
+  messageDesc(file_patchbay_v1_credential, 7);
 
 /**
  * @generated from message patchbay.v1.ListCredentialsResponse
@@ -343,7 +385,7 @@ export type ListCredentialsResponse = Message<"patchbay.v1.ListCredentialsRespon
  * Use `create(ListCredentialsResponseSchema)` to create a new message.
  */
 export const ListCredentialsResponseSchema: GenMessage<ListCredentialsResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 7);
+  messageDesc(file_patchbay_v1_credential, 8);
 
 /**
  * @generated from message patchbay.v1.SaveCredentialsRequest
@@ -388,7 +430,7 @@ export type SaveCredentialsRequest = Message<"patchbay.v1.SaveCredentialsRequest
  * Use `create(SaveCredentialsRequestSchema)` to create a new message.
  */
 export const SaveCredentialsRequestSchema: GenMessage<SaveCredentialsRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 8);
+  messageDesc(file_patchbay_v1_credential, 9);
 
 /**
  * @generated from message patchbay.v1.SaveCredentialsResponse
@@ -415,7 +457,7 @@ export type SaveCredentialsResponse = Message<"patchbay.v1.SaveCredentialsRespon
  * Use `create(SaveCredentialsResponseSchema)` to create a new message.
  */
 export const SaveCredentialsResponseSchema: GenMessage<SaveCredentialsResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 9);
+  messageDesc(file_patchbay_v1_credential, 10);
 
 /**
  * @generated from message patchbay.v1.CheckCredentialsRequest
@@ -444,7 +486,7 @@ export type CheckCredentialsRequest = Message<"patchbay.v1.CheckCredentialsReque
  * Use `create(CheckCredentialsRequestSchema)` to create a new message.
  */
 export const CheckCredentialsRequestSchema: GenMessage<CheckCredentialsRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 10);
+  messageDesc(file_patchbay_v1_credential, 11);
 
 /**
  * @generated from message patchbay.v1.CheckCredentialsResponse
@@ -461,7 +503,7 @@ export type CheckCredentialsResponse = Message<"patchbay.v1.CheckCredentialsResp
  * Use `create(CheckCredentialsResponseSchema)` to create a new message.
  */
 export const CheckCredentialsResponseSchema: GenMessage<CheckCredentialsResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 11);
+  messageDesc(file_patchbay_v1_credential, 12);
 
 /**
  * @generated from message patchbay.v1.DeleteCredentialsRequest
@@ -483,7 +525,7 @@ export type DeleteCredentialsRequest = Message<"patchbay.v1.DeleteCredentialsReq
  * Use `create(DeleteCredentialsRequestSchema)` to create a new message.
  */
 export const DeleteCredentialsRequestSchema: GenMessage<DeleteCredentialsRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 12);
+  messageDesc(file_patchbay_v1_credential, 13);
 
 /**
  * @generated from message patchbay.v1.DeleteCredentialsResponse
@@ -496,7 +538,7 @@ export type DeleteCredentialsResponse = Message<"patchbay.v1.DeleteCredentialsRe
  * Use `create(DeleteCredentialsResponseSchema)` to create a new message.
  */
 export const DeleteCredentialsResponseSchema: GenMessage<DeleteCredentialsResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 13);
+  messageDesc(file_patchbay_v1_credential, 14);
 
 /**
  * @generated from message patchbay.v1.StartOAuthRequest
@@ -526,7 +568,7 @@ export type StartOAuthRequest = Message<"patchbay.v1.StartOAuthRequest"> & {
  * Use `create(StartOAuthRequestSchema)` to create a new message.
  */
 export const StartOAuthRequestSchema: GenMessage<StartOAuthRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 14);
+  messageDesc(file_patchbay_v1_credential, 15);
 
 /**
  * @generated from message patchbay.v1.StartOAuthResponse
@@ -554,7 +596,7 @@ export type StartOAuthResponse = Message<"patchbay.v1.StartOAuthResponse"> & {
  * Use `create(StartOAuthResponseSchema)` to create a new message.
  */
 export const StartOAuthResponseSchema: GenMessage<StartOAuthResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 15);
+  messageDesc(file_patchbay_v1_credential, 16);
 
 /**
  * @generated from message patchbay.v1.UnlockKeyringRequest
@@ -571,7 +613,7 @@ export type UnlockKeyringRequest = Message<"patchbay.v1.UnlockKeyringRequest"> &
  * Use `create(UnlockKeyringRequestSchema)` to create a new message.
  */
 export const UnlockKeyringRequestSchema: GenMessage<UnlockKeyringRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 16);
+  messageDesc(file_patchbay_v1_credential, 17);
 
 /**
  * @generated from message patchbay.v1.UnlockKeyringResponse
@@ -588,7 +630,7 @@ export type UnlockKeyringResponse = Message<"patchbay.v1.UnlockKeyringResponse">
  * Use `create(UnlockKeyringResponseSchema)` to create a new message.
  */
 export const UnlockKeyringResponseSchema: GenMessage<UnlockKeyringResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 17);
+  messageDesc(file_patchbay_v1_credential, 18);
 
 /**
  * CredentialRequest asks the editor for credentials a flow needs.
@@ -636,7 +678,7 @@ export type CredentialRequest = Message<"patchbay.v1.CredentialRequest"> & {
  * Use `create(CredentialRequestSchema)` to create a new message.
  */
 export const CredentialRequestSchema: GenMessage<CredentialRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 18);
+  messageDesc(file_patchbay_v1_credential, 19);
 
 /**
  * CredentialRequestClosed is published when a request is answered, canceled
@@ -664,7 +706,7 @@ export type CredentialRequestClosed = Message<"patchbay.v1.CredentialRequestClos
  * Use `create(CredentialRequestClosedSchema)` to create a new message.
  */
 export const CredentialRequestClosedSchema: GenMessage<CredentialRequestClosed> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 19);
+  messageDesc(file_patchbay_v1_credential, 20);
 
 /**
  * @generated from message patchbay.v1.AnswerCredentialRequestRequest
@@ -696,7 +738,7 @@ export type AnswerCredentialRequestRequest = Message<"patchbay.v1.AnswerCredenti
  * Use `create(AnswerCredentialRequestRequestSchema)` to create a new message.
  */
 export const AnswerCredentialRequestRequestSchema: GenMessage<AnswerCredentialRequestRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 20);
+  messageDesc(file_patchbay_v1_credential, 21);
 
 /**
  * @generated from message patchbay.v1.AnswerCredentialRequestResponse
@@ -718,7 +760,7 @@ export type AnswerCredentialRequestResponse = Message<"patchbay.v1.AnswerCredent
  * Use `create(AnswerCredentialRequestResponseSchema)` to create a new message.
  */
 export const AnswerCredentialRequestResponseSchema: GenMessage<AnswerCredentialRequestResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_credential, 21);
+  messageDesc(file_patchbay_v1_credential, 22);
 
 /**
  * @generated from enum patchbay.v1.ProviderCategory
@@ -852,6 +894,52 @@ export enum CheckStatus {
  */
 export const CheckStatusSchema: GenEnum<CheckStatus> = /*@__PURE__*/
   enumDesc(file_patchbay_v1_credential, 2);
+
+/**
+ * PermissionVerdict is what a credential check proved about one permission.
+ *
+ * @generated from enum patchbay.v1.PermissionVerdict
+ */
+export enum PermissionVerdict {
+  /**
+   * @generated from enum value: PERMISSION_VERDICT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The provider said it is granted, or a call that needs it succeeded.
+   *
+   * @generated from enum value: PERMISSION_VERDICT_VERIFIED = 1;
+   */
+  VERIFIED = 1,
+
+  /**
+   * The provider said it is not granted, or a call that needs it was refused.
+   *
+   * @generated from enum value: PERMISSION_VERDICT_MISSING = 2;
+   */
+  MISSING = 2,
+
+  /**
+   * It cannot be learned without a side effect; detail says how to verify it.
+   *
+   * @generated from enum value: PERMISSION_VERDICT_UNVERIFIABLE = 3;
+   */
+  UNVERIFIABLE = 3,
+
+  /**
+   * Granted, but no call Patchbay makes needs it.
+   *
+   * @generated from enum value: PERMISSION_VERDICT_EXCESS = 4;
+   */
+  EXCESS = 4,
+}
+
+/**
+ * Describes the enum patchbay.v1.PermissionVerdict.
+ */
+export const PermissionVerdictSchema: GenEnum<PermissionVerdict> = /*@__PURE__*/
+  enumDesc(file_patchbay_v1_credential, 3);
 
 /**
  * CredentialService owns provider credentials. Secret values go in, never out.
