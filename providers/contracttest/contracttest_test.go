@@ -241,3 +241,29 @@ func TestStripeMockVersionMatchesMakefile(t *testing.T) {
 		t.Fatalf("the Makefile's STRIPE_MOCK_VERSION is not %s", StripeMockVersion)
 	}
 }
+
+func TestCloseRequestBodies(t *testing.T) {
+	t.Parallel()
+	in := `{"openapi":"3.0.3","paths":{"/a":{"post":{"requestBody":{"content":{"application/json":{"schema":{"type":"object",
+		"properties":{"c":{"type":"object","properties":{"u":{"type":"string"}}},"r":{"$ref":"#/components/schemas/R"},
+			"l":{"type":"array","items":{"type":"object","properties":{"n":{"type":"string"}}}},
+			"m":{"type":"object","additionalProperties":{"type":"string"},"properties":{"k":{"type":"string"}}}}}}}},
+		"responses":{"200":{"content":{"application/json":{"schema":{"type":"object","properties":{"id":{"type":"string"}}}}}}}}}},
+		"components":{"schemas":{"R":{"type":"object","properties":{"x":{"type":"string"}}}}}}`
+	out, err := CloseRequestBodies([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"openapi":"3.0.3","paths":{"/a":{"post":{"requestBody":{"content":{"application/json":{"schema":{"type":"object","additionalProperties":false,
+		"properties":{"c":{"type":"object","additionalProperties":false,"properties":{"u":{"type":"string"}}},"r":{"$ref":"#/components/schemas/R"},
+			"l":{"type":"array","items":{"type":"object","additionalProperties":false,"properties":{"n":{"type":"string"}}}},
+			"m":{"type":"object","additionalProperties":{"type":"string"},"properties":{"k":{"type":"string"}}}}}}}},
+		"responses":{"200":{"content":{"application/json":{"schema":{"type":"object","properties":{"id":{"type":"string"}}}}}}}}}},
+		"components":{"schemas":{"R":{"type":"object","properties":{"x":{"type":"string"}}}}}}`
+	var got, w any
+	_ = json.Unmarshal(out, &got)
+	_ = json.Unmarshal([]byte(want), &w)
+	if diff := cmp.Diff(w, got); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+}

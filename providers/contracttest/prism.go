@@ -330,3 +330,53 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// CloseRequestBodies makes each request body object of doc (an OpenAPI 3
+// description, as Subset returns it) that lists its properties but leaves
+// others open refuse the others (additionalProperties: false), in the
+// body and in the objects written inside it (not those it references:
+// answers share them). A provider that ignores a property it does not know
+// (GitHub does) would leave Patchbay believing it set something it did
+// not, so a contract test treats one as an error, as stripe-mock does for
+// Stripe.
+func CloseRequestBodies(doc []byte) ([]byte, error) {
+	var d map[string]any
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, err
+	}
+	paths, _ := d["paths"].(map[string]any)
+	for _, item := range paths {
+		ops, _ := item.(map[string]any)
+		for _, op := range ops {
+			o, _ := op.(map[string]any)
+			rb, _ := o["requestBody"].(map[string]any)
+			content, _ := rb["content"].(map[string]any)
+			for _, media := range content {
+				if m, ok := media.(map[string]any); ok {
+					closeObject(m["schema"])
+				}
+			}
+		}
+	}
+	return json.Marshal(d)
+}
+
+func closeObject(v any) {
+	s, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	if props, ok := s["properties"].(map[string]any); ok {
+		_, open := s["additionalProperties"]
+		_, composed := s["allOf"]
+		if !open && !composed {
+			s["additionalProperties"] = false
+		}
+		for _, p := range props {
+			closeObject(p)
+		}
+	}
+	if items, ok := s["items"]; ok {
+		closeObject(items)
+	}
+}
