@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -499,7 +500,50 @@ func decodeBody(w http.ResponseWriter, r *http.Request, patch bool) (body, bool)
 	if in.ClientMetadata != nil && len(*in.ClientMetadata) > 10 {
 		return invalid(fmt.Sprintf("'Too many properties defined (%d), maximum 10' on property client_metadata.", len(*in.ClientMetadata)))
 	}
+	// client_metadata: "string values (max 255 chars)", field names at most
+	// 255 characters (Management API, clients: create a client,
+	// https://auth0.com/docs/api/management/v2/clients/post-clients).
+	if in.ClientMetadata != nil {
+		for k, v := range *in.ClientMetadata {
+			if len(k) > 255 || len(v) > 255 {
+				return invalid(fmt.Sprintf("'String is too long (%d chars), maximum 255' on property client_metadata.%s.", max(len(k), len(v)), k))
+			}
+		}
+	}
+	// callbacks must be URLs: Auth0 answers "Object didn't pass validation
+	// for format callback-url: …" on property callbacks[i]
+	// (https://github.com/auth0/auth0-deploy-cli/issues/155); a wildcard is
+	// allowed in the subdomain, custom schemes for native apps.
+	if in.Callbacks != nil {
+		for i, u := range *in.Callbacks {
+			if !callbackURL(u) {
+				return invalid(fmt.Sprintf("'Object didn't pass validation for format callback-url: %s' on property callbacks[%d].", u, i))
+			}
+		}
+	}
+	// Allowed Web Origins are origins: scheme, host and port, no path
+	// ("web origins field can not contain relative paths",
+	// https://github.com/auth0/docs/pull/5885; Application Settings,
+	// https://auth0.com/docs/get-started/applications/application-settings).
+	// The exact message is not documented; the envelope is.
+	if in.WebOrigins != nil {
+		for i, u := range *in.WebOrigins {
+			if !webOrigin(u) {
+				return invalid(fmt.Sprintf("'Object didn't pass validation for format url-origin: %s' on property web_origins[%d].", u, i))
+			}
+		}
+	}
 	return in, true
+}
+
+func callbackURL(u string) bool {
+	p, err := url.Parse(strings.Replace(u, "*.", "wildcard.", 1))
+	return err == nil && p.Scheme != "" && (p.Host != "" || p.Scheme != "http" && p.Scheme != "https")
+}
+
+func webOrigin(u string) bool {
+	p, err := url.Parse(strings.Replace(u, "*.", "wildcard.", 1))
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" && (p.Path == "" || p.Path == "/") && p.RawQuery == "" && p.Fragment == ""
 }
 
 func (in body) apply(a *app) {

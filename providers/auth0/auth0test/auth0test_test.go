@@ -189,6 +189,9 @@ func TestClientsResource(t *testing.T) {
 		{"client_id not writable", http.MethodPatch, "/" + id, all, `{"client_id":"other"}`, 400, "Payload validation error: 'Additional properties not allowed: client_id'.", "invalid_body"},
 		{"bad app_type", http.MethodPost, "", all, `{"name":"x","app_type":"desktop"}`, 400, `Payload validation error: 'No enum match for: "desktop"' on property app_type.`, "invalid_body"},
 		{"wrong type", http.MethodPatch, "/" + id, all, `{"callbacks":"http://a"}`, 400, "Payload validation error: 'Expected a different type' on property callbacks.", "invalid_body"},
+		{"callback not a URL", http.MethodPatch, "/" + id, all, `{"callbacks":["example.com/cb"]}`, 400, "Payload validation error: 'Object didn't pass validation for format callback-url: example.com/cb' on property callbacks[0].", "invalid_body"},
+		{"web origin with a path", http.MethodPatch, "/" + id, all, `{"web_origins":["https://app.example.com/login"]}`, 400, "Payload validation error: 'Object didn't pass validation for format url-origin: https://app.example.com/login' on property web_origins[0].", "invalid_body"},
+		{"metadata value over 255", http.MethodPatch, "/" + id, all, `{"client_metadata":{"k":"` + strings.Repeat("v", 256) + `"}}`, 400, "Payload validation error: 'String is too long (256 chars), maximum 255' on property client_metadata.k.", "invalid_body"},
 		{"unknown client", http.MethodGet, "/nope", all, "", 404, "The client does not exist", "inexistent_client"},
 		{"unknown route", http.MethodGet, "/" + id + "/grants", all, "", 404, "Not Found", ""},
 	}
