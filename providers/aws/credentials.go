@@ -2,14 +2,6 @@ package aws
 
 import "github.com/patchbay-dev/patchbay/providers"
 
-// RequiredActions are what Patchbay's provisioning calls; the check asks
-// IAM's policy simulator whether the caller may perform them.
-var RequiredActions = []string{
-	"iam:CreateUser", "iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:AttachUserPolicy",
-	"cognito-idp:CreateUserPoolClient", "cognito-idp:DescribeUserPoolClient",
-	"cognito-idp:UpdateUserPoolClient", "cognito-idp:DeleteUserPoolClient",
-}
-
 var credentials = &providers.CredentialSpec{
 	Endpoint: "AWS",
 	DocsURL:  "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
@@ -38,6 +30,15 @@ var credentials = &providers.CredentialSpec{
 			Help:  "Only for temporary credentials (ASIA… key IDs); they expire within hours.",
 		},
 		{
+			Name:           "user_pool_ids",
+			Label:          "Cognito user pools (optional)",
+			Kind:           providers.FieldText,
+			Pattern:        `^[a-z]{2}(-[a-z]+)+-[0-9]_[0-9A-Za-z]+(\s*,\s*[a-z]{2}(-[a-z]+)+-[0-9]_[0-9A-Za-z]+)*$`,
+			PatternMessage: "List user pool IDs such as us-east-1_AbCdEf123, separated by commas.",
+			Placeholder:    "us-east-1_AbCdEf123",
+			Help:           "The pools your patchbay.json names. The permission check simulates the policy on these pools; empty checks every pool of the region, which a policy limited to certain pools does not allow.",
+		},
+		{
 			Name:           "region",
 			Label:          "Region",
 			Kind:           providers.FieldText,
@@ -49,10 +50,10 @@ var credentials = &providers.CredentialSpec{
 	},
 	Steps: []string{
 		"Open the AWS console → IAM → Users → Create user, named \"patchbay\" (no console access).",
-		"Attach a policy that allows only the actions listed below (plus iam:SimulatePrincipalPolicy so Patchbay can check them).",
+		"Attach a policy that allows only the actions listed below on your user pools (Resource arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID), plus iam:SimulatePrincipalPolicy on the user itself so Patchbay can check them.",
 		"Open the user → Security credentials → Create access key → \"Application running outside AWS\".",
 		"Copy the access key ID and secret access key (shown once) and paste them here.",
 	},
-	Permissions: append(append([]string{}, RequiredActions...), "iam:SimulatePrincipalPolicy (optional: lets Patchbay verify the others)"),
+	Permissions: append(append([]string{}, RequiredActions...), "iam:SimulatePrincipalPolicy on the user itself (optional: lets Patchbay verify the others)"),
 	Validator:   providers.ValidatorFunc(validate),
 }

@@ -40,11 +40,19 @@ type callerIdentity struct {
 	} `xml:"GetCallerIdentityResult"`
 }
 
+// simulateResponse is SimulatePrincipalPolicy's answer: one
+// EvaluationResult per action with the most restrictive decision over the
+// resources, and the decision per resource in ResourceSpecificResults
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html).
 type simulateResponse struct {
 	Result struct {
 		Results []struct {
-			Action   string `xml:"EvalActionName"`
-			Decision string `xml:"EvalDecision"`
+			Action    string `xml:"EvalActionName"`
+			Decision  string `xml:"EvalDecision"`
+			Resources []struct {
+				Name     string `xml:"EvalResourceName"`
+				Decision string `xml:"EvalResourceDecision"`
+			} `xml:"ResourceSpecificResults>member"`
 		} `xml:"EvaluationResults>member"`
 	} `xml:"SimulatePrincipalPolicyResult"`
 }
@@ -113,43 +121,141 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	}
 
 	// GetCallerIdentity needs no permission, so it proves only that the
-	// keys work; the policy simulator tells what they may do.
+	// keys work; the policy simulator tells what they may do, on the user
+	// pools Patchbay touches (their ARNs, not "*": a policy limited to
+	// certain pools allows nothing on "*").
 	principal := principalARN(who)
+	account := id.Result.Account
+	pools := poolARNs(v["user_pool_ids"], region, account)
 	iam := query{c: c, creds: creds, service: "iam", region: "us-east-1", url: env.BaseURLAny(DefaultIAMURL, "AWS_IAM", "AWS")}
-	form := url.Values{"Action": {"SimulatePrincipalPolicy"}, "Version": {"2010-05-08"}, "PolicySourceArn": {principal}}
-	for i, a := range RequiredActions {
-		form.Set("ActionNames.member."+strconv.Itoa(i+1), a)
+	on := "every user pool in " + region
+	if v["user_pool_ids"] != "" {
+		on = "user pools " + strings.Join(splitPools(v["user_pool_ids"]), ", ")
 	}
-	resp, bad = iam.do(ctx, form)
+	var probes []string
+	for _, a := range ExcessProbes {
+		if strings.HasPrefix(a, "cognito-idp:") {
+			probes = append(probes, a)
+		}
+	}
+	ok := providers.CheckResult{Status: providers.StatusOK, Account: who, Summary: "The keys work for " + who + "."}
+	sim, denied, bad := simulate(ctx, iam, principal, append(append([]string{}, RequiredActions...), probes...), pools)
 	if bad != nil {
 		return *bad
 	}
-	ok := providers.CheckResult{Status: providers.StatusOK, Account: who, Summary: "The keys work for " + who + "."}
-	if resp.Status != http.StatusOK {
-		var e errorResponse
-		_ = xml.Unmarshal(resp.Body, &e)
-		if e.Error.Code == "AccessDenied" {
-			ok.Summary += " Their permissions could not be verified (iam:SimulatePrincipalPolicy is not allowed)."
-			ok.Fix = "Allow iam:SimulatePrincipalPolicy on the user itself so Patchbay can check the permissions it needs."
-			return ok
+	if denied {
+		for _, a := range RequiredActions {
+			ok.Permissions = append(ok.Permissions, providers.PermissionCheck{Name: a, Verdict: providers.VerdictUnverifiable,
+				Detail: "iam:SimulatePrincipalPolicy is not allowed, so the policies cannot be read; allow it on " + principal + ", or compare the user's policies with this list in the IAM console"})
 		}
-		return failure(c, resp)
+		ok.Summary += " Their permissions could not be verified (iam:SimulatePrincipalPolicy is not allowed)."
+		ok.Fix = "Allow iam:SimulatePrincipalPolicy on the user itself so Patchbay can check the permissions it needs."
+		return ok
 	}
-	var sim simulateResponse
-	_ = xml.Unmarshal(resp.Body, &sim)
-	var missing []string
-	for _, r := range sim.Result.Results {
-		if r.Decision != "allowed" {
-			missing = append(missing, r.Action)
+	var iamProbes []string
+	for _, a := range ExcessProbes {
+		if !strings.HasPrefix(a, "cognito-idp:") {
+			iamProbes = append(iamProbes, a)
 		}
 	}
-	if len(missing) > 0 {
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, MissingPermissions: missing,
-			Summary: "The keys work but the policies do not allow " + strings.Join(missing, ", ") + ".",
-			Fix:     "Attach a policy allowing these actions to " + principal + "."}
+	extra, _, bad := simulate(ctx, iam, principal, iamProbes, nil)
+	if bad != nil {
+		return *bad
 	}
-	ok.Summary = "The keys work for " + who + " and allow every action Patchbay needs."
+	decisions := map[string]string{}
+	for _, r := range append(sim.Result.Results, extra.Result.Results...) {
+		decisions[r.Action] = r.Decision
+		for _, rr := range r.Resources {
+			if rr.Decision != "allowed" && r.Decision == "allowed" {
+				decisions[r.Action] = rr.Decision
+			}
+		}
+	}
+	for _, a := range RequiredActions {
+		switch d := decisions[a]; d {
+		case "allowed":
+			ok.Permissions = append(ok.Permissions, providers.PermissionCheck{Name: a, Verdict: providers.VerdictVerified,
+				Detail: "allowed on " + on + " (IAM policy simulation)"})
+		case "explicitDeny":
+			ok.Permissions = append(ok.Permissions, providers.PermissionCheck{Name: a, Verdict: providers.VerdictMissing,
+				Detail: "explicitly denied on " + on + " by a policy (IAM policy simulation)"})
+		default:
+			detail := "no policy allows it on " + on + " (IAM policy simulation)"
+			if v["user_pool_ids"] == "" {
+				detail += "; if the policy names certain pools, list them under Cognito user pools"
+			}
+			ok.Permissions = append(ok.Permissions, providers.PermissionCheck{Name: a, Verdict: providers.VerdictMissing, Detail: detail})
+		}
+	}
+	for _, a := range ExcessProbes {
+		if decisions[a] == "allowed" {
+			ok.Permissions = append(ok.Permissions, providers.PermissionCheck{Name: a, Verdict: providers.VerdictExcess,
+				Detail: "allowed (IAM policy simulation of actions Patchbay never calls, a sample)"})
+		}
+	}
+	if missing := providers.Missing(ok.Permissions); len(missing) > 0 {
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, MissingPermissions: missing, Permissions: ok.Permissions,
+			Summary: "The keys work but the policies do not allow " + strings.Join(missing, ", ") + " on " + on + ".",
+			Fix:     "Attach a policy allowing these actions on the user pools to " + principal + "."}
+	}
+	ok.Summary = "The keys work for " + who + " and allow every action Patchbay needs on " + on + "."
+	if excess := providers.Excess(ok.Permissions); len(excess) > 0 {
+		ok.Summary += " They also allow " + strings.Join(excess, ", ") + ", which Patchbay never calls."
+		ok.Fix = "Narrow the user's policies to the actions Patchbay lists: a leaked key can do everything they allow."
+	}
 	return ok
+}
+
+// simulate asks the policy simulator about actions on resources (none:
+// "*"). denied is true when the simulator itself is not allowed.
+func simulate(ctx context.Context, iam query, principal string, actions, resources []string) (simulateResponse, bool, *providers.CheckResult) {
+	var sim simulateResponse
+	form := url.Values{"Action": {"SimulatePrincipalPolicy"}, "Version": {"2010-05-08"}, "PolicySourceArn": {principal}}
+	for i, a := range actions {
+		form.Set("ActionNames.member."+strconv.Itoa(i+1), a)
+	}
+	for i, r := range resources {
+		form.Set("ResourceArns.member."+strconv.Itoa(i+1), r)
+	}
+	resp, bad := iam.do(ctx, form)
+	if bad != nil {
+		return sim, false, bad
+	}
+	if resp.Status != http.StatusOK {
+		if errorCode(resp) == "AccessDenied" {
+			return sim, true, nil
+		}
+		r := failure(iam.c, resp)
+		return sim, false, &r
+	}
+	if err := xml.Unmarshal(resp.Body, &sim); err != nil {
+		r := iam.c.Unexpected(resp.Status)
+		return sim, false, &r
+	}
+	return sim, false, nil
+}
+
+func splitPools(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// poolARNs are the ARNs of the named user pools (each in the region its id
+// starts with), or the ARN pattern of every pool in region.
+func poolARNs(ids, region, account string) []string {
+	var out []string
+	for _, p := range splitPools(ids) {
+		out = append(out, "arn:aws:cognito-idp:"+poolRegion(p)+":"+account+":userpool/"+p)
+	}
+	if len(out) == 0 {
+		out = []string{"arn:aws:cognito-idp:" + region + ":" + account + ":userpool/*"}
+	}
+	return out
 }
 
 // principalARN turns an assumed-role session ARN into the role's ARN, which

@@ -17,7 +17,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -39,8 +38,14 @@ type Key struct {
 	Session string
 	Expired bool
 	ARN     string
-	// Allowed actions for the simulator; nil denies the simulator itself.
+	// Allowed actions, for the simulator and the Cognito operations; nil
+	// denies the simulator itself. "*" allows every action.
 	Allowed []string
+	// Resources limit the Allowed actions to these ARN patterns (IAM
+	// wildcards); none means every resource.
+	Resources []string
+	// Denied actions are denied explicitly, on every resource.
+	Denied []string
 }
 
 // Server is the fake.
@@ -49,6 +54,8 @@ type Server struct {
 	mu    sync.Mutex
 	keys  map[string]Key
 	pools map[string]*userPool
+	// simulations are the SimulatePrincipalPolicy calls answered.
+	simulations []Simulation
 }
 
 // New starts the fake with KeyID allowed every action.
@@ -69,7 +76,7 @@ func (s *Server) AddKey(id string, k Key) {
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	if r.Header.Get("X-Amz-Target") != "" {
-		if _, ok := s.verify(jsonErrors{w}, r, body); ok {
+		if k, ok := s.verify(jsonErrors{w}, r, body); ok && s.authorizeCognito(w, k, strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSCognitoIdentityProviderService."), body) {
 			s.serveJSON(w, r, body)
 		}
 		return
@@ -84,26 +91,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/xml")
 		fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>%s</Arn><UserId>AIDAFAKE</UserId><Account>%s</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>0000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`, k.ARN, AccountID)
 	case "SimulatePrincipalPolicy":
-		if k.Allowed == nil {
-			WriteError(w, 403, "AccessDenied", fmt.Sprintf("User: %s is not authorized to perform: iam:SimulatePrincipalPolicy on resource: %s because no identity-based policy allows the iam:SimulatePrincipalPolicy action", k.ARN, form.Get("PolicySourceArn")))
-			return
-		}
-		var b strings.Builder
-		b.WriteString(`<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>`)
-		for i := 1; ; i++ {
-			a := form.Get(fmt.Sprintf("ActionNames.member.%d", i))
-			if a == "" {
-				break
-			}
-			decision := "implicitDeny"
-			if slices.Contains(k.Allowed, a) || slices.Contains(k.Allowed, "*") {
-				decision = "allowed"
-			}
-			fmt.Fprintf(&b, `<member><EvalActionName>%s</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>%s</EvalDecision></member>`, a, decision)
-		}
-		b.WriteString(`</EvaluationResults></SimulatePrincipalPolicyResult></SimulatePrincipalPolicyResponse>`)
-		w.Header().Set("Content-Type", "text/xml")
-		_, _ = w.Write([]byte(b.String()))
+		s.simulate(w, k, form)
 	default:
 		WriteError(w, 400, "InvalidAction", "Could not find operation "+form.Get("Action"))
 	}
