@@ -62,8 +62,8 @@ func TestContractGitHub(t *testing.T) {
 		if got.Status != providers.StatusOK || got.Account == "" {
 			t.Errorf("check = %v account %q (%s), want ok with the example user's login", got.Status, got.Account, got.Summary)
 		}
-		for _, p := range []string{"/user", "/repos/octocat/Hello-World", "/repos/octocat/Hello-World/actions/secrets/public-key",
-			"/repos/octocat/Hello-World/hooks"} {
+		for _, p := range []string{"/user", "/repos/octocat/Hello-World", "/repos/octocat/Hello-World/hooks",
+			"/repos/octocat/Hello-World/issues"} {
 			if !f.Sent(http.MethodGet, p, "") {
 				t.Errorf("the check did not send GET %s; sent %v", p, f.Requests())
 			}

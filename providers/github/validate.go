@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,14 +53,30 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		}
 	}
 
-	if strings.HasPrefix(v["token"], "ghp_") {
-		// Classic tokens work but carry account-wide scopes.
+	// A classic token's answers list its scopes in X-OAuth-Scopes
+	// (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps):
+	// what GitHub says it may do, read without a side effect.
+	scopes, classic := resp.Header["X-Oauth-Scopes"]
+	if classic {
+		var granted []string
+		for _, s := range strings.Split(strings.Join(scopes, ","), ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				granted = append(granted, s)
+			}
+		}
+		result.Permissions = classicChecks(granted)
 		result.Fix = "This is a classic token with account-wide scopes; a fine-grained token limited to the repositories Patchbay manages is safer."
 	}
 	repo := v["repository"]
 	if repo == "" {
+		if !classic {
+			for _, p := range RequiredPermissions {
+				result.Permissions = append(result.Permissions, providers.PermissionCheck{Name: p, Verdict: providers.VerdictUnverifiable,
+					Detail: "fine-grained permissions are per repository: add a repository to the form so Patchbay can probe it, or see the token under Settings → Developer settings → Fine-grained tokens"})
+			}
+		}
 		result.Summary += " Add a repository to check the token's permissions on it."
-		return result
+		return withMissing(result, u.Login)
 	}
 	resp, bad = get("/repos/" + repo)
 	if bad != nil {
@@ -74,34 +91,92 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	if resp.Status != http.StatusOK {
 		return failure(c, resp, "repository")
 	}
-	var missing []string
-	for _, p := range []struct{ path, perm string }{
-		{"/actions/secrets/public-key", "secrets:write"},
-		{"/hooks", "webhooks:write"},
+	if classic {
+		result.Summary = fmt.Sprintf("The token works for %s and can see %s.", u.Login, repo)
+		return withMissing(result, u.Login)
+	}
+	result.Permissions = append(result.Permissions, providers.PermissionCheck{Name: "metadata:read", Verdict: providers.VerdictVerified,
+		Detail: "GET /repos/" + repo + " answered 200"})
+	// A fine-grained token's permissions cannot be listed, and a read
+	// proves Read only: GET answers 200 with Read, and only a write shows
+	// Write. X-Accepted-GitHub-Permissions names what the endpoint needs.
+	for _, p := range []struct{ path, perm, label string }{
+		{"/hooks?per_page=1", "webhooks:write", "Webhooks"},
+		{"/issues?per_page=1", "issues:write", "Issues"},
 	} {
 		resp, bad := get("/repos/" + repo + p.path)
 		if bad != nil {
 			return *bad
 		}
+		path, _, _ := strings.Cut(p.path, "?")
 		switch resp.Status {
 		case http.StatusOK:
+			result.Permissions = append(result.Permissions, providers.PermissionCheck{Name: p.perm, Verdict: providers.VerdictUnverifiable,
+				Detail: fmt.Sprintf("GET /repos/%s%s answered 200, so %s is at least Read; only a write would show Write. "+
+					"Verify it under Settings → Developer settings → Fine-grained tokens → the token: %s must be \"Read and write\"", repo, path, p.label, p.label)})
 		case http.StatusForbidden, http.StatusNotFound:
 			if r := rateLimited(c, resp); r != nil {
 				return *r
 			}
-			missing = append(missing, p.perm)
+			detail := fmt.Sprintf("GET /repos/%s%s was refused (%d): the token cannot even read %s", repo, path, resp.Status, p.label)
+			if need := resp.Header.Get("X-Accepted-GitHub-Permissions"); need != "" {
+				detail += " (GitHub says it needs " + need + ")"
+			}
+			result.Permissions = append(result.Permissions, providers.PermissionCheck{Name: p.perm, Verdict: providers.VerdictMissing, Detail: detail})
 		default:
 			return failure(c, resp, "")
 		}
 	}
-	if len(missing) > 0 {
+	if missing := providers.Missing(result.Permissions); len(missing) > 0 {
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "token", Account: u.Login,
-			MissingPermissions: missing,
-			Summary:            fmt.Sprintf("The token can see %s but lacks %s.", repo, strings.Join(missing, " and ")),
-			Fix:                "Edit the token's Repository permissions: set Secrets and Webhooks to \"Read and write\"."}
+			MissingPermissions: missing, Permissions: result.Permissions,
+			Summary: fmt.Sprintf("The token can see %s but lacks %s.", repo, strings.Join(missing, " and ")),
+			Fix:     "Edit the token's Repository permissions: set Issues and Webhooks to \"Read and write\"."}
 	}
-	result.Summary = fmt.Sprintf("The token works for %s and can manage secrets and webhooks of %s.", u.Login, repo)
+	result.Summary = fmt.Sprintf("The token works for %s and can read the webhooks and issues of %s; whether it may write them cannot be checked without a write.", u.Login, repo)
 	return result
+}
+
+// classicChecks compares a classic token's scopes with the permissions:
+// each is verified when a scope covering it is granted, and every other
+// scope is excess.
+func classicChecks(granted []string) []providers.PermissionCheck {
+	var out []providers.PermissionCheck
+	covering := map[string]bool{}
+	for _, p := range RequiredPermissions {
+		var has string
+		for _, s := range classicScopes[p] {
+			covering[s] = true
+			if has == "" && slices.Contains(granted, s) {
+				has = s
+			}
+		}
+		if has != "" {
+			out = append(out, providers.PermissionCheck{Name: p, Verdict: providers.VerdictVerified, Detail: "classic scope " + has + " is granted (X-OAuth-Scopes)"})
+		} else {
+			out = append(out, providers.PermissionCheck{Name: p, Verdict: providers.VerdictMissing,
+				Detail: "no classic scope covering it (" + strings.Join(classicScopes[p], " or ") + ") is granted (X-OAuth-Scopes)"})
+		}
+	}
+	for _, s := range granted {
+		if !covering[s] {
+			out = append(out, providers.PermissionCheck{Name: s, Verdict: providers.VerdictExcess, Detail: "classic scope granted (X-OAuth-Scopes) that no call Patchbay makes needs"})
+		}
+	}
+	return out
+}
+
+// withMissing turns an ok result whose verdicts say missing into
+// insufficient_permissions.
+func withMissing(r providers.CheckResult, login string) providers.CheckResult {
+	missing := providers.Missing(r.Permissions)
+	if len(missing) == 0 {
+		return r
+	}
+	return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "token", Account: login,
+		MissingPermissions: missing, Permissions: r.Permissions,
+		Summary: "The classic token lacks the scopes for " + strings.Join(missing, ", ") + ".",
+		Fix:     "Create a fine-grained token with Issues and Webhooks set to \"Read and write\" on the repositories Patchbay manages."}
 }
 
 // rateLimited recognises GitHub's rate limits, which come as 403 as often as 429.
