@@ -8,6 +8,11 @@ import (
 
 const guid = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
 
+// RequiredActions are the Azure RBAC actions Patchbay's calls need: reading
+// the resource group (GET /subscriptions/{id}/resourcegroups/{name}); the
+// Reader role on the group grants it.
+var RequiredActions = []string{"Microsoft.Resources/subscriptions/resourceGroups/read"}
+
 var credentials = &providers.CredentialSpec{
 	Endpoint: "AZURE",
 	DocsURL:  "https://learn.microsoft.com/en-us/entra/identity-platform/howto-create-service-principal-portal",
@@ -33,11 +38,13 @@ var credentials = &providers.CredentialSpec{
 	},
 	Steps: []string{
 		"Create the resource group Patchbay may use (Portal → Resource groups → Create), or pick an existing one.",
-		"Run: az ad sp create-for-rbac --name patchbay --role Contributor --scopes /subscriptions/<subscription-id>/resourceGroups/<group>",
+		"Run: az ad sp create-for-rbac --name patchbay --role Reader --scopes /subscriptions/<subscription-id>/resourceGroups/<group>",
 		"Paste the printed JSON into the JSON field (or copy appId → client ID, password → client secret, tenant → tenant ID), and fill in the subscription and resource group.",
-		"Without the CLI: App registrations → New registration, then Certificates & secrets → New client secret, and assign it Contributor on the resource group (Access control (IAM) → Add role assignment).",
+		"Without the CLI: App registrations → New registration, then Certificates & secrets → New client secret, and assign it Reader on the resource group (Access control (IAM) → Add role assignment).",
 	},
-	Permissions: []string{"Contributor role on the resource group only (Microsoft.Resources/subscriptions/resourceGroups/read and the resource types Patchbay creates)"},
+	// Patchbay creates nothing in Azure yet: the check reads the group,
+	// and that is all the credentials are used for.
+	Permissions: RequiredActions,
 	Normalize:   normalize,
 	Validator:   providers.ValidatorFunc(validate),
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -93,9 +94,43 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	if resp.Status != http.StatusOK {
 		return armFailure(c, resp)
 	}
+	group := sub + "/resourcegroups/" + url.PathEscape(v["resource_group"])
 	who += ", resource group " + v["resource_group"]
-	return providers.CheckResult{Status: providers.StatusOK, Account: who,
-		Summary: "The service principal works and can read " + who + "."}
+	r := providers.CheckResult{Status: providers.StatusOK, Account: who,
+		Summary: "The service principal works and can read " + who + ".",
+		Permissions: []providers.PermissionCheck{{Name: RequiredActions[0], Verdict: providers.VerdictVerified,
+			Detail: "GET " + "/subscriptions/…/resourcegroups/" + v["resource_group"] + " answered 200"}}}
+	// The principal's own effective permissions on the group (Permissions -
+	// List For Resource Group) show what it holds beyond reading.
+	resp, bad = get(group + "/providers/Microsoft.Authorization/permissions?api-version=2022-04-01")
+	if bad != nil {
+		return *bad
+	}
+	if resp.Status != http.StatusOK {
+		r.Summary += " Its other permissions on the group could not be listed (HTTP " + fmt.Sprint(resp.Status) + ")."
+		return r
+	}
+	var perms struct {
+		Value []struct {
+			Actions []string `json:"actions"`
+		} `json:"value"`
+	}
+	_ = json.Unmarshal(resp.Body, &perms)
+	var excess []string
+	for _, p := range perms.Value {
+		for _, a := range p.Actions {
+			if !strings.HasSuffix(strings.ToLower(a), "/read") && !slices.Contains(excess, a) {
+				excess = append(excess, a)
+				r.Permissions = append(r.Permissions, providers.PermissionCheck{Name: a, Verdict: providers.VerdictExcess,
+					Detail: "granted on the resource group (Microsoft.Authorization/permissions); Patchbay only reads the group"})
+			}
+		}
+	}
+	if len(excess) > 0 {
+		r.Summary += " Its role also allows " + strings.Join(excess, ", ") + ", which Patchbay does not use."
+		r.Fix = "Patchbay only reads the resource group: assign the service principal Reader on it instead (Access control (IAM) → Role assignments)."
+	}
+	return r
 }
 
 func tokenFailure(c providers.Caller, resp *providers.Response) providers.CheckResult {
@@ -162,9 +197,11 @@ func armFailure(c providers.Caller, resp *providers.Response) providers.CheckRes
 			Fix:     "Create the resource group, or fix its name."}
 	case "AuthorizationFailed":
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
-			MissingPermissions: []string{"Microsoft.Resources/subscriptions/resourceGroups/read"},
-			Summary:            "The service principal has no role on the resource group.",
-			Fix:                "Assign it Contributor on the resource group (Access control (IAM) → Add role assignment); new assignments can take a few minutes."}
+			MissingPermissions: RequiredActions,
+			Permissions: []providers.PermissionCheck{{Name: RequiredActions[0], Verdict: providers.VerdictMissing,
+				Detail: "Azure Resource Manager refused to read the group (AuthorizationFailed)"}},
+			Summary: "The service principal has no role on the resource group.",
+			Fix:     "Assign it Reader on the resource group (Access control (IAM) → Add role assignment); new assignments can take a few minutes."}
 	}
 	switch resp.Status {
 	case http.StatusUnauthorized:
@@ -174,7 +211,7 @@ func armFailure(c providers.Caller, resp *providers.Response) providers.CheckRes
 	case http.StatusForbidden:
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
 			Summary: "Azure Resource Manager refused the request (" + e.Error.Code + ").",
-			Fix:     "Assign the service principal Contributor on the resource group."}
+			Fix:     "Assign the service principal Reader on the resource group."}
 	case http.StatusNotFound:
 		return providers.CheckResult{Status: providers.StatusWrongTarget,
 			Summary: "Azure Resource Manager could not find the subscription or resource group (" + e.Error.Code + ").",

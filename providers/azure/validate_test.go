@@ -12,10 +12,11 @@ import (
 )
 
 const (
-	expiredApp  = "bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee"
-	noRoleApp   = "cccccccc-bbbb-cccc-dddd-eeeeeeeeeeee"
-	otherTenant = "22222222-2222-3333-4444-555555555555"
-	otherSub    = "99999999-1111-2222-3333-444444444444"
+	expiredApp     = "bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee"
+	noRoleApp      = "cccccccc-bbbb-cccc-dddd-eeeeeeeeeeee"
+	contributorApp = "eeeeeeee-bbbb-cccc-dddd-eeeeeeeeeeee"
+	otherTenant    = "22222222-2222-3333-4444-555555555555"
+	otherSub       = "99999999-1111-2222-3333-444444444444"
 )
 
 func values(mod func(providers.Values)) providers.Values {
@@ -33,13 +34,19 @@ func TestValidate(t *testing.T) {
 		s := azuretest.New(t)
 		s.AddApp(expiredApp, azuretest.App{Tenant: azuretest.TenantID, Secret: azuretest.ClientSecret, SecretExpired: true})
 		s.AddApp(noRoleApp, azuretest.App{Tenant: azuretest.TenantID, Secret: azuretest.ClientSecret, Groups: []string{"other-rg"}})
+		s.AddApp(contributorApp, azuretest.App{Tenant: azuretest.TenantID, Secret: azuretest.ClientSecret, Groups: []string{azuretest.ResourceGroup}, Actions: []string{"*"}})
 		s.AddApp(azuretest.ClientID, azuretest.App{Tenant: azuretest.TenantID, Secret: azuretest.ClientSecret, Groups: []string{azuretest.ResourceGroup}})
 		s.AddSubscription(otherSub, otherTenant)
 		return s.Server, s.Env(0, "AZURE")
 	}
 	valid := values(nil)
 	cases := []providertest.Case{
-		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: "Patchbay Dev"},
+		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: "Patchbay Dev",
+			WantVerdicts: map[string]providers.Verdict{"Microsoft.Resources/subscriptions/resourceGroups/read": providers.VerdictVerified}},
+		// Contributor ("*") is far more than reading the group, which is
+		// all Patchbay does in Azure.
+		{Name: "contributor is excess", Values: values(func(v providers.Values) { v["client_id"] = contributorApp }), Want: providers.StatusOK, WantSummary: "does not use",
+			WantVerdicts: map[string]providers.Verdict{"Microsoft.Resources/subscriptions/resourceGroups/read": providers.VerdictVerified, "*": providers.VerdictExcess}},
 		{Name: "ok from sdk-auth json", Values: providers.Values{"credentials_json": `{"clientId":"` + azuretest.ClientID + `","clientSecret":"` + azuretest.ClientSecret + `","tenantId":"` + azuretest.TenantID + `","subscriptionId":"` + azuretest.SubscriptionID + `"}`, "resource_group": azuretest.ResourceGroup}, Want: providers.StatusOK},
 		{Name: "secret id instead of value", Values: values(func(v providers.Values) { v["client_secret"] = azuretest.SecretID }), Want: providers.StatusInvalid, WantField: "client_secret", WantSummary: "AADSTS7000215"},
 		{Name: "secret expired", Values: values(func(v providers.Values) { v["client_id"] = expiredApp }), Want: providers.StatusExpired, WantField: "client_secret"},

@@ -33,6 +33,10 @@ type App struct {
 	SecretExpired bool
 	// Groups the principal has a role on; nil means none.
 	Groups []string
+	// Actions are the role's actions on those groups; nil means the
+	// Reader role's ("*/read"). Contributor is "*" (with NotActions that
+	// the fake leaves out).
+	Actions []string
 }
 
 // Server is the fake.
@@ -98,6 +102,34 @@ func New(tb providertest.T) *Server {
 		default:
 			providertest.WriteJSON(w, 200, map[string]any{"id": "/subscriptions/" + sub + "/resourceGroups/" + rg, "name": rg, "location": "westeurope", "properties": map[string]any{"provisioningState": "Succeeded"}})
 		}
+	})
+	// Permissions - List For Resource Group: the caller's own effective
+	// permissions on the group, one entry per role assignment
+	// (https://learn.microsoft.com/en-us/rest/api/authorization/permissions/list-for-resource-group,
+	// api-version 2022-04-01: {"value":[{"actions","notActions","dataActions","notDataActions"}]}).
+	s.Handle("GET /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Authorization/permissions", func(w http.ResponseWriter, r *http.Request) {
+		app, ok := s.Auth(w, r)
+		if !ok {
+			return
+		}
+		sub, rg := r.PathValue("sub"), r.PathValue("rg")
+		if r.URL.Query().Get("api-version") == "" {
+			ARMError(w, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
+			return
+		}
+		allowed := false
+		for _, g := range app.Groups {
+			allowed = allowed || strings.EqualFold(g, rg)
+		}
+		if !allowed {
+			ARMError(w, 403, "AuthorizationFailed", fmt.Sprintf("The client '%s' with object id '%s' does not have authorization to perform action 'Microsoft.Authorization/permissions/read' over scope '/subscriptions/%s/resourcegroups/%s' or the scope is invalid.", ClientID, ClientID, sub, rg))
+			return
+		}
+		actions := app.Actions
+		if actions == nil {
+			actions = []string{"*/read"}
+		}
+		providertest.WriteJSON(w, 200, map[string]any{"value": []any{map[string]any{"actions": actions, "notActions": []string{}, "dataActions": []string{}, "notDataActions": []string{}}}})
 	})
 	return s
 }
