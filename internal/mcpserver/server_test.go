@@ -307,6 +307,17 @@ func TestMCPServerWithGoSDKClient(t *testing.T) {
 	if len(creds.Profiles) != 1 || creds.Profiles[0].Provider != "stripe" || creds.Profiles[0].Status != "ok" {
 		t.Errorf("credential profiles = %+v\n%s", creds.Profiles, txt)
 	}
+	// A secret key holds every permission: the ones Patchbay needs are
+	// verified, the rest is excess.
+	if len(creds.Profiles) == 1 {
+		verdicts := map[string]string{}
+		for _, p := range creds.Profiles[0].Permissions {
+			verdicts[p.Name] = p.Verdict
+		}
+		if verdicts["rak_webhook_write"] != "verified" || verdicts["every other permission"] != "excess" || !strings.Contains(txt, "excess: every other permission") {
+			t.Errorf("permissions = %+v\n%s", creds.Profiles[0].Permissions, txt)
+		}
+	}
 	if !slices.Contains(creds.NotConnected, "auth0") {
 		t.Errorf("not connected = %v, want auth0 (the code uses it)", creds.NotConnected)
 	}

@@ -153,6 +153,16 @@ type Profile struct {
 	Fix       string `json:"fix,omitempty"`
 	Account   string `json:"account,omitempty"`
 	CheckedAt string `json:"checked_at,omitempty"`
+	// Permissions say what the check proved, per permission.
+	Permissions []Permission `json:"permissions,omitempty"`
+}
+
+// Permission is one permission's verdict: verified, missing, unverifiable
+// (detail says how to verify it) or excess (granted, never used).
+type Permission struct {
+	Name    string `json:"name"`
+	Verdict string `json:"verdict"`
+	Detail  string `json:"detail,omitempty"`
 }
 
 // CredentialsOut is the credential_status tool's result.
@@ -225,7 +235,7 @@ func (s *server) addTools(srv *mcp.Server) {
 	mcp.AddTool(srv, &mcp.Tool{Name: "env_check", Title: "Check environment variables", Annotations: ro,
 		Description: "The environment's contract: every variable the code reads, per service, where its value comes from (provisioned output, connected credential, generated secret, URL, default, ...) and, for each one not satisfied, how to fix it. Never returns values."}, s.envCheck)
 	mcp.AddTool(srv, &mcp.Tool{Name: "credential_status", Title: "Credential status", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
-		Description: "Which provider credentials are configured and whether they work (check=true validates them live), and which providers the code uses without credentials. Never returns credential values; the user enters them in the editor (Patchbay: Connect Provider…) or with `patchbay creds set`."}, s.credentialStatus)
+		Description: "Which provider credentials are configured and whether they work (check=true validates them live), with what the check proved per permission (verified, missing, unverifiable without a side effect, excess), and which providers the code uses without credentials. Never returns credential values; the user enters them in the editor (Patchbay: Connect Provider…) or with `patchbay creds set`."}, s.credentialStatus)
 	mcp.AddTool(srv, &mcp.Tool{Name: "system_map", Title: "System map", Annotations: ro,
 		Description: "Services, providers, provisioned resources and environment variables of the workspace and how they relate (uses, reads, provides, owns, calls_back)."}, s.systemMap)
 	mcp.AddTool(srv, &mcp.Tool{Name: "apply", Title: "Apply plan (asks the user)", Annotations: &mcp.ToolAnnotations{DestructiveHint: boolp(false)},
@@ -453,8 +463,30 @@ func profileOut(provider, profile string, r *patchbayv1.CheckResult) Profile {
 		if r.GetCheckedAt() != nil {
 			p.CheckedAt = r.GetCheckedAt().AsTime().Format(time.RFC3339)
 		}
+		for _, pc := range r.GetPermissions() {
+			p.Permissions = append(p.Permissions, Permission{Name: pc.GetName(), Detail: pc.GetDetail(),
+				Verdict: strings.ToLower(strings.TrimPrefix(pc.GetVerdict().String(), "PERMISSION_VERDICT_"))})
+		}
 	}
 	return p
+}
+
+// permissionLines groups a profile's permissions by verdict, one line each.
+func permissionLines(ps []Permission) string {
+	by := map[string][]string{}
+	for _, p := range ps {
+		by[p.Verdict] = append(by[p.Verdict], p.Name)
+	}
+	var out []string
+	for _, v := range []string{"verified", "missing", "unverifiable", "excess"} {
+		if len(by[v]) > 0 {
+			out = append(out, v+": "+strings.Join(by[v], ", "))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " Permissions — " + strings.Join(out, "; ") + "."
 }
 
 func (s *server) credentialStatus(ctx context.Context, _ *mcp.CallToolRequest, in credsIn) (*mcp.CallToolResult, CredentialsOut, error) {
@@ -481,6 +513,7 @@ func (s *server) credentialStatus(ctx context.Context, _ *mcp.CallToolRequest, i
 		if po.Summary != "" {
 			line += " — " + po.Summary
 		}
+		line += permissionLines(po.Permissions)
 		if po.Fix != "" && po.Status != "ok" {
 			line += " Fix: " + po.Fix
 		}
