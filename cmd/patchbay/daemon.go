@@ -86,6 +86,7 @@ environment are serialized by a lock in the database.`,
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	cmd.Flags().BoolVar(&logJSON, "log-json", false, "log as JSON lines")
 	cmd.Flags().StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+databaseEnv+", else state.db in the state directory)")
+	kekFlag(cmd)
 	cmd.AddCommand(newDaemonStatusCmd(), newDaemonStopCmd(), newDaemonKeysetCmd(), newDaemonBackupCmd())
 	return cmd
 }

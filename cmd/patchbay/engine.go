@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
 	"github.com/patchbay-dev/patchbay/analyzer"
 	"github.com/patchbay-dev/patchbay/daemon"
 	"github.com/patchbay-dev/patchbay/engine"
@@ -66,18 +68,18 @@ func newEngineAt(ctx context.Context, database string, a *analyzer.Analyzer, v *
 	if err != nil {
 		return nil, nil, err
 	}
-	// Provisioned secrets go to the keyring, or, with a keyset, sealed into
+	// Provisioned secrets go to the keyring, or, with a keyset file or a
+	// KMS key, sealed into
 	// the state database so every daemon sharing it reads them.
 	var secrets engine.SecretStore = engine.VaultSecrets{Store: v}
-	if ks := os.Getenv(sealed.KeysetEnv); ks != "" {
-		aead, err := sealed.Open(ks)
-		if err != nil {
-			st.Close()
-			return nil, nil, err
-		}
+	// The key-encryption key is a keyset file's or a cloud KMS key's.
+	if aead, err := sealed.FromEnv(ctx, os.Getenv); err != nil {
+		st.Close()
+		return nil, nil, err
+	} else if aead != nil {
 		secrets = engine.SealedSecrets{Store: st, Sealer: aead}
 	} else if store.IsDatabaseURL(database) {
-		log.Warn("shared state database without " + sealed.KeysetEnv + ": provisioned secrets stay in this machine's keyring")
+		log.Warn("shared state database without " + sealed.KeysetEnv + " or " + sealed.KEKURIEnv + ": provisioned secrets stay in this machine's keyring")
 	}
 	eng, err := engine.New(ctx, engine.Options{
 		Store:       st,
@@ -92,4 +94,24 @@ func newEngineAt(ctx context.Context, database string, a *analyzer.Analyzer, v *
 		return nil, nil, err
 	}
 	return eng, st, nil
+}
+
+// kekFlag adds --kek-uri: the cloud KMS key (aws-kms://arn:…) that wraps
+// each sealed secret's data key, instead of a keyset file. It sets
+// PATCHBAY_KEK_URI for this process, where newEngineAt reads it.
+func kekFlag(cmd *cobra.Command) {
+	var uri string
+	cmd.Flags().StringVar(&uri, "kek-uri", "", "cloud KMS key-encryption key sealing provisioned secrets, aws-kms://arn:aws:kms:REGION:ACCOUNT:key/ID (default $"+sealed.KEKURIEnv+")")
+	prev := cmd.PreRunE
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if uri != "" {
+			if err := os.Setenv(sealed.KEKURIEnv, uri); err != nil {
+				return err
+			}
+		}
+		if prev != nil {
+			return prev(cmd, args)
+		}
+		return nil
+	}
 }

@@ -94,6 +94,7 @@ paths under a --workspace-root.`,
 	f.StringVar(&keyFile, "key", "", "TLS private key (PEM)")
 	f.StringVar(&publicURL, "public-url", "", "public base URL of this server for API keys and trigger webhooks (default $"+gateway.PublicURLEnv+")")
 	f.StringVar(&database, "database", "", "shared PostgreSQL state database URL (default $"+databaseEnv+")")
+	kekFlag(cmd)
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	f.BoolVar(&logJSON, "log-json", false, "log as JSON lines")
 	f.StringArrayVar(&workspaceRoots, "workspace-root", nil, "folder of the checkouts the server may analyze and plan (repeatable); requests naming other paths are refused")
