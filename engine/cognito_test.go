@@ -154,7 +154,8 @@ func TestCognitoManagedLoginBranding(t *testing.T) {
 
 // TestCognitoAdoptsExistingBranding: a client that already has a style of
 // its own (made in the branding editor) keeps it: the style is adopted, not
-// replaced or duplicated (Cognito allows one per client).
+// replaced or duplicated (Cognito allows one per client), and destroy leaves
+// it.
 func TestCognitoAdoptsExistingBranding(t *testing.T) {
 	t.Parallel()
 	r := cognitoRig(t)
@@ -176,6 +177,11 @@ func TestCognitoAdoptsExistingBranding(t *testing.T) {
 	bs := r.aws.Brandings(pool)
 	if len(bs) != 1 || bs[id].ID != styleID || bs[id].UseCognitoProvidedValues || before.ID == styleID {
 		t.Errorf("brandings = %+v, want their style %s kept", bs, styleID)
+	}
+	// An adopted style is theirs: destroy leaves it.
+	r.destroy()
+	if bs := r.aws.Brandings(pool); bs[id].ID != styleID {
+		t.Errorf("brandings after destroy = %+v, want their style %s left", bs, styleID)
 	}
 }
 
