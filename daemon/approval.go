@@ -46,7 +46,7 @@ func toProtoApproval(r engine.ApprovalRequest) *patchbayv1.ApprovalRequest {
 type approvalEvents struct{ s *Server }
 
 func (e approvalEvents) ApprovalOpened(r engine.ApprovalRequest) {
-	e.s.publish(&patchbayv1.Event{Payload: &patchbayv1.Event_ApprovalRequest{ApprovalRequest: toProtoApproval(r)}})
+	e.s.publishTeam(&patchbayv1.Event{Payload: &patchbayv1.Event_ApprovalRequest{ApprovalRequest: toProtoApproval(r)}}, r.Team)
 }
 
 func (e approvalEvents) ApprovalClosed(id string, o engine.ApprovalOutcome) {

@@ -16,12 +16,12 @@ func analysisEvent(root string) *patchbayv1.Event {
 }
 
 func TestBusSnapshotThenEventsInOrder(t *testing.T) {
-	b := newBus(8, func() *patchbayv1.Snapshot { return &patchbayv1.Snapshot{Version: "v-test"} })
-	b.publish(analysisEvent("/before")) // nobody listens yet: not replayed
-	s := b.subscribe()
+	b := newBus(8, func(string) *patchbayv1.Snapshot { return &patchbayv1.Snapshot{Version: "v-test"} })
+	b.publish(analysisEvent("/before"), "") // nobody listens yet: not replayed
+	s := b.subscribe("")
 	defer s.Close()
-	b.publish(analysisEvent("/a"))
-	b.publish(analysisEvent("/b"))
+	b.publish(analysisEvent("/a"), "")
+	b.publish(analysisEvent("/b"), "")
 
 	first := <-s.C
 	if first.GetSnapshot().GetVersion() != "v-test" {
@@ -44,15 +44,15 @@ func TestBusSnapshotThenEventsInOrder(t *testing.T) {
 }
 
 func TestBusDropsSlowSubscriberWithoutBlocking(t *testing.T) {
-	b := newBus(4, func() *patchbayv1.Snapshot { return &patchbayv1.Snapshot{} })
-	slow := b.subscribe()
-	fast := b.subscribe()
+	b := newBus(4, func(string) *patchbayv1.Snapshot { return &patchbayv1.Snapshot{} })
+	slow := b.subscribe("")
+	fast := b.subscribe("")
 	defer fast.Close()
 
 	// The slow subscriber never reads; its queue (snapshot + 3) fills and
 	// the next publish must drop it instead of blocking.
 	for i := 0; i < 10; i++ {
-		b.publish(analysisEvent("/x"))
+		b.publish(analysisEvent("/x"), "")
 		// Keep the fast one drained.
 		for len(fast.C) > 0 {
 			<-fast.C

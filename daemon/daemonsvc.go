@@ -9,6 +9,7 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/patchbay-dev/patchbay/engine"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 )
 
@@ -28,7 +29,11 @@ func (d *daemonServer) Version(context.Context, *connect.Request[patchbayv1.Vers
 }
 
 func (d *daemonServer) WatchEvents(ctx context.Context, _ *connect.Request[patchbayv1.WatchEventsRequest], stream *connect.ServerStream[patchbayv1.WatchEventsResponse]) error {
-	sub := d.s.bus.subscribe()
+	team := "" // a local daemon's subscribers see everything
+	if d.s.cfg.Users != nil {
+		team = engine.TeamOf(ctx) // a server's, their team's events only
+	}
+	sub := d.s.bus.subscribe(team)
 	defer sub.Close()
 	for {
 		select {

@@ -28,9 +28,10 @@ func envFromProto(e *patchbayv1.Environment) store.Environment {
 // --watch`) about an environment created, edited or deleted, or a value
 // kept for one of its variables set, generated, rotated or deleted, by
 // anyone: the CLI, an agent, another window.
-func (h *environmentServer) changed(root, name string, deleted bool) {
-	h.s.publish(&patchbayv1.Event{Payload: &patchbayv1.Event_EnvironmentChanged{
-		EnvironmentChanged: &patchbayv1.EnvironmentChanged{WorkspaceRoot: filepath.Clean(root), Name: name, Deleted: deleted}}})
+// Only the environment's team hears of it on a server.
+func (h *environmentServer) changed(ctx context.Context, root, name string, deleted bool) {
+	h.s.publishTeam(&patchbayv1.Event{Payload: &patchbayv1.Event_EnvironmentChanged{
+		EnvironmentChanged: &patchbayv1.EnvironmentChanged{WorkspaceRoot: filepath.Clean(root), Name: name, Deleted: deleted}}}, engine.TeamOf(ctx))
 }
 
 func (h *environmentServer) ListEnvironments(ctx context.Context, req *connect.Request[patchbayv1.ListEnvironmentsRequest]) (*connect.Response[patchbayv1.ListEnvironmentsResponse], error) {
@@ -50,7 +51,7 @@ func (h *environmentServer) CreateEnvironment(ctx context.Context, req *connect.
 	if err != nil {
 		return nil, err
 	}
-	h.changed(e.WorkspaceRoot, e.Name, false)
+	h.changed(ctx, e.WorkspaceRoot, e.Name, false)
 	return connect.NewResponse(&patchbayv1.CreateEnvironmentResponse{Environment: envToProto(e)}), nil
 }
 
@@ -59,7 +60,7 @@ func (h *environmentServer) UpdateEnvironment(ctx context.Context, req *connect.
 	if err != nil {
 		return nil, err
 	}
-	h.changed(e.WorkspaceRoot, e.Name, false)
+	h.changed(ctx, e.WorkspaceRoot, e.Name, false)
 	return connect.NewResponse(&patchbayv1.UpdateEnvironmentResponse{Environment: envToProto(e)}), nil
 }
 
@@ -67,7 +68,7 @@ func (h *environmentServer) DeleteEnvironment(ctx context.Context, req *connect.
 	if err := h.s.cfg.Engine.DeleteEnvironment(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetName()); err != nil {
 		return nil, err
 	}
-	h.changed(req.Msg.GetWorkspaceRoot(), req.Msg.GetName(), true)
+	h.changed(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetName(), true)
 	return connect.NewResponse(&patchbayv1.DeleteEnvironmentResponse{}), nil
 }
 
@@ -93,7 +94,7 @@ func (h *environmentServer) SetVariable(ctx context.Context, req *connect.Reques
 	if err != nil {
 		return nil, err
 	}
-	h.changed(m.GetWorkspaceRoot(), m.GetEnvironment(), false)
+	h.changed(ctx, m.GetWorkspaceRoot(), m.GetEnvironment(), false)
 	v.Value = ""
 	return connect.NewResponse(&patchbayv1.SetVariableResponse{Variable: engine.ProtoVariables([]engine.Variable{v})[0]}), nil
 }
@@ -103,6 +104,6 @@ func (h *environmentServer) DeleteVariable(ctx context.Context, req *connect.Req
 	if err := h.s.cfg.Engine.DeleteVariable(ctx, m.GetWorkspaceRoot(), m.GetEnvironment(), m.GetService(), m.GetName()); err != nil {
 		return nil, err
 	}
-	h.changed(m.GetWorkspaceRoot(), m.GetEnvironment(), false)
+	h.changed(ctx, m.GetWorkspaceRoot(), m.GetEnvironment(), false)
 	return connect.NewResponse(&patchbayv1.DeleteVariableResponse{}), nil
 }

@@ -64,10 +64,11 @@ func (a askingCredentials) Credentials(ctx context.Context, provider, profile st
 // the event bus, so the editor sees operations the CLI started. A caller
 // that went away does not stop the bus copy (nor the operation); it is
 // logged once and not sent to again.
-func (h *provisionServer) progress(send func(*patchbayv1.OperationProgress) error) engine.Hook {
+func (h *provisionServer) progress(ctx context.Context, send func(*patchbayv1.OperationProgress) error) engine.Hook {
 	gone := false // the engine serializes hook calls
+	team := engine.TeamOf(ctx)
 	return engine.ProgressHook(func(p *patchbayv1.OperationProgress) {
-		h.s.publish(&patchbayv1.Event{Time: timestamppb.Now(), Payload: &patchbayv1.Event_Operation{Operation: p}})
+		h.s.publishTeam(&patchbayv1.Event{Time: timestamppb.Now(), Payload: &patchbayv1.Event_Operation{Operation: p}}, team)
 		if gone {
 			return
 		}
@@ -80,14 +81,14 @@ func (h *provisionServer) progress(send func(*patchbayv1.OperationProgress) erro
 }
 
 func (h *provisionServer) Apply(ctx context.Context, req *connect.Request[patchbayv1.ApplyRequest], stream *connect.ServerStream[patchbayv1.ApplyResponse]) error {
-	hook := h.progress(func(p *patchbayv1.OperationProgress) error {
+	hook := h.progress(ctx, func(p *patchbayv1.OperationProgress) error {
 		return stream.Send(&patchbayv1.ApplyResponse{Progress: p})
 	})
 	return operationErr(h.s.cfg.Engine.Apply(ctx, req.Msg.GetPlanId(), hook))
 }
 
 func (h *provisionServer) Destroy(ctx context.Context, req *connect.Request[patchbayv1.DestroyRequest], stream *connect.ServerStream[patchbayv1.DestroyResponse]) error {
-	hook := h.progress(func(p *patchbayv1.OperationProgress) error {
+	hook := h.progress(ctx, func(p *patchbayv1.OperationProgress) error {
 		return stream.Send(&patchbayv1.DestroyResponse{Progress: p})
 	})
 	return operationErr(h.s.cfg.Engine.Destroy(ctx, req.Msg.GetWorkspaceRoot(), req.Msg.GetEnvironment(), hook))

@@ -226,7 +226,11 @@ func (s *Server) mux(outer ...connect.Interceptor) *http.ServeMux {
 
 // publish hands an event to every subscriber. Callers must not hold any
 // lock that snapshot() takes.
-func (s *Server) publish(ev *patchbayv1.Event) { s.bus.publish(ev) }
+func (s *Server) publish(ev *patchbayv1.Event) { s.bus.publish(ev, "") }
+
+// publishTeam hands an event about one team's environments to that team's
+// subscribers (on a local daemon, to all).
+func (s *Server) publishTeam(ev *patchbayv1.Event, team string) { s.bus.publish(ev, team) }
 
 // recordAnalysis remembers a workspace's latest summary for snapshots and
 // publishes AnalysisUpdated.
@@ -239,7 +243,7 @@ func (s *Server) recordAnalysis(sum *patchbayv1.WorkspaceSummary, changed []stri
 	}})
 }
 
-func (s *Server) snapshot() *patchbayv1.Snapshot {
+func (s *Server) snapshot(team string) *patchbayv1.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap := &patchbayv1.Snapshot{Version: s.build.Version}
@@ -248,7 +252,7 @@ func (s *Server) snapshot() *patchbayv1.Snapshot {
 	}
 	sort.Slice(snap.Workspaces, func(i, j int) bool { return snap.Workspaces[i].Root < snap.Workspaces[j].Root })
 	snap.PendingCredentialRequests = s.pendingCredentialRequests()
-	snap.PendingApprovalRequests = s.pendingApprovalRequests("")
+	snap.PendingApprovalRequests = s.pendingApprovalRequests(team)
 	return snap
 }
 

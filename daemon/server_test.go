@@ -419,7 +419,8 @@ func TestServerTriggerAtPublicURL(t *testing.T) {
 // TestServerTeamsPartitionEnvironments: on one server, a member of another
 // team neither lists, plans, applies, destroys, maps nor reads the
 // variables of a team's environments (not found, naming the team it looked
-// in), and has its own environment of the same name and workspace.
+// in), has its own environment of the same name and workspace, and hears
+// of its own team's environments only on the event stream.
 func TestServerTeamsPartitionEnvironments(t *testing.T) {
 	ts := startTeamServer(t)
 	ctx := context.Background()
@@ -506,5 +507,45 @@ func TestServerTeamsPartitionEnvironments(t *testing.T) {
 	}
 	if l, err := envs("carol").ListEnvironments(ctx, connect.NewRequest(&patchbayv1.ListEnvironmentsRequest{})); err != nil || len(l.Msg.GetEnvironments()) != 1 {
 		t.Errorf("after globex deleted its staging, acme lists %v, %v", l, err)
+	}
+
+	// The event stream: each team hears of its own environments only.
+	watch := func(user string) *connect.ServerStreamForClient[patchbayv1.WatchEventsResponse] {
+		s, err := patchbayv1connect.NewDaemonServiceClient(hc, ts.url, ts.as(user)).WatchEvents(ctx, connect.NewRequest(&patchbayv1.WatchEventsRequest{}))
+		if err != nil || !s.Receive() || s.Msg().GetEvent().GetSnapshot() == nil {
+			t.Fatalf("%s watches: %v %v", user, err, s.Err())
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	frankEvents, carolEvents := watch("frank"), watch("carol")
+	create := func(user, name string) {
+		t.Helper()
+		req := staging()
+		req.Msg.Environment.Name = name
+		if _, err := envs(user).CreateEnvironment(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create("bob", "acme-qa")
+	create("frank", "globex-qa")
+	create("bob", "acme-last")
+	heard := func(s *connect.ServerStreamForClient[patchbayv1.WatchEventsResponse], until string) []string {
+		var names []string
+		for s.Receive() {
+			if c := s.Msg().GetEvent().GetEnvironmentChanged(); c != nil {
+				names = append(names, c.GetName())
+				if c.GetName() == until {
+					break
+				}
+			}
+		}
+		return names
+	}
+	if got := heard(frankEvents, "globex-qa"); strings.Join(got, ",") != "globex-qa" {
+		t.Errorf("frank heard of %v, want only globex-qa", got)
+	}
+	if got := heard(carolEvents, "acme-last"); strings.Join(got, ",") != "acme-qa,acme-last" {
+		t.Errorf("carol heard of %v, want acme-qa,acme-last", got)
 	}
 }
