@@ -82,12 +82,19 @@ func newBuildCache() *buildCache {
 	return &buildCache{files: findingCache{}, routes: map[string]*routeMemo{}, routing: map[string]routingFlag{}}
 }
 
-// prune drops the entries of files s no longer has.
+// prune drops the entries of files s no longer has, once they are a
+// quarter of the cache: a stale entry is never used (entries are checked
+// against the file they were made for), so pruning after every build
+// would only cost an edit a pass over every file.
 func (c *buildCache) prune(s *snapshot) {
-	c.files.prune(s)
-	for rel, e := range c.routing {
-		if s.files[rel] != e.file {
-			delete(c.routing, rel)
+	if len(c.files) > len(s.files)+len(s.files)/4+16 {
+		c.files.prune(s)
+	}
+	if len(c.routing) > len(s.files)+len(s.files)/4+16 {
+		for rel, e := range c.routing {
+			if s.files[rel] != e.file {
+				delete(c.routing, rel)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -103,9 +104,7 @@ func sameContent(prev *snapshot, work []walkEntry) map[string]*fileState {
 // prev, less the changed paths that are gone, ignored or not analyzable;
 // the others are returned to be looked at again.
 func (a *Analyzer) changedEntries(root string, prev, next *snapshot, changed []string, overlays map[string][]byte) []walkEntry {
-	for k, v := range prev.files {
-		next.files[k] = v
-	}
+	next.files = maps.Clone(prev.files)
 	next.walkDiag, next.seen = prev.walkDiag, prev.seen
 	var todo []walkEntry
 	for _, c := range changed {

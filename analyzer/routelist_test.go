@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 )
 
 // TestRouteModel: every service lists every route it serves — not only
@@ -116,4 +118,36 @@ func analyzeFixture(t *testing.T, name string) *Result {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// TestRouteOfSeveralMethodsIsOneCallback: a route declared for several
+// methods is one callback finding, not one per method (ids are unique in
+// an analysis, which Watch deltas rely on).
+func TestRouteOfSeveralMethodsIsOneCallback(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"requirements.txt": "flask\nauthlib\n",
+		"app.py":           "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/callback\", methods=['POST', 'PUT'])\ndef callback():\n    token = oauth.google.authorize_access_token()\n",
+	})
+	res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int{}
+	n := 0
+	for _, f := range res.Findings {
+		ids[f.GetId()]++
+		if f.GetKind() == patchbayv1.FindingKind_OAUTH_CALLBACK {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d callback findings, want 1", n)
+	}
+	for id, c := range ids {
+		if c > 1 {
+			t.Errorf("id %s is on %d findings", id, c)
+		}
+	}
 }

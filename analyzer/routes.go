@@ -136,6 +136,21 @@ func (a *Analyzer) memoRoutes(sf *svcFiles, cache *buildCache) []*patchbayv1.Fin
 	return cloneFindings(out)
 }
 
+// dropRepeats drops findings equal to an earlier one: a route declared for
+// several methods (methods=['POST', 'PUT']) names its callback once.
+func dropRepeats(fs []*patchbayv1.Finding) []*patchbayv1.Finding {
+	seen := make(map[string][]*patchbayv1.Finding, len(fs))
+	out := fs[:0]
+	for _, f := range fs {
+		if slices.ContainsFunc(seen[f.GetId()], func(g *patchbayv1.Finding) bool { return proto.Equal(f, g) }) {
+			continue
+		}
+		seen[f.GetId()] = append(seen[f.GetId()], f)
+		out = append(out, f)
+	}
+	return out
+}
+
 func cloneFindings(in []*patchbayv1.Finding) []*patchbayv1.Finding {
 	out := make([]*patchbayv1.Finding, len(in))
 	for i, f := range in {
@@ -218,6 +233,7 @@ func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, 
 		cb.Origins = mergeSorted(cb.Origins, origins)
 	}
 	sortFindings(out)
+	out = dropRepeats(out)
 	byService := map[string][]*patchbayv1.Finding{}
 	for _, x := range out {
 		byService[x.GetService()] = append(byService[x.GetService()], x)

@@ -25,7 +25,7 @@ import (
 
 // startDaemon runs a real daemon (both listeners) in a temp home and
 // returns its daemon.json.
-func startDaemon(t *testing.T) *daemon.Info {
+func startDaemon(t testing.TB) *daemon.Info {
 	t.Helper()
 	// Unix socket paths are limited to ~108 bytes; keep the home short.
 	home, err := os.MkdirTemp("", "pb")

@@ -44,13 +44,26 @@ func (w *workspaceServer) Watch(ctx context.Context, req *connect.Request[patchb
 	if err != nil {
 		return err
 	}
+	// sent is the analysis the client holds, for deltas.
+	var sent *analyzer.Indexed
 	for ev := range events {
 		if ev.Err != nil {
 			w.s.log.Warn("workspace watch", "root", root, "err", ev.Err)
 			continue
 		}
 		w.s.recordAnalysis(summarize(ev.Result), ev.Changed)
-		if err := stream.Send(&patchbayv1.WatchResponse{Analysis: toResponse(ev.Result), ChangedPaths: ev.Changed}); err != nil {
+		msg := &patchbayv1.WatchResponse{ChangedPaths: ev.Changed}
+		if req.Msg.GetDeltas() {
+			next := analyzer.Index(ev.Result)
+			if d, ok := analyzer.Diff(sent, next); ok {
+				msg.Delta = d
+			}
+			sent = next
+		}
+		if msg.Delta == nil {
+			msg.Analysis = toResponse(ev.Result)
+		}
+		if err := stream.Send(msg); err != nil {
 			return err
 		}
 	}

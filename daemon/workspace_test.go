@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"connectrpc.com/connect"
 
+	"github.com/patchbay-dev/patchbay/analyzer"
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
 	"github.com/patchbay-dev/patchbay/gen/patchbay/v1/patchbayv1connect"
 )
@@ -69,4 +71,76 @@ func TestWorkspaceService(t *testing.T) {
 		}
 	}
 	t.Fatalf("watch ended without reporting b.py: %v", stream.Err())
+}
+
+// TestWatchDeltas: with deltas set, the first message is the whole
+// analysis and the next ones only what changed; applied to the first, they
+// give what Analyze returns.
+func TestWatchDeltas(t *testing.T) {
+	info := startDaemon(t)
+	c := patchbayv1connect.NewWorkspaceServiceClient(http.DefaultClient, "http://"+info.Address, bearer(info.Token))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	root := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("package.json", `{"dependencies": {"stripe": "14"}}`)
+	write("app.js", "const s = require('stripe')(process.env.STRIPE_SECRET_KEY);\n")
+	write("other.js", "const a = process.env.A;\n")
+	stream, err := c.Watch(ctx, connect.NewRequest(&patchbayv1.WatchRequest{Root: root, Deltas: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	if !stream.Receive() {
+		t.Fatalf("no initial analysis: %v", stream.Err())
+	}
+	held := stream.Msg().GetAnalysis()
+	if held == nil || stream.Msg().GetDelta() != nil || len(held.GetFindings()) == 0 {
+		t.Fatalf("first message = %v, want the whole analysis", stream.Msg())
+	}
+	write("other.js", "const a = process.env.B;\n")
+	for stream.Receive() {
+		msg := stream.Msg()
+		if msg.GetAnalysis() != nil || msg.GetDelta() == nil {
+			t.Fatalf("after the first message got the whole analysis (%d findings), want a delta", len(msg.GetAnalysis().GetFindings()))
+		}
+		if err := analyzer.ApplyDelta(held, msg.GetDelta()); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range held.GetFindings() {
+			names = append(names, f.GetEnvVar().GetName())
+		}
+		if !slices.Contains(names, "B") {
+			continue // an earlier event's message
+		}
+		d := msg.GetDelta()
+		if len(d.GetFindings()) != 1 || len(d.GetRemovedFindings()) != 1 || len(d.GetServices()) != 0 {
+			t.Errorf("delta = %d findings, %d removed, %d services; want 1, 1, 0", len(d.GetFindings()), len(d.GetRemovedFindings()), len(d.GetServices()))
+		}
+		whole, err := c.Analyze(ctx, connect.NewRequest(&patchbayv1.AnalyzeRequest{Root: root}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := findingIDs(held.GetFindings()), findingIDs(whole.Msg.GetFindings())
+		if !slices.Equal(got, want) {
+			t.Fatalf("findings rebuilt from deltas %v, Analyze %v", got, want)
+		}
+		return
+	}
+	t.Fatalf("watch ended without reporting the change: %v", stream.Err())
+}
+
+func findingIDs(fs []*patchbayv1.Finding) []string {
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.GetId())
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -238,8 +238,11 @@ func (x *AnalysisStats) GetDurationMs() uint32 {
 }
 
 type WatchRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Root          string                 `protobuf:"bytes,1,opt,name=root,proto3" json:"root,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Root  string                 `protobuf:"bytes,1,opt,name=root,proto3" json:"root,omitempty"`
+	// After the first message, send each analysis as a delta against the
+	// previous message instead of the whole analysis.
+	Deltas        bool `protobuf:"varint,2,opt,name=deltas,proto3" json:"deltas,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -281,10 +284,23 @@ func (x *WatchRequest) GetRoot() string {
 	return ""
 }
 
+func (x *WatchRequest) GetDeltas() bool {
+	if x != nil {
+		return x.Deltas
+	}
+	return false
+}
+
 type WatchResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Analysis      *AnalyzeResponse       `protobuf:"bytes,1,opt,name=analysis,proto3" json:"analysis,omitempty"`
-	ChangedPaths  []string               `protobuf:"bytes,2,rep,name=changed_paths,json=changedPaths,proto3" json:"changed_paths,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The whole analysis: in the first message, in every message when deltas
+	// is not set, and whenever a delta cannot describe the change.
+	Analysis *AnalyzeResponse `protobuf:"bytes,1,opt,name=analysis,proto3" json:"analysis,omitempty"`
+	// Paths (relative to root) whose change led to this message; empty in
+	// the first.
+	ChangedPaths []string `protobuf:"bytes,2,rep,name=changed_paths,json=changedPaths,proto3" json:"changed_paths,omitempty"`
+	// What changed since the previous message; set instead of analysis.
+	Delta         *AnalysisDelta `protobuf:"bytes,3,opt,name=delta,proto3" json:"delta,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -333,6 +349,114 @@ func (x *WatchResponse) GetChangedPaths() []string {
 	return nil
 }
 
+func (x *WatchResponse) GetDelta() *AnalysisDelta {
+	if x != nil {
+		return x.Delta
+	}
+	return nil
+}
+
+// AnalysisDelta turns the previous message's analysis into this one's.
+// Findings are keyed by id and services by path; an analysis rebuilt from
+// deltas has the same findings and services as the whole one, in the
+// whole one's order once sorted by location, kind, provider and id.
+type AnalysisDelta struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Findings that are new or changed, whole.
+	Findings []*Finding `protobuf:"bytes,1,rep,name=findings,proto3" json:"findings,omitempty"`
+	// Ids of the findings that are gone.
+	RemovedFindings []string `protobuf:"bytes,2,rep,name=removed_findings,json=removedFindings,proto3" json:"removed_findings,omitempty"`
+	// Services that are new or changed, whole.
+	Services []*Service `protobuf:"bytes,3,rep,name=services,proto3" json:"services,omitempty"`
+	// Paths of the services that are gone.
+	RemovedServices []string `protobuf:"bytes,4,rep,name=removed_services,json=removedServices,proto3" json:"removed_services,omitempty"`
+	// Set when the diagnostics changed: diagnostics is then the whole list.
+	DiagnosticsChanged bool           `protobuf:"varint,5,opt,name=diagnostics_changed,json=diagnosticsChanged,proto3" json:"diagnostics_changed,omitempty"`
+	Diagnostics        []*Diagnostic  `protobuf:"bytes,6,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	Stats              *AnalysisStats `protobuf:"bytes,7,opt,name=stats,proto3" json:"stats,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *AnalysisDelta) Reset() {
+	*x = AnalysisDelta{}
+	mi := &file_patchbay_v1_workspace_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnalysisDelta) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnalysisDelta) ProtoMessage() {}
+
+func (x *AnalysisDelta) ProtoReflect() protoreflect.Message {
+	mi := &file_patchbay_v1_workspace_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnalysisDelta.ProtoReflect.Descriptor instead.
+func (*AnalysisDelta) Descriptor() ([]byte, []int) {
+	return file_patchbay_v1_workspace_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *AnalysisDelta) GetFindings() []*Finding {
+	if x != nil {
+		return x.Findings
+	}
+	return nil
+}
+
+func (x *AnalysisDelta) GetRemovedFindings() []string {
+	if x != nil {
+		return x.RemovedFindings
+	}
+	return nil
+}
+
+func (x *AnalysisDelta) GetServices() []*Service {
+	if x != nil {
+		return x.Services
+	}
+	return nil
+}
+
+func (x *AnalysisDelta) GetRemovedServices() []string {
+	if x != nil {
+		return x.RemovedServices
+	}
+	return nil
+}
+
+func (x *AnalysisDelta) GetDiagnosticsChanged() bool {
+	if x != nil {
+		return x.DiagnosticsChanged
+	}
+	return false
+}
+
+func (x *AnalysisDelta) GetDiagnostics() []*Diagnostic {
+	if x != nil {
+		return x.Diagnostics
+	}
+	return nil
+}
+
+func (x *AnalysisDelta) GetStats() *AnalysisStats {
+	if x != nil {
+		return x.Stats
+	}
+	return nil
+}
+
 type SetOverlayRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Root  string                 `protobuf:"bytes,1,opt,name=root,proto3" json:"root,omitempty"`
@@ -346,7 +470,7 @@ type SetOverlayRequest struct {
 
 func (x *SetOverlayRequest) Reset() {
 	*x = SetOverlayRequest{}
-	mi := &file_patchbay_v1_workspace_proto_msgTypes[5]
+	mi := &file_patchbay_v1_workspace_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -358,7 +482,7 @@ func (x *SetOverlayRequest) String() string {
 func (*SetOverlayRequest) ProtoMessage() {}
 
 func (x *SetOverlayRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_workspace_proto_msgTypes[5]
+	mi := &file_patchbay_v1_workspace_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -371,7 +495,7 @@ func (x *SetOverlayRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetOverlayRequest.ProtoReflect.Descriptor instead.
 func (*SetOverlayRequest) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_workspace_proto_rawDescGZIP(), []int{5}
+	return file_patchbay_v1_workspace_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *SetOverlayRequest) GetRoot() string {
@@ -412,7 +536,7 @@ type SetOverlayResponse struct {
 
 func (x *SetOverlayResponse) Reset() {
 	*x = SetOverlayResponse{}
-	mi := &file_patchbay_v1_workspace_proto_msgTypes[6]
+	mi := &file_patchbay_v1_workspace_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -424,7 +548,7 @@ func (x *SetOverlayResponse) String() string {
 func (*SetOverlayResponse) ProtoMessage() {}
 
 func (x *SetOverlayResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_patchbay_v1_workspace_proto_msgTypes[6]
+	mi := &file_patchbay_v1_workspace_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -437,7 +561,7 @@ func (x *SetOverlayResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetOverlayResponse.ProtoReflect.Descriptor instead.
 func (*SetOverlayResponse) Descriptor() ([]byte, []int) {
-	return file_patchbay_v1_workspace_proto_rawDescGZIP(), []int{6}
+	return file_patchbay_v1_workspace_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SetOverlayResponse) GetFindings() []*Finding {
@@ -469,12 +593,22 @@ const file_patchbay_v1_workspace_proto_rawDesc = "" +
 	"\rfiles_skipped\x18\x03 \x01(\rR\ffilesSkipped\x12)\n" +
 	"\x10files_reanalyzed\x18\x04 \x01(\rR\x0ffilesReanalyzed\x12\x1f\n" +
 	"\vduration_ms\x18\x05 \x01(\rR\n" +
-	"durationMs\"\"\n" +
+	"durationMs\":\n" +
 	"\fWatchRequest\x12\x12\n" +
-	"\x04root\x18\x01 \x01(\tR\x04root\"n\n" +
+	"\x04root\x18\x01 \x01(\tR\x04root\x12\x16\n" +
+	"\x06deltas\x18\x02 \x01(\bR\x06deltas\"\xa0\x01\n" +
 	"\rWatchResponse\x128\n" +
 	"\banalysis\x18\x01 \x01(\v2\x1c.patchbay.v1.AnalyzeResponseR\banalysis\x12#\n" +
-	"\rchanged_paths\x18\x02 \x03(\tR\fchangedPaths\"k\n" +
+	"\rchanged_paths\x18\x02 \x03(\tR\fchangedPaths\x120\n" +
+	"\x05delta\x18\x03 \x01(\v2\x1a.patchbay.v1.AnalysisDeltaR\x05delta\"\xe7\x02\n" +
+	"\rAnalysisDelta\x120\n" +
+	"\bfindings\x18\x01 \x03(\v2\x14.patchbay.v1.FindingR\bfindings\x12)\n" +
+	"\x10removed_findings\x18\x02 \x03(\tR\x0fremovedFindings\x120\n" +
+	"\bservices\x18\x03 \x03(\v2\x14.patchbay.v1.ServiceR\bservices\x12)\n" +
+	"\x10removed_services\x18\x04 \x03(\tR\x0fremovedServices\x12/\n" +
+	"\x13diagnostics_changed\x18\x05 \x01(\bR\x12diagnosticsChanged\x129\n" +
+	"\vdiagnostics\x18\x06 \x03(\v2\x17.patchbay.v1.DiagnosticR\vdiagnostics\x120\n" +
+	"\x05stats\x18\a \x01(\v2\x1a.patchbay.v1.AnalysisStatsR\x05stats\"k\n" +
 	"\x11SetOverlayRequest\x12\x12\n" +
 	"\x04root\x18\x01 \x01(\tR\x04root\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x18\n" +
@@ -501,37 +635,43 @@ func file_patchbay_v1_workspace_proto_rawDescGZIP() []byte {
 	return file_patchbay_v1_workspace_proto_rawDescData
 }
 
-var file_patchbay_v1_workspace_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_patchbay_v1_workspace_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_patchbay_v1_workspace_proto_goTypes = []any{
 	(*AnalyzeRequest)(nil),     // 0: patchbay.v1.AnalyzeRequest
 	(*AnalyzeResponse)(nil),    // 1: patchbay.v1.AnalyzeResponse
 	(*AnalysisStats)(nil),      // 2: patchbay.v1.AnalysisStats
 	(*WatchRequest)(nil),       // 3: patchbay.v1.WatchRequest
 	(*WatchResponse)(nil),      // 4: patchbay.v1.WatchResponse
-	(*SetOverlayRequest)(nil),  // 5: patchbay.v1.SetOverlayRequest
-	(*SetOverlayResponse)(nil), // 6: patchbay.v1.SetOverlayResponse
-	(*Service)(nil),            // 7: patchbay.v1.Service
-	(*Finding)(nil),            // 8: patchbay.v1.Finding
-	(*Diagnostic)(nil),         // 9: patchbay.v1.Diagnostic
+	(*AnalysisDelta)(nil),      // 5: patchbay.v1.AnalysisDelta
+	(*SetOverlayRequest)(nil),  // 6: patchbay.v1.SetOverlayRequest
+	(*SetOverlayResponse)(nil), // 7: patchbay.v1.SetOverlayResponse
+	(*Service)(nil),            // 8: patchbay.v1.Service
+	(*Finding)(nil),            // 9: patchbay.v1.Finding
+	(*Diagnostic)(nil),         // 10: patchbay.v1.Diagnostic
 }
 var file_patchbay_v1_workspace_proto_depIdxs = []int32{
-	7, // 0: patchbay.v1.AnalyzeResponse.services:type_name -> patchbay.v1.Service
-	8, // 1: patchbay.v1.AnalyzeResponse.findings:type_name -> patchbay.v1.Finding
-	9, // 2: patchbay.v1.AnalyzeResponse.diagnostics:type_name -> patchbay.v1.Diagnostic
-	2, // 3: patchbay.v1.AnalyzeResponse.stats:type_name -> patchbay.v1.AnalysisStats
-	1, // 4: patchbay.v1.WatchResponse.analysis:type_name -> patchbay.v1.AnalyzeResponse
-	8, // 5: patchbay.v1.SetOverlayResponse.findings:type_name -> patchbay.v1.Finding
-	0, // 6: patchbay.v1.WorkspaceService.Analyze:input_type -> patchbay.v1.AnalyzeRequest
-	3, // 7: patchbay.v1.WorkspaceService.Watch:input_type -> patchbay.v1.WatchRequest
-	5, // 8: patchbay.v1.WorkspaceService.SetOverlay:input_type -> patchbay.v1.SetOverlayRequest
-	1, // 9: patchbay.v1.WorkspaceService.Analyze:output_type -> patchbay.v1.AnalyzeResponse
-	4, // 10: patchbay.v1.WorkspaceService.Watch:output_type -> patchbay.v1.WatchResponse
-	6, // 11: patchbay.v1.WorkspaceService.SetOverlay:output_type -> patchbay.v1.SetOverlayResponse
-	9, // [9:12] is the sub-list for method output_type
-	6, // [6:9] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	8,  // 0: patchbay.v1.AnalyzeResponse.services:type_name -> patchbay.v1.Service
+	9,  // 1: patchbay.v1.AnalyzeResponse.findings:type_name -> patchbay.v1.Finding
+	10, // 2: patchbay.v1.AnalyzeResponse.diagnostics:type_name -> patchbay.v1.Diagnostic
+	2,  // 3: patchbay.v1.AnalyzeResponse.stats:type_name -> patchbay.v1.AnalysisStats
+	1,  // 4: patchbay.v1.WatchResponse.analysis:type_name -> patchbay.v1.AnalyzeResponse
+	5,  // 5: patchbay.v1.WatchResponse.delta:type_name -> patchbay.v1.AnalysisDelta
+	9,  // 6: patchbay.v1.AnalysisDelta.findings:type_name -> patchbay.v1.Finding
+	8,  // 7: patchbay.v1.AnalysisDelta.services:type_name -> patchbay.v1.Service
+	10, // 8: patchbay.v1.AnalysisDelta.diagnostics:type_name -> patchbay.v1.Diagnostic
+	2,  // 9: patchbay.v1.AnalysisDelta.stats:type_name -> patchbay.v1.AnalysisStats
+	9,  // 10: patchbay.v1.SetOverlayResponse.findings:type_name -> patchbay.v1.Finding
+	0,  // 11: patchbay.v1.WorkspaceService.Analyze:input_type -> patchbay.v1.AnalyzeRequest
+	3,  // 12: patchbay.v1.WorkspaceService.Watch:input_type -> patchbay.v1.WatchRequest
+	6,  // 13: patchbay.v1.WorkspaceService.SetOverlay:input_type -> patchbay.v1.SetOverlayRequest
+	1,  // 14: patchbay.v1.WorkspaceService.Analyze:output_type -> patchbay.v1.AnalyzeResponse
+	4,  // 15: patchbay.v1.WorkspaceService.Watch:output_type -> patchbay.v1.WatchResponse
+	7,  // 16: patchbay.v1.WorkspaceService.SetOverlay:output_type -> patchbay.v1.SetOverlayResponse
+	14, // [14:17] is the sub-list for method output_type
+	11, // [11:14] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_patchbay_v1_workspace_proto_init() }
@@ -546,7 +686,7 @@ func file_patchbay_v1_workspace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_patchbay_v1_workspace_proto_rawDesc), len(file_patchbay_v1_workspace_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -49,7 +49,8 @@ type WorkspaceServiceClient interface {
 	// keeps a snapshot per root, so repeated calls re-analyze only files that
 	// changed (or the paths named in changed_paths).
 	Analyze(context.Context, *connect.Request[v1.AnalyzeRequest]) (*connect.Response[v1.AnalyzeResponse], error)
-	// Watch streams a new analysis every time files under root change.
+	// Watch streams a new analysis every time files under root change: the
+	// whole analysis first, then (with deltas set) only what changed.
 	Watch(context.Context, *connect.Request[v1.WatchRequest]) (*connect.ServerStreamForClient[v1.WatchResponse], error)
 	// SetOverlay records unsaved editor content for a file (or clears it when
 	// clear is set) and re-analyzes that file.
@@ -116,7 +117,8 @@ type WorkspaceServiceHandler interface {
 	// keeps a snapshot per root, so repeated calls re-analyze only files that
 	// changed (or the paths named in changed_paths).
 	Analyze(context.Context, *connect.Request[v1.AnalyzeRequest]) (*connect.Response[v1.AnalyzeResponse], error)
-	// Watch streams a new analysis every time files under root change.
+	// Watch streams a new analysis every time files under root change: the
+	// whole analysis first, then (with deltas set) only what changed.
 	Watch(context.Context, *connect.Request[v1.WatchRequest], *connect.ServerStream[v1.WatchResponse]) error
 	// SetOverlay records unsaved editor content for a file (or clears it when
 	// clear is set) and re-analyzes that file.

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file patchbay/v1/workspace.proto.
  */
 export const file_patchbay_v1_workspace: GenFile = /*@__PURE__*/
-  fileDesc("ChtwYXRjaGJheS92MS93b3Jrc3BhY2UucHJvdG8SC3BhdGNoYmF5LnYxIkMKDkFuYWx5emVSZXF1ZXN0EgwKBHJvb3QYASABKAkSFQoNY2hhbmdlZF9wYXRocxgCIAMoCRIMCgRmdWxsGAMgASgIIsgBCg9BbmFseXplUmVzcG9uc2USDAoEcm9vdBgBIAEoCRImCghzZXJ2aWNlcxgCIAMoCzIULnBhdGNoYmF5LnYxLlNlcnZpY2USJgoIZmluZGluZ3MYAyADKAsyFC5wYXRjaGJheS52MS5GaW5kaW5nEiwKC2RpYWdub3N0aWNzGAQgAygLMhcucGF0Y2hiYXkudjEuRGlhZ25vc3RpYxIpCgVzdGF0cxgFIAEoCzIaLnBhdGNoYmF5LnYxLkFuYWx5c2lzU3RhdHMigQEKDUFuYWx5c2lzU3RhdHMSEgoKZmlsZXNfc2VlbhgBIAEoDRIWCg5maWxlc19hbmFseXplZBgCIAEoDRIVCg1maWxlc19za2lwcGVkGAMgASgNEhgKEGZpbGVzX3JlYW5hbHl6ZWQYBCABKA0SEwoLZHVyYXRpb25fbXMYBSABKA0iHAoMV2F0Y2hSZXF1ZXN0EgwKBHJvb3QYASABKAkiVgoNV2F0Y2hSZXNwb25zZRIuCghhbmFseXNpcxgBIAEoCzIcLnBhdGNoYmF5LnYxLkFuYWx5emVSZXNwb25zZRIVCg1jaGFuZ2VkX3BhdGhzGAIgAygJIk8KEVNldE92ZXJsYXlSZXF1ZXN0EgwKBHJvb3QYASABKAkSDAoEcGF0aBgCIAEoCRIPCgdjb250ZW50GAMgASgJEg0KBWNsZWFyGAQgASgIIjwKElNldE92ZXJsYXlSZXNwb25zZRImCghmaW5kaW5ncxgBIAMoCzIULnBhdGNoYmF5LnYxLkZpbmRpbmcy6QEKEFdvcmtzcGFjZVNlcnZpY2USRAoHQW5hbHl6ZRIbLnBhdGNoYmF5LnYxLkFuYWx5emVSZXF1ZXN0GhwucGF0Y2hiYXkudjEuQW5hbHl6ZVJlc3BvbnNlEkAKBVdhdGNoEhkucGF0Y2hiYXkudjEuV2F0Y2hSZXF1ZXN0GhoucGF0Y2hiYXkudjEuV2F0Y2hSZXNwb25zZTABEk0KClNldE92ZXJsYXkSHi5wYXRjaGJheS52MS5TZXRPdmVybGF5UmVxdWVzdBofLnBhdGNoYmF5LnYxLlNldE92ZXJsYXlSZXNwb25zZUKrAQoPY29tLnBhdGNoYmF5LnYxQg5Xb3Jrc3BhY2VQcm90b1ABWjtnaXRodWIuY29tL3BhdGNoYmF5LWRldi9wYXRjaGJheS9nZW4vcGF0Y2hiYXkvdjE7cGF0Y2hiYXl2MaICA1BYWKoCC1BhdGNoYmF5LlYxygILUGF0Y2hiYXlcVjHiAhdQYXRjaGJheVxWMVxHUEJNZXRhZGF0YeoCDFBhdGNoYmF5OjpWMWIGcHJvdG8z", [file_patchbay_v1_common]);
+  fileDesc("ChtwYXRjaGJheS92MS93b3Jrc3BhY2UucHJvdG8SC3BhdGNoYmF5LnYxIkMKDkFuYWx5emVSZXF1ZXN0EgwKBHJvb3QYASABKAkSFQoNY2hhbmdlZF9wYXRocxgCIAMoCRIMCgRmdWxsGAMgASgIIsgBCg9BbmFseXplUmVzcG9uc2USDAoEcm9vdBgBIAEoCRImCghzZXJ2aWNlcxgCIAMoCzIULnBhdGNoYmF5LnYxLlNlcnZpY2USJgoIZmluZGluZ3MYAyADKAsyFC5wYXRjaGJheS52MS5GaW5kaW5nEiwKC2RpYWdub3N0aWNzGAQgAygLMhcucGF0Y2hiYXkudjEuRGlhZ25vc3RpYxIpCgVzdGF0cxgFIAEoCzIaLnBhdGNoYmF5LnYxLkFuYWx5c2lzU3RhdHMigQEKDUFuYWx5c2lzU3RhdHMSEgoKZmlsZXNfc2VlbhgBIAEoDRIWCg5maWxlc19hbmFseXplZBgCIAEoDRIVCg1maWxlc19za2lwcGVkGAMgASgNEhgKEGZpbGVzX3JlYW5hbHl6ZWQYBCABKA0SEwoLZHVyYXRpb25fbXMYBSABKA0iLAoMV2F0Y2hSZXF1ZXN0EgwKBHJvb3QYASABKAkSDgoGZGVsdGFzGAIgASgIIoEBCg1XYXRjaFJlc3BvbnNlEi4KCGFuYWx5c2lzGAEgASgLMhwucGF0Y2hiYXkudjEuQW5hbHl6ZVJlc3BvbnNlEhUKDWNoYW5nZWRfcGF0aHMYAiADKAkSKQoFZGVsdGEYAyABKAsyGi5wYXRjaGJheS52MS5BbmFseXNpc0RlbHRhIokCCg1BbmFseXNpc0RlbHRhEiYKCGZpbmRpbmdzGAEgAygLMhQucGF0Y2hiYXkudjEuRmluZGluZxIYChByZW1vdmVkX2ZpbmRpbmdzGAIgAygJEiYKCHNlcnZpY2VzGAMgAygLMhQucGF0Y2hiYXkudjEuU2VydmljZRIYChByZW1vdmVkX3NlcnZpY2VzGAQgAygJEhsKE2RpYWdub3N0aWNzX2NoYW5nZWQYBSABKAgSLAoLZGlhZ25vc3RpY3MYBiADKAsyFy5wYXRjaGJheS52MS5EaWFnbm9zdGljEikKBXN0YXRzGAcgASgLMhoucGF0Y2hiYXkudjEuQW5hbHlzaXNTdGF0cyJPChFTZXRPdmVybGF5UmVxdWVzdBIMCgRyb290GAEgASgJEgwKBHBhdGgYAiABKAkSDwoHY29udGVudBgDIAEoCRINCgVjbGVhchgEIAEoCCI8ChJTZXRPdmVybGF5UmVzcG9uc2USJgoIZmluZGluZ3MYASADKAsyFC5wYXRjaGJheS52MS5GaW5kaW5nMukBChBXb3Jrc3BhY2VTZXJ2aWNlEkQKB0FuYWx5emUSGy5wYXRjaGJheS52MS5BbmFseXplUmVxdWVzdBocLnBhdGNoYmF5LnYxLkFuYWx5emVSZXNwb25zZRJACgVXYXRjaBIZLnBhdGNoYmF5LnYxLldhdGNoUmVxdWVzdBoaLnBhdGNoYmF5LnYxLldhdGNoUmVzcG9uc2UwARJNCgpTZXRPdmVybGF5Eh4ucGF0Y2hiYXkudjEuU2V0T3ZlcmxheVJlcXVlc3QaHy5wYXRjaGJheS52MS5TZXRPdmVybGF5UmVzcG9uc2VCqwEKD2NvbS5wYXRjaGJheS52MUIOV29ya3NwYWNlUHJvdG9QAVo7Z2l0aHViLmNvbS9wYXRjaGJheS1kZXYvcGF0Y2hiYXkvZ2VuL3BhdGNoYmF5L3YxO3BhdGNoYmF5djGiAgNQWFiqAgtQYXRjaGJheS5WMcoCC1BhdGNoYmF5XFYx4gIXUGF0Y2hiYXlcVjFcR1BCTWV0YWRhdGHqAgxQYXRjaGJheTo6VjFiBnByb3RvMw", [file_patchbay_v1_common]);
 
 /**
  * @generated from message patchbay.v1.AnalyzeRequest
@@ -131,6 +131,14 @@ export type WatchRequest = Message<"patchbay.v1.WatchRequest"> & {
    * @generated from field: string root = 1;
    */
   root: string;
+
+  /**
+   * After the first message, send each analysis as a delta against the
+   * previous message instead of the whole analysis.
+   *
+   * @generated from field: bool deltas = 2;
+   */
+  deltas: boolean;
 };
 
 /**
@@ -145,14 +153,27 @@ export const WatchRequestSchema: GenMessage<WatchRequest> = /*@__PURE__*/
  */
 export type WatchResponse = Message<"patchbay.v1.WatchResponse"> & {
   /**
+   * The whole analysis: in the first message, in every message when deltas
+   * is not set, and whenever a delta cannot describe the change.
+   *
    * @generated from field: patchbay.v1.AnalyzeResponse analysis = 1;
    */
   analysis?: AnalyzeResponse | undefined;
 
   /**
+   * Paths (relative to root) whose change led to this message; empty in
+   * the first.
+   *
    * @generated from field: repeated string changed_paths = 2;
    */
   changedPaths: string[];
+
+  /**
+   * What changed since the previous message; set instead of analysis.
+   *
+   * @generated from field: patchbay.v1.AnalysisDelta delta = 3;
+   */
+  delta?: AnalysisDelta | undefined;
 };
 
 /**
@@ -161,6 +182,68 @@ export type WatchResponse = Message<"patchbay.v1.WatchResponse"> & {
  */
 export const WatchResponseSchema: GenMessage<WatchResponse> = /*@__PURE__*/
   messageDesc(file_patchbay_v1_workspace, 4);
+
+/**
+ * AnalysisDelta turns the previous message's analysis into this one's.
+ * Findings are keyed by id and services by path; an analysis rebuilt from
+ * deltas has the same findings and services as the whole one, in the
+ * whole one's order once sorted by location, kind, provider and id.
+ *
+ * @generated from message patchbay.v1.AnalysisDelta
+ */
+export type AnalysisDelta = Message<"patchbay.v1.AnalysisDelta"> & {
+  /**
+   * Findings that are new or changed, whole.
+   *
+   * @generated from field: repeated patchbay.v1.Finding findings = 1;
+   */
+  findings: Finding[];
+
+  /**
+   * Ids of the findings that are gone.
+   *
+   * @generated from field: repeated string removed_findings = 2;
+   */
+  removedFindings: string[];
+
+  /**
+   * Services that are new or changed, whole.
+   *
+   * @generated from field: repeated patchbay.v1.Service services = 3;
+   */
+  services: Service[];
+
+  /**
+   * Paths of the services that are gone.
+   *
+   * @generated from field: repeated string removed_services = 4;
+   */
+  removedServices: string[];
+
+  /**
+   * Set when the diagnostics changed: diagnostics is then the whole list.
+   *
+   * @generated from field: bool diagnostics_changed = 5;
+   */
+  diagnosticsChanged: boolean;
+
+  /**
+   * @generated from field: repeated patchbay.v1.Diagnostic diagnostics = 6;
+   */
+  diagnostics: Diagnostic[];
+
+  /**
+   * @generated from field: patchbay.v1.AnalysisStats stats = 7;
+   */
+  stats?: AnalysisStats | undefined;
+};
+
+/**
+ * Describes the message patchbay.v1.AnalysisDelta.
+ * Use `create(AnalysisDeltaSchema)` to create a new message.
+ */
+export const AnalysisDeltaSchema: GenMessage<AnalysisDelta> = /*@__PURE__*/
+  messageDesc(file_patchbay_v1_workspace, 5);
 
 /**
  * @generated from message patchbay.v1.SetOverlayRequest
@@ -194,7 +277,7 @@ export type SetOverlayRequest = Message<"patchbay.v1.SetOverlayRequest"> & {
  * Use `create(SetOverlayRequestSchema)` to create a new message.
  */
 export const SetOverlayRequestSchema: GenMessage<SetOverlayRequest> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_workspace, 5);
+  messageDesc(file_patchbay_v1_workspace, 6);
 
 /**
  * @generated from message patchbay.v1.SetOverlayResponse
@@ -213,7 +296,7 @@ export type SetOverlayResponse = Message<"patchbay.v1.SetOverlayResponse"> & {
  * Use `create(SetOverlayResponseSchema)` to create a new message.
  */
 export const SetOverlayResponseSchema: GenMessage<SetOverlayResponse> = /*@__PURE__*/
-  messageDesc(file_patchbay_v1_workspace, 6);
+  messageDesc(file_patchbay_v1_workspace, 7);
 
 /**
  * WorkspaceService analyzes workspaces.
@@ -234,7 +317,8 @@ export const WorkspaceService: GenService<{
     output: typeof AnalyzeResponseSchema;
   },
   /**
-   * Watch streams a new analysis every time files under root change.
+   * Watch streams a new analysis every time files under root change: the
+   * whole analysis first, then (with deltas set) only what changed.
    *
    * @generated from rpc patchbay.v1.WorkspaceService.Watch
    */

@@ -1,0 +1,136 @@
+package analyzer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
+
+	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
+)
+
+// TestDeltas: over a series of edits (a changed file, a new one, a removed
+// one, a new service, a removed one), each delta applied to the analysis
+// before it gives the next whole analysis, and a delta names only what
+// the edit touched.
+func TestDeltas(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"api/package.json": `{"dependencies": {"stripe": "14", "express": "4"}}`,
+		"api/app.js":       "const stripe = require('stripe')(process.env.STRIPE_SECRET_KEY);\nconst x = process.env.A;\n",
+		"api/other.js":     "const y = process.env.B;\n",
+		"web/package.json": `{"dependencies": {"@auth0/nextjs-auth0": "4"}}`,
+		"web/env.js":       "const z = process.env.AUTH0_SECRET;\n",
+	})
+	a := New(Options{NoGoPackages: true})
+	ctx := context.Background()
+	analyze := func(changed ...string) *Result {
+		t.Helper()
+		res, err := a.Analyze(ctx, root, Request{Changed: changed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := analyze()
+	held := proto.Clone(toWire(first)).(*patchbayv1.AnalyzeResponse)
+	prev := Index(first)
+	steps := []struct {
+		name    string
+		edit    func()
+		changed []string
+		// want: how many findings the delta carries and removes.
+		upserts, removed int
+		services         bool
+	}{
+		{"a changed env read", func() {
+			writeFiles(t, root, map[string]string{"api/other.js": "const y = process.env.C;\n"})
+		}, []string{"api/other.js"}, 1, 1, false},
+		{"a new file", func() {
+			writeFiles(t, root, map[string]string{"api/more.js": "const w = process.env.D;\n"})
+		}, []string{"api/more.js"}, 1, 0, false},
+		{"a removed file", func() {
+			os.Remove(filepath.Join(root, "api/more.js"))
+		}, []string{"api/more.js"}, 0, 1, false},
+		{"a new service", func() {
+			writeFiles(t, root, map[string]string{"jobs/requirements.txt": "sendgrid\n", "jobs/send.py": "import os\nos.environ['SENDGRID_API_KEY']\n"})
+		}, []string{"jobs/requirements.txt", "jobs/send.py"}, -1, 0, true},
+		{"a removed service", func() {
+			os.RemoveAll(filepath.Join(root, "jobs"))
+		}, []string{"jobs/requirements.txt", "jobs/send.py"}, 0, -1, true},
+		{"nothing", func() {}, nil, 0, 0, false},
+	}
+	for _, st := range steps {
+		st.edit()
+		res := analyze(st.changed...)
+		next := Index(res)
+		d, ok := Diff(prev, next)
+		if !ok {
+			t.Fatalf("%s: no delta", st.name)
+		}
+		if st.upserts >= 0 && len(d.Findings) != st.upserts || st.upserts < 0 && len(d.Findings) == 0 {
+			t.Errorf("%s: delta carries %d findings, want %d: %v", st.name, len(d.Findings), st.upserts, d.Findings)
+		}
+		if st.removed >= 0 && len(d.RemovedFindings) != st.removed || st.removed < 0 && len(d.RemovedFindings) == 0 {
+			t.Errorf("%s: delta removes %d findings, want %d", st.name, len(d.RemovedFindings), st.removed)
+		}
+		if got := len(d.Services)+len(d.RemovedServices) > 0; got != st.services {
+			t.Errorf("%s: delta changes services = %v, want %v (%v, removed %v)", st.name, got, st.services, d.Services, d.RemovedServices)
+		}
+		if err := ApplyDelta(held, d); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(canonical(toWire(res)), canonical(held), protocmp.Transform()); diff != "" {
+			t.Fatalf("%s: the analysis rebuilt from deltas differs from the whole one (-whole +rebuilt):\n%s", st.name, diff)
+		}
+		prev = next
+	}
+}
+
+// TestDiffRefusesDuplicateIDs: two findings with one id cannot be named by
+// a delta, so the whole analysis must be sent.
+func TestDiffRefusesDuplicateIDs(t *testing.T) {
+	f := func(id string) *patchbayv1.Finding {
+		return &patchbayv1.Finding{Id: id, Location: &patchbayv1.Location{Path: "a.js"}}
+	}
+	prev := Index(&Result{Root: "/w", Findings: []*patchbayv1.Finding{f("1")}})
+	if _, ok := Diff(prev, Index(&Result{Root: "/w", Findings: []*patchbayv1.Finding{f("1"), f("1")}})); ok {
+		t.Fatal("a delta was made for an analysis with a duplicate id")
+	}
+	if _, ok := Diff(nil, prev); ok {
+		t.Fatal("a delta was made with nothing to apply it to")
+	}
+	if _, ok := Diff(prev, Index(&Result{Root: "/other"})); ok {
+		t.Fatal("a delta was made across roots")
+	}
+}
+
+func toWire(res *Result) *patchbayv1.AnalyzeResponse {
+	return &patchbayv1.AnalyzeResponse{Root: res.Root, Services: res.Services, Findings: res.Findings, Diagnostics: res.Diagnostics, Stats: res.Stats}
+}
+
+// canonical orders a's findings as ApplyDelta does and drops the stats.
+func canonical(a *patchbayv1.AnalyzeResponse) *patchbayv1.AnalyzeResponse {
+	c := proto.Clone(a).(*patchbayv1.AnalyzeResponse)
+	c.Stats = nil
+	slices.SortStableFunc(c.Findings, func(x, y *patchbayv1.Finding) int {
+		switch {
+		case findingLess(x, y):
+			return -1
+		case findingLess(y, x):
+			return 1
+		case x.GetId() < y.GetId():
+			return -1
+		case x.GetId() > y.GetId():
+			return 1
+		}
+		return 0
+	})
+	return c
+}
