@@ -61,6 +61,8 @@ type userPool struct {
 	// concurrentBranding is how many branding modifications still answer
 	// ConcurrentModificationException.
 	concurrentBranding int
+	// scopes are the custom scopes of the pool's resource servers.
+	scopes []string
 }
 
 // AddUserPool creates an (empty) user pool with the given id
@@ -74,6 +76,14 @@ func (s *Server) AddUserPool(id string) {
 	if s.pools[id] == nil {
 		s.pools[id] = &userPool{clients: map[string]*UserPoolClient{}, brandings: map[string]*Branding{}}
 	}
+}
+
+// AddResourceServerScopes gives the pool custom scopes
+// ("identifier/scope"), as a resource server made in the console does.
+func (s *Server) AddResourceServerScopes(pool string, scopes ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pools[pool].scopes = append(s.pools[pool].scopes, scopes...)
 }
 
 // UserPoolClients returns a pool's clients by id.
@@ -227,7 +237,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, body []byte) 
 	case "CreateUserPoolClient":
 		c := defaultClient()
 		c.UserPoolID = poolID
-		if !applyClient(w, c, in, "UserPoolId", "GenerateSecret") {
+		if !applyClient(w, pool, c, in, "UserPoolId", "GenerateSecret") {
 			return
 		}
 		if strings.TrimSpace(c.ClientName) == "" {
@@ -261,7 +271,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, body []byte) 
 		// its default (providers.md §3.5). Name, id and secret stay.
 		n := defaultClient()
 		n.UserPoolID, n.ClientID, n.ClientName, n.ClientSecret, n.Created = c.UserPoolID, c.ClientID, c.ClientName, c.ClientSecret, c.Created
-		if !applyClient(w, n, in, "UserPoolId", "ClientId") {
+		if !applyClient(w, pool, n, in, "UserPoolId", "ClientId") {
 			return
 		}
 		n.Modified = time.Now()
@@ -312,7 +322,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, body []byte) 
 
 // applyClient sets the request's attributes on c, rejecting unknown ones
 // (extra are the operation's own identifiers) and invalid URLs.
-func applyClient(w http.ResponseWriter, c *UserPoolClient, in map[string]json.RawMessage, extra ...string) bool {
+func applyClient(w http.ResponseWriter, pool *userPool, c *UserPoolClient, in map[string]json.RawMessage, extra ...string) bool {
 	for k, raw := range in {
 		if slices.Contains(extra, k) {
 			continue
@@ -397,8 +407,30 @@ func applyClient(w http.ResponseWriter, c *UserPoolClient, in map[string]json.Ra
 			return false
 		}
 	}
+	// "client_credentials" is for machine-to-machine clients and cannot be
+	// combined with a user flow: InvalidOAuthFlowException, "the specified
+	// OAuth flow is not valid" (API_CreateUserPoolClient, Errors;
+	// AllowedOAuthFlows).
+	if slices.Contains(c.AllowedOAuthFlows, "client_credentials") && (slices.Contains(c.AllowedOAuthFlows, "code") || slices.Contains(c.AllowedOAuthFlows, "implicit")) {
+		WriteJSONError(w, 400, "InvalidOAuthFlowException", "client_credentials flow can not be selected along with code flow or implicit flow")
+		return false
+	}
+	// AllowedOAuthScopes are the standard ones or custom scopes of the
+	// pool's resource servers ("resource-server-identifier/scope");
+	// anything else is ScopeDoesNotExistException, "the specified scope
+	// doesn't exist" (API_CreateUserPoolClient, AllowedOAuthScopes and
+	// Errors).
+	for _, sc := range c.AllowedOAuthScopes {
+		if !slices.Contains(standardScopes, sc) && !slices.Contains(pool.scopes, sc) {
+			WriteJSONError(w, 400, "ScopeDoesNotExistException", "Invalid scope requested: "+sc)
+			return false
+		}
+	}
 	return true
 }
+
+// standardScopes are the OAuth scopes every user pool has.
+var standardScopes = []string{"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
 
 // badRedirect follows Cognito's rules for CallbackURLs
 // (API_CreateUserPoolClient): 1-1024 characters, an absolute URI without a

@@ -61,6 +61,12 @@ func TestUpdateUserPoolClientResetsOmittedFields(t *testing.T) {
 		t.Errorf("omitted fields were kept: %+v", u)
 	}
 
+	// A resource server's scope is one the client may have.
+	s.AddResourceServerScopes("us-east-1_P", "api/read")
+	if st, out := cognito(t, s, awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id,
+		"AllowedOAuthScopes": []string{"openid", "api/read"}}); st != 200 {
+		t.Errorf("custom scope: %d %v", st, out)
+	}
 	// App callback URLs such as myapp://example are supported.
 	if st, out := cognito(t, s, awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id,
 		"CallbackURLs": []string{"myapp://callback", "http://localhost:3000/cb"}}); st != 200 {
@@ -78,6 +84,8 @@ func TestUpdateUserPoolClientResetsOmittedFields(t *testing.T) {
 		{"bad signature", "wrong", "DescribeUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id}, "InvalidSignatureException"},
 		{"read-only field", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "ClientSecret": "x"}, "SerializationException"},
 		{"scope with a space", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "AllowedOAuthScopes": []string{"openid email"}}, "InvalidParameterException"},
+		{"unknown custom scope", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "AllowedOAuthScopes": []string{"openid", "api/write"}}, "ScopeDoesNotExistException"},
+		{"client_credentials with code", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "CallbackURLs": []string{"https://b.example/cb"}, "AllowedOAuthFlows": []string{"code", "client_credentials"}}, "InvalidOAuthFlowException"},
 		{"default redirect not a callback", awstest.Secret, "UpdateUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": id, "CallbackURLs": []string{"https://b.example/cb"}, "DefaultRedirectURI": "https://c.example/cb"}, "InvalidParameterException"},
 		{"malformed pool id", awstest.Secret, "DescribeUserPoolClient", map[string]any{"UserPoolId": "us-east-1/P", "ClientId": id}, "InvalidParameterException"},
 		{"malformed client id", awstest.Secret, "DescribeUserPoolClient", map[string]any{"UserPoolId": "us-east-1_P", "ClientId": "a/b"}, "InvalidParameterException"},
