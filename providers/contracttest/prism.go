@@ -275,6 +275,7 @@ func StartPrism(t testing.TB, name string, doc []byte) string {
 	log := &syncBuffer{}
 	cmd := exec.Command(node, cli, "mock", "--host", host, "--port", port, "--verboseLevel", "warn", file)
 	cmd.Stdout, cmd.Stderr = log, log
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
