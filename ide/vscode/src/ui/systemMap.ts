@@ -386,31 +386,46 @@ const script = `
   ${openLinksScript}
 
   const labels = document.getElementById("edge-labels");
-  // Near the neighbour's end of each edge: the neighbours are distinct boxes,
-  // so their labels do not pile up at the selected node.
+  // Each label goes near the neighbour's end of its edge (the neighbours are
+  // distinct boxes, so labels do not pile up at the selected node): at the
+  // first spot along the edge, or shifted a little from it, where it covers
+  // no node and no label placed before it. Spots are tried by arithmetic on
+  // the label's measured size, so a large map costs no extra layouts.
+  const labelShiftsX = [0, 4, -4, 8, -8, 12, -12, 16, -16, 24, -24, 32, -32];
+  const labelShiftsY = [0, 10, -10, 20, -20, 30, -30, 40, -40];
   function labelEdges(id) {
     labels.textContent = "";
+    const origin = labels.getBoundingClientRect();
+    const taken = nodes.map(function (n) { return n.getBoundingClientRect(); });
+    function free(x, y, w, h) {
+      const l = origin.left + x * zoom - w / 2, r = l + w, t = origin.top + y * zoom - h / 2, b = t + h;
+      for (const o of taken) if (l < o.right + 1 && o.left < r + 1 && t < o.bottom + 1 && o.top < b + 1) return false;
+      return true;
+    }
     for (const e of edges) {
       if (e.dataset.from !== id && e.dataset.to !== id) continue;
-      const len = e.getTotalLength();
-      const at = e.getPointAtLength(e.dataset.from === id ? Math.max(0, len - 38) : Math.min(len, 38));
       const l = el("div", "edge-label", e.dataset.kind.replace(/_/g, " "));
       l.dataset.from = e.dataset.from;
       l.dataset.to = e.dataset.to;
-      l.style.left = at.x + "px";
-      l.style.top = at.y + "px";
       labels.appendChild(l);
-    }
-    // Labels that meet (two edges into one gap) move down, below each other.
-    const placed = [];
-    for (const l of Array.from(labels.children).sort(function (a, b) { return a.offsetTop - b.offsetTop; })) {
-      for (const o of placed) {
-        const a = l.getBoundingClientRect(), b = o.getBoundingClientRect();
-        if (a.left < b.right && b.left < a.right && a.top < b.bottom + 2 && b.top < a.bottom + 2) {
-          l.style.top = (parseFloat(l.style.top) + (b.bottom - a.top + 2) / zoom) + "px";
+      const size = l.getBoundingClientRect();
+      const len = e.getTotalLength();
+      const toNeighbour = e.dataset.from === id;
+      const point = function (d) { return e.getPointAtLength(toNeighbour ? Math.max(0, len - d) : Math.min(len, d)); };
+      const dists = [];
+      for (let d = 38; d < len; d += 8) dists.push(d);
+      for (let d = 30; d > 0; d -= 8) dists.push(d);
+      let spot = null;
+      search: for (const d of dists) {
+        const at = point(d);
+        for (const dy of labelShiftsY) for (const dx of labelShiftsX) {
+          if (free(at.x + dx, at.y + dy, size.width, size.height)) { spot = { x: at.x + dx, y: at.y + dy }; break search; }
         }
       }
-      placed.push(l);
+      if (!spot) spot = point(38);
+      l.style.left = spot.x + "px";
+      l.style.top = spot.y + "px";
+      taken.push(l.getBoundingClientRect());
     }
   }
   function select(id) {

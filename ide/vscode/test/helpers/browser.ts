@@ -81,7 +81,25 @@ export async function openWebview(context: BrowserContext, html: string, theme =
   return {
     p,
     posted: () => p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
-    send: (m: unknown) => p.evaluate((msg) => window.postMessage(msg, "*"), m),
+    // Resolves once the page has handled the message: a second message from
+    // the same window is delivered after it (messages keep their order), so
+    // its arrival means the page's listeners have seen the first.
+    send: (m: unknown) =>
+      p.evaluate(
+        (msg) =>
+          new Promise<void>((resolve) => {
+            const mark = { patchbayTestDelivered: Math.random() };
+            const seen = (e: MessageEvent) => {
+              if ((e.data as typeof mark | undefined)?.patchbayTestDelivered !== mark.patchbayTestDelivered) return;
+              window.removeEventListener("message", seen);
+              resolve();
+            };
+            window.addEventListener("message", seen);
+            window.postMessage(msg, "*");
+            window.postMessage(mark, "*");
+          }),
+        m,
+      ),
     violations,
     errors,
   };

@@ -285,6 +285,24 @@ describe("system map webview in headless Chromium", { skip: chromiumSkip }, () =
     await p.close();
   });
 
+  it("labels a busy node's edges on no node and no other label, in a large map", async () => {
+    const big = bigMap();
+    const { p, errors } = await openWebview(browser.context, html(big.nodes, big.edges));
+    assert.deepEqual(errors, []);
+    await p.setViewportSize({ width: 1400, height: 900 });
+    for (const id of ["environment:staging", "provider:stripe", "service:svc0"]) {
+      await p.click(`.node[data-id="${id}"]`);
+      const labels = await p.locator("#edge-labels .edge-label").evaluateAll((ls) => ls.map((l) => ({ text: `${(l as HTMLElement).dataset.from}>${(l as HTMLElement).dataset.to}`, box: l.getBoundingClientRect().toJSON() as Box })));
+      assert.equal(labels.length, big.edges.filter((e) => e.from === id || e.to === id).length, `${id}: one label per edge`);
+      const nodeBoxes = await p.locator(".node").evaluateAll((ns) => ns.map((n) => n.getBoundingClientRect().toJSON() as Box));
+      for (const l of labels) {
+        for (const b of nodeBoxes) assert.ok(!overlaps(l.box, b), `${id}: label ${l.text} covers a node`);
+        for (const o of labels) if (o !== l) assert.ok(!overlaps(l.box, o.box), `${id}: labels ${l.text} and ${o.text} overlap`);
+      }
+    }
+    await p.close();
+  });
+
   it("explains an empty map", async () => {
     const { p, errors } = await openWebview(browser.context, renderSystemMap({ nodes: [], edges: [], title: "m", nonce: "bg", cspSource: "x", providerName: (id) => id }));
     assert.deepEqual(errors, []);
