@@ -1,5 +1,5 @@
 import type { CheckResult, CredentialProfile, ProviderInfo } from "../gen/patchbay/v1/credential_pb";
-import { CheckStatus } from "../gen/patchbay/v1/credential_pb";
+import { CheckStatus, PermissionVerdict } from "../gen/patchbay/v1/credential_pb";
 
 /**
  * What the extension knows about providers, all of it from the daemon:
@@ -41,6 +41,23 @@ export function statusLabel(status: CheckStatus): string {
   const name = CheckStatus[status] ?? "UNSPECIFIED";
   if (status === CheckStatus.UNSPECIFIED) return "not checked";
   return name.toLowerCase().replace(/_/g, " ");
+}
+
+/** A permission verdict as the page and tooltips say it ("unverifiable"). */
+export function verdictLabel(v: PermissionVerdict): string {
+  if (v === PermissionVerdict.UNSPECIFIED) return "unspecified";
+  return (PermissionVerdict[v] ?? "UNSPECIFIED").toLowerCase();
+}
+
+/** The marks the CLI uses too: ✓ verified, ✗ missing, ? unverifiable, + excess. */
+export const verdictMarks: Record<string, string> = { verified: "✓", missing: "✗", unverifiable: "?", excess: "+" };
+
+/** One line per permission: "✓ read:clients — verified (granted …)". */
+export function permissionLines(check: CheckResult | undefined): string[] {
+  return (check?.permissions ?? []).map((p) => {
+    const v = verdictLabel(p.verdict);
+    return `${verdictMarks[v] ?? "·"} ${p.name} — ${v}${p.detail ? ` (${p.detail})` : ""}`;
+  });
 }
 
 export function describeCheck(check: CheckResult | undefined): string {

@@ -1,5 +1,5 @@
 import { CheckStatus, FieldKind, type CheckResult, type ProviderInfo } from "../gen/patchbay/v1/credential_pb";
-import { statusLabel } from "../model/providers";
+import { permissionLines, statusLabel, verdictLabel, verdictMarks } from "../model/providers";
 import { escapeHtml, renderPage } from "./page";
 
 export { escapeHtml };
@@ -28,7 +28,17 @@ export type FormMessage =
 /** Messages the extension posts to the page. */
 export type PanelMessage =
   | { type: "busy"; busy: boolean; text?: string }
-  | { type: "result"; ok: boolean; saved: boolean; status: string; summary: string; fix: string; field: string };
+  | {
+      type: "result";
+      ok: boolean;
+      saved: boolean;
+      status: string;
+      summary: string;
+      fix: string;
+      field: string;
+      /** What the check proved per permission; text only, shown with textContent. */
+      permissions?: { name: string; verdict: string; mark: string; detail: string }[];
+    };
 
 export function checkToMessage(check: CheckResult | undefined, saved: boolean): PanelMessage {
   return {
@@ -39,6 +49,10 @@ export function checkToMessage(check: CheckResult | undefined, saved: boolean): 
     summary: check?.summary ?? "",
     fix: check?.fix ?? "",
     field: check?.field ?? "",
+    permissions: (check?.permissions ?? []).map((p) => {
+      const verdict = verdictLabel(p.verdict);
+      return { name: p.name, verdict, mark: verdictMarks[verdict] ?? "·", detail: p.detail };
+    }),
   };
 }
 
@@ -141,10 +155,17 @@ export function renderCredentialForm(input: CredentialFormInput): string {
   #result { margin-top: 14px; padding: 6px 10px; }
   #result.ok { border-left: 3px solid var(--vscode-testing-iconPassed, #388a34); }
   #result.bad { border-left: 3px solid var(--vscode-inputValidation-errorBorder, #be1100); }
+  table.verdicts { margin-top: 10px; border-collapse: collapse; }
+  table.verdicts caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
+  table.verdicts th, table.verdicts td { text-align: left; padding: 2px 8px; vertical-align: top; }
+  tr.missing td { color: var(--vscode-errorForeground); }
+  tr.excess td:nth-child(3), tr.unverifiable td:nth-child(3) { font-style: italic; }
 `,
     body: `<h1>${escapeHtml(title)}</h1>
 <p class="reason">${escapeHtml(input.request?.reason || `Profile “${input.profile}”. Secrets go to the OS keyring through the Patchbay daemon; the editor never stores them.`)}</p>
-${problem ? `<div class="problem" id="problem"><strong>${escapeHtml(statusLabel(problem.status))}</strong>: ${escapeHtml(problem.summary)}${problem.fix ? `<br>${escapeHtml(problem.fix)}` : ""}</div>` : ""}
+${problem ? `<div class="problem" id="problem"><strong>${escapeHtml(statusLabel(problem.status))}</strong>: ${escapeHtml(problem.summary)}${problem.fix ? `<br>${escapeHtml(problem.fix)}` : ""}${
+      problem.permissions?.length ? `<ul class="verdicts" id="problem-permissions">${permissionLines(problem).map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>` : ""
+    }</div>` : ""}
 ${steps}${perms}${docs}
 <form id="form" novalidate>
 ${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
@@ -155,6 +176,9 @@ ${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
 </div>
 </form>
 <div id="result" role="status" aria-live="polite" hidden></div>
+<table id="verdicts" class="verdicts" hidden><caption>What the check proved, per permission</caption>
+<thead><tr><th scope="col"></th><th scope="col">Permission</th><th scope="col">Verdict</th><th scope="col">How it was proved, or how to verify it</th></tr></thead>
+<tbody></tbody></table>
 `,
     script: `  const vscode = acquireVsCodeApi();
   const form = document.getElementById("form");
@@ -224,6 +248,21 @@ ${provider.fields.map((f) => fieldHtml(f, input.hints?.[f.name])).join("\n")}
       result.className = m.ok ? "ok" : "bad";
       result.textContent = (m.ok ? "✓ " : "✗ ") + m.status + (m.summary ? ": " + m.summary : "") + (m.fix ? " — " + m.fix : "") + (m.saved ? " (saved)" : " (not saved)");
       force.hidden = m.ok || m.saved;
+      // Built with textContent: names and details come from providers.
+      const table = document.getElementById("verdicts");
+      const tbody = table.querySelector("tbody");
+      tbody.textContent = "";
+      for (const pc of m.permissions || []) {
+        const tr = document.createElement("tr");
+        tr.className = pc.verdict;
+        for (const text of [pc.mark, pc.name, pc.verdict, pc.detail]) {
+          const td = document.createElement("td");
+          td.textContent = text;
+          tr.appendChild(td);
+        }
+        tbody.appendChild(tr);
+      }
+      table.hidden = !(m.permissions && m.permissions.length);
       if (m.field) {
         const el = fields.find(function (f) { return f.name === m.field; });
         if (el) { setError(el, m.summary); el.focus(); }

@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import type { CredentialProfile } from "../gen/patchbay/v1/credential_pb";
 import { CheckStatus } from "../gen/patchbay/v1/credential_pb";
 import type { DaemonState } from "../client/supervisor";
-import { credentialRows, describeCheck, detectedProviders, type DaemonAvailability } from "../model/providers";
+import { credentialRows, describeCheck, detectedProviders, permissionLines, type DaemonAvailability } from "../model/providers";
 import { servicesTree, type TreeNodeModel } from "../model/services";
 import type { DaemonStore } from "../model/store";
 
@@ -133,7 +133,7 @@ export class CredentialsTreeProvider implements vscode.TreeDataProvider<Credenti
         item.description = describeCheck(p.lastCheck);
         // Hints are masked by the daemon; nothing secret reaches the tree.
         const hints = Object.entries(p.hints).map(([k, v]) => `${k}: ${v}`);
-        item.tooltip = [describeCheck(p.lastCheck), p.lastCheck?.account ? `Account: ${p.lastCheck.account}` : "", ...hints].filter(Boolean).join("\n");
+        item.tooltip = [describeCheck(p.lastCheck), p.lastCheck?.account ? `Account: ${p.lastCheck.account}` : "", ...permissionLines(p.lastCheck), ...hints].filter(Boolean).join("\n");
         item.iconPath =
           status === CheckStatus.OK
             ? new vscode.ThemeIcon("pass", new vscode.ThemeColor("testing.iconPassed"))

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { CheckStatus, FieldKind, ProviderInfoSchema } from "../../src/gen/patchbay/v1/credential_pb";
+import { CheckStatus, FieldKind, PermissionVerdict, ProviderInfoSchema } from "../../src/gen/patchbay/v1/credential_pb";
 import { checkToMessage, renderCredentialForm, type CredentialFormInput } from "../../src/ui/credentialForm";
 import { artifactsDir, chromiumSkip, darkTheme, launch, lightTheme, openWebview, type Browser } from "../helpers/browser";
 
@@ -117,6 +117,47 @@ describe("credential form webview in headless Chromium", { skip: chromiumSkip },
     assert.equal(await p.inputValue("#f-client_secret"), "", "secrets leave the page once saved");
     assert.equal(await p.inputValue("#f-client_id"), "cid");
     await p.close();
+  });
+
+  it("lists what the check proved per permission, as text", async () => {
+    const { p, errors } = await open(page());
+    assert.equal(await p.isVisible("#verdicts"), false, "no table before a check");
+    const check = {
+      status: CheckStatus.INSUFFICIENT_PERMISSIONS, summary: "The client grant lacks create:clients.", fix: "Tick the missing scopes.", field: "",
+      permissions: [
+        { name: "read:clients", verdict: PermissionVerdict.VERIFIED, detail: "granted (in the token's scope claim)" },
+        { name: "create:clients", verdict: PermissionVerdict.MISSING, detail: "not granted (in the token's scope claim)" },
+        { name: "rak_product_write", verdict: PermissionVerdict.UNVERIFIABLE, detail: "only a write shows Write; see Developers → API keys" },
+        { name: "<img src=x onerror=alert(1)>", verdict: PermissionVerdict.EXCESS, detail: "granted but unused" },
+      ],
+    };
+    await p.evaluate((m) => window.postMessage(m, "*"), checkToMessage(check as never, false));
+    await p.waitForSelector("#verdicts:not([hidden])");
+    const rows = await p.locator("#verdicts tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.className, ...Array.from(tr.children).map((td) => td.textContent)]));
+    assert.deepEqual(rows, [
+      ["verified", "✓", "read:clients", "verified", "granted (in the token's scope claim)"],
+      ["missing", "✗", "create:clients", "missing", "not granted (in the token's scope claim)"],
+      ["unverifiable", "?", "rak_product_write", "unverifiable", "only a write shows Write; see Developers → API keys"],
+      ["excess", "+", "<img src=x onerror=alert(1)>", "excess", "granted but unused"],
+    ]);
+    assert.equal(await p.locator("img").count(), 0, "names are text, not markup");
+    await p.screenshot({ path: path.join(artifacts, "form-permissions.png"), fullPage: true });
+    // A later check without verdicts hides the table again.
+    await p.evaluate((m) => window.postMessage(m, "*"), checkToMessage({ status: CheckStatus.OK, summary: "ok" } as never, false));
+    await p.waitForSelector("#verdicts[hidden]", { state: "attached" });
+    assert.deepEqual(errors, []);
+    await p.close();
+
+    // A credential request's stored problem shows its verdicts too.
+    const req = await open(page({ request: { id: "r2", reason: "Provision", problem: check as never } }));
+    assert.deepEqual(await req.p.locator("#problem-permissions li").allTextContents(), [
+      "✓ read:clients — verified (granted (in the token's scope claim))",
+      "✗ create:clients — missing (not granted (in the token's scope claim))",
+      "? rak_product_write — unverifiable (only a write shows Write; see Developers → API keys)",
+      "+ <img src=x onerror=alert(1)> — excess (granted but unused)",
+    ]);
+    assert.equal(await req.p.locator("img").count(), 0);
+    await req.p.close();
   });
 
   it("follows the VS Code theme variables", async () => {
