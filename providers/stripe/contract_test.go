@@ -360,3 +360,42 @@ func TestContractStripeActionSchemas(t *testing.T) {
 		}
 	}
 }
+
+// TestContractStripeFakeEventTypes: the fake refuses an enabled_events
+// value Stripe does not have, from its own copy of the list
+// (stripetest.EventTypes); that copy is the enum of Stripe's description,
+// for both the create and the update of a webhook endpoint.
+func TestContractStripeFakeEventTypes(t *testing.T) {
+	t.Parallel()
+	spec := contracttest.StripeSpecPath(t)
+	for _, path := range []string{"/v1/webhook_endpoints", "/v1/webhook_endpoints/{webhook_endpoint}"} {
+		theirs, _, err := contracttest.RequestSchema(spec, http.MethodPost, path, "application/x-www-form-urlencoded")
+		if err != nil {
+			t.Fatal(err)
+		}
+		enum, _ := theirs["properties"].(map[string]any)["enabled_events"].(map[string]any)["items"].(map[string]any)["enum"].([]any)
+		var want []string
+		for _, e := range enum {
+			if s, ok := e.(string); ok {
+				want = append(want, s)
+			}
+		}
+		slices.Sort(want)
+		got := slices.Sorted(slices.Values(stripetest.EventTypes))
+		if len(want) < 100 || !slices.Equal(want, got) {
+			var extra, lacking []string
+			for _, e := range got {
+				if !slices.Contains(want, e) {
+					extra = append(extra, e)
+				}
+			}
+			for _, e := range want {
+				if !slices.Contains(got, e) {
+					lacking = append(lacking, e)
+				}
+			}
+			t.Errorf("POST %s: stripetest.EventTypes (%d) differs from the description's enabled_events (%d); not in the description: %q; missing from the fake: %q",
+				path, len(got), len(want), extra, lacking)
+		}
+	}
+}

@@ -5,8 +5,10 @@
 // stateful products and prices per account (catalog.go: prices cannot be
 // deleted or have their amount changed, products with prices cannot be
 // deleted, lookup keys are unique per account), and stateful webhook
-// endpoints per account (form bodies with enabled_events[], the whsec_
-// secret only in the create answer, at most 16 endpoints, Idempotency-Key
+// endpoints per account (form bodies with enabled_events[] among Stripe's
+// event types (events.go), URLs Stripe can reach (no localhost, no
+// private address), the whsec_ secret only in the create answer, at most
+// 16 endpoints, Idempotency-Key
 // replay and idempotency_error on reuse with other parameters). Faults are
 // injected through the embedded providertest.Server.
 package stripetest
@@ -18,6 +20,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"slices"
 	"sort"
@@ -386,12 +389,52 @@ func readParams(w http.ResponseWriter, form url.Values, allowed ...string) (para
 		}
 	}
 	if p.url != nil {
-		if u, err := url.Parse(*p.url); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		u, err := url.Parse(*p.url)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			WriteError(w, http.StatusBadRequest, "invalid_request_error", "url_invalid", "Invalid URL: "+*p.url)
+			return p, false
+		}
+		if !publiclyAccessible(u.Hostname()) {
+			WriteError(w, http.StatusBadRequest, "invalid_request_error", "url_invalid", NotPublicMessage)
+			return p, false
+		}
+	}
+	for i, e := range p.events {
+		if !slices.Contains(EventTypes, e) {
+			// A value outside an enum is a 400 invalid_request_error
+			// naming the parameter, without a code; the wording is the
+			// fake's.
+			WriteError(w, http.StatusBadRequest, "invalid_request_error", "",
+				fmt.Sprintf("Invalid enabled_events[%d]: %q is not an event type Stripe has (https://docs.stripe.com/api/events/types)", i, e))
 			return p, false
 		}
 	}
 	return p, true
+}
+
+// NotPublicMessage is Stripe's refusal of a webhook endpoint URL it cannot
+// reach. The endpoint "must be a publicly accessible HTTPS URL"
+// (https://docs.stripe.com/webhooks, "Set up your endpoint"); Stripe
+// refuses a loopback or private address on create and update with this
+// message (code url_invalid, https://docs.stripe.com/error-codes#url-invalid).
+const NotPublicMessage = "Invalid URL: URL must be publicly accessible. Consider using a tool like the Stripe CLI to test webhooks locally: https://github.com/stripe/stripe-cli"
+
+// publiclyAccessible is false for the hosts no one outside the machine or
+// its network can reach: localhost names and loopback, private,
+// link-local, shared (100.64.0.0/10) and unspecified addresses. Other names
+// are taken without resolving them (the fake has no DNS of its own).
+func publiclyAccessible(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return false
+	}
+	ip, err := netip.ParseAddr(h)
+	if err != nil {
+		return true
+	}
+	ip = ip.Unmap()
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() ||
+		netip.MustParsePrefix("100.64.0.0/10").Contains(ip))
 }
 
 func (s *Server) createEndpoint(w http.ResponseWriter, r *http.Request, a *account) {
