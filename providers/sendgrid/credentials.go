@@ -2,17 +2,6 @@ package sendgrid
 
 import "github.com/patchbay-dev/patchbay/providers"
 
-// requiredScopes are what Patchbay needs: send mail, manage the event
-// webhook and issue scoped API keys.
-var requiredScopes = []string{
-	"mail.send",
-	"api_keys.create",
-	"api_keys.read",
-	"api_keys.delete",
-	"user.webhooks.event.settings.read",
-	"user.webhooks.event.settings.update",
-}
-
 var credentials = &providers.CredentialSpec{
 	Endpoint: "SENDGRID",
 	DocsURL:  "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
@@ -41,6 +30,6 @@ var credentials = &providers.CredentialSpec{
 		"Grant Mail Send: Full Access, API Keys: Full Access, and Mail Settings → Event Webhook: Full Access.",
 		"Create the key and paste it here; SendGrid shows it only once.",
 	},
-	Permissions: requiredScopes,
+	Permissions: RequiredScopes,
 	Validator:   providers.ValidatorFunc(validate),
 }

@@ -61,19 +61,22 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		Scopes []string `json:"scopes"`
 	}
 	_ = json.Unmarshal(resp.Body, &s)
-	var missing []string
-	for _, want := range requiredScopes {
-		if !slices.Contains(s.Scopes, want) {
-			missing = append(missing, want)
-		}
-	}
-	if len(missing) > 0 {
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "api_key", MissingPermissions: missing,
+	// The scopes SendGrid adds to every key (2fa_required,
+	// sender_verification_*) are no grant anyone chose: not excess.
+	granted := slices.DeleteFunc(slices.Clone(s.Scopes), func(sc string) bool { return implicitScopes[sc] })
+	perms := providers.CompareGrants(RequiredScopes, granted, "in the key's scopes, GET /v3/scopes")
+	if missing := providers.Missing(perms); len(missing) > 0 {
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "api_key", MissingPermissions: missing, Permissions: perms,
 			Summary: "The key works but lacks " + strings.Join(missing, ", ") + ".",
 			Fix:     "Edit the key under Settings → API Keys: Mail Send, API Keys and Event Webhook need Full Access."}
 	}
-	return providers.CheckResult{Status: providers.StatusOK, Account: fmt.Sprintf("API key with %d scopes (%s)", len(s.Scopes), region),
+	r := providers.CheckResult{Status: providers.StatusOK, Account: fmt.Sprintf("API key with %d scopes (%s)", len(granted), region), Permissions: perms,
 		Summary: "The key works and has every scope Patchbay needs."}
+	if excess := providers.Excess(perms); len(excess) > 0 {
+		r.Summary = fmt.Sprintf("The key works and has every scope Patchbay needs, and %d more that no call Patchbay makes needs.", len(excess))
+		r.Fix = "A restricted key with only Mail Send, API Keys and Event Webhook (Full Access) is safer."
+	}
+	return r
 }
 
 func scopes(ctx context.Context, c providers.Caller, base, key string) (*providers.Response, *providers.CheckResult) {

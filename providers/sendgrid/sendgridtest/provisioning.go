@@ -52,6 +52,7 @@ type state struct {
 	keyOrder []string
 	webhooks map[string]*EventWebhook
 	hookOrdr []string
+	mail     []Mail
 	seq      int
 }
 
@@ -70,6 +71,7 @@ func (s *Server) handleProvisioning() {
 	s.Handle("PATCH /v3/user/webhooks/event/settings/{id}", s.route(write, s.patchHook))
 	s.Handle("DELETE /v3/user/webhooks/event/settings/{id}", s.route(write, s.deleteHook))
 	s.Handle("GET /v3/user/webhooks/event/settings/signed/{id}", s.route(read, s.getSigned))
+	s.Handle("POST /v3/mail/send", s.route("mail.send", s.sendMail))
 	s.Handle("PATCH /v3/user/webhooks/event/settings/signed/{id}", s.route(write, s.patchSigned))
 }
 

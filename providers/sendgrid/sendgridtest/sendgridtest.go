@@ -41,7 +41,8 @@ func New(tb providertest.T) *Server {
 		if !ok {
 			return
 		}
-		providertest.WriteJSON(w, 200, map[string]any{"scopes": scopes})
+		// The key's own scopes, with those SendGrid adds to every key.
+		providertest.WriteJSON(w, 200, map[string]any{"scopes": withImplicit(scopes)})
 	})
 	s.handleProvisioning()
 	return s
