@@ -9,13 +9,31 @@ import (
 	"github.com/patchbay-dev/patchbay/providers"
 )
 
-// RequiredPermissions are checked with testIamPermissions on the project.
-var RequiredPermissions = []string{
-	"resourcemanager.projects.get",
-	"iam.serviceAccounts.get",
+// RequiredPermissions are what Patchbay needs on the project. Patchbay
+// makes no Google Cloud call but the credential check: the JWT-bearer token
+// request and projects.testIamPermissions, which needs no permission
+// ("There are no permissions required for making this API call",
+// https://cloud.google.com/resource-manager/reference/rest/v1/projects/testIamPermissions).
+// The one permission asked for is seeing the project the key is saved
+// for, which tells that project from one the account cannot reach. It
+// asked for Service Account Admin and Key Admin permissions
+// (iam.serviceAccounts.create, iam.serviceAccountKeys.create and .delete)
+// that no code used; the check now reports those as excess.
+var RequiredPermissions = []string{"resourcemanager.projects.get"}
+
+// ExcessProbes are permissions Patchbay never needs whose grant makes a
+// leaked key far more dangerous (it can mint keys for, or act as, other
+// service accounts, or change who may do what in the project); the check
+// asks testIamPermissions about them too and reports those held as
+// excess. testIamPermissions answers only for the permissions asked
+// about, so this is a sample, and the details say so.
+var ExcessProbes = []string{
 	"iam.serviceAccounts.create",
 	"iam.serviceAccountKeys.create",
 	"iam.serviceAccountKeys.delete",
+	"iam.serviceAccounts.actAs",
+	"iam.serviceAccounts.getAccessToken",
+	"resourcemanager.projects.setIamPolicy",
 }
 
 var credentials = &providers.CredentialSpec{
@@ -46,7 +64,7 @@ var credentials = &providers.CredentialSpec{
 	},
 	Steps: []string{
 		"Open Google Cloud console → IAM & Admin → Service accounts (https://console.cloud.google.com/iam-admin/serviceaccounts) in your project.",
-		"Create a service account named \"patchbay\" and grant it Service Account Admin and Service Account Key Admin on the project (or a custom role with the permissions below).",
+		"Create a service account named \"patchbay\" (or pick an existing one) and grant it Browser on the project: Patchbay needs only resourcemanager.projects.get, and an admin role would let a leaked key do far more.",
 		"Open the account → Keys → Add key → Create new key → JSON; the file downloads once.",
 		"Choose the downloaded file here. Patchbay reads the project ID from it; delete the file afterwards.",
 	},

@@ -97,7 +97,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		return providers.CheckResult{Status: providers.StatusMissing, Field: "project_id", Account: k.ClientEmail,
 			Summary: "The key works but no project ID is known.", Fix: "Fill in the project ID."}
 	}
-	body, _ := json.Marshal(map[string]any{"permissions": RequiredPermissions})
+	body, _ := json.Marshal(map[string]any{"permissions": append(slices.Clone(RequiredPermissions), ExcessProbes...)})
 	crm := env.BaseURLAny(DefaultCRMURL, "GCP_CRM", "GCP")
 	req, bad = c.NewRequest(ctx, http.MethodPost, crm+"/v1/projects/"+url.PathEscape(project)+":testIamPermissions", bytes.NewReader(body))
 	if bad != nil {
@@ -137,19 +137,37 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		Permissions []string `json:"permissions"`
 	}
 	_ = json.Unmarshal(resp.Body, &held)
-	var missing []string
+	// testIamPermissions answers with the subset of the permissions asked
+	// about that the account holds on the project: what it lists is
+	// granted, what it leaves out is not.
+	var perms []providers.PermissionCheck
 	for _, p := range RequiredPermissions {
-		if !slices.Contains(held.Permissions, p) {
-			missing = append(missing, p)
+		if slices.Contains(held.Permissions, p) {
+			perms = append(perms, providers.PermissionCheck{Name: p, Verdict: providers.VerdictVerified,
+				Detail: "granted on project " + project + " (testIamPermissions)"})
+		} else {
+			perms = append(perms, providers.PermissionCheck{Name: p, Verdict: providers.VerdictMissing,
+				Detail: "not granted on project " + project + " (testIamPermissions)"})
 		}
 	}
-	if len(missing) > 0 {
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "key_file", Account: who, MissingPermissions: missing,
-			Summary: "The key works but the service account lacks " + strings.Join(missing, ", ") + ".",
-			Fix:     "Grant it Service Account Admin and Service Account Key Admin on the project (IAM & Admin → IAM)."}
+	for _, p := range ExcessProbes {
+		if slices.Contains(held.Permissions, p) {
+			perms = append(perms, providers.PermissionCheck{Name: p, Verdict: providers.VerdictExcess,
+				Detail: "granted on project " + project + " (testIamPermissions, asked about a sample of permissions Patchbay never uses)"})
+		}
 	}
-	return providers.CheckResult{Status: providers.StatusOK, Account: who,
+	if missing := providers.Missing(perms); len(missing) > 0 {
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "key_file", Account: who, MissingPermissions: missing, Permissions: perms,
+			Summary: "The key works but the service account lacks " + strings.Join(missing, ", ") + ".",
+			Fix:     "Grant it Browser on the project (IAM & Admin → IAM), or a custom role with " + strings.Join(missing, ", ") + "."}
+	}
+	r := providers.CheckResult{Status: providers.StatusOK, Account: who, Permissions: perms,
 		Summary: "The key works for " + who + " with every permission Patchbay needs."}
+	if excess := providers.Excess(perms); len(excess) > 0 {
+		r.Summary += " It also holds " + strings.Join(excess, ", ") + ", which Patchbay never uses."
+		r.Fix = "Patchbay needs only resourcemanager.projects.get: give the service account Browser instead of admin roles, so that a leaked key can do little."
+	}
+	return r
 }
 
 func tokenFailure(c providers.Caller, resp *providers.Response) providers.CheckResult {

@@ -1,6 +1,7 @@
 package gcp_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -12,8 +13,14 @@ import (
 const (
 	admin  = "patchbay@patchbay-dev-123.iam.gserviceaccount.com"
 	viewer = "viewer@patchbay-dev-123.iam.gserviceaccount.com"
+	nobody = "nobody@patchbay-dev-123.iam.gserviceaccount.com"
 	gone   = "gone@patchbay-dev-123.iam.gserviceaccount.com"
 )
+
+// adminPerms are what the Service Account Admin and Key Admin roles Patchbay
+// used to ask for hold, among others.
+var adminPerms = []string{"resourcemanager.projects.get", "iam.serviceAccounts.get", "iam.serviceAccounts.create",
+	"iam.serviceAccountKeys.create", "iam.serviceAccountKeys.delete", "iam.serviceAccounts.actAs"}
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
@@ -25,10 +32,14 @@ func TestValidate(t *testing.T) {
 		disable bool
 		want    providers.Status
 		missing []string
+		// excess, when set, are exactly the permissions reported excess.
+		excess []string
 	}
 	cases := []tc{
-		{name: "ok", account: admin, want: providers.StatusOK},
-		{name: "missing permissions", account: viewer, want: providers.StatusInsufficientPermissions, missing: []string{"iam.serviceAccounts.get", "iam.serviceAccounts.create", "iam.serviceAccountKeys.create", "iam.serviceAccountKeys.delete"}},
+		{name: "ok", account: viewer, want: providers.StatusOK, excess: []string{}},
+		{name: "ok with admin roles", account: admin, want: providers.StatusOK,
+			excess: []string{"iam.serviceAccounts.create", "iam.serviceAccountKeys.create", "iam.serviceAccountKeys.delete", "iam.serviceAccounts.actAs"}},
+		{name: "missing permissions", account: nobody, want: providers.StatusInsufficientPermissions, missing: []string{"resourcemanager.projects.get"}},
 		{name: "key deleted", account: gone, want: providers.StatusExpired},
 		{name: "other project", account: admin, project: "someone-elses-1", want: providers.StatusWrongTarget},
 		{name: "api disabled", account: admin, disable: true, want: providers.StatusInsufficientPermissions},
@@ -45,9 +56,12 @@ func TestValidate(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			s := gcptest.New(t)
-			perms := gcp.RequiredPermissions
-			if c.account == viewer {
-				perms = []string{"resourcemanager.projects.get"}
+			perms := adminPerms
+			switch c.account {
+			case viewer:
+				perms = gcp.RequiredPermissions
+			case nobody:
+				perms = nil
 			}
 			file := s.NewKey(t, c.account, perms...)
 			if c.account == gone {
@@ -64,8 +78,16 @@ func TestValidate(t *testing.T) {
 			if got.Status != c.want {
 				t.Fatalf("status = %v (%s), want %v", got.Status, got.Summary, c.want)
 			}
-			if c.missing != nil && len(got.MissingPermissions) != len(c.missing) {
+			if c.missing != nil && !slices.Equal(got.MissingPermissions, c.missing) {
 				t.Errorf("missing = %v, want %v", got.MissingPermissions, c.missing)
+			}
+			if c.excess != nil {
+				if e := providers.Excess(got.Permissions); !slices.Equal(e, c.excess) && len(e)+len(c.excess) > 0 {
+					t.Errorf("excess = %v, want %v", e, c.excess)
+				}
+				if m := providers.Missing(got.Permissions); len(m) > 0 {
+					t.Errorf("missing = %v, want none", m)
+				}
 			}
 			if c.want == providers.StatusRateLimited && got.RetryAfter == 0 {
 				t.Errorf("no retry-after")
