@@ -361,11 +361,11 @@ func TestContractStripeActionSchemas(t *testing.T) {
 	}
 }
 
-// TestContractStripeFakeEventTypes: the fake refuses an enabled_events
-// value Stripe does not have, from its own copy of the list
-// (stripetest.EventTypes); that copy is the enum of Stripe's description,
-// for both the create and the update of a webhook endpoint.
-func TestContractStripeFakeEventTypes(t *testing.T) {
+// TestContractStripeEventTypes: the event types Patchbay subscribes
+// webhook endpoints to, and the fake takes (stripe.EventTypes), are the
+// enum of enabled_events in Stripe's description, for both the create and
+// the update of a webhook endpoint.
+func TestContractStripeEventTypes(t *testing.T) {
 	t.Parallel()
 	spec := contracttest.StripeSpecPath(t)
 	for _, path := range []string{"/v1/webhook_endpoints", "/v1/webhook_endpoints/{webhook_endpoint}"} {
@@ -381,7 +381,7 @@ func TestContractStripeFakeEventTypes(t *testing.T) {
 			}
 		}
 		slices.Sort(want)
-		got := slices.Sorted(slices.Values(stripetest.EventTypes))
+		got := slices.Sorted(slices.Values(stripe.EventTypes))
 		if len(want) < 100 || !slices.Equal(want, got) {
 			var extra, lacking []string
 			for _, e := range got {
@@ -394,7 +394,7 @@ func TestContractStripeFakeEventTypes(t *testing.T) {
 					lacking = append(lacking, e)
 				}
 			}
-			t.Errorf("POST %s: stripetest.EventTypes (%d) differs from the description's enabled_events (%d); not in the description: %q; missing from the fake: %q",
+			t.Errorf("POST %s: stripe.EventTypes (%d) differs from the description's enabled_events (%d); not in the description: %q; missing from stripe.EventTypes: %q",
 				path, len(got), len(want), extra, lacking)
 		}
 	}

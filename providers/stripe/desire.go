@@ -2,6 +2,7 @@ package stripe
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,7 +69,21 @@ func DesireWebhooks(in providers.DesiredInput) ([]providers.Desired, []string) {
 			warnings = append(warnings, fmt.Sprintf("stripe: webhook handler %s needs an API URL but environment %q has none; set one with `patchbay env set-url`", h.route, env.Name))
 			continue
 		}
-		events := providers.NormList(h.events)
+		// Stripe refuses the whole endpoint when one of enabled_events is
+		// not an event type it has (a typo in the handler, a declared
+		// name): leave such names out, and say so.
+		var unknown []string
+		events := slices.DeleteFunc(providers.NormList(h.events), func(e string) bool {
+			if slices.Contains(EventTypes, e) {
+				return false
+			}
+			unknown = append(unknown, e)
+			return true
+		})
+		if len(unknown) > 0 {
+			warnings = append(warnings, fmt.Sprintf("stripe: the handler at %s names %s, which Stripe does not have as event types (https://docs.stripe.com/api/events/types); the webhook endpoint leaves them out, since Stripe would refuse it whole",
+				h.route, strings.Join(unknown, ", ")))
+		}
 		if len(events) == 0 {
 			warnings = append(warnings, fmt.Sprintf("stripe: no event types found in the handler at %s; subscribing it to all events (*)", h.route))
 			events = []string{"*"}

@@ -6,7 +6,7 @@
 // deleted or have their amount changed, products with prices cannot be
 // deleted, lookup keys are unique per account), and stateful webhook
 // endpoints per account (form bodies with enabled_events[] among Stripe's
-// event types (events.go), URLs Stripe can reach (no localhost, no
+// event types (stripe.EventTypes), URLs Stripe can reach (no localhost, no
 // private address), the whsec_ secret only in the create answer, at most
 // 16 endpoints, Idempotency-Key
 // replay and idempotency_error on reuse with other parameters). Faults are
@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/patchbay-dev/patchbay/providers/providertest"
+	"github.com/patchbay-dev/patchbay/providers/stripe"
 )
 
 // TestKey is a valid unrestricted test-mode key of the default account.
@@ -400,7 +401,7 @@ func readParams(w http.ResponseWriter, form url.Values, allowed ...string) (para
 		}
 	}
 	for i, e := range p.events {
-		if !slices.Contains(EventTypes, e) {
+		if !slices.Contains(stripe.EventTypes, e) {
 			// A value outside an enum is a 400 invalid_request_error
 			// naming the parameter, without a code; the wording is the
 			// fake's.

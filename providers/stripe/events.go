@@ -1,4 +1,4 @@
-package stripetest
+package stripe
 
 // EventTypes are the values Stripe takes in a webhook endpoint's
 // enabled_events: "*" and every event type of the API reference
@@ -6,8 +6,9 @@ package stripetest
 // https://docs.stripe.com/api/events/types). The list is the enum of
 // enabled_events in Stripe's OpenAPI description as stripe-mock v0.203.0
 // embeds it (embedded/openapi/spec3.json, API version 2026-08-26.dahlia);
-// TestContractStripeFakeEventTypes fails when the two differ and prints
-// the difference.
+// TestContractStripeEventTypes fails when the two differ and prints the
+// difference. The webhook endpoints Patchbay plans subscribe only to these
+// (DesireWebhooks), and the fake refuses the others, as Stripe does.
 var EventTypes = []string{
 	"*",
 	"account.application.authorized",
