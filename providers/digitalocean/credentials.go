@@ -2,6 +2,13 @@ package digitalocean
 
 import "github.com/patchbay-dev/patchbay/providers"
 
+// RequiredScopes are the custom scopes Patchbay's calls need: the
+// credential check's GET /v2/account needs account:read
+// (https://docs.digitalocean.com/reference/api/scopes/), and Patchbay makes
+// no other DigitalOcean call. It asked for project:read and project:create
+// as well, which no code used.
+var RequiredScopes = []string{"account:read"}
+
 var credentials = &providers.CredentialSpec{
 	Endpoint: "DIGITALOCEAN",
 	DocsURL:  "https://docs.digitalocean.com/reference/api/create-personal-access-token/",
@@ -18,9 +25,9 @@ var credentials = &providers.CredentialSpec{
 	Steps: []string{
 		"Open the DigitalOcean control panel → API → Tokens (https://cloud.digitalocean.com/account/api/tokens).",
 		"Click \"Generate New Token\", name it \"patchbay\" and choose an expiration.",
-		"Choose \"Custom Scopes\" and tick the scopes listed below.",
+		"Choose \"Custom Scopes\" and tick only account:read: Patchbay makes no other DigitalOcean call.",
 		"Generate the token and paste it here; DigitalOcean shows it only once.",
 	},
-	Permissions: []string{"account:read", "project:read", "project:create"},
+	Permissions: RequiredScopes,
 	Validator:   providers.ValidatorFunc(validate),
 }

@@ -36,6 +36,9 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			} `json:"account"`
 		}
 		_ = json.Unmarshal(resp.Body, &a)
+		// DigitalOcean does not list a token's scopes; the one call
+		// Patchbay makes answering 200 proves the one it needs.
+		perms := []providers.PermissionCheck{{Name: "account:read", Verdict: providers.VerdictVerified, Detail: "GET /v2/account answered 200"}}
 		who := a.Account.Email
 		if a.Account.Team.Name != "" {
 			who += " (team " + a.Account.Team.Name + ")"
@@ -48,15 +51,15 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			if a.Account.StatusMessage != "" {
 				note = " (" + a.Account.StatusMessage + ")"
 			}
-			return providers.CheckResult{Status: providers.StatusOK, Account: who,
+			return providers.CheckResult{Status: providers.StatusOK, Account: who, Permissions: perms,
 				Summary: "The token works for DigitalOcean account " + who + "; DigitalOcean shows a warning on the account" + note + "."}
 		}
 		if a.Account.Status != "" && a.Account.Status != "active" {
-			return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, Field: "token",
+			return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, Field: "token", Permissions: perms,
 				Summary: fmt.Sprintf("The token works but the account is %s.", a.Account.Status),
 				Fix:     "Resolve the account's status in the DigitalOcean control panel (billing or verification)."}
 		}
-		return providers.CheckResult{Status: providers.StatusOK, Account: who,
+		return providers.CheckResult{Status: providers.StatusOK, Account: who, Permissions: perms,
 			Summary: "The token works for DigitalOcean account " + who + "."}
 	case http.StatusUnauthorized:
 		// DigitalOcean answers the same for unknown, expired and revoked tokens.
@@ -66,8 +69,9 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	case http.StatusForbidden:
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "token",
 			MissingPermissions: []string{"account:read"},
+			Permissions:        []providers.PermissionCheck{{Name: "account:read", Verdict: providers.VerdictMissing, Detail: "GET /v2/account was refused (403)"}},
 			Summary:            "The token works but lacks the account:read scope.",
-			Fix:                "Regenerate the token with the custom scopes Patchbay lists (account:read, project:read, project:create)."}
+			Fix:                "Regenerate the token with the custom scope account:read."}
 	}
 	return c.Unexpected(resp.Status)
 }
