@@ -2,6 +2,15 @@ package mongodb
 
 import "github.com/patchbay-dev/patchbay/providers"
 
+// RequiredRoles are what Patchbay's calls need: its one Atlas call (the
+// credential check's GET /api/atlas/v2/orgs) needs the Organization
+// Member role ("the requesting Service Account or API Key must have the
+// Organization Member role",
+// https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations),
+// the least organization role. It asked for Organization Project Creator,
+// which lets a leaked secret create projects, and no code creates one.
+var RequiredRoles = []string{"Organization Member (ORG_MEMBER)"}
+
 var credentials = &providers.CredentialSpec{
 	Endpoint: "MONGODB",
 	DocsURL:  "https://www.mongodb.com/docs/atlas/api/service-accounts-overview/",
@@ -35,10 +44,10 @@ var credentials = &providers.CredentialSpec{
 	},
 	Steps: []string{
 		"Open Atlas → Organization → Access Manager → Applications → Service Accounts (https://cloud.mongodb.com/v2#/org/{orgId}/access/apiKeys).",
-		"Click \"Create Service Account\", name it \"patchbay\" and give it the Organization Project Creator role.",
+		"Click \"Create Service Account\", name it \"patchbay\" and give it the Organization Member role: Patchbay only lists the organizations it can see.",
 		"Choose a secret expiration, create it and copy the client ID and secret (the secret is shown once).",
 		"Add your IP address to the service account's API access list, then paste the values here.",
 	},
-	Permissions: []string{"Organization Project Creator (ORG_GROUP_CREATOR)", "Organization Read Only (ORG_READ_ONLY)"},
+	Permissions: RequiredRoles,
 	Validator:   providers.ValidatorFunc(validate),
 }

@@ -87,9 +87,11 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			Fix:     "Add this IP address to the service account's API Access List in Access Manager."}
 	case resp.Status == http.StatusUnauthorized && e.ErrorCode != "":
 		// Atlas answers weak roles with 401 and an error code.
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id", MissingPermissions: RequiredRoles,
+			Permissions: []providers.PermissionCheck{{Name: RequiredRoles[0], Verdict: providers.VerdictMissing,
+				Detail: "GET /api/atlas/v2/orgs was refused (401 " + e.ErrorCode + ")"}},
 			Summary: fmt.Sprintf("The service account's role is too weak (%s).", e.ErrorCode),
-			Fix:     "Give the service account the Organization Project Creator role in Access Manager."}
+			Fix:     "Give the service account an organization role in Access Manager (Organization Member is enough)."}
 	case resp.Status == http.StatusUnauthorized:
 		return providers.CheckResult{Status: providers.StatusExpired, Field: "client_secret",
 			Summary: "Atlas issued a token but then rejected it; the secret may have just expired or been revoked.",
@@ -97,7 +99,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	case resp.Status == http.StatusForbidden:
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
 			Summary: "Atlas refused the request: " + e.Detail,
-			Fix:     "Give the service account the Organization Project Creator role in Access Manager."}
+			Fix:     "Give the service account an organization role in Access Manager (Organization Member is enough)."}
 	default:
 		return c.Unexpected(resp.Status)
 	}
@@ -118,15 +120,22 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		orgs.Results = append(orgs.Results, page.Results...)
 	}
 	if len(orgs.Results) == 0 {
-		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id",
+		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "client_id", MissingPermissions: RequiredRoles,
+			Permissions: []providers.PermissionCheck{{Name: RequiredRoles[0], Verdict: providers.VerdictMissing,
+				Detail: "GET /api/atlas/v2/orgs lists no organization"}},
 			Summary: "The service account works but sees no organization.",
-			Fix:     "Give the service account an organization role (Organization Project Creator)."}
+			Fix:     "Give the service account an organization role in Access Manager (Organization Member is enough)."}
 	}
 	want := v["org_id"]
 	for _, o := range orgs.Results {
 		if want == "" || o.ID == want {
 			who := fmt.Sprintf("%s (%s)", o.Name, o.ID)
+			// Atlas lists an organization only to an account with a role
+			// in it, and Organization Member is the least: listing it
+			// proves the role Patchbay needs.
 			return providers.CheckResult{Status: providers.StatusOK, Account: who,
+				Permissions: []providers.PermissionCheck{{Name: RequiredRoles[0], Verdict: providers.VerdictVerified,
+					Detail: "GET /api/atlas/v2/orgs lists organization " + o.ID}},
 				Summary: "The service account works for Atlas organization " + who + "."}
 		}
 	}

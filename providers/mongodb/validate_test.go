@@ -27,11 +27,13 @@ func TestValidate(t *testing.T) {
 	}
 	valid := providers.Values{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret}
 	cases := []providertest.Case{
-		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: mongodbtest.OrgID},
+		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: mongodbtest.OrgID,
+			WantVerdicts: map[string]providers.Verdict{"Organization Member (ORG_MEMBER)": providers.VerdictVerified}},
 		{Name: "ok with org", Values: providers.Values{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret, "org_id": mongodbtest.OrgID}, Want: providers.StatusOK},
 		{Name: "other org", Values: providers.Values{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret, "org_id": "000000000000000000000000"}, Want: providers.StatusWrongTarget, WantField: "org_id"},
 		{Name: "wrong secret", Values: providers.Values{"client_id": mongodbtest.ClientID, "client_secret": secret2}, Want: providers.StatusInvalid, WantField: "client_secret"},
-		{Name: "weak role", Values: providers.Values{"client_id": weakID, "client_secret": secret2}, Want: providers.StatusInsufficientPermissions},
+		{Name: "weak role", Values: providers.Values{"client_id": weakID, "client_secret": secret2}, Want: providers.StatusInsufficientPermissions,
+			WantMissing: []string{"Organization Member (ORG_MEMBER)"}, WantVerdicts: map[string]providers.Verdict{"Organization Member (ORG_MEMBER)": providers.VerdictMissing}},
 		{Name: "ip not on access list", Values: providers.Values{"client_id": blockedID, "client_secret": secret2}, Want: providers.StatusInsufficientPermissions, WantSummary: "198.51.100.7"},
 		{Name: "token revoked after issue", Values: valid, Fault: &providertest.Fault{Kind: providertest.Expired, Path: "/api/atlas"}, Want: providers.StatusExpired},
 		{Name: "api key instead of client id", Values: providers.Values{"client_id": "abcdefgh", "client_secret": mongodbtest.ClientSecret}, Want: providers.StatusMalformed, WantField: "client_id"},
@@ -56,5 +58,25 @@ func TestOrgOnLaterPage(t *testing.T) {
 		providers.Values{"client_id": manyID, "client_secret": secret2, "org_id": "ffffffffffffffffffffffff"}, s.Env(0, "MONGODB"))
 	if res.Status != providers.StatusOK {
 		t.Fatalf("check = %v %q", res.Status, res.Summary)
+	}
+}
+
+// TestAsksOnlyForWhatItCalls: Patchbay's one Atlas call lists
+// organizations, which needs Organization Member; the form asks for that
+// role and no other (it asked for Organization Project Creator).
+func TestAsksOnlyForWhatItCalls(t *testing.T) {
+	t.Parallel()
+	if got := mongodb.Provider().Credentials.Permissions; len(got) != 1 || got[0] != "Organization Member (ORG_MEMBER)" {
+		t.Errorf("the form asks for %v; listing organizations needs Organization Member only", got)
+	}
+	s := mongodbtest.New(t)
+	r := mongodb.Provider().Credentials.Check(t.Context(), providers.Values{"client_id": mongodbtest.ClientID, "client_secret": mongodbtest.ClientSecret}, s.Env(0, "MONGODB"))
+	if r.Status != providers.StatusOK {
+		t.Fatalf("check: %v %s", r.Status, r.Summary)
+	}
+	for _, req := range s.Requests() {
+		if op := req.Method + " " + req.Path; op != "POST /api/oauth/token" && op != "GET /api/atlas/v2/orgs" {
+			t.Errorf("the check made %s, which may need a role the form does not ask for", op)
+		}
 	}
 }
