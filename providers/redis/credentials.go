@@ -2,6 +2,15 @@ package redis
 
 import "github.com/patchbay-dev/patchbay/providers"
 
+// RequiredRole is what Patchbay's calls need: its one Redis Cloud call, the
+// credential check's GET / (the account), is a read, which the Viewer role
+// allows ("Viewer can view all databases and their configurations"; a user
+// key "belongs to a specific user having the Owner, Viewer, or Logs viewer
+// role", https://redis.io/docs/latest/operate/rc/api/get-started/). It
+// asked for a Manager role to create subscriptions and databases, which no
+// code does.
+const RequiredRole = "Viewer"
+
 var credentials = &providers.CredentialSpec{
 	Endpoint: "REDIS",
 	DocsURL:  "https://redis.io/docs/latest/operate/rc/api/get-started/manage-api-keys/",
@@ -22,15 +31,15 @@ var credentials = &providers.CredentialSpec{
 			Required:       true,
 			Pattern:        `^[A-Za-z0-9]{20,}$`,
 			PatternMessage: "The user key is a long string of letters and digits, shown once when created.",
-			Help:           "Sent as x-api-secret-key. Create it for a user with the Manager role, restricted to your IP if you can.",
+			Help:           "Sent as x-api-secret-key. Create it for a user with the Viewer role (Patchbay only reads the account), restricted to your IP if you can.",
 		},
 	},
 	Steps: []string{
 		"Open Redis Cloud → Access Management → API Keys (https://cloud.redis.io/#/access-management/api-keys).",
 		"If API access is off, click \"Enable API\"; copy the account key shown at the top.",
-		"Click \"+\" to add a user key, name it \"patchbay\" and pick a user with the Manager role.",
+		"Click \"+\" to add a user key, name it \"patchbay\" and pick a user with the Viewer role: Patchbay only reads the account, and an Owner's key could change everything.",
 		"Copy the user key (shown once) and paste both keys here. Optionally restrict the key to your IP range.",
 	},
-	Permissions: []string{"API user key of an account member with the Manager role (creates subscriptions and databases)"},
+	Permissions: []string{RequiredRole},
 	Validator:   providers.ValidatorFunc(validate),
 }
