@@ -37,6 +37,9 @@ var credentials = &providers.CredentialSpec{
 		"Click \"Add new key\", name it \"patchbay\", and copy the key (shown once).",
 		"Note the region of your sending domain (Sending → Domains shows US or EU) and paste the values here.",
 	},
-	Permissions: []string{"Account API key able to list domains and manage domain webhooks (a domain sending key cannot manage webhooks)"},
+	// What the calls need: the check lists domains (GET /v4/domains), the
+	// send action posts /v3/{domain}/messages. No code manages webhooks
+	// (this asked for it).
+	Permissions: []string{"Account API key able to list domains and send messages (a domain sending key cannot list domains)"},
 	Validator:   providers.ValidatorFunc(validate),
 }

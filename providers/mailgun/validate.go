@@ -41,7 +41,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			Fix:     "Create a new key under Account settings → API security and save it here."}
 	case http.StatusForbidden:
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "api_key",
-			Summary: "The key is valid but may not list domains; domain sending keys cannot manage webhooks.",
+			Summary: "The key is valid but may not list domains, as a domain sending key may not.",
 			Fix:     "Use an account API key (Account settings → API security), not a domain sending key."}
 	default:
 		return c.Unexpected(resp.Status)
