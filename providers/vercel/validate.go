@@ -117,7 +117,7 @@ func failure(c providers.Caller, resp *providers.Response, field string) provide
 	case resp.Status == http.StatusForbidden:
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "token",
 			Summary: "The token works but Vercel refused the request: " + e.Error.Message,
-			Fix:     "Create the token with the team that owns the projects as its scope, as a member allowed to edit projects."}
+			Fix:     "Create the token with the team that owns the projects as its scope, as a member of that team."}
 	}
 	return c.Unexpected(resp.Status)
 }
