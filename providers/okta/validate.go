@@ -73,11 +73,20 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	case http.StatusOK:
 	case http.StatusForbidden:
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Account: who, MissingPermissions: RequiredRole,
+			Permissions: []providers.PermissionCheck{{Name: RequiredRole[0], Verdict: providers.VerdictMissing,
+				Detail: "GET /api/v1/apps was refused (403): the owner cannot even read applications"}},
 			Summary: "The token works but its owner may not manage applications.",
 			Fix:     "Give the token's owner the Application Administrator role (Security → Administrators), or create the token as such an admin."}
 	default:
 		return c.Unexpected(resp.Status)
 	}
+	// A read proves reading only: a Read-only Administrator lists apps too,
+	// and only a write shows that the owner may create, change and delete
+	// them, which the check does not make.
 	return providers.CheckResult{Status: providers.StatusOK, Account: who,
-		Summary: "The token works for " + who + " and may manage the org's applications."}
+		Permissions: []providers.PermissionCheck{{Name: RequiredRole[0], Verdict: providers.VerdictUnverifiable,
+			Detail: "GET /api/v1/apps answered 200, so the owner can read applications; only a write would show they may change them. " +
+				"Verify it in the Admin Console: Security → Administrators → the token's owner must have Application Administrator (or Super Administrator)"}},
+		Summary: "The token works for " + who + " and can read the org's applications; whether its owner may create, change and delete them cannot be checked without a write.",
+		Fix:     "Check in Security → Administrators that the token's owner has the Application Administrator role."}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,10 +56,12 @@ func TestValidate(t *testing.T) {
 	valid := providers.Values{"org_url": "https://patchbay-dev.okta.com", "api_token": oktatest.Token}
 	other := providers.Values{"org_url": "https://patchbay-dev.okta.com", "api_token": "00SomeoneElsesTokenFromAnotherOrg0000000"}
 	cases := []providertest.Case{
-		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: "patchbay-dev.okta.com as " + oktatest.AdminMail},
+		{Name: "ok", Values: valid, Want: providers.StatusOK, WantAccount: "patchbay-dev.okta.com as " + oktatest.AdminMail,
+			WantVerdicts: map[string]providers.Verdict{okta.RequiredRole[0]: providers.VerdictUnverifiable}},
 		{Name: "token of another org", Values: other, Want: providers.StatusInvalid, WantField: "api_token", WantSummary: "Invalid token provided"},
 		{Name: "apps refused", Values: valid, Fault: &providertest.Fault{Kind: providertest.Forbidden, Path: "/api/v1/apps"},
-			Want: providers.StatusInsufficientPermissions, WantAccount: oktatest.AdminMail, WantMissing: okta.RequiredRole},
+			Want: providers.StatusInsufficientPermissions, WantAccount: oktatest.AdminMail, WantMissing: okta.RequiredRole,
+			WantVerdicts: map[string]providers.Verdict{okta.RequiredRole[0]: providers.VerdictMissing}},
 	}
 	// Okta names no Retry-After on 429, only X-Rate-Limit-Reset in whole
 	// epoch seconds, so the wait is checked separately (TestRateLimitWait).
@@ -77,6 +80,21 @@ func TestValidateNotAppAdmin(t *testing.T) {
 	s.SetAdmin(false)
 	got := okta.Provider().Credentials.Check(context.Background(), s.Credentials(), s.Env(0, "OKTA"))
 	if got.Status != providers.StatusInsufficientPermissions || got.Account == "" || len(got.MissingPermissions) != 1 || got.Fix == "" {
+		t.Errorf("check = %+v", got)
+	}
+}
+
+// TestValidateReadOnlyAdmin: a Read-only Administrator's token lists apps
+// but cannot create one, so the check, which only reads, does not claim
+// the owner may manage applications: the role is unverifiable, with how
+// to verify it.
+func TestValidateReadOnlyAdmin(t *testing.T) {
+	t.Parallel()
+	s := oktatest.New(t)
+	s.SetReadOnlyAdmin(true)
+	got := okta.Provider().Credentials.Check(context.Background(), s.Credentials(), s.Env(0, "OKTA"))
+	if got.Status != providers.StatusOK || len(got.Permissions) != 1 || got.Permissions[0].Verdict != providers.VerdictUnverifiable ||
+		!strings.Contains(got.Permissions[0].Detail, "Security → Administrators") || strings.Contains(got.Summary, "may manage") {
 		t.Errorf("check = %+v", got)
 	}
 }

@@ -93,8 +93,14 @@ type Server struct {
 	order []string
 	users map[string]*User
 	// Admin says whether the token's owner administers apps; false makes
-	// the Apps API answer E0000006 as for a read-only admin.
+	// the Apps API answer E0000006, as for a user without an admin role
+	// that covers apps.
 	admin bool
+	// readOnly makes the owner a Read-only Administrator, who "can view"
+	// the org's applications but not change them
+	// (https://help.okta.com/oie/en-us/content/topics/security/administrators-read-only-admin.htm):
+	// the Apps API's reads answer, its writes are E0000006.
+	readOnly bool
 }
 
 // New starts the fake; it stops when tb cleans up.
@@ -130,6 +136,14 @@ func (s *Server) SetAdmin(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.admin = on
+}
+
+// SetReadOnlyAdmin makes the token's owner a Read-only Administrator (on)
+// or gives them back the app administrator role (off).
+func (s *Server) SetReadOnlyAdmin(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readOnly = on
 }
 
 // AddUser adds a user and returns its id.
@@ -216,9 +230,9 @@ func (s *Server) auth(apps bool, h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		s.mu.Lock()
-		admin := s.admin
+		admin, readOnly := s.admin, s.readOnly
 		s.mu.Unlock()
-		if apps && !admin {
+		if apps && (!admin || readOnly && r.Method != http.MethodGet) {
 			Error(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action")
 			return
 		}

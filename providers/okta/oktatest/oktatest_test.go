@@ -119,3 +119,16 @@ func TestNotAnAppAdmin(t *testing.T) {
 		t.Errorf("users/me: %d %v", status, body)
 	}
 }
+
+// A Read-only Administrator reads the Apps API but may not change it.
+func TestReadOnlyAdmin(t *testing.T) {
+	t.Parallel()
+	s := oktatest.New(t)
+	s.SetReadOnlyAdmin(true)
+	if status, body := call(t, s, "GET", "/api/v1/apps", oktatest.Token, ""); status != 200 {
+		t.Errorf("list: %d %v", status, body)
+	}
+	if status, body := call(t, s, "POST", "/api/v1/apps", oktatest.Token, `{"name":"oidc_client","label":"x","signOnMode":"OPENID_CONNECT"}`); status != 403 || body["errorCode"] != "E0000006" {
+		t.Errorf("create: %d %v", status, body)
+	}
+}
