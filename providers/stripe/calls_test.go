@@ -1,0 +1,161 @@
+package stripe_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/stripe"
+	"github.com/patchbay-dev/patchbay/providers/stripe/stripetest"
+)
+
+// lifecycle drives every method of the webhook_endpoint, product and price
+// types and the events trigger against the fake with key.
+func lifecycle(ctx context.Context, s *stripetest.Server, key string) error {
+	creds := providers.Credentials{"secret_key": key}
+	types := map[string]providers.ResourceType{}
+	for _, rt := range stripe.Provider().Resources(providers.HTTPOptions{BaseURL: s.URL}) {
+		types[rt.Type()] = rt
+	}
+	drive := func(typ string, desired providers.Props, change func(providers.Props)) error {
+		rt := types[typ]
+		st, err := rt.Create(ctx, creds, desired, "")
+		if err != nil {
+			return fmt.Errorf("%s create: %w", typ, err)
+		}
+		if _, err := rt.Read(ctx, creds, st.ID); err != nil {
+			return fmt.Errorf("%s read: %w", typ, err)
+		}
+		if found, err := rt.Lookup(ctx, creds, desired); err != nil || len(found) == 0 {
+			return fmt.Errorf("%s lookup: %d found, %v", typ, len(found), err)
+		}
+		change(desired)
+		if _, err := rt.Update(ctx, creds, st.ID, desired); err != nil {
+			return fmt.Errorf("%s update: %w", typ, err)
+		}
+		if err := rt.Delete(ctx, creds, st.ID); err != nil {
+			return fmt.Errorf("%s delete: %w", typ, err)
+		}
+		return nil
+	}
+	if err := drive("webhook_endpoint", providers.Props{"url": {"https://api.example.com/stripe/webhook"},
+		"enabled_events": {"invoice.paid"}, "description": {"web (local)"}},
+		func(p providers.Props) { p["enabled_events"] = []string{"invoice.paid", "charge.refunded"} }); err != nil {
+		return err
+	}
+	// A price needs its product; the product is deleted (archived, as it
+	// has a price) last.
+	pt := types["product"]
+	product := providers.Props{"name": {"Pro"}, "description": {"Everything"}, "active": {"true"}, "patchbay_key": {"shop/web/local/pro"}}
+	prod, err := pt.Create(ctx, creds, product, "")
+	if err != nil {
+		return fmt.Errorf("product create: %w", err)
+	}
+	if err := drive("price", providers.Props{"product_key": {"shop/web/local/pro"}, "currency": {"usd"}, "unit_amount": {"2000"},
+		"lookup_key": {"pro_monthly"}, "nickname": {"Pro"}, "active": {"true"}, "interval": {"month"}, "interval_count": {"1"}},
+		func(p providers.Props) { p["nickname"] = []string{"Pro monthly"} }); err != nil {
+		return err
+	}
+	if _, err := pt.Read(ctx, creds, prod.ID); err != nil {
+		return fmt.Errorf("product read: %w", err)
+	}
+	if found, err := pt.Lookup(ctx, creds, product); err != nil || len(found) != 1 {
+		return fmt.Errorf("product lookup: %d found, %v", len(found), err)
+	}
+	product["description"] = []string{""}
+	if _, err := pt.Update(ctx, creds, prod.ID, product); err != nil {
+		return fmt.Errorf("product update: %w", err)
+	}
+	if err := pt.Delete(ctx, creds, prod.ID); err != nil {
+		return fmt.Errorf("product delete: %w", err)
+	}
+	if err := stripe.NewCatalog(key, s.URL, nil).DeleteProduct(ctx, prodWithoutPrices(ctx, pt, creds)); err != nil {
+		return fmt.Errorf("product delete without prices: %w", err)
+	}
+
+	tr := stripe.Provider().Triggers[0]
+	env := providers.ActionEnv{BaseURL: s.URL}
+	id, _, err := tr.Register(ctx, env, map[string]string{"secret_key": key}, map[string]any{"events": []any{"customer.created"}}, "https://hooks.example.com/t/trg_1", "", "")
+	if err != nil {
+		return fmt.Errorf("trigger register: %w", err)
+	}
+	if err := tr.Remove(ctx, env, map[string]string{"secret_key": key}, nil, id); err != nil {
+		return fmt.Errorf("trigger remove: %w", err)
+	}
+	return nil
+}
+
+// prodWithoutPrices makes a product with no price, for the DELETE path.
+func prodWithoutPrices(ctx context.Context, pt providers.ResourceType, creds providers.Credentials) string {
+	st, err := pt.Create(ctx, creds, providers.Props{"name": {"Basic"}, "active": {"true"}, "patchbay_key": {"shop/web/local/basic"}}, "")
+	if err != nil {
+		return "prod_missing"
+	}
+	return st.ID
+}
+
+const callsKey = "rk_test_callsKey000000000000"
+
+// TestCallsDeclarePermissions derives the restricted-key permissions
+// Patchbay asks for from what its code calls: every request the resource
+// types, the trigger and the check make must be a declared call, every
+// declared call must be made, RequiredPermissions must suffice, dropping
+// any one of them must break a call, and the form and the check name
+// exactly them. The fake enforces each endpoint's permission, Write
+// including Read.
+func TestCallsDeclarePermissions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := stripetest.New(t)
+	s.AddKey(callsKey, stripetest.Key{Restricted: true, Perms: stripe.RequiredPermissions})
+	if err := lifecycle(ctx, s, callsKey); err != nil {
+		t.Fatalf("with %v: %v", stripe.RequiredPermissions, err)
+	}
+	r := stripe.Provider().Credentials.Check(ctx, providers.Values{"secret_key": callsKey}, s.Env(0, "STRIPE"))
+	if r.Status != providers.StatusOK {
+		t.Fatalf("check: %v %s", r.Status, r.Summary)
+	}
+	var checked []string
+	for _, p := range r.Permissions {
+		checked = append(checked, p.Name)
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(checked)), slices.Sorted(slices.Values(stripe.RequiredPermissions))) {
+		t.Errorf("the check proves %v, the calls need %v", checked, stripe.RequiredPermissions)
+	}
+	form := strings.Join(stripe.Provider().Credentials.Permissions, "\n")
+	for _, p := range stripe.RequiredPermissions {
+		if !strings.Contains(form, "("+p+")") {
+			t.Errorf("the form does not ask for %s:\n%s", p, form)
+		}
+	}
+	if n := len(stripe.Provider().Credentials.Permissions); n != len(stripe.RequiredPermissions) {
+		t.Errorf("the form asks for %d permissions, the calls need %d", n, len(stripe.RequiredPermissions))
+	}
+	used := map[string]bool{}
+	for _, req := range s.Requests() {
+		c, ok := stripe.Calls.Match(req.Method + " " + req.Path)
+		if !ok {
+			t.Errorf("%s %s is not declared in stripe.Calls (declare it with the permission it needs)", req.Method, req.Path)
+			continue
+		}
+		used[c.Op] = true
+	}
+	for _, c := range stripe.Calls {
+		if !used[c.Op] {
+			t.Errorf("stripe.Calls declares %s, which no code made", c.Op)
+		}
+	}
+	for _, drop := range stripe.RequiredPermissions {
+		t.Run("without "+drop, func(t *testing.T) {
+			t.Parallel()
+			s := stripetest.New(t)
+			s.AddKey(callsKey, stripetest.Key{Restricted: true, Perms: slices.DeleteFunc(slices.Clone(stripe.RequiredPermissions), func(p string) bool { return p == drop })})
+			if err := lifecycle(ctx, s, callsKey); err == nil {
+				t.Errorf("every call works without %s, so Patchbay should not ask for it", drop)
+			}
+		})
+	}
+}
