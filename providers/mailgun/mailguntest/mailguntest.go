@@ -40,8 +40,9 @@ func New(tb providertest.T) *Server {
 		if !s.Auth(w, r) {
 			return
 		}
-		// Paged by limit (default 100, at most 1000) and skip; total_count
-		// is the whole list's length.
+		// Paged by limit ("Max: 1000. Default: 100") and skip ("Default:
+		// 0"); total_count is the whole list's length
+		// (https://documentation.mailgun.com/docs/mailgun/api-reference/send/mailgun/domains/get-v4-domains).
 		limit, skip := 100, 0
 		if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 {
 			limit = min(n, 1000)
