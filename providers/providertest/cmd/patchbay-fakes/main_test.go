@@ -51,7 +51,12 @@ func TestServedFakesProvision(t *testing.T) {
 	base := func(key string) string { return f.Env[providertest.EndpointEnv(key)] }
 
 	w := stripe.NewWebhooks(f.Credentials["stripe"]["secret_key"], base("STRIPE"), nil)
-	ep, err := w.Create(ctx, stripe.WebhookEndpointParams{URL: "http://localhost:3000/api/webhooks/stripe", EnabledEvents: []string{"invoice.paid"}}, "")
+	// Stripe refuses a URL it cannot reach, and so does its fake.
+	if _, err := w.Create(ctx, stripe.WebhookEndpointParams{URL: "http://localhost:3000/api/webhooks/stripe", EnabledEvents: []string{"invoice.paid"}}, ""); err == nil ||
+		!strings.Contains(err.Error(), "publicly accessible") {
+		t.Errorf("stripe create at localhost: %v, want Stripe's url_invalid", err)
+	}
+	ep, err := w.Create(ctx, stripe.WebhookEndpointParams{URL: "https://shop.example.dev/api/webhooks/stripe", EnabledEvents: []string{"invoice.paid"}}, "")
 	if err != nil || !strings.HasPrefix(ep.Secret, "whsec_") {
 		t.Fatalf("stripe create = %+v, %v", ep, err)
 	}
