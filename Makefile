@@ -23,7 +23,7 @@ STATICCHECK_VERSION          := v0.8.2
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build generate lint test test-go test-vscode test-e2e demo tools system-deps bench eval load soak clean
+.PHONY: all build generate lint test test-go test-vscode test-e2e screenshots demo tools system-deps bench eval load soak clean
 
 all: build
 
@@ -130,6 +130,15 @@ test-e2e: $(CODE_SERVER)
 	$(GO) build -o bin/patchbay-fakes ./providers/providertest/cmd/patchbay-fakes
 	cd $(VSCODE) && npm run --silent package
 	cd $(VSCODE) && CODE_SERVER=$(CODE_SERVER) $(TEST_BINS) PATCHBAY_REQUIRE_TOOLS=1 $(CURDIR)/scripts/no-skips.sh npm run --silent test:e2e
+
+## screenshots: the README's pictures (docs/screenshots), taken by the
+## end-to-end tests that save them; `make test` saves them under
+## ide/vscode/test-results/e2e/screenshots instead
+SCREENSHOT_TESTS := panels systemMap codeServer
+screenshots: build $(CODE_SERVER)
+	cd $(VSCODE) && npm run --silent package && node esbuild.mjs --tests
+	cd $(VSCODE) && CODE_SERVER=$(CODE_SERVER) $(TEST_BINS) PATCHBAY_REQUIRE_TOOLS=1 PATCHBAY_SCREENSHOTS=docs $(CURDIR)/scripts/no-skips.sh \
+		node --test --test-reporter=spec --test-concurrency=1 $(foreach t,$(SCREENSHOT_TESTS),out/test/e2e/$(t).test.js)
 
 ## eval: the analyzer's accuracy on the development corpus (eval/README.md):
 ## re-creates the corpus outside the repository, prints precision/recall/F1

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { readDaemonInfo } from "../../src/client/home";
-import { copySample, extensionRoot, patchbayBin, skipReason, startSession, type Session } from "./harness";
+import { copySample, extensionRoot, patchbayBin, screenshot, skipReason, startSession, type Session } from "./harness";
 
 const artifacts = path.join(extensionRoot, "test-results", "e2e");
 // The frontend URL of the environment the test creates and provisions.
@@ -235,7 +235,8 @@ describe("extension in code-server", { skip }, () => {
     const dialog = page.locator(".monaco-dialog-box", { hasText: /asks to apply/ });
     await dialog.waitFor({ timeout: 60_000 });
     assert.match((await dialog.textContent())!, /\+ create auth0 client/, "the modal shows the plan");
-    await page.screenshot({ path: path.join(artifacts, "9-approval.png") });
+    // The README's picture of the approval an agent waits for.
+    await screenshot(page, "approval-dark");
     await dialog.locator(".monaco-button", { hasText: /^Deny$/ }).click();
     assert.equal(await exited, 0, out);
     assert.match(out, /"approval": "denied"/, out);
