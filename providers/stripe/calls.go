@@ -36,9 +36,26 @@ var Calls = providers.APICalls{
 	{Op: "POST /v1/prices/{id}", Needs: []string{"rak_price_write"}},
 }
 
+// ActionCalls are the calls of the gateway's Stripe actions, which run
+// with the same key. Only create_customer needs a permission the resource
+// types do not.
+var ActionCalls = providers.APICalls{
+	{Op: "POST /v1/customers", Needs: []string{"rak_customer_write"}},
+	{Op: "POST /v1/products", Needs: []string{"rak_product_write"}},
+	{Op: "POST /v1/prices", Needs: []string{"rak_price_write"}},
+}
+
 // RequiredPermissions are the permissions the calls need, a Read left out
 // where the Write of the same resource is needed (Write includes it).
 var RequiredPermissions = writesCover(Calls.Permissions())
+
+// ActionPermissions are what the actions need beyond RequiredPermissions
+// (rak_customer_write, for create_customer). The form lists them as for
+// the actions only; the check does not probe them, since a key for
+// provisioning alone rightly lacks them.
+var ActionPermissions = slices.DeleteFunc(writesCover(ActionCalls.Permissions()), func(p string) bool {
+	return slices.Contains(RequiredPermissions, p)
+})
 
 func writesCover(perms []string) []string {
 	var out []string

@@ -76,6 +76,24 @@ func lifecycle(ctx context.Context, s *stripetest.Server, key string) error {
 		return fmt.Errorf("product delete without prices: %w", err)
 	}
 
+	// The gateway's actions, with the same key.
+	for _, tc := range []struct {
+		id string
+		in map[string]any
+	}{
+		{"create_customer", map[string]any{"email": "jenny@example.com", "name": "Jenny Rosen"}},
+		{"create_product", map[string]any{"name": "Team"}},
+		{"create_price", map[string]any{"currency": "usd", "unit_amount": float64(900), "product": prod.ID}},
+	} {
+		i := slices.IndexFunc(stripe.Provider().Actions, func(a providers.Action) bool { return a.ID == tc.id })
+		if i < 0 {
+			return fmt.Errorf("no action %s", tc.id)
+		}
+		if _, err := stripe.Provider().Actions[i].Run(ctx, providers.ActionEnv{BaseURL: s.URL}, map[string]string{"secret_key": key}, tc.in, ""); err != nil {
+			return fmt.Errorf("%s: %w", tc.id, err)
+		}
+	}
+
 	tr := stripe.Provider().Triggers[0]
 	env := providers.ActionEnv{BaseURL: s.URL}
 	id, _, err := tr.Register(ctx, env, map[string]string{"secret_key": key}, map[string]any{"events": []any{"customer.created"}}, "https://hooks.example.com/t/trg_1", "", "")
@@ -104,15 +122,17 @@ const callsKey = "rk_test_callsKey000000000000"
 // types, the trigger and the check make must be a declared call, every
 // declared call must be made, RequiredPermissions must suffice, dropping
 // any one of them must break a call, and the form and the check name
-// exactly them. The fake enforces each endpoint's permission, Write
-// including Read.
+// exactly them. The gateway's actions run with the same key, and what only
+// they need (ActionPermissions) is listed as such. The fake enforces each
+// endpoint's permission, Write including Read.
 func TestCallsDeclarePermissions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := stripetest.New(t)
-	s.AddKey(callsKey, stripetest.Key{Restricted: true, Perms: stripe.RequiredPermissions})
+	all := append(slices.Clone(stripe.RequiredPermissions), stripe.ActionPermissions...)
+	s.AddKey(callsKey, stripetest.Key{Restricted: true, Perms: all})
 	if err := lifecycle(ctx, s, callsKey); err != nil {
-		t.Fatalf("with %v: %v", stripe.RequiredPermissions, err)
+		t.Fatalf("with %v: %v", all, err)
 	}
 	r := stripe.Provider().Credentials.Check(ctx, providers.Values{"secret_key": callsKey}, s.Env(0, "STRIPE"))
 	if r.Status != providers.StatusOK {
@@ -123,36 +143,37 @@ func TestCallsDeclarePermissions(t *testing.T) {
 		checked = append(checked, p.Name)
 	}
 	if !slices.Equal(slices.Sorted(slices.Values(checked)), slices.Sorted(slices.Values(stripe.RequiredPermissions))) {
-		t.Errorf("the check proves %v, the calls need %v", checked, stripe.RequiredPermissions)
+		t.Errorf("the check proves %v, the resource types need %v", checked, stripe.RequiredPermissions)
 	}
 	form := strings.Join(stripe.Provider().Credentials.Permissions, "\n")
-	for _, p := range stripe.RequiredPermissions {
+	for _, p := range all {
 		if !strings.Contains(form, "("+p+")") {
 			t.Errorf("the form does not ask for %s:\n%s", p, form)
 		}
 	}
-	if n := len(stripe.Provider().Credentials.Permissions); n != len(stripe.RequiredPermissions) {
-		t.Errorf("the form asks for %d permissions, the calls need %d", n, len(stripe.RequiredPermissions))
+	if n := len(stripe.Provider().Credentials.Permissions); n != len(all) {
+		t.Errorf("the form asks for %d permissions, the calls need %d", n, len(all))
 	}
+	declared := append(slices.Clone(stripe.Calls), stripe.ActionCalls...)
 	used := map[string]bool{}
 	for _, req := range s.Requests() {
-		c, ok := stripe.Calls.Match(req.Method + " " + req.Path)
+		c, ok := declared.Match(req.Method + " " + req.Path)
 		if !ok {
 			t.Errorf("%s %s is not declared in stripe.Calls (declare it with the permission it needs)", req.Method, req.Path)
 			continue
 		}
 		used[c.Op] = true
 	}
-	for _, c := range stripe.Calls {
+	for _, c := range declared {
 		if !used[c.Op] {
-			t.Errorf("stripe.Calls declares %s, which no code made", c.Op)
+			t.Errorf("stripe.Calls or ActionCalls declares %s, which no code made", c.Op)
 		}
 	}
-	for _, drop := range stripe.RequiredPermissions {
+	for _, drop := range all {
 		t.Run("without "+drop, func(t *testing.T) {
 			t.Parallel()
 			s := stripetest.New(t)
-			s.AddKey(callsKey, stripetest.Key{Restricted: true, Perms: slices.DeleteFunc(slices.Clone(stripe.RequiredPermissions), func(p string) bool { return p == drop })})
+			s.AddKey(callsKey, stripetest.Key{Restricted: true, Perms: slices.DeleteFunc(slices.Clone(all), func(p string) bool { return p == drop })})
 			if err := lifecycle(ctx, s, callsKey); err == nil {
 				t.Errorf("every call works without %s, so Patchbay should not ask for it", drop)
 			}

@@ -26,13 +26,14 @@ var credentials = &providers.CredentialSpec{
 	Steps: []string{
 		"Open the Stripe Dashboard → Developers → API keys (https://dashboard.stripe.com/test/apikeys for test mode).",
 		"Click \"Create restricted key\", name it \"patchbay\".",
-		"Set Products, Prices and Webhook Endpoints to Write; leave everything else at None.",
+		"Set Products, Prices and Webhook Endpoints to Write (and Customers to Write if agents use the create_customer action); leave everything else at None.",
 		"Create the key and paste the rk_test_… value here. Stripe shows it only once.",
 	},
 	Permissions: []string{
 		"Products: Write (rak_product_write)",
 		"Prices: Write (rak_price_write)",
 		"Webhook Endpoints: Write (rak_webhook_write)",
+		"Customers: Write (rak_customer_write), only for the gateway's create_customer action",
 	},
 	Validator: providers.ValidatorFunc(validate),
 }

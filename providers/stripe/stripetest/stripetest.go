@@ -72,6 +72,7 @@ type account struct {
 	secrets   map[string]string
 	idem      map[string]stored
 	catalog   catalog
+	customers map[string]*Customer
 }
 
 // stored is the answer remembered for an Idempotency-Key.
@@ -110,6 +111,8 @@ func New(tb providertest.T) *Server {
 	s.Handle("GET /v1/webhook_endpoints/{id}", s.accountRoute("rak_webhook_read", getEndpoint))
 	s.Handle("POST /v1/webhook_endpoints/{id}", s.accountRoute("rak_webhook_write", s.idempotent(s.updateEndpoint)))
 	s.Handle("DELETE /v1/webhook_endpoints/{id}", s.accountRoute("rak_webhook_write", s.deleteEndpoint))
+	s.Handle("GET /v1/customers", s.accountRoute("rak_customer_read", listCustomers))
+	s.Handle("POST /v1/customers", s.accountRoute("rak_customer_write", s.idempotent(s.createCustomer)))
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusNotFound, "invalid_request_error", "", fmt.Sprintf("Unrecognized request URL (%s: %s).", r.Method, r.URL.Path))
 	})
