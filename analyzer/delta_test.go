@@ -2,6 +2,9 @@ package analyzer
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -133,4 +136,49 @@ func canonical(a *patchbayv1.AnalyzeResponse) *patchbayv1.AnalyzeResponse {
 		return 0
 	})
 	return c
+}
+
+// TestApplyDeltaMerges: random analyses and deltas; ApplyDelta's one-pass
+// merge gives what replacing, dropping and re-sorting everything gives.
+func TestApplyDeltaMerges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	finding := func(id int) *patchbayv1.Finding {
+		return &patchbayv1.Finding{Id: fmt.Sprint(id), Provider: fmt.Sprint(rng.IntN(3)),
+			Location: &patchbayv1.Location{Path: fmt.Sprintf("f%d.js", rng.IntN(20)), StartLine: uint32(rng.IntN(5))}}
+	}
+	for round := range 300 {
+		byID := map[string]*patchbayv1.Finding{}
+		var have []*patchbayv1.Finding
+		for i := range rng.IntN(60) {
+			f := finding(i)
+			byID[f.Id] = f
+			have = append(have, f)
+		}
+		if round%2 == 0 {
+			slices.SortFunc(have, compareFindings)
+		} // else: unordered, as a client that sorted differently holds it
+		d := &patchbayv1.AnalysisDelta{}
+		for range rng.IntN(8) {
+			f := finding(rng.IntN(80)) // replaces one or adds one
+			if _, dup := byID[f.Id]; dup && slices.ContainsFunc(d.Findings, func(g *patchbayv1.Finding) bool { return g.Id == f.Id }) {
+				continue
+			}
+			d.Findings = append(d.Findings, f)
+			byID[f.Id] = f
+		}
+		for id := range byID {
+			if rng.IntN(10) == 0 && !slices.ContainsFunc(d.Findings, func(g *patchbayv1.Finding) bool { return g.Id == id }) {
+				d.RemovedFindings = append(d.RemovedFindings, id)
+				delete(byID, id)
+			}
+		}
+		want := slices.SortedFunc(maps.Values(byID), compareFindings)
+		a := &patchbayv1.AnalyzeResponse{Findings: have}
+		if err := ApplyDelta(a, d); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, a.Findings, protocmp.Transform()); diff != "" {
+			t.Fatalf("round %d (-want +got):\n%s", round, diff)
+		}
+	}
 }

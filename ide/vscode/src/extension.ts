@@ -7,6 +7,7 @@ import { defaultHome } from "./client/home";
 import { DaemonSupervisor, errorMessage, type Logger, type SupervisorOptions } from "./client/supervisor";
 import { readServerLogin } from "./client/server";
 import { DaemonStore } from "./model/store";
+import { FolderWatches } from "./model/watches";
 import { SdkCodeLensProvider } from "./ui/codeLens";
 import { CredentialPanels } from "./ui/credentialPanel";
 import { registerChat } from "./ui/chat";
@@ -137,17 +138,27 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       else log.error(`Analyze ${root} failed: ${errorMessage(err)}`);
     }
   };
+  // The daemon's watcher keeps each folder's analysis current; the
+  // extension asks (Analyze) only when told to, or when the daemon has no
+  // Watch.
+  const watches = new FolderWatches(store, log, (root) => void store.refreshEnv(root).catch(() => undefined));
+  const fileRoots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
   // Automatic refreshes show in the status bar; an explicit one gets a
   // notification the user can cancel.
   const refreshAll = (explicit = false) => {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file");
+    const roots = fileRoots();
     inflight = Promise.resolve(
       vscode.window.withProgress(
         { location: explicit ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: "Patchbay: analyzing", cancellable: explicit },
         async (_p, token) => {
           const ac = new AbortController();
           token?.onCancellationRequested(() => ac.abort());
-          await Promise.all([store.refreshCatalog(), ...folders.map((f) => analyzeFolder(f.uri.fsPath, [], ac.signal))]);
+          if (explicit) {
+            await Promise.all([store.refreshCatalog(), ...roots.map((root) => analyzeFolder(root, [], ac.signal))]);
+            return;
+          }
+          await Promise.all([store.refreshCatalog(), watches.sync(roots)]);
+          await Promise.all(roots.filter((root) => !watches.isWatching(root)).map((root) => analyzeFolder(root, [], ac.signal)));
         },
       ),
     );
@@ -214,6 +225,7 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       render();
       credentials.refresh();
       if (s.kind === "ready") void refreshAll();
+      else watches.dispose();
       if (s.kind === "ready" && s.mismatch) {
         const message = mismatchMessage(s);
         // Once per daemon and mismatch, not on every reconnect.
@@ -236,7 +248,8 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
     }),
     supervisor.onEvent.on((ev) => {
       const r = store.handleEvent(ev);
-      if (r.reanalyze) void analyzeFolder(r.reanalyze);
+      // A watched folder's stream already carries others' changes.
+      if (r.reanalyze && !watches.isWatching(r.reanalyze)) void analyzeFolder(r.reanalyze);
       if (r.refreshCatalog) void store.refreshCatalog();
       if (r.refreshEnv) {
         const roots = r.refreshEnv === "*" ? store.roots() : [r.refreshEnv];
@@ -247,17 +260,23 @@ export function activate(context: vscode.ExtensionContext, deps: ActivationDeps 
       if (doc.uri.scheme !== "file") return;
       const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
       if (!folder) return;
+      // The daemon's watcher sees the save.
+      if (watches.isWatching(folder.uri.fsPath)) return;
       const rel = path.relative(folder.uri.fsPath, doc.uri.fsPath).split(path.sep).join("/");
       inflight = analyzeFolder(folder.uri.fsPath, [rel]);
     }),
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
-      for (const f of e.removed) store.forget(f.uri.fsPath);
-      for (const f of e.added) if (f.uri.scheme === "file") void analyzeFolder(f.uri.fsPath);
+      for (const f of e.removed) {
+        watches.stop(f.uri.fsPath);
+        store.forget(f.uri.fsPath);
+      }
+      if (e.added.some((f) => f.uri.scheme === "file")) void refreshAll();
     }),
     ...registerLmTools(agentTools),
     envCommands,
     vscode.workspace.registerTextDocumentContentProvider(AnswerDocuments.scheme, answers),
     { dispose: () => provision.dispose() },
+    { dispose: () => watches.dispose() },
   );
 
   context.subscriptions.push(

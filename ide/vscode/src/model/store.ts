@@ -6,7 +6,8 @@ import { FindingKind } from "../gen/patchbay/v1/common_pb";
 import type { CredentialRequest } from "../gen/patchbay/v1/credential_pb";
 import type { Event } from "../gen/patchbay/v1/daemon_pb";
 import { OperationState, type ApprovalOutcome, type ApprovalRequest } from "../gen/patchbay/v1/provision_pb";
-import type { AnalyzeResponse } from "../gen/patchbay/v1/workspace_pb";
+import type { AnalyzeResponse, WatchResponse } from "../gen/patchbay/v1/workspace_pb";
+import { applyDelta } from "./delta";
 import type { EnvView } from "./envVars";
 import { emptyCatalog, type ProviderCatalog } from "./providers";
 
@@ -17,6 +18,8 @@ import { emptyCatalog, type ProviderCatalog } from "./providers";
  */
 export class DaemonStore {
   private analyses = new Map<string, AnalyzeResponse>();
+  /** Per root, the analysis its Watch stream built: the one its next delta applies to. */
+  private watched = new Map<string, AnalyzeResponse>();
   private envViews = new Map<string, EnvView>();
   private catalogValue: ProviderCatalog = emptyCatalog;
   private pending = new Map<string, CredentialRequest>();
@@ -86,6 +89,7 @@ export class DaemonStore {
 
   forget(root: string): void {
     this.envViews.delete(root);
+    this.watched.delete(root);
     if (this.analyses.delete(root)) this.onAnalysis.fire(root);
   }
 
@@ -101,6 +105,39 @@ export class DaemonStore {
     this.analyses.set(root, res);
     this.onAnalysis.fire(root);
     return res;
+  }
+
+  /**
+   * Keeps root's analysis current from WorkspaceService.Watch with deltas:
+   * the first message is the whole analysis, each later one only what a
+   * batch of file changes changed. Returns when the stream ends (signal
+   * aborted, daemon gone); throws the stream's error.
+   */
+  async watch(root: string, signal: AbortSignal, onMessage?: (msg: WatchResponse) => void): Promise<void> {
+    const c = this.clients();
+    if (!c) return;
+    for await (const msg of c.workspace.watch({ root, deltas: true }, { signal })) {
+      this.applyWatch(root, msg);
+      onMessage?.(msg);
+    }
+  }
+
+  /** Applies one Watch message: a whole analysis, or a delta against the stream's previous one. */
+  applyWatch(root: string, msg: WatchResponse): void {
+    if (msg.analysis) {
+      this.watched.set(root, msg.analysis);
+      const sdk = msg.analysis.findings.filter((f) => f.kind === FindingKind.SDK_USAGE).length;
+      this.log.info(`watching ${root}: ${msg.analysis.services.length} services, ${msg.analysis.findings.length} findings (${sdk} SDK)`);
+    } else if (msg.delta) {
+      const have = this.watched.get(root);
+      if (!have) throw new Error(`Watch ${root}: a delta arrived before the analysis it applies to`);
+      applyDelta(have, msg.delta);
+    } else {
+      return;
+    }
+    // Newer than whatever an Analyze call left here.
+    this.analyses.set(root, this.watched.get(root)!);
+    this.onAnalysis.fire(root);
   }
 
   /** Reloads the provider catalogue and saved profiles. */

@@ -23,7 +23,14 @@ import { AssistantService, type AskResponse } from "../../src/gen/patchbay/v1/as
 import { DaemonService, EventSchema, type Event } from "../../src/gen/patchbay/v1/daemon_pb";
 import { EnvironmentService } from "../../src/gen/patchbay/v1/environment_pb";
 import { OperationProgressSchema, PlanSchema, ProvisionService } from "../../src/gen/patchbay/v1/provision_pb";
-import { AnalyzeResponseSchema, WorkspaceService, type AnalyzeRequest, type AnalyzeResponse } from "../../src/gen/patchbay/v1/workspace_pb";
+import {
+  AnalyzeResponseSchema,
+  WatchResponseSchema,
+  WorkspaceService,
+  type AnalyzeRequest,
+  type AnalyzeResponse,
+  type WatchRequest,
+} from "../../src/gen/patchbay/v1/workspace_pb";
 
 class Queue<T> {
   private items: T[] = [];
@@ -60,6 +67,10 @@ export class FakeDaemon {
   seq = 0n;
   analyses = new Map<string, MessageInitShape<typeof AnalyzeResponseSchema>>();
   analyzeCalls: AnalyzeRequest[] = [];
+  /** When set, WorkspaceService.Watch streams: the root's analysis, then what watchPush sends. Otherwise Watch is Unimplemented, as on an older daemon. */
+  watchEnabled = false;
+  watchCalls: WatchRequest[] = [];
+  private watchQueues = new Map<string, Set<Queue<MessageInitShape<typeof WatchResponseSchema>>>>();
   providers: MessageInitShape<typeof CredentialService.method.listProviders.output>["providers"] = [];
   profiles: MessageInitShape<typeof CredentialService.method.listCredentials.output>["profiles"] = [];
   /** When set, ListProviders/ListCredentials answer Unimplemented. */
@@ -139,6 +150,27 @@ export class FakeDaemon {
           d.analyzeCalls.push(req);
           const a = d.analyses.get(req.root);
           return a ?? { root: req.root };
+        },
+        async *watch(req, ctx) {
+          d.checkAlive();
+          if (!d.watchEnabled) throw new ConnectError("not implemented", Code.Unimplemented);
+          d.watchCalls.push(req);
+          const q = new Queue<MessageInitShape<typeof WatchResponseSchema>>();
+          const qs = d.watchQueues.get(req.root) ?? new Set();
+          d.watchQueues.set(req.root, qs.add(q));
+          try {
+            yield { analysis: d.analyses.get(req.root) ?? { root: req.root } };
+            for (;;) {
+              const m = await q.next(ctx.signal);
+              if (!m) {
+                if (q.closed) throw q.closed;
+                return;
+              }
+              yield m;
+            }
+          } finally {
+            qs.delete(q);
+          }
         },
       });
       router.service(ApiKeyService, {
@@ -268,12 +300,24 @@ export class FakeDaemon {
   /** Ends every open stream with an error, as a daemon dropping a slow subscriber does. */
   dropStreams(code = Code.ResourceExhausted): void {
     for (const q of this.queues) q.close(new ConnectError("subscriber too slow", code));
+    for (const qs of this.watchQueues.values()) for (const q of qs) q.close(new ConnectError("stream dropped", code));
   }
 
   /** Makes the daemon unreachable and breaks open streams. */
   crash(): void {
     this.alive = false;
     this.dropStreams(Code.Unavailable);
+  }
+
+  /** Sends m on every open Watch stream of root. */
+  watchPush(root: string, m: MessageInitShape<typeof WatchResponseSchema>): void {
+    for (const q of this.watchQueues.get(root) ?? []) q.push(m);
+  }
+
+  get openWatches(): number {
+    let n = 0;
+    for (const qs of this.watchQueues.values()) n += qs.size;
+    return n;
   }
 
   get openStreams(): number {

@@ -14,7 +14,10 @@ import { DaemonSupervisor, type DaemonState, type Logger } from "../../src/clien
 import { FindingKind } from "../../src/gen/patchbay/v1/common_pb";
 import { FieldKind } from "../../src/gen/patchbay/v1/credential_pb";
 import type { Event } from "../../src/gen/patchbay/v1/daemon_pb";
+import type { WatchResponse } from "../../src/gen/patchbay/v1/workspace_pb";
+import { compareFindings } from "../../src/model/delta";
 import { sdkLenses } from "../../src/model/lenses";
+import { DaemonStore } from "../../src/model/store";
 import { emptyCatalog } from "../../src/model/providers";
 
 // out/test/integration/client.test.js -> ide/vscode
@@ -131,6 +134,33 @@ describe("client module against a real daemon", { skip }, () => {
       log,
     );
     await assert.rejects(sup.clients!.workspace.analyze({ root: "relative/path" }), (e: unknown) => ConnectError.from(e).code === Code.InvalidArgument);
+  });
+
+  it("keeps a store's analysis current from Watch deltas, equal to a whole Analyze", async () => {
+    const store = new DaemonStore(() => sup.clients, log);
+    const messages: WatchResponse[] = [];
+    const ac = new AbortController();
+    const watching = store.watch(workspace, ac.signal, (m) => messages.push(m)).catch((err: unknown) => {
+      if (!ac.signal.aborted) throw err;
+    });
+    try {
+      await waitFor(() => messages.length === 1, 20_000, "the first Watch message", log);
+      assert.ok(messages[0].analysis, "the first message is the whole analysis");
+      const file = path.join(workspace, "watched.js");
+      fs.writeFileSync(file, "const key = process.env.WATCHED_BY_THE_STORE;\n");
+      const has = (name: string) => store.analysis(workspace)!.findings.some((f) => f.detail.case === "envVar" && f.detail.value.name === name);
+      await waitFor(() => has("WATCHED_BY_THE_STORE"), 20_000, "the new env read", log);
+      assert.ok(messages.slice(1).some((m) => m.delta && !m.analysis), "changes arrive as deltas");
+      fs.rmSync(file);
+      await waitFor(() => !has("WATCHED_BY_THE_STORE"), 20_000, "the env read gone", log);
+      const whole = await sup.clients!.workspace.analyze({ root: workspace });
+      const ids = (fs_: { id: string }[]) => fs_.map((f) => f.id);
+      assert.deepEqual(ids(store.analysis(workspace)!.findings), ids([...whole.findings].sort(compareFindings)));
+      assert.deepEqual(store.analysis(workspace)!.services.map((x) => x.path), whole.services.map((x) => x.path));
+    } finally {
+      ac.abort();
+      await watching;
+    }
   });
 
   it("serves the provider catalogue the credential forms are rendered from", async (t) => {

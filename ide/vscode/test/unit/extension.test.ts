@@ -124,6 +124,34 @@ describe("extension with a stubbed vscode", () => {
     assert.deepEqual(top.map((n: { label: string }) => n.label), ["shop"]);
   });
 
+  it("holds each folder's analysis from the daemon's Watch stream: deltas applied, no Analyze on save, reopened after a drop", async () => {
+    s.daemon.watchEnabled = true;
+    await s.api.supervisor.waitReady(2000);
+    await waitFor(() => s.api.store.analysis(s.root) !== undefined, 2000, "first analysis");
+    assert.deepEqual(s.daemon.watchCalls.map((c) => [c.root, c.deltas]), [[s.root, true]]);
+    const lensProvider = recorded.codeLensProviders[0];
+    const titles = () => lensProvider.provideCodeLenses(doc(s.root, "src/pay.ts")).map((l: vscode.CodeLens) => l.command!.title);
+    assert.deepEqual(titles(), ["Stripe · Connect"]);
+    const analyzeCalls = s.daemon.analyzeCalls.length;
+
+    // The daemon's watcher saw a save: one finding added, none removed.
+    s.daemon.watchPush(s.root, { changedPaths: ["src/pay.ts"], delta: { findings: [sdkFinding("f2", "auth0", "src/pay.ts", 10)] } });
+    await waitFor(() => titles().length === 2, 2000, "the delta's lens");
+    assert.deepEqual(titles(), ["Stripe · Connect", "Auth0 · Connect"]);
+    recorded.saveListeners.fire(doc(s.root, "src/pay.ts"));
+    // A removal, then a finding that moved (same id, new line).
+    s.daemon.watchPush(s.root, { delta: { removedFindings: ["f1"], findings: [sdkFinding("f2", "auth0", "src/pay.ts", 12)] } });
+    await waitFor(() => s.api.store.analysis(s.root)!.findings.length === 1, 2000, "the removal");
+    assert.deepEqual(s.api.store.analysis(s.root)!.findings.map((f) => [f.id, f.location?.startLine]), [["f2", 12]]);
+    assert.equal(s.daemon.analyzeCalls.length, analyzeCalls, "a watched folder is not analyzed on save");
+
+    // A dropped stream is opened again, and its first message is whole.
+    s.daemon.analyses.set(s.root, { root: s.root, findings: [sdkFinding("f9", "stripe", "src/pay.ts", 1)], services: [] });
+    s.daemon.dropStreams();
+    await waitFor(() => s.daemon.watchCalls.length === 2, 5000, "the reopened stream");
+    await waitFor(() => s.api.store.analysis(s.root)!.findings[0]?.id === "f9", 2000, "the whole analysis of the new stream");
+  });
+
   it("opens the credential form for a daemon credential request and answers it", async () => {
     await s.api.supervisor.waitReady(2000);
     await waitFor(() => s.api.store.catalog.providers.length === 1, 2000, "catalogue");
