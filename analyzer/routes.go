@@ -1570,10 +1570,8 @@ func (a *Analyzer) eachSDKDefault(s *snapshot, si *serviceInfo, code []*fileStat
 			continue
 		}
 		for _, d := range f.facts.Deps {
-			for _, p := range a.opts.Providers {
-				if len(p.Signatures.Callbacks) > 0 || len(p.Signatures.WebhookDefaults) > 0 {
-					fn(p, d, f)
-				}
+			for _, p := range a.ix.defaults[depKey{d.Ecosystem, d.Name}] {
+				fn(p, d, f)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,7 +34,14 @@ type index struct {
 	// globals are the names packages provide without an import
 	// (providers.Package.Globals), per ecosystem.
 	globals map[providers.Ecosystem][]globalEntry
+	// defaults are, per manifest dependency (ecosystem and name), the
+	// providers that declare a default callback or webhook route for it,
+	// in catalogue order.
+	defaults map[depKey][]providers.Provider
 }
+
+// depKey names a manifest dependency.
+type depKey struct{ eco, name string }
 
 type globalEntry struct {
 	provider, pkg, name string
@@ -72,6 +80,20 @@ func newIndex(all []providers.Provider) *index {
 		callTails:     map[string]bool{},
 		webhookTails:  map[string]bool{},
 		globals:       map[providers.Ecosystem][]globalEntry{},
+		defaults:      map[depKey][]providers.Provider{},
+	}
+	for _, p := range all {
+		var keys []depKey
+		for _, cb := range p.Signatures.Callbacks {
+			keys = append(keys, depKey{string(cb.Ecosystem), cb.Package})
+		}
+		for _, wd := range p.Signatures.WebhookDefaults {
+			keys = append(keys, depKey{string(wd.Ecosystem), wd.Package})
+		}
+		slices.SortFunc(keys, func(a, b depKey) int { return strings.Compare(a.eco+"\x00"+a.name, b.eco+"\x00"+b.name) })
+		for _, k := range slices.Compact(keys) {
+			ix.defaults[k] = append(ix.defaults[k], p)
+		}
 	}
 	// needle -> whether it names a whole module (see needles below).
 	type needleKey struct {

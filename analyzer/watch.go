@@ -22,7 +22,7 @@ type WatchEvent struct {
 }
 
 // WatchDebounce is how long Watch waits for a burst of file events to settle.
-const WatchDebounce = 25 * time.Millisecond
+const WatchDebounce = 10 * time.Millisecond
 
 // Watch analyzes root, then re-analyzes it incrementally every time files
 // under it change, until ctx is done. Each analysis is sent on the returned
