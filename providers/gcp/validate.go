@@ -3,18 +3,17 @@ package gcp
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
 
 	"github.com/patchbay-dev/patchbay/providers"
 )
@@ -63,34 +62,36 @@ func tokenURL(env *providers.Env, k keyFile) string {
 
 func validate(ctx context.Context, v providers.Values, env *providers.Env) providers.CheckResult {
 	c := providers.Caller{Env: env, Name: "Google Cloud", StatusPage: "https://status.cloud.google.com"}
-	k, key, err := parseKeyFile(v["key_file"])
+	k, _, err := parseKeyFile(v["key_file"])
 	if err != nil {
 		return providers.CheckResult{Status: providers.StatusMalformed, Field: "key_file", Summary: err.Error(),
 			Fix: "Download a new JSON key for the service account and choose that file."}
 	}
-	aud := tokenURL(env, k)
-	assertion, err := signJWT(key, k, aud, time.Now())
+	cfg, err := google.JWTConfigFromJSON([]byte(v["key_file"]), scope)
 	if err != nil {
 		return providers.CheckResult{Status: providers.StatusMalformed, Field: "key_file",
-			Summary: "The key file's private key cannot sign.", Fix: "Download a new JSON key for the service account."}
+			Summary: "The key file cannot be read as a service-account key.", Fix: "Download a new JSON key for the service account and choose that file."}
 	}
-	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {assertion}}
-	req, bad := c.NewRequest(ctx, http.MethodPost, aud, strings.NewReader(form.Encode()))
-	if bad != nil {
-		return *bad
+	// JWTConfigFromJSON takes the file's token_uri at face value; the
+	// signed assertion goes only to the vetted URL.
+	cfg.TokenURL = tokenURL(env, k)
+	// The library's HTTP client is the check's own, through the Caller, so
+	// that network failures, rate limits and outages keep their diagnoses
+	// (the library flattens transport errors into text).
+	rt := &callerTransport{c: c}
+	tctx := context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: rt})
+	tok, err := cfg.TokenSource(tctx).Token()
+	if err != nil {
+		if rt.bad != nil {
+			return *rt.bad
+		}
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.Response != nil {
+			return tokenFailure(c, re.Response.StatusCode, re.Body)
+		}
+		return providers.CheckResult{Status: providers.StatusUnknown, Field: "key_file",
+			Summary: "Google's token endpoint gave an answer Patchbay cannot read.", Fix: "Check again; if it persists, create a new JSON key."}
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, bad := c.Do(req)
-	if bad != nil {
-		return *bad
-	}
-	if resp.Status != http.StatusOK {
-		return tokenFailure(c, resp)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.Unmarshal(resp.Body, &tok)
 
 	project := v["project_id"]
 	if project == "" {
@@ -99,13 +100,13 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	}
 	body, _ := json.Marshal(map[string]any{"permissions": append(slices.Clone(RequiredPermissions), ExcessProbes...)})
 	crm := env.BaseURLAny(DefaultCRMURL, "GCP_CRM", "GCP")
-	req, bad = c.NewRequest(ctx, http.MethodPost, crm+"/v1/projects/"+url.PathEscape(project)+":testIamPermissions", bytes.NewReader(body))
+	req, bad := c.NewRequest(ctx, http.MethodPost, crm+"/v1/projects/"+url.PathEscape(project)+":testIamPermissions", bytes.NewReader(body))
 	if bad != nil {
 		return *bad
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	req.Header.Set("Content-Type", "application/json")
-	resp, bad = c.Do(req)
+	resp, bad := c.Do(req)
 	if bad != nil {
 		return *bad
 	}
@@ -170,9 +171,9 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 	return r
 }
 
-func tokenFailure(c providers.Caller, resp *providers.Response) providers.CheckResult {
+func tokenFailure(c providers.Caller, status int, body []byte) providers.CheckResult {
 	var e tokenError
-	_ = json.Unmarshal(resp.Body, &e)
+	_ = json.Unmarshal(body, &e)
 	switch {
 	case e.Error == "invalid_grant" && strings.Contains(e.Description, "Invalid JWT Signature"):
 		return providers.CheckResult{Status: providers.StatusExpired, Field: "key_file",
@@ -186,30 +187,34 @@ func tokenFailure(c providers.Caller, resp *providers.Response) providers.CheckR
 		return providers.CheckResult{Status: providers.StatusExpired, Field: "key_file",
 			Summary: "Google no longer accepts this service account or key (" + e.Error + "); it may have been deleted.",
 			Fix:     "Check the service account still exists and create a new JSON key for it."}
-	case resp.Status == http.StatusUnauthorized:
+	case status == http.StatusUnauthorized:
 		return providers.CheckResult{Status: providers.StatusInvalid, Field: "key_file",
 			Summary: "Google rejected the service account key.", Fix: "Create a new JSON key and choose it here."}
-	case resp.Status == http.StatusForbidden:
+	case status == http.StatusForbidden:
 		return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: "key_file",
 			Summary: "Google refused to issue a token for this service account (it may be disabled).",
 			Fix:     "Enable the service account in IAM & Admin → Service accounts."}
 	}
-	return c.Unexpected(resp.Status)
+	return c.Unexpected(status)
 }
 
-// signJWT builds the RS256 assertion of the JWT-bearer grant.
-func signJWT(key *rsa.PrivateKey, k keyFile, aud string, now time.Time) (string, error) {
-	header, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": k.PrivateKeyID})
-	claims, _ := json.Marshal(map[string]any{
-		"iss": k.ClientEmail, "scope": scope, "aud": aud,
-		"iat": now.Add(-10 * time.Second).Unix(), "exp": now.Add(time.Hour - 10*time.Second).Unix(),
-	})
-	enc := base64.RawURLEncoding
-	signing := enc.EncodeToString(header) + "." + enc.EncodeToString(claims)
-	sum := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		return "", err
-	}
-	return signing + "." + enc.EncodeToString(sig), nil
+// callerTransport sends the token library's requests through the
+// Caller and keeps the Caller's diagnosis of a failure the library would
+// only report as text.
+type callerTransport struct {
+	c   providers.Caller
+	bad *providers.CheckResult
 }
+
+func (t *callerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, bad := t.c.Do(req)
+	if bad != nil {
+		t.bad = bad
+		return nil, errCaller
+	}
+	return &http.Response{StatusCode: resp.Status, Status: http.StatusText(resp.Status), Header: resp.Header,
+		Body: io.NopCloser(bytes.NewReader(resp.Body)), ContentLength: int64(len(resp.Body)), Request: req,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}, nil
+}
+
+var errCaller = errors.New("gcp: token request failed")

@@ -1,7 +1,12 @@
 package gcp_test
 
 import (
+	"errors"
+	"net"
+	"net/http"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
@@ -34,13 +39,20 @@ func TestValidate(t *testing.T) {
 		missing []string
 		// excess, when set, are exactly the permissions reported excess.
 		excess []string
+		// file replaces the key file; summary must appear in the summary.
+		file, summary string
+		// refused points the check at a port nothing listens on.
+		refused bool
 	}
 	cases := []tc{
 		{name: "ok", account: viewer, want: providers.StatusOK, excess: []string{}},
 		{name: "ok with admin roles", account: admin, want: providers.StatusOK,
 			excess: []string{"iam.serviceAccounts.create", "iam.serviceAccountKeys.create", "iam.serviceAccountKeys.delete", "iam.serviceAccounts.actAs"}},
 		{name: "missing permissions", account: nobody, want: providers.StatusInsufficientPermissions, missing: []string{"resourcemanager.projects.get"}},
-		{name: "key deleted", account: gone, want: providers.StatusExpired},
+		{name: "key deleted", account: gone, want: providers.StatusExpired, summary: "rejected the key's signature"},
+		{name: "account unknown to the token endpoint", account: "stranger", want: providers.StatusExpired, summary: "no longer accepts this service account"},
+		{name: "invalid key json", account: admin, file: `{"type":"service_account",`, want: providers.StatusMalformed, summary: "not valid JSON"},
+		{name: "connection refused", account: admin, refused: true, want: providers.StatusNetwork, summary: "refused the connection"},
 		{name: "other project", account: admin, project: "someone-elses-1", want: providers.StatusWrongTarget},
 		{name: "api disabled", account: admin, disable: true, want: providers.StatusInsufficientPermissions},
 		{name: "fault 401", account: admin, fault: &providertest.Fault{Kind: providertest.Unauthorized}, want: providers.StatusExpired},
@@ -63,7 +75,17 @@ func TestValidate(t *testing.T) {
 			case nobody:
 				perms = nil
 			}
-			file := s.NewKey(t, c.account, perms...)
+			var file string
+			switch {
+			case c.file != "":
+				file = c.file
+			case c.account == "stranger":
+				// A key the fake never issued: Google answers
+				// invalid_grant for an account it does not know.
+				file = gcptest.New(t).NewKey(t, viewer, perms...)
+			default:
+				file = s.NewKey(t, c.account, perms...)
+			}
 			if c.account == gone {
 				s.DeleteKeys(gone)
 			}
@@ -74,9 +96,16 @@ func TestValidate(t *testing.T) {
 				s.Inject(*c.fault)
 			}
 			vals := providers.Values{"key_file": file, "project_id": c.project}
-			got := spec.Check(t.Context(), vals, s.Env(0, "GCP"))
+			env := s.Env(0, "GCP")
+			if c.refused {
+				env.Endpoints["GCP"] = closedURL(t)
+			}
+			got := spec.Check(t.Context(), vals, env)
 			if got.Status != c.want {
 				t.Fatalf("status = %v (%s), want %v", got.Status, got.Summary, c.want)
+			}
+			if !strings.Contains(got.Summary, c.summary) {
+				t.Errorf("summary = %q, want it to say %q", got.Summary, c.summary)
 			}
 			if c.missing != nil && !slices.Equal(got.MissingPermissions, c.missing) {
 				t.Errorf("missing = %v, want %v", got.MissingPermissions, c.missing)
@@ -117,5 +146,51 @@ func TestNormalizeReadsProject(t *testing.T) {
 		if _, bad := gcp.Provider().Credentials.Prepare(providers.Values{"key_file": file}); bad == nil || bad.Status != providers.StatusMalformed {
 			t.Errorf("%s: got %+v, want malformed", name, bad)
 		}
+	}
+}
+
+// closedURL is the address of a port that was just listening and no longer
+// is, so that connecting to it is refused.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr
+}
+
+type recordingTransport struct {
+	mu    sync.Mutex
+	hosts []string
+}
+
+func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.hosts = append(r.hosts, req.URL.Host)
+	r.mu.Unlock()
+	return nil, errors.New("offline")
+}
+
+// TestTokenURIOnlyGoogle: the token library reads the key file's token_uri;
+// the signed assertion still goes only to Google's token host, not to
+// whatever URL a crafted key file names.
+func TestTokenURIOnlyGoogle(t *testing.T) {
+	t.Parallel()
+	s := gcptest.New(t)
+	file := s.NewKey(t, viewer, gcp.RequiredPermissions...)
+	rec := &recordingTransport{}
+	env := &providers.Env{HTTPClient: &http.Client{Transport: rec}, Getenv: func(string) string { return "" }}
+	got := gcp.Provider().Credentials.Check(t.Context(), providers.Values{"key_file": file}, env)
+	if got.Status != providers.StatusNetwork {
+		t.Errorf("status = %v (%s), want network (the offline transport)", got.Status, got.Summary)
+	}
+	if len(s.Requests()) != 0 {
+		t.Errorf("the key file's token_uri received %d requests", len(s.Requests()))
+	}
+	if !slices.Equal(rec.hosts, []string{"oauth2.googleapis.com"}) {
+		t.Errorf("requests went to %v, want only oauth2.googleapis.com", rec.hosts)
 	}
 }
