@@ -18,9 +18,6 @@ import (
 // actionBaseURL is the Stripe API (providers.md §1.1).
 const actionBaseURL = "https://api.stripe.com"
 
-// ActionAPIVersion is sent as Stripe-Version so responses keep one shape.
-const ActionAPIVersion = "2025-08-27.basil"
-
 // actionMaxResponse caps a read response body.
 const actionMaxResponse = 4 << 20
 
@@ -111,7 +108,7 @@ func (c *ActionClient) do(ctx context.Context, method, path string, form url.Val
 		return nil, fmt.Errorf("stripe: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Key)
-	req.Header.Set("Stripe-Version", ActionAPIVersion)
+	req.Header.Set("Stripe-Version", APIVersion)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

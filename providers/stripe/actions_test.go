@@ -56,7 +56,7 @@ func TestActionClientErrorsAndHeaders(t *testing.T) {
 		t.Fatal("error text carries the key")
 	}
 	if seen.Get("Idempotency-Key") != "idem-7" || seen.Get("Authorization") != "Bearer sk_test_secretvalue123" ||
-		seen.Get("Stripe-Version") != ActionAPIVersion || seen.Get("Content-Type") != "application/x-www-form-urlencoded" {
+		seen.Get("Stripe-Version") != APIVersion || seen.Get("Content-Type") != "application/x-www-form-urlencoded" {
 		t.Fatalf("headers = %v", seen)
 	}
 }

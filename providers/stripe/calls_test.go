@@ -180,3 +180,33 @@ func TestCallsDeclarePermissions(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryRequestPinsAPIVersion: every request Patchbay sends to Stripe —
+// the resource types, the actions, the trigger and the credential check,
+// with a secret and with a restricted key — names stripe.APIVersion in
+// Stripe-Version, so none is answered in the account's default version
+// (the fake's is stripetest.DefaultAPIVersion).
+func TestEveryRequestPinsAPIVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := stripetest.New(t)
+	all := append(slices.Clone(stripe.RequiredPermissions), stripe.ActionPermissions...)
+	s.AddKey(callsKey, stripetest.Key{Restricted: true, Perms: all})
+	if err := lifecycle(ctx, s, stripetest.TestKey); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{stripetest.TestKey, callsKey} {
+		if r := stripe.Provider().Credentials.Check(ctx, providers.Values{"secret_key": key}, s.Env(0, "STRIPE")); r.Status != providers.StatusOK {
+			t.Fatalf("check: %v %s", r.Status, r.Summary)
+		}
+	}
+	versions := s.APIVersions()
+	if len(versions) == 0 {
+		t.Fatal("no request reached the fake")
+	}
+	for _, v := range versions {
+		if !strings.HasSuffix(v, " "+stripe.APIVersion) {
+			t.Errorf("%s: want Stripe-Version %s", v, stripe.APIVersion)
+		}
+	}
+}

@@ -118,6 +118,7 @@ func (w *Webhooks) do(ctx context.Context, method, path string, form url.Values,
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+w.key)
+	req.Header.Set("Stripe-Version", APIVersion)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

@@ -42,6 +42,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			return nil, bad
 		}
 		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Stripe-Version", APIVersion)
 		return c.Do(req)
 	}
 

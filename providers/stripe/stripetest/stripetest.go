@@ -39,8 +39,36 @@ const TestKey = "sk_test_51PatchbayFakeKey0000000000"
 // Account is the default account id.
 const Account = "acct_1PatchbayFake"
 
+// DefaultAPIVersion is the fake accounts' default API version. Stripe
+// answers a request that has no Stripe-Version header in the account's
+// default version, which the account owner sets and upgrades in Workbench,
+// and one that has the header in the version it names
+// (https://docs.stripe.com/api/versioning, https://docs.stripe.com/api-versions).
+// It is older than stripe.APIVersion, so that a request that does not pin
+// its version shows in APIVersions.
+const DefaultAPIVersion = "2024-06-20"
+
 // MaxWebhookEndpoints is Stripe's limit per account.
 const MaxWebhookEndpoints = 16
+
+// APIVersion is the version Stripe answers req in: its Stripe-Version
+// header, else the account default.
+func APIVersion(req providertest.Request) string {
+	if v := req.Header.Get("Stripe-Version"); v != "" {
+		return v
+	}
+	return DefaultAPIVersion
+}
+
+// APIVersions records, for each request received so far, "METHOD PATH
+// VERSION" with the version it was answered in (APIVersion).
+func (s *Server) APIVersions() []string {
+	var out []string
+	for _, r := range s.Requests() {
+		out = append(out, r.Method+" "+r.Path+" "+APIVersion(r))
+	}
+	return out
+}
 
 // Key describes a key the fake accepts.
 type Key struct {
