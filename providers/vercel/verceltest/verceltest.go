@@ -21,8 +21,17 @@ const TeamID = "team_patchbayfake"
 
 // Token describes a token the fake accepts.
 type TokenInfo struct {
+	// Teams are the teams the token reaches.
 	Teams     []string
 	ExpiresAt time.Time
+	// The token's access scopes (Get Auth Token Metadata's scopes,
+	// https://vercel.com/docs/rest-api/authentication/get-auth-token-metadata:
+	// {"type":"user"} for the personal account, {"type":"team","teamId"}
+	// per team). By default a token has the user scope and one per team.
+	// TeamsOnly leaves the user scope out (a token created for a team);
+	// FullAccount lists only the user scope (the Tokens page's "Full
+	// Account", which reaches every team of its owner).
+	TeamsOnly, FullAccount bool
 }
 
 // Server is the fake.
@@ -74,9 +83,14 @@ func New(tb providertest.T) *Server {
 			WriteError(w, 403, map[string]any{"code": "forbidden", "message": "Not authorized"})
 			return
 		}
-		scopes := []any{map[string]any{"type": "user", "origin": "manual", "createdAt": 1704067200000}}
+		scopes := []any{}
+		if !t.TeamsOnly {
+			scopes = append(scopes, map[string]any{"type": "user", "origin": "manual", "createdAt": 1704067200000})
+		}
 		for _, team := range t.Teams {
-			scopes = append(scopes, map[string]any{"type": "team", "teamId": team, "origin": "manual", "createdAt": 1704067200000})
+			if !t.FullAccount {
+				scopes = append(scopes, map[string]any{"type": "team", "teamId": team, "origin": "manual", "createdAt": 1704067200000})
+			}
 		}
 		tok := map[string]any{"id": "tok_fake", "name": "patchbay", "type": "oauth2-token", "origin": "manual", "scopes": scopes,
 			"activeAt": time.Now().UnixMilli(), "createdAt": 1704067200000}
