@@ -15,66 +15,146 @@ import (
 // thousands, so a delta is a few kilobytes where the whole analysis is
 // megabytes to encode, send and decode.
 
-// Indexed is an analysis with its findings by id and services by path,
-// kept by whoever diffs against it.
+// Indexed is an analysis as a watcher last sent it, with the ids of its
+// findings, kept by whoever diffs against it.
 type Indexed struct {
-	Result   *Result
-	findings map[string]*patchbayv1.Finding
-	services map[string]*patchbayv1.Service
+	Result *Result
+	ids    map[string]struct{}
 	// dup: two findings share an id, so a delta cannot name them.
 	dup bool
 }
 
 // Index indexes res for Diff.
 func Index(res *Result) *Indexed {
-	x := &Indexed{Result: res, findings: make(map[string]*patchbayv1.Finding, len(res.Findings)), services: make(map[string]*patchbayv1.Service, len(res.Services))}
+	x := &Indexed{Result: res, ids: make(map[string]struct{}, len(res.Findings))}
 	for _, f := range res.Findings {
-		if _, ok := x.findings[f.GetId()]; ok {
+		if _, ok := x.ids[f.GetId()]; ok {
 			x.dup = true
 		}
-		x.findings[f.GetId()] = f
-	}
-	for _, s := range res.Services {
-		x.services[s.GetPath()] = s
+		x.ids[f.GetId()] = struct{}{}
 	}
 	return x
 }
 
-// Diff is the delta from prev to next; false when a delta cannot describe
-// the change (an analysis has two findings with one id), and the whole of
-// next must be sent.
-func Diff(prev, next *Indexed) (*patchbayv1.AnalysisDelta, bool) {
-	if prev == nil || prev.dup || next.dup || prev.Result.Root != next.Result.Root {
-		return nil, false
+// Diff is the delta from prev to next, and next indexed for the next
+// Diff. prev is consumed: its id set becomes next's. ok is false when a
+// delta cannot describe the change (no prev, another root, two findings
+// with one id): the whole of next must be sent.
+//
+// Both analyses list findings in the analyzer's order and unchanged
+// files' findings are the previous build's own messages, so one merge
+// walk comparing pointers finds what changed; only the few findings
+// where the lists differ are compared by value or looked up.
+func Diff(prev *Indexed, next *Result) (d *patchbayv1.AnalysisDelta, x *Indexed, ok bool) {
+	if prev == nil || prev.dup || prev.Result.Root != next.Root {
+		x = Index(next)
+		return nil, x, false
 	}
-	d := &patchbayv1.AnalysisDelta{Stats: next.Result.Stats}
-	for _, f := range next.Result.Findings {
-		// Unchanged files' findings are the previous build's own
-		// messages, so most comparisons end at the pointer.
-		if old, ok := prev.findings[f.GetId()]; !ok || old != f && !proto.Equal(old, f) {
-			d.Findings = append(d.Findings, f)
+	d = &patchbayv1.AnalysisDelta{Stats: next.Stats}
+	p, n := prev.Result.Findings, next.Findings
+	var gone []*patchbayv1.Finding
+	inPlace := map[string]bool{} // changed, at the same place
+	i, j := 0, 0
+	for i < len(p) && j < len(n) {
+		if p[i] == n[j] {
+			i++
+			j++
+			continue
+		}
+		switch {
+		case findingLess(p[i], n[j]):
+			gone = append(gone, p[i])
+			i++
+		case findingLess(n[j], p[i]):
+			d.Findings = append(d.Findings, n[j])
+			j++
+		default:
+			// Findings at one place: the analyzer's order among them
+			// is not by id, so match the two groups by id.
+			pe, ne := i+1, j+1
+			for pe < len(p) && !findingLess(p[i], p[pe]) {
+				pe++
+			}
+			for ne < len(n) && !findingLess(p[i], n[ne]) {
+				ne++
+			}
+			olds := make(map[string]*patchbayv1.Finding, pe-i)
+			for _, f := range p[i:pe] {
+				olds[f.GetId()] = f
+			}
+			for _, f := range n[j:ne] {
+				old, ok := olds[f.GetId()]
+				switch {
+				case !ok:
+					d.Findings = append(d.Findings, f)
+				case old != f && !proto.Equal(old, f):
+					d.Findings = append(d.Findings, f)
+					inPlace[f.GetId()] = true
+				}
+				if ok {
+					delete(olds, f.GetId())
+				}
+			}
+			for _, f := range p[i:pe] {
+				if _, left := olds[f.GetId()]; left {
+					gone = append(gone, f)
+				}
+			}
+			i, j = pe, ne
 		}
 	}
-	for _, f := range prev.Result.Findings {
-		if _, ok := next.findings[f.GetId()]; !ok {
+	gone = append(gone, p[i:]...)
+	d.Findings = append(d.Findings, n[j:]...)
+
+	// The id set follows: ids of gone findings leave unless next has them
+	// again; a new id already held by a finding still in place is a
+	// duplicate.
+	ids := prev.ids
+	prev.ids = nil
+	upserted := make(map[string]bool, len(d.Findings))
+	for _, f := range d.Findings {
+		if upserted[f.GetId()] {
+			return nil, Index(next), false
+		}
+		upserted[f.GetId()] = true
+	}
+	goneIDs := make(map[string]bool, len(gone))
+	for _, f := range gone {
+		goneIDs[f.GetId()] = true
+		if !upserted[f.GetId()] {
 			d.RemovedFindings = append(d.RemovedFindings, f.GetId())
+			delete(ids, f.GetId())
 		}
 	}
-	for _, s := range next.Result.Services {
-		if old, ok := prev.services[s.GetPath()]; !ok || old != s && !proto.Equal(old, s) {
+	for id := range upserted {
+		if _, held := ids[id]; held && !goneIDs[id] && !inPlace[id] {
+			return nil, Index(next), false
+		}
+		ids[id] = struct{}{}
+	}
+	x = &Indexed{Result: next, ids: ids}
+
+	prevSvc := make(map[string]*patchbayv1.Service, len(prev.Result.Services))
+	for _, s := range prev.Result.Services {
+		prevSvc[s.GetPath()] = s
+	}
+	nextSvc := make(map[string]bool, len(next.Services))
+	for _, s := range next.Services {
+		nextSvc[s.GetPath()] = true
+		if old, ok := prevSvc[s.GetPath()]; !ok || old != s && !proto.Equal(old, s) {
 			d.Services = append(d.Services, s)
 		}
 	}
 	for _, s := range prev.Result.Services {
-		if _, ok := next.services[s.GetPath()]; !ok {
+		if !nextSvc[s.GetPath()] {
 			d.RemovedServices = append(d.RemovedServices, s.GetPath())
 		}
 	}
-	if !slices.EqualFunc(prev.Result.Diagnostics, next.Result.Diagnostics, func(a, b *patchbayv1.Diagnostic) bool { return a == b || proto.Equal(a, b) }) {
+	if !slices.EqualFunc(prev.Result.Diagnostics, next.Diagnostics, func(a, b *patchbayv1.Diagnostic) bool { return a == b || proto.Equal(a, b) }) {
 		d.DiagnosticsChanged = true
-		d.Diagnostics = next.Result.Diagnostics
+		d.Diagnostics = next.Diagnostics
 	}
-	return d, true
+	return d, x, true
 }
 
 // ApplyDelta turns a (an analysis from a WatchResponse, in the analyzer's

@@ -72,8 +72,7 @@ func TestDeltas(t *testing.T) {
 	for _, st := range steps {
 		st.edit()
 		res := analyze(st.changed...)
-		next := Index(res)
-		d, ok := Diff(prev, next)
+		d, next, ok := Diff(prev, res)
 		if !ok {
 			t.Fatalf("%s: no delta", st.name)
 		}
@@ -99,18 +98,95 @@ func TestDeltas(t *testing.T) {
 // TestDiffRefusesDuplicateIDs: two findings with one id cannot be named by
 // a delta, so the whole analysis must be sent.
 func TestDiffRefusesDuplicateIDs(t *testing.T) {
-	f := func(id string) *patchbayv1.Finding {
-		return &patchbayv1.Finding{Id: id, Location: &patchbayv1.Location{Path: "a.js"}}
+	f := func(id string, line uint32) *patchbayv1.Finding {
+		return &patchbayv1.Finding{Id: id, Location: &patchbayv1.Location{Path: "a.js", StartLine: line}}
 	}
-	prev := Index(&Result{Root: "/w", Findings: []*patchbayv1.Finding{f("1")}})
-	if _, ok := Diff(prev, Index(&Result{Root: "/w", Findings: []*patchbayv1.Finding{f("1"), f("1")}})); ok {
-		t.Fatal("a delta was made for an analysis with a duplicate id")
+	one := f("1", 1)
+	for name, next := range map[string][]*patchbayv1.Finding{
+		"two new with one id":                {one, f("2", 2), f("2", 3)},
+		"a new one with a held finding's id": {one, f("1", 2)},
+	} {
+		if _, x, ok := Diff(Index(&Result{Root: "/w", Findings: []*patchbayv1.Finding{one}}), &Result{Root: "/w", Findings: next}); ok || !x.dup {
+			t.Errorf("%s: a delta was made for an analysis with a duplicate id", name)
+		}
 	}
-	if _, ok := Diff(nil, prev); ok {
-		t.Fatal("a delta was made with nothing to apply it to")
+	if _, _, ok := Diff(Index(&Result{Root: "/w", Findings: []*patchbayv1.Finding{one, f("1", 2)}}), &Result{Root: "/w"}); ok {
+		t.Error("a delta was made against an analysis with a duplicate id")
 	}
-	if _, ok := Diff(prev, Index(&Result{Root: "/other"})); ok {
-		t.Fatal("a delta was made across roots")
+	if _, _, ok := Diff(nil, &Result{Root: "/w"}); ok {
+		t.Error("a delta was made with nothing to apply it to")
+	}
+	if _, _, ok := Diff(Index(&Result{Root: "/w"}), &Result{Root: "/other"}); ok {
+		t.Error("a delta was made across roots")
+	}
+}
+
+// TestDiffRandom: random analyses in the analyzer's (stable, not id)
+// order and random next ones — unchanged findings shared by pointer, some
+// changed in place, moved, added, removed, equal copies — over a chain of
+// diffs: each delta applied to the held analysis gives the next, and an
+// unchanged finding is never sent.
+func TestDiffRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	mk := func(id int) *patchbayv1.Finding {
+		return &patchbayv1.Finding{Id: fmt.Sprint(id), Provider: fmt.Sprint(rng.IntN(2)),
+			Location: &patchbayv1.Location{Path: fmt.Sprintf("f%d.js", rng.IntN(6)), StartLine: uint32(rng.IntN(3))}}
+	}
+	for round := range 200 {
+		var cur []*patchbayv1.Finding
+		next := 0
+		for range rng.IntN(40) {
+			cur = append(cur, mk(next))
+			next++
+		}
+		sortFindings(cur)
+		res := &Result{Root: "/w", Findings: cur}
+		held := proto.Clone(toWire(res)).(*patchbayv1.AnalyzeResponse)
+		x := Index(res)
+		for step := range 5 {
+			var n []*patchbayv1.Finding
+			unchanged := map[*patchbayv1.Finding]bool{}
+			for _, f := range cur {
+				switch rng.IntN(10) {
+				case 0: // removed
+				case 1: // changed in place
+					g := proto.Clone(f).(*patchbayv1.Finding)
+					g.Evidence = fmt.Sprint("e", step)
+					n = append(n, g)
+				case 2: // moved
+					g := proto.Clone(f).(*patchbayv1.Finding)
+					g.Location.StartLine += 7
+					n = append(n, g)
+				case 3: // an equal copy, as a re-parsed file gives
+					n = append(n, proto.Clone(f).(*patchbayv1.Finding))
+				default:
+					n = append(n, f)
+					unchanged[f] = true
+				}
+			}
+			for range rng.IntN(4) {
+				n = append(n, mk(next))
+				next++
+			}
+			sortFindings(n)
+			nres := &Result{Root: "/w", Findings: n}
+			d, nx, ok := Diff(x, nres)
+			if !ok {
+				t.Fatalf("round %d step %d: no delta", round, step)
+			}
+			for _, f := range d.Findings {
+				if unchanged[f] {
+					t.Errorf("round %d step %d: unchanged finding %s sent", round, step, f.Id)
+				}
+			}
+			if err := ApplyDelta(held, d); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(canonical(toWire(nres)), canonical(held), protocmp.Transform()); diff != "" {
+				t.Fatalf("round %d step %d (-want +got):\n%s", round, step, diff)
+			}
+			cur, x = n, nx
+		}
 	}
 }
 

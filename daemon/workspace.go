@@ -54,8 +54,8 @@ func (w *workspaceServer) Watch(ctx context.Context, req *connect.Request[patchb
 		w.s.recordAnalysis(summarize(ev.Result), ev.Changed)
 		msg := &patchbayv1.WatchResponse{ChangedPaths: ev.Changed}
 		if req.Msg.GetDeltas() {
-			next := analyzer.Index(ev.Result)
-			if d, ok := analyzer.Diff(sent, next); ok {
+			d, next, ok := analyzer.Diff(sent, ev.Result)
+			if ok {
 				msg.Delta = d
 			}
 			sent = next
