@@ -110,12 +110,18 @@ describe("missing-variable quick fixes in code-server", { skip }, () => {
       await page.keyboard.press("Control+G");
       const input = page.locator(".quick-input-widget input");
       if (!(await input.waitFor({ timeout: 5000 }).then(() => true, () => false))) continue;
-      await input.fill(`:${line}:${column}`);
+      // The widget can close again under us (the workbench moving focus
+      // while it settles): open it again rather than wait on a hidden one.
+      if (!(await input.fill(`:${line}:${column}`, { timeout: 5000 }).then(() => true, () => false))) {
+        await page.keyboard.press("Escape");
+        continue;
+      }
       await page.keyboard.press("Enter");
       const at = page.locator(".statusbar-item", { hasText: `Ln ${line}, Col ${column}` });
       if (await at.first().waitFor({ timeout: 5000 }).then(() => true, () => false)) return;
       await page.keyboard.press("Escape");
     }
+    await snap(`could-not-go-to-${line}-${column}`);
     throw new Error(`could not go to ${line}:${column}`);
   }
 
