@@ -47,10 +47,10 @@ var credentials = &providers.CredentialSpec{
 		"Optionally create a Standard API key under Account → API keys & tokens, name it \"patchbay\", and copy its SID and secret (shown once).",
 		"Paste the values here.",
 	},
-	// What the calls need: the check reads the account, the phone_number
-	// type reads and updates IncomingPhoneNumbers, the send_sms action
-	// creates Messages. No code creates API keys (this asked for it).
-	Permissions: []string{"Standard API key (or the Auth Token): read the account, read and update IncomingPhoneNumbers (webhook URLs, application and trunk bindings), send Messages"},
+	// What the calls need, from Calls (calls.go): the check reads the
+	// account, the number_webhooks type reads and updates
+	// IncomingPhoneNumbers, the send_sms action creates Messages.
+	Permissions: formPermissions(),
 	Normalize: func(v providers.Values) (providers.Values, error) {
 		if (v["api_key_sid"] == "") != (v["api_key_secret"] == "") {
 			return nil, &providers.FieldError{Field: "api_key_secret", Message: "Give both the API key SID and its secret, or neither."}

@@ -2,7 +2,8 @@
 // providers.md §14: Basic auth with AccountSid:AuthToken or
 // ApiKeySid:Secret, {"code","message","more_info","status"} errors, and
 // the account's IncomingPhoneNumbers (numbers.go): find by PhoneNumber,
-// read, set webhook URLs (only the parameters sent change), release.
+// read, set webhook URLs (only the parameters sent change), release; and
+// Messages (messages.go): create.
 package twiliotest
 
 import (
@@ -52,6 +53,7 @@ func New(tb providertest.T) *Server {
 		providertest.WriteJSON(w, 200, map[string]any{"sid": sid, "friendly_name": "Patchbay Dev", "status": st, "type": "Full", "owner_account_sid": sid})
 	})
 	s.handleNumbers()
+	s.handleMessages()
 	return s
 }
 
