@@ -37,9 +37,8 @@ var credentials = &providers.CredentialSpec{
 		"Click \"Add new key\", name it \"patchbay\", and copy the key (shown once).",
 		"Note the region of your sending domain (Sending → Domains shows US or EU) and paste the values here.",
 	},
-	// What the calls need: the check lists domains (GET /v4/domains), the
-	// send action posts /v3/{domain}/messages. No code manages webhooks
-	// (this asked for it).
-	Permissions: []string{"Account API key able to list domains and send messages (a domain sending key cannot list domains)"},
+	// What the calls need, from Calls (calls.go): the check lists domains
+	// (GET /v4/domains), the send action posts /v3/{domain}/messages.
+	Permissions: formPermissions(),
 	Validator:   providers.ValidatorFunc(validate),
 }
