@@ -31,9 +31,8 @@ var credentials = &providers.CredentialSpec{
 		"Copy the token and paste it here; Vercel shows it only once.",
 		"If the projects belong to a team, copy the Team ID from Team Settings → General.",
 	},
-	// What the calls need: Patchbay's Vercel calls are the check's reads of
-	// the user, the team and the token itself; no code edits projects,
-	// environment variables or webhooks (this asked for a role that may).
-	Permissions: []string{"Token scoped to the team (or personal account) that owns the projects; Patchbay only reads the user, the team and the token (GET /v2/user, /v2/teams/{id}, /v5/user/tokens/current), which any member's token may."},
+	// What the calls need, from Calls (calls.go): the check's reads of the
+	// user, the team and the token itself.
+	Permissions: formPermissions(),
 	Validator:   providers.ValidatorFunc(validate),
 }
