@@ -20,8 +20,16 @@ type apiError struct {
 func validate(ctx context.Context, v providers.Values, env *providers.Env) providers.CheckResult {
 	c := providers.Caller{Env: env, Name: "Twilio", StatusPage: "https://status.twilio.com"}
 	sid := v["account_sid"]
+	// The Auth Token reads the Account resource (its name and status);
+	// an API key cannot — Standard keys reach every resource but Accounts
+	// and Keys (Twilio, "Types of keys") — so it reads a page of the
+	// account's phone numbers, which Patchbay reads anyway.
 	get := func(user, pass string) (*providers.Response, *providers.CheckResult) {
-		req, bad := c.NewRequest(ctx, http.MethodGet, env.BaseURL("TWILIO", DefaultBaseURL)+"/2010-04-01/Accounts/"+sid+".json", nil)
+		path := "/2010-04-01/Accounts/" + sid + ".json"
+		if user != sid {
+			path = "/2010-04-01/Accounts/" + sid + "/IncomingPhoneNumbers.json?PageSize=1"
+		}
+		req, bad := c.NewRequest(ctx, http.MethodGet, env.BaseURL("TWILIO", DefaultBaseURL)+path, nil)
 		if bad != nil {
 			return nil, bad
 		}
@@ -45,6 +53,9 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 		_ = json.Unmarshal(resp.Body, &e)
 		switch resp.Status {
 		case http.StatusOK:
+			if ch.field != "auth_token" {
+				continue // the account was described by the Auth Token's answer
+			}
 			var a struct {
 				Sid          string `json:"sid"`
 				FriendlyName string `json:"friendly_name"`
@@ -81,7 +92,7 @@ func validate(ctx context.Context, v providers.Values, env *providers.Env) provi
 			}
 			return providers.CheckResult{Status: providers.StatusInsufficientPermissions, Field: ch.field,
 				Summary: fmt.Sprintf("Twilio refused the request (error %d).", e.Code),
-				Fix:     "Use a Standard API key or the Auth Token; restricted keys need access to the account resource."}
+				Fix:     "Use a Standard API key or the Auth Token; a restricted key needs read access to IncomingPhoneNumbers (Patchbay reads and updates the numbers' webhook URLs)."}
 		default:
 			return c.Unexpected(resp.Status)
 		}

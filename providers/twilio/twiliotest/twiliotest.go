@@ -47,6 +47,14 @@ func New(tb providertest.T) *Server {
 		if !s.Auth(w, r, sid) {
 			return
 		}
+		// "Standard: access to all Twilio API resources, except for
+		// Accounts (/Accounts) or Keys ... resources" (Create API keys in
+		// Twilio Console, Types of keys; Key resource v1): an API key is
+		// refused the Account resource itself, as an authentication error.
+		if user, _, _ := r.BasicAuth(); strings.HasPrefix(user, "SK") {
+			WriteError(w, 401, 20003, "Authenticate")
+			return
+		}
 		s.mu.Lock()
 		st := s.status[sid]
 		s.mu.Unlock()
