@@ -9,6 +9,7 @@ import (
 	"github.com/patchbay-dev/patchbay/providers"
 	"github.com/patchbay-dev/patchbay/providers/auth0"
 	"github.com/patchbay-dev/patchbay/providers/auth0/auth0test"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
 
 const lifecycleClient = "LifecycleClientId000000000000000"
@@ -66,20 +67,7 @@ func TestCallsDeclareScopes(t *testing.T) {
 		s.Env(0, "AUTH0")); r.Status != providers.StatusOK {
 		t.Fatalf("check with RequiredScopes: %v %s", r.Status, r.Summary)
 	}
-	used := map[string]bool{}
-	for _, r := range s.Requests() {
-		c, ok := auth0.Calls.Match(r.Method + " " + r.Path)
-		if !ok {
-			t.Errorf("%s %s is not declared in auth0.Calls (declare it with the scopes it needs)", r.Method, r.Path)
-			continue
-		}
-		used[c.Op] = true
-	}
-	for _, c := range auth0.Calls {
-		if !used[c.Op] {
-			t.Errorf("auth0.Calls declares %s, which no code made", c.Op)
-		}
-	}
+	providertest.CheckCalls(t, "auth0.Calls", auth0.Calls, s.Requests())
 	if !slices.Equal(auth0.RequiredScopes, auth0.Calls.Permissions()) || !slices.Equal(auth0.Provider().Credentials.Permissions, auth0.RequiredScopes) {
 		t.Errorf("the form asks for %v, the calls need %v", auth0.Provider().Credentials.Permissions, auth0.Calls.Permissions())
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/patchbay-dev/patchbay/providers"
 	"github.com/patchbay-dev/patchbay/providers/mailgun"
 	"github.com/patchbay-dev/patchbay/providers/mailgun/mailguntest"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 )
 
 // lifecycle makes every call of Patchbay's Mailgun code against the fake:
@@ -39,19 +40,8 @@ func TestCallsDeclarePermissions(t *testing.T) {
 	if err := lifecycle(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	used := map[string]bool{}
-	for _, r := range s.Requests() {
-		c, ok := mailgun.Calls.Match(r.Method + " " + r.Path)
-		if !ok {
-			t.Errorf("%s %s is not declared in mailgun.Calls (declare it with what it needs)", r.Method, r.Path)
-			continue
-		}
-		used[c.Op] = true
-	}
+	providertest.CheckCalls(t, "mailgun.Calls", mailgun.Calls, s.Requests())
 	for _, c := range mailgun.Calls {
-		if !used[c.Op] {
-			t.Errorf("mailgun.Calls declares %s, which no code made", c.Op)
-		}
 		if len(c.Needs) == 0 {
 			t.Errorf("mailgun.Calls declares %s needing nothing; every Mailgun call needs a key allowed to make it", c.Op)
 		}

@@ -308,3 +308,31 @@ func (s *Server) Env(timeout time.Duration, keys ...string) *providers.Env {
 
 // EndpointEnv names the variable overriding a provider endpoint key.
 func EndpointEnv(key string) string { return providers.EndpointEnvPrefix + key }
+
+// Errorer is the part of testing.TB that CheckCalls reports through.
+type Errorer interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// CheckCalls checks that the requests a fake recorded are exactly what a
+// provider's table of calls declares: every request ("METHOD /path")
+// matches a declared call, and every declared call was made. name is the
+// table's name in messages ("stripe.Calls").
+func CheckCalls(t Errorer, name string, calls providers.APICalls, reqs []Request) {
+	t.Helper()
+	used := map[string]bool{}
+	for _, r := range reqs {
+		c, ok := calls.Match(r.Method + " " + r.Path)
+		if !ok {
+			t.Errorf("%s %s is not declared in %s (declare it with what it needs)", r.Method, r.Path, name)
+			continue
+		}
+		used[c.Op] = true
+	}
+	for _, c := range calls {
+		if !used[c.Op] {
+			t.Errorf("%s declares %s, which no code made", name, c.Op)
+		}
+	}
+}

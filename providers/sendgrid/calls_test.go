@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/sendgrid"
 	"github.com/patchbay-dev/patchbay/providers/sendgrid/sendgridtest"
 )
@@ -88,20 +89,7 @@ func TestCallsDeclareScopes(t *testing.T) {
 	if r := sendgrid.Provider().Credentials.Check(ctx, providers.Values{"api_key": callsKey}, s.Env(0, "SENDGRID")); r.Status != providers.StatusOK {
 		t.Fatalf("check with RequiredScopes: %v %s", r.Status, r.Summary)
 	}
-	used := map[string]bool{}
-	for _, r := range s.Requests() {
-		c, ok := sendgrid.Calls.Match(r.Method + " " + r.Path)
-		if !ok {
-			t.Errorf("%s %s is not declared in sendgrid.Calls (declare it with the scopes it needs)", r.Method, r.Path)
-			continue
-		}
-		used[c.Op] = true
-	}
-	for _, c := range sendgrid.Calls {
-		if !used[c.Op] {
-			t.Errorf("sendgrid.Calls declares %s, which no code made", c.Op)
-		}
-	}
+	providertest.CheckCalls(t, "sendgrid.Calls", sendgrid.Calls, s.Requests())
 	if !slices.Equal(sendgrid.Provider().Credentials.Permissions, sendgrid.RequiredScopes) {
 		t.Errorf("the form asks for %v, the calls need %v", sendgrid.Provider().Credentials.Permissions, sendgrid.RequiredScopes)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/twilio"
 	"github.com/patchbay-dev/patchbay/providers/twilio/twiliotest"
 )
@@ -63,19 +64,8 @@ func TestCallsDeclarePermissions(t *testing.T) {
 	if err := lifecycle(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	used := map[string]bool{}
-	for _, r := range s.Requests() {
-		c, ok := twilio.Calls.Match(r.Method + " " + r.Path)
-		if !ok {
-			t.Errorf("%s %s is not declared in twilio.Calls (declare it with what it needs)", r.Method, r.Path)
-			continue
-		}
-		used[c.Op] = true
-	}
+	providertest.CheckCalls(t, "twilio.Calls", twilio.Calls, s.Requests())
 	for _, c := range twilio.Calls {
-		if !used[c.Op] {
-			t.Errorf("twilio.Calls declares %s, which no code made", c.Op)
-		}
 		if len(c.Needs) == 0 {
 			t.Errorf("twilio.Calls declares %s needing nothing; every Twilio call needs access to its resource", c.Op)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/patchbay-dev/patchbay/providers"
+	"github.com/patchbay-dev/patchbay/providers/providertest"
 	"github.com/patchbay-dev/patchbay/providers/vercel"
 	"github.com/patchbay-dev/patchbay/providers/vercel/verceltest"
 )
@@ -24,20 +25,9 @@ func TestCallsDeclarePermissions(t *testing.T) {
 			t.Fatalf("check %v: %v %s", v["team_id"], r.Status, r.Summary)
 		}
 	}
-	used := map[string]bool{}
-	for _, r := range s.Requests() {
-		c, ok := vercel.Calls.Match(r.Method + " " + r.Path)
-		if !ok {
-			t.Errorf("%s %s is not declared in vercel.Calls (declare it with what it reads)", r.Method, r.Path)
-			continue
-		}
-		used[c.Op] = true
-	}
+	providertest.CheckCalls(t, "vercel.Calls", vercel.Calls, s.Requests())
 	form := strings.Join(vercel.Provider().Credentials.Permissions, "\n")
 	for _, c := range vercel.Calls {
-		if !used[c.Op] {
-			t.Errorf("vercel.Calls declares %s, which no code made", c.Op)
-		}
 		if !strings.Contains(form, strings.TrimPrefix(c.Op, "GET ")) {
 			t.Errorf("the form does not name %s:\n%s", c.Op, form)
 		}
