@@ -9,7 +9,10 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=v0.0.0-docker
-RUN CGO_ENABLED=0 go build -trimpath \
+# cgo: the tree-sitter grammars are C. The binary then links glibc only,
+# which the bookworm runtime stage has (cmd/patchbay TestDockerfileBuilds
+# runs this instruction and checks both).
+RUN CGO_ENABLED=1 go build -trimpath \
       -ldflags "-X github.com/patchbay-dev/patchbay/internal/buildinfo.Version=${VERSION}" \
       -o /out/patchbay ./cmd/patchbay
 
