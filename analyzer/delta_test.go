@@ -198,19 +198,7 @@ func toWire(res *Result) *patchbayv1.AnalyzeResponse {
 func canonical(a *patchbayv1.AnalyzeResponse) *patchbayv1.AnalyzeResponse {
 	c := proto.Clone(a).(*patchbayv1.AnalyzeResponse)
 	c.Stats = nil
-	slices.SortStableFunc(c.Findings, func(x, y *patchbayv1.Finding) int {
-		switch {
-		case findingLess(x, y):
-			return -1
-		case findingLess(y, x):
-			return 1
-		case x.GetId() < y.GetId():
-			return -1
-		case x.GetId() > y.GetId():
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(c.Findings, compareFindings)
 	return c
 }
 
