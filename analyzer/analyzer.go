@@ -89,6 +89,8 @@ type Analyzer struct {
 	// Analyzer's life, so tests can check the incremental mechanism (what
 	// was re-read and re-parsed) instead of timing it.
 	reads, parses atomic.Int64
+	// editAssemblies counts builds assembled by assembleEdits.
+	editAssemblies atomic.Int64
 	// noLex turns off the lexical env path (tests compare both paths).
 	noLex bool
 	// buildHook, when set, runs at the start of every build (tests hold a

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,10 +60,12 @@ var depFrameworks = []struct{ dep, framework string }{
 }
 
 type serviceInfo struct {
-	svc   *patchbayv1.Service
-	stamp string
-	deps  []facts.Dep // all deps of the service's manifests (Go versions)
-	prov  map[string]bool
+	svc *patchbayv1.Service
+	// manifests are the service's manifests in path order.
+	manifests []string
+	stamp     string
+	deps      []facts.Dep // all deps of the service's manifests (Go versions)
+	prov      map[string]bool
 }
 
 // buildCache is what a build of one workspace keeps for the next, so that
@@ -76,6 +79,8 @@ type buildCache struct {
 	routes map[string]*routeMemo
 	// routing keeps, per file, whether it takes part in routing.
 	routing map[string]routingFlag
+	// asm is what the last assembly kept for the next (assembleEdits).
+	asm *asmState
 }
 
 func newBuildCache() *buildCache {
@@ -135,7 +140,8 @@ func (c findingCache) prune(s *snapshot) {
 }
 
 // assemble turns s's per-file facts into the result. It reads s and
-// writes only the result and cache.
+// writes only the result and cache, and keeps in cache.asm what
+// assembleEdits needs to redo only what an edit touches.
 func (a *Analyzer) assemble(s *snapshot, cache *buildCache) *Result {
 	res := &Result{Root: s.root, Stats: &patchbayv1.AnalysisStats{FilesSeen: uint32(s.seen)}}
 	services, dirs := a.collectServices(s)
@@ -149,19 +155,19 @@ func (a *Analyzer) assemble(s *snapshot, cache *buildCache) *Result {
 		dirService[start] = svc
 		return svc
 	}
-	a.perFileFindings(s, res, services, serviceOf, cache.files)
+	st := &asmState{snap: s, services: services, dirs: dirs, fileProv: map[string]map[string]int{}}
+	perFile := a.perFileFindings(s, res, services, serviceOf, cache.files, st)
 	res.Diagnostics = append(res.Diagnostics, goModDiagnostics(s)...)
-	res.Findings = mergeFindings(res.Findings, a.routeFindings(s, services, serviceOf, cache))
-	res.Findings = applyAllOverrides(s, services, res.Findings)
-	for _, f := range res.Findings {
-		if f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK {
-			f.Reasons = Explain(f)
-		}
-	}
+	routeFs, outs, members := a.routeFindings(s, services, serviceOf, cache)
+	st.routes, st.members = outs, members
+	res.Findings = mergeFindings(perFile, routeFs)
+	res.Findings, st.overrides = applyAllOverrides(s, services, res.Findings)
+	explain(res.Findings)
+	routeProv := map[string]map[string]bool{}
 	for _, f := range res.Findings {
 		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && f.Provider != "" {
-			if si := services[f.Service]; si != nil {
-				si.prov[f.Provider] = true
+			if services[f.Service] != nil {
+				addProv(routeProv, f.Service, f.Provider)
 			}
 		}
 	}
@@ -170,13 +176,52 @@ func (a *Analyzer) assemble(s *snapshot, cache *buildCache) *Result {
 	sort.SliceStable(res.Diagnostics, func(i, j int) bool { return res.Diagnostics[i].Path < res.Diagnostics[j].Path })
 	for _, dir := range dirs {
 		si := services[dir]
-		for p := range si.prov {
-			si.svc.Providers = append(si.svc.Providers, p)
-		}
-		sort.Strings(si.svc.Providers)
+		finishService(si, st.fileProv[dir], routeProv[dir], outs[dir])
 		res.Services = append(res.Services, si.svc)
 	}
+	st.res = res
+	cache.asm = st
 	return res
+}
+
+// explain sets the reasons of the webhook and callback findings that have
+// none yet (findings kept from an earlier result already have theirs and
+// are not written again).
+func explain(fs []*patchbayv1.Finding) {
+	for _, f := range fs {
+		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && len(f.Reasons) == 0 {
+			if r := Explain(f); len(r) > 0 {
+				f.Reasons = r
+			}
+		}
+	}
+}
+
+func addProv(m map[string]map[string]bool, svc, p string) {
+	if m[svc] == nil {
+		m[svc] = map[string]bool{}
+	}
+	m[svc][p] = true
+}
+
+// finishService sets a service's providers (of its files' own findings,
+// counted, and of its webhook and callback findings) and its routes.
+func finishService(si *serviceInfo, fileProv map[string]int, routeProv map[string]bool, out *routeOut) {
+	for p, n := range fileProv {
+		if n > 0 {
+			si.prov[p] = true
+		}
+	}
+	for p := range routeProv {
+		si.prov[p] = true
+	}
+	for p := range si.prov {
+		si.svc.Providers = append(si.svc.Providers, p)
+	}
+	sort.Strings(si.svc.Providers)
+	if out != nil {
+		si.svc.Routes = out.routes
+	}
 }
 
 // collectServices makes a service of every directory with a manifest,
@@ -195,39 +240,38 @@ func (a *Analyzer) collectServices(s *snapshot) (services map[string]*serviceInf
 			services[dir] = si
 			dirs = append(dirs, dir)
 		}
-		si.svc.Manifests = append(si.svc.Manifests, rel)
+		si.manifests = append(si.manifests, rel)
 		si.stamp += fmt.Sprintf("%s:%d:%d:%d;", rel, f.size, f.mtime, f.overlay)
 		if f.manifest != nil {
 			si.deps = append(si.deps, f.manifest.Deps...)
 		}
 	}
 	for _, dir := range dirs {
-		a.describeService(s, services[dir])
+		si := services[dir]
+		si.svc.Manifests = slices.Clone(si.manifests)
+		a.describeService(s, si)
 	}
 	return services, dirs
 }
 
-// perFileFindings adds every file's diagnostic, stats and own findings
-// (from the cache when the file and its service are unchanged) to res, and
-// the findings' providers to their services. Files are visited in path
-// order and each file's findings are sorted, so the list is in order.
-func (a *Analyzer) perFileFindings(s *snapshot, res *Result, services map[string]*serviceInfo, serviceOf func(string) string, cache findingCache) {
-	res.Findings = make([]*patchbayv1.Finding, 0, s.findingHint)
+// perFileFindings adds every file's diagnostic and stats to res and
+// returns the files' own findings (from the cache when the file and its
+// service are unchanged), keeping each file's in st with the providers
+// they name per service. Files are visited in path order and each file's
+// findings are sorted, so the list is in order.
+func (a *Analyzer) perFileFindings(s *snapshot, res *Result, services map[string]*serviceInfo, serviceOf func(string) string, cache findingCache, st *asmState) []*patchbayv1.Finding {
+	out := make([]*patchbayv1.Finding, 0, s.findingHint)
+	st.perFile = make([][]*patchbayv1.Finding, len(s.sortedRels()))
 	svcKeys := map[string]uint64{}
-	for _, rel := range s.sortedRels() {
+	for i, rel := range s.sortedRels() {
 		f := s.files[rel]
 		if f.diag != nil {
 			res.Diagnostics = append(res.Diagnostics, f.diag)
-			if f.facts == nil {
-				res.Stats.FilesSkipped++
-				continue
-			}
 		}
-		if f.kind == kindTSConfig {
-			continue
-		}
-		res.Stats.FilesAnalyzed++
-		if f.facts == nil {
+		analyzed, skipped := fileCounts(f)
+		res.Stats.FilesAnalyzed += analyzed
+		res.Stats.FilesSkipped += skipped
+		if analyzed == 0 || f.facts == nil {
 			continue
 		}
 		svc := serviceOf(rel)
@@ -238,13 +282,25 @@ func (a *Analyzer) perFileFindings(s *snapshot, res *Result, services map[string
 			svcKeys[svc] = key
 		}
 		fs := cache.get(f, key, func() []*patchbayv1.Finding { return a.fileFindings(f, svc, si.allDeps()) })
-		for _, x := range fs {
-			if si != nil && x.Provider != "" {
-				si.prov[x.Provider] = true
-			}
+		if si != nil {
+			st.countProv(svc, fs, 1)
 		}
-		res.Findings = append(res.Findings, fs...)
+		st.perFile[i] = fs
+		out = append(out, fs...)
 	}
+	st.analyzed, st.skipped = res.Stats.FilesAnalyzed, res.Stats.FilesSkipped
+	return out
+}
+
+// fileCounts is what f adds to the stats' analyzed and skipped files.
+func fileCounts(f *fileState) (analyzed, skipped uint32) {
+	switch {
+	case f.diag != nil && f.facts == nil:
+		return 0, 1
+	case f.kind == kindTSConfig:
+		return 0, 0
+	}
+	return 1, 0
 }
 
 // serviceKey identifies what a file's own findings depend on besides the
@@ -290,7 +346,7 @@ func goModDiagnostics(s *snapshot) []*patchbayv1.Diagnostic {
 // applyAllOverrides applies the users' corrections: each service's
 // patchbay.json (or the root's) declares what was missed and suppresses
 // what was wrong.
-func applyAllOverrides(s *snapshot, services map[string]*serviceInfo, findings []*patchbayv1.Finding) []*patchbayv1.Finding {
+func applyAllOverrides(s *snapshot, services map[string]*serviceInfo, findings []*patchbayv1.Finding) ([]*patchbayv1.Finding, bool) {
 	declared := false
 	for _, rel := range s.sortedRels() {
 		if f := s.files[rel]; f.kind == kindPatchbay && f.overrides != nil {
@@ -304,7 +360,7 @@ func applyAllOverrides(s *snapshot, services map[string]*serviceInfo, findings [
 	if declared {
 		sortFindings(findings)
 	}
-	return findings
+	return findings, declared
 }
 
 func serviceOfDir(services map[string]*serviceInfo, dir string) string {
@@ -565,24 +621,22 @@ func withID(f *patchbayv1.Finding, key string) *patchbayv1.Finding {
 	return f
 }
 
-// mergeFindings merges two sorted lists.
+// mergeFindings merges two sorted lists, b's items after a's equal ones.
+// b is the short one (route findings): each of its items finds its place
+// in a by binary search.
 func mergeFindings(a, b []*patchbayv1.Finding) []*patchbayv1.Finding {
 	if len(b) == 0 {
 		return a
 	}
 	out := make([]*patchbayv1.Finding, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if findingLess(b[j], a[i]) {
-			out = append(out, b[j])
-			j++
-		} else {
-			out = append(out, a[i])
-			i++
-		}
+	i := 0
+	for _, x := range b {
+		j := i + sort.Search(len(a)-i, func(k int) bool { return findingLess(x, a[i+k]) })
+		out = append(out, a[i:j]...)
+		out = append(out, x)
+		i = j
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	return append(out, a[i:]...)
 }
 
 var javaPackage = regexp.MustCompile(`(?m)^\s*package\s+([\w.]+)\s*;`)

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -68,13 +70,39 @@ func (a *Analyzer) build(ctx context.Context, root string, prev *snapshot, chang
 	next.setRels(prev, analyzed)
 	t0 = time.Now()
 	pruneDiskGoMods(root, prev, next)
-	a.loadGoModules(ctx, root, prev, next, gl)
+	var modFiles []string
+	if incremental && !slices.ContainsFunc(changed, func(c string) bool { return filepath.Base(c) == "go.mod" }) {
+		modFiles = make([]string, 0, len(prev.goMods))
+		for dir := range prev.goMods {
+			modFiles = append(modFiles, path.Join(dir, "go.mod"))
+		}
+	}
+	a.loadGoModules(ctx, root, prev, next, gl, modFiles)
 	tm.GoPackages = time.Since(t0) // the wait after the other languages
-	if !a.finish(prev, next, cache, len(work)+coldAnalyzed, tm, lc, start) {
+	var edits []string
+	if incremental {
+		edits = editedFiles(prev, next, changed)
+	}
+	if !a.finish(prev, next, cache, edits, len(work)+coldAnalyzed, tm, lc, start) {
 		// The disk cache's facts did not decode: start again without it.
 		return a.build(ctx, root, nil, changed, overlays, cache)
 	}
 	return next, nil
+}
+
+// editedFiles are the changed paths (once each) whose state in next is not
+// prev's.
+func editedFiles(prev, next *snapshot, changed []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range changed {
+		rel := filepath.ToSlash(filepath.Clean(c))
+		if !seen[rel] && prev.files[rel] != next.files[rel] {
+			out = append(out, rel)
+		}
+		seen[rel] = true
+	}
+	return out
 }
 
 // sameContent returns prev's states of the files in work that were read
@@ -218,7 +246,7 @@ func reuseUnchanged(prev, next *snapshot, todo []walkEntry, overlays map[string]
 // the findings derive from changed, else a newly assembled one. It
 // returns false, with nothing set, when next's files from the disk cache
 // cannot be decoded.
-func (a *Analyzer) finish(prev, next *snapshot, cache *buildCache, reanalyzed int, tm *Timings, lc *langCounter, start time.Time) bool {
+func (a *Analyzer) finish(prev, next *snapshot, cache *buildCache, edits []string, reanalyzed int, tm *Timings, lc *langCounter, start time.Time) bool {
 	t0 := time.Now()
 	var res *Result
 	if reanalyzed == 0 && sameInputs(prev, next) {
@@ -228,6 +256,9 @@ func (a *Analyzer) finish(prev, next *snapshot, cache *buildCache, reanalyzed in
 		cp.Stats = proto.Clone(prev.result.Stats).(*patchbayv1.AnalysisStats)
 		res = &cp
 		next.findingHint = prev.findingHint
+		if cache.asm != nil && cache.asm.snap == prev {
+			cache.asm.snap = next // the same files: what it kept holds for next
+		}
 	} else {
 		if !next.disk.hydrate() {
 			return false
@@ -235,7 +266,11 @@ func (a *Analyzer) finish(prev, next *snapshot, cache *buildCache, reanalyzed in
 		if prev != nil {
 			next.findingHint = prev.findingHint
 		}
-		res = a.assemble(next, cache)
+		if res = a.assembleEdits(prev, next, edits, cache); res != nil {
+			a.editAssemblies.Add(1)
+		} else {
+			res = a.assemble(next, cache)
+		}
 		next.findingHint = len(res.Findings)
 	}
 	tm.Assemble = time.Since(t0)

@@ -1,8 +1,10 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -180,21 +182,40 @@ func ApplyDelta(a *patchbayv1.AnalyzeResponse, d *patchbayv1.AnalysisDelta) erro
 	return nil
 }
 
-// compareFindings is the analyzer's order of findings, ids breaking ties.
+// compareFindings is the analyzer's order of findings (findingLess), ids
+// breaking ties, in one pass over the fields.
 func compareFindings(x, y *patchbayv1.Finding) int {
-	switch {
-	case findingLess(x, y):
-		return -1
-	case findingLess(y, x):
-		return 1
+	a, b := x.GetLocation(), y.GetLocation()
+	if c := strings.Compare(a.GetPath(), b.GetPath()); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.GetStartLine(), b.GetStartLine()); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.GetStartColumn(), b.GetStartColumn()); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.GetKind(), y.GetKind()); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.GetProvider(), y.GetProvider()); c != 0 {
+		return c
 	}
 	return strings.Compare(x.GetId(), y.GetId())
 }
 
 // applyKeyed drops the items of have (ordered by cmp) whose key is
 // removed or upserted, then merges in the upserts, sorted: the result is
-// ordered by cmp too.
+// ordered by cmp too. It costs one pass over have (a key lookup and a
+// comparison with the item before, to notice a list not in order) and a
+// binary search per upsert.
 func applyKeyed[T any](have, upserts []T, removed []string, key func(T) string, cmp func(T, T) int) []T {
+	if len(upserts) == 0 && len(removed) == 0 {
+		if !slices.IsSortedFunc(have, cmp) {
+			return slices.SortedStableFunc(slices.Values(have), cmp)
+		}
+		return have
+	}
 	drop := make(map[string]bool, len(removed)+len(upserts))
 	for _, k := range removed {
 		drop[k] = true
@@ -202,25 +223,30 @@ func applyKeyed[T any](have, upserts []T, removed []string, key func(T) string, 
 	for _, u := range upserts {
 		drop[key(u)] = true
 	}
-	if !slices.IsSortedFunc(have, cmp) {
+	kept := make([]T, 0, len(have)+len(upserts))
+	sorted := true
+	for i, h := range have {
+		if sorted && i > 0 && cmp(have[i-1], h) > 0 {
+			sorted = false
+		}
+		if !drop[key(h)] {
+			kept = append(kept, h)
+		}
+	}
+	if !sorted {
 		// Not from the analyzer (or not from this version of it): order
 		// it once, then every later delta merges in one pass.
-		have = slices.SortedStableFunc(slices.Values(have), cmp)
-	}
-	if len(upserts) == 0 && len(removed) == 0 {
-		return have
+		kept = slices.SortedStableFunc(slices.Values(kept), cmp)
 	}
 	add := slices.SortedStableFunc(slices.Values(upserts), cmp)
-	out := make([]T, 0, len(have)+len(add))
-	for _, h := range have {
-		if drop[key(h)] {
-			continue
-		}
-		for len(add) > 0 && cmp(add[0], h) < 0 {
-			out = append(out, add[0])
-			add = add[1:]
-		}
-		out = append(out, h)
+	// Each upsert goes after the kept items that are not after it.
+	out := make([]T, 0, len(kept)+len(add))
+	i := 0
+	for _, u := range add {
+		j := i + sort.Search(len(kept)-i, func(k int) bool { return cmp(u, kept[i+k]) < 0 })
+		out = append(out, kept[i:j]...)
+		out = append(out, u)
+		i = j
 	}
-	return append(out, add...)
+	return append(out, kept[i:]...)
 }

@@ -155,21 +155,22 @@ func (sf *svcFiles) constValue(ref string) (string, bool) {
 // constValues are the distinct values the workspace's constants named
 // name have, in path order.
 func (ws *workspaceFiles) constValues(name string) []string {
-	if ws.consts == nil {
-		ws.consts = map[string][]string{}
-		for _, rel := range ws.rels {
-			f := ws.all[rel]
-			if f.facts == nil {
-				continue
-			}
-			for _, c := range f.facts.Consts {
-				if !slices.Contains(ws.consts[c.Name], c.Value) {
-					ws.consts[c.Name] = append(ws.consts[c.Name], c.Value)
-				}
+	if vs, ok := ws.consts[name]; ok {
+		return vs
+	}
+	var vs []string
+	for _, f := range ws.constDefs[name] {
+		for _, c := range f.facts.Consts {
+			if c.Name == name && !slices.Contains(vs, c.Value) {
+				vs = append(vs, c.Value)
 			}
 		}
 	}
-	return ws.consts[name]
+	if ws.consts == nil {
+		ws.consts = map[string][]string{}
+	}
+	ws.consts[name] = vs
+	return vs
 }
 
 // mountPrefix: a mount's prefix, its constant's value when it names one

@@ -47,9 +47,10 @@ type workspaceFiles struct {
 	rels []string
 	// funcs: function definitions by name across the workspace.
 	funcs map[string][]scope
-	// consts: string constants by name across the workspace, for routes
-	// whose path is one (built on first use, see constValue).
-	consts map[string][]string
+	// constDefs: the files defining a string constant, by name, in path
+	// order; consts: their distinct values (constValues, on first use).
+	constDefs map[string][]*fileState
+	consts    map[string][]string
 }
 
 // routeReads is what one service's serviceRoutes looked up outside its
@@ -129,7 +130,7 @@ func (a *Analyzer) memoRoutes(sf *svcFiles, cache *buildCache) []*patchbayv1.Fin
 		sf.routes = m.routes
 		return cloneFindings(m.out)
 	}
-	sf.reads = &routeReads{files: map[string]*fileState{}, funcs: map[string][]scope{}, consts: map[string][]string{}}
+	sf.reads = newRouteReads()
 	out := a.serviceRoutes(sf)
 	cache.routes[sf.dir] = &routeMemo{files: maps.Clone(sf.files), deps: sf.deps, reads: sf.reads, routes: sf.routes, out: out}
 	sf.reads = nil
@@ -189,88 +190,192 @@ var (
 	callbackPath   = regexp.MustCompile(`(?i)callback|/signin-oidc|/oauth2?/code|/authorized$`)
 )
 
-func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string, cache *buildCache) []*patchbayv1.Finding {
-	ws := &workspaceFiles{all: s.files, rels: s.sortedRels(), funcs: map[string][]scope{}}
-	bySvc, spring := a.routeFiles(s, services, serviceOf, ws, cache)
-	code := map[string][]*fileState{} // service -> code files that import something, sorted
-	for _, rel := range s.sortedRels() {
-		f := s.files[rel]
-		if f.facts == nil || f.fe == nil {
-			continue
-		}
-		for _, fn := range f.facts.Funcs {
-			ws.funcs[fn.Name] = append(ws.funcs[fn.Name], scope{f, fn.Span})
-		}
-		if len(f.facts.Imports) > 0 {
-			code[serviceOf(rel)] = append(code[serviceOf(rel)], f)
-		}
-	}
-	var out []*patchbayv1.Finding
+// routeFindings is the route pass: per dir (every service, and "" for
+// routing files in no service) its webhook and callback findings and
+// route list; it returns them all, sorted, with each dir's part and the
+// members it was computed from (kept for assembleEdits).
+func (a *Analyzer) routeFindings(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string, cache *buildCache) ([]*patchbayv1.Finding, map[string]*routeOut, *routeMembers) {
+	m := a.routeMembers(s, serviceOf, cache)
+	outs := map[string]*routeOut{}
 	for dir := range cache.routes {
-		if bySvc[dir] == nil {
+		if !m.routes(dir) {
 			delete(cache.routes, dir)
 		}
 	}
-	for _, d := range slices.Sorted(maps.Keys(bySvc)) {
-		out = append(out, a.memoRoutes(bySvc[d], cache)...)
+	for _, dir := range m.routeDirs(services) {
+		outs[dir] = a.serviceRouteOutput(s, dir, services, m, cache)
 	}
-	for dir, si := range services {
-		out = append(out, a.defaultCallbacks(s, dir, si, code[dir])...)
-		out = append(out, a.defaultWebhooks(s, dir, si, code[dir])...)
-		out = append(out, a.frameworkCallbacks(s, dir, si, bySvc[dir], spring[dir])...)
+	return allRouteFindings(outs), outs, m
+}
+
+// routeOut is one service's (or, for "", the files in no service's) part
+// of the route pass: its webhook and callback findings, sorted and final,
+// and its route list, with what the pass read of the rest of the
+// workspace besides its route memo's reads.
+type routeOut struct {
+	findings []*patchbayv1.Finding
+	routes   []*patchbayv1.Route
+	reads    *routeReads
+}
+
+// routeMembers is, per service dir, the files the route pass reads, and
+// the workspace's function and constant tables: assembleEdits keeps them
+// up to date file by file instead of a pass over every file.
+type routeMembers struct {
+	ws    *workspaceFiles
+	byDir map[string]*svcMembers
+}
+
+type svcMembers struct {
+	files  map[string]*fileState // code files that take part in routing
+	code   []*fileState          // code files that import something, in path order
+	spring []*fileState          // Spring configuration files, in path order
+}
+
+// routes: does dir have routing files?
+func (m *routeMembers) routes(dir string) bool {
+	sm := m.byDir[dir]
+	return sm != nil && len(sm.files) > 0
+}
+
+// routeDirs are the dirs the route pass runs for, sorted: every service
+// and every other dir with routing files ("" for files in no service).
+func (m *routeMembers) routeDirs(services map[string]*serviceInfo) []string {
+	dirs := slices.Collect(maps.Keys(services))
+	for dir := range m.byDir {
+		if _, ok := services[dir]; !ok && m.routes(dir) {
+			dirs = append(dirs, dir)
+		}
+	}
+	slices.Sort(dirs)
+	return dirs
+}
+
+// svcFiles is dir's view of m for one build.
+func (m *routeMembers) svcFiles(dir string, si *serviceInfo) *svcFiles {
+	if !m.routes(dir) {
+		return nil
+	}
+	sf := &svcFiles{dir: dir, files: m.byDir[dir].files, ws: m.ws}
+	if si != nil {
+		sf.deps = si.deps
+	}
+	return sf
+}
+
+func (m *routeMembers) member(dir string) *svcMembers {
+	sm := m.byDir[dir]
+	if sm == nil {
+		sm = &svcMembers{files: map[string]*fileState{}}
+		m.byDir[dir] = sm
+	}
+	return sm
+}
+
+// routeMembers sorts s's files into the services' route members and
+// builds the workspace tables.
+func (a *Analyzer) routeMembers(s *snapshot, serviceOf func(string) string, cache *buildCache) *routeMembers {
+	m := &routeMembers{ws: &workspaceFiles{all: s.files, rels: s.sortedRels(), funcs: map[string][]scope{}, constDefs: map[string][]*fileState{}}, byDir: map[string]*svcMembers{}}
+	for _, rel := range s.sortedRels() {
+		f := s.files[rel]
+		if f.kind == kindSpring && f.facts != nil && len(f.facts.Props) > 0 {
+			sm := m.member(serviceOf(rel))
+			sm.spring = append(sm.spring, f)
+		}
+		if f.facts == nil || f.fe == nil {
+			continue
+		}
+		m.ws.add(f)
+		routing, imports := a.routing(f, cache), len(f.facts.Imports) > 0
+		if !routing && !imports {
+			continue
+		}
+		sm := m.member(serviceOf(rel))
+		if routing {
+			sm.files[rel] = f
+		}
+		if imports {
+			sm.code = append(sm.code, f)
+		}
+	}
+	return m
+}
+
+// add puts f's functions and constants into the tables, after those of
+// every file before it in path order.
+func (ws *workspaceFiles) add(f *fileState) {
+	for _, fn := range f.facts.Funcs {
+		ws.funcs[fn.Name] = append(ws.funcs[fn.Name], scope{f, fn.Span})
+	}
+	for i, c := range f.facts.Consts {
+		if !slices.ContainsFunc(f.facts.Consts[:i], func(p facts.Property) bool { return p.Name == c.Name }) {
+			ws.constDefs[c.Name] = append(ws.constDefs[c.Name], f)
+		}
+	}
+}
+
+// serviceRouteOutput runs the route pass for one dir: its declared routes
+// (memoRoutes), SDK and framework defaults, strategies expanded, logout
+// routes and origins, sorted without repeats; a service's route list.
+func (a *Analyzer) serviceRouteOutput(s *snapshot, dir string, services map[string]*serviceInfo, m *routeMembers, cache *buildCache) *routeOut {
+	si := services[dir]
+	sf := m.svcFiles(dir, si)
+	var out []*patchbayv1.Finding
+	if sf != nil {
+		out = a.memoRoutes(sf, cache)
+		sf.reads = newRouteReads()
+	}
+	var code, spring []*fileState
+	if sm := m.byDir[dir]; sm != nil {
+		code, spring = sm.code, sm.spring
+	}
+	if si != nil {
+		out = append(out, a.defaultCallbacks(s, dir, si, code)...)
+		out = append(out, a.defaultWebhooks(s, dir, si, code)...)
+		out = append(out, a.frameworkCallbacks(s, dir, si, sf, spring)...)
 	}
 	out = expandStrategyCallbacks(out, services)
 	// Every callback of a service learns the service's explicit logout
 	// routes and return URLs and the web origins its OAuth flows run on.
-	for _, x := range out {
-		cb := x.GetCallback()
-		sf := bySvc[x.GetService()]
-		if cb == nil || sf == nil {
-			continue
+	if sf != nil {
+		var logout, origins []string
+		done := false
+		for _, x := range out {
+			cb := x.GetCallback()
+			if cb == nil || x.GetService() != dir {
+				continue
+			}
+			if !done {
+				logout, origins = a.authSurface(sf)
+				done = true
+			}
+			cb.LogoutRoutes = mergeSorted(cb.LogoutRoutes, logout)
+			cb.Origins = mergeSorted(cb.Origins, origins)
 		}
-		logout, origins := a.authSurface(sf)
-		cb.LogoutRoutes = mergeSorted(cb.LogoutRoutes, logout)
-		cb.Origins = mergeSorted(cb.Origins, origins)
 	}
 	sortFindings(out)
-	out = dropRepeats(out)
-	byService := map[string][]*patchbayv1.Finding{}
-	for _, x := range out {
-		byService[x.GetService()] = append(byService[x.GetService()], x)
+	ro := &routeOut{findings: dropRepeats(out)}
+	if sf != nil {
+		ro.reads, sf.reads = sf.reads, nil
 	}
-	for dir, si := range services {
-		si.svc.Routes = serviceRouteList(bySvc[dir], byService[dir])
+	if si != nil {
+		ro.routes = serviceRouteList(sf, ro.findings)
 	}
-	return out
+	return ro
 }
 
-// routeFiles: per service, the code files that can take part in routing
-// (routes, mounts, functions a route may name, exports, options, webhook
-// checks, Auth.js imports, packages, file-system routes, ASP.NET schemes),
-// and the Spring configuration files.
-func (a *Analyzer) routeFiles(s *snapshot, services map[string]*serviceInfo, serviceOf func(string) string, ws *workspaceFiles, cache *buildCache) (map[string]*svcFiles, map[string][]*fileState) {
-	bySvc := map[string]*svcFiles{}
-	spring := map[string][]*fileState{} // service -> Spring configuration files
-	for _, rel := range s.sortedRels() {
-		f := s.files[rel]
-		if f.kind == kindSpring && f.facts != nil && len(f.facts.Props) > 0 {
-			spring[serviceOf(rel)] = append(spring[serviceOf(rel)], f)
-		}
-		if f.facts == nil || f.fe == nil || !a.routing(f, cache) {
-			continue
-		}
-		svc := serviceOf(rel)
-		sf := bySvc[svc]
-		if sf == nil {
-			sf = &svcFiles{dir: svc, files: map[string]*fileState{}, ws: ws}
-			if si := services[svc]; si != nil {
-				sf.deps = si.deps
-			}
-			bySvc[svc] = sf
-		}
-		sf.files[rel] = f
+// allRouteFindings: every dir's route findings, sorted.
+func allRouteFindings(outs map[string]*routeOut) []*patchbayv1.Finding {
+	var all []*patchbayv1.Finding
+	for _, dir := range slices.Sorted(maps.Keys(outs)) {
+		all = append(all, outs[dir].findings...)
 	}
-	return bySvc, spring
+	sortFindings(all)
+	return all
+}
+
+func newRouteReads() *routeReads {
+	return &routeReads{files: map[string]*fileState{}, funcs: map[string][]scope{}, consts: map[string][]string{}}
 }
 
 // routing is takesPartInRouting for f, kept between builds.

@@ -789,13 +789,30 @@ func (g *goLoads) absOverlays(dir string) map[string][]byte {
 // reusing the previous snapshot's for unchanged go.mod files and starting
 // the loads the walk did not; a failed or partial load becomes a
 // diagnostic on the go.mod.
-func (a *Analyzer) loadGoModules(ctx context.Context, root string, prev, next *snapshot, g *goLoads) {
+// modFiles, when set, are the go.mod paths of next (an edit that touched
+// no go.mod keeps prev's); otherwise every file is looked at.
+func (a *Analyzer) loadGoModules(ctx context.Context, root string, prev, next *snapshot, g *goLoads, modFiles []string) {
 	if g == nil {
 		return
 	}
 	type want struct{ dir, stamp string }
 	var wants []want
-	for rel, f := range next.files {
+	each := func(yield func(string, *fileState) bool) {
+		if modFiles == nil {
+			for rel, f := range next.files {
+				if !yield(rel, f) {
+					return
+				}
+			}
+			return
+		}
+		for _, rel := range modFiles {
+			if f := next.files[rel]; f != nil && !yield(rel, f) {
+				return
+			}
+		}
+	}
+	for rel, f := range each {
 		if path.Base(rel) != "go.mod" || f.manifest == nil {
 			continue
 		}
