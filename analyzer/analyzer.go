@@ -75,6 +75,12 @@ type Result struct {
 	Findings    []*patchbayv1.Finding
 	Diagnostics []*patchbayv1.Diagnostic
 	Stats       *patchbayv1.AnalysisStats
+	// Digest, when set, identifies the content of Services, Findings and
+	// Diagnostics: two results with the same digest have the same content
+	// (so a caller may reuse what it rendered of one for the other). It is
+	// set on results read back from the disk cache (Options.CacheDir) and
+	// kept while nothing changes; a newly assembled result has none.
+	Digest string
 }
 
 // Analyzer analyzes workspaces, keeping a snapshot per root.

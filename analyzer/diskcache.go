@@ -58,7 +58,7 @@ const (
 	diskMagic = "PBAC"
 	// diskFormat changes with the layout of the file or of the records
 	// below (gob would decode an older record with fields missing).
-	diskFormat uint32 = 1
+	diskFormat uint32 = 2
 	// maxDiskPart bounds a part's declared length (a corrupt length must
 	// not make the loader allocate gigabytes).
 	maxDiskPart = 2 << 30
@@ -74,9 +74,12 @@ type diskIndex struct {
 	Seen        int
 	GoMods      []diskGoMod
 	FindingHint int
-	// Result is the proto encoding of the result (a patchbayv1
-	// AnalyzeResponse), empty when none was saved.
-	Result []byte
+	// Result is the proto encoding of the result without its stats (a
+	// patchbayv1 AnalyzeResponse), empty when none was saved; ResultSum is
+	// its SHA-256 (Result.Digest), Stats the stats' encoding.
+	Result    []byte
+	ResultSum [sha256.Size]byte
+	Stats     []byte
 }
 
 type diskStamp struct {
@@ -407,10 +410,11 @@ func (a *Analyzer) decodeDisk(root string, b []byte) (*snapshot, error) {
 		if err := proto.Unmarshal(idx.Result, &r); err != nil {
 			return nil, fmt.Errorf("result: %w", err)
 		}
-		s.result = &Result{Root: root, Services: r.Services, Findings: r.Findings, Diagnostics: r.Diagnostics, Stats: r.Stats}
-		if s.result.Stats == nil {
-			s.result.Stats = &patchbayv1.AnalysisStats{}
+		st := &patchbayv1.AnalysisStats{}
+		if err := proto.Unmarshal(idx.Stats, st); err != nil {
+			return nil, fmt.Errorf("result stats: %w", err)
 		}
+		s.result = &Result{Root: root, Services: r.Services, Findings: r.Findings, Diagnostics: r.Diagnostics, Stats: st, Digest: hex.EncodeToString(idx.ResultSum[:])}
 	}
 	s.disk = d
 	s.rels = make([]string, 0, len(s.files))
@@ -543,13 +547,18 @@ func (a *Analyzer) encodeDisk(root string, s *snapshot, f *os.File) error {
 		idx.GoMods = append(idx.GoMods, g)
 	}
 	if s.result != nil {
-		raw, err := proto.MarshalOptions{Deterministic: true}.Marshal(&patchbayv1.AnalyzeResponse{
-			Root: root, Services: s.result.Services, Findings: s.result.Findings, Diagnostics: s.result.Diagnostics, Stats: s.result.Stats,
+		det := proto.MarshalOptions{Deterministic: true}
+		raw, err := det.Marshal(&patchbayv1.AnalyzeResponse{
+			Root: root, Services: s.result.Services, Findings: s.result.Findings, Diagnostics: s.result.Diagnostics,
 		})
 		if err != nil {
 			return err
 		}
-		idx.Result = raw
+		stats, err := det.Marshal(s.result.Stats)
+		if err != nil {
+			return err
+		}
+		idx.Result, idx.ResultSum, idx.Stats = raw, sha256.Sum256(raw), stats
 	}
 	var ib bytes.Buffer
 	if err := gob.NewEncoder(&ib).Encode(&idx); err != nil {

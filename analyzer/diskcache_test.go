@@ -418,3 +418,31 @@ func TestDiskCacheGoPackages(t *testing.T) {
 		t.Errorf("after adding util.go the module's load is %+v, want both files", gm)
 	}
 }
+
+// TestDiskCacheDigest: a result read back from the disk cache carries a
+// digest of its content, the same in every process while nothing changes;
+// an assembled result has none, and the one saved after an edit gets
+// another.
+func TestDiskCacheDigest(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"package.json": `{"dependencies": {"stripe": "1"}}`,
+		"pay.js":       "import Stripe from 'stripe';\nconst s = new Stripe(process.env.STRIPE_SECRET_KEY);\n",
+	})
+	opts := Options{NoGoPackages: true, CacheDir: t.TempDir()}
+	if _, cold := analyzeWith(t, opts, root); cold.Digest != "" {
+		t.Errorf("a cold result has digest %q", cold.Digest)
+	}
+	_, warm := analyzeWith(t, opts, root)
+	_, again := analyzeWith(t, opts, root)
+	if warm.Digest == "" || again.Digest != warm.Digest {
+		t.Fatalf("warm digests %q and %q, want one non-empty digest", warm.Digest, again.Digest)
+	}
+	writeFiles(t, root, map[string]string{"pay.js": "import Stripe from 'stripe';\nconst s = new Stripe(process.env.STRIPE_KEY);\n"})
+	if _, edited := analyzeWith(t, opts, root); edited.Digest != "" {
+		t.Errorf("a result assembled after an edit has digest %q", edited.Digest)
+	}
+	if _, after := analyzeWith(t, opts, root); after.Digest == "" || after.Digest == warm.Digest {
+		t.Errorf("digest after the edit %q, want a new one (before: %q)", after.Digest, warm.Digest)
+	}
+}

@@ -194,35 +194,47 @@ func (r *ignoreRule) matches(rel, name string) bool {
 		ok, _ := path.Match(r.segs[0], name)
 		return ok
 	}
-	return matchSegs(r.segs, strings.Split(p, "/"))
+	return matchSegs(r.segs, p)
 }
 
-// matchSegs matches path segments against pattern segments, where "**"
-// stands for any number of whole segments (at the end: at least one, so
-// "a/**" matches what is inside a, not a itself).
-func matchSegs(pat, segs []string) bool {
+// matchSegs matches the segments of p (slash-separated; "" has none)
+// against pattern segments, where "**" stands for any number of whole
+// segments (at the end: at least one, so "a/**" matches what is inside a,
+// not a itself).
+func matchSegs(pat []string, p string) bool {
 	for len(pat) > 0 {
 		if pat[0] == "**" {
 			rest := pat[1:]
 			if len(rest) == 0 {
-				return len(segs) > 0
+				return p != ""
 			}
-			for i := 0; i <= len(segs); i++ {
-				if matchSegs(rest, segs[i:]) {
+			for q := p; ; {
+				if matchSegs(rest, q) {
 					return true
 				}
+				if q == "" {
+					return false
+				}
+				if i := strings.IndexByte(q, '/'); i >= 0 {
+					q = q[i+1:]
+				} else {
+					q = ""
+				}
 			}
+		}
+		if p == "" {
 			return false
 		}
-		if len(segs) == 0 {
+		seg, tail := p, ""
+		if i := strings.IndexByte(p, '/'); i >= 0 {
+			seg, tail = p[:i], p[i+1:]
+		}
+		if ok, _ := path.Match(pat[0], seg); !ok {
 			return false
 		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
+		pat, p = pat[1:], tail
 	}
-	return len(segs) == 0
+	return p == ""
 }
 
 // skipDirs are never descended into; each one found is reported once.
@@ -250,9 +262,11 @@ var skipDirs = map[string]string{
 // silentDirs are skipped without a diagnostic: tool state, not project files.
 var silentDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".idea": true, ".vscode": true, ".cache": true}
 
+// joinRel is path.Join for a directory entry's name (one clean element,
+// as os.ReadDir gives them).
 func joinRel(dir, name string) string {
 	if dir == "" {
 		return name
 	}
-	return path.Join(dir, name)
+	return dir + "/" + name
 }

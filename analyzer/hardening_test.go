@@ -2,9 +2,11 @@ package analyzer
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -81,6 +83,40 @@ func TestSymlinkLoopIsCut(t *testing.T) {
 	}
 	if d := diagFor(res, "self"); d == nil || !strings.Contains(d.Message, "loop") {
 		t.Errorf("self: diagnostic = %v", d)
+	}
+}
+
+// TestLinkedDirectoryListedUnderItsOwnPath: a directory reachable directly
+// and through a symlink that sorts before it (Vercel's build output has
+// another.func -> index.func) is analyzed under its own path, and the link
+// is reported, whichever directory the parallel walk reads first; many
+// directories make the workers race.
+func TestLinkedDirectoryListedUnderItsOwnPath(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	files := map[string]string{"z-real/app.py": "import os\nos.environ[\"LINKED\"]\n"}
+	for i := 0; i < 200; i++ {
+		files[fmt.Sprintf("d%03d/x.txt", i)] = "x"
+	}
+	writeFiles(t, root, files)
+	if err := os.Symlink("z-real", filepath.Join(root, "a-link")); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		res, err := New(Options{NoGoPackages: true}).Analyze(context.Background(), root, Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, f := range res.Findings {
+			paths = append(paths, f.GetLocation().GetPath())
+		}
+		if !slices.Equal(paths, []string{"z-real/app.py"}) {
+			t.Fatalf("findings at %v, want z-real/app.py only", paths)
+		}
+		if d := diagFor(res, "a-link"); d == nil || !strings.Contains(d.Message, "already visited") {
+			t.Fatalf("a-link: diagnostic = %v", d)
+		}
 	}
 }
 

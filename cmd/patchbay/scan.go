@@ -75,10 +75,13 @@ docs/provisioning.md). Each file's facts are kept under the state directory
 				defer stop()
 			}
 			opts := analyzer.Options{NoGoPackages: noGoPackages}
+			var rendered *renderCache
 			if !noCache {
-				// Per-file facts kept between scans (see analyzer/diskcache.go).
+				// Per-file facts kept between scans (see analyzer/diskcache.go),
+				// and the JSON last printed for the root (renderCache).
 				if home, err := homeDir(); err == nil {
 					opts.CacheDir = filepath.Join(home, "cache", "analyzer")
+					rendered = newRenderCache(filepath.Join(home, "cache", "scan"), root)
 				}
 			}
 			if timings {
@@ -92,9 +95,13 @@ docs/provisioning.md). Each file's facts are kept under the state directory
 			if t := a.Timings(root); timings && t != nil {
 				t.Write(cmd.ErrOrStderr())
 			}
-			return printAnalysis(cmd.OutOrStdout(), &patchbayv1.AnalyzeResponse{
+			msg := &patchbayv1.AnalyzeResponse{
 				Root: res.Root, Services: res.Services, Findings: res.Findings, Diagnostics: res.Diagnostics, Stats: res.Stats,
-			}, printOptions{json: asJSON, explain: explain, routes: routes})
+			}
+			if asJSON && rendered != nil && res.Digest != "" {
+				return writeAnalysisJSONCached(cmd.OutOrStdout(), msg, rendered, res.Digest)
+			}
+			return printAnalysis(cmd.OutOrStdout(), msg, printOptions{json: asJSON, explain: explain, routes: routes})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (protojson, camelCase)")
@@ -132,7 +139,23 @@ func printAnalysis(w io.Writer, res *patchbayv1.AnalyzeResponse, o printOptions)
 // not spend its time in one write per line.
 func writeAnalysisJSON(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
 	out := bufio.NewWriterSize(w, 256<<10)
-	bw := &errWriter{w: out}
+	writeJSONHead(out, res)
+	if err := writeJSONBody(out, res); err != nil {
+		return err
+	}
+	return writeJSONTail(out, res)
+}
+
+// writeJSONHead, writeJSONBody and writeJSONTail are writeAnalysisJSON's
+// parts: the root; the services, findings and diagnostics (what
+// renderCache keeps); the stats.
+func writeJSONHead(out *bufio.Writer, res *patchbayv1.AnalyzeResponse) {
+	root, _ := json.Marshal(res.GetRoot())
+	fmt.Fprintf(out, "{\n  \"root\": %s,\n", root)
+}
+
+func writeJSONBody(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
+	bw := &errWriter{w: w}
 	list := func(name string, n int, at func(int) proto.Message) {
 		bw.printf("  %q: [", name)
 		for from := 0; from < n && bw.err == nil; from += jsonBatch {
@@ -153,25 +176,24 @@ func writeAnalysisJSON(w io.Writer, res *patchbayv1.AnalyzeResponse) error {
 		}
 		bw.printf("]")
 	}
-	root, _ := json.Marshal(res.GetRoot())
-	bw.printf("{\n  \"root\": %s,\n", root)
 	list("services", len(res.GetServices()), func(i int) proto.Message { return res.GetServices()[i] })
 	bw.printf(",\n")
 	list("findings", len(res.GetFindings()), func(i int) proto.Message { return res.GetFindings()[i] })
 	bw.printf(",\n")
 	list("diagnostics", len(res.GetDiagnostics()), func(i int) proto.Message { return res.GetDiagnostics()[i] })
+	return bw.err
+}
+
+func writeJSONTail(out *bufio.Writer, res *patchbayv1.AnalyzeResponse) error {
 	if res.GetStats() != nil {
 		lines, err := renderJSON(0, 1, func(int) proto.Message { return res.GetStats() })
 		if err != nil {
 			return err
 		}
-		bw.printf(",\n  \"stats\": %s", lines[0])
+		fmt.Fprintf(out, ",\n  \"stats\": %s", lines[0])
 	}
-	bw.printf("\n}\n")
-	if err := out.Flush(); bw.err == nil {
-		bw.err = err
-	}
-	return bw.err
+	out.WriteString("\n}\n")
+	return out.Flush()
 }
 
 // jsonBatch is how many elements writeAnalysisJSON renders at once.

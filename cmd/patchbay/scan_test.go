@@ -162,3 +162,88 @@ func TestScanDiskCache(t *testing.T) {
 		t.Errorf("findings differ between cold, first and cached scans")
 	}
 }
+
+// TestScanRenderCache: a re-scan of an unchanged tree prints the JSON kept
+// from the previous scan of the same result (the root and stats fresh),
+// byte for byte what rendering gives; the kept file is private; an edit
+// renders again.
+func TestScanRenderCache(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("PATCHBAY_HOME", home)
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("../../testdata/example")); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		cmd := newScanCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetArgs(append(args, "--json", "--no-go-packages", root))
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	strip := func(s string) string { return statsLine.ReplaceAllString(s, "") }
+	kept := func() string {
+		m, _ := filepath.Glob(filepath.Join(home, "cache", "scan", "*.json"))
+		if len(m) != 1 {
+			return ""
+		}
+		if st, err := os.Stat(m[0]); err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("kept JSON mode: %v %v", st.Mode(), err)
+		}
+		return m[0]
+	}
+	want := strip(run("--no-cache"))
+	run()           // fills the analyzer's cache: an assembled result has no digest
+	second := run() // the result from the disk cache: rendered and kept
+	file := kept()
+	if file == "" {
+		t.Fatal("no JSON kept after a re-scan of an unchanged tree")
+	}
+	if strip(second) != want {
+		t.Errorf("re-scan output differs from a --no-cache scan")
+	}
+	// The next re-scan prints the kept bytes: a marker put into them shows.
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := bytes.Replace(b, []byte(`"findings": [`), []byte(`"findings": [ `), 1)
+	if bytes.Equal(marked, b) {
+		t.Fatal("kept JSON has no findings array")
+	}
+	if err := os.WriteFile(file, marked, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if third := run(); !strings.Contains(third, `"findings": [ `) {
+		t.Error("the re-scan rendered again instead of printing the kept JSON")
+	}
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if fourth := run(); strip(fourth) != want {
+		t.Errorf("output from the kept JSON differs from a --no-cache scan")
+	}
+	// An edit: the analyzer assembles a new result and scan renders it.
+	f := filepath.Join(root, "api", "src", "server.js")
+	if err := os.WriteFile(f, append(mustRead(t, f), "\nconst extra = process.env.RENDER_CACHE_EXTRA;\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := run(); !strings.Contains(out, "RENDER_CACHE_EXTRA") || strings.Contains(out, `"findings": [ `) {
+		t.Error("after an edit the scan does not print the new finding")
+	}
+	if out := run(); !strings.Contains(out, "RENDER_CACHE_EXTRA") {
+		t.Error("after an edit the re-scan prints the JSON kept from before it")
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
