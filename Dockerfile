@@ -19,9 +19,10 @@ RUN CGO_ENABLED=1 go build -trimpath \
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --create-home --home-dir /var/lib/patchbay patchbay
+    && useradd --system --uid 10001 --user-group --create-home --home-dir /var/lib/patchbay patchbay
 COPY --from=build /out/patchbay /usr/local/bin/patchbay
-USER patchbay
+# A fixed uid: compose.yaml gives the keyset secret to this user.
+USER 10001:10001
 ENV PATCHBAY_HOME=/var/lib/patchbay \
     PATCHBAY_KEYRING_BACKEND=file
 WORKDIR /workspace
