@@ -834,6 +834,13 @@ func handlerScopes(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scop
 		return all.funcDefs(name)
 	}
 	scopes = append(scopes, handlerDefs(rr, funcs, all)...)
+	// have is scopes as a set: a name defined in many files (a workspace
+	// holding several copies of an app) would otherwise make each check a
+	// walk over every scope found so far.
+	have := make(map[scope]bool, len(scopes))
+	for _, sc := range scopes {
+		have[sc] = true
+	}
 	frontier := scopes
 	for depth := 0; depth < handlerDepth && len(frontier) > 0; depth++ {
 		var next []scope
@@ -843,7 +850,8 @@ func handlerScopes(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scop
 					continue
 				}
 				for _, def := range lookup(lastDotSegment(c.Callee)) {
-					if !containsScope(scopes, def) && !def.span.Contains(sc.span) {
+					if !have[def] && !def.span.Contains(sc.span) {
+						have[def] = true
 						scopes = append(scopes, def)
 						next = append(next, def)
 					}
@@ -1102,15 +1110,6 @@ func lastDotSegment(s string) string {
 		return s[i+1:]
 	}
 	return s
-}
-
-func containsScope(list []scope, s scope) bool {
-	for _, x := range list {
-		if x.file == s.file && x.span == s.span {
-			return true
-		}
-	}
-	return false
 }
 
 func spanIn(list []facts.Span, s facts.Span) bool {
