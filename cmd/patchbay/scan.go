@@ -45,8 +45,9 @@ evidence behind each finding; --routes lists every HTTP route each service
 serves, with its full path (prefixes and mounts applied) and where it is
 declared. Findings can be corrected in the service's patchbay.json (see
 docs/provisioning.md). Each file's facts are kept under the state directory
-(cache/analyzer), so a re-scan reads and parses only files that changed;
---no-cache analyzes every file and leaves the cache alone.`,
+(cache/analyzer), so a re-scan reads and parses only files that changed, and
+the JSON printed for an unchanged result is kept (cache/scan) and printed
+again; --no-cache analyzes every file and leaves both alone.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, err := filepath.Abs(args[0])
