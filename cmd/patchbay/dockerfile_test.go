@@ -76,7 +76,7 @@ func TestComposeKeysetReadable(t *testing.T) {
 	root := filepath.Join("..", "..")
 	var compose struct {
 		Services map[string]struct {
-			Environment map[string]string `yaml:"environment"`
+			Environment map[string]string  `yaml:"environment"`
 			Secrets     []composeSecretRef `yaml:"secrets"`
 		} `yaml:"services"`
 		Secrets map[string]struct {
