@@ -165,7 +165,7 @@ func (a *Analyzer) assemble(s *snapshot, cache *buildCache) *Result {
 	explain(res.Findings)
 	routeProv := map[string]map[string]bool{}
 	for _, f := range res.Findings {
-		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && f.Provider != "" {
+		if isHookOrCallback(f) && f.Provider != "" {
 			if services[f.Service] != nil {
 				addProv(routeProv, f.Service, f.Provider)
 			}
@@ -189,12 +189,17 @@ func (a *Analyzer) assemble(s *snapshot, cache *buildCache) *Result {
 // are not written again).
 func explain(fs []*patchbayv1.Finding) {
 	for _, f := range fs {
-		if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && len(f.Reasons) == 0 {
+		if isHookOrCallback(f) && len(f.Reasons) == 0 {
 			if r := Explain(f); len(r) > 0 {
 				f.Reasons = r
 			}
 		}
 	}
+}
+
+// isHookOrCallback: a webhook handler or OAuth callback finding.
+func isHookOrCallback(f *patchbayv1.Finding) bool {
+	return f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK
 }
 
 func addProv(m map[string]map[string]bool, svc, p string) {

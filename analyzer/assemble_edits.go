@@ -7,8 +7,6 @@ import (
 	"sort"
 
 	patchbayv1 "github.com/patchbay-dev/patchbay/gen/patchbay/v1"
-
-	"github.com/patchbay-dev/patchbay/analyzer/facts"
 )
 
 // Incremental assembly. After an edit of a few files, assemble would walk
@@ -236,7 +234,7 @@ func (a *Analyzer) assembleEdits(prev, s *snapshot, edits []string, cache *build
 			routeProv := map[string]bool{}
 			if ro := st.routes[dir]; ro != nil {
 				for _, f := range ro.findings {
-					if (f.Kind == patchbayv1.FindingKind_WEBHOOK_HANDLER || f.Kind == patchbayv1.FindingKind_OAUTH_CALLBACK) && f.Provider != "" {
+					if isHookOrCallback(f) && f.Provider != "" {
 						routeProv[f.Provider] = true
 					}
 				}
@@ -341,10 +339,9 @@ func (ws *workspaceFiles) insert(f *fileState) {
 		out = append(out, mine[name]...)
 		ws.funcs[name] = append(out, defs[i:]...)
 	}
-	for i, c := range f.facts.Consts {
-		if slices.ContainsFunc(f.facts.Consts[:i], func(p facts.Property) bool { return p.Name == c.Name }) {
-			continue
+	for _, c := range f.facts.Consts {
+		if !slices.Contains(ws.constDefs[c.Name], f) {
+			ws.constDefs[c.Name] = insertByPath(ws.constDefs[c.Name], f)
 		}
-		ws.constDefs[c.Name] = insertByPath(ws.constDefs[c.Name], f)
 	}
 }

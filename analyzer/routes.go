@@ -307,9 +307,10 @@ func (ws *workspaceFiles) add(f *fileState) {
 	for _, fn := range f.facts.Funcs {
 		ws.funcs[fn.Name] = append(ws.funcs[fn.Name], scope{f, fn.Span})
 	}
-	for i, c := range f.facts.Consts {
-		if !slices.ContainsFunc(f.facts.Consts[:i], func(p facts.Property) bool { return p.Name == c.Name }) {
-			ws.constDefs[c.Name] = append(ws.constDefs[c.Name], f)
+	for _, c := range f.facts.Consts {
+		// Once per file and name: f is the last file added so far.
+		if defs := ws.constDefs[c.Name]; len(defs) == 0 || defs[len(defs)-1] != f {
+			ws.constDefs[c.Name] = append(defs, f)
 		}
 	}
 }
