@@ -627,21 +627,12 @@ func withID(f *patchbayv1.Finding, key string) *patchbayv1.Finding {
 }
 
 // mergeFindings merges two sorted lists, b's items after a's equal ones.
-// b is the short one (route findings): each of its items finds its place
-// in a by binary search.
+// b is the short one (route findings).
 func mergeFindings(a, b []*patchbayv1.Finding) []*patchbayv1.Finding {
 	if len(b) == 0 {
 		return a
 	}
-	out := make([]*patchbayv1.Finding, 0, len(a)+len(b))
-	i := 0
-	for _, x := range b {
-		j := i + sort.Search(len(a)-i, func(k int) bool { return findingLess(x, a[i+k]) })
-		out = append(out, a[i:j]...)
-		out = append(out, x)
-		i = j
-	}
-	return append(out, a[i:]...)
+	return insertSorted(a, b, findingLess)
 }
 
 var javaPackage = regexp.MustCompile(`(?m)^\s*package\s+([\w.]+)\s*;`)

@@ -239,14 +239,20 @@ func applyKeyed[T any](have, upserts []T, removed []string, key func(T) string, 
 		kept = slices.SortedStableFunc(slices.Values(kept), cmp)
 	}
 	add := slices.SortedStableFunc(slices.Values(upserts), cmp)
-	// Each upsert goes after the kept items that are not after it.
-	out := make([]T, 0, len(kept)+len(add))
+	return insertSorted(kept, add, func(x, y T) bool { return cmp(x, y) < 0 })
+}
+
+// insertSorted returns a new list of a's and b's items (both sorted by
+// less), each of b's after the items of a that are not after it: a binary
+// search per item of b, so a short b costs little however long a is.
+func insertSorted[T any](a, b []T, less func(x, y T) bool) []T {
+	out := make([]T, 0, len(a)+len(b))
 	i := 0
-	for _, u := range add {
-		j := i + sort.Search(len(kept)-i, func(k int) bool { return cmp(u, kept[i+k]) < 0 })
-		out = append(out, kept[i:j]...)
-		out = append(out, u)
+	for _, x := range b {
+		j := i + sort.Search(len(a)-i, func(k int) bool { return less(x, a[i+k]) })
+		out = append(out, a[i:j]...)
+		out = append(out, x)
 		i = j
 	}
-	return append(out, kept[i:]...)
+	return append(out, a[i:]...)
 }

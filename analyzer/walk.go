@@ -137,7 +137,6 @@ func (w *walker) run(start *walkNode) {
 // found, in depth-first order, and reads the ones that lead to a directory
 // not visited yet.
 func (w *walker) follow(n *walkNode) {
-	real := len(n.children)
 	for _, l := range n.links {
 		fi, err := os.Stat(l.abs)
 		if err != nil || !w.markInfo(fi) {
@@ -148,10 +147,7 @@ func (w *walker) follow(n *walkNode) {
 		n.children = append(n.children, c)
 		w.run(c)
 	}
-	for _, c := range n.children[:real] {
-		w.follow(c)
-	}
-	for _, c := range n.children[real:] {
+	for _, c := range n.children {
 		w.follow(c)
 	}
 }

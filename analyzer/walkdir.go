@@ -34,17 +34,23 @@ func openDir(dir string) (walkDir, []os.DirEntry, error) {
 // stat returns the size and modification time (ns) of the entry name
 // (a regular file; abs gives its path, for errors), following a symlink.
 func (d walkDir) stat(name string, abs func() string) (size, mtime int64, err error) {
-	var st unix.Stat_t
-	for {
-		err = unix.Fstatat(d.fd, name, &st, 0)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	st, err := d.fstatat(name, 0)
 	if err != nil {
 		return 0, 0, &os.PathError{Op: "stat", Path: abs(), Err: err}
 	}
 	return st.Size, st.Mtim.Nano(), nil
+}
+
+// fstatat stats the entry name relative to the directory, retrying when
+// a signal interrupts the call.
+func (d walkDir) fstatat(name string, flags int) (unix.Stat_t, error) {
+	var st unix.Stat_t
+	for {
+		err := unix.Fstatat(d.fd, name, &st, flags)
+		if err != unix.EINTR {
+			return st, err
+		}
+	}
 }
 
 func (d walkDir) close() { d.f.Close() }
@@ -57,14 +63,7 @@ func hasEntry(ents []os.DirEntry, name string) bool {
 
 // id is the device and inode of the entry name (not following a symlink).
 func (d walkDir) id(name string, abs func() string) ([2]uint64, error) {
-	var st unix.Stat_t
-	var err error
-	for {
-		err = unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	st, err := d.fstatat(name, unix.AT_SYMLINK_NOFOLLOW)
 	if err != nil {
 		return [2]uint64{}, &os.PathError{Op: "lstat", Path: abs(), Err: err}
 	}
