@@ -212,10 +212,23 @@ type killer struct {
 	countdown int
 
 	calls, before, after atomic.Int64
-	epoch                atomic.Int64 // kills so far; an operation spanning one may fail
+
+	// killing is held from just before a SIGKILL until the daemon is dead;
+	// epoch (kills begun) moves under it. kills waits for a kill in
+	// progress, so a command that starts while one is under way starts
+	// after the daemon died, and a command cut by a kill always sees the
+	// epoch moved, however late the killing goroutine gets the CPU back.
+	killing sync.Mutex
+	epoch   int64
 }
 
-func (k *killer) kills() int64 { return k.epoch.Load() }
+// kills is the number of kills begun so far; an operation during which it
+// changes may fail.
+func (k *killer) kills() int64 {
+	k.killing.Lock()
+	defer k.killing.Unlock()
+	return k.epoch
+}
 
 func (k *killer) arm(on bool) {
 	k.mu.Lock()
@@ -244,10 +257,12 @@ func (k *killer) kill(when int) {
 	if pid == 0 {
 		return
 	}
+	k.killing.Lock()
+	defer k.killing.Unlock()
+	k.epoch++
 	if syscall.Kill(pid, syscall.SIGKILL) != nil {
 		return
 	}
-	k.epoch.Add(1)
 	if when == 1 {
 		k.before.Add(1)
 	} else {
@@ -404,7 +419,7 @@ func TestSoakKillLoop(t *testing.T) {
 	}
 	t.Logf("kill loop: %s, 2 workspaces: %d rounds (%d applies, %d URL changes, %d destroys, %d interrupted by a kill), %d provider calls, %d SIGKILLs (%d before a call reached the provider, %d after it acted), %d convergence checks of %d resources and %d secrets: %d duplicated, %d orphans, %d lost secrets, %d unexpected errors; %d converging applies that succeeded with changes left",
 		time.Since(start).Round(time.Second), min(tally.rounds.Load(), int64(maxRounds)), tally.applies.Load(), tally.urlChanges.Load(), tally.destroys.Load(), tally.interrupted.Load(),
-		k.calls.Load(), k.kills(), k.before.Load(), k.after.Load(), checks, resources, secrets, dups, orphans, lost, len(tally.errors), drift)
+		k.calls.Load(), k.before.Load()+k.after.Load(), k.before.Load(), k.after.Load(), checks, resources, secrets, dups, orphans, lost, len(tally.errors), drift)
 }
 
 // soakRound is one random operation of w: apply, URL change and apply, or
