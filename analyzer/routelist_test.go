@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -149,5 +150,96 @@ func TestRouteOfSeveralMethodsIsOneCallback(t *testing.T) {
 		if c > 1 {
 			t.Errorf("id %s is on %d findings", id, c)
 		}
+	}
+}
+
+// TestWorkspaceHelpersResolveNearest: a route whose handler calls a
+// function its service does not define resolves it in the workspace, but
+// only against the nearest definitions: a workspace holding several
+// checkouts or unrelated repositories must not give one app's route
+// another app's signature check.
+func TestWorkspaceHelpersResolveNearest(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"apps/shop/package.json": `{"dependencies": {"express": "4", "stripe": "14"}}`,
+		"apps/shop/server.js": `const express = require("express");
+const { check } = require("../lib/check");
+const app = express();
+app.post("/hooks/orders", (req, res) => { check(req); res.send("ok"); });
+app.post("/hooks/stripe", (req, res) => { verifyStripe(req); res.send("ok"); });
+app.post("/hooks/audit", (req, res) => { audit(req); res.send("ok"); });
+app.listen(3000);
+`,
+		// A global (no import says where it comes from): the nearest
+		// definition wins over a far one.
+		"apps/lib/audit.js": `const stripe = require("stripe")(process.env.STRIPE_SECRET_KEY);
+function audit(req) {
+  return stripe.webhooks.constructEvent(req.body, req.headers["stripe-signature"], process.env.AUDIT_WEBHOOK_SECRET);
+}
+`,
+		"addons/twilio/audit.js": `const twilio = require("twilio");
+function audit(req) {
+  return twilio.validateRequest(process.env.TWILIO_AUTH_TOKEN, req.headers["x-twilio-signature"], req.url, req.body);
+}
+`,
+		"apps/lib/check.js": `function check(req) { return req.body.id; }
+module.exports = { check };
+`,
+		"packages/hooks/verify.js": `const stripe = require("stripe")(process.env.STRIPE_SECRET_KEY);
+function verifyStripe(req) {
+  return stripe.webhooks.constructEvent(req.body, req.headers["stripe-signature"], process.env.STRIPE_WEBHOOK_SECRET);
+}
+module.exports = { verifyStripe };
+`,
+		"addons/twilio/package.json": `{"dependencies": {"express": "4", "twilio": "4"}}`,
+		"addons/twilio/check.js": `const twilio = require("twilio");
+function check(req) {
+  return twilio.validateRequest(process.env.TWILIO_AUTH_TOKEN, req.headers["x-twilio-signature"], req.url, req.body);
+}
+module.exports = { check };
+`,
+		// Another language's function of the same name is not callable:
+		// a Go handler named Index is not a C# controller action.
+		"apps/shop/debug/go.mod": "module example.com/debug\n\ngo 1.22\n",
+		"apps/shop/debug/main.go": `package main
+
+import (
+	"net/http"
+	"os"
+)
+
+func main() {
+	http.HandleFunc("/debug/index", Index)
+	http.ListenAndServe(os.Getenv("DEBUG_ADDR"), nil)
+}
+`,
+		"addons/twilio/SmsController.cs": `using Twilio.AspNet.Core;
+using Twilio.TwiML;
+
+public class SmsController : TwilioController
+{
+    public TwiMLResult Index()
+    {
+        var response = new MessagingResponse();
+        response.Message("hello");
+        return TwiML(response);
+    }
+}
+`,
+	})
+	res, err := New(Options{}).Analyze(context.Background(), root, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		if w := f.GetWebhook(); w != nil && strings.HasPrefix(f.GetLocation().GetPath(), "apps/shop/") {
+			got[w.GetRoute()] = f.GetProvider()
+		}
+	}
+	want := map[string]string{"/hooks/stripe": "stripe", "/hooks/audit": "stripe"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("webhook handlers under apps/shop (-want +got):\n%s", diff)
 	}
 }

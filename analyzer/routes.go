@@ -70,16 +70,147 @@ func (sf *svcFiles) file(rel string) (*fileState, bool) {
 	return f, ok
 }
 
-// funcDefs are the workspace's definitions of name, recorded.
-func (sf *svcFiles) funcDefs(name string) []scope {
+// funcDefs are the workspace's definitions of what from calls as callee
+// ("check", "hooks.verify", "pprof.Index"), recorded (all of them: the
+// memo stays valid while none changes). Where from says where the name
+// comes from, only that counts: a relative import keeps the imported
+// file's definitions (none when that file has no facts), a Go standard
+// library package none; otherwise the nearest definitions (nearestDefs).
+func (sf *svcFiles) funcDefs(callee string, from *fileState) []scope {
 	if sf == nil {
 		return nil
 	}
+	name := lastDotSegment(callee)
 	defs := sf.ws.funcs[name]
 	if sf.reads != nil {
 		sf.reads.funcs[name] = defs
 	}
+	if len(defs) == 0 || from == nil {
+		return defs
+	}
+	defs = callableFrom(defs, from)
+	if mod, ok := importedModule(sf, from, callee); ok {
+		var out []scope
+		for _, d := range defs {
+			if d.file == mod {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	return nearestDefs(defs, from)
+}
+
+// importedModule: the workspace file from imports callee's name (or its
+// qualifier) from, when from's imports say. ok with a nil file: the name
+// comes from outside the workspace (a Go standard library package).
+func importedModule(sf *svcFiles, from *fileState, callee string) (*fileState, bool) {
+	name, qual := lastDotSegment(callee), ""
+	if i := strings.LastIndexAny(callee, ".:>\\@"); i > 0 {
+		qual = callee[:i]
+		if j := strings.LastIndexAny(qual, ".:>\\@"); j >= 0 {
+			qual = qual[j+1:]
+		}
+	}
+	for _, im := range from.facts.Imports {
+		switch from.fe.language {
+		case "go":
+			local := im.Alias
+			if local == "" {
+				local = path.Base(im.Path)
+			}
+			if qual != "" && local == qual && !strings.Contains(strings.SplitN(im.Path, "/", 2)[0], ".") {
+				return nil, true // standard library
+			}
+		case "python":
+			if qual == "" && (importBinds(im, name) || im.Alias == name) {
+				if mod := resolvePyModule(sf, from.rel, im.Path); mod != nil {
+					return mod, true
+				}
+			}
+		case "javascript", "typescript":
+			binds := qual == "" && (importBinds(im, name) || im.Alias == name) || qual != "" && im.Alias == qual
+			if binds && strings.HasPrefix(im.Path, ".") {
+				return resolveModule(sf, from.rel, im.Path), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// callableFrom keeps the definitions from's code can call: those of its
+// own ecosystem (a Go handler named Index is not a C# controller's Index;
+// JavaScript, TypeScript and their components call each other).
+func callableFrom(defs []scope, from *fileState) []scope {
+	if from == nil || from.fe == nil {
+		return defs
+	}
+	for i, d := range defs {
+		if d.file.fe.ecosystem != from.fe.ecosystem {
+			out := slices.Clone(defs[:i])
+			for _, d := range defs[i+1:] {
+				if d.file.fe.ecosystem == from.fe.ecosystem {
+					out = append(out, d)
+				}
+			}
+			return out
+		}
+	}
 	return defs
+}
+
+// nearestDefs keeps, of definitions found outside the caller's service,
+// those in the directory closest to from's (the deepest common ancestor):
+// a helper a service shares lives next to it (its repository's lib/,
+// a sibling package), and a workspace holding several checkouts of one
+// app must not resolve each copy's handlers against every copy's helpers.
+func nearestDefs(defs []scope, from *fileState) []scope {
+	if len(defs) < 2 || from == nil {
+		return defs
+	}
+	dir := path.Dir(from.rel)
+	best, n := -1, 0
+	depths := make([]int, len(defs))
+	for i, d := range defs {
+		depths[i] = commonDirDepth(dir, path.Dir(d.file.rel))
+		if depths[i] > best {
+			best, n = depths[i], 0
+		}
+		if depths[i] == best {
+			n++
+		}
+	}
+	if n == len(defs) {
+		return defs
+	}
+	out := make([]scope, 0, n)
+	for i, d := range defs {
+		if depths[i] == best {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// commonDirDepth is how many leading path segments directories a and b
+// share ("." is the root: none).
+func commonDirDepth(a, b string) int {
+	if a == "." || b == "." {
+		return 0
+	}
+	depth := 0
+	for {
+		sa, ra, _ := strings.Cut(a, "/")
+		sb, rb, _ := strings.Cut(b, "/")
+		if sa != sb {
+			return depth
+		}
+		depth++
+		if ra == "" || rb == "" {
+			return depth
+		}
+		a, b = ra, rb
+	}
 }
 
 // routeMemo is one service's serviceRoutes result with what it was
@@ -800,11 +931,11 @@ const handlerDepth = 4
 // has a show); when no controller file defines it, a single definition of
 // the action anywhere is taken.
 func handlerDefs(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scope {
-	lookup := func(name string) []scope {
-		if defs := funcs[name]; len(defs) > 0 {
+	lookup := func(callee string) []scope {
+		if defs := callableFrom(funcs[lastDotSegment(callee)], rr.file); len(defs) > 0 {
 			return defs
 		}
-		return all.funcDefs(name)
+		return all.funcDefs(callee, rr.file)
 	}
 	h := rr.route.Handler
 	if ctrl, action, ok := strings.Cut(h, "#"); ok {
@@ -823,16 +954,16 @@ func handlerDefs(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scope 
 	if h == "" {
 		return nil
 	}
-	return lookup(lastDotSegment(h))
+	return lookup(h)
 }
 
 func handlerScopes(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scope {
 	scopes := []scope{{rr.file, rr.route.Body}}
-	lookup := func(name string) []scope {
-		if defs := funcs[name]; len(defs) > 0 {
+	lookup := func(callee string, from *fileState) []scope {
+		if defs := callableFrom(funcs[lastDotSegment(callee)], from); len(defs) > 0 {
 			return defs
 		}
-		return all.funcDefs(name)
+		return all.funcDefs(callee, from)
 	}
 	scopes = append(scopes, handlerDefs(rr, funcs, all)...)
 	// have is scopes as a set: a name defined in many files (a workspace
@@ -850,7 +981,7 @@ func handlerScopes(rr *routeRef, funcs map[string][]scope, all *svcFiles) []scop
 				if !sc.span.Contains(c.Span) {
 					continue
 				}
-				for _, def := range lookup(lastDotSegment(c.Callee)) {
+				for _, def := range lookup(c.Callee, sc.file) {
 					if !have[def] && !def.span.Contains(sc.span) {
 						have[def] = true
 						scopes = append(scopes, def)
