@@ -32,6 +32,7 @@ func newScanCmd() *cobra.Command {
 		noGoPackages bool
 		noCache      bool
 		cpuProfile   string
+		memProfile   string
 		timings      bool
 	)
 	cmd := &cobra.Command{
@@ -93,6 +94,11 @@ again; --no-cache analyzes every file and leaves both alone.`,
 			if err != nil {
 				return err
 			}
+			if memProfile != "" {
+				if err := writeHeapProfile(memProfile); err != nil {
+					return err
+				}
+			}
 			if t := a.Timings(root); timings && t != nil {
 				t.Write(cmd.ErrOrStderr())
 			}
@@ -112,7 +118,9 @@ again; --no-cache analyzes every file and leaves both alone.`,
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "analyze every file, without the per-file cache kept under the state directory")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `FILE` (go tool pprof)")
 	cmd.Flags().BoolVar(&timings, "timings", false, "print where the scan spent its time to stderr")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a profile of the heap live once the analysis is done to `FILE` (go tool pprof)")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
+	_ = cmd.Flags().MarkHidden("memprofile")
 	_ = cmd.Flags().MarkHidden("timings")
 	return cmd
 }
@@ -376,4 +384,19 @@ func startCPUProfile(file string) (stop func(), err error) {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeHeapProfile writes what the heap holds after a collection: the
+// analysis result and what the analyzer keeps for the next one.
+func writeHeapProfile(file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("scan: %w", err)
+	}
+	return f.Close()
 }
