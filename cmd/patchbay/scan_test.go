@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 // statsLine is the scan's statistics (time taken, files re-analyzed),
@@ -246,4 +250,37 @@ func mustRead(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestHeapBoundFollowsTheLiveHeap: the scan's soft memory limit starts at
+// its base, rises to half as much again as the live heap once the heap
+// outgrows two thirds of it (so the collector does not run back to back),
+// and is lifted when the scan is done.
+func TestHeapBoundFollowsTheLiveHeap(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	stop := heapBound(8<<20, time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != 8<<20 {
+		t.Fatalf("limit at start = %d, want the base %d", got, 8<<20)
+	}
+	var hold [][]byte
+	for range 48 {
+		hold = append(hold, make([]byte, 1<<20))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for debug.SetMemoryLimit(-1) < 48<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("with %d MiB live the limit stayed at %d", len(hold), debug.SetMemoryLimit(-1))
+		}
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := debug.SetMemoryLimit(-1); got > 48<<20*2 {
+		t.Errorf("limit rose to %d for 48 MiB live, want about half as much again", got)
+	}
+	runtime.KeepAlive(hold)
+	stop()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit after stop = %d, want none", got)
+	}
 }
