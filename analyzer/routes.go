@@ -90,13 +90,7 @@ func (sf *svcFiles) funcDefs(callee string, from *fileState) []scope {
 	}
 	defs = callableFrom(defs, from)
 	if mod, ok := importedModule(sf, from, callee); ok {
-		var out []scope
-		for _, d := range defs {
-			if d.file == mod {
-				out = append(out, d)
-			}
-		}
-		return out
+		return defsIn(defs, mod)
 	}
 	return nearestDefs(defs, from)
 }
@@ -898,21 +892,16 @@ func handlerSite(sf *svcFiles, rr *routeRef, funcs map[string][]scope) (*fileSta
 // importedDefs narrows a name's definitions to the ones the file imports
 // it from (two views named GoogleLoginApi, each urls.py importing its own).
 func importedDefs(sf *svcFiles, from *fileState, name string, defs []scope) []scope {
+	mod, _ := importedModule(sf, from, name)
+	return defsIn(defs, mod)
+}
+
+// defsIn: the definitions in file f (none for nil).
+func defsIn(defs []scope, f *fileState) []scope {
 	var out []scope
-	for _, im := range from.facts.Imports {
-		if !importBinds(im, name) && im.Alias != name {
-			continue
-		}
-		var mod *fileState
-		if from.fe.language == "python" {
-			mod = resolvePyModule(sf, from.rel, im.Path)
-		} else if strings.HasPrefix(im.Path, ".") {
-			mod = resolveModule(sf, from.rel, im.Path)
-		}
-		for _, d := range defs {
-			if d.file == mod {
-				out = append(out, d)
-			}
+	for _, d := range defs {
+		if f != nil && d.file == f {
+			out = append(out, d)
 		}
 	}
 	return out
