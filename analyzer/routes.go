@@ -100,11 +100,8 @@ func (sf *svcFiles) funcDefs(callee string, from *fileState) []scope {
 // comes from outside the workspace (a Go standard library package).
 func importedModule(sf *svcFiles, from *fileState, callee string) (*fileState, bool) {
 	name, qual := lastDotSegment(callee), ""
-	if i := strings.LastIndexAny(callee, ".:>\\@"); i > 0 {
-		qual = callee[:i]
-		if j := strings.LastIndexAny(qual, ".:>\\@"); j >= 0 {
-			qual = qual[j+1:]
-		}
+	if i := strings.LastIndexAny(callee, calleeSeparators); i > 0 {
+		qual = lastDotSegment(callee[:i])
 	}
 	for _, im := range from.facts.Imports {
 		switch from.fe.language {
@@ -122,7 +119,7 @@ func importedModule(sf *svcFiles, from *fileState, callee string) (*fileState, b
 					return mod, true
 				}
 			}
-		case "javascript", "typescript":
+		default: // a relative import (JavaScript, TypeScript, PHP, ...)
 			binds := qual == "" && (importBinds(im, name) || im.Alias == name) || qual != "" && im.Alias == qual
 			if binds && strings.HasPrefix(im.Path, ".") {
 				return resolveModule(sf, from.rel, im.Path), true
@@ -1224,10 +1221,14 @@ func slicesContains(list []string, s string) bool {
 	return false
 }
 
+// calleeSeparators end a callee's qualifier ("a.b", "A::b", "$a->b",
+// "A\\b", "C@b").
+const calleeSeparators = ".:>\\@"
+
 // lastDotSegment: the function a qualified name ends in: "h.handle",
 // "Billing::webhook", "$this->verify", "CallController@newCall".
 func lastDotSegment(s string) string {
-	if i := strings.LastIndexAny(s, ".:>\\@"); i >= 0 {
+	if i := strings.LastIndexAny(s, calleeSeparators); i >= 0 {
 		return s[i+1:]
 	}
 	return s
